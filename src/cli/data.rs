@@ -1,0 +1,185 @@
+//! `init`, `export`, `import` and `check`.
+
+use std::fs::File;
+use std::io::{ErrorKind, Read};
+use std::process::ExitCode;
+
+use super::{Context, ExportArgs, ExportFormat, ImportArgs};
+use crate::domain::demo::{DEMO_OFFICERS, DEMO_PIN};
+use crate::domain::invalid::Arg;
+use crate::i18n::{self, Lang, fill};
+use crate::records::EntryFilter;
+use crate::report::{export, import};
+use crate::store::{OpenMode, Problem};
+
+pub fn init(ctx: &Context, demo: bool) -> ExitCode {
+    let lang = ctx.lang();
+    let path = Arg::Text(ctx.db_path().display().to_string());
+    let result = ctx.open(OpenMode::CreateIfMissing).and_then(|records| {
+        let outcome = records.init(demo)?;
+        let counts =
+            (records.sites()?.len(), records.partners()?.len(), records.agreements()?.len(), records.programs()?.len());
+        Ok((outcome, counts))
+    });
+    match result {
+        Ok((outcome, _)) if !outcome.created => {
+            println!("{}", fill(lang, "cli.init_exists", &[("path", path)]));
+            ExitCode::SUCCESS
+        }
+        Ok((outcome, (sites, partners, agreements, programs))) => {
+            let n = |v: usize| Arg::Number(v as i64);
+            let args = [
+                ("path", path),
+                ("sites", n(sites)),
+                ("partners", n(partners)),
+                ("agreements", n(agreements)),
+                ("programs", n(programs)),
+            ];
+            println!("{}", fill(lang, "cli.init_created", &args));
+            if demo {
+                println!("{}", fill(lang, "cli.init_demo", &[("count", n(outcome.demo_entries))]));
+                for (nip, name, role) in DEMO_OFFICERS {
+                    let args = [
+                        ("name", Arg::Text(name.into())),
+                        ("nip", Arg::Text(nip.into())),
+                        ("role", Arg::Text(role.code().into())),
+                        ("pin", Arg::Text(DEMO_PIN.into())),
+                    ];
+                    println!("{}", fill(lang, "cli.init_demo_login", &args));
+                }
+            }
+            ExitCode::SUCCESS
+        }
+        Err(e) => ctx.fail(&e),
+    }
+}
+
+pub fn export(ctx: &Context, args: &ExportArgs) -> ExitCode {
+    let filter = EntryFilter { from: args.from, to: args.to, program: args.program, history: args.history };
+    let format = match args.format {
+        ExportFormat::Csv => export::Format::Csv,
+        ExportFormat::Jsonl => export::Format::Jsonl,
+    };
+    let records = match ctx.open(OpenMode::Existing) {
+        Ok(r) => r,
+        Err(e) => return ctx.fail(&e),
+    };
+    let mut out = std::io::stdout().lock();
+    match export::export(&records, &filter, format, &mut out) {
+        Ok(Ok(_)) => ExitCode::SUCCESS,
+        // A reader that stopped early (`| head`) is not a failure of ours.
+        Ok(Err(e)) if e.kind() == ErrorKind::BrokenPipe => ExitCode::SUCCESS,
+        Ok(Err(e)) => {
+            eprintln!("{}", fill(ctx.lang(), "cli.write_failed", &[("detail", Arg::Text(e.to_string()))]));
+            ExitCode::from(1)
+        }
+        Err(e) => ctx.fail(&e),
+    }
+}
+
+pub fn import(ctx: &Context, args: &ImportArgs) -> ExitCode {
+    let lang = ctx.lang();
+    let input: Box<dyn Read> = if args.file.as_os_str() == "-" {
+        Box::new(std::io::stdin())
+    } else {
+        match File::open(&args.file) {
+            Ok(f) => Box::new(std::io::BufReader::new(f)),
+            Err(e) => {
+                let args = [("path", Arg::Text(args.file.display().to_string())), ("detail", Arg::Text(e.to_string()))];
+                eprintln!("{}", fill(lang, "cli.file_unreadable", &args));
+                return ExitCode::from(1);
+            }
+        }
+    };
+    let records = match ctx.open(OpenMode::Existing) {
+        Ok(r) => r,
+        Err(e) => return ctx.fail(&e),
+    };
+    let actor = match records.identify(&args.as_nip) {
+        Ok(a) => a,
+        Err(e) => return ctx.fail(&e),
+    };
+    let plan = match import::plan(&records, input) {
+        Ok(plan) => plan,
+        Err(problems) => {
+            let bad_lines: std::collections::BTreeSet<u64> = problems.iter().map(|p| p.line).collect();
+            eprintln!("{}", fill(lang, "cli.import_refused", &[("count", Arg::Number(bad_lines.len() as i64))]));
+            for p in &problems {
+                let message = fill(lang, p.key, &p.args);
+                let args = [("line", Arg::Number(p.line as i64)), ("message", Arg::Text(message))];
+                eprintln!("  {}", fill(lang, "cli.import_line", &args));
+            }
+            return ExitCode::from(1);
+        }
+    };
+    let counts = |count: usize| [("count", Arg::Number(count as i64)), ("rows", Arg::Number(plan.rows as i64))];
+    if args.dry_run {
+        println!("{}", fill(lang, "cli.import_dry", &counts(plan.drafts.len())));
+        return ExitCode::SUCCESS;
+    }
+    match records.import(&actor, plan.drafts) {
+        Ok(ids) => {
+            println!("{}", fill(lang, "cli.import_done", &counts(ids.len())));
+            ExitCode::SUCCESS
+        }
+        Err(e) => ctx.fail(&e),
+    }
+}
+
+pub fn check(ctx: &Context) -> ExitCode {
+    let lang = ctx.lang();
+    let records = match ctx.open(OpenMode::Existing) {
+        Ok(r) => r,
+        Err(e) => return ctx.fail(&e),
+    };
+    match records.check() {
+        Ok(problems) if problems.is_empty() => {
+            let entries = Arg::Number(records.entry_count() as i64);
+            println!("{}", fill(lang, "cli.check_ok", &[("entries", entries)]));
+            ExitCode::SUCCESS
+        }
+        Ok(problems) => {
+            println!("{}", fill(lang, "cli.check_failed", &[("count", Arg::Number(problems.len() as i64))]));
+            for p in &problems {
+                println!("  {}", problem(lang, p));
+            }
+            ExitCode::from(1)
+        }
+        Err(e) => ctx.fail(&e),
+    }
+}
+
+fn problem(lang: Lang, p: &Problem) -> String {
+    let t = |s: &str| Arg::Text(s.to_string());
+    let n = |v: i64| Arg::Number(v);
+    let amount = |milli: i64| Arg::Amount(crate::domain::Amount::from_milli(milli));
+    match p {
+        Problem::Undecodable { tree, key, detail } => {
+            fill(lang, "check.undecodable", &[("tree", t(tree)), ("key", t(key)), ("detail", t(detail))])
+        }
+        Problem::IndexMissing { tree, key } => fill(lang, "check.index_missing", &[("tree", t(tree)), ("key", t(key))]),
+        Problem::IndexExtra { tree, key } => fill(lang, "check.index_extra", &[("tree", t(tree)), ("key", t(key))]),
+        Problem::RollupWrong { key, expected, found } => i18n::fill(
+            lang,
+            "check.rollup_wrong",
+            &[
+                ("key", t(key)),
+                ("expected", amount(expected.total)),
+                ("expected_entries", n(i64::from(expected.entries))),
+                ("found", amount(found.total)),
+                ("found_entries", n(i64::from(found.entries))),
+            ],
+        ),
+        Problem::RevisionMissing { entry, revision } => {
+            fill(lang, "check.revision_missing", &[("entry", n(*entry as i64)), ("revision", n(i64::from(*revision)))])
+        }
+        Problem::ProgramMissing { entry, program } => {
+            fill(lang, "check.program_missing", &[("entry", n(*entry as i64)), ("program", n(i64::from(*program)))])
+        }
+        Problem::CounterBehind { counter, next, highest } => fill(
+            lang,
+            "check.counter_behind",
+            &[("counter", t(counter)), ("next", n(*next as i64)), ("highest", n(*highest as i64))],
+        ),
+    }
+}

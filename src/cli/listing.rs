@@ -1,0 +1,211 @@
+//! `sites`, `partners`, `agreements`, `programs`: the reference records as
+//! an aligned table (for people), CSV or JSON (for scripts).
+
+use std::collections::HashMap;
+use std::process::ExitCode;
+
+use chrono::NaiveDate;
+
+use super::{Context, ListFormat};
+use crate::domain::date::format_date;
+use crate::records::{Records, Result};
+
+/// A cell keeps its machine form; dates are shown dd/mm/yyyy in tables.
+enum Cell {
+    Text(String),
+    Number(u32),
+    Date(NaiveDate),
+    Flag(bool),
+}
+
+impl Cell {
+    fn machine(&self) -> String {
+        match self {
+            Cell::Text(s) => s.clone(),
+            Cell::Number(n) => n.to_string(),
+            Cell::Date(d) => d.format("%Y-%m-%d").to_string(),
+            Cell::Flag(b) => b.to_string(),
+        }
+    }
+
+    fn human(&self) -> String {
+        match self {
+            Cell::Date(d) => format_date(*d),
+            Cell::Flag(true) => "*".into(),
+            Cell::Flag(false) => String::new(),
+            other => other.machine(),
+        }
+    }
+
+    fn json(&self) -> serde_json::Value {
+        match self {
+            Cell::Number(n) => (*n).into(),
+            Cell::Flag(b) => (*b).into(),
+            other => other.machine().into(),
+        }
+    }
+}
+
+struct Listing {
+    columns: &'static [&'static str],
+    rows: Vec<Vec<Cell>>,
+}
+
+fn show(ctx: &Context, build: impl FnOnce(&Records) -> Result<Listing>, format: ListFormat) -> ExitCode {
+    let listing = match ctx.open(crate::store::OpenMode::Existing).and_then(|r| build(&r)) {
+        Ok(l) => l,
+        Err(e) => return ctx.fail(&e),
+    };
+    let text = match format {
+        ListFormat::Table => table(&listing),
+        ListFormat::Csv => csv_text(&listing),
+        ListFormat::Json => json_text(&listing),
+    };
+    print!("{text}");
+    ExitCode::SUCCESS
+}
+
+fn table(listing: &Listing) -> String {
+    let cells: Vec<Vec<String>> = listing.rows.iter().map(|r| r.iter().map(Cell::human).collect()).collect();
+    let mut widths: Vec<usize> = listing.columns.iter().map(|c| c.chars().count()).collect();
+    for row in &cells {
+        for (w, c) in widths.iter_mut().zip(row) {
+            *w = (*w).max(c.chars().count());
+        }
+    }
+    let line = |row: Vec<&str>| {
+        let padded: Vec<String> = row.iter().zip(&widths).map(|(c, w)| format!("{c:<w$}")).collect();
+        format!("{}\n", padded.join("  ").trim_end())
+    };
+    let mut out = line(listing.columns.to_vec());
+    for row in &cells {
+        out.push_str(&line(row.iter().map(String::as_str).collect()));
+    }
+    out
+}
+
+fn csv_text(listing: &Listing) -> String {
+    let mut w = csv::Writer::from_writer(Vec::new());
+    w.write_record(listing.columns).expect("writing CSV to memory");
+    for row in &listing.rows {
+        w.write_record(row.iter().map(Cell::machine)).expect("writing CSV to memory");
+    }
+    String::from_utf8(w.into_inner().expect("flushing to memory")).expect("CSV of UTF-8 cells is UTF-8")
+}
+
+fn json_text(listing: &Listing) -> String {
+    let rows: Vec<serde_json::Value> = listing
+        .rows
+        .iter()
+        .map(|row| {
+            let object = listing.columns.iter().zip(row).map(|(c, v)| (c.to_string(), v.json())).collect();
+            serde_json::Value::Object(object)
+        })
+        .collect();
+    format!("{}\n", serde_json::to_string_pretty(&rows).expect("JSON of plain values"))
+}
+
+pub fn sites(ctx: &Context, format: ListFormat) -> ExitCode {
+    show(
+        ctx,
+        |r| {
+            Ok(Listing {
+                columns: &["site_id", "code", "name"],
+                rows: r
+                    .sites()?
+                    .into_iter()
+                    .map(|s| vec![Cell::Number(s.id), Cell::Text(s.code), Cell::Text(s.name)])
+                    .collect(),
+            })
+        },
+        format,
+    )
+}
+
+pub fn partners(ctx: &Context, format: ListFormat) -> ExitCode {
+    show(
+        ctx,
+        |r| {
+            Ok(Listing {
+                columns: &["partner_id", "partner", "field", "inferred"],
+                rows: r
+                    .partners()?
+                    .into_iter()
+                    .map(|p| {
+                        vec![
+                            Cell::Number(p.id),
+                            Cell::Text(p.name),
+                            Cell::Text(p.field.map_or("", |s| s.code()).to_string()),
+                            Cell::Flag(p.inferred),
+                        ]
+                    })
+                    .collect(),
+            })
+        },
+        format,
+    )
+}
+
+pub fn agreements(ctx: &Context, format: ListFormat) -> ExitCode {
+    show(
+        ctx,
+        |r| {
+            let partners: HashMap<u32, String> = r.partners()?.into_iter().map(|p| (p.id, p.name)).collect();
+            let sites: HashMap<u32, String> = r.sites()?.into_iter().map(|s| (s.id, s.code)).collect();
+            Ok(Listing {
+                columns: &["agreement_id", "number", "partner", "signed", "start", "end", "sites", "inferred"],
+                rows: r
+                    .agreements()?
+                    .into_iter()
+                    .map(|a| {
+                        let site_codes: Vec<&str> =
+                            a.sites.iter().map(|s| sites.get(s).map_or("?", String::as_str)).collect();
+                        vec![
+                            Cell::Number(a.id),
+                            Cell::Text(a.number),
+                            Cell::Text(partners.get(&a.partner).cloned().unwrap_or_default()),
+                            Cell::Date(a.signed),
+                            Cell::Date(a.start),
+                            Cell::Date(a.end),
+                            Cell::Text(site_codes.join(" ")),
+                            Cell::Flag(a.inferred),
+                        ]
+                    })
+                    .collect(),
+            })
+        },
+        format,
+    )
+}
+
+pub fn programs(ctx: &Context, format: ListFormat) -> ExitCode {
+    show(
+        ctx,
+        |r| {
+            let partners: HashMap<u32, String> = r.partners()?.into_iter().map(|p| (p.id, p.name)).collect();
+            let sites: HashMap<u32, String> = r.sites()?.into_iter().map(|s| (s.id, s.name)).collect();
+            let agreements: HashMap<u32, String> = r.agreements()?.into_iter().map(|a| (a.id, a.number)).collect();
+            Ok(Listing {
+                columns: &["program_id", "program", "sector", "site", "partner", "agreement", "start", "end", "status"],
+                rows: r
+                    .programs()?
+                    .into_iter()
+                    .map(|p| {
+                        vec![
+                            Cell::Number(p.id),
+                            Cell::Text(p.name),
+                            Cell::Text(p.sector.code().into()),
+                            Cell::Text(sites.get(&p.site).cloned().unwrap_or_default()),
+                            Cell::Text(partners.get(&p.partner).cloned().unwrap_or_default()),
+                            Cell::Text(agreements.get(&p.agreement).cloned().unwrap_or_default()),
+                            Cell::Date(p.start),
+                            Cell::Date(p.end),
+                            Cell::Text(p.status.code().into()),
+                        ]
+                    })
+                    .collect(),
+            })
+        },
+        format,
+    )
+}

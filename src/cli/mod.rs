@@ -1,0 +1,215 @@
+//! The command line: argument definitions and dispatch. Each subcommand is
+//! a thin shell over the records API; messages come from the catalogs.
+
+mod data;
+mod entry;
+mod listing;
+mod officer;
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use chrono::FixedOffset;
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+use crate::clock;
+use crate::domain::date::{parse_date, parse_time_zone};
+use crate::i18n::{self, Lang};
+use crate::records::{Error, Records};
+use crate::store::OpenMode;
+
+#[derive(Parser, Debug)]
+#[command(name = "binalog", version, about = "Catatan kegiatan pembinaan kemandirian / work programme records")]
+pub struct Cli {
+    #[command(flatten)]
+    pub global: Global,
+    #[command(subcommand)]
+    pub command: Option<Command>,
+}
+
+#[derive(Args, Debug, Clone)]
+pub struct Global {
+    /// Database folder [default: $XDG_DATA_HOME/binalog or ~/.local/share/binalog]
+    #[arg(long, global = true, env = "BINALOG_DB", value_name = "DIR")]
+    pub db: Option<PathBuf>,
+    /// Language of messages: id (Indonesian) or en (English)
+    #[arg(long, global = true, env = "BINALOG_LANG", default_value = "id", value_parser = parse_lang)]
+    pub lang: Lang,
+    /// Time zone that decides "today": WIB, WITA, WIT or +07:00
+    #[arg(long, global = true, default_value = "WIB", value_parser = parse_tz)]
+    pub tz: FixedOffset,
+    /// Draw borders with + - | (chosen automatically when the locale is not UTF-8)
+    #[arg(long, global = true)]
+    pub ascii: bool,
+}
+
+fn parse_lang(s: &str) -> Result<Lang, String> {
+    Lang::parse(s).ok_or_else(|| format!("'{s}': use id or en"))
+}
+
+fn parse_tz(s: &str) -> Result<FixedOffset, String> {
+    parse_time_zone(s).map_err(|e| i18n::invalid(Lang::En, &e))
+}
+
+#[derive(Subcommand, Debug)]
+pub enum Command {
+    /// Create the database with the reference data of the 19 May 2025 signing
+    Init {
+        /// Also add a year of sample entries
+        #[arg(long)]
+        demo: bool,
+    },
+    /// Manage officers
+    #[command(subcommand)]
+    Officer(OfficerCommand),
+    /// List the sites (Lapas)
+    Sites(ListArgs),
+    /// List the partners
+    Partners(ListArgs),
+    /// List the cooperation agreements (PKS)
+    Agreements(ListArgs),
+    /// List the programmes
+    Programs(ListArgs),
+    /// Record activity
+    #[command(subcommand)]
+    Entry(EntryCommand),
+    /// Write entries to standard output as CSV or JSON Lines
+    Export(ExportArgs),
+    /// Read entries from a CSV file: all rows or none
+    Import(ImportArgs),
+    /// Verify every stored value, index and total
+    Check,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum OfficerCommand {
+    /// Add an officer; the PIN is asked twice without echo
+    Add {
+        #[arg(long)]
+        nip: String,
+        #[arg(long)]
+        name: String,
+        /// operator, supervisor or admin
+        #[arg(long)]
+        role: String,
+        /// Read the PIN as one line from standard input (for scripts)
+        #[arg(long)]
+        pin_stdin: bool,
+    },
+}
+
+#[derive(Subcommand, Debug)]
+pub enum EntryCommand {
+    /// Add an entry; prints its id once it is saved durably
+    Add(entry::AddArgs),
+}
+
+#[derive(Clone, Copy, Debug, ValueEnum)]
+pub enum ListFormat {
+    Table,
+    Csv,
+    Json,
+}
+
+#[derive(Args, Debug)]
+pub struct ListArgs {
+    #[arg(long, value_enum, default_value = "table")]
+    pub format: ListFormat,
+}
+
+#[derive(Clone, Copy, Debug, ValueEnum)]
+pub enum ExportFormat {
+    Csv,
+    Jsonl,
+}
+
+#[derive(Args, Debug)]
+pub struct ExportArgs {
+    /// First day (dd/mm/yyyy or yyyy-mm-dd)
+    #[arg(long, value_parser = parse_day)]
+    pub from: Option<chrono::NaiveDate>,
+    /// Last day (dd/mm/yyyy or yyyy-mm-dd)
+    #[arg(long, value_parser = parse_day)]
+    pub to: Option<chrono::NaiveDate>,
+    #[arg(long)]
+    pub program: Option<u32>,
+    #[arg(long, value_enum, default_value = "csv")]
+    pub format: ExportFormat,
+    /// Include superseded and voided revisions
+    #[arg(long)]
+    pub history: bool,
+}
+
+#[derive(Args, Debug)]
+pub struct ImportArgs {
+    /// CSV file with the export's columns; - reads standard input
+    pub file: PathBuf,
+    /// NIP of the officer importing
+    #[arg(long = "as", value_name = "NIP")]
+    pub as_nip: String,
+    /// Check every row and report, storing nothing
+    #[arg(long)]
+    pub dry_run: bool,
+}
+
+fn parse_day(s: &str) -> Result<chrono::NaiveDate, String> {
+    parse_date(s).map_err(|e| i18n::invalid(Lang::En, &e))
+}
+
+/// What every command needs: the options and a way to open the records.
+pub struct Context {
+    pub global: Global,
+}
+
+impl Context {
+    pub fn lang(&self) -> Lang {
+        self.global.lang
+    }
+
+    pub fn db_path(&self) -> PathBuf {
+        self.global.db.clone().unwrap_or_else(default_db_path)
+    }
+
+    pub fn open(&self, mode: OpenMode) -> Result<Records, Error> {
+        let records = Records::open(&self.db_path(), mode, clock::from_env(), self.global.tz)?;
+        if mode == OpenMode::Existing && !records.is_initialised()? {
+            return Err(Error::NotInitialised { path: self.db_path() });
+        }
+        Ok(records)
+    }
+
+    /// Prints an error in the user's language; returns the failure code.
+    pub fn fail(&self, e: &Error) -> ExitCode {
+        eprintln!("{}", i18n::error(self.lang(), e));
+        ExitCode::from(1)
+    }
+}
+
+/// `$XDG_DATA_HOME/binalog`, else `~/.local/share/binalog`.
+pub fn default_db_path() -> PathBuf {
+    let base = std::env::var_os("XDG_DATA_HOME")
+        .filter(|v| !v.is_empty())
+        .map(PathBuf::from)
+        .or_else(|| std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".local/share")))
+        .unwrap_or_else(|| PathBuf::from("."));
+    base.join("binalog")
+}
+
+pub fn run(cli: Cli) -> ExitCode {
+    let ctx = Context { global: cli.global };
+    match cli.command {
+        None => crate::tui::run(&ctx),
+        Some(Command::Init { demo }) => data::init(&ctx, demo),
+        Some(Command::Officer(OfficerCommand::Add { nip, name, role, pin_stdin })) => {
+            officer::add(&ctx, &nip, &name, &role, pin_stdin)
+        }
+        Some(Command::Sites(args)) => listing::sites(&ctx, args.format),
+        Some(Command::Partners(args)) => listing::partners(&ctx, args.format),
+        Some(Command::Agreements(args)) => listing::agreements(&ctx, args.format),
+        Some(Command::Programs(args)) => listing::programs(&ctx, args.format),
+        Some(Command::Entry(EntryCommand::Add(args))) => entry::add(&ctx, &args),
+        Some(Command::Export(args)) => data::export(&ctx, &args),
+        Some(Command::Import(args)) => data::import(&ctx, &args),
+        Some(Command::Check) => data::check(&ctx),
+    }
+}

@@ -1,0 +1,212 @@
+//! Exact fixed-point quantities. Five years of daily totals must add up to the
+//! last digit, so values are integers counting thousandths, never floats.
+
+use serde::{Deserialize, Serialize};
+use std::fmt;
+
+use super::invalid::Invalid;
+use super::unit::Unit;
+
+/// Thousandths per whole unit: three decimals cover grams in a kilogram and
+/// millilitres in a litre, the finest anyone weighs in a workshop.
+pub const SCALE: i64 = 1000;
+const DECIMALS: usize = 3;
+
+/// A non-negative amount in thousandths of its unit.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+pub struct Amount(i64);
+
+impl Amount {
+    pub const ZERO: Amount = Amount(0);
+
+    pub fn from_milli(milli: i64) -> Amount {
+        Amount(milli)
+    }
+
+    pub fn whole(units: i64) -> Amount {
+        Amount(units * SCALE)
+    }
+
+    pub fn milli(self) -> i64 {
+        self.0
+    }
+
+    pub fn is_whole(self) -> bool {
+        self.0 % SCALE == 0
+    }
+
+    pub fn checked_add(self, other: Amount) -> Option<Amount> {
+        self.0.checked_add(other.0).map(Amount)
+    }
+
+    pub fn checked_sub(self, other: Amount) -> Option<Amount> {
+        self.0.checked_sub(other.0).map(Amount)
+    }
+
+    /// Parses a value as officers type it: `12,5` and `12.5` are both twelve
+    /// and a half. Thousands separators are refused rather than guessed,
+    /// because `1.250` means 1250 to some and 1,25 to others.
+    pub fn parse(input: &str, unit: Unit) -> Result<Amount, Invalid> {
+        let text = input.trim();
+        let owned = || text.to_string();
+        if text.is_empty() {
+            return Err(Invalid::ValueMissing);
+        }
+        if text.starts_with('-') {
+            return Err(Invalid::ValueNegative { input: owned() });
+        }
+        let text = text.strip_prefix('+').unwrap_or(text);
+        let separators: Vec<char> = text.chars().filter(|c| *c == '.' || *c == ',').collect();
+        if separators.len() > 1 {
+            return Err(Invalid::ValueThousands { input: owned() });
+        }
+        let (int_part, frac_part) = match text.find(['.', ',']) {
+            Some(at) => (&text[..at], &text[at + 1..]),
+            None => (text, ""),
+        };
+        let digits_only = |s: &str| s.chars().all(|c| c.is_ascii_digit());
+        if !digits_only(int_part) || !digits_only(frac_part) || (int_part.is_empty() && frac_part.is_empty()) {
+            return Err(Invalid::ValueNotNumber { input: owned() });
+        }
+        if frac_part.len() > DECIMALS {
+            return Err(Invalid::ValueTooPrecise { input: owned() });
+        }
+        let whole: i64 = if int_part.is_empty() {
+            0
+        } else {
+            // Longer than any allowed maximum: report it as too large, not as an overflow.
+            int_part.parse().map_err(|_| Invalid::ValueTooLarge { input: owned(), max: unit.max_value(), unit })?
+        };
+        let mut frac: i64 = 0;
+        for (i, c) in frac_part.chars().enumerate() {
+            frac += i64::from(c as u8 - b'0') * 10_i64.pow((DECIMALS - 1 - i) as u32);
+        }
+        let amount = whole
+            .checked_mul(SCALE)
+            .and_then(|m| m.checked_add(frac))
+            .map(Amount)
+            .ok_or(Invalid::ValueTooLarge { input: owned(), max: unit.max_value(), unit })?;
+        amount.check_for(unit, text)?;
+        Ok(amount)
+    }
+
+    /// The unit's own rules: whole animals and pieces, and a sane maximum.
+    pub fn check_for(self, unit: Unit, input: &str) -> Result<(), Invalid> {
+        if self.0 < 0 {
+            return Err(Invalid::ValueNegative { input: input.to_string() });
+        }
+        if unit.whole_only() && !self.is_whole() {
+            return Err(Invalid::ValueNotWhole { input: input.to_string(), unit });
+        }
+        if self > unit.max_value() {
+            return Err(Invalid::ValueTooLarge { input: input.to_string(), max: unit.max_value(), unit });
+        }
+        Ok(())
+    }
+
+    /// Machine form for CSV and JSON: a dot, no trailing zeros (`12.5`).
+    pub fn to_plain(self) -> String {
+        self.format('.')
+    }
+
+    /// Display form with the given decimal mark (`12,5` in Indonesian).
+    pub fn format(self, decimal_mark: char) -> String {
+        let sign = if self.0 < 0 { "-" } else { "" };
+        let abs = self.0.unsigned_abs();
+        let whole = abs / SCALE as u64;
+        let frac = abs % SCALE as u64;
+        if frac == 0 {
+            return format!("{sign}{whole}");
+        }
+        let frac = format!("{frac:03}");
+        format!("{sign}{whole}{decimal_mark}{}", frac.trim_end_matches('0'))
+    }
+
+    /// Display form with thousands grouping, for totals on screen and in
+    /// reports (`1.250,5` in Indonesian, `1,250.5` in English).
+    pub fn format_grouped(self, decimal_mark: char, group_mark: char) -> String {
+        let plain = self.format(decimal_mark);
+        let (sign, rest) = plain.strip_prefix('-').map_or(("", plain.as_str()), |r| ("-", r));
+        let (int_part, frac_part) = match rest.find(decimal_mark) {
+            Some(at) => (&rest[..at], &rest[at..]),
+            None => (rest, ""),
+        };
+        let mut grouped = String::new();
+        for (i, c) in int_part.chars().enumerate() {
+            if i > 0 && (int_part.len() - i) % 3 == 0 {
+                grouped.push(group_mark);
+            }
+            grouped.push(c);
+        }
+        format!("{sign}{grouped}{frac_part}")
+    }
+}
+
+impl fmt::Display for Amount {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.to_plain())
+    }
+}
+
+impl std::iter::Sum for Amount {
+    fn sum<I: Iterator<Item = Amount>>(iter: I) -> Amount {
+        Amount(iter.map(|a| a.0).sum())
+    }
+}
+
+impl std::ops::Add for Amount {
+    type Output = Amount;
+    fn add(self, other: Amount) -> Amount {
+        Amount(self.0 + other.0)
+    }
+}
+
+impl std::ops::Sub for Amount {
+    type Output = Amount;
+    fn sub(self, other: Amount) -> Amount {
+        Amount(self.0 - other.0)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn comma_and_dot_both_mean_a_decimal() {
+        assert_eq!(Amount::parse("12,5", Unit::Kg), Ok(Amount(12_500)));
+        assert_eq!(Amount::parse("12.5", Unit::Kg), Ok(Amount(12_500)));
+        assert_eq!(Amount::parse(" 0,125 ", Unit::Kg), Ok(Amount(125)));
+        assert_eq!(Amount::parse("7", Unit::Ekor), Ok(Amount(7_000)));
+        assert_eq!(Amount::parse(",5", Unit::Kg), Ok(Amount(500)));
+    }
+
+    #[test]
+    fn thousands_separators_are_refused() {
+        for input in ["1.250,5", "1,250.5", "1.250.000", "1,250,000"] {
+            assert!(matches!(Amount::parse(input, Unit::Kg), Err(Invalid::ValueThousands { .. })), "{input}");
+        }
+    }
+
+    #[test]
+    fn unit_rules_apply() {
+        assert!(matches!(Amount::parse("-3", Unit::Kg), Err(Invalid::ValueNegative { .. })));
+        assert!(matches!(Amount::parse("2,5", Unit::Ekor), Err(Invalid::ValueNotWhole { .. })));
+        assert!(matches!(Amount::parse("1,2345", Unit::Kg), Err(Invalid::ValueTooPrecise { .. })));
+        assert!(matches!(Amount::parse("100001", Unit::Kg), Err(Invalid::ValueTooLarge { .. })));
+        assert!(matches!(Amount::parse("99999999999999999999", Unit::Kg), Err(Invalid::ValueTooLarge { .. })));
+        assert!(matches!(Amount::parse("12kg", Unit::Kg), Err(Invalid::ValueNotNumber { .. })));
+        assert!(matches!(Amount::parse("", Unit::Kg), Err(Invalid::ValueMissing)));
+        assert!(matches!(Amount::parse(".", Unit::Kg), Err(Invalid::ValueNotNumber { .. })));
+    }
+
+    #[test]
+    fn formats_without_trailing_zeros() {
+        assert_eq!(Amount(12_500).format(','), "12,5");
+        assert_eq!(Amount(12_000).to_plain(), "12");
+        assert_eq!(Amount(5).to_plain(), "0.005");
+        assert_eq!(Amount(1_250_500_000).format_grouped(',', '.'), "1.250.500");
+        assert_eq!(Amount(1_250_500).format_grouped('.', ','), "1,250.5");
+        assert_eq!(Amount(-1_250_500).format_grouped(',', '.'), "-1.250,5");
+    }
+}

@@ -1,0 +1,150 @@
+//! Why an input was refused. Language-free: `i18n` turns each case into a
+//! sentence that says what to fix, in the officer's language.
+
+use chrono::NaiveDate;
+
+use super::amount::Amount;
+use super::sector::{Kind, Sector};
+use super::unit::Unit;
+
+/// A value that a message may mention; `i18n` formats it for the language
+/// (decimal comma, dd/mm/yyyy).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Arg {
+    Text(String),
+    Number(i64),
+    Amount(Amount),
+    Date(NaiveDate),
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Invalid {
+    ValueMissing,
+    ValueNegative { input: String },
+    ValueThousands { input: String },
+    ValueNotNumber { input: String },
+    ValueTooPrecise { input: String },
+    ValueTooLarge { input: String, max: Amount, unit: Unit },
+    ValueNotWhole { input: String, unit: Unit },
+    UnitUnknown { input: String },
+    UnitNotForKind { unit: Unit, kind: Kind },
+    QuantityFormat { input: String },
+    QuantityMissing,
+    ItemMissing { kind: Kind },
+    TextTooLong { max: usize },
+    DateMissing,
+    DateFormat { input: String },
+    DateInFuture { date: NaiveDate, today: NaiveDate },
+    DateBeforeStart { date: NaiveDate, start: NaiveDate },
+    DateAfterEnd { date: NaiveDate, end: NaiveDate },
+    KindUnknown { input: String },
+    KindNotInSector { kind: Kind, sector: Sector },
+    SectorUnknown { input: String },
+    ProgramUnknown { input: String },
+    ParticipantsNotNumber { input: String },
+    ParticipantsTooMany { max: u32 },
+    ReasonMissing { kind: Kind },
+    ChangeReasonMissing,
+    NipFormat { input: String },
+    NameMissing,
+    PinTooShort { min: usize },
+    PinNotDigits,
+    PinMismatch,
+    RoleUnknown { input: String },
+    StatusUnknown { input: String },
+    TimeZoneUnknown { input: String },
+}
+
+impl Invalid {
+    /// The catalog key of the message.
+    pub fn key(&self) -> &'static str {
+        match self {
+            Invalid::ValueMissing => "invalid.value_missing",
+            Invalid::ValueNegative { .. } => "invalid.value_negative",
+            Invalid::ValueThousands { .. } => "invalid.value_thousands",
+            Invalid::ValueNotNumber { .. } => "invalid.value_not_number",
+            Invalid::ValueTooPrecise { .. } => "invalid.value_too_precise",
+            Invalid::ValueTooLarge { .. } => "invalid.value_too_large",
+            Invalid::ValueNotWhole { .. } => "invalid.value_not_whole",
+            Invalid::UnitUnknown { .. } => "invalid.unit_unknown",
+            Invalid::UnitNotForKind { .. } => "invalid.unit_not_for_kind",
+            Invalid::QuantityFormat { .. } => "invalid.quantity_format",
+            Invalid::QuantityMissing => "invalid.quantity_missing",
+            Invalid::ItemMissing { .. } => "invalid.item_missing",
+            Invalid::TextTooLong { .. } => "invalid.text_too_long",
+            Invalid::DateMissing => "invalid.date_missing",
+            Invalid::DateFormat { .. } => "invalid.date_format",
+            Invalid::DateInFuture { .. } => "invalid.date_in_future",
+            Invalid::DateBeforeStart { .. } => "invalid.date_before_start",
+            Invalid::DateAfterEnd { .. } => "invalid.date_after_end",
+            Invalid::KindUnknown { .. } => "invalid.kind_unknown",
+            Invalid::KindNotInSector { .. } => "invalid.kind_not_in_sector",
+            Invalid::SectorUnknown { .. } => "invalid.sector_unknown",
+            Invalid::ProgramUnknown { .. } => "invalid.program_unknown",
+            Invalid::ParticipantsNotNumber { .. } => "invalid.participants_not_number",
+            Invalid::ParticipantsTooMany { .. } => "invalid.participants_too_many",
+            Invalid::ReasonMissing { .. } => "invalid.reason_missing",
+            Invalid::ChangeReasonMissing => "invalid.change_reason_missing",
+            Invalid::NipFormat { .. } => "invalid.nip_format",
+            Invalid::NameMissing => "invalid.name_missing",
+            Invalid::PinTooShort { .. } => "invalid.pin_too_short",
+            Invalid::PinNotDigits => "invalid.pin_not_digits",
+            Invalid::PinMismatch => "invalid.pin_mismatch",
+            Invalid::RoleUnknown { .. } => "invalid.role_unknown",
+            Invalid::StatusUnknown { .. } => "invalid.status_unknown",
+            Invalid::TimeZoneUnknown { .. } => "invalid.tz_unknown",
+        }
+    }
+
+    /// The named values the message mentions.
+    pub fn args(&self) -> Vec<(&'static str, Arg)> {
+        let text = |s: &str| Arg::Text(s.to_string());
+        match self {
+            Invalid::ValueMissing
+            | Invalid::QuantityMissing
+            | Invalid::DateMissing
+            | Invalid::NameMissing
+            | Invalid::PinNotDigits
+            | Invalid::PinMismatch
+            | Invalid::ChangeReasonMissing => vec![],
+            Invalid::ValueNegative { input }
+            | Invalid::ValueThousands { input }
+            | Invalid::ValueNotNumber { input }
+            | Invalid::ValueTooPrecise { input }
+            | Invalid::UnitUnknown { input }
+            | Invalid::QuantityFormat { input }
+            | Invalid::DateFormat { input }
+            | Invalid::KindUnknown { input }
+            | Invalid::SectorUnknown { input }
+            | Invalid::ProgramUnknown { input }
+            | Invalid::ParticipantsNotNumber { input }
+            | Invalid::NipFormat { input }
+            | Invalid::RoleUnknown { input }
+            | Invalid::StatusUnknown { input }
+            | Invalid::TimeZoneUnknown { input } => vec![("input", text(input))],
+            Invalid::ValueTooLarge { input, max, unit } => {
+                vec![("input", text(input)), ("max", Arg::Amount(*max)), ("unit", text(unit.label()))]
+            }
+            Invalid::ValueNotWhole { input, unit } => vec![("input", text(input)), ("unit", text(unit.label()))],
+            Invalid::UnitNotForKind { unit, kind } => vec![
+                ("unit", text(unit.label())),
+                ("kind", text(kind.code())),
+                ("units", text(&kind.units().iter().map(|u| u.code()).collect::<Vec<_>>().join(", "))),
+            ],
+            Invalid::ItemMissing { kind } | Invalid::ReasonMissing { kind } => vec![("kind", text(kind.code()))],
+            Invalid::TextTooLong { max } => vec![("max", Arg::Number(*max as i64))],
+            Invalid::DateInFuture { date, today } => vec![("date", Arg::Date(*date)), ("today", Arg::Date(*today))],
+            Invalid::DateBeforeStart { date, start } => {
+                vec![("date", Arg::Date(*date)), ("start", Arg::Date(*start))]
+            }
+            Invalid::DateAfterEnd { date, end } => vec![("date", Arg::Date(*date)), ("end", Arg::Date(*end))],
+            Invalid::KindNotInSector { kind, sector } => vec![
+                ("kind", text(kind.code())),
+                ("sector", text(sector.code())),
+                ("kinds", text(&sector.kinds().iter().map(|k| k.code()).collect::<Vec<_>>().join(", "))),
+            ],
+            Invalid::ParticipantsTooMany { max } => vec![("max", Arg::Number(i64::from(*max)))],
+            Invalid::PinTooShort { min } => vec![("min", Arg::Number(*min as i64))],
+        }
+    }
+}

@@ -1,0 +1,98 @@
+//! Livestock head counts the way farmOS derives inventory: the newest count
+//! (a reset) is the base, later births and purchases add, deaths and sales
+//! subtract. Only done, current, unvoided revisions take part.
+
+use std::collections::BTreeMap;
+
+use chrono::NaiveDate;
+
+use super::amount::Amount;
+use super::entry::{Entry, Status};
+use super::sector::InventoryEffect;
+use super::unit::Unit;
+
+/// Head count per species (item) at the end of `at`. Entries of one day
+/// apply in the order they were recorded (by id), as farmOS orders by time.
+pub fn head_counts(entries: &[Entry], at: NaiveDate) -> BTreeMap<String, i64> {
+    let mut relevant: Vec<&Entry> = entries
+        .iter()
+        .filter(|e| e.counts() && e.draft.status == Status::Done && e.draft.date <= at)
+        .filter(|e| e.draft.kind.inventory_effect() != InventoryEffect::None)
+        .collect();
+    relevant.sort_by_key(|e| (e.draft.date, e.id));
+    let mut counts: BTreeMap<String, i64> = BTreeMap::new();
+    for entry in relevant {
+        let effect = entry.draft.kind.inventory_effect();
+        for q in entry.draft.quantities.iter().filter(|q| q.unit == Unit::Ekor) {
+            let heads = q.value.milli() / Amount::whole(1).milli();
+            let count = counts.entry(q.item.clone()).or_insert(0);
+            match effect {
+                InventoryEffect::Reset => *count = heads,
+                InventoryEffect::Increment => *count += heads,
+                InventoryEffect::Decrement => *count -= heads,
+                InventoryEffect::None => {}
+            }
+        }
+    }
+    counts
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::entry::{EntryDraft, Quantity};
+    use crate::domain::officer::Nip;
+    use crate::domain::sector::Kind;
+    use chrono::{TimeZone, Utc};
+
+    fn entry(id: u64, day: u32, kind: Kind, qty: &str) -> Entry {
+        Entry {
+            id,
+            revision: 1,
+            supersedes: None,
+            draft: EntryDraft {
+                program: 1,
+                date: NaiveDate::from_ymd_opt(2026, 1, day).unwrap(),
+                kind,
+                quantities: vec![Quantity::parse(qty).unwrap()],
+                participants: 1,
+                officers: 0,
+                cadets: 0,
+                notes: String::new(),
+                status: Status::Done,
+            },
+            voided: false,
+            reason: String::new(),
+            recorded_by: Nip::parse("198503122010121001").unwrap(),
+            recorded_at: Utc.with_ymd_and_hms(2026, 1, 1, 0, 0, 0).unwrap(),
+        }
+    }
+
+    #[test]
+    fn newest_reset_then_increments_and_decrements() {
+        let entries = vec![
+            entry(1, 1, Kind::HeadCount, "40 ekor domba"),
+            entry(2, 2, Kind::Birth, "3 ekor domba"),
+            entry(3, 3, Kind::HeadCount, "45 ekor domba"),
+            entry(4, 4, Kind::Sale, "5 ekor domba"),
+            entry(5, 4, Kind::Purchase, "2 ekor kambing"),
+            entry(6, 9, Kind::Death, "1 ekor domba"),
+        ];
+        let at = |day| head_counts(&entries, NaiveDate::from_ymd_opt(2026, 1, day).unwrap());
+        assert_eq!(at(2)["domba"], 43);
+        assert_eq!(at(3)["domba"], 45);
+        assert_eq!(at(5)["domba"], 40);
+        assert_eq!(at(5)["kambing"], 2);
+        assert_eq!(at(9)["domba"], 39);
+    }
+
+    #[test]
+    fn voided_and_pending_entries_do_not_count() {
+        let mut voided = entry(2, 2, Kind::Birth, "3 ekor domba");
+        voided.voided = true;
+        let mut pending = entry(3, 2, Kind::Birth, "4 ekor domba");
+        pending.draft.status = Status::Pending;
+        let entries = vec![entry(1, 1, Kind::HeadCount, "40 ekor domba"), voided, pending];
+        assert_eq!(head_counts(&entries, NaiveDate::from_ymd_opt(2026, 1, 5).unwrap())["domba"], 40);
+    }
+}

@@ -1,0 +1,22 @@
+//! Pure types and rules of the work programmes: no I/O, no clock, no store.
+
+pub mod amount;
+pub mod date;
+pub mod demo;
+pub mod entry;
+pub mod invalid;
+pub mod inventory;
+pub mod officer;
+pub mod reference;
+pub mod reference_data;
+pub mod sector;
+pub mod text;
+pub mod unit;
+
+pub use amount::Amount;
+pub use entry::{Entry, EntryDraft, EntryId, Field, Quantity, Status};
+pub use invalid::{Arg, Invalid};
+pub use officer::{Nip, Officer, Role};
+pub use reference::{Agreement, Partner, Program, ProgramId, ProgramStatus, Site};
+pub use sector::{Kind, Sector};
+pub use unit::Unit;

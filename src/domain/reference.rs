@@ -1,0 +1,83 @@
+//! The reference records: sites, partners, cooperation agreements and the
+//! programmes run under them.
+
+use chrono::NaiveDate;
+use serde::{Deserialize, Serialize};
+
+use super::sector::Sector;
+
+pub type SiteId = u32;
+pub type PartnerId = u32;
+pub type AgreementId = u32;
+pub type ProgramId = u32;
+
+/// A correctional facility (Lapas).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Site {
+    pub id: SiteId,
+    /// Short name for the command line and narrow columns.
+    pub code: String,
+    pub name: String,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Partner {
+    pub id: PartnerId,
+    pub name: String,
+    /// The field the partner works in, where known.
+    pub field: Option<Sector>,
+    /// True where the field was inferred from the name, not stated in a
+    /// public source: an admin should confirm it.
+    pub inferred: bool,
+}
+
+/// A cooperation agreement (Perjanjian Kerja Sama, PKS).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Agreement {
+    pub id: AgreementId,
+    pub number: String,
+    pub partner: PartnerId,
+    pub signed: NaiveDate,
+    pub start: NaiveDate,
+    pub end: NaiveDate,
+    pub sites: Vec<SiteId>,
+    /// True while the number is a placeholder awaiting the signed document's.
+    pub inferred: bool,
+}
+
+/// Agreements run five years from their start.
+pub const AGREEMENT_YEARS: i32 = 5;
+
+pub fn five_years_after(start: NaiveDate) -> NaiveDate {
+    start
+        .checked_add_months(chrono::Months::new(12 * AGREEMENT_YEARS as u32))
+        .expect("five years after a valid date is a valid date")
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum ProgramStatus {
+    Active,
+    Ended,
+}
+
+impl ProgramStatus {
+    pub fn code(self) -> &'static str {
+        match self {
+            ProgramStatus::Active => "active",
+            ProgramStatus::Ended => "ended",
+        }
+    }
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Program {
+    pub id: ProgramId,
+    pub name: String,
+    pub sector: Sector,
+    pub site: SiteId,
+    pub partner: PartnerId,
+    pub agreement: AgreementId,
+    pub start: NaiveDate,
+    pub end: NaiveDate,
+    pub status: ProgramStatus,
+}

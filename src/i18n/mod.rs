@@ -1,0 +1,149 @@
+//! Texts in Indonesian (the default) and English. Every sentence a user
+//! sees comes from the catalogs in `id.rs` and `en.rs`, looked up by key,
+//! with `{name}` placeholders filled from language-free values.
+
+mod en;
+mod id;
+
+use std::collections::HashMap;
+use std::sync::OnceLock;
+
+use crate::domain::date::format_date;
+use crate::domain::entry::Field;
+use crate::domain::invalid::{Arg, Invalid};
+use crate::domain::sector::{Kind, Sector};
+use crate::records::Error;
+
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+pub enum Lang {
+    #[default]
+    Id,
+    En,
+}
+
+impl Lang {
+    pub fn parse(input: &str) -> Option<Lang> {
+        match input.trim().to_lowercase().as_str() {
+            "id" | "id_id" | "in" | "indonesia" => Some(Lang::Id),
+            "en" | "en_us" | "en_gb" | "english" => Some(Lang::En),
+            _ => None,
+        }
+    }
+
+    /// `12,5` in Indonesian, `12.5` in English.
+    pub fn decimal_mark(self) -> char {
+        match self {
+            Lang::Id => ',',
+            Lang::En => '.',
+        }
+    }
+
+    pub fn group_mark(self) -> char {
+        match self {
+            Lang::Id => '.',
+            Lang::En => ',',
+        }
+    }
+
+    fn catalog(self) -> &'static HashMap<&'static str, &'static str> {
+        static ID: OnceLock<HashMap<&str, &str>> = OnceLock::new();
+        static EN: OnceLock<HashMap<&str, &str>> = OnceLock::new();
+        match self {
+            Lang::Id => ID.get_or_init(|| id::TEXTS.iter().copied().collect()),
+            Lang::En => EN.get_or_init(|| en::TEXTS.iter().copied().collect()),
+        }
+    }
+}
+
+/// The text for a key; the key itself if a catalog lacks it (a test keeps
+/// both catalogs complete, so users never see one).
+pub fn text(lang: Lang, key: &'static str) -> &'static str {
+    lang.catalog().get(key).copied().unwrap_or(key)
+}
+
+/// The text for a key with its `{name}` placeholders filled.
+pub fn fill(lang: Lang, key: &'static str, args: &[(&str, Arg)]) -> String {
+    let mut out = text(lang, key).to_string();
+    for (name, value) in args {
+        let value = match value {
+            Arg::Text(s) => s.clone(),
+            Arg::Number(n) => n.to_string(),
+            Arg::Amount(a) => a.format_grouped(lang.decimal_mark(), lang.group_mark()),
+            Arg::Date(d) => format_date(*d),
+        };
+        out = out.replace(&format!("{{{name}}}"), &value);
+    }
+    out
+}
+
+pub fn invalid(lang: Lang, e: &Invalid) -> String {
+    fill(lang, e.key(), &e.args())
+}
+
+pub fn field(lang: Lang, field: Field) -> String {
+    match field {
+        Field::Program => text(lang, "field.program").to_string(),
+        Field::Date => text(lang, "field.date").to_string(),
+        Field::Kind => text(lang, "field.kind").to_string(),
+        Field::Quantity(i) => fill(lang, "field.quantity", &[("n", Arg::Number(i as i64 + 1))]),
+        Field::Participants => text(lang, "field.participants").to_string(),
+        Field::Notes => text(lang, "field.notes").to_string(),
+    }
+}
+
+/// One message per problem; validation problems each on their own line.
+pub fn error(lang: Lang, e: &Error) -> String {
+    match e {
+        Error::Invalid(problems) => problems.iter().map(|(_, p)| invalid(lang, p)).collect::<Vec<_>>().join("\n"),
+        other => fill(lang, other.key(), &other.args()),
+    }
+}
+
+pub fn sector_name(lang: Lang, sector: Sector) -> &'static str {
+    text(
+        lang,
+        match sector {
+            Sector::Pertanian => "sector.pertanian",
+            Sector::Peternakan => "sector.peternakan",
+            Sector::PengolahanSampah => "sector.pengolahan_sampah",
+            Sector::Konveksi => "sector.konveksi",
+            Sector::Pelatihan => "sector.pelatihan",
+        },
+    )
+}
+
+pub fn kind_name(lang: Lang, kind: Kind) -> &'static str {
+    text(
+        lang,
+        match kind {
+            Kind::Harvest => "kind.harvest",
+            Kind::Planting => "kind.planting",
+            Kind::Input => "kind.input",
+            Kind::HeadCount => "kind.head_count",
+            Kind::Birth => "kind.birth",
+            Kind::Purchase => "kind.purchase",
+            Kind::Death => "kind.death",
+            Kind::Sale => "kind.sale",
+            Kind::Feed => "kind.feed",
+            Kind::WasteReceived => "kind.waste_received",
+            Kind::WasteProcessed => "kind.waste_processed",
+            Kind::ProductOut => "kind.product_out",
+            Kind::PiecesCut => "kind.pieces_cut",
+            Kind::PiecesSewn => "kind.pieces_sewn",
+            Kind::PiecesFinished => "kind.pieces_finished",
+            Kind::PiecesRejected => "kind.pieces_rejected",
+            Kind::Training => "kind.training",
+        },
+    )
+}
+
+/// Every key in a catalog, for the completeness tests.
+pub fn keys(lang: Lang) -> Vec<&'static str> {
+    match lang {
+        Lang::Id => id::TEXTS.iter().map(|(k, _)| *k).collect(),
+        Lang::En => en::TEXTS.iter().map(|(k, _)| *k).collect(),
+    }
+}
+
+#[cfg(test)]
+mod tests;

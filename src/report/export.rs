@@ -1,0 +1,147 @@
+//! `binalog export`: one CSV row per quantity, or one JSON object per entry.
+
+use std::collections::HashMap;
+use std::io::Write;
+
+use chrono::SecondsFormat;
+use serde_json::json;
+
+use super::CSV_COLUMNS;
+use crate::domain::entry::Entry;
+use crate::records::{EntryFilter, Records, Result, RevisionState};
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Format {
+    Csv,
+    Jsonl,
+}
+
+/// Names of the records an entry points at, looked up once per export.
+struct Names {
+    programs: HashMap<u32, (String, String, u32, u32)>,
+    sites: HashMap<u32, String>,
+    partners: HashMap<u32, String>,
+}
+
+impl Names {
+    fn load(records: &Records) -> Result<Names> {
+        Ok(Names {
+            programs: records
+                .programs()?
+                .into_iter()
+                .map(|p| (p.id, (p.name, p.sector.code().to_string(), p.site, p.partner)))
+                .collect(),
+            sites: records.sites()?.into_iter().map(|s| (s.id, s.name)).collect(),
+            partners: records.partners()?.into_iter().map(|p| (p.id, p.name)).collect(),
+        })
+    }
+
+    /// (programme, sector, site, partner) for a programme id.
+    fn of(&self, program: u32) -> (&str, &str, &str, &str) {
+        match self.programs.get(&program) {
+            Some((name, sector, site, partner)) => (
+                name,
+                sector,
+                self.sites.get(site).map_or("", String::as_str),
+                self.partners.get(partner).map_or("", String::as_str),
+            ),
+            None => ("", "", "", ""),
+        }
+    }
+}
+
+/// The status column: the entry's own status, or where a revision stands
+/// when history is included.
+fn status(entry: &Entry, state: RevisionState) -> &'static str {
+    match state {
+        RevisionState::Current => entry.draft.status.code(),
+        other => other.code(),
+    }
+}
+
+/// Writes the matching entries. Output errors (a closed pipe) are returned
+/// as I/O errors for the caller to report.
+pub fn export(
+    records: &Records,
+    filter: &EntryFilter,
+    format: Format,
+    out: &mut dyn Write,
+) -> Result<std::io::Result<usize>> {
+    let names = Names::load(records)?;
+    let entries = records.entries(filter)?;
+    Ok(match format {
+        Format::Csv => write_csv(&names, &entries, out),
+        Format::Jsonl => write_jsonl(&names, &entries, out),
+    })
+}
+
+fn write_csv(names: &Names, entries: &[(Entry, RevisionState)], out: &mut dyn Write) -> std::io::Result<usize> {
+    let mut csv = csv::Writer::from_writer(out);
+    csv.write_record(CSV_COLUMNS)?;
+    let mut rows = 0;
+    for (entry, state) in entries {
+        let d = &entry.draft;
+        let (program, sector, site, partner) = names.of(d.program);
+        for q in &d.quantities {
+            csv.write_record([
+                entry.id.to_string().as_str(),
+                &d.date.format("%Y-%m-%d").to_string(),
+                site,
+                &d.program.to_string(),
+                program,
+                sector,
+                partner,
+                d.kind.code(),
+                &q.item,
+                &q.value.to_plain(),
+                q.unit.code(),
+                &d.participants.to_string(),
+                &d.notes,
+                status(entry, *state),
+                &entry.revision.to_string(),
+                entry.recorded_by.as_str(),
+                &entry.recorded_at.to_rfc3339_opts(SecondsFormat::Secs, true),
+            ])?;
+            rows += 1;
+        }
+    }
+    csv.flush()?;
+    Ok(rows)
+}
+
+fn write_jsonl(names: &Names, entries: &[(Entry, RevisionState)], out: &mut dyn Write) -> std::io::Result<usize> {
+    for (entry, state) in entries {
+        let d = &entry.draft;
+        let (program, sector, site, partner) = names.of(d.program);
+        let quantities: Vec<_> = d
+            .quantities
+            .iter()
+            // Values stay strings so no consumer rounds them through a float.
+            .map(|q| json!({"item": q.item, "value": q.value.to_plain(), "unit": q.unit.code()}))
+            .collect();
+        let line = json!({
+            "entry_id": entry.id,
+            "date": d.date.format("%Y-%m-%d").to_string(),
+            "site": site,
+            "program_id": d.program,
+            "program": program,
+            "sector": sector,
+            "partner": partner,
+            "kind": d.kind.code(),
+            "quantities": quantities,
+            "participants": d.participants,
+            "officers": d.officers,
+            "cadets": d.cadets,
+            "notes": d.notes,
+            "status": status(entry, *state),
+            "revision": entry.revision,
+            "supersedes": entry.supersedes,
+            "reason": entry.reason,
+            "recorded_by": entry.recorded_by.as_str(),
+            "recorded_at": entry.recorded_at.to_rfc3339_opts(SecondsFormat::Secs, true),
+        });
+        writeln!(out, "{line}")?;
+    }
+    out.flush()?;
+    Ok(entries.len())
+}

@@ -1,0 +1,60 @@
+//! The append-only audit trail: one record per change, login or lock.
+
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+
+use crate::domain::entry::EntryId;
+use crate::domain::officer::Nip;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum AuditAction {
+    Initialised,
+    DemoLoaded,
+    Migrated,
+    OfficerAdded,
+    EntryAdded,
+    EntryCorrected,
+    EntryVoided,
+    Imported,
+    LoginSucceeded,
+    LoginFailed,
+    LockedOut,
+}
+
+impl AuditAction {
+    pub fn code(self) -> &'static str {
+        match self {
+            AuditAction::Initialised => "initialised",
+            AuditAction::DemoLoaded => "demo_loaded",
+            AuditAction::Migrated => "migrated",
+            AuditAction::OfficerAdded => "officer_added",
+            AuditAction::EntryAdded => "entry_added",
+            AuditAction::EntryCorrected => "entry_corrected",
+            AuditAction::EntryVoided => "entry_voided",
+            AuditAction::Imported => "imported",
+            AuditAction::LoginSucceeded => "login_succeeded",
+            AuditAction::LoginFailed => "login_failed",
+            AuditAction::LockedOut => "locked_out",
+        }
+    }
+}
+
+/// What the caller says about a change; the store adds the sequence number.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct AuditNote {
+    pub at: DateTime<Utc>,
+    pub officer: Option<Nip>,
+    pub action: AuditAction,
+    pub detail: String,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AuditRecord {
+    pub seq: u64,
+    pub at: DateTime<Utc>,
+    pub officer: Option<Nip>,
+    pub action: AuditAction,
+    /// The entries a change touched: (id, revision) pairs.
+    pub entries: Vec<(EntryId, u32)>,
+    pub detail: String,
+}

@@ -1,0 +1,152 @@
+//! `binalog check`: decodes every stored value and rebuilds every index and
+//! rollup from the entries, reporting each difference.
+
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+
+use super::codec::{Stored, decode};
+use super::rollup::{Deltas, Rollup};
+use super::{Result, Store, keys};
+use crate::domain::entry::Entry;
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Problem {
+    /// A value that will not decode.
+    Undecodable { tree: String, key: String, detail: String },
+    /// An index key that should be there and is not.
+    IndexMissing { tree: String, key: String },
+    /// An index key that points at nothing current.
+    IndexExtra { tree: String, key: String },
+    /// A rollup that does not equal the sum of its entries.
+    RollupWrong { key: String, expected: Rollup, found: Rollup },
+    /// A head without its revision, or a gap in an entry's revisions.
+    RevisionMissing { entry: u64, revision: u32 },
+    /// An entry whose programme does not exist.
+    ProgramMissing { entry: u64, program: u32 },
+    /// A counter that would hand out an id already used.
+    CounterBehind { counter: String, next: u64, highest: u64 },
+}
+
+fn hex(key: &[u8]) -> String {
+    key.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+fn decode_all<T: Stored>(tree: &sled::Tree, name: &str, problems: &mut Vec<Problem>) -> Result<Vec<(Vec<u8>, T)>> {
+    let mut values = Vec::new();
+    for kv in tree.iter() {
+        let (k, v) = kv?;
+        match decode::<T>(&v) {
+            Ok(value) => values.push((k.to_vec(), value)),
+            Err(e) => problems.push(Problem::Undecodable { tree: name.into(), key: hex(&k), detail: e.to_string() }),
+        }
+    }
+    Ok(values)
+}
+
+impl Store {
+    pub fn check(&self) -> Result<Vec<Problem>> {
+        let mut problems = Vec::new();
+        decode_all::<crate::domain::Site>(&self.sites, "sites", &mut problems)?;
+        decode_all::<crate::domain::Partner>(&self.partners, "partners", &mut problems)?;
+        decode_all::<crate::domain::Agreement>(&self.agreements, "agreements", &mut problems)?;
+        decode_all::<crate::domain::Officer>(&self.officers, "officers", &mut problems)?;
+        let programs: HashMap<u32, u32> =
+            decode_all::<crate::domain::Program>(&self.programs, "programs", &mut problems)?
+                .into_iter()
+                .map(|(_, p)| (p.id, p.site))
+                .collect();
+        let audit = decode_all::<super::AuditRecord>(&self.audit, "audit", &mut problems)?;
+        let revisions = decode_all::<Entry>(&self.entries, "entries", &mut problems)?;
+        let heads = decode_all::<u32>(&self.heads, "heads", &mut problems)?;
+        self.check_meta(&mut problems, &revisions, &audit)?;
+
+        let by_key: BTreeMap<(u64, u32), &Entry> = revisions.iter().map(|(_, e)| ((e.id, e.revision), e)).collect();
+        let mut current = Vec::new();
+        for (key, head) in &heads {
+            let id = keys::u64_from(key).unwrap_or_default();
+            for revision in 1..=*head {
+                if !by_key.contains_key(&(id, revision)) {
+                    problems.push(Problem::RevisionMissing { entry: id, revision });
+                }
+            }
+            if let Some(entry) = by_key.get(&(id, *head)) {
+                current.push(*entry);
+            }
+        }
+
+        let mut want_program = BTreeSet::new();
+        let mut want_site = BTreeSet::new();
+        let mut deltas = Deltas::default();
+        for entry in &current {
+            let d = &entry.draft;
+            let Some(site) = programs.get(&d.program) else {
+                problems.push(Problem::ProgramMissing { entry: entry.id, program: d.program });
+                continue;
+            };
+            want_program.insert(keys::dated(d.program, d.date, entry.id));
+            want_site.insert(keys::dated(*site, d.date, entry.id));
+            deltas.apply(entry, 1);
+        }
+        compare_index(&self.by_program, "by_program", &want_program, &mut problems)?;
+        compare_index(&self.by_site, "by_site", &want_site, &mut problems)?;
+
+        let found = decode_all::<Rollup>(&self.rollups, "rollups", &mut problems)?;
+        let found: BTreeMap<Vec<u8>, Rollup> = found.into_iter().collect();
+        let expected: BTreeMap<Vec<u8>, Rollup> = deltas
+            .0
+            .into_iter()
+            .map(|(k, (total, count))| (k, Rollup::default().plus(total, count)))
+            .filter(|(_, r)| !r.is_empty())
+            .collect();
+        for key in expected.keys().chain(found.keys()).collect::<BTreeSet<_>>() {
+            let e = expected.get(key).copied().unwrap_or_default();
+            let f = found.get(key).copied().unwrap_or_default();
+            if e != f {
+                problems.push(Problem::RollupWrong { key: hex(key), expected: e, found: f });
+            }
+        }
+        Ok(problems)
+    }
+
+    fn check_meta(
+        &self,
+        problems: &mut Vec<Problem>,
+        revisions: &[(Vec<u8>, Entry)],
+        audit: &[(Vec<u8>, super::AuditRecord)],
+    ) -> Result<()> {
+        let highest_entry = revisions.iter().map(|(_, e)| e.id).max().unwrap_or(0);
+        let highest_audit = audit.iter().map(|(_, a)| a.seq).max().unwrap_or(0);
+        for (key, highest) in [(keys::META_NEXT_ENTRY, highest_entry), (keys::META_NEXT_AUDIT, highest_audit)] {
+            let counter = String::from_utf8_lossy(key).to_string();
+            let next = match self.meta.get(key)? {
+                None => 1,
+                Some(v) => match decode::<u64>(&v) {
+                    Ok(next) => next,
+                    Err(e) => {
+                        problems.push(Problem::Undecodable {
+                            tree: "meta".into(),
+                            key: counter,
+                            detail: e.to_string(),
+                        });
+                        continue;
+                    }
+                },
+            };
+            if highest > 0 && next <= highest {
+                problems.push(Problem::CounterBehind { counter, next, highest });
+            }
+        }
+        Ok(())
+    }
+}
+
+fn compare_index(tree: &sled::Tree, name: &str, want: &BTreeSet<Vec<u8>>, problems: &mut Vec<Problem>) -> Result<()> {
+    let have: BTreeSet<Vec<u8>> =
+        tree.iter().keys().map(|k| k.map(|k| k.to_vec())).collect::<std::result::Result<_, _>>()?;
+    for key in want.difference(&have) {
+        problems.push(Problem::IndexMissing { tree: name.into(), key: hex(key) });
+    }
+    for key in have.difference(want) {
+        problems.push(Problem::IndexExtra { tree: name.into(), key: hex(key) });
+    }
+    Ok(())
+}

@@ -1,0 +1,156 @@
+//! The one place stored values are encoded: a schema-version byte, then
+//! bincode (standard config). Every tree goes through here, so a format
+//! change is made, versioned and migrated in one module.
+
+use bincode::config::{Configuration, standard};
+use serde::Serialize;
+use serde::de::DeserializeOwned;
+
+use crate::domain::entry::{Entry, EntryDraft, Quantity, Status};
+use crate::domain::officer::Nip;
+use crate::domain::sector::Kind;
+
+/// Schema of the values this build writes.
+///
+/// 1: entries without training attendance (officers, cadets).
+/// 2: entries carry officers and cadets for training sessions.
+pub const SCHEMA_VERSION: u8 = 2;
+
+const CONFIG: Configuration = standard();
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum CodecError {
+    Empty,
+    NewerVersion(u8),
+    Malformed(String),
+}
+
+impl std::fmt::Display for CodecError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            CodecError::Empty => write!(f, "empty value"),
+            CodecError::NewerVersion(v) => write!(f, "schema {v} is newer than {SCHEMA_VERSION}"),
+            CodecError::Malformed(e) => write!(f, "malformed value: {e}"),
+        }
+    }
+}
+
+/// A stored type. Types whose shape never changed read every older
+/// version as they are; a type that changed overrides `decode_old`.
+pub trait Stored: Serialize + DeserializeOwned {
+    fn decode_old(version: u8, body: &[u8]) -> Result<Self, CodecError> {
+        let _ = version;
+        decode_body(body)
+    }
+}
+
+pub fn encode<T: Stored>(value: &T) -> Vec<u8> {
+    let mut bytes = vec![SCHEMA_VERSION];
+    bincode::serde::encode_into_std_write(value, &mut bytes, CONFIG).expect("writing to a Vec cannot fail");
+    bytes
+}
+
+pub fn decode<T: Stored>(bytes: &[u8]) -> Result<T, CodecError> {
+    let (&version, body) = bytes.split_first().ok_or(CodecError::Empty)?;
+    match version {
+        SCHEMA_VERSION => decode_body(body),
+        v if v > SCHEMA_VERSION => Err(CodecError::NewerVersion(v)),
+        v => T::decode_old(v, body),
+    }
+}
+
+fn decode_body<T: DeserializeOwned>(body: &[u8]) -> Result<T, CodecError> {
+    let (value, read) =
+        bincode::serde::decode_from_slice(body, CONFIG).map_err(|e| CodecError::Malformed(e.to_string()))?;
+    if read != body.len() {
+        return Err(CodecError::Malformed(format!("{} trailing bytes", body.len() - read)));
+    }
+    Ok(value)
+}
+
+/// Whether a value was written by an older schema and should be rewritten.
+pub fn is_old(bytes: &[u8]) -> bool {
+    bytes.first().is_some_and(|v| *v < SCHEMA_VERSION)
+}
+
+impl Stored for u32 {}
+impl Stored for u64 {}
+impl Stored for crate::domain::Site {}
+impl Stored for crate::domain::Partner {}
+impl Stored for crate::domain::Agreement {}
+impl Stored for crate::domain::Program {}
+impl Stored for crate::domain::Officer {}
+impl Stored for super::audit::AuditRecord {}
+impl Stored for super::rollup::Rollup {}
+
+impl Stored for Entry {
+    fn decode_old(version: u8, body: &[u8]) -> Result<Self, CodecError> {
+        match version {
+            1 => decode_body::<v1::Entry>(body).map(v1::Entry::upgrade),
+            v => Err(CodecError::Malformed(format!("no entry schema {v}"))),
+        }
+    }
+}
+
+/// The entry as schema 1 stored it.
+pub mod v1 {
+    use super::*;
+    use chrono::{DateTime, NaiveDate, Utc};
+    use serde::Deserialize;
+
+    #[derive(Serialize, Deserialize, Debug, Clone, PartialEq)]
+    pub struct Draft {
+        pub program: u32,
+        pub date: NaiveDate,
+        pub kind: Kind,
+        pub quantities: Vec<Quantity>,
+        pub participants: u32,
+        pub notes: String,
+        pub status: Status,
+    }
+
+    #[derive(Serialize, Deserialize, Debug, Clone, PartialEq)]
+    pub struct Entry {
+        pub id: u64,
+        pub revision: u32,
+        pub supersedes: Option<u32>,
+        pub draft: Draft,
+        pub voided: bool,
+        pub reason: String,
+        pub recorded_by: Nip,
+        pub recorded_at: DateTime<Utc>,
+    }
+
+    impl Entry {
+        pub fn upgrade(self) -> super::Entry {
+            let d = self.draft;
+            super::Entry {
+                id: self.id,
+                revision: self.revision,
+                supersedes: self.supersedes,
+                draft: EntryDraft {
+                    program: d.program,
+                    date: d.date,
+                    kind: d.kind,
+                    quantities: d.quantities,
+                    participants: d.participants,
+                    officers: 0,
+                    cadets: 0,
+                    notes: d.notes,
+                    status: d.status,
+                },
+                voided: self.voided,
+                reason: self.reason,
+                recorded_by: self.recorded_by,
+                recorded_at: self.recorded_at,
+            }
+        }
+    }
+
+    /// Writes a value the way schema 1 did, for migration tests.
+    pub fn encode_v1(entry: &Entry) -> Vec<u8> {
+        let mut bytes = vec![1u8];
+        bincode::serde::encode_into_std_write(entry, &mut bytes, CONFIG).expect("writing to a Vec cannot fail");
+        bytes
+    }
+}

@@ -1,0 +1,69 @@
+//! Byte keys. Big-endian numbers so that sled's byte order is numeric order
+//! and a range scan over (programme, date) reads one programme's days in turn.
+
+use chrono::{Datelike, NaiveDate};
+
+use crate::domain::entry::EntryId;
+use crate::domain::sector::Kind;
+use crate::domain::unit::Unit;
+
+pub fn id32(id: u32) -> [u8; 4] {
+    id.to_be_bytes()
+}
+
+pub fn day(date: NaiveDate) -> [u8; 4] {
+    // Days from 1 January of year 1: positive for every date we store.
+    (date.num_days_from_ce() as u32).to_be_bytes()
+}
+
+pub fn day_from(bytes: &[u8]) -> Option<NaiveDate> {
+    let days = u32::from_be_bytes(bytes.get(..4)?.try_into().ok()?);
+    NaiveDate::from_num_days_from_ce_opt(days as i32)
+}
+
+pub fn u32_from(bytes: &[u8]) -> Option<u32> {
+    Some(u32::from_be_bytes(bytes.get(..4)?.try_into().ok()?))
+}
+
+pub fn u64_from(bytes: &[u8]) -> Option<u64> {
+    Some(u64::from_be_bytes(bytes.get(..8)?.try_into().ok()?))
+}
+
+/// `entries`: one value per revision.
+pub fn revision(id: EntryId, revision: u32) -> Vec<u8> {
+    [&id.to_be_bytes()[..], &revision.to_be_bytes()].concat()
+}
+
+/// `by_program` and `by_site`: owner, date, entry.
+pub fn dated(owner: u32, date: NaiveDate, id: EntryId) -> Vec<u8> {
+    [&id32(owner)[..], &day(date), &id.to_be_bytes()].concat()
+}
+
+/// Start and end (exclusive) of an owner's keys between two dates, inclusive.
+pub fn dated_range(owner: u32, from: NaiveDate, to: NaiveDate) -> (Vec<u8>, Vec<u8>) {
+    let start = [&id32(owner)[..], &day(from)].concat();
+    let end = [&id32(owner)[..], &day(to.succ_opt().unwrap_or(to))].concat();
+    (start, end)
+}
+
+/// `rollups`: programme, date, kind, unit, item.
+pub fn rollup(program: u32, date: NaiveDate, kind: Kind, unit: Unit, item: &str) -> Vec<u8> {
+    let kind = Kind::ALL.iter().position(|k| *k == kind).expect("kind in ALL") as u8;
+    let unit = Unit::ALL.iter().position(|u| *u == unit).expect("unit in ALL") as u8;
+    [&id32(program)[..], &day(date), &[kind, unit], item.as_bytes()].concat()
+}
+
+/// The parts of a rollup key.
+pub fn rollup_parts(key: &[u8]) -> Option<(u32, NaiveDate, Kind, Unit, String)> {
+    let program = u32_from(key)?;
+    let date = day_from(key.get(4..)?)?;
+    let kind = *Kind::ALL.get(*key.get(8)? as usize)?;
+    let unit = *Unit::ALL.get(*key.get(9)? as usize)?;
+    let item = String::from_utf8(key.get(10..)?.to_vec()).ok()?;
+    Some((program, date, kind, unit, item))
+}
+
+pub const META_SCHEMA: &[u8] = b"schema";
+pub const META_NEXT_ENTRY: &[u8] = b"next_entry";
+pub const META_NEXT_AUDIT: &[u8] = b"next_audit";
+pub const META_INITIALISED: &[u8] = b"initialised";

@@ -1,0 +1,253 @@
+//! Every write is one sled transaction over all the trees it touches, so an
+//! entry, its index keys, its rollups and its audit record land together or
+//! not at all; callers flush before they acknowledge.
+
+use std::collections::HashMap;
+
+use chrono::{DateTime, Utc};
+use sled::Transactional;
+use sled::transaction::{ConflictableTransactionError, TransactionError, TransactionalTree};
+
+use super::audit::{AuditAction, AuditNote, AuditRecord};
+use super::codec::{decode, encode};
+use super::rollup::{Deltas, Rollup};
+use super::{Result, Store, StoreError, keys};
+use crate::domain::entry::{Entry, EntryDraft, EntryId};
+use crate::domain::officer::{Nip, Officer};
+use crate::domain::reference::{ProgramId, SiteId};
+use crate::domain::reference_data::ReferenceData;
+
+/// One change to the entries. Corrections and voids name the revision they
+/// were based on: if another officer changed the entry since, it is refused.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Change {
+    Add(EntryDraft),
+    Correct { id: EntryId, base: u32, draft: EntryDraft, reason: String },
+    Void { id: EntryId, base: u32, reason: String },
+}
+
+type TxResult<T> = std::result::Result<T, ConflictableTransactionError<StoreError>>;
+
+fn abort<T>(e: StoreError) -> TxResult<T> {
+    Err(ConflictableTransactionError::Abort(e))
+}
+
+fn finish<T>(result: std::result::Result<T, TransactionError<StoreError>>) -> Result<T> {
+    result.map_err(|e| match e {
+        TransactionError::Abort(e) => e,
+        TransactionError::Storage(e) => StoreError::from(e),
+    })
+}
+
+/// Reads and bumps a counter in `meta`, returning the value before the bump.
+fn next_counter(meta: &TransactionalTree, key: &[u8], first: u64, by: u64) -> TxResult<u64> {
+    let next = match meta.get(key)? {
+        Some(bytes) => decode::<u64>(&bytes).or_else(|e| abort(super::corrupt("meta", e)))?,
+        None => first,
+    };
+    meta.insert(key, encode(&(next + by)))?;
+    Ok(next)
+}
+
+fn append_audit(
+    meta: &TransactionalTree,
+    audit: &TransactionalTree,
+    note: &AuditNote,
+    entries: Vec<(EntryId, u32)>,
+) -> TxResult<()> {
+    let seq = next_counter(meta, keys::META_NEXT_AUDIT, 1, 1)?;
+    let record = AuditRecord {
+        seq,
+        at: note.at,
+        officer: note.officer.clone(),
+        action: note.action,
+        entries,
+        detail: note.detail.clone(),
+    };
+    audit.insert(&seq.to_be_bytes(), encode(&record))?;
+    Ok(())
+}
+
+impl Store {
+    /// Writes the reference data once. Returns false, writing nothing, if
+    /// the database was initialised before.
+    pub fn init_reference(&self, data: &ReferenceData, note: &AuditNote) -> Result<bool> {
+        let trees = (&self.meta, &self.sites, &self.partners, &self.agreements, &self.programs, &self.audit);
+        let created = finish(trees.transaction(|(meta, sites, partners, agreements, programs, audit)| {
+            if meta.get(keys::META_INITIALISED)?.is_some() {
+                return Ok(false);
+            }
+            for s in &data.sites {
+                sites.insert(&keys::id32(s.id), encode(s))?;
+            }
+            for p in &data.partners {
+                partners.insert(&keys::id32(p.id), encode(p))?;
+            }
+            for a in &data.agreements {
+                agreements.insert(&keys::id32(a.id), encode(a))?;
+            }
+            for p in &data.programs {
+                programs.insert(&keys::id32(p.id), encode(p))?;
+            }
+            meta.insert(keys::META_INITIALISED, encode(&1u32))?;
+            append_audit(meta, audit, note, vec![])?;
+            Ok(true)
+        }))?;
+        self.flush()?;
+        Ok(created)
+    }
+
+    /// Adds or replaces an officer record, with its audit record, durably.
+    pub fn put_officer(&self, officer: &Officer, note: &AuditNote) -> Result<()> {
+        finish((&self.meta, &self.officers, &self.audit).transaction(|(meta, officers, audit)| {
+            officers.insert(officer.nip.as_str().as_bytes(), encode(officer))?;
+            append_audit(meta, audit, note, vec![])?;
+            Ok(())
+        }))?;
+        self.flush()
+    }
+
+    /// Appends an audit record on its own (logins, locks), durably.
+    pub fn record_audit(&self, note: &AuditNote) -> Result<()> {
+        finish((&self.meta, &self.audit).transaction(|(meta, audit)| append_audit(meta, audit, note, vec![])))?;
+        self.flush()
+    }
+
+    /// Applies the changes in one transaction and flushes. Returns the new
+    /// revisions in the order of `changes`. Drafts must be validated first.
+    pub fn commit(&self, changes: &[Change], by: &Nip, at: DateTime<Utc>, note: &AuditNote) -> Result<Vec<Entry>> {
+        let sites = self.program_sites()?;
+        let site_of = |program: ProgramId| -> std::result::Result<SiteId, StoreError> {
+            sites.get(&program).copied().ok_or_else(|| StoreError::Corrupt {
+                tree: "programs".into(),
+                detail: format!("no programme {program}"),
+            })
+        };
+        let trees =
+            (&self.meta, &self.entries, &self.heads, &self.by_program, &self.by_site, &self.rollups, &self.audit);
+        let written = finish(trees.transaction(|(meta, entries, heads, by_program, by_site, rollups, audit)| {
+            let mut deltas = Deltas::default();
+            let mut written = Vec::with_capacity(changes.len());
+            let adds = changes.iter().filter(|c| matches!(c, Change::Add(_))).count() as u64;
+            let mut next_id = if adds > 0 { next_counter(meta, keys::META_NEXT_ENTRY, 1, adds)? } else { 0 };
+            for change in changes {
+                let (previous, entry) = match change {
+                    Change::Add(draft) => {
+                        let id = next_id;
+                        next_id += 1;
+                        (None, new_revision(id, 1, None, draft.clone(), false, String::new(), by, at))
+                    }
+                    Change::Correct { id, base, draft, reason } => {
+                        let prev = current_for_change(entries, heads, *id, *base)?;
+                        let entry = new_revision(
+                            *id,
+                            prev.revision + 1,
+                            Some(prev.revision),
+                            draft.clone(),
+                            false,
+                            reason.clone(),
+                            by,
+                            at,
+                        );
+                        (Some(prev), entry)
+                    }
+                    Change::Void { id, base, reason } => {
+                        let prev = current_for_change(entries, heads, *id, *base)?;
+                        let draft = prev.draft.clone();
+                        let entry = new_revision(
+                            *id,
+                            prev.revision + 1,
+                            Some(prev.revision),
+                            draft,
+                            true,
+                            reason.clone(),
+                            by,
+                            at,
+                        );
+                        (Some(prev), entry)
+                    }
+                };
+                if let Some(prev) = &previous {
+                    let d = &prev.draft;
+                    let site = site_of(d.program).or_else(abort)?;
+                    by_program.remove(keys::dated(d.program, d.date, prev.id))?;
+                    by_site.remove(keys::dated(site, d.date, prev.id))?;
+                    deltas.apply(prev, -1);
+                }
+                let d = &entry.draft;
+                let site = site_of(d.program).or_else(abort)?;
+                entries.insert(keys::revision(entry.id, entry.revision), encode(&entry))?;
+                heads.insert(&entry.id.to_be_bytes(), encode(&entry.revision))?;
+                by_program.insert(keys::dated(d.program, d.date, entry.id), &[])?;
+                by_site.insert(keys::dated(site, d.date, entry.id), &[])?;
+                deltas.apply(&entry, 1);
+                written.push(entry);
+            }
+            for (key, (total, count)) in &deltas.0 {
+                let old = match rollups.get(key)? {
+                    Some(bytes) => decode::<Rollup>(&bytes).or_else(|e| abort(super::corrupt("rollups", e)))?,
+                    None => Rollup::default(),
+                };
+                let new = old.plus(*total, *count);
+                if new.is_empty() {
+                    rollups.remove(key.as_slice())?;
+                } else {
+                    rollups.insert(key.as_slice(), encode(&new))?;
+                }
+            }
+            // An import records its id range in the detail rather than
+            // listing a hundred thousand pairs in one audit value.
+            let touched = if note.action == AuditAction::Imported {
+                vec![]
+            } else {
+                written.iter().map(|e| (e.id, e.revision)).collect()
+            };
+            append_audit(meta, audit, note, touched)?;
+            Ok(written)
+        }))?;
+        self.flush()?;
+        Ok(written)
+    }
+
+    fn program_sites(&self) -> Result<HashMap<ProgramId, SiteId>> {
+        Ok(self.programs()?.into_iter().map(|p| (p.id, p.site)).collect())
+    }
+}
+
+#[allow(clippy::too_many_arguments)]
+fn new_revision(
+    id: EntryId,
+    revision: u32,
+    supersedes: Option<u32>,
+    draft: EntryDraft,
+    voided: bool,
+    reason: String,
+    by: &Nip,
+    at: DateTime<Utc>,
+) -> Entry {
+    Entry { id, revision, supersedes, draft, voided, reason, recorded_by: by.clone(), recorded_at: at }
+}
+
+/// The current revision, provided it is the one the change was based on.
+fn current_for_change(
+    entries: &TransactionalTree,
+    heads: &TransactionalTree,
+    id: EntryId,
+    base: u32,
+) -> TxResult<Entry> {
+    let Some(head) = heads.get(id.to_be_bytes())? else {
+        return abort(StoreError::UnknownEntry { id });
+    };
+    let head: u32 = decode(&head).or_else(|e| abort(super::corrupt("heads", e)))?;
+    let Some(bytes) = entries.get(keys::revision(id, head))? else {
+        return abort(StoreError::Corrupt {
+            tree: "entries".into(),
+            detail: format!("entry {id} revision {head} missing"),
+        });
+    };
+    let current: Entry = decode(&bytes).or_else(|e| abort(super::corrupt("entries", e)))?;
+    if head != base {
+        return abort(StoreError::Conflict { current: Box::new(current) });
+    }
+    Ok(current)
+}
