@@ -54,6 +54,7 @@ pub const TEXTS: &[(&str, &str)] = &[
     // Records errors
     ("error.invalid", "The input is not right yet."),
     ("error.officer_unknown", "No officer with NIP {nip} is registered. Add one first with `binalog officer add`."),
+    ("error.login_failed", "Wrong NIP or PIN."),
     ("error.officer_inactive", "The officer with NIP {nip} is no longer active."),
     ("error.officer_exists", "An officer with NIP {nip} is already registered."),
     ("error.program_unknown", "There is no programme {id}. List them with `binalog programs`."),

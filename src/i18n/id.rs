@@ -54,6 +54,7 @@ pub const TEXTS: &[(&str, &str)] = &[
     // Records errors
     ("error.invalid", "Masukan belum benar."),
     ("error.officer_unknown", "Petugas dengan NIP {nip} tidak terdaftar. Tambahkan dulu dengan `binalog officer add`."),
+    ("error.login_failed", "NIP atau PIN salah."),
     ("error.officer_inactive", "Petugas dengan NIP {nip} sudah tidak aktif."),
     ("error.officer_exists", "Petugas dengan NIP {nip} sudah terdaftar."),
     ("error.program_unknown", "Program {id} tidak ada. Lihat daftarnya dengan `binalog programs`."),

@@ -52,6 +52,8 @@ pub enum Error {
     Io {
         detail: String,
     },
+    /// The NIP or the PIN is wrong (deliberately not saying which).
+    LoginFailed,
     /// No PIN could be read from the terminal or standard input.
     PinUnreadable,
 }
@@ -99,13 +101,14 @@ impl Error {
             Error::Corrupt { .. } => "error.db_corrupt",
             Error::Io { .. } => "error.io",
             Error::PinUnreadable => "cli.pin_missing",
+            Error::LoginFailed => "error.login_failed",
         }
     }
 
     pub fn args(&self) -> Vec<(&'static str, Arg)> {
         let text = |s: String| Arg::Text(s);
         match self {
-            Error::Invalid(_) | Error::PinUnreadable => vec![],
+            Error::Invalid(_) | Error::PinUnreadable | Error::LoginFailed => vec![],
             Error::OfficerUnknown { nip } | Error::OfficerInactive { nip } | Error::OfficerExists { nip } => {
                 vec![("nip", text(nip.clone()))]
             }

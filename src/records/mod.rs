@@ -194,6 +194,32 @@ impl Records {
         Ok(Actor { officer })
     }
 
+    /// True once any officer exists; before that the interface asks for
+    /// the first administrator.
+    pub fn has_officers(&self) -> Result<bool> {
+        Ok(!self.store.officers()?.is_empty())
+    }
+
+    /// Checks an officer's PIN. A wrong NIP and a wrong PIN give the same
+    /// answer, so the screen cannot be used to find out which NIPs exist.
+    /// Both outcomes are audited.
+    pub fn login(&self, nip: &str, pin: &str) -> Result<Actor> {
+        let officer = Nip::parse(nip).ok().map(|n| self.store.officer(&n)).transpose()?.flatten();
+        match officer {
+            Some(officer) if officer.active && pin::verify_pin(pin, &officer.pin_hash) => {
+                let note = self.note(Some(&officer.nip), AuditAction::LoginSucceeded, String::new());
+                self.store.record_audit(&note)?;
+                Ok(Actor { officer })
+            }
+            found => {
+                let detail = clean_line(nip);
+                let note = self.note(found.as_ref().map(|o| &o.nip), AuditAction::LoginFailed, detail);
+                self.store.record_audit(&note)?;
+                Err(Error::LoginFailed)
+            }
+        }
+    }
+
     /// Checks a draft against its programme and today's date, returning it
     /// cleaned. Front ends call this to show problems before saving.
     pub fn validate(&self, draft: EntryDraft) -> Result<EntryDraft> {
