@@ -13,7 +13,8 @@ pub fn id32(id: u32) -> [u8; 4] {
 
 pub fn day(date: NaiveDate) -> [u8; 4] {
     // Days from 1 January of year 1: positive for every date we store.
-    (date.num_days_from_ce() as u32).to_be_bytes()
+    // Clamped so that NaiveDate::MIN as an open lower bound sorts first.
+    (date.num_days_from_ce().max(0) as u32).to_be_bytes()
 }
 
 pub fn day_from(bytes: &[u8]) -> Option<NaiveDate> {

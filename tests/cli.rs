@@ -1,0 +1,222 @@
+//! The command line as a user or a script meets it: the real binary on a
+//! real database in a temporary folder.
+
+mod common;
+
+use std::collections::BTreeMap;
+use std::io::Write;
+use std::process::Stdio;
+
+use common::*;
+
+fn ready() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    assert!(run(dir.path(), &["init"]).status.success());
+    add_officer_cli(dir.path());
+    dir
+}
+
+fn add(db: &std::path::Path, args: &[&str]) -> std::process::Output {
+    let mut all = vec!["entry", "add"];
+    all.extend_from_slice(args);
+    all.extend_from_slice(&["--as", NIP]);
+    run(db, &all)
+}
+
+#[test]
+fn init_creates_the_reference_data_once() {
+    let dir = tempfile::tempdir().unwrap();
+    let first = run(dir.path(), &["init"]);
+    assert!(stdout(&first).contains("3 lapas, 6 mitra, 6 PKS, 6 program"), "{}", stdout(&first));
+    let second = run(dir.path(), &["--lang", "en", "init", "--demo"]);
+    assert_eq!(second.status.code(), Some(0));
+    assert!(stdout(&second).contains("was set up before; nothing changed"), "{}", stdout(&second));
+    let programs = stdout(&run(dir.path(), &["programs", "--format", "csv"]));
+    let mut lines = programs.lines();
+    assert_eq!(lines.next(), Some("program_id,program,sector,site,partner,agreement,start,end,status"));
+    assert_eq!(lines.count(), 6);
+    assert!(programs.contains(",peternakan,Lapas Terbuka Kelas IIB Nusakambangan,PT Suka Domba Perkasa,"));
+    assert!(programs.contains("2025-05-19,2030-05-19,active"));
+    let agreements = stdout(&run(dir.path(), &["agreements", "--format", "json"]));
+    let parsed: serde_json::Value = serde_json::from_str(&agreements).unwrap();
+    assert_eq!(parsed.as_array().unwrap().len(), 6);
+    assert_eq!(parsed[0]["end"], "2030-05-19");
+}
+
+#[test]
+fn demo_data_is_a_year_of_valid_entries() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = run(dir.path(), &["init", "--demo"]);
+    assert!(stdout(&out).contains("PIN 123456"), "{}", stdout(&out));
+    let check = run(dir.path(), &["check"]);
+    assert!(check.status.success(), "{}", stdout(&check));
+    let export = stdout(&run(dir.path(), &["export"]));
+    let dates: Vec<&str> = export.lines().skip(1).map(|l| l.split(',').nth(1).unwrap()).collect();
+    assert!(dates.len() > 1000);
+    assert!(
+        dates.iter().all(|d| *d >= "2025-05-19" && *d <= "2026-03-10"),
+        "dates within the programme and not after today"
+    );
+}
+
+#[test]
+fn exit_codes_and_messages() {
+    let db = ready();
+    let db = db.path();
+    assert_eq!(run(db, &["entry", "add", "--bogus"]).status.code(), Some(2), "usage error");
+
+    let ok = add(db, &["--program", "1", "--date", "05/03/2026", "--kind", "harvest", "--qty", "12,5 kg cabai"]);
+    assert_eq!(ok.status.code(), Some(0), "{}", stderr(&ok));
+    let id: u64 = stdout(&ok).trim().parse().expect("prints the new entry's id only");
+
+    let thousands = add(db, &["--program", "1", "--kind", "harvest", "--qty", "1.250,5 kg cabai"]);
+    assert_eq!(thousands.status.code(), Some(1));
+    assert!(stderr(&thousands).contains("pemisah ribuan"), "{}", stderr(&thousands));
+
+    let negative = run(
+        db,
+        &["--lang", "en", "entry", "add", "--program", "1", "--kind", "harvest", "--qty", "-2 kg", "--as", NIP],
+    );
+    assert!(stderr(&negative).contains("is negative"), "{}", stderr(&negative));
+
+    let sector = add(db, &["--program", "3", "--kind", "harvest", "--qty", "2 kg cabai"]);
+    assert!(stderr(&sector).contains("bukan untuk program bidang peternakan"), "{}", stderr(&sector));
+
+    let future = add(db, &["--program", "1", "--date", "11/03/2026", "--kind", "harvest", "--qty", "2 kg"]);
+    assert!(stderr(&future).contains("11/03/2026 belum tiba (hari ini 10/03/2026)"), "{}", stderr(&future));
+
+    // 09:00 WIB is still the 9th of March at UTC-7: there the 10th has not come.
+    let tz = run(
+        db,
+        &[
+            "--tz=-07:00",
+            "entry",
+            "add",
+            "--program",
+            "1",
+            "--date",
+            "10/03/2026",
+            "--kind",
+            "harvest",
+            "--qty",
+            "2 kg",
+            "--as",
+            NIP,
+        ],
+    );
+    assert!(stderr(&tz).contains("10/03/2026 belum tiba (hari ini 09/03/2026)"), "{}", stderr(&tz));
+
+    let unknown = run(
+        db,
+        &["entry", "add", "--program", "1", "--kind", "harvest", "--qty", "2 kg", "--as", "199901012020011001"],
+    );
+    assert!(stderr(&unknown).contains("tidak terdaftar"), "{}", stderr(&unknown));
+
+    let missing = run(&db.join("nowhere"), &["programs"]);
+    assert_eq!(missing.status.code(), Some(1));
+    assert!(stderr(&missing).contains("binalog init"), "{}", stderr(&missing));
+
+    let export = stdout(&run(db, &["export", "--to", "2026-03-10"]));
+    assert_eq!(export.lines().count(), 2, "only the one good entry up to the 10th: {export}");
+    assert!(export.contains(&format!("{id},2026-03-05,Lapas Terbuka Kelas IIB Nusakambangan,1,")));
+    assert!(export.contains(",harvest,cabai,12.5,kg,0,,done,1,198503122010121001,2026-03-10T02:00:00Z"), "{export}");
+}
+
+#[test]
+fn officer_pins_are_checked_and_hashed() {
+    let dir = tempfile::tempdir().unwrap();
+    assert!(run(dir.path(), &["init"]).status.success());
+    let mut child = binalog(dir.path())
+        .args(["officer", "add", "--nip", "1985 0312 2010 1210 02", "--name", "Sari", "--role", "admin", "--pin-stdin"])
+        .stdin(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    writeln!(child.stdin.take().unwrap(), "123").unwrap();
+    let out = child.wait_with_output().unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    assert!(stderr(&out).contains("paling sedikit 6 angka"), "{}", stderr(&out));
+    let bad_nip = run(dir.path(), &["officer", "add", "--nip", "123", "--name", "X", "--role", "admin", "--pin-stdin"]);
+    assert!(stderr(&bad_nip).contains("18 angka") || stderr(&bad_nip).contains("PIN"), "{}", stderr(&bad_nip));
+}
+
+#[test]
+fn import_then_export_keeps_every_total() {
+    let db = ready();
+    let db = db.path();
+    let csv = "entry_id,program_id,date,kind,item,value,unit,participants,notes\n\
+               a,1,05/03/2026,harvest,cabai,\"12,5\",kg,4,pagi\n\
+               a,1,05/03/2026,harvest,tomat,3.25,kg,4,pagi\n\
+               ,1,2026-03-06,harvest,Cabai,0.125,kg,2,\n\
+               ,3,2026-03-06,head_count,domba,40,ekor,2,\n\
+               ,3,2026-03-07,sale,domba,2,ekor,2,dijual\n\
+               ,6,2026-03-07,pieces_sewn,kaos,120,pcs,15,\n";
+    let file = db.join("in.csv");
+    std::fs::write(&file, csv).unwrap();
+    let dry = run(db, &["import", file.to_str().unwrap(), "--as", NIP, "--dry-run"]);
+    assert!(stdout(&dry).contains("5 catatan dari 6 baris"), "{}{}", stdout(&dry), stderr(&dry));
+    assert_eq!(stdout(&run(db, &["export"])).lines().count(), 1, "dry run stores nothing");
+
+    let done = run(db, &["import", file.to_str().unwrap(), "--as", NIP]);
+    assert!(done.status.success(), "{}", stderr(&done));
+    let export = stdout(&run(db, &["export"]));
+    let mut totals: BTreeMap<(String, String), f64> = BTreeMap::new();
+    let mut entry_ids = std::collections::BTreeSet::new();
+    for line in export.lines().skip(1) {
+        let cols: Vec<&str> = line.split(',').collect();
+        entry_ids.insert(cols[0].to_string());
+        *totals.entry((cols[8].to_string(), cols[10].to_string())).or_default() += cols[9].parse::<f64>().unwrap();
+    }
+    assert_eq!(entry_ids.len(), 5, "rows with one entry_id became one entry");
+    assert_eq!(totals[&("cabai".into(), "kg".into())], 12.625);
+    assert_eq!(totals[&("tomat".into(), "kg".into())], 3.25);
+    assert_eq!(totals[&("kaos".into(), "pcs".into())], 120.0);
+
+    // The export reads back in: a second database ends with the same rows.
+    let copy = ready();
+    let exported = copy.path().join("export.csv");
+    std::fs::write(&exported, &export).unwrap();
+    let again = run(copy.path(), &["import", exported.to_str().unwrap(), "--as", NIP]);
+    assert!(again.status.success(), "{}", stderr(&again));
+    let strip = |s: &str| -> Vec<String> {
+        s.lines().skip(1).map(|l| l.split(',').skip(1).take(12).collect::<Vec<_>>().join(",")).collect()
+    };
+    assert_eq!(strip(&stdout(&run(copy.path(), &["export"]))), strip(&export));
+}
+
+#[test]
+fn a_file_with_bad_rows_stores_nothing_and_names_each_line() {
+    let db = ready();
+    let db = db.path();
+    let csv = "program_id,date,kind,item,value,unit,participants,notes\n\
+               1,05/03/2026,harvest,cabai,12,kg,4,\n\
+               1,05/03/2026,harvest,cabai,\"1.250,5\",kg,4,\n\
+               3,05/03/2026,harvest,cabai,2,kg,4,\n\
+               1,31/02/2026,harvest,cabai,2,kg,4,\n\
+               1,05/03/2026,harvest,cabai,2,kg,banyak,\n\
+               3,05/03/2026,death,domba,1,ekor,1,\n\
+               1,05/03/2026,harvest,cabai,5,kg,4,\n";
+    let file = db.join("bad.csv");
+    std::fs::write(&file, csv).unwrap();
+    let out = run(db, &["import", file.to_str().unwrap(), "--as", NIP]);
+    assert_eq!(out.status.code(), Some(1));
+    let err = stderr(&out);
+    assert!(err.contains("Tidak ada yang disimpan: 5 baris bermasalah"), "{err}");
+    for line in [3, 4, 5, 6, 7] {
+        assert!(err.contains(&format!("baris {line}: ")), "line {line} named: {err}");
+    }
+    assert!(!err.contains("baris 2:") && !err.contains("baris 8:"), "{err}");
+    assert!(err.contains("pemisah ribuan") && err.contains("31/02/2026") && err.contains("alasannya"), "{err}");
+    assert_eq!(stdout(&run(db, &["export"])).lines().count(), 1, "nothing stored");
+
+    let en = run(db, &["--lang", "en", "import", file.to_str().unwrap(), "--as", NIP]);
+    assert!(stderr(&en).contains("line 4: The kind harvest is not for a peternakan programme"), "{}", stderr(&en));
+
+    std::fs::write(&file, "program_id,date\n1,05/03/2026\n").unwrap();
+    let columns = run(db, &["import", file.to_str().unwrap(), "--as", NIP]);
+    assert!(
+        stderr(&columns).contains("Kolom wajib tidak ada: kind, item, value, unit, participants, notes"),
+        "{}",
+        stderr(&columns)
+    );
+}
