@@ -149,6 +149,26 @@ pub fn check(ctx: &Context) -> ExitCode {
     }
 }
 
+pub fn backup(ctx: &Context, dest: &std::path::Path) -> ExitCode {
+    let lang = ctx.lang();
+    let report = match ctx.open(OpenMode::Existing).and_then(|records| records.backup(dest)) {
+        Ok(r) => r,
+        Err(e) => return ctx.fail(&e),
+    };
+    let path = Arg::Text(report.path.display().to_string());
+    if report.problems.is_empty() {
+        let args = [("path", path), ("entries", Arg::Number(report.entries as i64))];
+        println!("{}", fill(lang, "cli.backup_done", &args));
+        return ExitCode::SUCCESS;
+    }
+    let args = [("path", path), ("count", Arg::Number(report.problems.len() as i64))];
+    eprintln!("{}", fill(lang, "cli.backup_bad", &args));
+    for p in &report.problems {
+        eprintln!("  {}", problem(lang, p));
+    }
+    ExitCode::from(1)
+}
+
 fn problem(lang: Lang, p: &Problem) -> String {
     let t = |s: &str| Arg::Text(s.to_string());
     let n = |v: i64| Arg::Number(v);

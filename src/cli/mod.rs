@@ -79,6 +79,11 @@ pub enum Command {
     Import(ImportArgs),
     /// Verify every stored value, index and total
     Check,
+    /// Write a verified copy of the database to a new folder
+    Backup {
+        /// Destination folder; must not exist yet
+        dest: PathBuf,
+    },
 }
 
 #[derive(Subcommand, Debug)]
@@ -211,5 +216,6 @@ pub fn run(cli: Cli) -> ExitCode {
         Some(Command::Export(args)) => data::export(&ctx, &args),
         Some(Command::Import(args)) => data::import(&ctx, &args),
         Some(Command::Check) => data::check(&ctx),
+        Some(Command::Backup { dest }) => data::backup(&ctx, &dest),
     }
 }

@@ -78,6 +78,7 @@ pub const TEXTS: &[(&str, &str)] = &[
         "This database was made by a newer binalog (schema {found}; this version knows up to {supported}). Update binalog.",
     ),
     ("error.db_corrupt", "Data in {tree} cannot be read ({detail}). Run `binalog check` and restore from a backup."),
+    ("error.backup_exists", "The folder {path} already exists. Choose a new backup folder."),
     ("error.io", "Could not read or write the database: {detail}"),
     // Form fields
     ("field.program", "Programme"),
@@ -134,6 +135,8 @@ pub const TEXTS: &[(&str, &str)] = &[
     ("cli.import_empty", "The file has no data rows."),
     ("cli.csv_malformed", "A CSV line cannot be read: {detail}"),
     ("cli.file_unreadable", "The file {path} cannot be read: {detail}"),
+    ("cli.backup_done", "Backup written and verified at {path}: {entries} entries."),
+    ("cli.backup_bad", "The backup at {path} is NOT good: the check found {count} problems. Do not rely on it."),
     ("cli.check_ok", "Check finished: {entries} entries; every value reads, indexes and totals agree."),
     ("cli.check_failed", "The check found {count} problems:"),
     ("cli.write_failed", "Could not write the output: {detail}"),

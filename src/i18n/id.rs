@@ -81,6 +81,7 @@ pub const TEXTS: &[(&str, &str)] = &[
         "error.db_corrupt",
         "Data di bagian {tree} tidak terbaca ({detail}). Jalankan `binalog check` dan pulihkan dari cadangan.",
     ),
+    ("error.backup_exists", "Folder {path} sudah ada. Pilih folder cadangan baru."),
     ("error.io", "Gagal membaca atau menulis basis data: {detail}"),
     // Form fields
     ("field.program", "Program"),
@@ -137,6 +138,11 @@ pub const TEXTS: &[(&str, &str)] = &[
     ("cli.import_empty", "Berkas tidak berisi baris data."),
     ("cli.csv_malformed", "Baris CSV tidak terbaca: {detail}"),
     ("cli.file_unreadable", "Berkas {path} tidak bisa dibaca: {detail}"),
+    ("cli.backup_done", "Cadangan tersimpan dan sudah diperiksa di {path}: {entries} catatan."),
+    (
+        "cli.backup_bad",
+        "Cadangan di {path} TIDAK baik: pemeriksaan menemukan {count} masalah. Jangan andalkan cadangan ini.",
+    ),
     ("cli.check_ok", "Pemeriksaan selesai: {entries} catatan; semua data terbaca, indeks dan rekap cocok."),
     ("cli.check_failed", "Pemeriksaan menemukan {count} masalah:"),
     ("cli.write_failed", "Gagal menulis keluaran: {detail}"),

@@ -56,6 +56,10 @@ pub enum Error {
     LoginFailed,
     /// No PIN could be read from the terminal or standard input.
     PinUnreadable,
+    /// The backup destination already exists.
+    BackupExists {
+        path: PathBuf,
+    },
 }
 
 impl From<StoreError> for Error {
@@ -69,6 +73,7 @@ impl From<StoreError> for Error {
             StoreError::Conflict { current } => Error::ChangedByAnother { current },
             StoreError::UnknownEntry { id } => Error::EntryUnknown { id },
             StoreError::Io { detail } => Error::Io { detail },
+            StoreError::BackupExists { path } => Error::BackupExists { path },
         }
     }
 }
@@ -100,6 +105,7 @@ impl Error {
             Error::NewerSchema { .. } => "error.db_newer",
             Error::Corrupt { .. } => "error.db_corrupt",
             Error::Io { .. } => "error.io",
+            Error::BackupExists { .. } => "error.backup_exists",
             Error::PinUnreadable => "cli.pin_missing",
             Error::LoginFailed => "error.login_failed",
         }
@@ -119,7 +125,10 @@ impl Error {
                 ("revision", Arg::Number(i64::from(current.revision))),
                 ("by", text(current.recorded_by.to_string())),
             ],
-            Error::Locked { path } | Error::Missing { path } | Error::NotInitialised { path } => {
+            Error::Locked { path }
+            | Error::Missing { path }
+            | Error::NotInitialised { path }
+            | Error::BackupExists { path } => {
                 vec![("path", text(path.display().to_string()))]
             }
             Error::NewerSchema { found, supported } => {

@@ -24,7 +24,7 @@ use crate::domain::reference_data::reference_data;
 use crate::domain::sector::Kind;
 use crate::domain::text::{NOTES_MAX, check_length, clean_line};
 use crate::domain::unit::Unit;
-use crate::store::{AuditAction, AuditNote, AuditRecord, Change, OpenMode, Problem, Store};
+use crate::store::{AuditAction, AuditNote, AuditRecord, BackupReport, Change, OpenMode, Problem, Store};
 
 /// An officer the records API has identified; changes are made as them.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -403,6 +403,11 @@ impl Records {
 
     pub fn check(&self) -> Result<Vec<Problem>> {
         Ok(self.store.check()?)
+    }
+
+    /// Writes a verified copy of the whole database to a new folder.
+    pub fn backup(&self, dest: &Path) -> Result<BackupReport> {
+        Ok(self.store.backup_to(dest)?)
     }
 
     pub fn entry_count(&self) -> usize {

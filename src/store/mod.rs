@@ -16,6 +16,7 @@
 //! rollups count only done, unvoided current revisions.
 
 pub mod audit;
+mod backup;
 pub mod check;
 pub mod codec;
 pub mod keys;
@@ -27,6 +28,7 @@ mod write;
 use std::path::{Path, PathBuf};
 
 pub use audit::{AuditAction, AuditNote, AuditRecord};
+pub use backup::BackupReport;
 pub use check::Problem;
 pub use read::RollupRow;
 pub use rollup::Rollup;
@@ -68,6 +70,10 @@ pub enum StoreError {
     },
     Io {
         detail: String,
+    },
+    /// The backup destination already exists.
+    BackupExists {
+        path: PathBuf,
     },
 }
 
@@ -118,8 +124,15 @@ impl Store {
             sled::Error::Io(io) if is_lock_error(io) => StoreError::Locked { path: path.to_path_buf() },
             _ => StoreError::from(e),
         })?;
+        let store = Store::over(db, path)?;
+        store.check_schema()?;
+        Ok(store)
+    }
+
+    /// Wraps an open sled database.
+    fn over(db: sled::Db, path: &Path) -> Result<Store> {
         let tree = |name: &str| db.open_tree(name);
-        let store = Store {
+        Ok(Store {
             path: path.to_path_buf(),
             meta: tree("meta")?,
             sites: tree("sites")?,
@@ -134,9 +147,7 @@ impl Store {
             rollups: tree("rollups")?,
             audit: tree("audit")?,
             db,
-        };
-        store.check_schema()?;
-        Ok(store)
+        })
     }
 
     pub fn path(&self) -> &Path {
