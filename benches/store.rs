@@ -22,7 +22,10 @@ fn records_at(path: &std::path::Path, now: &str) -> Records {
     let at = DateTime::parse_from_rfc3339(now).unwrap().with_timezone(&Utc);
     let records = Records::open(path, OpenMode::CreateIfMissing, Box::new(FixedClock(at)), wib()).unwrap();
     records.init(false).unwrap();
-    records.add_officer(None, NIP, "Bench", Role::Operator, "246810").unwrap();
+    records.add_officer(None, "198001012005011001", "Admin", Role::Admin, "135790").unwrap();
+    let admin = records.login("198001012005011001", "135790").unwrap();
+    records.add_officer(Some(&admin), NIP, "Bench", Role::Operator, "246810").unwrap();
+    records.assign_sites(&admin, NIP, &[1, 2, 3]).unwrap();
     records
 }
 
@@ -56,7 +59,7 @@ fn ms(d: Duration) -> String {
 fn durable_saves() -> (Duration, Duration, usize) {
     let dir = tempfile::tempdir().unwrap();
     let records = records_at(dir.path(), "2026-03-10T09:00:00+07:00");
-    let actor = records.identify(NIP).unwrap();
+    let actor = records.login(NIP, "246810").unwrap();
     let start = NaiveDate::from_ymd_opt(2025, 6, 1).unwrap();
     let n = 1000;
     let mut times = Vec::with_capacity(n);
@@ -73,7 +76,7 @@ fn durable_saves() -> (Duration, Duration, usize) {
 fn import_100k() -> (Duration, Duration, usize) {
     let dir = tempfile::tempdir().unwrap();
     let records = records_at(dir.path(), "2026-03-10T09:00:00+07:00");
-    let actor = records.identify(NIP).unwrap();
+    let actor = records.login(NIP, "246810").unwrap();
     let start = NaiveDate::from_ymd_opt(2025, 6, 1).unwrap();
     let mut csv = String::from("program_id,date,kind,item,value,unit,participants,notes\n");
     let n = 100_000u64;
@@ -104,7 +107,7 @@ fn import_100k() -> (Duration, Duration, usize) {
 fn monthly_totals() -> (Duration, Duration, usize, usize) {
     let dir = tempfile::tempdir().unwrap();
     let records = records_at(dir.path(), "2030-05-18T09:00:00+07:00");
-    let actor = records.identify(NIP).unwrap();
+    let actor = records.login(NIP, "246810").unwrap();
     let start = NaiveDate::from_ymd_opt(2025, 5, 19).unwrap();
     let end = NaiveDate::from_ymd_opt(2030, 5, 18).unwrap();
     let mut drafts = Vec::new();

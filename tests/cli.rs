@@ -4,8 +4,6 @@
 mod common;
 
 use std::collections::BTreeMap;
-use std::io::Write;
-use std::process::Stdio;
 
 use common::*;
 
@@ -19,8 +17,7 @@ fn ready() -> tempfile::TempDir {
 fn add(db: &std::path::Path, args: &[&str]) -> std::process::Output {
     let mut all = vec!["entry", "add"];
     all.extend_from_slice(args);
-    all.extend_from_slice(&["--as", NIP]);
-    run(db, &all)
+    run_as_operator(db, &all)
 }
 
 #[test]
@@ -73,10 +70,8 @@ fn exit_codes_and_messages() {
     assert_eq!(thousands.status.code(), Some(1));
     assert!(stderr(&thousands).contains("pemisah ribuan"), "{}", stderr(&thousands));
 
-    let negative = run(
-        db,
-        &["--lang", "en", "entry", "add", "--program", "1", "--kind", "harvest", "--qty", "-2 kg", "--as", NIP],
-    );
+    let negative =
+        run_as_operator(db, &["--lang", "en", "entry", "add", "--program", "1", "--kind", "harvest", "--qty", "-2 kg"]);
     assert!(stderr(&negative).contains("is negative"), "{}", stderr(&negative));
 
     let sector = add(db, &["--program", "3", "--kind", "harvest", "--qty", "2 kg cabai"]);
@@ -86,7 +81,7 @@ fn exit_codes_and_messages() {
     assert!(stderr(&future).contains("11/03/2026 belum tiba (hari ini 10/03/2026)"), "{}", stderr(&future));
 
     // 09:00 WIB is still the 9th of March at UTC-7: there the 10th has not come.
-    let tz = run(
+    let tz = run_as_operator(
         db,
         &[
             "--tz=-07:00",
@@ -100,17 +95,16 @@ fn exit_codes_and_messages() {
             "harvest",
             "--qty",
             "2 kg",
-            "--as",
-            NIP,
         ],
     );
     assert!(stderr(&tz).contains("10/03/2026 belum tiba (hari ini 09/03/2026)"), "{}", stderr(&tz));
 
-    let unknown = run(
-        db,
-        &["entry", "add", "--program", "1", "--kind", "harvest", "--qty", "2 kg", "--as", "199901012020011001"],
-    );
-    assert!(stderr(&unknown).contains("tidak terdaftar"), "{}", stderr(&unknown));
+    let args = ["entry", "add", "--program", "1", "--kind", "harvest", "--qty", "2 kg", "--as", "199901012020011001"];
+    let unknown = run_with_pins(db, &args, &[PIN]);
+    assert!(stderr(&unknown).contains("NIP atau PIN salah"), "{}", stderr(&unknown));
+    let wrong_pin =
+        run_with_pins(db, &args[..8].iter().chain(&["--as", NIP]).copied().collect::<Vec<_>>(), &["999999"]);
+    assert_eq!(stderr(&wrong_pin), stderr(&unknown), "a wrong PIN and an unknown NIP read the same");
 
     let missing = run(&db.join("nowhere"), &["programs"]);
     assert_eq!(missing.status.code(), Some(1));
@@ -120,24 +114,40 @@ fn exit_codes_and_messages() {
     assert_eq!(export.lines().count(), 2, "only the one good entry up to the 10th: {export}");
     assert!(export.contains(&format!("{id},2026-03-05,Lapas Terbuka Kelas IIB Nusakambangan,1,")));
     assert!(export.contains(",harvest,cabai,12.5,kg,0,,done,1,198503122010121001,2026-03-10T02:00:00Z"), "{export}");
+    assert_eq!(export.matches(",harvest,").count(), 1, "refused entries stored nothing: {export}");
 }
 
 #[test]
-fn officer_pins_are_checked_and_hashed() {
+fn officer_pins_are_checked_and_the_first_officer_is_an_admin() {
     let dir = tempfile::tempdir().unwrap();
-    assert!(run(dir.path(), &["init"]).status.success());
-    let mut child = binalog(dir.path())
-        .args(["officer", "add", "--nip", "1985 0312 2010 1210 02", "--name", "Sari", "--role", "admin", "--pin-stdin"])
-        .stdin(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    writeln!(child.stdin.take().unwrap(), "123").unwrap();
-    let out = child.wait_with_output().unwrap();
-    assert_eq!(out.status.code(), Some(1));
-    assert!(stderr(&out).contains("paling sedikit 6 angka"), "{}", stderr(&out));
-    let bad_nip = run(dir.path(), &["officer", "add", "--nip", "123", "--name", "X", "--role", "admin", "--pin-stdin"]);
-    assert!(stderr(&bad_nip).contains("18 angka") || stderr(&bad_nip).contains("PIN"), "{}", stderr(&bad_nip));
+    let db = dir.path();
+    assert!(run(db, &["init"]).status.success());
+    let short = run_with_pins(
+        db,
+        &["officer", "add", "--nip", "1985 0312 2010 1210 02", "--name", "Sari", "--role", "admin"],
+        &["123"],
+    );
+    assert_eq!(short.status.code(), Some(1));
+    assert!(stderr(&short).contains("paling sedikit 6 angka"), "{}", stderr(&short));
+    let operator_first =
+        run_with_pins(db, &["officer", "add", "--nip", NIP, "--name", "Budi", "--role", "operator"], &[PIN]);
+    assert!(stderr(&operator_first).contains("Petugas pertama harus admin"), "{}", stderr(&operator_first));
+    let bad_nip = run_with_pins(db, &["officer", "add", "--nip", "123", "--name", "X", "--role", "admin"], &[PIN]);
+    assert!(stderr(&bad_nip).contains("18 angka"), "{}", stderr(&bad_nip));
+    add_officer_cli(db);
+    // Once an admin exists, nobody is added without one.
+    let no_admin =
+        run_with_pins(db, &["officer", "add", "--nip", SUPERVISOR_NIP, "--name", "Y", "--role", "admin"], &[PIN]);
+    assert!(stderr(&no_admin).contains("ditambahkan oleh admin"), "{}", stderr(&no_admin));
+    let by_operator = run_with_pins(
+        db,
+        &["officer", "add", "--nip", SUPERVISOR_NIP, "--name", "Y", "--role", "admin", "--as", NIP],
+        &[PIN, PIN],
+    );
+    assert!(stderr(&by_operator).contains("hanya untuk peran admin"), "{}", stderr(&by_operator));
+    let list = run_with_pins(db, &["officer", "list", "--format", "csv", "--as", ADMIN_NIP], &[ADMIN_PIN]);
+    assert!(stdout(&list).contains("198503122010121001,Budi Santoso,operator,true,1 2 3,"), "{}", stdout(&list));
+    assert!(!stdout(&list).contains("argon2"), "no PIN hashes in listings");
 }
 
 #[test]
@@ -153,11 +163,11 @@ fn import_then_export_keeps_every_total() {
                ,6,2026-03-07,pieces_sewn,kaos,120,pcs,15,\n";
     let file = db.join("in.csv");
     std::fs::write(&file, csv).unwrap();
-    let dry = run(db, &["import", file.to_str().unwrap(), "--as", NIP, "--dry-run"]);
+    let dry = run_as_operator(db, &["import", file.to_str().unwrap(), "--dry-run"]);
     assert!(stdout(&dry).contains("5 catatan dari 6 baris"), "{}{}", stdout(&dry), stderr(&dry));
     assert_eq!(stdout(&run(db, &["export"])).lines().count(), 1, "dry run stores nothing");
 
-    let done = run(db, &["import", file.to_str().unwrap(), "--as", NIP]);
+    let done = run_as_operator(db, &["import", file.to_str().unwrap()]);
     assert!(done.status.success(), "{}", stderr(&done));
     let export = stdout(&run(db, &["export"]));
     let mut totals: BTreeMap<(String, String), f64> = BTreeMap::new();
@@ -176,7 +186,7 @@ fn import_then_export_keeps_every_total() {
     let copy = ready();
     let exported = copy.path().join("export.csv");
     std::fs::write(&exported, &export).unwrap();
-    let again = run(copy.path(), &["import", exported.to_str().unwrap(), "--as", NIP]);
+    let again = run_as_operator(copy.path(), &["import", exported.to_str().unwrap()]);
     assert!(again.status.success(), "{}", stderr(&again));
     let strip = |s: &str| -> Vec<String> {
         s.lines().skip(1).map(|l| l.split(',').skip(1).take(12).collect::<Vec<_>>().join(",")).collect()
@@ -198,7 +208,7 @@ fn a_file_with_bad_rows_stores_nothing_and_names_each_line() {
                1,05/03/2026,harvest,cabai,5,kg,4,\n";
     let file = db.join("bad.csv");
     std::fs::write(&file, csv).unwrap();
-    let out = run(db, &["import", file.to_str().unwrap(), "--as", NIP]);
+    let out = run_as_operator(db, &["import", file.to_str().unwrap()]);
     assert_eq!(out.status.code(), Some(1));
     let err = stderr(&out);
     assert!(err.contains("Tidak ada yang disimpan: 5 baris bermasalah"), "{err}");
@@ -209,11 +219,11 @@ fn a_file_with_bad_rows_stores_nothing_and_names_each_line() {
     assert!(err.contains("pemisah ribuan") && err.contains("31/02/2026") && err.contains("alasannya"), "{err}");
     assert_eq!(stdout(&run(db, &["export"])).lines().count(), 1, "nothing stored");
 
-    let en = run(db, &["--lang", "en", "import", file.to_str().unwrap(), "--as", NIP]);
+    let en = run_as_operator(db, &["--lang", "en", "import", file.to_str().unwrap()]);
     assert!(stderr(&en).contains("line 4: The kind harvest is not for a peternakan programme"), "{}", stderr(&en));
 
     std::fs::write(&file, "program_id,date\n1,05/03/2026\n").unwrap();
-    let columns = run(db, &["import", file.to_str().unwrap(), "--as", NIP]);
+    let columns = run_as_operator(db, &["import", file.to_str().unwrap()]);
     assert!(
         stderr(&columns).contains("Kolom wajib tidak ada: kind, item, value, unit, participants, notes"),
         "{}",

@@ -21,7 +21,7 @@ fn crash_child_writer() {
         return;
     }
     let records = open(std::path::Path::new(&std::env::var("CRASH_DB").unwrap()));
-    let actor = records.identify(NIP).unwrap();
+    let actor = records.login(NIP, PIN).unwrap();
     let mut out = std::io::stdout().lock();
     let mut last = None;
     for i in 0..10_000u32 {

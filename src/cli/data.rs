@@ -95,7 +95,9 @@ pub fn import(ctx: &Context, args: &ImportArgs) -> ExitCode {
         Ok(r) => r,
         Err(e) => return ctx.fail(&e),
     };
-    let actor = match records.identify(&args.as_nip) {
+    // Logged in before the file is read: with --pin-stdin the PIN is the
+    // first line of standard input, and the CSV may follow it.
+    let actor = match super::actor::login(ctx, &records, &args.as_nip) {
         Ok(a) => a,
         Err(e) => return ctx.fail(&e),
     };

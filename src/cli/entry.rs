@@ -1,98 +1,282 @@
-//! `binalog entry add`.
+//! `binalog entry …`: record, correct, void, verify and show entries.
 
 use std::process::ExitCode;
 
-use clap::Args;
+use clap::{Args, Subcommand};
 
-use super::Context;
-use crate::domain::date::parse_date;
-use crate::domain::entry::{EntryDraft, Field, Quantity, Status};
-use crate::domain::invalid::Invalid;
+use super::{Context, actor};
+use crate::domain::date::{format_date, parse_date};
+use crate::domain::entry::{Entry, EntryDraft, Field, Quantity, Status};
+use crate::domain::invalid::{Arg, Invalid};
 use crate::domain::sector::Kind;
-use crate::records::Error;
+use crate::i18n::{self, fill, text};
+use crate::records::{Error, Records, Result};
 use crate::store::OpenMode;
+
+#[derive(Subcommand, Debug)]
+pub enum EntryCommand {
+    /// Add an entry; prints its id once it is saved durably
+    Add(AddArgs),
+    /// Correct an entry: a new revision replaces the current one
+    Correct(CorrectArgs),
+    /// Void an entry: a new revision that counts in no total
+    Void {
+        id: u64,
+        /// The revision you looked at [default: the current one]
+        #[arg(long)]
+        base: Option<u32>,
+        #[arg(long)]
+        reason: String,
+        #[arg(long = "as", value_name = "NIP")]
+        as_nip: String,
+    },
+    /// Mark an entry's current revision as checked (supervisors)
+    Verify {
+        id: u64,
+        /// The revision you checked [default: the current one]
+        #[arg(long)]
+        revision: Option<u32>,
+        #[arg(long = "as", value_name = "NIP")]
+        as_nip: String,
+    },
+    /// Show an entry with all its revisions
+    Show { id: u64 },
+    /// Entries waiting for your verification (supervisors)
+    Queue {
+        #[arg(long = "as", value_name = "NIP")]
+        as_nip: String,
+    },
+}
+
+/// The fields of an entry as typed on the command line.
+#[derive(Args, Debug, Default)]
+pub struct Fields {
+    /// Activity date, dd/mm/yyyy or yyyy-mm-dd
+    #[arg(long)]
+    pub date: Option<String>,
+    /// Kind of activity, e.g. harvest, head_count, pieces_sewn, training
+    #[arg(long)]
+    pub kind: Option<String>,
+    /// "VALUE UNIT [ITEM]", e.g. "12,5 kg cabai"; repeat for more
+    #[arg(long = "qty", value_name = "VALUE UNIT [ITEM]", allow_hyphen_values = true)]
+    pub quantities: Vec<String>,
+    /// WBP (inmates) who took part
+    #[arg(long)]
+    pub participants: Option<u32>,
+    /// Officers who took part (training)
+    #[arg(long)]
+    pub officers: Option<u32>,
+    /// Cadets who took part (training)
+    #[arg(long)]
+    pub cadets: Option<u32>,
+    /// Notes; for deaths and sales, the reason
+    #[arg(long)]
+    pub notes: Option<String>,
+    /// done or pending
+    #[arg(long)]
+    pub status: Option<String>,
+}
 
 #[derive(Args, Debug)]
 pub struct AddArgs {
     /// Programme id (see `binalog programs`)
     #[arg(long)]
     pub program: u32,
-    /// Activity date, dd/mm/yyyy or yyyy-mm-dd [default: today]
-    #[arg(long)]
-    pub date: Option<String>,
-    /// Kind of activity, e.g. harvest, head_count, pieces_sewn, training
-    #[arg(long)]
-    pub kind: String,
-    /// "VALUE UNIT [ITEM]", e.g. "12,5 kg cabai"; repeat for more
-    #[arg(long = "qty", value_name = "VALUE UNIT [ITEM]", required = true, allow_hyphen_values = true)]
-    pub quantities: Vec<String>,
-    /// WBP (inmates) who took part
-    #[arg(long, default_value_t = 0)]
-    pub participants: u32,
-    /// Officers who took part (training)
-    #[arg(long, default_value_t = 0)]
-    pub officers: u32,
-    /// Cadets who took part (training)
-    #[arg(long, default_value_t = 0)]
-    pub cadets: u32,
-    /// Notes; for deaths and sales, the reason
-    #[arg(long, default_value = "")]
-    pub notes: String,
-    /// done or pending
-    #[arg(long, default_value = "done")]
-    pub status: String,
+    #[command(flatten)]
+    pub fields: Fields,
     /// NIP of the officer recording
     #[arg(long = "as", value_name = "NIP")]
     pub as_nip: String,
 }
 
-pub fn add(ctx: &Context, args: &AddArgs) -> ExitCode {
-    let result = ctx.open(OpenMode::Existing).and_then(|records| {
-        let actor = records.identify(&args.as_nip)?;
-        let draft = draft_from(args, records.today())?;
-        records.add_entry(&actor, draft)
-    });
-    match result {
-        Ok(entry) => {
-            // Printed only now that the entry is durable: scripts may rely on it.
+#[derive(Args, Debug)]
+pub struct CorrectArgs {
+    pub id: u64,
+    /// The revision you looked at [default: the current one]
+    #[arg(long)]
+    pub base: Option<u32>,
+    /// Move the entry to another programme
+    #[arg(long)]
+    pub program: Option<u32>,
+    #[command(flatten)]
+    pub fields: Fields,
+    /// Why (required for supervisors and admins)
+    #[arg(long, default_value = "")]
+    pub reason: String,
+    #[arg(long = "as", value_name = "NIP")]
+    pub as_nip: String,
+}
+
+pub fn run(ctx: &Context, command: EntryCommand) -> ExitCode {
+    let records = match ctx.open(OpenMode::Existing) {
+        Ok(r) => r,
+        Err(e) => return ctx.fail(&e),
+    };
+    let result = match command {
+        EntryCommand::Show { id } => show(ctx, &records, id),
+        EntryCommand::Queue { as_nip } => queue(ctx, &records, &as_nip),
+        change_command => change(ctx, &records, change_command).map(|entry| {
+            // Printed only now that the change is durable: scripts rely on it.
             println!("{}", entry.id);
-            ExitCode::SUCCESS
-        }
+        }),
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
         Err(e) => ctx.fail(&e),
     }
 }
 
-/// Turns the arguments into a draft, collecting every problem at once.
-fn draft_from(args: &AddArgs, today: chrono::NaiveDate) -> Result<EntryDraft, Error> {
-    let mut problems = Vec::new();
-    let date = match &args.date {
-        Some(text) => parse_date(text).map_err(|e| problems.push((Field::Date, e))).ok(),
-        None => Some(today),
-    };
-    let kind = Kind::from_code(&args.kind);
-    if kind.is_none() {
-        problems.push((Field::Kind, Invalid::KindUnknown { input: args.kind.clone() }));
+fn change(ctx: &Context, records: &Records, command: EntryCommand) -> Result<Entry> {
+    match command {
+        EntryCommand::Add(args) => {
+            let by = actor::login(ctx, records, &args.as_nip)?;
+            let draft = blank(args.program, records.today());
+            let draft = apply(draft, &args.fields, true)?;
+            records.add_entry(&by, draft)
+        }
+        EntryCommand::Correct(args) => {
+            let by = actor::login(ctx, records, &args.as_nip)?;
+            let current = records.current(args.id)?;
+            let mut draft = apply(current.draft.clone(), &args.fields, false)?;
+            draft.program = args.program.unwrap_or(draft.program);
+            let base = args.base.unwrap_or(current.revision);
+            records.correct_entry(&by, args.id, base, draft, &args.reason)
+        }
+        EntryCommand::Void { id, base, reason, as_nip } => {
+            let by = actor::login(ctx, records, &as_nip)?;
+            let base = match base {
+                Some(b) => b,
+                None => records.current(id)?.revision,
+            };
+            records.void_entry(&by, id, base, &reason)
+        }
+        EntryCommand::Verify { id, revision, as_nip } => {
+            let by = actor::login(ctx, records, &as_nip)?;
+            let revision = match revision {
+                Some(r) => r,
+                None => records.current(id)?.revision,
+            };
+            records.verify_entry(&by, id, revision)
+        }
+        EntryCommand::Show { .. } | EntryCommand::Queue { .. } => unreachable!("handled by run"),
     }
-    let mut quantities = Vec::new();
-    for (i, text) in args.quantities.iter().enumerate() {
-        match Quantity::parse(text) {
-            Ok(q) => quantities.push(q),
-            Err(e) => problems.push((Field::Quantity(i), e)),
+}
+
+fn blank(program: u32, today: chrono::NaiveDate) -> EntryDraft {
+    EntryDraft {
+        program,
+        date: today,
+        kind: Kind::Harvest,
+        quantities: vec![],
+        participants: 0,
+        officers: 0,
+        cadets: 0,
+        notes: String::new(),
+        status: Status::Done,
+    }
+}
+
+/// Lays the typed fields over a draft, collecting every problem at once.
+/// A new entry must name its kind and quantities; a correction keeps what
+/// it does not mention.
+fn apply(mut draft: EntryDraft, fields: &Fields, new: bool) -> Result<EntryDraft> {
+    let mut problems = Vec::new();
+    if let Some(text) = &fields.date {
+        match parse_date(text) {
+            Ok(d) => draft.date = d,
+            Err(e) => problems.push((Field::Date, e)),
         }
     }
-    let status = Status::parse(&args.status).map_err(|e| problems.push((Field::Notes, e))).ok();
-    match (date, kind, status) {
-        (Some(date), Some(kind), Some(status)) if problems.is_empty() => Ok(EntryDraft {
-            program: args.program,
-            date,
-            kind,
-            quantities,
-            participants: args.participants,
-            officers: args.officers,
-            cadets: args.cadets,
-            notes: args.notes.clone(),
-            status,
-        }),
-        _ => Err(Error::Invalid(problems)),
+    match &fields.kind {
+        Some(code) => match Kind::from_code(code) {
+            Some(kind) => draft.kind = kind,
+            None => problems.push((Field::Kind, Invalid::KindUnknown { input: code.clone() })),
+        },
+        None if new => problems.push((Field::Kind, Invalid::KindMissing)),
+        None => {}
     }
+    if !fields.quantities.is_empty() {
+        draft.quantities.clear();
+        for (i, text) in fields.quantities.iter().enumerate() {
+            match Quantity::parse(text) {
+                Ok(q) => draft.quantities.push(q),
+                Err(e) => problems.push((Field::Quantity(i), e)),
+            }
+        }
+    }
+    if let Some(status) = &fields.status {
+        match Status::parse(status) {
+            Ok(s) => draft.status = s,
+            Err(e) => problems.push((Field::Notes, e)),
+        }
+    }
+    draft.participants = fields.participants.unwrap_or(draft.participants);
+    draft.officers = fields.officers.unwrap_or(draft.officers);
+    draft.cadets = fields.cadets.unwrap_or(draft.cadets);
+    if let Some(notes) = &fields.notes {
+        draft.notes = notes.clone();
+    }
+    if problems.is_empty() { Ok(draft) } else { Err(Error::Invalid(problems)) }
+}
+
+/// One line describing a revision: when, kind, quantities, who, and why.
+pub fn describe(ctx: &Context, entry: &Entry) -> String {
+    let lang = ctx.lang();
+    let d = &entry.draft;
+    let quantities: Vec<String> = d
+        .quantities
+        .iter()
+        .map(|q| {
+            format!("{} {} {}", q.value.format(lang.decimal_mark()), q.unit.label(), q.item).trim_end().to_string()
+        })
+        .collect();
+    let mut line = format!(
+        "{} {} | {} | {} | {}: {}",
+        format_date(d.date),
+        i18n::kind_name(lang, d.kind),
+        quantities.join(", "),
+        d.status.code(),
+        text(lang, "field.participants"),
+        d.participants
+    );
+    if !d.notes.is_empty() {
+        line.push_str(&format!(" | {}", d.notes));
+    }
+    line
+}
+
+fn show(ctx: &Context, records: &Records, id: u64) -> Result<()> {
+    let lang = ctx.lang();
+    let history = records.history(id)?;
+    let program = records.program(history[0].draft.program)?;
+    println!("#{id} {} ({})", program.name, program.id);
+    for rev in &history {
+        let when = rev.recorded_at.with_timezone(&ctx.global.tz).format("%d/%m/%Y %H:%M");
+        let args = [
+            ("revision", Arg::Number(i64::from(rev.revision))),
+            ("by", Arg::Text(rev.recorded_by.to_string())),
+            ("at", Arg::Text(when.to_string())),
+        ];
+        println!("{}", fill(lang, "cli.revision_header", &args));
+        println!("  {}", describe(ctx, rev));
+        if rev.voided {
+            println!("  {}: {}", text(lang, "cli.voided"), rev.reason);
+        } else if !rev.reason.is_empty() {
+            println!("  {}: {}", text(lang, "cli.reason"), rev.reason);
+        }
+        if let Some(v) = records.verification(id, rev.revision)? {
+            let when = v.at.with_timezone(&ctx.global.tz).format("%d/%m/%Y %H:%M").to_string();
+            let args = [("by", Arg::Text(v.by.to_string())), ("at", Arg::Text(when))];
+            println!("  {}", fill(lang, "cli.verified_by", &args));
+        }
+    }
+    Ok(())
+}
+
+fn queue(ctx: &Context, records: &Records, as_nip: &str) -> Result<()> {
+    let by = actor::login(ctx, records, as_nip)?;
+    for entry in records.verification_queue(&by)? {
+        println!("#{} r{} p{} {}", entry.id, entry.revision, entry.draft.program, describe(ctx, &entry));
+    }
+    Ok(())
 }

@@ -67,8 +67,13 @@ fn show(ctx: &Context, build: impl FnOnce(&Records) -> Result<Listing>, format: 
 
 fn table(listing: &Listing) -> String {
     let cells: Vec<Vec<String>> = listing.rows.iter().map(|r| r.iter().map(Cell::human).collect()).collect();
-    let mut widths: Vec<usize> = listing.columns.iter().map(|c| c.chars().count()).collect();
-    for row in &cells {
+    align(listing.columns, &cells)
+}
+
+/// Columns padded to their widest cell, two spaces apart.
+pub fn align(columns: &[&str], cells: &[Vec<String>]) -> String {
+    let mut widths: Vec<usize> = columns.iter().map(|c| c.chars().count()).collect();
+    for row in cells {
         for (w, c) in widths.iter_mut().zip(row) {
             *w = (*w).max(c.chars().count());
         }
@@ -77,8 +82,8 @@ fn table(listing: &Listing) -> String {
         let padded: Vec<String> = row.iter().zip(&widths).map(|(c, w)| format!("{c:<w$}")).collect();
         format!("{}\n", padded.join("  ").trim_end())
     };
-    let mut out = line(listing.columns.to_vec());
-    for row in &cells {
+    let mut out = line(columns.to_vec());
+    for row in cells {
         out.push_str(&line(row.iter().map(String::as_str).collect()));
     }
     out
@@ -201,6 +206,35 @@ pub fn programs(ctx: &Context, format: ListFormat) -> ExitCode {
                             Cell::Date(p.start),
                             Cell::Date(p.end),
                             Cell::Text(p.status.code().into()),
+                        ]
+                    })
+                    .collect(),
+            })
+        },
+        format,
+    )
+}
+
+/// Officers for an admin: no PIN hashes, ever.
+pub fn officers(ctx: &Context, format: ListFormat, as_nip: &str) -> ExitCode {
+    show(
+        ctx,
+        |r| {
+            let by = super::actor::login(ctx, r, as_nip)?;
+            let officers = r.officers_for(&by)?;
+            Ok(Listing {
+                columns: &["nip", "name", "role", "active", "sites", "locked_until"],
+                rows: officers
+                    .into_iter()
+                    .map(|o| {
+                        let sites: Vec<String> = o.sites.iter().map(u32::to_string).collect();
+                        vec![
+                            Cell::Text(o.nip.to_string()),
+                            Cell::Text(o.name),
+                            Cell::Text(o.role.code().into()),
+                            Cell::Flag(o.active),
+                            Cell::Text(sites.join(" ")),
+                            Cell::Text(o.locked_until.map(|t| t.to_rfc3339()).unwrap_or_default()),
                         ]
                     })
                     .collect(),

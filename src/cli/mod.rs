@@ -1,6 +1,9 @@
 //! The command line: argument definitions and dispatch. Each subcommand is
 //! a thin shell over the records API; messages come from the catalogs.
 
+mod actor;
+mod admin;
+mod audit;
 mod data;
 mod entry;
 mod listing;
@@ -41,6 +44,10 @@ pub struct Global {
     /// Draw borders with + - | (chosen automatically when the locale is not UTF-8)
     #[arg(long, global = true)]
     pub ascii: bool,
+    /// Read PINs as lines of standard input instead of asking (for scripts):
+    /// the acting officer's PIN first, then a new officer's PIN
+    #[arg(long, global = true)]
+    pub pin_stdin: bool,
 }
 
 fn parse_lang(s: &str) -> Result<Lang, String> {
@@ -59,9 +66,9 @@ pub enum Command {
         #[arg(long)]
         demo: bool,
     },
-    /// Manage officers
+    /// Manage officers (admins)
     #[command(subcommand)]
-    Officer(OfficerCommand),
+    Officer(officer::OfficerCommand),
     /// List the sites (Lapas)
     Sites(ListArgs),
     /// List the partners
@@ -70,9 +77,23 @@ pub enum Command {
     Agreements(ListArgs),
     /// List the programmes
     Programs(ListArgs),
-    /// Record activity
+    /// Add or correct a site (admins)
     #[command(subcommand)]
-    Entry(EntryCommand),
+    Site(admin::SiteCommand),
+    /// Add or correct a partner (admins)
+    #[command(subcommand)]
+    Partner(admin::PartnerCommand),
+    /// Add or correct an agreement (admins)
+    #[command(subcommand)]
+    Agreement(admin::AgreementCommand),
+    /// Add, rename or end a programme (admins)
+    #[command(subcommand)]
+    Program(admin::ProgramCommand),
+    /// Record, correct, void, verify and show entries
+    #[command(subcommand)]
+    Entry(entry::EntryCommand),
+    /// The audit trail (admins)
+    Audit(audit::AuditArgs),
     /// Write entries to standard output as CSV or JSON Lines
     Export(ExportArgs),
     /// Read entries from a CSV file: all rows or none
@@ -84,29 +105,6 @@ pub enum Command {
         /// Destination folder; must not exist yet
         dest: PathBuf,
     },
-}
-
-#[derive(Subcommand, Debug)]
-pub enum OfficerCommand {
-    /// Add an officer; the PIN is asked twice without echo
-    Add {
-        #[arg(long)]
-        nip: String,
-        #[arg(long)]
-        name: String,
-        /// operator, supervisor or admin
-        #[arg(long)]
-        role: String,
-        /// Read the PIN as one line from standard input (for scripts)
-        #[arg(long)]
-        pin_stdin: bool,
-    },
-}
-
-#[derive(Subcommand, Debug)]
-pub enum EntryCommand {
-    /// Add an entry; prints its id once it is saved durably
-    Add(entry::AddArgs),
 }
 
 #[derive(Clone, Copy, Debug, ValueEnum)]
@@ -157,7 +155,7 @@ pub struct ImportArgs {
     pub dry_run: bool,
 }
 
-fn parse_day(s: &str) -> Result<chrono::NaiveDate, String> {
+pub(crate) fn parse_day(s: &str) -> Result<chrono::NaiveDate, String> {
     parse_date(s).map_err(|e| i18n::invalid(Lang::En, &e))
 }
 
@@ -205,14 +203,17 @@ pub fn run(cli: Cli) -> ExitCode {
     match cli.command {
         None => crate::tui::run(&ctx),
         Some(Command::Init { demo }) => data::init(&ctx, demo),
-        Some(Command::Officer(OfficerCommand::Add { nip, name, role, pin_stdin })) => {
-            officer::add(&ctx, &nip, &name, &role, pin_stdin)
-        }
+        Some(Command::Officer(command)) => officer::run(&ctx, command),
         Some(Command::Sites(args)) => listing::sites(&ctx, args.format),
         Some(Command::Partners(args)) => listing::partners(&ctx, args.format),
         Some(Command::Agreements(args)) => listing::agreements(&ctx, args.format),
         Some(Command::Programs(args)) => listing::programs(&ctx, args.format),
-        Some(Command::Entry(EntryCommand::Add(args))) => entry::add(&ctx, &args),
+        Some(Command::Site(command)) => admin::site(&ctx, command),
+        Some(Command::Partner(command)) => admin::partner(&ctx, command),
+        Some(Command::Agreement(command)) => admin::agreement(&ctx, command),
+        Some(Command::Program(command)) => admin::program(&ctx, command),
+        Some(Command::Entry(command)) => entry::run(&ctx, command),
+        Some(Command::Audit(args)) => audit::run(&ctx, &args),
         Some(Command::Export(args)) => data::export(&ctx, &args),
         Some(Command::Import(args)) => data::import(&ctx, &args),
         Some(Command::Check) => data::check(&ctx),

@@ -1,57 +1,127 @@
-//! `binalog officer add`.
+//! `binalog officer …`: accounts, managed by an admin. The very first
+//! officer of a database is added without `--as` and must be an admin.
 
-use std::io::BufRead;
 use std::process::ExitCode;
 
-use super::Context;
-use crate::domain::invalid::{Arg, Invalid};
-use crate::domain::officer::{Role, check_pin};
-use crate::i18n::{self, text};
-use crate::records::Error;
+use clap::Subcommand;
+
+use super::{Context, ListFormat, actor, listing};
+use crate::domain::invalid::Arg;
+use crate::domain::officer::{Officer, Role};
+use crate::i18n::fill;
+use crate::records::{Error, Records, Result};
 use crate::store::OpenMode;
 
-pub fn add(ctx: &Context, nip: &str, name: &str, role: &str, pin_stdin: bool) -> ExitCode {
-    let lang = ctx.lang();
-    let role = match Role::parse(role) {
-        Ok(r) => r,
-        Err(e) => return ctx.fail(&Error::from(e)),
-    };
-    let pin = match if pin_stdin { pin_from_stdin() } else { pin_from_terminal(ctx) } {
-        Ok(pin) => pin,
-        Err(e) => return ctx.fail(&e),
-    };
-    let result = ctx.open(OpenMode::Existing).and_then(|records| records.add_officer(None, nip, name, role, &pin));
+#[derive(Subcommand, Debug)]
+pub enum OfficerCommand {
+    /// Add an officer; their PIN is asked twice without echo
+    Add {
+        #[arg(long)]
+        nip: String,
+        #[arg(long)]
+        name: String,
+        /// operator, supervisor or admin
+        #[arg(long)]
+        role: String,
+        /// Sites (ids, comma separated) the officer works at
+        #[arg(long, value_delimiter = ',')]
+        sites: Vec<u32>,
+        /// The admin adding them (not needed for the first officer)
+        #[arg(long = "as", value_name = "NIP")]
+        as_nip: Option<String>,
+    },
+    /// List officers (no PINs)
+    List {
+        #[arg(long, value_enum, default_value = "table")]
+        format: ListFormat,
+        #[arg(long = "as", value_name = "NIP")]
+        as_nip: String,
+    },
+    /// Set the sites an officer works at
+    Assign {
+        #[arg(long)]
+        nip: String,
+        /// Site ids, comma separated
+        #[arg(long, value_delimiter = ',', required = true)]
+        sites: Vec<u32>,
+        #[arg(long = "as", value_name = "NIP")]
+        as_nip: String,
+    },
+    /// Stop an officer from logging in (their records stay)
+    Deactivate {
+        #[arg(long)]
+        nip: String,
+        #[arg(long = "as", value_name = "NIP")]
+        as_nip: String,
+    },
+    /// Let a deactivated officer log in again
+    Activate {
+        #[arg(long)]
+        nip: String,
+        #[arg(long = "as", value_name = "NIP")]
+        as_nip: String,
+    },
+    /// Give an officer a new PIN (and lift a lockout)
+    ResetPin {
+        #[arg(long)]
+        nip: String,
+        #[arg(long = "as", value_name = "NIP")]
+        as_nip: String,
+    },
+}
+
+fn announce(ctx: &Context, key: &'static str, officer: &Officer) {
+    let args = [
+        ("name", Arg::Text(officer.name.clone())),
+        ("nip", Arg::Text(officer.nip.to_string())),
+        ("role", Arg::Text(officer.role.code().into())),
+    ];
+    println!("{}", fill(ctx.lang(), key, &args));
+}
+
+pub fn run(ctx: &Context, command: OfficerCommand) -> ExitCode {
+    if let OfficerCommand::List { format, as_nip } = command {
+        return listing::officers(ctx, format, &as_nip);
+    }
+    let result = ctx.open(OpenMode::Existing).and_then(|records| change(ctx, &records, command));
     match result {
-        Ok(officer) => {
-            let args = [
-                ("name", Arg::Text(officer.name.clone())),
-                ("nip", Arg::Text(officer.nip.to_string())),
-                ("role", Arg::Text(officer.role.code().into())),
-            ];
-            println!("{}", i18n::fill(lang, "cli.officer_added", &args));
+        Ok((key, officer)) => {
+            announce(ctx, key, &officer);
             ExitCode::SUCCESS
         }
         Err(e) => ctx.fail(&e),
     }
 }
 
-fn pin_from_stdin() -> Result<String, Error> {
-    let mut line = String::new();
-    std::io::stdin().lock().read_line(&mut line).map_err(|_| Error::PinUnreadable)?;
-    let pin = line.trim_end_matches(['\r', '\n']).to_string();
-    check_pin(&pin)?;
-    Ok(pin)
-}
-
-/// Asks twice without echo, on the terminal itself (not standard input).
-fn pin_from_terminal(ctx: &Context) -> Result<String, Error> {
-    let lang = ctx.lang();
-    let ask = |key| rpassword::prompt_password(text(lang, key)).map_err(|_| Error::PinUnreadable);
-    let first = ask("cli.pin_prompt")?;
-    check_pin(&first)?;
-    let second = ask("cli.pin_again")?;
-    if first != second {
-        return Err(Error::from(Invalid::PinMismatch));
+fn change(ctx: &Context, records: &Records, command: OfficerCommand) -> Result<(&'static str, Officer)> {
+    match command {
+        OfficerCommand::Add { nip, name, role, sites, as_nip } => {
+            let role = Role::parse(&role).map_err(Error::from)?;
+            let by = as_nip.map(|admin| actor::login(ctx, records, &admin)).transpose()?;
+            let pin = actor::new_pin(ctx)?;
+            let mut officer = records.add_officer(by.as_ref(), &nip, &name, role, &pin)?;
+            if let (Some(by), false) = (&by, sites.is_empty()) {
+                officer = records.assign_sites(by, &nip, &sites)?;
+            }
+            Ok(("cli.officer_added", officer))
+        }
+        OfficerCommand::Assign { nip, sites, as_nip } => {
+            let by = actor::login(ctx, records, &as_nip)?;
+            Ok(("cli.officer_updated", records.assign_sites(&by, &nip, &sites)?))
+        }
+        OfficerCommand::Deactivate { nip, as_nip } => {
+            let by = actor::login(ctx, records, &as_nip)?;
+            Ok(("cli.officer_updated", records.set_officer_active(&by, &nip, false)?))
+        }
+        OfficerCommand::Activate { nip, as_nip } => {
+            let by = actor::login(ctx, records, &as_nip)?;
+            Ok(("cli.officer_updated", records.set_officer_active(&by, &nip, true)?))
+        }
+        OfficerCommand::ResetPin { nip, as_nip } => {
+            let by = actor::login(ctx, records, &as_nip)?;
+            let pin = actor::new_pin(ctx)?;
+            Ok(("cli.officer_updated", records.reset_pin(&by, &nip, &pin)?))
+        }
+        OfficerCommand::List { .. } => unreachable!("listed above"),
     }
-    Ok(first)
 }

@@ -38,6 +38,7 @@ pub enum Invalid {
     DateBeforeStart { date: NaiveDate, start: NaiveDate },
     DateAfterEnd { date: NaiveDate, end: NaiveDate },
     KindUnknown { input: String },
+    KindMissing,
     KindNotInSector { kind: Kind, sector: Sector },
     SectorUnknown { input: String },
     ProgramUnknown { input: String },
@@ -78,6 +79,7 @@ impl Invalid {
             Invalid::DateBeforeStart { .. } => "invalid.date_before_start",
             Invalid::DateAfterEnd { .. } => "invalid.date_after_end",
             Invalid::KindUnknown { .. } => "invalid.kind_unknown",
+            Invalid::KindMissing => "invalid.kind_missing",
             Invalid::KindNotInSector { .. } => "invalid.kind_not_in_sector",
             Invalid::SectorUnknown { .. } => "invalid.sector_unknown",
             Invalid::ProgramUnknown { .. } => "invalid.program_unknown",
@@ -106,7 +108,8 @@ impl Invalid {
             | Invalid::NameMissing
             | Invalid::PinNotDigits
             | Invalid::PinMismatch
-            | Invalid::ChangeReasonMissing => vec![],
+            | Invalid::ChangeReasonMissing
+            | Invalid::KindMissing => vec![],
             Invalid::ValueNegative { input }
             | Invalid::ValueThousands { input }
             | Invalid::ValueNotNumber { input }

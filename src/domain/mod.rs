@@ -7,6 +7,7 @@ pub mod entry;
 pub mod invalid;
 pub mod inventory;
 pub mod officer;
+pub mod permission;
 pub mod reference;
 pub mod reference_data;
 pub mod sector;

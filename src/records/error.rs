@@ -4,6 +4,7 @@ use std::path::PathBuf;
 
 use crate::domain::entry::{Entry, Field};
 use crate::domain::invalid::{Arg, Invalid};
+use crate::domain::permission::Denied;
 use crate::store::StoreError;
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -60,6 +61,30 @@ pub enum Error {
     BackupExists {
         path: PathBuf,
     },
+    /// The officer's role or sites do not allow the action.
+    Denied(Denied),
+    /// The account is locked after too many wrong PINs, until this time.
+    LoginLocked {
+        until: String,
+    },
+    /// Only the first officer may be added without an admin.
+    OfficersExist,
+    FirstOfficerAdmin,
+    /// An admin may not deactivate their own account.
+    OwnAccount,
+    SiteUnknown {
+        id: u32,
+    },
+    PartnerUnknown {
+        id: u32,
+    },
+    AgreementUnknown {
+        id: u32,
+    },
+    SiteNotInAgreement {
+        site: u32,
+        agreement: u32,
+    },
 }
 
 impl From<StoreError> for Error {
@@ -105,6 +130,21 @@ impl Error {
             Error::NewerSchema { .. } => "error.db_newer",
             Error::Corrupt { .. } => "error.db_corrupt",
             Error::Io { .. } => "error.io",
+            Error::Denied(d) => match d {
+                Denied::NotAtSite { .. } => "error.denied_site",
+                Denied::Role { .. } => "error.denied_role",
+                Denied::NotOwnEntry => "error.denied_not_own",
+                Denied::NotSameDay => "error.denied_not_same_day",
+                Denied::OwnEntry => "error.denied_own_entry",
+            },
+            Error::LoginLocked { .. } => "error.login_locked",
+            Error::OfficersExist => "error.officers_exist",
+            Error::FirstOfficerAdmin => "error.first_officer_admin",
+            Error::OwnAccount => "error.own_account",
+            Error::SiteUnknown { .. } => "error.site_unknown",
+            Error::PartnerUnknown { .. } => "error.partner_unknown",
+            Error::AgreementUnknown { .. } => "error.agreement_unknown",
+            Error::SiteNotInAgreement { .. } => "error.site_not_in_agreement",
             Error::BackupExists { .. } => "error.backup_exists",
             Error::PinUnreadable => "cli.pin_missing",
             Error::LoginFailed => "error.login_failed",
@@ -136,6 +176,16 @@ impl Error {
             }
             Error::Corrupt { tree, detail } => vec![("tree", text(tree.clone())), ("detail", text(detail.clone()))],
             Error::Io { detail } => vec![("detail", text(detail.clone()))],
+            Error::Denied(Denied::NotAtSite { site }) => vec![("site", Arg::Number(i64::from(*site)))],
+            Error::Denied(Denied::Role { needed }) => vec![("role", text(needed.code().to_string()))],
+            Error::Denied(_) | Error::OfficersExist | Error::FirstOfficerAdmin | Error::OwnAccount => vec![],
+            Error::LoginLocked { until } => vec![("until", text(until.clone()))],
+            Error::SiteUnknown { id } | Error::PartnerUnknown { id } | Error::AgreementUnknown { id } => {
+                vec![("id", Arg::Number(i64::from(*id)))]
+            }
+            Error::SiteNotInAgreement { site, agreement } => {
+                vec![("site", Arg::Number(i64::from(*site))), ("agreement", Arg::Number(i64::from(*agreement)))]
+            }
         }
     }
 }

@@ -2,7 +2,10 @@
 //! in and out (never sled types), so the command line, the terminal
 //! interface and a future server all share one set of rules.
 
+mod admin;
+mod changes;
 mod error;
+mod officers;
 pub mod pin;
 
 use std::collections::BTreeMap;
@@ -15,14 +18,12 @@ pub use error::{Error, Result};
 use crate::clock::Clock;
 use crate::domain::Amount;
 use crate::domain::demo::{DEMO_OFFICERS, DEMO_PIN, demo_drafts};
-use crate::domain::entry::{Entry, EntryDraft, EntryId, Field};
-use crate::domain::invalid::Invalid;
+use crate::domain::entry::{Entry, EntryId};
 use crate::domain::inventory::head_counts;
-use crate::domain::officer::{Nip, Officer, Role, check_name, check_pin};
+use crate::domain::officer::{Nip, Officer, Role};
 use crate::domain::reference::{Agreement, Partner, Program, ProgramId, Site};
 use crate::domain::reference_data::reference_data;
 use crate::domain::sector::Kind;
-use crate::domain::text::{NOTES_MAX, check_length, clean_line};
 use crate::domain::unit::Unit;
 use crate::store::{AuditAction, AuditNote, AuditRecord, BackupReport, Change, OpenMode, Problem, Store};
 
@@ -68,6 +69,14 @@ pub struct EntryFilter {
     pub program: Option<ProgramId>,
     /// Include superseded and voided revisions.
     pub history: bool,
+}
+
+/// Which audit records to list.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct AuditFilter {
+    pub from: Option<NaiveDate>,
+    pub to: Option<NaiveDate>,
+    pub officer: Option<Nip>,
 }
 
 /// A total of one kind, unit and item over a period.
@@ -118,10 +127,15 @@ impl Records {
             self.store.init_reference(&reference_data(), &self.note(None, AuditAction::Initialised, String::new()))?;
         let mut outcome = InitOutcome { created, demo_entries: 0 };
         if created && demo {
-            for (nip, name, role) in DEMO_OFFICERS {
-                self.add_officer(None, nip, name, role, DEMO_PIN)?;
+            let (admin_nip, admin_name, _) = DEMO_OFFICERS[0];
+            self.add_officer(None, admin_nip, admin_name, Role::Admin, DEMO_PIN)?;
+            let admin = self.demo_actor(admin_nip)?;
+            let all_sites: Vec<_> = self.sites()?.iter().map(|s| s.id).collect();
+            for (nip, name, role) in &DEMO_OFFICERS[1..] {
+                self.add_officer(Some(&admin), nip, name, *role, DEMO_PIN)?;
+                self.assign_sites(&admin, nip, &all_sites)?;
             }
-            let actor = self.identify(DEMO_OFFICERS[1].0)?;
+            let actor = self.demo_actor(DEMO_OFFICERS[1].0)?;
             let programs = self.store.programs()?;
             let changes: Vec<Change> = demo_drafts(&programs, self.today()).into_iter().map(Change::Add).collect();
             outcome.demo_entries = changes.len();
@@ -153,144 +167,6 @@ impl Records {
 
     pub fn program(&self, id: ProgramId) -> Result<Program> {
         self.store.program(id)?.ok_or(Error::ProgramUnknown { id })
-    }
-
-    pub fn officers(&self) -> Result<Vec<Officer>> {
-        Ok(self.store.officers()?)
-    }
-
-    /// Adds an officer with a PIN (6–12 digits, kept as an argon2id hash).
-    pub fn add_officer(&self, by: Option<&Actor>, nip: &str, name: &str, role: Role, pin: &str) -> Result<Officer> {
-        let nip = Nip::parse(nip).map_err(|e| Error::invalid(Field::Notes, e))?;
-        let name = check_name(name)?;
-        check_pin(pin)?;
-        if self.store.officer(&nip)?.is_some() {
-            return Err(Error::OfficerExists { nip: nip.to_string() });
-        }
-        let officer = Officer {
-            nip: nip.clone(),
-            name,
-            role,
-            pin_hash: pin::hash_pin(pin),
-            active: true,
-            sites: vec![],
-            created_at: self.clock.now(),
-            failed_logins: 0,
-            locked_until: None,
-        };
-        let note = self.note(by.map(Actor::nip), AuditAction::OfficerAdded, format!("{} {}", nip, role.code()));
-        self.store.put_officer(&officer, &note)?;
-        Ok(officer)
-    }
-
-    /// Names the officer a command acts as. (PIN checks and roles arrive
-    /// with officer accounts; until then any active officer may record.)
-    pub fn identify(&self, nip: &str) -> Result<Actor> {
-        let nip = Nip::parse(nip).map_err(|e| Error::invalid(Field::Notes, e))?;
-        let officer = self.store.officer(&nip)?.ok_or(Error::OfficerUnknown { nip: nip.to_string() })?;
-        if !officer.active {
-            return Err(Error::OfficerInactive { nip: nip.to_string() });
-        }
-        Ok(Actor { officer })
-    }
-
-    /// True once any officer exists; before that the interface asks for
-    /// the first administrator.
-    pub fn has_officers(&self) -> Result<bool> {
-        Ok(!self.store.officers()?.is_empty())
-    }
-
-    /// Checks an officer's PIN. A wrong NIP and a wrong PIN give the same
-    /// answer, so the screen cannot be used to find out which NIPs exist.
-    /// Both outcomes are audited.
-    pub fn login(&self, nip: &str, pin: &str) -> Result<Actor> {
-        let officer = Nip::parse(nip).ok().map(|n| self.store.officer(&n)).transpose()?.flatten();
-        match officer {
-            Some(officer) if officer.active && pin::verify_pin(pin, &officer.pin_hash) => {
-                let note = self.note(Some(&officer.nip), AuditAction::LoginSucceeded, String::new());
-                self.store.record_audit(&note)?;
-                Ok(Actor { officer })
-            }
-            found => {
-                let detail = clean_line(nip);
-                let note = self.note(found.as_ref().map(|o| &o.nip), AuditAction::LoginFailed, detail);
-                self.store.record_audit(&note)?;
-                Err(Error::LoginFailed)
-            }
-        }
-    }
-
-    /// Checks a draft against its programme and today's date, returning it
-    /// cleaned. Front ends call this to show problems before saving.
-    pub fn validate(&self, draft: EntryDraft) -> Result<EntryDraft> {
-        let program = self.store.program(draft.program)?.ok_or_else(|| {
-            Error::invalid(Field::Program, Invalid::ProgramUnknown { input: draft.program.to_string() })
-        })?;
-        draft.validate(&program, self.today()).map_err(Error::Invalid)
-    }
-
-    /// Records a new entry. Returns once it is durable.
-    pub fn add_entry(&self, actor: &Actor, draft: EntryDraft) -> Result<Entry> {
-        let draft = self.validate(draft)?;
-        let note = self.note(Some(actor.nip()), AuditAction::EntryAdded, String::new());
-        let mut written = self.store.commit(&[Change::Add(draft)], actor.nip(), self.clock.now(), &note)?;
-        Ok(written.remove(0))
-    }
-
-    /// Replaces an entry's current revision (`base`) with a corrected one.
-    pub fn correct_entry(
-        &self,
-        actor: &Actor,
-        id: EntryId,
-        base: u32,
-        draft: EntryDraft,
-        reason: &str,
-    ) -> Result<Entry> {
-        let reason = self.reason(reason)?;
-        self.live_entry(id)?;
-        let draft = self.validate(draft)?;
-        let note = self.note(Some(actor.nip()), AuditAction::EntryCorrected, reason.clone());
-        let change = Change::Correct { id, base, draft, reason };
-        let mut written = self.store.commit(&[change], actor.nip(), self.clock.now(), &note)?;
-        Ok(written.remove(0))
-    }
-
-    /// Voids an entry: a new revision that no longer counts in any total.
-    pub fn void_entry(&self, actor: &Actor, id: EntryId, base: u32, reason: &str) -> Result<Entry> {
-        let reason = self.reason(reason)?;
-        self.live_entry(id)?;
-        let note = self.note(Some(actor.nip()), AuditAction::EntryVoided, reason.clone());
-        let change = Change::Void { id, base, reason };
-        let mut written = self.store.commit(&[change], actor.nip(), self.clock.now(), &note)?;
-        Ok(written.remove(0))
-    }
-
-    fn reason(&self, reason: &str) -> Result<String> {
-        let reason = clean_line(reason);
-        if reason.is_empty() {
-            return Err(Error::invalid(Field::Notes, Invalid::ChangeReasonMissing));
-        }
-        check_length(&reason, NOTES_MAX)?;
-        Ok(reason)
-    }
-
-    fn live_entry(&self, id: EntryId) -> Result<Entry> {
-        let entry = self.store.current(id)?.ok_or(Error::EntryUnknown { id })?;
-        if entry.voided {
-            return Err(Error::EntryVoided { id });
-        }
-        Ok(entry)
-    }
-
-    /// Stores many validated drafts in one transaction: all or nothing.
-    /// Returns the new entries' ids.
-    pub fn import(&self, actor: &Actor, drafts: Vec<EntryDraft>) -> Result<Vec<EntryId>> {
-        let count = drafts.len();
-        let changes: Vec<Change> = drafts.into_iter().map(Change::Add).collect();
-        let at = self.clock.now();
-        let note = self.note(Some(actor.nip()), AuditAction::Imported, format!("{count} entries"));
-        let written = self.store.commit(&changes, actor.nip(), at, &note)?;
-        Ok(written.iter().map(|e| e.id).collect())
     }
 
     pub fn current(&self, id: EntryId) -> Result<Entry> {
@@ -397,8 +273,19 @@ impl Records {
         (first, next.pred_opt().expect("a day before exists"))
     }
 
-    pub fn audit(&self) -> Result<Vec<AuditRecord>> {
-        Ok(self.store.audit_records()?)
+    /// The audit trail, oldest first, for admins: optionally only between
+    /// two days (local dates, inclusive) and only one officer's records.
+    pub fn audit(&self, actor: &Actor, filter: &AuditFilter) -> Result<Vec<AuditRecord>> {
+        self.permit(actor, crate::domain::permission::Action::ViewAudit)?;
+        let day = |r: &AuditRecord| r.at.with_timezone(&self.tz).date_naive();
+        Ok(self
+            .store
+            .audit_records()?
+            .into_iter()
+            .filter(|r| filter.from.is_none_or(|from| day(r) >= from))
+            .filter(|r| filter.to.is_none_or(|to| day(r) <= to))
+            .filter(|r| filter.officer.as_ref().is_none_or(|nip| r.officer.as_ref() == Some(nip)))
+            .collect())
     }
 
     pub fn check(&self) -> Result<Vec<Problem>> {

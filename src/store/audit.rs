@@ -19,6 +19,11 @@ pub enum AuditAction {
     LoginSucceeded,
     LoginFailed,
     LockedOut,
+    // New actions go last: bincode stores the variant's position.
+    EntryVerified,
+    OfficerUpdated,
+    ReferenceAdded,
+    ReferenceUpdated,
 }
 
 impl AuditAction {
@@ -35,6 +40,10 @@ impl AuditAction {
             AuditAction::LoginSucceeded => "login_succeeded",
             AuditAction::LoginFailed => "login_failed",
             AuditAction::LockedOut => "locked_out",
+            AuditAction::EntryVerified => "entry_verified",
+            AuditAction::OfficerUpdated => "officer_updated",
+            AuditAction::ReferenceAdded => "reference_added",
+            AuditAction::ReferenceUpdated => "reference_updated",
         }
     }
 }

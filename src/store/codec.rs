@@ -82,6 +82,7 @@ impl Stored for crate::domain::Program {}
 impl Stored for crate::domain::Officer {}
 impl Stored for super::audit::AuditRecord {}
 impl Stored for super::rollup::Rollup {}
+impl Stored for super::write::Verification {}
 
 impl Stored for Entry {
     fn decode_old(version: u8, body: &[u8]) -> Result<Self, CodecError> {

@@ -11,6 +11,7 @@
 //! | by_site     | site, date, entry id                 | (empty)                |
 //! | rollups     | programme, date, kind, unit, item    | Rollup                 |
 //! | audit       | sequence number                      | AuditRecord            |
+//! | verifications | entry id, revision                 | Verification           |
 //!
 //! Indexes point at every entry's current revision, voided ones included;
 //! rollups count only done, unvoided current revisions.
@@ -32,7 +33,7 @@ pub use backup::BackupReport;
 pub use check::Problem;
 pub use read::RollupRow;
 pub use rollup::Rollup;
-pub use write::Change;
+pub use write::{Change, Reference, Verification};
 
 use codec::{CodecError, SCHEMA_VERSION};
 
@@ -104,6 +105,7 @@ pub struct Store {
     by_site: sled::Tree,
     rollups: sled::Tree,
     audit: sled::Tree,
+    verifications: sled::Tree,
 }
 
 /// How to open: an existing database only, or create one if absent.
@@ -146,6 +148,7 @@ impl Store {
             by_site: tree("by_site")?,
             rollups: tree("rollups")?,
             audit: tree("audit")?,
+            verifications: tree("verifications")?,
             db,
         })
     }

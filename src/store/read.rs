@@ -137,6 +137,14 @@ impl Store {
             .collect()
     }
 
+    /// The verification of one revision, if a supervisor gave one.
+    pub fn verification(&self, id: EntryId, revision: u32) -> Result<Option<super::Verification>> {
+        self.verifications
+            .get(keys::revision(id, revision))?
+            .map(|v| decode(&v).map_err(|e| corrupt("verifications", e)))
+            .transpose()
+    }
+
     pub fn audit_records(&self) -> Result<Vec<AuditRecord>> {
         all(&self.audit, "audit")
     }

@@ -14,7 +14,7 @@ use super::rollup::{Deltas, Rollup};
 use super::{Result, Store, StoreError, keys};
 use crate::domain::entry::{Entry, EntryDraft, EntryId};
 use crate::domain::officer::{Nip, Officer};
-use crate::domain::reference::{ProgramId, SiteId};
+use crate::domain::reference::{Agreement, Partner, Program, ProgramId, Site, SiteId};
 use crate::domain::reference_data::ReferenceData;
 
 /// One change to the entries. Corrections and voids name the revision they
@@ -22,8 +22,31 @@ use crate::domain::reference_data::ReferenceData;
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Change {
     Add(EntryDraft),
-    Correct { id: EntryId, base: u32, draft: EntryDraft, reason: String },
-    Void { id: EntryId, base: u32, reason: String },
+    Correct {
+        id: EntryId,
+        base: u32,
+        draft: EntryDraft,
+        reason: String,
+    },
+    Void {
+        id: EntryId,
+        base: u32,
+        reason: String,
+    },
+    /// Marks the current revision as checked by a supervisor.
+    Verify {
+        id: EntryId,
+        revision: u32,
+    },
+}
+
+/// A supervisor's confirmation that one revision is right. Kept beside the
+/// revisions rather than in them: verifying changes no recorded fact, and a
+/// correction (a new revision) is unverified until checked again.
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct Verification {
+    pub by: Nip,
+    pub at: DateTime<Utc>,
 }
 
 type TxResult<T> = std::result::Result<T, ConflictableTransactionError<StoreError>>;
@@ -114,7 +137,8 @@ impl Store {
     }
 
     /// Applies the changes in one transaction and flushes. Returns the new
-    /// revisions in the order of `changes`. Drafts must be validated first.
+    /// revisions (for a verification, the verified one) in the order of
+    /// `changes`. Drafts must be validated first.
     pub fn commit(&self, changes: &[Change], by: &Nip, at: DateTime<Utc>, note: &AuditNote) -> Result<Vec<Entry>> {
         let sites = self.program_sites()?;
         let site_of = |program: ProgramId| -> std::result::Result<SiteId, StoreError> {
@@ -123,88 +147,104 @@ impl Store {
                 detail: format!("no programme {program}"),
             })
         };
-        let trees =
-            (&self.meta, &self.entries, &self.heads, &self.by_program, &self.by_site, &self.rollups, &self.audit);
-        let written = finish(trees.transaction(|(meta, entries, heads, by_program, by_site, rollups, audit)| {
-            let mut deltas = Deltas::default();
-            let mut written = Vec::with_capacity(changes.len());
-            let adds = changes.iter().filter(|c| matches!(c, Change::Add(_))).count() as u64;
-            let mut next_id = if adds > 0 { next_counter(meta, keys::META_NEXT_ENTRY, 1, adds)? } else { 0 };
-            for change in changes {
-                let (previous, entry) = match change {
-                    Change::Add(draft) => {
-                        let id = next_id;
-                        next_id += 1;
-                        (None, new_revision(id, 1, None, draft.clone(), false, String::new(), by, at))
+        let trees = (
+            &self.meta,
+            &self.entries,
+            &self.heads,
+            &self.by_program,
+            &self.by_site,
+            &self.rollups,
+            &self.audit,
+            &self.verifications,
+        );
+        let written =
+            finish(trees.transaction(|(meta, entries, heads, by_program, by_site, rollups, audit, verifications)| {
+                let mut deltas = Deltas::default();
+                let mut written = Vec::with_capacity(changes.len());
+                let adds = changes.iter().filter(|c| matches!(c, Change::Add(_))).count() as u64;
+                let mut next_id = if adds > 0 { next_counter(meta, keys::META_NEXT_ENTRY, 1, adds)? } else { 0 };
+                for change in changes {
+                    let (previous, entry) = match change {
+                        Change::Add(draft) => {
+                            let id = next_id;
+                            next_id += 1;
+                            (None, new_revision(id, 1, None, draft.clone(), false, String::new(), by, at))
+                        }
+                        Change::Correct { id, base, draft, reason } => {
+                            let prev = current_for_change(entries, heads, *id, *base)?;
+                            let entry = new_revision(
+                                *id,
+                                prev.revision + 1,
+                                Some(prev.revision),
+                                draft.clone(),
+                                false,
+                                reason.clone(),
+                                by,
+                                at,
+                            );
+                            (Some(prev), entry)
+                        }
+                        Change::Verify { id, revision } => {
+                            let current = current_for_change(entries, heads, *id, *revision)?;
+                            let verification = Verification { by: by.clone(), at };
+                            verifications.insert(keys::revision(*id, *revision), encode(&verification))?;
+                            written.push(current);
+                            continue;
+                        }
+                        Change::Void { id, base, reason } => {
+                            let prev = current_for_change(entries, heads, *id, *base)?;
+                            let draft = prev.draft.clone();
+                            let entry = new_revision(
+                                *id,
+                                prev.revision + 1,
+                                Some(prev.revision),
+                                draft,
+                                true,
+                                reason.clone(),
+                                by,
+                                at,
+                            );
+                            (Some(prev), entry)
+                        }
+                    };
+                    if let Some(prev) = &previous {
+                        let d = &prev.draft;
+                        let site = site_of(d.program).or_else(abort)?;
+                        by_program.remove(keys::dated(d.program, d.date, prev.id))?;
+                        by_site.remove(keys::dated(site, d.date, prev.id))?;
+                        deltas.apply(prev, -1);
                     }
-                    Change::Correct { id, base, draft, reason } => {
-                        let prev = current_for_change(entries, heads, *id, *base)?;
-                        let entry = new_revision(
-                            *id,
-                            prev.revision + 1,
-                            Some(prev.revision),
-                            draft.clone(),
-                            false,
-                            reason.clone(),
-                            by,
-                            at,
-                        );
-                        (Some(prev), entry)
-                    }
-                    Change::Void { id, base, reason } => {
-                        let prev = current_for_change(entries, heads, *id, *base)?;
-                        let draft = prev.draft.clone();
-                        let entry = new_revision(
-                            *id,
-                            prev.revision + 1,
-                            Some(prev.revision),
-                            draft,
-                            true,
-                            reason.clone(),
-                            by,
-                            at,
-                        );
-                        (Some(prev), entry)
-                    }
-                };
-                if let Some(prev) = &previous {
-                    let d = &prev.draft;
+                    let d = &entry.draft;
                     let site = site_of(d.program).or_else(abort)?;
-                    by_program.remove(keys::dated(d.program, d.date, prev.id))?;
-                    by_site.remove(keys::dated(site, d.date, prev.id))?;
-                    deltas.apply(prev, -1);
+                    entries.insert(keys::revision(entry.id, entry.revision), encode(&entry))?;
+                    heads.insert(&entry.id.to_be_bytes(), encode(&entry.revision))?;
+                    by_program.insert(keys::dated(d.program, d.date, entry.id), &[])?;
+                    by_site.insert(keys::dated(site, d.date, entry.id), &[])?;
+                    deltas.apply(&entry, 1);
+                    written.push(entry);
                 }
-                let d = &entry.draft;
-                let site = site_of(d.program).or_else(abort)?;
-                entries.insert(keys::revision(entry.id, entry.revision), encode(&entry))?;
-                heads.insert(&entry.id.to_be_bytes(), encode(&entry.revision))?;
-                by_program.insert(keys::dated(d.program, d.date, entry.id), &[])?;
-                by_site.insert(keys::dated(site, d.date, entry.id), &[])?;
-                deltas.apply(&entry, 1);
-                written.push(entry);
-            }
-            for (key, (total, count)) in &deltas.0 {
-                let old = match rollups.get(key)? {
-                    Some(bytes) => decode::<Rollup>(&bytes).or_else(|e| abort(super::corrupt("rollups", e)))?,
-                    None => Rollup::default(),
-                };
-                let new = old.plus(*total, *count);
-                if new.is_empty() {
-                    rollups.remove(key.as_slice())?;
+                for (key, (total, count)) in &deltas.0 {
+                    let old = match rollups.get(key)? {
+                        Some(bytes) => decode::<Rollup>(&bytes).or_else(|e| abort(super::corrupt("rollups", e)))?,
+                        None => Rollup::default(),
+                    };
+                    let new = old.plus(*total, *count);
+                    if new.is_empty() {
+                        rollups.remove(key.as_slice())?;
+                    } else {
+                        rollups.insert(key.as_slice(), encode(&new))?;
+                    }
+                }
+                // An import records its id range in the detail rather than
+                // listing a hundred thousand pairs in one audit value.
+                let touched = if note.action == AuditAction::Imported {
+                    vec![]
                 } else {
-                    rollups.insert(key.as_slice(), encode(&new))?;
-                }
-            }
-            // An import records its id range in the detail rather than
-            // listing a hundred thousand pairs in one audit value.
-            let touched = if note.action == AuditAction::Imported {
-                vec![]
-            } else {
-                written.iter().map(|e| (e.id, e.revision)).collect()
-            };
-            append_audit(meta, audit, note, touched)?;
-            Ok(written)
-        }))?;
+                    written.iter().map(|e| (e.id, e.revision)).collect()
+                };
+                append_audit(meta, audit, note, touched)?;
+                Ok(written)
+            }))?;
         self.flush()?;
         Ok(written)
     }
@@ -250,4 +290,88 @@ fn current_for_change(
         return abort(StoreError::Conflict { current: Box::new(current) });
     }
     Ok(current)
+}
+
+/// A reference record an admin adds or edits.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Reference {
+    Site(Site),
+    Partner(Partner),
+    Agreement(Agreement),
+    Program(Program),
+}
+
+impl Reference {
+    fn id(&self) -> u32 {
+        match self {
+            Reference::Site(r) => r.id,
+            Reference::Partner(r) => r.id,
+            Reference::Agreement(r) => r.id,
+            Reference::Program(r) => r.id,
+        }
+    }
+
+    fn set_id(&mut self, id: u32) {
+        match self {
+            Reference::Site(r) => r.id = id,
+            Reference::Partner(r) => r.id = id,
+            Reference::Agreement(r) => r.id = id,
+            Reference::Program(r) => r.id = id,
+        }
+    }
+
+    fn encoded(&self) -> Vec<u8> {
+        match self {
+            Reference::Site(r) => encode(r),
+            Reference::Partner(r) => encode(r),
+            Reference::Agreement(r) => encode(r),
+            Reference::Program(r) => encode(r),
+        }
+    }
+}
+
+impl Store {
+    fn reference_tree(&self, record: &Reference) -> (&sled::Tree, &'static str) {
+        match record {
+            Reference::Site(_) => (&self.sites, "sites"),
+            Reference::Partner(_) => (&self.partners, "partners"),
+            Reference::Agreement(_) => (&self.agreements, "agreements"),
+            Reference::Program(_) => (&self.programs, "programs"),
+        }
+    }
+
+    /// Adds a reference record under the next free id (whatever id it
+    /// carried), with its audit record, durably. Returns it with its id.
+    pub fn add_reference(&self, mut record: Reference, note: &AuditNote) -> Result<Reference> {
+        let (tree, name) = self.reference_tree(&record);
+        let highest = tree.iter().keys().next_back().transpose()?.and_then(|k| keys::u32_from(&k)).unwrap_or(0);
+        let counter = [b"next_".as_slice(), name.as_bytes()].concat();
+        let id = finish((&self.meta, tree, &self.audit).transaction(|(meta, records, audit)| {
+            let id = next_counter(meta, &counter, u64::from(highest) + 1, 1)?.max(u64::from(highest) + 1) as u32;
+            meta.insert(counter.as_slice(), encode(&(u64::from(id) + 1)))?;
+            let mut record = record.clone();
+            record.set_id(id);
+            records.insert(&keys::id32(id), record.encoded())?;
+            append_audit(meta, audit, note, vec![])?;
+            Ok(id)
+        }))?;
+        self.flush()?;
+        record.set_id(id);
+        Ok(record)
+    }
+
+    /// Replaces an existing reference record, with its audit record, durably.
+    pub fn update_reference(&self, record: &Reference, note: &AuditNote) -> Result<()> {
+        let (tree, name) = self.reference_tree(record);
+        finish((&self.meta, tree, &self.audit).transaction(|(meta, records, audit)| {
+            let key = keys::id32(record.id());
+            if records.get(key)?.is_none() {
+                return abort(StoreError::Corrupt { tree: name.into(), detail: format!("no record {}", record.id()) });
+            }
+            records.insert(&key, record.encoded())?;
+            append_audit(meta, audit, note, vec![])?;
+            Ok(())
+        }))?;
+        self.flush()
+    }
 }

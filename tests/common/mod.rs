@@ -14,8 +14,12 @@ use chrono::{DateTime, NaiveDate, Utc};
 
 /// The instant every test lives at: 10 March 2026, 09:00 WIB.
 pub const NOW: &str = "2026-03-10T09:00:00+07:00";
+/// An operator at every site, and the admin who set the database up.
 pub const NIP: &str = "198503122010121001";
 pub const PIN: &str = "246810";
+pub const ADMIN_NIP: &str = "198001012005011001";
+pub const ADMIN_PIN: &str = "135790";
+pub const SUPERVISOR_NIP: &str = "198705052010012003";
 
 pub fn now() -> DateTime<Utc> {
     DateTime::parse_from_rfc3339(NOW).unwrap().with_timezone(&Utc)
@@ -33,13 +37,24 @@ pub fn open_at(path: &Path, at: DateTime<Utc>) -> Records {
     Records::open(path, OpenMode::CreateIfMissing, Box::new(FixedClock(at)), wib()).unwrap()
 }
 
-/// An initialised database with one operator; returns it and the actor.
+/// An initialised database with an admin and an operator at every site;
+/// returns it and the operator, logged in.
 pub fn fresh(path: &Path) -> (Records, Actor) {
+    let (records, _, operator) = fresh_with_admin(path);
+    (records, operator)
+}
+
+/// Also returns the admin, logged in.
+pub fn fresh_with_admin(path: &Path) -> (Records, Actor, Actor) {
+    use binalog::domain::Role;
     let records = open(path);
     records.init(false).unwrap();
-    records.add_officer(None, NIP, "Budi Santoso", binalog::domain::Role::Operator, PIN).unwrap();
-    let actor = records.identify(NIP).unwrap();
-    (records, actor)
+    records.add_officer(None, ADMIN_NIP, "Sari Admin", Role::Admin, ADMIN_PIN).unwrap();
+    let admin = records.login(ADMIN_NIP, ADMIN_PIN).unwrap();
+    records.add_officer(Some(&admin), NIP, "Budi Santoso", Role::Operator, PIN).unwrap();
+    records.assign_sites(&admin, NIP, &[1, 2, 3]).unwrap();
+    let operator = records.login(NIP, PIN).unwrap();
+    (records, admin, operator)
 }
 
 pub fn draft(program: u32, date: NaiveDate, kind: Kind, qty: &str) -> EntryDraft {
@@ -64,7 +79,33 @@ pub fn binalog(db: &Path) -> Command {
 }
 
 pub fn run(db: &Path, args: &[&str]) -> Output {
-    binalog(db).args(args).output().unwrap()
+    binalog(db).args(args).stdin(std::process::Stdio::null()).output().unwrap()
+}
+
+/// Runs with `--pin-stdin` and the given lines on standard input.
+pub fn run_with_pins(db: &Path, args: &[&str], lines: &[&str]) -> Output {
+    use std::io::Write;
+    let mut child = binalog(db)
+        .args(args)
+        .arg("--pin-stdin")
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut stdin = child.stdin.take().unwrap();
+    for line in lines {
+        writeln!(stdin, "{line}").unwrap();
+    }
+    drop(stdin);
+    child.wait_with_output().unwrap()
+}
+
+/// Runs as the operator `NIP`, its PIN on standard input.
+pub fn run_as_operator(db: &Path, args: &[&str]) -> Output {
+    let mut all = args.to_vec();
+    all.extend_from_slice(&["--as", NIP]);
+    run_with_pins(db, &all, &[PIN])
 }
 
 pub fn stdout(o: &Output) -> String {
@@ -94,15 +135,29 @@ pub fn is_child() -> bool {
     std::env::var_os(CHILD_ENV).is_some()
 }
 
-/// Adds an officer through the real binary.
+/// Adds the first admin and the operator `NIP` (at every site) through
+/// the real binary.
 pub fn add_officer_cli(db: &Path) {
-    use std::io::Write;
-    let mut child = binalog(db)
-        .args(["officer", "add", "--nip", NIP, "--name", "Budi Santoso", "--role", "operator", "--pin-stdin"])
-        .stdin(std::process::Stdio::piped())
-        .stdout(std::process::Stdio::piped())
-        .spawn()
-        .unwrap();
-    writeln!(child.stdin.take().unwrap(), "{PIN}").unwrap();
-    assert!(child.wait_with_output().unwrap().status.success());
+    let admin = run_with_pins(
+        db,
+        &["officer", "add", "--nip", ADMIN_NIP, "--name", "Sari Admin", "--role", "admin"],
+        &[ADMIN_PIN],
+    );
+    assert!(admin.status.success(), "{}", stderr(&admin));
+    let args = [
+        "officer",
+        "add",
+        "--nip",
+        NIP,
+        "--name",
+        "Budi Santoso",
+        "--role",
+        "operator",
+        "--sites",
+        "1,2,3",
+        "--as",
+        ADMIN_NIP,
+    ];
+    let operator = run_with_pins(db, &args, &[ADMIN_PIN, PIN]);
+    assert!(operator.status.success(), "{}", stderr(&operator));
 }

@@ -1,0 +1,188 @@
+//! The admin's management of reference data: sites, partners, agreements
+//! and programmes. The shipped reference data is partly inferred, so every
+//! record can be corrected here; a corrected record loses its `inferred`
+//! mark. A programme's site, sector and agreement are fixed once created,
+//! because its entries, indexes and totals are filed under them.
+
+use chrono::NaiveDate;
+
+use super::{Actor, Error, Records, Result};
+use crate::domain::invalid::Invalid;
+use crate::domain::officer::check_name;
+use crate::domain::permission::Action;
+use crate::domain::reference::{
+    Agreement, AgreementId, Partner, PartnerId, Program, ProgramId, ProgramStatus, Site, SiteId, five_years_after,
+};
+use crate::domain::sector::Sector;
+use crate::domain::text::clean_line;
+use crate::store::{AuditAction, Reference};
+
+impl Records {
+    fn reference_note(&self, by: &Actor, added: bool, what: String) -> crate::store::AuditNote {
+        let action = if added { AuditAction::ReferenceAdded } else { AuditAction::ReferenceUpdated };
+        self.note(Some(by.nip()), action, what)
+    }
+
+    fn site(&self, id: SiteId) -> Result<Site> {
+        self.sites()?.into_iter().find(|s| s.id == id).ok_or(Error::SiteUnknown { id })
+    }
+
+    fn partner(&self, id: PartnerId) -> Result<Partner> {
+        self.partners()?.into_iter().find(|p| p.id == id).ok_or(Error::PartnerUnknown { id })
+    }
+
+    fn agreement(&self, id: AgreementId) -> Result<Agreement> {
+        self.agreements()?.into_iter().find(|a| a.id == id).ok_or(Error::AgreementUnknown { id })
+    }
+
+    fn check_sites(&self, sites: &[SiteId]) -> Result<()> {
+        for site in sites {
+            self.site(*site)?;
+        }
+        Ok(())
+    }
+
+    pub fn add_site(&self, by: &Actor, code: &str, name: &str) -> Result<Site> {
+        self.permit(by, Action::ManageReference)?;
+        let site = Site { id: 0, code: clean_line(code).to_lowercase().replace(' ', "-"), name: check_name(name)? };
+        let note = self.reference_note(by, true, format!("site {}", site.name));
+        match self.store.add_reference(Reference::Site(site), &note)? {
+            Reference::Site(site) => Ok(site),
+            _ => unreachable!("add_reference returns the kind it was given"),
+        }
+    }
+
+    pub fn update_site(&self, by: &Actor, id: SiteId, code: &str, name: &str) -> Result<Site> {
+        self.permit(by, Action::ManageReference)?;
+        let mut site = self.site(id)?;
+        site.code = clean_line(code).to_lowercase().replace(' ', "-");
+        site.name = check_name(name)?;
+        self.store
+            .update_reference(&Reference::Site(site.clone()), &self.reference_note(by, false, format!("site {id}")))?;
+        Ok(site)
+    }
+
+    pub fn add_partner(&self, by: &Actor, name: &str, field: Option<Sector>) -> Result<Partner> {
+        self.permit(by, Action::ManageReference)?;
+        let partner = Partner { id: 0, name: check_name(name)?, field, inferred: false };
+        let note = self.reference_note(by, true, format!("partner {}", partner.name));
+        match self.store.add_reference(Reference::Partner(partner), &note)? {
+            Reference::Partner(p) => Ok(p),
+            _ => unreachable!("add_reference returns the kind it was given"),
+        }
+    }
+
+    pub fn update_partner(&self, by: &Actor, id: PartnerId, name: &str, field: Option<Sector>) -> Result<Partner> {
+        self.permit(by, Action::ManageReference)?;
+        let mut partner = self.partner(id)?;
+        partner.name = check_name(name)?;
+        partner.field = field;
+        partner.inferred = false;
+        let note = self.reference_note(by, false, format!("partner {id}"));
+        self.store.update_reference(&Reference::Partner(partner.clone()), &note)?;
+        Ok(partner)
+    }
+
+    /// A five-year agreement from `start`.
+    pub fn add_agreement(
+        &self,
+        by: &Actor,
+        number: &str,
+        partner: PartnerId,
+        signed: NaiveDate,
+        start: NaiveDate,
+        sites: &[SiteId],
+    ) -> Result<Agreement> {
+        self.permit(by, Action::ManageReference)?;
+        self.partner(partner)?;
+        self.check_sites(sites)?;
+        let agreement = Agreement {
+            id: 0,
+            number: check_name(number)?,
+            partner,
+            signed,
+            start,
+            end: five_years_after(start),
+            sites: sites.to_vec(),
+            inferred: false,
+        };
+        let note = self.reference_note(by, true, format!("agreement {}", agreement.number));
+        match self.store.add_reference(Reference::Agreement(agreement), &note)? {
+            Reference::Agreement(a) => Ok(a),
+            _ => unreachable!("add_reference returns the kind it was given"),
+        }
+    }
+
+    /// Corrects an agreement's number, dates and sites (the partner stays).
+    pub fn update_agreement(
+        &self,
+        by: &Actor,
+        id: AgreementId,
+        number: &str,
+        signed: NaiveDate,
+        start: NaiveDate,
+        sites: &[SiteId],
+    ) -> Result<Agreement> {
+        self.permit(by, Action::ManageReference)?;
+        self.check_sites(sites)?;
+        let mut agreement = self.agreement(id)?;
+        agreement.number = check_name(number)?;
+        agreement.signed = signed;
+        agreement.start = start;
+        agreement.end = five_years_after(start);
+        agreement.sites = sites.to_vec();
+        agreement.inferred = false;
+        let note = self.reference_note(by, false, format!("agreement {id}"));
+        self.store.update_reference(&Reference::Agreement(agreement.clone()), &note)?;
+        Ok(agreement)
+    }
+
+    /// A programme under an agreement, at one of the agreement's sites,
+    /// running from `start` to the agreement's end.
+    pub fn add_program(
+        &self,
+        by: &Actor,
+        name: &str,
+        sector: Sector,
+        site: SiteId,
+        agreement: AgreementId,
+        start: NaiveDate,
+    ) -> Result<Program> {
+        self.permit(by, Action::ManageReference)?;
+        let agreement = self.agreement(agreement)?;
+        self.site(site)?;
+        if !agreement.sites.contains(&site) {
+            return Err(Error::SiteNotInAgreement { site, agreement: agreement.id });
+        }
+        if start < agreement.start || start > agreement.end {
+            return Err(Error::from(Invalid::DateBeforeStart { date: start, start: agreement.start }));
+        }
+        let program = Program {
+            id: 0,
+            name: check_name(name)?,
+            sector,
+            site,
+            partner: agreement.partner,
+            agreement: agreement.id,
+            start,
+            end: agreement.end,
+            status: ProgramStatus::Active,
+        };
+        let note = self.reference_note(by, true, format!("program {}", program.name));
+        match self.store.add_reference(Reference::Program(program), &note)? {
+            Reference::Program(p) => Ok(p),
+            _ => unreachable!("add_reference returns the kind it was given"),
+        }
+    }
+
+    /// Renames a programme or marks it ended (or active again).
+    pub fn update_program(&self, by: &Actor, id: ProgramId, name: &str, status: ProgramStatus) -> Result<Program> {
+        self.permit(by, Action::ManageReference)?;
+        let mut program = self.program(id)?;
+        program.name = check_name(name)?;
+        program.status = status;
+        let note = self.reference_note(by, false, format!("program {id} {}", status.code()));
+        self.store.update_reference(&Reference::Program(program.clone()), &note)?;
+        Ok(program)
+    }
+}

@@ -1,0 +1,164 @@
+//! Changes to entries: add, correct, void, verify and import, each checked
+//! against the acting officer's role and sites before it is written.
+
+use std::collections::HashMap;
+
+use super::{Actor, Error, Records, Result};
+use crate::domain::entry::{Entry, EntryDraft, EntryId, Field};
+use crate::domain::invalid::Invalid;
+use crate::domain::permission::{self, Action};
+use crate::domain::reference::{ProgramId, SiteId};
+use crate::domain::text::{NOTES_MAX, check_length, clean_line};
+use crate::store::{AuditAction, Change, Verification};
+
+impl Records {
+    /// Refuses the action unless the officer's role and sites allow it.
+    /// The officer record is re-read so a deactivation or a change of
+    /// sites takes effect at once, not at the next login.
+    pub(super) fn permit(&self, actor: &Actor, action: Action) -> Result<()> {
+        let fresh = self.refreshed(actor)?;
+        permission::check(fresh.officer(), action).map_err(Error::Denied)
+    }
+
+    fn site_of(&self, program: ProgramId) -> Result<SiteId> {
+        Ok(self.program(program)?.site)
+    }
+
+    /// Checks a draft against its programme and today's date, returning it
+    /// cleaned. Front ends call this to show problems before saving.
+    pub fn validate(&self, draft: EntryDraft) -> Result<EntryDraft> {
+        let program = self.store.program(draft.program)?.ok_or_else(|| {
+            Error::invalid(Field::Program, Invalid::ProgramUnknown { input: draft.program.to_string() })
+        })?;
+        draft.validate(&program, self.today()).map_err(Error::Invalid)
+    }
+
+    /// Records a new entry. Returns once it is durable.
+    pub fn add_entry(&self, actor: &Actor, draft: EntryDraft) -> Result<Entry> {
+        let draft = self.validate(draft)?;
+        self.permit(actor, Action::AddEntry { site: self.site_of(draft.program)? })?;
+        let note = self.note(Some(actor.nip()), AuditAction::EntryAdded, String::new());
+        let mut written = self.store.commit(&[Change::Add(draft)], actor.nip(), self.clock.now(), &note)?;
+        Ok(written.remove(0))
+    }
+
+    /// Replaces an entry's current revision (`base`) with a corrected one.
+    /// If another officer changed the entry since `base`, it is refused
+    /// with the newest revision.
+    pub fn correct_entry(
+        &self,
+        actor: &Actor,
+        id: EntryId,
+        base: u32,
+        draft: EntryDraft,
+        reason: &str,
+    ) -> Result<Entry> {
+        let current = self.live_entry(id)?;
+        let first = self.store.revision(id, 1)?.ok_or(Error::EntryUnknown { id })?;
+        let action = Action::CorrectEntry {
+            site: self.site_of(current.draft.program)?,
+            own: first.recorded_by == *actor.nip(),
+            recorded_on: first.recorded_at.with_timezone(&self.tz).date_naive(),
+            today: self.today(),
+        };
+        self.permit(actor, action)?;
+        let reason = self.reason(reason, permission::reason_required(actor.officer()))?;
+        let draft = self.validate(draft)?;
+        if draft.program != current.draft.program {
+            self.permit(actor, Action::AddEntry { site: self.site_of(draft.program)? })?;
+        }
+        let note = self.note(Some(actor.nip()), AuditAction::EntryCorrected, reason.clone());
+        let change = Change::Correct { id, base, draft, reason };
+        let mut written = self.store.commit(&[change], actor.nip(), self.clock.now(), &note)?;
+        Ok(written.remove(0))
+    }
+
+    /// Voids an entry: a new revision that no longer counts in any total.
+    pub fn void_entry(&self, actor: &Actor, id: EntryId, base: u32, reason: &str) -> Result<Entry> {
+        let current = self.live_entry(id)?;
+        self.permit(actor, Action::VoidEntry { site: self.site_of(current.draft.program)? })?;
+        let reason = self.reason(reason, true)?;
+        let note = self.note(Some(actor.nip()), AuditAction::EntryVoided, reason.clone());
+        let change = Change::Void { id, base, reason };
+        let mut written = self.store.commit(&[change], actor.nip(), self.clock.now(), &note)?;
+        Ok(written.remove(0))
+    }
+
+    /// Marks revision `revision` of an entry as checked. Refused if the
+    /// entry changed since, or if the officer recorded that revision.
+    pub fn verify_entry(&self, actor: &Actor, id: EntryId, revision: u32) -> Result<Entry> {
+        let current = self.live_entry(id)?;
+        let own = current.recorded_by == *actor.nip();
+        self.permit(actor, Action::VerifyEntry { site: self.site_of(current.draft.program)?, own })?;
+        let note = self.note(Some(actor.nip()), AuditAction::EntryVerified, String::new());
+        let change = Change::Verify { id, revision };
+        let mut written = self.store.commit(&[change], actor.nip(), self.clock.now(), &note)?;
+        Ok(written.remove(0))
+    }
+
+    /// Who verified a revision, and when.
+    pub fn verification(&self, id: EntryId, revision: u32) -> Result<Option<Verification>> {
+        Ok(self.store.verification(id, revision)?)
+    }
+
+    /// Entries the officer could verify: current, not voided, not yet
+    /// verified, recorded by someone else, at the officer's sites; oldest
+    /// first, so nothing waits forever.
+    pub fn verification_queue(&self, actor: &Actor) -> Result<Vec<Entry>> {
+        let fresh = self.refreshed(actor)?;
+        let mut queue = Vec::new();
+        for site in self.sites()? {
+            let action = Action::VerifyEntry { site: site.id, own: false };
+            if permission::check(fresh.officer(), action).is_err() {
+                continue;
+            }
+            for entry in self.store.site_entries(site.id, chrono::NaiveDate::MIN, chrono::NaiveDate::MAX)? {
+                if !entry.voided
+                    && entry.recorded_by != *actor.nip()
+                    && self.store.verification(entry.id, entry.revision)?.is_none()
+                {
+                    queue.push(entry);
+                }
+            }
+        }
+        queue.sort_by_key(|e| (e.draft.date, e.id));
+        Ok(queue)
+    }
+
+    fn reason(&self, reason: &str, required: bool) -> Result<String> {
+        let reason = clean_line(reason);
+        if required && reason.is_empty() {
+            return Err(Error::invalid(Field::Notes, Invalid::ChangeReasonMissing));
+        }
+        check_length(&reason, NOTES_MAX)?;
+        Ok(reason)
+    }
+
+    fn live_entry(&self, id: EntryId) -> Result<Entry> {
+        let entry = self.store.current(id)?.ok_or(Error::EntryUnknown { id })?;
+        if entry.voided {
+            return Err(Error::EntryVoided { id });
+        }
+        Ok(entry)
+    }
+
+    /// Stores many validated drafts in one transaction: all or nothing.
+    /// The officer must be allowed to record at every programme's site.
+    /// Returns the new entries' ids.
+    pub fn import(&self, actor: &Actor, drafts: Vec<EntryDraft>) -> Result<Vec<EntryId>> {
+        let sites: HashMap<ProgramId, SiteId> = self.programs()?.into_iter().map(|p| (p.id, p.site)).collect();
+        let mut checked: Vec<SiteId> = Vec::new();
+        for draft in &drafts {
+            let site = *sites.get(&draft.program).ok_or(Error::ProgramUnknown { id: draft.program })?;
+            if !checked.contains(&site) {
+                self.permit(actor, Action::AddEntry { site })?;
+                checked.push(site);
+            }
+        }
+        let count = drafts.len();
+        let changes: Vec<Change> = drafts.into_iter().map(Change::Add).collect();
+        let note = self.note(Some(actor.nip()), AuditAction::Imported, format!("{count} entries"));
+        let written = self.store.commit(&changes, actor.nip(), self.clock.now(), &note)?;
+        Ok(written.iter().map(|e| e.id).collect())
+    }
+}
