@@ -29,6 +29,32 @@ impl Clock for FixedClock {
     }
 }
 
+/// A clock a test moves by hand, shared with the records that read it.
+pub struct ManualClock(std::sync::Mutex<DateTime<Utc>>);
+
+impl ManualClock {
+    pub fn new(at: DateTime<Utc>) -> std::sync::Arc<ManualClock> {
+        std::sync::Arc::new(ManualClock(std::sync::Mutex::new(at)))
+    }
+
+    pub fn advance(&self, by: chrono::Duration) {
+        let mut now = self.0.lock().unwrap_or_else(|e| e.into_inner());
+        *now += by;
+    }
+}
+
+impl Clock for ManualClock {
+    fn now(&self) -> DateTime<Utc> {
+        *self.0.lock().unwrap_or_else(|e| e.into_inner())
+    }
+}
+
+impl<C: Clock + ?Sized> Clock for std::sync::Arc<C> {
+    fn now(&self) -> DateTime<Utc> {
+        (**self).now()
+    }
+}
+
 /// The environment variable that stops the clock, for end-to-end tests and
 /// reproducible demos: an RFC 3339 time such as `2026-03-10T09:00:00+07:00`.
 pub const FIXED_NOW_ENV: &str = "BINALOG_FIXED_NOW";
