@@ -187,19 +187,7 @@ fn a_lockout_survives_a_restart() {
     assert!(stderr(&fifth).contains("dikunci sampai pukul 09:05"), "{}", stderr(&fifth));
     let right = run_with_pins(db, &args, &[PIN]);
     assert!(stderr(&right).contains("dikunci"), "{}", stderr(&right));
-    let later = binalog(db)
-        .env("BINALOG_FIXED_NOW", "2026-03-10T09:05:01+07:00")
-        .args(args)
-        .arg("--pin-stdin")
-        .stdin(std::process::Stdio::piped())
-        .stdout(std::process::Stdio::piped())
-        .stderr(std::process::Stdio::piped())
-        .spawn()
-        .unwrap();
-    use std::io::Write;
-    let mut later = later;
-    writeln!(later.stdin.take().unwrap(), "{PIN}").unwrap();
-    let out = later.wait_with_output().unwrap();
+    let out = run_with_pins_at(db, "2026-03-10T09:05:01+07:00", &args, &[PIN]);
     assert!(out.status.success(), "{}", stderr(&out));
     let audit = run_with_pins(db, &["audit", "--format", "csv", "--officer", NIP, "--as", ADMIN_NIP], &[ADMIN_PIN]);
     let trail = stdout(&audit);

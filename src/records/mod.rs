@@ -96,6 +96,31 @@ pub struct InitOutcome {
     pub demo_entries: usize,
 }
 
+/// Running sums per kind, unit and item, in thousandths.
+#[derive(Default)]
+struct Sums(BTreeMap<(Kind, Unit, String), (i64, u32)>);
+
+impl Sums {
+    fn add(&mut self, kind: Kind, unit: Unit, item: String, milli: i64, entries: u32) {
+        let slot = self.0.entry((kind, unit, item)).or_default();
+        slot.0 += milli;
+        slot.1 += entries;
+    }
+
+    fn totals(self) -> Vec<Total> {
+        self.0
+            .into_iter()
+            .map(|((kind, unit, item), (milli, entries))| Total {
+                kind,
+                unit,
+                item,
+                value: Amount::from_milli(milli),
+                entries,
+            })
+            .collect()
+    }
+}
+
 pub struct Records {
     store: Store,
     clock: Box<dyn Clock>,
@@ -216,48 +241,25 @@ impl Records {
 
     /// Totals per kind, unit and item between two dates, from the rollups.
     pub fn totals(&self, program: ProgramId, from: NaiveDate, to: NaiveDate) -> Result<Vec<Total>> {
-        let mut sums: BTreeMap<(Kind, Unit, String), (i64, u32)> = BTreeMap::new();
+        let mut sums = Sums::default();
         for row in self.store.rollups(program, from, to)? {
-            let slot = sums.entry((row.kind, row.unit, row.item)).or_default();
-            slot.0 += row.rollup.total;
-            slot.1 += row.rollup.entries;
+            sums.add(row.kind, row.unit, row.item, row.rollup.total, row.rollup.entries);
         }
-        Ok(sums
-            .into_iter()
-            .map(|((kind, unit, item), (milli, entries))| Total {
-                kind,
-                unit,
-                item,
-                value: Amount::from_milli(milli),
-                entries,
-            })
-            .collect())
+        Ok(sums.totals())
     }
 
     /// The same totals computed from the entries themselves: the reference
     /// the rollups are measured and tested against.
     pub fn totals_by_scan(&self, program: ProgramId, from: NaiveDate, to: NaiveDate) -> Result<Vec<Total>> {
-        let mut sums: BTreeMap<(Kind, Unit, String), (i64, u32)> = BTreeMap::new();
+        let mut sums = Sums::default();
         for entry in self.store.program_entries(program, from, to)? {
-            if !crate::store::rollup::counts_in_totals(&entry) {
-                continue;
-            }
-            for q in &entry.draft.quantities {
-                let slot = sums.entry((entry.draft.kind, q.unit, q.item.clone())).or_default();
-                slot.0 += q.value.milli();
-                slot.1 += 1;
+            if crate::store::rollup::counts_in_totals(&entry) {
+                for q in &entry.draft.quantities {
+                    sums.add(entry.draft.kind, q.unit, q.item.clone(), q.value.milli(), 1);
+                }
             }
         }
-        Ok(sums
-            .into_iter()
-            .map(|((kind, unit, item), (milli, entries))| Total {
-                kind,
-                unit,
-                item,
-                value: Amount::from_milli(milli),
-                entries,
-            })
-            .collect())
+        Ok(sums.totals())
     }
 
     /// Head count per species at the end of a day, for a livestock programme.

@@ -84,8 +84,14 @@ pub fn run(db: &Path, args: &[&str]) -> Output {
 
 /// Runs with `--pin-stdin` and the given lines on standard input.
 pub fn run_with_pins(db: &Path, args: &[&str], lines: &[&str]) -> Output {
+    run_with_pins_at(db, NOW, args, lines)
+}
+
+/// The same, with the clock stopped at another instant (RFC 3339).
+pub fn run_with_pins_at(db: &Path, now: &str, args: &[&str], lines: &[&str]) -> Output {
     use std::io::Write;
     let mut child = binalog(db)
+        .env("BINALOG_FIXED_NOW", now)
         .args(args)
         .arg("--pin-stdin")
         .stdin(std::process::Stdio::piped())
