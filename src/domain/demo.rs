@@ -37,8 +37,12 @@ impl Dice {
 
 /// Officers of a demo database (NIP, name, role), all with `DEMO_PIN`. A
 /// demo database is for training and trying binalog, never for real records.
-pub const DEMO_OFFICERS: [(&str, &str, Role); 2] =
-    [("198001012005011001", "Admin Demo", Role::Admin), ("199001012015031002", "Operator Demo", Role::Operator)];
+/// The first is the admin; the others work at every site.
+pub const DEMO_OFFICERS: [(&str, &str, Role); 3] = [
+    ("198001012005011001", "Admin Demo", Role::Admin),
+    ("199001012015031002", "Operator Demo", Role::Operator),
+    ("198705052010012003", "Supervisor Demo", Role::Supervisor),
+];
 pub const DEMO_PIN: &str = "123456";
 
 fn qty(milli: i64, unit: Unit, item: &str) -> Quantity {

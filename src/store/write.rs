@@ -235,9 +235,9 @@ impl Store {
                         rollups.insert(key.as_slice(), encode(&new))?;
                     }
                 }
-                // An import records its id range in the detail rather than
-                // listing a hundred thousand pairs in one audit value.
-                let touched = if note.action == AuditAction::Imported {
+                // An import (or the demo data) records its count in the detail
+                // rather than listing a hundred thousand pairs in one audit value.
+                let touched = if matches!(note.action, AuditAction::Imported | AuditAction::DemoLoaded) {
                     vec![]
                 } else {
                     written.iter().map(|e| (e.id, e.revision)).collect()
