@@ -4,6 +4,7 @@
 
 mod error;
 pub mod pin;
+pub mod views;
 
 use std::collections::BTreeMap;
 use std::path::Path;
