@@ -163,11 +163,28 @@ pub struct App {
     pub help: bool,
     pub notice: Option<Notice>,
     pub quit: bool,
+    /// The terminal's columns and rows, as last reported.
+    pub size: (u16, u16),
 }
 
 impl App {
     pub fn new(lang: Lang, today: NaiveDate, screen: Screen) -> App {
-        App { lang, today, actor: None, screen, back: Vec::new(), help: false, notice: None, quit: false }
+        App {
+            lang,
+            today,
+            actor: None,
+            screen,
+            back: Vec::new(),
+            help: false,
+            notice: None,
+            quit: false,
+            size: (super::view::MIN_WIDTH, super::view::MIN_HEIGHT),
+        }
+    }
+
+    /// Below the design size only a notice is drawn.
+    pub fn too_small(&self) -> bool {
+        self.size.0 < super::view::MIN_WIDTH || self.size.1 < super::view::MIN_HEIGHT
     }
 
     pub fn notify(&mut self, tone: Tone, text: String) {

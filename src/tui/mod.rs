@@ -37,6 +37,8 @@ pub fn run(ctx: &Context) -> ExitCode {
     let theme = theme::Theme::from_env(ctx.global.ascii);
     let result = terminal::exit_on_signals().and_then(|()| {
         let mut term = terminal::enter()?;
+        let size = term.size()?;
+        app.size = (size.width, size.height);
         event_loop::run(&mut term, &records, &mut app, theme)
     });
     terminal::restore();

@@ -13,8 +13,11 @@ use crate::records::Error;
 pub fn update(app: &mut App, msg: Msg) -> Vec<Cmd> {
     match msg {
         Msg::Key(key) => on_key(app, key),
-        // The frame is redrawn after every message; a resize needs nothing else.
-        Msg::Resize(..) => vec![],
+        // The frame is redrawn after every message; the size decides what it shows.
+        Msg::Resize(width, height) => {
+            app.size = (width, height);
+            vec![]
+        }
         Msg::AdminCreated(Ok(nip)) => {
             app.screen = Screen::Login(login::State::for_nip(&nip));
             app.notify(Tone::Ok, crate::i18n::text(app.lang, "tui.admin_created").to_string());
@@ -108,6 +111,10 @@ fn on_key(app: &mut App, key: Key) -> Vec<Cmd> {
     app.notice = None;
     if key == Key::Interrupt {
         app.quit = true;
+        return vec![];
+    }
+    if app.too_small() {
+        // The officer cannot see the screen: a key would act blindly.
         return vec![];
     }
     if app.help {

@@ -100,3 +100,44 @@ fn switching_officer_returns_to_the_login() {
     assert!(matches!(h.app.screen, Screen::Login(_)));
     assert!(h.app.actor.is_none() && h.app.back.is_empty());
 }
+
+#[test]
+fn a_register_of_twelve_thousand_entries_is_read_a_page_at_a_time() {
+    use crate::domain::entry::{EntryDraft, Quantity, Status};
+    use crate::domain::officer::Role;
+    use crate::domain::sector::Kind;
+    let mut h = Harness::new(Lang::Id, false);
+    h.records.add_officer(None, ADMIN, "Admin", Role::Admin, PIN).unwrap();
+    let actor = h.records.identify(ADMIN).unwrap();
+    let today = h.records.today();
+    let drafts: Vec<EntryDraft> = (0..12_000)
+        .map(|i| EntryDraft {
+            program: 1,
+            date: today - chrono::Duration::days(i64::from(i % 290)),
+            kind: Kind::Harvest,
+            quantities: vec![Quantity::parse("1,5 kg cabai").unwrap()],
+            participants: 2,
+            officers: 0,
+            cadets: 0,
+            notes: String::new(),
+            status: Status::Done,
+        })
+        .collect();
+    h.records.import(&actor, drafts).unwrap();
+    h.app = crate::tui::start(&h.records, Lang::Id).unwrap();
+    h.typed(ADMIN).key(Key::Enter).typed(PIN).key(Key::Enter).key(Key::Enter);
+    let register = |h: &Harness| match &h.app.screen {
+        Screen::Program(p) => (p.data.register.len(), p.selected, p.data.older.is_some()),
+        _ => panic!("not a programme"),
+    };
+    let (first_page, _, more) = register(&h);
+    assert!(more && first_page < 2_000, "{first_page} entries read for the first screen");
+    let mut presses = 0;
+    while register(&h).2 {
+        h.key(Key::End);
+        presses += 1;
+        assert!(presses < 100, "paging does not end");
+    }
+    h.key(Key::End);
+    assert_eq!(register(&h), (12_000, 11_999, false));
+}

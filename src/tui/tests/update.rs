@@ -280,3 +280,17 @@ fn problems_from_the_records_api_mark_the_form_too() {
     assert_eq!(faulty, [FormField::Date, FormField::Item]);
     assert_eq!(form.focus, FormField::Date);
 }
+
+#[test]
+fn keys_do_nothing_while_the_window_is_too_small_to_see() {
+    let mut app = programs_app();
+    update(&mut app, Msg::Resize(60, 20));
+    press(&mut app, &typed("sampah"));
+    assert_eq!(shown_names(&app).len(), 6);
+    update(&mut app, Msg::Resize(100, 30));
+    press(&mut app, &typed("sampah"));
+    assert_eq!(shown_names(&app).len(), 1);
+    update(&mut app, Msg::Resize(79, 24));
+    press(&mut app, &[Key::Interrupt]);
+    assert!(app.quit, "Ctrl-C still quits");
+}
