@@ -121,6 +121,46 @@ impl Theme {
     }
 }
 
+/// Replaces every character a non-UTF-8 terminal cannot show: the few
+/// the screens use by their ASCII look-alikes, any other (an accented name,
+/// m²) by its nearest ASCII or `?`. Applied to the finished frame, so no
+/// text anywhere can slip a UTF-8 byte onto such a terminal.
+pub fn to_ascii(buffer: &mut ratatui::buffer::Buffer) {
+    for cell in buffer.content.iter_mut() {
+        let symbol = cell.symbol();
+        if symbol.is_ascii() {
+            continue;
+        }
+        let plain: String = symbol.chars().map(ascii_of).collect();
+        cell.set_symbol(&plain);
+    }
+}
+
+fn ascii_of(c: char) -> char {
+    match c {
+        c if c.is_ascii() => c,
+        '²' => '2',
+        '…' => '~',
+        '·' | '│' | '┃' => '|',
+        '‹' | '«' => '<',
+        '›' | '»' => '>',
+        '✓' => '+',
+        '•' => '*',
+        '–' | '—' | '─' => '-',
+        'à'..='å' => 'a',
+        'è'..='ë' => 'e',
+        'ì'..='ï' => 'i',
+        'ò'..='ö' => 'o',
+        'ù'..='ü' => 'u',
+        'À'..='Å' => 'A',
+        'È'..='Ë' => 'E',
+        'Ì'..='Ï' => 'I',
+        'Ò'..='Ö' => 'O',
+        'Ù'..='Ü' => 'U',
+        _ => '?',
+    }
+}
+
 /// Whether the locale promises UTF-8: LC_ALL, else LC_CTYPE, else LANG,
 /// as the C library picks them. No locale at all is the C locale: ASCII.
 pub fn utf8_locale(var: impl Fn(&str) -> Option<String>) -> bool {
@@ -157,5 +197,17 @@ mod tests {
         }
         assert!(plain.selected().add_modifier.contains(Modifier::REVERSED));
         assert_eq!(plain.fit("Lapas Terbuka", 6), "Lapas~");
+    }
+
+    #[test]
+    fn an_ascii_frame_holds_only_ascii() {
+        use ratatui::buffer::Buffer;
+        use ratatui::layout::Rect;
+        let mut buffer = Buffer::empty(Rect::new(0, 0, 20, 1));
+        buffer.set_string(0, 0, "189 m² José ✓ 中", ratatui::style::Style::new());
+        to_ascii(&mut buffer);
+        let line: String = buffer.content.iter().map(|c| c.symbol()).collect();
+        assert!(line.is_ascii(), "{line}");
+        assert!(line.starts_with("189 m2 Jose + ?"), "{line}");
     }
 }

@@ -92,6 +92,13 @@ fn footer_key(app: &App) -> &'static str {
 }
 
 pub fn draw(app: &App, theme: Theme, frame: &mut Frame) {
+    draw_screen(app, theme, frame);
+    if theme.ascii {
+        super::theme::to_ascii(frame.buffer_mut());
+    }
+}
+
+fn draw_screen(app: &App, theme: Theme, frame: &mut Frame) {
     let ui = Ui { lang: app.lang, theme, today: app.today };
     let area = frame.area();
     if area.width < MIN_WIDTH || area.height < MIN_HEIGHT {
