@@ -7,6 +7,7 @@ mod changes;
 mod error;
 mod officers;
 pub mod pin;
+pub mod views;
 
 use std::collections::BTreeMap;
 use std::path::Path;

@@ -1,0 +1,246 @@
+//! Read-only views the terminal interface needs: the register a page at a
+//! time, what was logged on a day, the newest entries, items used before,
+//! agreements about to end. Built on the store's indexed reads, so none of
+//! them scans every entry.
+
+use std::collections::BTreeMap;
+
+use chrono::{DateTime, Duration, FixedOffset, NaiveDate, Utc};
+
+use super::{Records, Result, Total};
+use crate::domain::entry::Entry;
+use crate::domain::inventory::head_counts;
+use crate::domain::officer::Nip;
+use crate::domain::reference::{Agreement, Program, ProgramId};
+
+/// The earliest day a range may start on. `keys::day` stores days from the
+/// common era as u32, so `NaiveDate::MIN` (a negative day) would wrap round
+/// and turn a range into an empty one.
+fn floor() -> NaiveDate {
+    NaiveDate::from_ymd_opt(1, 1, 1).expect("1 January of year 1 exists")
+}
+
+/// Days the first backward window of a register page covers; it doubles
+/// while windows come back empty, so a quiet programme costs few reads.
+const FIRST_WINDOW_DAYS: i64 = 31;
+
+/// Part of a programme's register, newest first, always whole days.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct RegisterPage {
+    pub entries: Vec<Entry>,
+    /// Where the next older page ends (exclusive); `None` once the oldest
+    /// entry has been read.
+    pub older: Option<NaiveDate>,
+}
+
+impl Records {
+    /// The zone that decides "today", for showing stored UTC times.
+    pub fn tz(&self) -> FixedOffset {
+        self.tz
+    }
+
+    pub fn local_time(&self, at: DateTime<Utc>) -> DateTime<FixedOffset> {
+        at.with_timezone(&self.tz)
+    }
+
+    /// At least `want` entries (when that many exist) dated before `before`,
+    /// or the newest ones when `before` is `None`; newest first. Reads the
+    /// index window by window, so the thousandth page costs what the first does.
+    pub fn register_page(&self, program: &Program, before: Option<NaiveDate>, want: usize) -> Result<RegisterPage> {
+        let lowest = program.start.min(self.today());
+        let mut entries = Vec::new();
+        // Entries are never dated after today when saved, but a clock set
+        // wrong once must not hide them: the first window is open-ended.
+        let (mut to, open_end) = match before {
+            Some(before) => match before.pred_opt() {
+                Some(day) => (day, false),
+                None => return Ok(RegisterPage { entries, older: None }),
+            },
+            None => (self.today(), true),
+        };
+        let mut days = FIRST_WINDOW_DAYS;
+        let mut first = true;
+        loop {
+            let from = to - Duration::days(days - 1);
+            let (from, last) = if from <= lowest { (floor(), true) } else { (from, false) };
+            let upper = if open_end && first { NaiveDate::MAX } else { to };
+            first = false;
+            let mut window = self.register(program.id, from, upper)?;
+            let found = !window.is_empty();
+            entries.append(&mut window);
+            if last {
+                return Ok(RegisterPage { entries, older: None });
+            }
+            if entries.len() >= want {
+                return Ok(RegisterPage { entries, older: Some(from) });
+            }
+            to = from.pred_opt().unwrap_or(from);
+            if !found {
+                days *= 2;
+            }
+        }
+    }
+
+    /// The date of each programme's newest entry (voided ones aside).
+    pub fn last_entry_dates(&self) -> Result<BTreeMap<ProgramId, NaiveDate>> {
+        let mut last = BTreeMap::new();
+        for program in self.programs()? {
+            let page = self.register_page(&program, None, 1)?;
+            if let Some(entry) = page.entries.iter().find(|e| !e.voided) {
+                last.insert(program.id, entry.draft.date);
+            }
+        }
+        Ok(last)
+    }
+
+    /// Every programme's current, unvoided entries of one day.
+    pub fn logged_on(&self, date: NaiveDate) -> Result<BTreeMap<ProgramId, Vec<Entry>>> {
+        let mut logged = BTreeMap::new();
+        for program in self.programs()? {
+            let entries: Vec<Entry> =
+                self.register(program.id, date, date)?.into_iter().filter(|e| !e.voided).collect();
+            logged.insert(program.id, entries);
+        }
+        Ok(logged)
+    }
+
+    /// The newest `limit` unvoided entries over all programmes, by activity
+    /// date then the order they were recorded.
+    pub fn latest_entries(&self, limit: usize) -> Result<Vec<Entry>> {
+        let mut all = Vec::new();
+        for program in self.programs()? {
+            let page = self.register_page(&program, None, limit)?;
+            all.extend(page.entries.into_iter().filter(|e| !e.voided));
+        }
+        all.sort_by_key(|e| std::cmp::Reverse((e.draft.date, e.recorded_at, e.id)));
+        all.truncate(limit);
+        Ok(all)
+    }
+
+    /// Agreements whose end falls between today and `days` days from now.
+    pub fn agreements_ending(&self, days: i64) -> Result<Vec<Agreement>> {
+        let today = self.today();
+        let until = today + Duration::days(days);
+        let mut ending: Vec<Agreement> =
+            self.agreements()?.into_iter().filter(|a| a.end >= today && a.end <= until).collect();
+        ending.sort_by_key(|a| (a.end, a.id));
+        Ok(ending)
+    }
+
+    /// Kind, unit and item of everything a programme has recorded, most
+    /// used first: what the entry form offers before anything is typed.
+    pub fn items_used(&self, program: ProgramId) -> Result<Vec<Total>> {
+        let mut used: Vec<Total> =
+            self.totals(program, floor(), NaiveDate::MAX)?.into_iter().filter(|t| !t.item.is_empty()).collect();
+        used.sort_by(|a, b| b.entries.cmp(&a.entries).then_with(|| a.item.cmp(&b.item)));
+        Ok(used)
+    }
+
+    /// Head count per species at the end of `at` (see `head_counts`), read
+    /// from the programme's first day.
+    pub fn herd_at(&self, program: ProgramId, at: NaiveDate) -> Result<BTreeMap<String, i64>> {
+        let entries = self.store.program_entries(program, floor(), at)?;
+        Ok(head_counts(&entries, at))
+    }
+
+    /// Officers' names by NIP, for showing who recorded what.
+    pub fn officer_names(&self) -> Result<BTreeMap<Nip, String>> {
+        Ok(self.officers()?.into_iter().map(|o| (o.nip, o.name)).collect())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::clock::FixedClock;
+    use crate::domain::date::wib;
+    use crate::domain::entry::{EntryDraft, Quantity, Status};
+    use crate::domain::sector::Kind;
+    use crate::store::OpenMode;
+    use chrono::TimeZone;
+
+    fn records(dir: &std::path::Path) -> Records {
+        let now = wib().with_ymd_and_hms(2026, 3, 10, 9, 0, 0).unwrap().with_timezone(&Utc);
+        let records = Records::open(dir, OpenMode::CreateIfMissing, Box::new(FixedClock(now)), wib()).unwrap();
+        records.init(false).unwrap();
+        records
+    }
+
+    fn d(y: i32, m: u32, day: u32) -> NaiveDate {
+        NaiveDate::from_ymd_opt(y, m, day).unwrap()
+    }
+
+    fn harvest(date: NaiveDate, qty: &str) -> EntryDraft {
+        EntryDraft {
+            program: 1,
+            date,
+            kind: Kind::Harvest,
+            quantities: vec![Quantity::parse(qty).unwrap()],
+            participants: 3,
+            officers: 0,
+            cadets: 0,
+            notes: String::new(),
+            status: Status::Done,
+        }
+    }
+
+    #[test]
+    fn register_pages_reach_back_to_the_first_entry_in_whole_days() {
+        let dir = tempfile::tempdir().unwrap();
+        let r = records(dir.path());
+        let actor = r.add_officer(None, "198001012005011001", "A", crate::domain::Role::Admin, "123456").unwrap();
+        let actor = r.identify(actor.nip.as_str()).unwrap();
+        let mut drafts = Vec::new();
+        let mut day = d(2025, 5, 19);
+        while day <= d(2026, 3, 10) {
+            drafts.push(harvest(day, "1 kg cabai"));
+            drafts.push(harvest(day, "2 kg tomat"));
+            day += Duration::days(3);
+        }
+        let total = drafts.len();
+        r.import(&actor, drafts).unwrap();
+        let program = r.program(1).unwrap();
+        let mut seen = Vec::new();
+        let mut before = None;
+        loop {
+            let page = r.register_page(&program, before, 10).unwrap();
+            assert!(page.entries.len() >= 10 || page.older.is_none());
+            seen.extend(page.entries);
+            match page.older {
+                Some(older) => before = Some(older),
+                None => break,
+            }
+        }
+        assert_eq!(seen.len(), total);
+        assert!(seen.windows(2).all(|w| w[0].draft.date >= w[1].draft.date));
+        assert_eq!(r.last_entry_dates().unwrap().get(&1), Some(&d(2026, 3, 9)));
+        assert_eq!(r.items_used(1).unwrap().len(), 2);
+        assert_eq!(r.latest_entries(3).unwrap().len(), 3);
+        assert_eq!(r.logged_on(d(2026, 3, 9)).unwrap()[&1].len(), 2);
+        assert!(r.logged_on(d(2026, 3, 10)).unwrap()[&1].is_empty());
+    }
+
+    #[test]
+    fn an_empty_programme_has_an_empty_register() {
+        let dir = tempfile::tempdir().unwrap();
+        let r = records(dir.path());
+        let page = r.register_page(&r.program(2).unwrap(), None, 50).unwrap();
+        assert_eq!(page, RegisterPage { entries: vec![], older: None });
+        assert!(r.last_entry_dates().unwrap().is_empty());
+        assert!(r.agreements_ending(180).unwrap().is_empty());
+        assert_eq!(r.agreements_ending(365 * 5).unwrap().len(), 6);
+    }
+
+    #[test]
+    fn herd_counts_from_the_first_day() {
+        let dir = tempfile::tempdir().unwrap();
+        let r = records(dir.path());
+        r.add_officer(None, "198001012005011001", "A", crate::domain::Role::Admin, "123456").unwrap();
+        let actor = r.identify("198001012005011001").unwrap();
+        let mut count = harvest(d(2026, 3, 1), "40 ekor domba");
+        count.program = 3;
+        count.kind = Kind::HeadCount;
+        r.add_entry(&actor, count).unwrap();
+        assert_eq!(r.herd_at(3, d(2026, 3, 10)).unwrap().get("domba"), Some(&40));
+    }
+}

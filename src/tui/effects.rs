@@ -1,0 +1,137 @@
+//! Runs a `Cmd` against the records API and answers with a `Msg`. The only
+//! part of the interface that touches `Records`.
+
+use std::collections::BTreeMap;
+
+use chrono::Datelike;
+
+use super::app::{Cmd, EndingRow, EntryData, HomeData, LatestRow, Msg, ProgramData, ProgramInfo, ProgramRow, TodayRow};
+use super::screens::home::ENDING_WITHIN_DAYS;
+use super::screens::program::PAGE_ENTRIES;
+use super::screens::setup::Reference;
+use crate::domain::officer::Role;
+use crate::domain::reference::{Program, ProgramId};
+use crate::domain::sector::{Kind, Sector};
+use crate::records::{Error, Records, Result};
+
+/// Entries the home screen lists as the latest.
+const LATEST: usize = 8;
+
+pub fn run(records: &Records, cmd: Cmd) -> Msg {
+    match cmd {
+        Cmd::CreateAdmin { nip, name, pin } => Msg::AdminCreated(create_admin(records, &nip, &name, &pin)),
+        Cmd::Login { nip, pin } => Msg::LoggedIn(records.login(&nip, &pin)),
+        Cmd::LoadHome => Msg::HomeLoaded(home(records)),
+        Cmd::LoadPrograms => Msg::ProgramsLoaded(program_rows(records)),
+        Cmd::LoadProgram { id, form } => Msg::ProgramLoaded(program(records, id), form),
+        Cmd::LoadOlder { program, before } => Msg::OlderLoaded(
+            program,
+            records.program(program).and_then(|p| records.register_page(&p, Some(before), PAGE_ENTRIES)),
+        ),
+        // add_entry returns only once the entry is flushed to disk, so the
+        // "saved" message that follows is never premature.
+        Cmd::Save { actor, draft } => Msg::Saved(records.add_entry(&actor, draft)),
+        Cmd::LoadEntry(id) => Msg::EntryLoaded(entry(records, id)),
+    }
+}
+
+pub fn reference(records: &Records) -> Result<Reference> {
+    Ok(Reference {
+        sites: records.sites()?.len(),
+        partners: records.partners()?.len(),
+        agreements: records.agreements()?.len(),
+        programs: records.programs()?.len(),
+    })
+}
+
+/// Only while no officer exists: the setup screen must not become a way
+/// to add administrators later.
+fn create_admin(records: &Records, nip: &str, name: &str, pin: &str) -> Result<String> {
+    if records.has_officers()? {
+        return Err(Error::OfficerExists { nip: nip.to_string() });
+    }
+    Ok(records.add_officer(None, nip, name, Role::Admin, pin)?.nip.to_string())
+}
+
+/// Programmes by site, then name, with their site's and partner's names.
+fn infos(records: &Records) -> Result<Vec<ProgramInfo>> {
+    let sites: BTreeMap<u32, (String, String)> =
+        records.sites()?.into_iter().map(|s| (s.id, (s.name, s.code))).collect();
+    let partners: BTreeMap<u32, String> = records.partners()?.into_iter().map(|p| (p.id, p.name)).collect();
+    let mut infos: Vec<ProgramInfo> = records
+        .programs()?
+        .into_iter()
+        .map(|program| ProgramInfo {
+            site: sites.get(&program.site).map(|s| s.0.clone()).unwrap_or_default(),
+            site_code: sites.get(&program.site).map(|s| s.1.clone()).unwrap_or_default(),
+            partner: partners.get(&program.partner).cloned().unwrap_or_default(),
+            program,
+        })
+        .collect();
+    infos.sort_by(|a, b| (a.program.site, &a.program.name).cmp(&(b.program.site, &b.program.name)));
+    Ok(infos)
+}
+
+fn home(records: &Records) -> Result<HomeData> {
+    let infos = infos(records)?;
+    let mut logged = records.logged_on(records.today())?;
+    let today = infos
+        .into_iter()
+        .map(|info| {
+            let mut kinds: Vec<(Kind, usize)> = Vec::new();
+            for entry in logged.remove(&info.program.id).unwrap_or_default() {
+                match kinds.iter_mut().find(|(k, _)| *k == entry.draft.kind) {
+                    Some((_, n)) => *n += 1,
+                    None => kinds.push((entry.draft.kind, 1)),
+                }
+            }
+            TodayRow { info, logged: kinds }
+        })
+        .collect();
+    let names: BTreeMap<ProgramId, String> = records.programs()?.into_iter().map(|p| (p.id, p.name)).collect();
+    let latest = records
+        .latest_entries(LATEST)?
+        .into_iter()
+        .map(|entry| LatestRow { program: names.get(&entry.draft.program).cloned().unwrap_or_default(), entry })
+        .collect();
+    let partners: BTreeMap<u32, String> = records.partners()?.into_iter().map(|p| (p.id, p.name)).collect();
+    let ending = records
+        .agreements_ending(ENDING_WITHIN_DAYS)?
+        .into_iter()
+        .map(|agreement| EndingRow {
+            partner: partners.get(&agreement.partner).cloned().unwrap_or_default(),
+            agreement,
+        })
+        .collect();
+    Ok(HomeData { today, latest, ending })
+}
+
+fn program_rows(records: &Records) -> Result<Vec<ProgramRow>> {
+    let last = records.last_entry_dates()?;
+    Ok(infos(records)?.into_iter().map(|info| ProgramRow { last: last.get(&info.program.id).copied(), info }).collect())
+}
+
+fn program(records: &Records, id: ProgramId) -> Result<ProgramData> {
+    let info = infos(records)?.into_iter().find(|i| i.program.id == id).ok_or(Error::ProgramUnknown { id })?;
+    let program: &Program = &info.program;
+    let today = records.today();
+    let page = records.register_page(program, None, PAGE_ENTRIES)?;
+    let (month_from, month_to) = Records::month_of(today);
+    let year_from = today.with_ordinal(1).unwrap_or(today);
+    let year_to = year_from.with_year(today.year() + 1).and_then(|d| d.pred_opt()).unwrap_or(today);
+    let month = records.totals(id, month_from, month_to)?;
+    let year = records.totals(id, year_from, year_to)?;
+    let herd = if program.sector == Sector::Peternakan { Some(records.herd_at(id, today)?) } else { None };
+    let items = records.items_used(id)?;
+    Ok(ProgramData { register: page.entries, older: page.older, month, year, herd, items, info })
+}
+
+fn entry(records: &Records, id: u64) -> Result<EntryData> {
+    let entry = records.current(id)?;
+    let program = records.program(entry.draft.program)?.name;
+    let history = records.history(id)?.into_iter().map(|e| {
+        let at = records.local_time(e.recorded_at);
+        (e, at)
+    });
+    Ok(EntryData { history: history.collect(), program, names: records.officer_names()?, entry })
+}

@@ -1,0 +1,165 @@
+//! Home: today at a glance. Each site's programmes with what they logged
+//! today, the newest entries, and agreements that end within 180 days.
+
+use ratatui::Frame;
+use ratatui::layout::{Constraint, Layout, Position, Rect};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Paragraph, Wrap};
+
+use super::Action;
+use crate::domain::date::format_date;
+use crate::domain::invalid::Arg;
+use crate::i18n::{fill, kind_name, text};
+use crate::tui::app::{Cmd, HomeData};
+use crate::tui::keymap::{Key, apply, list_nav};
+use crate::tui::view::{Ui, quantities, titled};
+use crate::tui::widgets::list;
+
+/// How far ahead the home screen warns of agreements ending.
+pub const ENDING_WITHIN_DAYS: i64 = 180;
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct State {
+    pub data: HomeData,
+    /// Index into `data.today`.
+    pub selected: usize,
+}
+
+impl State {
+    pub fn new(data: HomeData) -> State {
+        State { data, selected: 0 }
+    }
+
+    /// New data for the same screen (after a save, or coming back).
+    pub fn refresh(&mut self, data: HomeData) {
+        self.selected = self.selected.min(data.today.len().saturating_sub(1));
+        self.data = data;
+    }
+
+    pub fn key(&mut self, key: Key) -> Action {
+        if let Some(nav) = list_nav(key) {
+            self.selected = apply(nav, self.selected, self.data.today.len());
+            return Action::None;
+        }
+        let chosen = self.data.today.get(self.selected).map(|row| row.info.program.id);
+        match (key, chosen) {
+            (Key::Enter, Some(id)) => Action::Run(Cmd::LoadProgram { id, form: false }),
+            (Key::Char('t'), Some(id)) => Action::Run(Cmd::LoadProgram { id, form: true }),
+            (Key::Char('p'), _) => Action::Run(Cmd::LoadPrograms),
+            (Key::Char('x'), _) => Action::Logout,
+            (Key::Char('q'), _) => Action::Quit,
+            _ => Action::None,
+        }
+    }
+}
+
+enum Row {
+    Site(String),
+    Program(usize),
+}
+
+pub fn render(state: &State, frame: &mut Frame, area: Rect, ui: &Ui) -> Option<Position> {
+    let (lang, theme) = (ui.lang, ui.theme);
+    let data = &state.data;
+    let mut rows = Vec::new();
+    for (i, row) in data.today.iter().enumerate() {
+        if i == 0 || data.today[i - 1].info.program.site != row.info.program.site {
+            rows.push(Row::Site(row.info.site.clone()));
+        }
+        rows.push(Row::Program(i));
+    }
+    let wanted = rows.len() as u16 + 2;
+    let [top, bottom] =
+        Layout::vertical([Constraint::Length(wanted.min(area.height.saturating_sub(8))), Constraint::Min(0)])
+            .areas(area);
+    let title = fill(lang, "tui.home_today", &[("date", Arg::Date(ui.today))]);
+    let block = titled(theme, &title);
+    let inner = block.inner(top);
+    frame.render_widget(block, top);
+    let selected_row = rows.iter().position(|r| matches!(r, Row::Program(i) if *i == state.selected));
+    let name_width = 34;
+    let status_width = usize::from(inner.width).saturating_sub(name_width + 3);
+    list::render(frame, inner, theme, rows.len(), selected_row, |r| match &rows[r] {
+        Row::Site(site) => Line::styled(theme.fit(site, usize::from(inner.width) - 2), theme.strong()),
+        Row::Program(i) => {
+            let row = &data.today[*i];
+            let name = theme.pad(&format!(" {}", row.info.program.name), name_width);
+            let status = if row.logged.is_empty() {
+                Span::styled(
+                    theme.fit(&format!("{} {}", theme.cross(), text(lang, "tui.home_not_logged")), status_width),
+                    theme.missing(),
+                )
+            } else {
+                let count: usize = row.logged.iter().map(|(_, n)| n).sum();
+                let kinds: Vec<String> =
+                    row.logged.iter().map(|(k, n)| format!("{} {n}", kind_name(lang, *k))).collect();
+                let args = [("count", Arg::Number(count as i64)), ("kinds", Arg::Text(kinds.join(", ")))];
+                let said = format!("{} {}", theme.check(), fill(lang, "tui.home_logged", &args));
+                Span::styled(theme.fit(&said, status_width), theme.ok())
+            };
+            Line::from(vec![Span::raw(name), Span::raw(" "), status])
+        }
+    });
+    let ending_rows = state.data.ending.len().clamp(1, 3) as u16;
+    let [latest, ending] = Layout::vertical([Constraint::Min(0), Constraint::Length(ending_rows + 2)]).areas(bottom);
+    render_latest(state, frame, latest, ui);
+    render_ending(state, frame, ending, ui);
+    None
+}
+
+fn render_latest(state: &State, frame: &mut Frame, area: Rect, ui: &Ui) {
+    let (lang, theme) = (ui.lang, ui.theme);
+    let block = titled(theme, text(lang, "tui.home_latest"));
+    let inner = block.inner(area);
+    frame.render_widget(block, area);
+    if state.data.latest.is_empty() {
+        frame.render_widget(Paragraph::new(text(lang, "tui.home_no_entries")).wrap(Wrap { trim: true }), inner);
+        return;
+    }
+    let width = usize::from(inner.width);
+    let lines: Vec<Line> = state
+        .data
+        .latest
+        .iter()
+        .take(usize::from(inner.height))
+        .map(|row| {
+            let draft = &row.entry.draft;
+            let said = format!(
+                "{} {} {} {}",
+                format_date(draft.date),
+                theme.pad(&row.program, 26),
+                theme.pad(kind_name(lang, draft.kind), 15),
+                quantities(lang, &draft.quantities)
+            );
+            Line::from(theme.fit(&said, width))
+        })
+        .collect();
+    frame.render_widget(Paragraph::new(lines), inner);
+}
+
+fn render_ending(state: &State, frame: &mut Frame, area: Rect, ui: &Ui) {
+    let (lang, theme) = (ui.lang, ui.theme);
+    let title = fill(lang, "tui.home_ending", &[("days", Arg::Number(ENDING_WITHIN_DAYS))]);
+    let block = titled(theme, &title);
+    let inner = block.inner(area);
+    frame.render_widget(block, area);
+    if state.data.ending.is_empty() {
+        let none = fill(lang, "tui.home_none_ending", &[("days", Arg::Number(ENDING_WITHIN_DAYS))]);
+        frame.render_widget(Paragraph::new(none).wrap(Wrap { trim: true }), inner);
+        return;
+    }
+    let width = usize::from(inner.width);
+    let mut lines = Vec::new();
+    for row in &state.data.ending {
+        let left = (row.agreement.end - ui.today).num_days();
+        let args = [("date", Arg::Date(row.agreement.end)), ("days", Arg::Number(left))];
+        let ends = fill(lang, "tui.home_ends_on", &args);
+        let room = width.saturating_sub(row.agreement.number.chars().count() + ends.chars().count() + 2);
+        lines.push(Line::from(vec![
+            Span::styled(row.agreement.number.clone(), theme.strong()),
+            Span::raw(format!(" {} ", theme.pad(&row.partner, room))),
+            Span::styled(ends, theme.missing()),
+        ]));
+    }
+    frame.render_widget(Paragraph::new(lines), inner);
+}

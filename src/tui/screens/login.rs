@@ -1,0 +1,114 @@
+//! Login: NIP, then the PIN (masked). Enter on the PIN logs in. A refusal
+//! never says whether the NIP or the PIN was wrong.
+
+use ratatui::Frame;
+use ratatui::layout::{Position, Rect};
+use ratatui::text::Line;
+use ratatui::widgets::{Clear, Paragraph, Wrap};
+
+use super::{Action, Label, labelled_input};
+use crate::domain::officer::PIN_MAX_DIGITS;
+use crate::i18n::text;
+use crate::tui::app::Cmd;
+use crate::tui::keymap::Key;
+use crate::tui::view::Ui;
+use crate::tui::widgets::input::TextInput;
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct State {
+    pub nip: TextInput,
+    pub pin: TextInput,
+    pub on_pin: bool,
+}
+
+impl State {
+    pub fn new() -> State {
+        State { nip: TextInput::new(24), pin: TextInput::masked(PIN_MAX_DIGITS), on_pin: false }
+    }
+
+    /// After the administrator was created: the NIP is known, the PIN is next.
+    pub fn for_nip(nip: &str) -> State {
+        State { nip: TextInput::new(24).with_text(nip), on_pin: true, ..State::new() }
+    }
+
+    pub fn key(&mut self, key: Key) -> Action {
+        match key {
+            Key::Esc => Action::Quit,
+            Key::Tab | Key::BackTab | Key::Up | Key::Down => {
+                self.on_pin = !self.on_pin;
+                Action::None
+            }
+            Key::Enter if !self.on_pin => {
+                self.on_pin = true;
+                Action::None
+            }
+            Key::Enter => {
+                let cmd = Cmd::Login { nip: self.nip.text().to_string(), pin: self.pin.text().to_string() };
+                // The PIN is not kept once it has been sent, right or wrong.
+                self.pin.clear();
+                Action::Run(cmd)
+            }
+            other => {
+                if self.on_pin {
+                    self.pin.edit(other)
+                } else {
+                    self.nip.edit(other)
+                };
+                Action::None
+            }
+        }
+    }
+}
+
+impl Default for State {
+    fn default() -> State {
+        State::new()
+    }
+}
+
+pub fn render(state: &State, frame: &mut Frame, area: Rect, ui: &Ui) -> Option<Position> {
+    let lang = ui.lang;
+    let width = 62.min(area.width);
+    let height = 9.min(area.height);
+    let boxed = Rect { x: area.x + (area.width - width) / 2, y: area.y + (area.height - height) / 3, width, height };
+    let block = ui.theme.block().title(Line::styled(format!(" {} ", text(lang, "tui.login_title")), ui.theme.title()));
+    let inner = block.inner(boxed);
+    frame.render_widget(Clear, boxed);
+    frame.render_widget(block, boxed);
+    let pad = Rect { x: inner.x + 1, width: inner.width.saturating_sub(2), ..inner };
+    let intro = Paragraph::new(text(lang, "tui.login_intro")).wrap(Wrap { trim: true });
+    frame.render_widget(intro, Rect { height: 2, ..pad });
+    let rows = [("tui.label_nip", &state.nip, !state.on_pin), ("tui.label_pin", &state.pin, state.on_pin)];
+    let mut cursor = None;
+    for (i, (key, input, focused)) in rows.into_iter().enumerate() {
+        let row = Rect { y: pad.y + 3 + i as u16 * 2, height: 1, width: pad.width.min(48), ..pad };
+        let label = Label { text: text(lang, key), width: 20, focused, faulty: false };
+        cursor = labelled_input(frame, row, ui.theme, label, input).or(cursor);
+    }
+    cursor
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn enter_moves_to_the_pin_then_logs_in_and_forgets_the_pin() {
+        let mut state = State::new();
+        for c in "198001012005011001".chars() {
+            state.key(Key::Char(c));
+        }
+        assert_eq!(state.key(Key::Enter), Action::None);
+        assert!(state.on_pin);
+        for c in "123456".chars() {
+            state.key(Key::Char(c));
+        }
+        let action = state.key(Key::Enter);
+        assert_eq!(action, Action::Run(Cmd::Login { nip: "198001012005011001".into(), pin: "123456".into() }));
+        assert_eq!(state.pin.text(), "");
+        state.key(Key::BackTab);
+        assert!(!state.on_pin);
+        state.key(Key::Char('q'));
+        assert_eq!(state.nip.text(), "198001012005011001q", "letters type in a field");
+    }
+}

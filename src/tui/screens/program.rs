@@ -1,0 +1,164 @@
+//! One programme: its register of entries, newest first, read a page at a
+//! time as the officer scrolls back through the years; this month's and
+//! this year's totals per item and unit; for livestock, today's head count.
+
+use ratatui::Frame;
+use ratatui::layout::{Constraint, Layout, Position, Rect};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Paragraph, Wrap};
+
+use super::Action;
+use crate::domain::date::format_date;
+use crate::domain::entry::Entry;
+use crate::domain::sector::Kind;
+use crate::domain::unit::Unit;
+use crate::i18n::{kind_name, sector_name, text};
+use crate::records::Total;
+use crate::tui::app::{Cmd, ProgramData};
+use crate::tui::keymap::{Key, apply, list_nav};
+use crate::tui::view::{Ui, amount, quantities, titled};
+use crate::tui::widgets::list;
+
+/// How close to the end of what is loaded the selection may come before
+/// the next older page is read: more than a page key moves.
+pub const PREFETCH: usize = 40;
+
+/// Entries a register page asks for.
+pub const PAGE_ENTRIES: usize = 200;
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct State {
+    pub data: ProgramData,
+    pub selected: usize,
+}
+
+impl State {
+    pub fn new(data: ProgramData) -> State {
+        State { data, selected: 0 }
+    }
+
+    pub fn id(&self) -> u32 {
+        self.data.info.program.id
+    }
+
+    pub fn key(&mut self, key: Key) -> Action {
+        if let Some(nav) = list_nav(key) {
+            self.selected = apply(nav, self.selected, self.data.register.len());
+            return self.load_more();
+        }
+        match key {
+            Key::Enter => match self.data.register.get(self.selected) {
+                Some(entry) => Action::Run(Cmd::LoadEntry(entry.id)),
+                None => Action::None,
+            },
+            Key::Char('t') => Action::OpenForm,
+            Key::Char('q') => Action::Quit,
+            Key::Esc => Action::Back,
+            _ => Action::None,
+        }
+    }
+
+    /// Asks for the next older page when the selection nears the end.
+    fn load_more(&self) -> Action {
+        match self.data.older {
+            Some(before) if self.selected + PREFETCH >= self.data.register.len() => {
+                Action::Run(Cmd::LoadOlder { program: self.id(), before })
+            }
+            _ => Action::None,
+        }
+    }
+
+    pub fn append(&mut self, page: crate::records::views::RegisterPage) {
+        self.data.register.extend(page.entries);
+        self.data.older = page.older;
+    }
+}
+
+pub fn render(state: &State, frame: &mut Frame, area: Rect, ui: &Ui) -> Option<Position> {
+    let (lang, theme) = (ui.lang, ui.theme);
+    let info = &state.data.info;
+    let about =
+        [sector_name(lang, info.program.sector), info.site.as_str(), info.partner.as_str()].join(theme.separator());
+    let [head, body] = Layout::vertical([Constraint::Length(1), Constraint::Min(0)]).areas(area);
+    frame.render_widget(Line::from(theme.fit(&about, usize::from(head.width))), head);
+    let [left, right] = Layout::horizontal([Constraint::Length(42), Constraint::Min(0)]).areas(body);
+    render_register(state, frame, left, ui);
+    render_totals(state, frame, right, ui);
+    None
+}
+
+fn render_register(state: &State, frame: &mut Frame, area: Rect, ui: &Ui) {
+    let (lang, theme) = (ui.lang, ui.theme);
+    let block = titled(theme, text(lang, "tui.register_title"));
+    let inner = block.inner(area);
+    frame.render_widget(block, area);
+    let register = &state.data.register;
+    if register.is_empty() {
+        frame.render_widget(Paragraph::new(text(lang, "tui.register_empty")).wrap(Wrap { trim: true }), inner);
+        return;
+    }
+    let width = usize::from(inner.width).saturating_sub(2);
+    list::render(frame, inner, theme, register.len(), Some(state.selected), |i| {
+        Line::from(theme.fit(&register_row(&register[i], ui), width))
+    });
+}
+
+fn register_row(entry: &Entry, ui: &Ui) -> String {
+    let kind = ui.theme.pad(kind_name(ui.lang, entry.draft.kind), 11);
+    let voided = if entry.voided { format!(" ({})", text(ui.lang, "tui.voided")) } else { String::new() };
+    format!("{} {kind} {}{voided}", format_date(entry.draft.date), quantities(ui.lang, &entry.draft.quantities))
+}
+
+fn render_totals(state: &State, frame: &mut Frame, area: Rect, ui: &Ui) {
+    let (lang, theme) = (ui.lang, ui.theme);
+    let block = titled(theme, text(lang, "tui.totals_title"));
+    let inner = block.inner(area);
+    frame.render_widget(block, area);
+    let width = usize::from(inner.width);
+    let mut lines = Vec::new();
+    if let Some(herd) = &state.data.herd {
+        lines.push(Line::styled(text(lang, "tui.herd_title"), theme.strong()));
+        if herd.is_empty() {
+            lines.push(Line::from(format!(" {}", text(lang, "tui.never"))));
+        }
+        for (species, count) in herd {
+            lines.push(Line::from(format!(" {} {count} {}", theme.pad(species, 16), Unit::Ekor.label())));
+        }
+    }
+    // Item, this month, this year: 12 + 11 + 13 columns fill the 36 inside the box.
+    let header = format!(
+        "{} {:>10} {:>12}",
+        theme.pad("", 12),
+        theme.fit(text(lang, "tui.totals_month"), 10),
+        theme.fit(text(lang, "tui.totals_year"), 12)
+    );
+    lines.push(Line::styled(header, theme.strong()));
+    // A head count is a reset, not an amount: summing counts means nothing,
+    // and the herd above already shows the count that matters.
+    let year: Vec<&Total> = state.data.year.iter().filter(|t| t.kind != Kind::HeadCount).collect();
+    if year.is_empty() {
+        lines.push(Line::from(format!(" {}", text(lang, "tui.never"))));
+    }
+    let mut kind: Option<Kind> = None;
+    for total in year {
+        if kind != Some(total.kind) {
+            kind = Some(total.kind);
+            lines.push(Line::styled(theme.fit(kind_name(lang, total.kind), width), theme.strong()));
+        }
+        let month = find(&state.data.month, total).map_or_else(|| "-".to_string(), |m| amount(lang, m.value));
+        let item = if total.item.is_empty() {
+            total.unit.label().to_string()
+        } else {
+            format!("{} {}", total.item, total.unit.label())
+        };
+        lines.push(Line::from(vec![
+            Span::raw(format!(" {}", theme.pad(&item, 11))),
+            Span::raw(format!(" {month:>10} {:>12}", amount(lang, total.value))),
+        ]));
+    }
+    frame.render_widget(Paragraph::new(lines), inner);
+}
+
+fn find<'a>(totals: &'a [Total], like: &Total) -> Option<&'a Total> {
+    totals.iter().find(|t| t.kind == like.kind && t.unit == like.unit && t.item == like.item)
+}

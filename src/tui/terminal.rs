@@ -1,0 +1,62 @@
+//! The terminal's raw mode and alternate screen, and putting them back
+//! however the program ends: quit, error, panic, SIGTERM, or SIGHUP when
+//! the SSH link drops. A restored terminal is the officer's shell prompt,
+//! not a screen of garbage the next officer has to `reset`.
+
+use std::io::{Stdout, Write};
+use std::sync::{Mutex, MutexGuard};
+
+use crossterm::{cursor, execute, terminal};
+use ratatui::Terminal;
+use ratatui::backend::CrosstermBackend;
+use signal_hook::consts::{SIGHUP, SIGINT, SIGTERM};
+use signal_hook::iterator::Signals;
+
+pub type Term = Terminal<CrosstermBackend<Stdout>>;
+
+/// Held while events are handled and the frame drawn. A signal waits for
+/// it, so the program never stops between a save and its acknowledgement,
+/// nor in the middle of writing a frame.
+static BUSY: Mutex<()> = Mutex::new(());
+
+pub fn busy() -> MutexGuard<'static, ()> {
+    // A panic while holding it poisons it; the terminal still needs restoring.
+    BUSY.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+}
+
+pub fn enter() -> std::io::Result<Term> {
+    terminal::enable_raw_mode()?;
+    if let Err(e) = execute!(std::io::stdout(), terminal::EnterAlternateScreen) {
+        restore();
+        return Err(e);
+    }
+    let previous = std::panic::take_hook();
+    std::panic::set_hook(Box::new(move |info| {
+        restore();
+        previous(info);
+    }));
+    Terminal::new(CrosstermBackend::new(std::io::stdout())).inspect_err(|_| restore())
+}
+
+/// Safe to call more than once and on a terminal that is gone: every
+/// error is ignored because there is nobody left to tell.
+pub fn restore() {
+    let _ = terminal::disable_raw_mode();
+    let _ = execute!(std::io::stdout(), terminal::LeaveAlternateScreen, cursor::Show);
+    let _ = std::io::stdout().flush();
+}
+
+/// On SIGTERM, SIGHUP or SIGINT: wait for the current batch of work to end,
+/// restore the terminal and exit. Saves are already durable when they are
+/// acknowledged, so nothing is lost or half-written.
+pub fn exit_on_signals() -> std::io::Result<()> {
+    let mut signals = Signals::new([SIGTERM, SIGHUP, SIGINT])?;
+    std::thread::Builder::new().name("signals".into()).spawn(move || {
+        if let Some(signal) = signals.forever().next() {
+            let _busy = busy();
+            restore();
+            std::process::exit(128 + signal);
+        }
+    })?;
+    Ok(())
+}

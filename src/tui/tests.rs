@@ -1,0 +1,90 @@
+//! Tests of the interface without a terminal: the update logic on its own,
+//! and every screen drawn into a 80x24 test buffer from a database in a
+//! temporary folder with the clock stopped at 10 March 2026, 09:00 WIB.
+
+mod flow;
+mod snapshots;
+mod update;
+
+use chrono::{TimeZone, Utc};
+use ratatui::Terminal;
+use ratatui::backend::TestBackend;
+
+use super::app::{App, Msg};
+use super::event_loop::dispatch;
+use super::keymap::Key;
+use super::theme::Theme;
+use super::view;
+use crate::clock::FixedClock;
+use crate::domain::date::wib;
+use crate::i18n::Lang;
+use crate::records::Records;
+use crate::store::OpenMode;
+
+pub const ADMIN: &str = "198001012005011001";
+pub const OPERATOR: &str = "199001012015031002";
+pub const PIN: &str = "123456";
+
+/// A database, the model over it, and keys to press.
+pub struct Harness {
+    pub records: Records,
+    pub app: App,
+    pub theme: Theme,
+    _dir: tempfile::TempDir,
+}
+
+impl Harness {
+    pub fn new(lang: Lang, demo: bool) -> Harness {
+        let dir = tempfile::tempdir().unwrap();
+        let now = wib().with_ymd_and_hms(2026, 3, 10, 9, 0, 0).unwrap().with_timezone(&Utc);
+        let records = Records::open(dir.path(), OpenMode::CreateIfMissing, Box::new(FixedClock(now)), wib()).unwrap();
+        records.init(demo).unwrap();
+        let app = super::start(&records, lang).unwrap();
+        Harness { records, app, theme: Theme { color: true, ascii: false }, _dir: dir }
+    }
+
+    pub fn key(&mut self, key: Key) -> &mut Harness {
+        dispatch(&self.records, &mut self.app, Msg::Key(key));
+        self
+    }
+
+    pub fn keys(&mut self, keys: &[Key]) -> &mut Harness {
+        for key in keys {
+            self.key(*key);
+        }
+        self
+    }
+
+    pub fn typed(&mut self, text: &str) -> &mut Harness {
+        for c in text.chars() {
+            self.key(Key::Char(c));
+        }
+        self
+    }
+
+    /// Logs the operator in, landing on the home screen.
+    pub fn logged_in(lang: Lang) -> Harness {
+        let mut h = Harness::new(lang, true);
+        h.typed(OPERATOR).key(Key::Enter).typed(PIN).key(Key::Enter);
+        assert!(h.app.actor.is_some(), "{:?}", h.app.notice);
+        h
+    }
+
+    pub fn screen_at(&self, width: u16, height: u16) -> String {
+        let mut terminal = Terminal::new(TestBackend::new(width, height)).unwrap();
+        terminal.draw(|frame| view::draw(&self.app, self.theme, frame)).unwrap();
+        let buffer = terminal.backend().buffer();
+        let mut text = String::new();
+        for y in 0..buffer.area.height {
+            let line: String = (0..buffer.area.width).map(|x| buffer[(x, y)].symbol()).collect();
+            text.push_str(line.trim_end());
+            text.push('\n');
+        }
+        text
+    }
+
+    /// The screen as an officer at an 80x24 terminal sees it.
+    pub fn screen(&self) -> String {
+        self.screen_at(80, 24)
+    }
+}

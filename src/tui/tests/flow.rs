@@ -1,0 +1,143 @@
+//! Whole flows through update, effects and a real database, no terminal.
+
+use chrono::NaiveDate;
+
+use super::{ADMIN, Harness, OPERATOR, PIN};
+use crate::i18n::Lang;
+use crate::tui::app::{Screen, Tone};
+use crate::tui::keymap::Key;
+use crate::tui::screens::entry_form::FormField;
+
+#[test]
+fn first_run_creates_the_administrator_who_then_logs_in() {
+    let mut h = Harness::new(Lang::Id, false);
+    assert!(matches!(h.app.screen, Screen::Setup(_)));
+    h.typed(ADMIN).key(Key::Enter).typed("Siti Rahma").key(Key::Enter).typed(PIN).key(Key::Enter).typed(PIN);
+    h.key(Key::Enter);
+    let Screen::Login(login) = &h.app.screen else { panic!("{:?}", h.app.notice) };
+    assert_eq!(login.nip.text(), ADMIN);
+    assert!(login.on_pin);
+    h.typed("654321").key(Key::Enter);
+    assert_eq!(h.app.notice.as_ref().map(|n| (n.tone, n.text.as_str())), Some((Tone::Error, "NIP atau PIN salah.")));
+    assert!(h.app.actor.is_none());
+    h.typed(PIN).key(Key::Enter);
+    assert!(matches!(h.app.screen, Screen::Home(_)));
+    assert_eq!(h.app.actor.as_ref().unwrap().officer().name, "Siti Rahma");
+}
+
+#[test]
+fn a_wrong_nip_reads_exactly_like_a_wrong_pin() {
+    let mut h = Harness::new(Lang::En, true);
+    h.typed("199901012020011009").key(Key::Enter).typed(PIN).key(Key::Enter);
+    let unknown = h.app.notice.clone();
+    h.key(Key::BackTab);
+    for _ in 0..18 {
+        h.key(Key::Backspace);
+    }
+    h.typed(OPERATOR).key(Key::Enter).typed("000000").key(Key::Enter);
+    assert_eq!(unknown, h.app.notice);
+    assert_eq!(unknown.unwrap().text, "Wrong NIP or PIN.");
+}
+
+#[test]
+fn a_harvest_is_saved_and_shown_first_in_the_register() {
+    let mut h = Harness::logged_in(Lang::Id);
+    // Home lists Lapas Terbuka first, Hortikultura first in it.
+    h.key(Key::Enter);
+    let Screen::Program(program) = &h.app.screen else { panic!("not a programme") };
+    assert_eq!(program.data.info.program.id, 1);
+    h.key(Key::Char('t'));
+    h.keys(&[Key::Tab, Key::Tab]).typed("12,5").keys(&[Key::Tab, Key::Tab]).typed("Cabai");
+    h.key(Key::Tab).typed("6").keys(&[Key::Tab, Key::Tab]);
+    let Screen::EntryForm(form) = &h.app.screen else { panic!("not the form") };
+    assert_eq!(form.focus, FormField::Save);
+    let before = h.records.entry_count();
+    h.key(Key::Enter);
+    assert_eq!(h.records.entry_count(), before + 1);
+    let notice = h.app.notice.clone().unwrap();
+    assert_eq!((notice.tone, notice.text.as_str()), (Tone::Ok, "Tersimpan: Panen 12,5 kg cabai, 10/03/2026."));
+    let Screen::Program(program) = &h.app.screen else { panic!("back on the programme") };
+    let newest = &program.data.register[0];
+    assert_eq!((newest.draft.quantities[0].value.to_plain(), newest.draft.participants), ("12.5".into(), 6));
+    h.key(Key::Enter);
+    assert!(matches!(h.app.screen, Screen::EntryView(_)));
+    h.keys(&[Key::Esc, Key::Esc]);
+    assert!(matches!(h.app.screen, Screen::Home(_)));
+}
+
+#[test]
+fn t_on_home_opens_the_form_of_the_chosen_programme() {
+    let mut h = Harness::logged_in(Lang::En);
+    h.keys(&[Key::Char('j'), Key::Char('t')]);
+    let Screen::EntryForm(form) = &h.app.screen else { panic!("not the form") };
+    assert_eq!(form.program.id, 3, "Peternakan Domba is second");
+    h.key(Key::Esc);
+    assert!(matches!(h.app.screen, Screen::Program(_)), "Esc leaves the form for its programme");
+}
+
+#[test]
+fn the_register_loads_older_pages_while_scrolling_to_the_first_entry() {
+    let mut h = Harness::logged_in(Lang::Id);
+    h.key(Key::Char('p')).typed("konveksi").key(Key::Enter);
+    let all = h.records.register(6, NaiveDate::from_ymd_opt(2000, 1, 1).unwrap(), NaiveDate::MAX).unwrap().len();
+    let Screen::Program(program) = &h.app.screen else { panic!("not a programme") };
+    assert!(program.data.register.len() < all, "only the newest page at first");
+    for _ in 0..all {
+        h.key(Key::Char('j'));
+    }
+    let Screen::Program(program) = &h.app.screen else { panic!("not a programme") };
+    assert_eq!(program.data.register.len(), all);
+    assert_eq!(program.selected, all - 1);
+    assert!(program.data.older.is_none());
+    let dates: Vec<NaiveDate> = program.data.register.iter().map(|e| e.draft.date).collect();
+    assert!(dates.windows(2).all(|w| w[0] >= w[1]), "newest first throughout");
+}
+
+#[test]
+fn switching_officer_returns_to_the_login() {
+    let mut h = Harness::logged_in(Lang::Id);
+    h.key(Key::Char('x'));
+    assert!(matches!(h.app.screen, Screen::Login(_)));
+    assert!(h.app.actor.is_none() && h.app.back.is_empty());
+}
+
+#[test]
+fn a_register_of_twelve_thousand_entries_is_read_a_page_at_a_time() {
+    use crate::domain::entry::{EntryDraft, Quantity, Status};
+    use crate::domain::officer::Role;
+    use crate::domain::sector::Kind;
+    let mut h = Harness::new(Lang::Id, false);
+    h.records.add_officer(None, ADMIN, "Admin", Role::Admin, PIN).unwrap();
+    let actor = h.records.identify(ADMIN).unwrap();
+    let today = h.records.today();
+    let drafts: Vec<EntryDraft> = (0..12_000)
+        .map(|i| EntryDraft {
+            program: 1,
+            date: today - chrono::Duration::days(i64::from(i % 290)),
+            kind: Kind::Harvest,
+            quantities: vec![Quantity::parse("1,5 kg cabai").unwrap()],
+            participants: 2,
+            officers: 0,
+            cadets: 0,
+            notes: String::new(),
+            status: Status::Done,
+        })
+        .collect();
+    h.records.import(&actor, drafts).unwrap();
+    h.app = crate::tui::start(&h.records, Lang::Id).unwrap();
+    h.typed(ADMIN).key(Key::Enter).typed(PIN).key(Key::Enter).key(Key::Enter);
+    let register = |h: &Harness| match &h.app.screen {
+        Screen::Program(p) => (p.data.register.len(), p.selected, p.data.older.is_some()),
+        _ => panic!("not a programme"),
+    };
+    let (first_page, _, more) = register(&h);
+    assert!(more && first_page < 2_000, "{first_page} entries read for the first screen");
+    let mut presses = 0;
+    while register(&h).2 {
+        h.key(Key::End);
+        presses += 1;
+        assert!(presses < 100, "paging does not end");
+    }
+    h.key(Key::End);
+    assert_eq!(register(&h), (12_000, 11_999, false));
+}

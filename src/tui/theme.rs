@@ -1,0 +1,213 @@
+//! Colours and line drawing. Only the 16 named colours (every terminal has
+//! them, and they cost the fewest bytes); none at all under NO_COLOR, where
+//! reverse video and the `>` marker still show the selection. Borders fall
+//! back to + - | when the terminal cannot be trusted with UTF-8.
+
+use ratatui::style::{Color, Modifier, Style};
+use ratatui::symbols::border;
+use ratatui::widgets::{Block, Borders};
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Theme {
+    pub color: bool,
+    pub ascii: bool,
+}
+
+const ASCII_BORDER: border::Set<'static> = border::Set {
+    top_left: "+",
+    top_right: "+",
+    bottom_left: "+",
+    bottom_right: "+",
+    vertical_left: "|",
+    vertical_right: "|",
+    horizontal_top: "-",
+    horizontal_bottom: "-",
+};
+
+impl Theme {
+    /// From the environment: NO_COLOR (any non-empty value, as
+    /// no-color.org says) and the locale, or `--ascii`.
+    pub fn from_env(ascii_flag: bool) -> Theme {
+        let var = |name: &str| std::env::var(name).ok();
+        let no_color = var("NO_COLOR").is_some_and(|v| !v.is_empty());
+        Theme { color: !no_color, ascii: ascii_flag || !utf8_locale(var) }
+    }
+
+    fn fg(self, color: Color) -> Style {
+        if self.color { Style::new().fg(color) } else { Style::new() }
+    }
+
+    pub fn title(self) -> Style {
+        self.fg(Color::Cyan).add_modifier(Modifier::BOLD)
+    }
+
+    /// The selected row or the focused field's label.
+    pub fn selected(self) -> Style {
+        Style::new().add_modifier(Modifier::REVERSED)
+    }
+
+    pub fn error(self) -> Style {
+        self.fg(Color::LightRed).add_modifier(Modifier::BOLD)
+    }
+
+    pub fn ok(self) -> Style {
+        self.fg(Color::LightGreen).add_modifier(Modifier::BOLD)
+    }
+
+    pub fn missing(self) -> Style {
+        self.fg(Color::Yellow)
+    }
+
+    pub fn key(self) -> Style {
+        self.fg(Color::LightCyan).add_modifier(Modifier::BOLD)
+    }
+
+    pub fn strong(self) -> Style {
+        Style::new().add_modifier(Modifier::BOLD)
+    }
+
+    pub fn dim(self) -> Style {
+        self.fg(Color::DarkGray)
+    }
+
+    pub fn block(self) -> Block<'static> {
+        let block = Block::new().borders(Borders::ALL).border_style(self.fg(Color::Blue));
+        if self.ascii { block.border_set(ASCII_BORDER) } else { block }
+    }
+
+    pub fn check(self) -> &'static str {
+        if self.ascii { "+" } else { "✓" }
+    }
+
+    pub fn cross(self) -> &'static str {
+        if self.ascii { "-" } else { "·" }
+    }
+
+    pub fn mask(self) -> char {
+        if self.ascii { '*' } else { '•' }
+    }
+
+    pub fn ellipsis(self) -> &'static str {
+        if self.ascii { "~" } else { "…" }
+    }
+
+    pub fn separator(self) -> &'static str {
+        if self.ascii { " | " } else { " · " }
+    }
+
+    pub fn choice(self) -> (&'static str, &'static str) {
+        if self.ascii { ("< ", " >") } else { ("‹ ", " ›") }
+    }
+
+    pub fn dash(self) -> &'static str {
+        if self.ascii { "-" } else { "–" }
+    }
+
+    /// `text` cut to `width` characters, marking the cut.
+    pub fn fit(self, text: &str, width: usize) -> String {
+        if text.chars().count() <= width {
+            return text.to_string();
+        }
+        let mut cut: String = text.chars().take(width.saturating_sub(1)).collect();
+        if width > 0 {
+            cut.push_str(self.ellipsis());
+        }
+        cut
+    }
+
+    /// `text` cut or padded to exactly `width` characters.
+    pub fn pad(self, text: &str, width: usize) -> String {
+        format!("{:<width$}", self.fit(text, width))
+    }
+}
+
+/// Replaces every character a non-UTF-8 terminal cannot show: the few
+/// the screens use by their ASCII look-alikes, any other (an accented name,
+/// m²) by its nearest ASCII or `?`. Applied to the finished frame, so no
+/// text anywhere can slip a UTF-8 byte onto such a terminal.
+pub fn to_ascii(buffer: &mut ratatui::buffer::Buffer) {
+    for cell in buffer.content.iter_mut() {
+        let symbol = cell.symbol();
+        if symbol.is_ascii() {
+            continue;
+        }
+        let plain: String = symbol.chars().map(ascii_of).collect();
+        cell.set_symbol(&plain);
+    }
+}
+
+fn ascii_of(c: char) -> char {
+    match c {
+        c if c.is_ascii() => c,
+        '²' => '2',
+        '…' => '~',
+        '·' | '│' | '┃' => '|',
+        '‹' | '«' => '<',
+        '›' | '»' => '>',
+        '✓' => '+',
+        '•' => '*',
+        '–' | '—' | '─' => '-',
+        'à'..='å' => 'a',
+        'è'..='ë' => 'e',
+        'ì'..='ï' => 'i',
+        'ò'..='ö' => 'o',
+        'ù'..='ü' => 'u',
+        'À'..='Å' => 'A',
+        'È'..='Ë' => 'E',
+        'Ì'..='Ï' => 'I',
+        'Ò'..='Ö' => 'O',
+        'Ù'..='Ü' => 'U',
+        _ => '?',
+    }
+}
+
+/// Whether the locale promises UTF-8: LC_ALL, else LC_CTYPE, else LANG,
+/// as the C library picks them. No locale at all is the C locale: ASCII.
+pub fn utf8_locale(var: impl Fn(&str) -> Option<String>) -> bool {
+    let locale = ["LC_ALL", "LC_CTYPE", "LANG"].into_iter().filter_map(var).find(|v| !v.is_empty());
+    locale.is_some_and(|l| {
+        let l = l.to_lowercase();
+        l.contains("utf-8") || l.contains("utf8")
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn env<'a>(pairs: &'a [(&'a str, &'a str)]) -> impl Fn(&str) -> Option<String> + 'a {
+        move |name| pairs.iter().find(|(k, _)| *k == name).map(|(_, v)| v.to_string())
+    }
+
+    #[test]
+    fn the_locale_decides_line_drawing() {
+        assert!(utf8_locale(env(&[("LANG", "id_ID.UTF-8")])));
+        assert!(utf8_locale(env(&[("LC_ALL", "C.utf8"), ("LANG", "C")])));
+        assert!(!utf8_locale(env(&[("LC_ALL", "C"), ("LANG", "en_US.UTF-8")])));
+        assert!(!utf8_locale(env(&[("LANG", "id_ID.ISO-8859-1")])));
+        assert!(!utf8_locale(env(&[])));
+        assert!(utf8_locale(env(&[("LC_ALL", ""), ("LC_CTYPE", "en_US.UTF-8")])));
+    }
+
+    #[test]
+    fn without_colour_styles_carry_no_colour() {
+        let plain = Theme { color: false, ascii: true };
+        for style in [plain.title(), plain.error(), plain.ok(), plain.key(), plain.dim(), plain.missing()] {
+            assert_eq!((style.fg, style.bg), (None, None));
+        }
+        assert!(plain.selected().add_modifier.contains(Modifier::REVERSED));
+        assert_eq!(plain.fit("Lapas Terbuka", 6), "Lapas~");
+    }
+
+    #[test]
+    fn an_ascii_frame_holds_only_ascii() {
+        use ratatui::buffer::Buffer;
+        use ratatui::layout::Rect;
+        let mut buffer = Buffer::empty(Rect::new(0, 0, 20, 1));
+        buffer.set_string(0, 0, "189 m² José ✓ 中", ratatui::style::Style::new());
+        to_ascii(&mut buffer);
+        let line: String = buffer.content.iter().map(|c| c.symbol()).collect();
+        assert!(line.is_ascii(), "{line}");
+        assert!(line.starts_with("189 m2 Jose + ?"), "{line}");
+    }
+}

@@ -1,0 +1,167 @@
+//! Draws the model: a header, the current screen, a message line and the
+//! footer with the screen's keys; help on top when asked. Pure: the same
+//! model always gives the same frame, which the snapshot tests rely on.
+
+use chrono::{DateTime, FixedOffset, NaiveDate};
+use ratatui::Frame;
+use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Paragraph, Wrap};
+
+use super::app::{App, Screen, Tone};
+use super::screens::{entry_form, entry_view, help, home, login, program, programs, setup};
+use super::theme::Theme;
+use super::widgets::footer;
+use crate::domain::Amount;
+use crate::domain::date::format_date;
+use crate::domain::entry::Quantity;
+use crate::domain::invalid::Arg;
+use crate::domain::unit::Unit;
+use crate::i18n::{Lang, fill, text};
+
+/// The design size; below it a notice asks for a larger window.
+pub const MIN_WIDTH: u16 = 80;
+pub const MIN_HEIGHT: u16 = 24;
+
+/// What every screen draws with.
+#[derive(Clone, Copy, Debug)]
+pub struct Ui {
+    pub lang: Lang,
+    pub theme: Theme,
+    pub today: NaiveDate,
+}
+
+pub fn titled(theme: Theme, title: &str) -> Block<'static> {
+    theme.block().title(Line::styled(format!(" {title} "), theme.title()))
+}
+
+/// An amount as people read it in the language: `1.250,5` or `1,250.5`.
+pub fn amount(lang: Lang, value: Amount) -> String {
+    value.format_grouped(lang.decimal_mark(), lang.group_mark())
+}
+
+/// `12,5 kg cabai`, `Rp 8.250.000`, joined with commas.
+pub fn quantities(lang: Lang, quantities: &[Quantity]) -> String {
+    let one = |q: &Quantity| {
+        let measured = match q.unit {
+            Unit::Rp => format!("Rp {}", amount(lang, q.value)),
+            unit => format!("{} {}", amount(lang, q.value), unit.label()),
+        };
+        if q.item.is_empty() { measured } else { format!("{measured} {}", q.item) }
+    };
+    quantities.iter().map(one).collect::<Vec<_>>().join(", ")
+}
+
+/// `10/03/2026 09:00 WIB`: Indonesia's zones by name, others as an offset.
+pub fn local_time(at: DateTime<FixedOffset>) -> String {
+    let zone = match at.offset().local_minus_utc() {
+        25_200 => "WIB".to_string(),
+        28_800 => "WITA".to_string(),
+        32_400 => "WIT".to_string(),
+        _ => at.format("%:z").to_string(),
+    };
+    format!("{} {zone}", at.format("%d/%m/%Y %H:%M"))
+}
+
+fn title_key(screen: &Screen) -> &'static str {
+    match screen {
+        Screen::Setup(_) => "tui.title_setup",
+        Screen::Login(_) => "tui.title_login",
+        Screen::Home(_) => "tui.title_home",
+        Screen::Programs(_) => "tui.title_programs",
+        Screen::Program(_) => "tui.title_program",
+        Screen::EntryForm(_) => "tui.title_form",
+        Screen::EntryView(_) => "tui.title_entry",
+    }
+}
+
+fn footer_key(app: &App) -> &'static str {
+    if app.help {
+        return "tui.footer_help";
+    }
+    match &app.screen {
+        Screen::Setup(_) => "tui.footer_setup",
+        Screen::Login(_) => "tui.footer_login",
+        Screen::Home(_) => "tui.footer_home",
+        Screen::Programs(_) => "tui.footer_programs",
+        Screen::Program(_) => "tui.footer_program",
+        Screen::EntryForm(form) if form.confirm_discard => "tui.footer_confirm",
+        Screen::EntryForm(_) => "tui.footer_form",
+        Screen::EntryView(_) => "tui.footer_entry",
+    }
+}
+
+pub fn draw(app: &App, theme: Theme, frame: &mut Frame) {
+    draw_screen(app, theme, frame);
+    if theme.ascii {
+        super::theme::to_ascii(frame.buffer_mut());
+    }
+}
+
+fn draw_screen(app: &App, theme: Theme, frame: &mut Frame) {
+    let ui = Ui { lang: app.lang, theme, today: app.today };
+    let area = frame.area();
+    if area.width < MIN_WIDTH || area.height < MIN_HEIGHT {
+        let notice = fill(
+            app.lang,
+            "tui.too_small",
+            &[("cols", Arg::Number(MIN_WIDTH.into())), ("rows", Arg::Number(MIN_HEIGHT.into()))],
+        );
+        frame.render_widget(Paragraph::new(notice).wrap(Wrap { trim: true }), area);
+        return;
+    }
+    let notice_lines = match &app.notice {
+        Some(n) => (n.text.chars().count() as u16).div_ceil(area.width).clamp(1, 3),
+        None => 0,
+    };
+    let [head, body, notice, foot] = Layout::vertical([
+        Constraint::Length(1),
+        Constraint::Min(0),
+        Constraint::Length(notice_lines),
+        Constraint::Length(1),
+    ])
+    .areas(area);
+    draw_header(app, &ui, frame, head);
+    let cursor = match &app.screen {
+        Screen::Setup(s) => setup::render(s, frame, body, &ui),
+        Screen::Login(s) => login::render(s, frame, body, &ui),
+        Screen::Home(s) => home::render(s, frame, body, &ui),
+        Screen::Programs(s) => programs::render(s, frame, body, &ui),
+        Screen::Program(s) => program::render(s, frame, body, &ui),
+        Screen::EntryForm(s) => entry_form::render(s, frame, body, &ui),
+        Screen::EntryView(s) => entry_view::render(s, frame, body, &ui),
+    };
+    if let Some(n) = &app.notice {
+        let style = match n.tone {
+            Tone::Ok => theme.ok(),
+            Tone::Error => theme.error(),
+        };
+        frame.render_widget(Paragraph::new(Line::styled(n.text.clone(), style)).wrap(Wrap { trim: true }), notice);
+    }
+    footer::render(frame, foot, theme, text(app.lang, footer_key(app)));
+    if app.help {
+        help::render(&app.screen, frame, body, &ui);
+    } else if let Some(position) = cursor {
+        frame.set_cursor_position(position);
+    }
+}
+
+fn draw_header(app: &App, ui: &Ui, frame: &mut Frame, area: Rect) {
+    let theme = ui.theme;
+    let title = match &app.screen {
+        Screen::Program(p) => p.data.info.program.name.clone(),
+        other => text(app.lang, title_key(other)).to_string(),
+    };
+    let mut right = format_date(app.today);
+    if let Some(actor) = &app.actor {
+        right = format!("{}{}{right}", actor.officer().name, theme.separator());
+    }
+    let room = usize::from(area.width).saturating_sub(right.chars().count() + 12);
+    let left = Line::from(vec![
+        Span::styled("binalog", theme.title()),
+        Span::raw(theme.separator()),
+        Span::styled(theme.fit(&title, room), theme.strong()),
+    ]);
+    frame.render_widget(left, area);
+    frame.render_widget(Line::from(right).right_aligned(), area);
+}

@@ -1,0 +1,5 @@
+//! Pieces shared by the screens.
+
+pub mod footer;
+pub mod input;
+pub mod list;

@@ -1,0 +1,212 @@
+//! The real binary in a pseudo-terminal, read back through a terminal
+//! emulator: what an officer at an 80x24 SSH session would see and type.
+//! Synchronised on the screen's content, never on sleeps.
+
+use std::io::{Read, Write};
+use std::path::Path;
+use std::process::Command;
+use std::sync::mpsc::{Receiver, RecvTimeoutError, channel};
+use std::time::{Duration, Instant};
+
+use portable_pty::{Child, CommandBuilder, MasterPty, PtySize, native_pty_system};
+
+const BIN: &str = env!("CARGO_BIN_EXE_binalog");
+const NOW: &str = "2026-03-10T09:00:00+07:00";
+const ADMIN: &str = "198001012005011001";
+const PIN: &str = "123456";
+/// Generous: a loaded CI machine with two cores hashes PINs slowly.
+const PATIENCE: Duration = Duration::from_secs(20);
+/// Sent by the program when it leaves the alternate screen.
+const LEAVE_ALTERNATE_SCREEN: &[u8] = b"\x1b[?1049l";
+
+struct Session {
+    child: Box<dyn Child + Send + Sync>,
+    writer: Box<dyn Write + Send>,
+    output: Receiver<Vec<u8>>,
+    screen: vt100::Parser,
+    raw: Vec<u8>,
+    _master: Box<dyn MasterPty + Send>,
+}
+
+impl Session {
+    fn start(db: &Path) -> Session {
+        let pty = native_pty_system()
+            .openpty(PtySize { rows: 24, cols: 80, pixel_width: 0, pixel_height: 0 })
+            .expect("a pseudo-terminal");
+        let mut cmd = CommandBuilder::new(BIN);
+        cmd.env("BINALOG_DB", db);
+        cmd.env("BINALOG_FIXED_NOW", NOW);
+        cmd.env("TERM", "xterm");
+        cmd.env("LANG", "C.UTF-8");
+        cmd.env_remove("LC_ALL");
+        cmd.env_remove("BINALOG_LANG");
+        let child = pty.slave.spawn_command(cmd).expect("binalog starts");
+        drop(pty.slave);
+        let mut reader = pty.master.try_clone_reader().unwrap();
+        let writer = pty.master.take_writer().unwrap();
+        let (send, output) = channel();
+        std::thread::spawn(move || {
+            let mut buf = [0u8; 4096];
+            loop {
+                match reader.read(&mut buf) {
+                    Ok(0) | Err(_) => break,
+                    Ok(n) => {
+                        if send.send(buf[..n].to_vec()).is_err() {
+                            break;
+                        }
+                    }
+                }
+            }
+        });
+        Session { child, writer, output, screen: vt100::Parser::new(24, 80, 0), raw: Vec::new(), _master: pty.master }
+    }
+
+    fn contents(&self) -> String {
+        self.screen.screen().contents()
+    }
+
+    /// Reads output until the screen shows `text`.
+    fn wait_for(&mut self, text: &str) {
+        let deadline = Instant::now() + PATIENCE;
+        while !self.contents().contains(text) {
+            let left = deadline.saturating_duration_since(Instant::now());
+            match self.output.recv_timeout(left) {
+                Ok(bytes) => {
+                    self.screen.process(&bytes);
+                    self.raw.extend_from_slice(&bytes);
+                }
+                Err(RecvTimeoutError::Timeout) => panic!("no {text:?} on screen:\n{}", self.contents()),
+                Err(RecvTimeoutError::Disconnected) => panic!("binalog ended before {text:?}:\n{}", self.contents()),
+            }
+        }
+    }
+
+    fn send(&mut self, keys: &str) {
+        self.writer.write_all(keys.as_bytes()).unwrap();
+        self.writer.flush().unwrap();
+    }
+
+    /// Reads until the program closes the terminal, then its exit code.
+    fn finish(mut self) -> (u32, Vec<u8>) {
+        let deadline = Instant::now() + PATIENCE;
+        loop {
+            let left = deadline.saturating_duration_since(Instant::now());
+            match self.output.recv_timeout(left) {
+                Ok(bytes) => self.raw.extend_from_slice(&bytes),
+                Err(RecvTimeoutError::Disconnected) => break,
+                Err(RecvTimeoutError::Timeout) => {
+                    let _ = self.child.kill();
+                    panic!("binalog did not end:\n{}", self.contents());
+                }
+            }
+        }
+        let status = self.child.wait().unwrap();
+        (status.exit_code(), std::mem::take(&mut self.raw))
+    }
+
+    fn signal(&self, name: &str) {
+        let pid = self.child.process_id().expect("a running child");
+        let sent = Command::new("kill").arg(format!("-{name}")).arg(pid.to_string()).status().unwrap();
+        assert!(sent.success());
+    }
+}
+
+impl Drop for Session {
+    fn drop(&mut self) {
+        // A failed assertion must not leave binalog running on the test's database.
+        if let Ok(None) = self.child.try_wait() {
+            let _ = self.child.kill();
+            let _ = self.child.wait();
+        }
+    }
+}
+
+fn export(db: &Path) -> String {
+    let out = Command::new(BIN)
+        .arg("export")
+        .env("BINALOG_DB", db)
+        .env("BINALOG_FIXED_NOW", NOW)
+        .env_remove("BINALOG_LANG")
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    String::from_utf8(out.stdout).unwrap()
+}
+
+/// First run: creates the administrator, logs in, opens the chilli programme.
+fn set_up_and_open_programme(s: &mut Session) {
+    s.wait_for("Penyiapan pertama");
+    s.send(&format!("{ADMIN}\rSiti Rahma\r{PIN}\r"));
+    s.wait_for("Ulangi PIN");
+    s.send(&format!("{PIN}\r"));
+    s.wait_for("Akun administrator dibuat");
+    s.send(&format!("{PIN}\r"));
+    s.wait_for("Hari ini, 10/03/2026");
+    s.send("p");
+    s.wait_for("6 dari 6 program");
+    s.send("cabai");
+    s.wait_for("1 dari 6 program");
+    s.send("\r");
+    s.wait_for("Belum ada catatan. Tekan t");
+    s.send("t");
+    s.wait_for("Catatan baru: Hortikultura Cabai & Sayur");
+}
+
+#[test]
+fn an_officer_records_a_harvest_that_export_then_shows() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut s = Session::start(dir.path());
+    set_up_and_open_programme(&mut s);
+    // Date and kind keep their defaults (today, harvest); value, unit, item, participants.
+    s.send("\t\t12,5\t\tcabai\t4\t\t\r");
+    s.wait_for("Tersimpan: Panen 12,5 kg cabai, 10/03/2026.");
+    s.wait_for("10/03/2026 Panen       12,5 kg cabai");
+    s.send("q");
+    let (code, raw) = s.finish();
+    assert_eq!(code, 0);
+    assert!(raw.windows(LEAVE_ALTERNATE_SCREEN.len()).any(|w| w == LEAVE_ALTERNATE_SCREEN));
+    let csv = export(dir.path());
+    let rows: Vec<&str> = csv.lines().skip(1).collect();
+    assert_eq!(rows.len(), 1, "{csv}");
+    let cells: Vec<&str> = rows[0].split(',').collect();
+    // date, program_id, kind, item, value, unit, participants, recorded_by
+    assert_eq!(
+        [cells[1], cells[3], cells[7], cells[8], cells[9], cells[10], cells[11], cells[15]],
+        ["2026-03-10", "1", "harvest", "cabai", "12.5", "kg", "4", ADMIN],
+        "{csv}"
+    );
+}
+
+#[test]
+fn a_bad_value_is_explained_and_nothing_is_stored() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut s = Session::start(dir.path());
+    set_up_and_open_programme(&mut s);
+    s.send("\t\t1.250,5\t\tcabai\t\t\t\r");
+    s.wait_for("memakai pemisah ribuan");
+    s.wait_for("!Nilai");
+    s.send("\x1b");
+    s.wait_for("Buang isian?");
+    s.send("y");
+    s.wait_for("Belum ada catatan. Tekan t");
+    s.send("q");
+    let (code, _) = s.finish();
+    assert_eq!(code, 0);
+    let csv = export(dir.path());
+    assert_eq!(csv.lines().count(), 1, "only the header: {csv}");
+}
+
+#[test]
+fn a_dropped_link_or_a_stop_restores_the_terminal() {
+    for (signal, code) in [("HUP", 129), ("TERM", 143)] {
+        let dir = tempfile::tempdir().unwrap();
+        let mut s = Session::start(dir.path());
+        s.wait_for("Penyiapan pertama");
+        s.send("1980");
+        s.wait_for("[1980");
+        s.signal(signal);
+        let (exit, raw) = s.finish();
+        assert_eq!(exit, code, "SIG{signal}");
+        assert!(raw.windows(LEAVE_ALTERNATE_SCREEN.len()).any(|w| w == LEAVE_ALTERNATE_SCREEN), "SIG{signal}");
+    }
+}
