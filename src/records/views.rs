@@ -189,7 +189,7 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let r = records(dir.path());
         let actor = r.add_officer(None, "198001012005011001", "A", crate::domain::Role::Admin, "123456").unwrap();
-        let actor = r.identify(actor.nip.as_str()).unwrap();
+        let actor = r.login(actor.nip.as_str(), "123456").unwrap();
         let mut drafts = Vec::new();
         let mut day = d(2025, 5, 19);
         while day <= d(2026, 3, 10) {
@@ -236,7 +236,7 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let r = records(dir.path());
         r.add_officer(None, "198001012005011001", "A", crate::domain::Role::Admin, "123456").unwrap();
-        let actor = r.identify("198001012005011001").unwrap();
+        let actor = r.login("198001012005011001", "123456").unwrap();
         let mut count = harvest(d(2026, 3, 1), "40 ekor domba");
         count.program = 3;
         count.kind = Kind::HeadCount;

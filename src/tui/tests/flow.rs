@@ -108,7 +108,7 @@ fn a_register_of_twelve_thousand_entries_is_read_a_page_at_a_time() {
     use crate::domain::sector::Kind;
     let mut h = Harness::new(Lang::Id, false);
     h.records.add_officer(None, ADMIN, "Admin", Role::Admin, PIN).unwrap();
-    let actor = h.records.identify(ADMIN).unwrap();
+    let actor = h.records.login(ADMIN, PIN).unwrap();
     let today = h.records.today();
     let drafts: Vec<EntryDraft> = (0..12_000)
         .map(|i| EntryDraft {
