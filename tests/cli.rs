@@ -75,7 +75,11 @@ fn exit_codes_and_messages() {
     assert!(stderr(&negative).contains("is negative"), "{}", stderr(&negative));
 
     let sector = add(db, &["--program", "3", "--kind", "harvest", "--qty", "2 kg cabai"]);
-    assert!(stderr(&sector).contains("bukan untuk program bidang peternakan"), "{}", stderr(&sector));
+    assert!(
+        stderr(&sector).contains("Jenis Panen (harvest) bukan untuk program bidang Peternakan"),
+        "{}",
+        stderr(&sector)
+    );
 
     let future = add(db, &["--program", "1", "--date", "11/03/2026", "--kind", "harvest", "--qty", "2 kg"]);
     assert!(stderr(&future).contains("11/03/2026 belum tiba (hari ini 10/03/2026)"), "{}", stderr(&future));
@@ -220,7 +224,11 @@ fn a_file_with_bad_rows_stores_nothing_and_names_each_line() {
     assert_eq!(stdout(&run(db, &["export"])).lines().count(), 1, "nothing stored");
 
     let en = run_as_operator(db, &["--lang", "en", "import", file.to_str().unwrap()]);
-    assert!(stderr(&en).contains("line 4: The kind harvest is not for a peternakan programme"), "{}", stderr(&en));
+    assert!(
+        stderr(&en).contains("line 4: The kind Harvest (harvest) is not for a Livestock programme"),
+        "{}",
+        stderr(&en)
+    );
 
     std::fs::write(&file, "program_id,date\n1,05/03/2026\n").unwrap();
     let columns = run_as_operator(db, &["import", file.to_str().unwrap()]);

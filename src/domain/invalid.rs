@@ -15,6 +15,9 @@ pub enum Arg {
     Number(i64),
     Amount(Amount),
     Date(NaiveDate),
+    /// Shown by its name in the language, with the code one types.
+    Kind(Kind),
+    Sector(Sector),
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -134,7 +137,7 @@ impl Invalid {
                 ("kind", text(kind.code())),
                 ("units", text(&kind.units().iter().map(|u| u.code()).collect::<Vec<_>>().join(", "))),
             ],
-            Invalid::ItemMissing { kind } | Invalid::ReasonMissing { kind } => vec![("kind", text(kind.code()))],
+            Invalid::ItemMissing { kind } | Invalid::ReasonMissing { kind } => vec![("kind", Arg::Kind(*kind))],
             Invalid::TextTooLong { max } => vec![("max", Arg::Number(*max as i64))],
             Invalid::DateInFuture { date, today } => vec![("date", Arg::Date(*date)), ("today", Arg::Date(*today))],
             Invalid::DateBeforeStart { date, start } => {
@@ -142,8 +145,8 @@ impl Invalid {
             }
             Invalid::DateAfterEnd { date, end } => vec![("date", Arg::Date(*date)), ("end", Arg::Date(*end))],
             Invalid::KindNotInSector { kind, sector } => vec![
-                ("kind", text(kind.code())),
-                ("sector", text(sector.code())),
+                ("kind", Arg::Kind(*kind)),
+                ("sector", Arg::Sector(*sector)),
                 ("kinds", text(&sector.kinds().iter().map(|k| k.code()).collect::<Vec<_>>().join(", "))),
             ],
             Invalid::ParticipantsTooMany { max } => vec![("max", Arg::Number(i64::from(*max)))],

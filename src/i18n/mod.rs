@@ -70,6 +70,8 @@ pub fn fill(lang: Lang, key: &'static str, args: &[(&str, Arg)]) -> String {
             Arg::Number(n) => n.to_string(),
             Arg::Amount(a) => a.format_grouped(lang.decimal_mark(), lang.group_mark()),
             Arg::Date(d) => format_date(*d),
+            Arg::Kind(k) => format!("{} ({})", kind_name(lang, *k), k.code()),
+            Arg::Sector(s) => sector_name(lang, *s).to_string(),
         };
         out = out.replace(&format!("{{{name}}}"), &value);
     }
