@@ -3,6 +3,7 @@
 //! `Cmd` -> records API -> `Msg` -> `update` -> `view` -> terminal.
 
 pub mod app;
+pub mod backend;
 pub mod effects;
 pub mod event_loop;
 pub mod keymap;

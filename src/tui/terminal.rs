@@ -6,13 +6,15 @@
 use std::io::{Stdout, Write};
 use std::sync::{Mutex, MutexGuard};
 
+use crossterm::style::{Attribute, SetAttribute};
 use crossterm::{cursor, execute, terminal};
 use ratatui::Terminal;
-use ratatui::backend::CrosstermBackend;
+
+use super::backend::LeanBackend;
 use signal_hook::consts::{SIGHUP, SIGINT, SIGTERM};
 use signal_hook::iterator::Signals;
 
-pub type Term = Terminal<CrosstermBackend<Stdout>>;
+pub type Term = Terminal<LeanBackend<Stdout>>;
 
 /// Held while events are handled and the frame drawn. A signal waits for
 /// it, so the program never stops between a save and its acknowledgement,
@@ -35,14 +37,15 @@ pub fn enter() -> std::io::Result<Term> {
         restore();
         previous(info);
     }));
-    Terminal::new(CrosstermBackend::new(std::io::stdout())).inspect_err(|_| restore())
+    Terminal::new(LeanBackend::new(std::io::stdout())).inspect_err(|_| restore())
 }
 
 /// Safe to call more than once and on a terminal that is gone: every
 /// error is ignored because there is nobody left to tell.
 pub fn restore() {
     let _ = terminal::disable_raw_mode();
-    let _ = execute!(std::io::stdout(), terminal::LeaveAlternateScreen, cursor::Show);
+    // The backend leaves its last style set; the shell must not inherit it.
+    let _ = execute!(std::io::stdout(), SetAttribute(Attribute::Reset), terminal::LeaveAlternateScreen, cursor::Show);
     let _ = std::io::stdout().flush();
 }
 
