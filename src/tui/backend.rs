@@ -7,6 +7,7 @@
 //!   5-byte codes of the 16 named colours,
 //! - leaves the style as it is at the end of a frame instead of resetting
 //!   it (the next frame starts from what the terminal already has).
+//!
 //! What it writes is verified against a terminal emulator in the tests.
 
 use std::fmt::Write as _;
