@@ -272,3 +272,41 @@ proptest! {
         prop_assert_eq!(records.check().unwrap(), vec![]);
     }
 }
+
+/// `check` reports damage: a removed audit record, a rollup changed behind
+/// the store's back, an index key lost. (Each open in its own process.)
+#[test]
+fn check_reports_tampering() {
+    if is_child() {
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path();
+    assert!(run(db, &["init"]).status.success());
+    add_officer_cli(db);
+    for qty in ["2 kg cabai", "3 kg tomat"] {
+        let add = run_as_operator(
+            db,
+            &["entry", "add", "--program", "1", "--date", "05/03/2026", "--kind", "harvest", "--qty", qty],
+        );
+        assert!(add.status.success(), "{}", stderr(&add));
+    }
+    {
+        let raw = sled::open(db).unwrap();
+        raw.open_tree("audit").unwrap().remove(2u64.to_be_bytes()).unwrap();
+        let rollups = raw.open_tree("rollups").unwrap();
+        let (key, _) = rollups.iter().next().unwrap().unwrap();
+        rollups.insert(key, encode(&binalog::store::Rollup { total: 1, entries: 1 })).unwrap();
+        let index = raw.open_tree("by_site").unwrap();
+        let (key, _) = index.iter().next().unwrap().unwrap();
+        index.remove(key).unwrap();
+        raw.flush().unwrap();
+    }
+    let out = run(db, &["--lang", "en", "check"]);
+    assert_eq!(out.status.code(), Some(1));
+    let report = stdout(&out);
+    assert!(report.contains("The check found 3 problems"), "{report}");
+    assert!(report.contains("the audit trail has a gap: number 1 is followed by 3"), "{report}");
+    assert!(report.contains("should be 2 from 1 entries, stored 0.001 from 1"), "{report}");
+    assert!(report.contains("by_site") && report.contains("index key missing"), "{report}");
+}

@@ -198,6 +198,9 @@ fn problem(lang: Lang, p: &Problem) -> String {
         Problem::ProgramMissing { entry, program } => {
             fill(lang, "check.program_missing", &[("entry", n(*entry as i64)), ("program", n(i64::from(*program)))])
         }
+        Problem::AuditGap { after, next } => {
+            fill(lang, "check.audit_gap", &[("after", n(*after as i64)), ("next", n(*next as i64))])
+        }
         Problem::CounterBehind { counter, next, highest } => fill(
             lang,
             "check.counter_behind",

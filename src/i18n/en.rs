@@ -183,6 +183,7 @@ pub const TEXTS: &[(&str, &str)] = &[
     ),
     ("check.revision_missing", "entry {entry}: revision {revision} missing"),
     ("check.program_missing", "entry {entry}: programme {program} does not exist"),
+    ("check.audit_gap", "the audit trail has a gap: number {after} is followed by {next}"),
     ("check.counter_behind", "counter {counter} = {next}, but the highest number is {highest}"),
     // Terminal interface
     ("tui.too_small", "The window is too small: it needs at least {cols}x{rows}. Make it larger."),

@@ -186,6 +186,7 @@ pub const TEXTS: &[(&str, &str)] = &[
     ),
     ("check.revision_missing", "catatan {entry}: revisi {revision} hilang"),
     ("check.program_missing", "catatan {entry}: program {program} tidak ada"),
+    ("check.audit_gap", "jejak audit terputus: setelah nomor {after} langsung nomor {next}"),
     ("check.counter_behind", "penghitung {counter} = {next}, padahal nomor tertinggi {highest}"),
     // Terminal interface
     ("tui.too_small", "Jendela terlalu kecil: perlu paling sedikit {cols}x{rows}. Perbesar jendela."),

@@ -24,6 +24,9 @@ pub enum Problem {
     ProgramMissing { entry: u64, program: u32 },
     /// A counter that would hand out an id already used.
     CounterBehind { counter: String, next: u64, highest: u64 },
+    /// Audit records missing between two sequence numbers: the trail is
+    /// append-only, so a gap means something was removed.
+    AuditGap { after: u64, next: u64 },
 }
 
 fn hex(key: &[u8]) -> String {
@@ -55,6 +58,12 @@ impl Store {
                 .map(|(_, p)| (p.id, p.site))
                 .collect();
         let audit = decode_all::<super::AuditRecord>(&self.audit, "audit", &mut problems)?;
+        for pair in audit.windows(2) {
+            let (after, next) = (pair[0].1.seq, pair[1].1.seq);
+            if next != after + 1 {
+                problems.push(Problem::AuditGap { after, next });
+            }
+        }
         let revisions = decode_all::<Entry>(&self.entries, "entries", &mut problems)?;
         let heads = decode_all::<u32>(&self.heads, "heads", &mut problems)?;
         self.check_meta(&mut problems, &revisions, &audit)?;
