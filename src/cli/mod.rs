@@ -245,3 +245,27 @@ pub fn run(cli: Cli) -> ExitCode {
         Some(Command::Backup { dest }) => data::backup(&ctx, &dest),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use std::time::Duration;
+
+    use super::*;
+
+    #[test]
+    fn the_idle_lock_takes_seconds_minutes_or_hours() {
+        assert_eq!(parse_idle_lock("90s"), Ok(Duration::from_secs(90)));
+        assert_eq!(parse_idle_lock("5m"), Ok(Duration::from_secs(300)));
+        assert_eq!(parse_idle_lock(" 1H "), Ok(Duration::from_secs(3600)));
+        for bad in ["5", "0s", "5x", "m", "-1m", "1.5m", "25h", ""] {
+            let e = parse_idle_lock(bad).unwrap_err();
+            assert!(e.contains("for example 90s, 5m, 1h"), "{bad}: {e}");
+        }
+        let cli = Cli::try_parse_from(["binalog", "--idle-lock", "1s"]).unwrap();
+        assert_eq!(cli.global.idle_lock, Duration::from_secs(1));
+        let cli = Cli::try_parse_from(["binalog"]).unwrap();
+        assert_eq!(cli.global.idle_lock, crate::tui::app::DEFAULT_IDLE_LOCK);
+        let e = Cli::try_parse_from(["binalog", "--idle-lock", "soon"]).unwrap_err();
+        assert!(e.to_string().contains("The idle lock \"soon\" is not understood"), "{e}");
+    }
+}

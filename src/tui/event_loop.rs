@@ -51,28 +51,37 @@ fn next_event(app: &App) -> std::io::Result<Option<Event>> {
 
 /// True when the event meant something (a key or a resize).
 fn handle(records: &Records, app: &mut App, event: Event) -> bool {
-    let msgs: Vec<Msg> = match event {
+    match event {
         Event::Key(key) => {
             let keys = keymap::from_event(key);
-            if !keys.is_empty() {
-                let now = Instant::now();
-                // A key after the lock fell due (the process was stopped, or
-                // the key raced the deadline) meets the lock, not the screen.
-                dispatch(records, app, Msg::IdleAt(now));
-                app.touch(now);
+            let meant = !keys.is_empty();
+            for key in keys {
+                if app.quit {
+                    break;
+                }
+                key_at(records, app, key);
             }
-            keys.into_iter().map(Msg::Key).collect()
+            meant
         }
-        Event::Resize(width, height) => vec![Msg::Resize(width, height)],
-        _ => vec![],
-    };
-    let meant = !msgs.is_empty();
-    for msg in msgs {
-        if !app.quit {
-            dispatch(records, app, msg);
+        Event::Resize(width, height) => {
+            dispatch(records, app, Msg::Resize(width, height));
+            true
         }
+        _ => false,
     }
-    meant
+}
+
+/// One key, with the idle lock's clock around it.
+fn key_at(records: &Records, app: &mut App, key: keymap::Key) {
+    let now = Instant::now();
+    // A key after the lock fell due (the process was stopped, or the key
+    // raced the deadline) meets the lock, not the screen behind it.
+    dispatch(records, app, Msg::IdleAt(now));
+    app.touch(now);
+    dispatch(records, app, Msg::Key(key));
+    // Time the key took (a PIN checked, a save flushed) is not time
+    // without a key: the officer was waiting for binalog.
+    app.touch(Instant::now());
 }
 
 /// Updates the model with `msg`, then runs each command it asks for and

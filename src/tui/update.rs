@@ -380,6 +380,8 @@ fn lock(app: &mut App) {
     let screen = std::mem::replace(&mut app.screen, locked);
     let back = std::mem::take(&mut app.back);
     app.help = false;
+    // A message may name what was saved: record data, which the lock hides.
+    app.notice = None;
     app.parked.retain(|p| p.nip != nip);
     app.parked.push(Parked { nip, name, screen, back, draft: false });
 }

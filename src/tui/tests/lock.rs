@@ -45,12 +45,14 @@ fn the_lock_falls_due_after_the_idle_time_without_a_key_and_not_before() {
 #[test]
 fn the_lock_screen_shows_no_record_data() {
     let mut h = Harness::logged_in(Lang::En);
-    let home = h.screen();
-    assert!(home.contains("Hortikultura"));
+    h.key(Key::Enter).key(Key::Char('t')).keys(&[Key::Tab, Key::Tab]).typed("3");
+    h.keys(&[Key::Tab, Key::Tab]).typed("cabai").keys(&[Key::Tab, Key::Tab, Key::Tab, Key::Enter]);
+    let saved = h.screen();
+    assert!(saved.contains("Hortikultura") && saved.contains("Saved: Harvest 3 kg cabai"), "{saved}");
     h.key(Key::Lock);
     let locked = h.screen();
     assert!(locked.contains("Operator Demo (199001012015031002)"), "{locked}");
-    for shown_before in ["Hortikultura", "Peternakan", "Latest entries", "Lapas", "Agreements"] {
+    for shown_before in ["Hortikultura", "cabai", "Saved", "Entries", "Totals", "Lapas", "Agreements"] {
         assert!(!locked.contains(shown_before), "{shown_before} on the lock screen:\n{locked}");
     }
 }
