@@ -133,7 +133,9 @@ fn admin_screens(lang: Lang) {
     assert_snapshot!(format!("home_admin_{l}"), h.screen());
     h.key(Key::Char('a'));
     assert_snapshot!(format!("admin_menu_{l}"), h.screen());
-    h.key(Key::Enter);
+    h.key(Key::Char('?'));
+    assert_snapshot!(format!("help_admin_{l}"), h.screen());
+    h.key(Key::Esc).key(Key::Enter);
     assert_snapshot!(format!("officers_{l}"), h.screen());
     h.key(Key::Char('?'));
     assert_snapshot!(format!("help_officers_{l}"), h.screen());
@@ -144,7 +146,13 @@ fn admin_screens(lang: Lang) {
         Key::Enter,
     ]);
     assert_snapshot!(format!("officer_form_{l}"), h.screen());
-    h.key(Key::Esc).key(Key::Char('y')).key(Key::End).key(Key::Char('d'));
+    h.key(Key::Char('?'));
+    assert_snapshot!(format!("help_admin_form_{l}"), h.screen());
+    h.key(Key::Esc).key(Key::Esc).key(Key::Char('y')).key(Key::End).key(Key::Char('s'));
+    assert_snapshot!(format!("officer_sites_{l}"), h.screen());
+    h.key(Key::Esc).key(Key::Char('r'));
+    assert_snapshot!(format!("officer_pin_{l}"), h.screen());
+    h.key(Key::Esc).key(Key::Char('d'));
     assert_snapshot!(format!("officer_deactivate_{l}"), h.screen());
     h.key(Key::Char('n')).key(Key::Esc);
     assert!(matches!(h.app.screen, Screen::AdminMenu(_)));
@@ -155,6 +163,13 @@ fn admin_screens(lang: Lang) {
         }
         h.key(Key::Enter);
         assert_snapshot!(format!("{name}_{l}"), h.screen());
+        if item == 1 {
+            h.key(Key::Char('?'));
+            assert_snapshot!(format!("help_reference_{l}"), h.screen());
+            h.key(Key::Esc).key(Key::Enter);
+            assert_snapshot!(format!("site_edit_{l}"), h.screen());
+            h.key(Key::Esc);
+        }
         h.key(Key::Esc);
     }
     h.key(Key::Enter).key(Key::Enter);
@@ -163,6 +178,9 @@ fn admin_screens(lang: Lang) {
     assert_snapshot!(format!("agreement_form_{l}"), h.screen());
     h.key(Key::Esc).key(Key::Esc).key(Key::End).key(Key::Enter);
     assert_snapshot!(format!("audit_{l}"), h.screen());
+    h.key(Key::Char('?'));
+    assert_snapshot!(format!("help_audit_{l}"), h.screen());
+    h.key(Key::Esc);
     h.key(Key::Char('f')).typed(ADMIN).key(Key::Tab).typed("10/03/2026").key(Key::Tab).typed("1/1").key(Key::Enter);
     assert_snapshot!(format!("audit_filter_problem_{l}"), h.screen());
 }
