@@ -13,6 +13,8 @@ use portable_pty::{Child, CommandBuilder, MasterPty, PtySize, native_pty_system}
 const BIN: &str = env!("CARGO_BIN_EXE_binalog");
 const NOW: &str = "2026-03-10T09:00:00+07:00";
 const ADMIN: &str = "198001012005011001";
+const OPERATOR: &str = "199001012015031002";
+const SUPERVISOR: &str = "198705052010012003";
 const PIN: &str = "123456";
 /// Generous: a loaded CI machine with two cores hashes PINs slowly.
 const PATIENCE: Duration = Duration::from_secs(20);
@@ -30,10 +32,15 @@ struct Session {
 
 impl Session {
     fn start(db: &Path) -> Session {
+        Session::start_with(db, &[])
+    }
+
+    fn start_with(db: &Path, args: &[&str]) -> Session {
         let pty = native_pty_system()
             .openpty(PtySize { rows: 24, cols: 80, pixel_width: 0, pixel_height: 0 })
             .expect("a pseudo-terminal");
         let mut cmd = CommandBuilder::new(BIN);
+        cmd.args(args);
         cmd.env("BINALOG_DB", db);
         cmd.env("BINALOG_FIXED_NOW", NOW);
         cmd.env("TERM", "xterm");
@@ -122,8 +129,13 @@ impl Drop for Session {
 }
 
 fn export(db: &Path) -> String {
+    binalog(db, &["export"])
+}
+
+/// The command line on the same database and clock; its standard output.
+fn binalog(db: &Path, args: &[&str]) -> String {
     let out = Command::new(BIN)
-        .arg("export")
+        .args(args)
         .env("BINALOG_DB", db)
         .env("BINALOG_FIXED_NOW", NOW)
         .env_remove("BINALOG_LANG")
@@ -209,4 +221,50 @@ fn a_dropped_link_or_a_stop_restores_the_terminal() {
         assert_eq!(exit, code, "SIG{signal}");
         assert!(raw.windows(LEAVE_ALTERNATE_SCREEN.len()).any(|w| w == LEAVE_ALTERNATE_SCREEN), "SIG{signal}");
     }
+}
+
+/// Issue 4 end to end: an operator records an entry, the idle lock
+/// engages, a supervisor logs in, corrects the entry with a reason, and the
+/// entry's history shows both officers' revisions; the export with history
+/// shows revisions 1 and 2. Each officer's keys go in one write: with a
+/// one-second lock, a pause between keys on a busy machine must not lock
+/// the terminal halfway through.
+#[test]
+fn the_idle_lock_engages_and_another_officer_corrects_with_a_reason() {
+    let dir = tempfile::tempdir().unwrap();
+    binalog(dir.path(), &["init", "--demo"]);
+    let mut s = Session::start_with(dir.path(), &["--idle-lock", "1s"]);
+    s.wait_for("Masukkan NIP dan PIN Anda.");
+    // Log in, t on the first programme, value, item, WBP, save.
+    s.send(&format!("{OPERATOR}\r{PIN}\rt\t\t12,5\t\tcabai\t4\t\t\r"));
+    s.wait_for("Tersimpan: Panen 12,5 kg cabai, 10/03/2026.");
+    // The footer is the last line a frame writes: the whole lock screen is in.
+    s.wait_for("Tab ganti petugas  ? bantuan  Ctrl-C keluar");
+    let locked = s.contents();
+    assert!(locked.contains("Dipakai oleh Operator Demo (199001012015031002)."), "{locked}");
+    assert!(!locked.contains("Hortikultura") && !locked.contains("cabai"), "record data on the lock:\n{locked}");
+    // Tab: another officer. Home, the programme, its newest entry, correct:
+    // WBP 4 -> 5 (five Tabs from the date), then the reason, then save.
+    s.send(&format!("\t{SUPERVISOR}\r{PIN}\r\r\rc\t\t\t\t\t\x7f5\t\tditimbang ulang\t\r"));
+    s.wait_for("Koreksi tersimpan sebagai revisi 2.");
+    s.wait_for("b batalkan  Esc kembali  ? bantuan");
+    let history = s.contents();
+    for shown in [
+        "Rev. 1  10/03/2026 09:00 WIB  Operator Demo (199001012015031002)",
+        ">Rev. 2  10/03/2026 09:00 WIB  Supervisor Demo (198705052010012003)",
+        "Peserta WBP: 4 WBP → 5 WBP",
+        "Alasan: ditimbang ulang",
+    ] {
+        assert!(history.contains(shown), "no {shown:?} in the history:\n{history}");
+    }
+    s.wait_for("Ctrl-C keluar");
+    s.send("\x03");
+    let (code, _) = s.finish();
+    assert_eq!(code, 0);
+    let csv = binalog(dir.path(), &["export", "--history", "--program", "1", "--from", "10/03/2026"]);
+    let revisions: Vec<Vec<&str>> =
+        csv.lines().map(|l| l.split(',').collect::<Vec<_>>()).filter(|c| c.get(8) == Some(&"cabai")).collect();
+    // revision, status, participants, recorded_by
+    let seen: Vec<[&str; 4]> = revisions.iter().map(|c| [c[14], c[13], c[11], c[15]]).collect();
+    assert_eq!(seen, [["1", "superseded", "4", OPERATOR], ["2", "done", "5", SUPERVISOR]], "{csv}");
 }

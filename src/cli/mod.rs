@@ -48,10 +48,35 @@ pub struct Global {
     /// the acting officer's PIN first, then a new officer's PIN
     #[arg(long, global = true)]
     pub pin_stdin: bool,
+    /// Lock the terminal interface after this long without a key: 90s, 5m, 1h
+    #[arg(long, global = true, default_value = "5m", value_name = "TIME", value_parser = parse_idle_lock)]
+    pub idle_lock: std::time::Duration,
 }
 
 fn parse_lang(s: &str) -> Result<Lang, String> {
     Lang::parse(s).ok_or_else(|| format!("'{s}': use id or en"))
+}
+
+/// A whole number of seconds, minutes or hours: `90s`, `5m`, `1h`.
+pub fn parse_idle_lock(s: &str) -> Result<std::time::Duration, String> {
+    let text = s.trim().to_lowercase();
+    let unit = text.chars().last().and_then(|c| match c {
+        's' => Some(1),
+        'm' => Some(60),
+        'h' => Some(3600),
+        _ => None,
+    });
+    let number = text.get(..text.len().saturating_sub(1)).and_then(|n| n.trim().parse::<u64>().ok());
+    match (number, unit) {
+        (Some(n), Some(seconds)) if n > 0 && n <= 24 * 3600 / seconds => {
+            Ok(std::time::Duration::from_secs(n * seconds))
+        }
+        _ => Err(i18n::fill(
+            Lang::En,
+            "cli.idle_lock_format",
+            &[("input", crate::domain::invalid::Arg::Text(s.to_string()))],
+        )),
+    }
 }
 
 fn parse_tz(s: &str) -> Result<FixedOffset, String> {
@@ -218,5 +243,29 @@ pub fn run(cli: Cli) -> ExitCode {
         Some(Command::Import(args)) => data::import(&ctx, &args),
         Some(Command::Check) => data::check(&ctx),
         Some(Command::Backup { dest }) => data::backup(&ctx, &dest),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::time::Duration;
+
+    use super::*;
+
+    #[test]
+    fn the_idle_lock_takes_seconds_minutes_or_hours() {
+        assert_eq!(parse_idle_lock("90s"), Ok(Duration::from_secs(90)));
+        assert_eq!(parse_idle_lock("5m"), Ok(Duration::from_secs(300)));
+        assert_eq!(parse_idle_lock(" 1H "), Ok(Duration::from_secs(3600)));
+        for bad in ["5", "0s", "5x", "m", "-1m", "1.5m", "25h", ""] {
+            let e = parse_idle_lock(bad).unwrap_err();
+            assert!(e.contains("for example 90s, 5m, 1h"), "{bad}: {e}");
+        }
+        let cli = Cli::try_parse_from(["binalog", "--idle-lock", "1s"]).unwrap();
+        assert_eq!(cli.global.idle_lock, Duration::from_secs(1));
+        let cli = Cli::try_parse_from(["binalog"]).unwrap();
+        assert_eq!(cli.global.idle_lock, crate::tui::app::DEFAULT_IDLE_LOCK);
+        let e = Cli::try_parse_from(["binalog", "--idle-lock", "soon"]).unwrap_err();
+        assert!(e.to_string().contains("The idle lock \"soon\" is not understood"), "{e}");
     }
 }

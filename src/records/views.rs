@@ -39,6 +39,11 @@ impl Records {
         self.tz
     }
 
+    /// The clock's time, for showing whether a lock is still on.
+    pub fn now(&self) -> DateTime<Utc> {
+        self.clock.now()
+    }
+
     pub fn local_time(&self, at: DateTime<Utc>) -> DateTime<FixedOffset> {
         at.with_timezone(&self.tz)
     }

@@ -3,17 +3,24 @@
 //! `Cmd`s that `effects` runs, whose answers come back as `Msg`s.
 
 use std::collections::BTreeMap;
+use std::time::{Duration, Instant};
 
 use chrono::{DateTime, FixedOffset, NaiveDate};
 
 use super::keymap::Key;
-use super::screens::{entry_form, entry_view, home, login, program, programs, setup};
+use super::screens::{
+    admin, admin_form, audit, entry_form, entry_view, home, lock, login, officers, program, programs, queue, reference,
+    setup,
+};
 use crate::domain::entry::{Entry, EntryDraft, EntryId};
-use crate::domain::officer::Nip;
-use crate::domain::reference::{Agreement, Program, ProgramId};
-use crate::domain::sector::Kind;
+use crate::domain::officer::{Nip, Role};
+use crate::domain::reference::{
+    Agreement, AgreementId, Partner, PartnerId, Program, ProgramId, ProgramStatus, Site, SiteId,
+};
+use crate::domain::sector::{Kind, Sector};
 use crate::i18n::Lang;
-use crate::records::{Actor, Error, Total};
+use crate::records::{Actor, AuditFilter, Error, Total};
+use crate::store::AuditRecord;
 
 /// A programme with the names of its site and partner.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -74,13 +81,111 @@ pub struct ProgramData {
     pub items: Vec<Total>,
 }
 
+/// One revision of an entry, with local times.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct RevisionRow {
+    pub entry: Entry,
+    pub at: DateTime<FixedOffset>,
+    /// Who verified this revision, and when.
+    pub verified: Option<(Nip, DateTime<FixedOffset>)>,
+}
+
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct EntryData {
+    /// The current revision.
     pub entry: Entry,
-    /// Oldest first, each with when it was recorded in local time.
-    pub history: Vec<(Entry, DateTime<FixedOffset>)>,
-    pub program: String,
+    /// Every revision, oldest first.
+    pub history: Vec<RevisionRow>,
+    pub program: Program,
+    /// Items the programme used before, for the correction form.
+    pub items: Vec<Total>,
     pub names: BTreeMap<Nip, String>,
+}
+
+/// An entry waiting for verification.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct QueueRow {
+    pub entry: Entry,
+    pub program: String,
+    pub at: DateTime<FixedOffset>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct QueueData {
+    /// Oldest first.
+    pub rows: Vec<QueueRow>,
+    pub names: BTreeMap<Nip, String>,
+}
+
+/// An officer as the admin screens show one: never the PIN's hash.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct OfficerRow {
+    pub nip: Nip,
+    pub name: String,
+    pub role: Role,
+    pub active: bool,
+    pub sites: Vec<SiteId>,
+    /// Local time until which wrong PINs lock the account, if it is locked now.
+    pub locked_until: Option<DateTime<FixedOffset>>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct OfficersData {
+    pub officers: Vec<OfficerRow>,
+    pub sites: Vec<Site>,
+}
+
+/// Every reference record, for the admin's reference screens and forms.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct ReferenceData {
+    pub sites: Vec<Site>,
+    pub partners: Vec<Partner>,
+    pub agreements: Vec<Agreement>,
+    pub programs: Vec<Program>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct AuditRow {
+    pub record: AuditRecord,
+    pub at: DateTime<FixedOffset>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct AuditData {
+    /// Newest first.
+    pub rows: Vec<AuditRow>,
+    pub names: BTreeMap<Nip, String>,
+}
+
+/// A change to reference data, as the records API takes it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum RefChange {
+    AddSite { code: String, name: String },
+    EditSite { id: SiteId, code: String, name: String },
+    AddPartner { name: String, field: Option<Sector> },
+    EditPartner { id: PartnerId, name: String, field: Option<Sector> },
+    AddAgreement { number: String, partner: PartnerId, signed: NaiveDate, start: NaiveDate, sites: Vec<SiteId> },
+    EditAgreement { id: AgreementId, number: String, signed: NaiveDate, start: NaiveDate, sites: Vec<SiteId> },
+    AddProgram { name: String, sector: Sector, site: SiteId, agreement: AgreementId, start: NaiveDate },
+    EditProgram { id: ProgramId, name: String, status: ProgramStatus },
+}
+
+/// What the logged-in officer asks of the records API; `update` adds who
+/// they are (`Cmd::Act`), so no screen ever holds an officer's identity.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Op {
+    Correct { id: EntryId, base: u32, draft: EntryDraft, reason: String },
+    Void { id: EntryId, base: u32, reason: String },
+    Verify { id: EntryId, revision: u32 },
+    LoadQueue,
+    LoadOfficers,
+    AddOfficer { nip: String, name: String, role: Role, pin: String, sites: Vec<SiteId> },
+    AssignSites { nip: String, sites: Vec<SiteId> },
+    SetActive { nip: String, active: bool },
+    ResetPin { nip: String, pin: String },
+    LoadReference(reference::Section),
+    SaveReference(RefChange),
+    LoadAudit(AuditFilter),
 }
 
 /// What the records API is asked to do.
@@ -110,7 +215,13 @@ pub enum Cmd {
         actor: Actor,
         draft: EntryDraft,
     },
+    /// Opens an entry, or refreshes it when it is already on screen.
     LoadEntry(EntryId),
+    /// Something done as the logged-in officer.
+    Act {
+        actor: Actor,
+        op: Op,
+    },
 }
 
 /// Something that happened: a key, a resize, or the answer to a `Cmd`.
@@ -126,6 +237,17 @@ pub enum Msg {
     OlderLoaded(ProgramId, Result<crate::records::views::RegisterPage, Error>),
     Saved(Result<Entry, Error>),
     EntryLoaded(Result<EntryData, Error>),
+    /// No key came until this instant: the idle lock may be due.
+    IdleAt(Instant),
+    Corrected(Result<Entry, Error>),
+    Voided(Result<Entry, Error>),
+    Verified(Result<Entry, Error>),
+    QueueLoaded(Result<QueueData, Error>),
+    OfficersLoaded(Result<OfficersData, Error>),
+    ReferenceLoaded(reference::Section, Result<ReferenceData, Error>),
+    AuditLoaded(Result<AuditData, Error>),
+    /// An admin form's or list's change was stored.
+    AdminSaved(Result<(), Error>),
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -137,6 +259,52 @@ pub enum Screen {
     Program(Box<program::State>),
     EntryForm(Box<entry_form::State>),
     EntryView(Box<entry_view::State>),
+    /// The terminal locked after no key for a while: no record data shows.
+    Lock(lock::State),
+    Queue(Box<queue::State>),
+    AdminMenu(admin::Menu),
+    Officers(Box<officers::State>),
+    Reference(Box<reference::State>),
+    AdminForm(Box<admin_form::State>),
+    Audit(Box<audit::State>),
+}
+
+impl Screen {
+    /// Whether the screen holds typed work that is not saved yet.
+    pub fn unsaved(&self) -> bool {
+        match self {
+            Screen::EntryForm(form) => form.dirty(),
+            Screen::AdminForm(form) => form.dirty(),
+            _ => false,
+        }
+    }
+}
+
+/// An officer's screens, put aside while the terminal is locked or another
+/// officer uses it. Kept in memory for the life of the process only: a
+/// restart or a power cut loses an unsaved form (saved entries are on disk
+/// before "saved" shows, so only typing is lost).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Parked {
+    pub nip: Nip,
+    pub name: String,
+    pub screen: Screen,
+    pub back: Vec<Screen>,
+    /// False while the terminal is only locked: the same officer returns to
+    /// it exactly. True once another officer logged in: then only unsaved
+    /// work was kept, and it is offered back as a draft.
+    pub draft: bool,
+}
+
+impl Parked {
+    pub fn unsaved(&self) -> bool {
+        self.screen.unsaved() || self.back.iter().any(Screen::unsaved)
+    }
+
+    /// The topmost screen with unsaved work, to name the draft.
+    pub fn unsaved_screen(&self) -> Option<&Screen> {
+        std::iter::once(&self.screen).chain(self.back.iter().rev()).find(|s| s.unsaved())
+    }
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -165,7 +333,18 @@ pub struct App {
     pub quit: bool,
     /// The terminal's columns and rows, as last reported.
     pub size: (u16, u16),
+    /// How long without a key before the terminal locks.
+    pub idle_lock: Duration,
+    /// When the last key came.
+    pub last_key: Instant,
+    /// Officers' screens put aside by the lock or a switch of officer.
+    pub parked: Vec<Parked>,
+    /// A draft offered back to the officer who just logged in.
+    pub offer: Option<Parked>,
 }
+
+/// The idle lock when `--idle-lock` is not given.
+pub const DEFAULT_IDLE_LOCK: Duration = Duration::from_secs(5 * 60);
 
 impl App {
     pub fn new(lang: Lang, today: NaiveDate, screen: Screen) -> App {
@@ -179,7 +358,26 @@ impl App {
             notice: None,
             quit: false,
             size: (super::view::MIN_WIDTH, super::view::MIN_HEIGHT),
+            idle_lock: DEFAULT_IDLE_LOCK,
+            last_key: Instant::now(),
+            parked: Vec::new(),
+            offer: None,
         }
+    }
+
+    /// When the terminal locks unless a key comes first; `None` while
+    /// nobody is logged in (then nothing waits on a timer at all).
+    pub fn lock_deadline(&self) -> Option<Instant> {
+        self.actor.as_ref().map(|_| self.last_key + self.idle_lock)
+    }
+
+    pub fn lock_due(&self, now: Instant) -> bool {
+        self.lock_deadline().is_some_and(|deadline| now >= deadline)
+    }
+
+    /// A key came at `now`: the idle lock starts counting again.
+    pub fn touch(&mut self, now: Instant) {
+        self.last_key = now;
     }
 
     /// Below the design size only a notice is drawn.

@@ -5,14 +5,17 @@ use std::collections::BTreeMap;
 
 use chrono::Datelike;
 
-use super::app::{Cmd, EndingRow, EntryData, HomeData, LatestRow, Msg, ProgramData, ProgramInfo, ProgramRow, TodayRow};
+use super::app::{
+    AuditData, AuditRow, Cmd, EndingRow, EntryData, HomeData, LatestRow, Msg, OfficerRow, OfficersData, Op,
+    ProgramData, ProgramInfo, ProgramRow, QueueData, QueueRow, RefChange, ReferenceData, RevisionRow, TodayRow,
+};
 use super::screens::home::ENDING_WITHIN_DAYS;
 use super::screens::program::PAGE_ENTRIES;
 use super::screens::setup::Reference;
 use crate::domain::officer::Role;
 use crate::domain::reference::{Program, ProgramId};
 use crate::domain::sector::{Kind, Sector};
-use crate::records::{Error, Records, Result};
+use crate::records::{Actor, AuditFilter, Error, Records, Result};
 
 /// Entries the home screen lists as the latest.
 const LATEST: usize = 8;
@@ -32,7 +35,106 @@ pub fn run(records: &Records, cmd: Cmd) -> Msg {
         // "saved" message that follows is never premature.
         Cmd::Save { actor, draft } => Msg::Saved(records.add_entry(&actor, draft)),
         Cmd::LoadEntry(id) => Msg::EntryLoaded(entry(records, id)),
+        Cmd::Act { actor, op } => act(records, &actor, op),
     }
+}
+
+/// Runs an operation as the logged-in officer; the records API checks
+/// their role and sites, whatever the screens offered.
+fn act(records: &Records, actor: &Actor, op: Op) -> Msg {
+    match op {
+        Op::Correct { id, base, draft, reason } => {
+            Msg::Corrected(records.correct_entry(actor, id, base, draft, &reason))
+        }
+        Op::Void { id, base, reason } => Msg::Voided(records.void_entry(actor, id, base, &reason)),
+        Op::Verify { id, revision } => Msg::Verified(records.verify_entry(actor, id, revision)),
+        Op::LoadQueue => Msg::QueueLoaded(queue(records, actor)),
+        Op::LoadOfficers => Msg::OfficersLoaded(officers(records, actor)),
+        Op::AddOfficer { nip, name, role, pin, sites } => {
+            Msg::AdminSaved(records.add_officer(Some(actor), &nip, &name, role, &pin).and_then(|officer| {
+                if sites.is_empty() {
+                    Ok(())
+                } else {
+                    records.assign_sites(actor, officer.nip.as_str(), &sites).map(|_| ())
+                }
+            }))
+        }
+        Op::AssignSites { nip, sites } => Msg::AdminSaved(records.assign_sites(actor, &nip, &sites).map(|_| ())),
+        Op::SetActive { nip, active } => Msg::AdminSaved(records.set_officer_active(actor, &nip, active).map(|_| ())),
+        Op::ResetPin { nip, pin } => Msg::AdminSaved(records.reset_pin(actor, &nip, &pin).map(|_| ())),
+        Op::LoadReference(section) => Msg::ReferenceLoaded(section, reference_data(records)),
+        Op::SaveReference(change) => Msg::AdminSaved(save_reference(records, actor, change)),
+        Op::LoadAudit(filter) => Msg::AuditLoaded(audit(records, actor, &filter)),
+    }
+}
+
+fn save_reference(records: &Records, by: &Actor, change: RefChange) -> Result<()> {
+    match change {
+        RefChange::AddSite { code, name } => records.add_site(by, &code, &name).map(|_| ()),
+        RefChange::EditSite { id, code, name } => records.update_site(by, id, &code, &name).map(|_| ()),
+        RefChange::AddPartner { name, field } => records.add_partner(by, &name, field).map(|_| ()),
+        RefChange::EditPartner { id, name, field } => records.update_partner(by, id, &name, field).map(|_| ()),
+        RefChange::AddAgreement { number, partner, signed, start, sites } => {
+            records.add_agreement(by, &number, partner, signed, start, &sites).map(|_| ())
+        }
+        RefChange::EditAgreement { id, number, signed, start, sites } => {
+            records.update_agreement(by, id, &number, signed, start, &sites).map(|_| ())
+        }
+        RefChange::AddProgram { name, sector, site, agreement, start } => {
+            records.add_program(by, &name, sector, site, agreement, start).map(|_| ())
+        }
+        RefChange::EditProgram { id, name, status } => records.update_program(by, id, &name, status).map(|_| ()),
+    }
+}
+
+fn reference_data(records: &Records) -> Result<ReferenceData> {
+    Ok(ReferenceData {
+        sites: records.sites()?,
+        partners: records.partners()?,
+        agreements: records.agreements()?,
+        programs: records.programs()?,
+    })
+}
+
+fn queue(records: &Records, actor: &Actor) -> Result<QueueData> {
+    let names: BTreeMap<ProgramId, String> = records.programs()?.into_iter().map(|p| (p.id, p.name)).collect();
+    let rows = records
+        .verification_queue(actor)?
+        .into_iter()
+        .map(|entry| QueueRow {
+            program: names.get(&entry.draft.program).cloned().unwrap_or_default(),
+            at: records.local_time(entry.recorded_at),
+            entry,
+        })
+        .collect();
+    Ok(QueueData { rows, names: records.officer_names()? })
+}
+
+fn officers(records: &Records, actor: &Actor) -> Result<OfficersData> {
+    let now = records.now();
+    let officers = records
+        .officers_for(actor)?
+        .into_iter()
+        .map(|o| OfficerRow {
+            locked_until: o.locked_until.filter(|until| *until > now).map(|until| records.local_time(until)),
+            nip: o.nip,
+            name: o.name,
+            role: o.role,
+            active: o.active,
+            sites: o.sites,
+        })
+        .collect();
+    Ok(OfficersData { officers, sites: records.sites()? })
+}
+
+fn audit(records: &Records, actor: &Actor, filter: &AuditFilter) -> Result<AuditData> {
+    let mut rows: Vec<AuditRow> = records
+        .audit(actor, filter)?
+        .into_iter()
+        .map(|record| AuditRow { at: records.local_time(record.at), record })
+        .collect();
+    rows.reverse();
+    Ok(AuditData { rows, names: records.officer_names()? })
 }
 
 pub fn reference(records: &Records) -> Result<Reference> {
@@ -128,10 +230,11 @@ fn program(records: &Records, id: ProgramId) -> Result<ProgramData> {
 
 fn entry(records: &Records, id: u64) -> Result<EntryData> {
     let entry = records.current(id)?;
-    let program = records.program(entry.draft.program)?.name;
-    let history = records.history(id)?.into_iter().map(|e| {
-        let at = records.local_time(e.recorded_at);
-        (e, at)
-    });
-    Ok(EntryData { history: history.collect(), program, names: records.officer_names()?, entry })
+    let program = records.program(entry.draft.program)?;
+    let mut history = Vec::new();
+    for revision in records.history(id)? {
+        let verified = records.verification(id, revision.revision)?.map(|v| (v.by, records.local_time(v.at)));
+        history.push(RevisionRow { at: records.local_time(revision.recorded_at), verified, entry: revision });
+    }
+    Ok(EntryData { history, items: records.items_used(program.id)?, program, names: records.officer_names()?, entry })
 }

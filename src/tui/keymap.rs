@@ -1,6 +1,6 @@
 //! Keys as the interface understands them. Only keys every SSH client and
-//! terminal sends alike: no function keys, no mouse, Ctrl-C as the one
-//! control combination.
+//! terminal sends alike: no function keys, no mouse; Ctrl-C (quit) and
+//! Ctrl-L (lock) are the only control combinations.
 
 use crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
 
@@ -23,6 +23,8 @@ pub enum Key {
     End,
     /// Ctrl-C: leave at once, as every terminal program does.
     Interrupt,
+    /// Ctrl-L: lock the terminal now, from any screen, even while typing.
+    Lock,
 }
 
 /// The keys a key press stands for. Releases and control combinations
@@ -32,10 +34,11 @@ pub enum Key {
 /// one packet, arrives as Alt+letter.
 pub fn from_event(event: KeyEvent) -> Vec<Key> {
     if event.kind == KeyEventKind::Release || event.modifiers.contains(KeyModifiers::CONTROL) {
-        return if event.code == KeyCode::Char('c') && event.kind != KeyEventKind::Release {
-            vec![Key::Interrupt]
-        } else {
-            vec![]
+        return match event.code {
+            _ if event.kind == KeyEventKind::Release => vec![],
+            KeyCode::Char('c') => vec![Key::Interrupt],
+            KeyCode::Char('l') => vec![Key::Lock],
+            _ => vec![],
         };
     }
     let Some(key) = key_of(event) else {
@@ -143,6 +146,8 @@ mod tests {
         assert_eq!(from_event(shift_tab), vec![Key::BackTab]);
         let ctrl_s = KeyEvent::new(KeyCode::Char('s'), KeyModifiers::CONTROL);
         assert_eq!(from_event(ctrl_s), vec![]);
+        let ctrl_l = KeyEvent::new(KeyCode::Char('l'), KeyModifiers::CONTROL);
+        assert_eq!(from_event(ctrl_l), vec![Key::Lock]);
     }
 
     #[test]

@@ -35,6 +35,7 @@ pub fn run(ctx: &Context) -> ExitCode {
         Ok(app) => app,
         Err(e) => return ctx.fail(&e),
     };
+    app.idle_lock = ctx.global.idle_lock;
     let theme = theme::Theme::from_env(ctx.global.ascii);
     let result = terminal::exit_on_signals().and_then(|()| {
         let mut term = terminal::enter()?;

@@ -2,7 +2,10 @@
 //! and every screen drawn into a 80x24 test buffer from a database in a
 //! temporary folder with the clock stopped at 10 March 2026, 09:00 WIB.
 
+mod admin;
 mod flow;
+mod lock;
+mod revisions;
 mod snapshots;
 mod update;
 
@@ -10,7 +13,7 @@ use chrono::{TimeZone, Utc};
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 
-use super::app::{App, Msg};
+use super::app::{App, Cmd, Msg};
 use super::event_loop::dispatch;
 use super::keymap::Key;
 use super::theme::Theme;
@@ -23,6 +26,7 @@ use crate::store::OpenMode;
 
 pub const ADMIN: &str = "198001012005011001";
 pub const OPERATOR: &str = "199001012015031002";
+pub const SUPERVISOR: &str = "198705052010012003";
 pub const PIN: &str = "123456";
 
 /// A database, the model over it, and keys to press.
@@ -64,10 +68,60 @@ impl Harness {
 
     /// Logs the operator in, landing on the home screen.
     pub fn logged_in(lang: Lang) -> Harness {
+        Harness::logged_in_as(lang, OPERATOR)
+    }
+
+    /// Logs an officer of the demo data in, landing on the home screen.
+    pub fn logged_in_as(lang: Lang, nip: &str) -> Harness {
         let mut h = Harness::new(lang, true);
-        h.typed(OPERATOR).key(Key::Enter).typed(PIN).key(Key::Enter);
-        assert!(h.app.actor.is_some(), "{:?}", h.app.notice);
+        h.login(nip);
         h
+    }
+
+    /// Types NIP and PIN on the login screen.
+    pub fn login(&mut self, nip: &str) -> &mut Harness {
+        self.typed(nip).key(Key::Enter).typed(PIN).key(Key::Enter);
+        assert_eq!(
+            self.app.actor.as_ref().map(|a| a.nip().to_string()),
+            Some(nip.to_string()),
+            "{:?}",
+            self.app.notice
+        );
+        self
+    }
+
+    /// Runs a command as if a screen had asked for it, and feeds the answer back.
+    pub fn run(&mut self, cmd: Cmd) -> &mut Harness {
+        let answer = super::effects::run(&self.records, cmd);
+        dispatch(&self.records, &mut self.app, answer);
+        self
+    }
+
+    /// Tabs to a field of the entry form on screen.
+    pub fn focus_field(&mut self, field: super::screens::entry_form::FormField) -> &mut Harness {
+        for _ in 0..20 {
+            match &self.app.screen {
+                super::app::Screen::EntryForm(form) if form.focus == field => return self,
+                super::app::Screen::EntryForm(_) => self.key(Key::Tab),
+                other => panic!("not the form: {other:?}"),
+            };
+        }
+        panic!("no {field:?} in the form");
+    }
+
+    /// Replaces the text of the focused field.
+    pub fn retype(&mut self, text: &str) -> &mut Harness {
+        self.key(Key::End);
+        for _ in 0..40 {
+            self.key(Key::Backspace);
+        }
+        self.typed(text)
+    }
+
+    /// Something else happened at `at` (the idle lock's clock): no key.
+    pub fn idle_until(&mut self, at: std::time::Instant) -> &mut Harness {
+        dispatch(&self.records, &mut self.app, Msg::IdleAt(at));
+        self
     }
 
     pub fn screen_at(&self, width: u16, height: u16) -> String {

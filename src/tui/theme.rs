@@ -66,6 +66,11 @@ impl Theme {
         Style::new().add_modifier(Modifier::BOLD)
     }
 
+    /// Text without any style.
+    pub fn plain(self) -> Style {
+        Style::new()
+    }
+
     pub fn dim(self) -> Style {
         self.fg(Color::DarkGray)
     }
@@ -97,6 +102,11 @@ impl Theme {
 
     pub fn choice(self) -> (&'static str, &'static str) {
         if self.ascii { ("< ", " >") } else { ("‹ ", " ›") }
+    }
+
+    /// Between a value before a change and after it.
+    pub fn arrow(self) -> &'static str {
+        if self.ascii { "->" } else { "→" }
     }
 
     pub fn dash(self) -> &'static str {

@@ -1,13 +1,18 @@
 //! `update(model, msg)`: the only place the model changes. No I/O: what
 //! must reach the records API is returned as `Cmd`s, and their answers come
 //! back as `Msg`s, so all of this is tested without a terminal or database.
+//! Time comes in messages too (`Msg::IdleAt`), so the idle lock is tested
+//! without waiting.
 
-use super::app::{App, Cmd, Msg, Screen, Tone};
+use super::app::{App, Cmd, Msg, Op, Parked, Screen, Tone};
 use super::keymap::Key;
-use super::screens::{Action, entry_form, entry_view, home, login, program, programs};
+use super::screens::{
+    Action, audit, entry_form, entry_view, home, lock, login, officers, program, programs, queue, reference,
+};
 use crate::domain::date::format_date;
 use crate::domain::invalid::Arg;
-use crate::i18n::{fill, kind_name};
+use crate::domain::officer::Role;
+use crate::i18n::{fill, kind_name, text};
 use crate::records::Error;
 
 pub fn update(app: &mut App, msg: Msg) -> Vec<Cmd> {
@@ -18,22 +23,27 @@ pub fn update(app: &mut App, msg: Msg) -> Vec<Cmd> {
             app.size = (width, height);
             vec![]
         }
-        Msg::AdminCreated(Ok(nip)) => {
-            app.screen = Screen::Login(login::State::for_nip(&nip));
-            app.notify(Tone::Ok, crate::i18n::text(app.lang, "tui.admin_created").to_string());
+        Msg::IdleAt(now) => {
+            if app.lock_due(now) {
+                lock(app);
+            }
             vec![]
         }
-        Msg::LoggedIn(Ok(actor)) => {
-            app.actor = Some(actor);
-            vec![Cmd::LoadHome]
+        Msg::AdminCreated(Ok(nip)) => {
+            app.screen = Screen::Login(login::State::for_nip(&nip));
+            app.notify(Tone::Ok, text(app.lang, "tui.admin_created").to_string());
+            vec![]
         }
+        Msg::LoggedIn(Ok(actor)) => logged_in(app, actor),
         Msg::HomeLoaded(Ok(data)) => {
+            let role = app.actor.as_ref().map_or(Role::Operator, |a| a.officer().role);
             if let Screen::Home(state) = &mut app.screen {
                 state.refresh(data);
+                state.role = role;
             } else {
                 // Home is the bottom of the stack: nothing lies behind it.
                 app.back.clear();
-                app.screen = Screen::Home(home::State::new(data));
+                app.screen = Screen::Home(home::State::new(data, role));
             }
             vec![]
         }
@@ -48,8 +58,8 @@ pub fn update(app: &mut App, msg: Msg) -> Vec<Cmd> {
         Msg::ProgramLoaded(Ok(data), form) => {
             match &mut app.screen {
                 Screen::Program(state) if state.id() == data.info.program.id => {
+                    state.selected = state.selected.min(data.register.len().saturating_sub(1));
                     state.data = data;
-                    state.selected = 0;
                 }
                 _ => app.push(Screen::Program(Box::new(program::State::new(data)))),
             }
@@ -77,11 +87,15 @@ pub fn update(app: &mut App, msg: Msg) -> Vec<Cmd> {
             let saved = fill(app.lang, "tui.saved", &args);
             let program = draft.program;
             let mut cmds = go_back(app);
+            match &mut app.screen {
+                // The new entry is the newest: the reload go_back asked for shows it first.
+                Screen::Program(state) if state.id() == program => state.selected = 0,
+                _ => cmds.push(Cmd::LoadProgram { id: program, form: false }),
+            }
             app.notify(Tone::Ok, saved);
-            cmds.push(Cmd::LoadProgram { id: program, form: false });
             cmds
         }
-        Msg::Saved(Err(Error::Invalid(problems))) => {
+        Msg::Saved(Err(Error::Invalid(problems))) | Msg::Corrected(Err(Error::Invalid(problems))) => {
             let lang = app.lang;
             if let Screen::EntryForm(form) = &mut app.screen {
                 form.refused(&problems, lang);
@@ -89,7 +103,94 @@ pub fn update(app: &mut App, msg: Msg) -> Vec<Cmd> {
             vec![]
         }
         Msg::EntryLoaded(Ok(data)) => {
-            app.push(Screen::EntryView(Box::new(entry_view::State::new(data))));
+            let officer = app.actor.as_ref().map(|a| a.officer());
+            let state = entry_view::State::new(data, app.lang, officer, app.today);
+            match &mut app.screen {
+                Screen::EntryView(view) if view.data.entry.id == state.data.entry.id => **view = state,
+                _ => app.push(Screen::EntryView(Box::new(state))),
+            }
+            vec![]
+        }
+        Msg::Corrected(Ok(entry)) => {
+            // Back on the entry, which go_back reloads with the new revision.
+            let cmds = go_back(app);
+            let said = fill(app.lang, "tui.corrected", &[("revision", Arg::Number(i64::from(entry.revision)))]);
+            app.notify(Tone::Ok, said);
+            cmds
+        }
+        Msg::Corrected(Err(e @ Error::ChangedByAnother { .. })) => {
+            // The form was based on an older revision: show the newest one.
+            let cmds = if matches!(app.screen, Screen::EntryForm(_)) { go_back(app) } else { vec![] };
+            app.fail(&e);
+            cmds
+        }
+        Msg::Voided(Ok(entry)) => {
+            let said = fill(app.lang, "tui.voided_done", &[("revision", Arg::Number(i64::from(entry.revision)))]);
+            app.notify(Tone::Ok, said);
+            vec![Cmd::LoadEntry(entry.id)]
+        }
+        Msg::Voided(Err(Error::ChangedByAnother { current })) => {
+            let id = current.id;
+            app.fail(&Error::ChangedByAnother { current });
+            vec![Cmd::LoadEntry(id)]
+        }
+        Msg::Voided(Err(e)) => {
+            let message = crate::i18n::error(app.lang, &e);
+            match &mut app.screen {
+                Screen::EntryView(view) if view.void.is_some() => view.void_refused(message),
+                _ => app.fail(&e),
+            }
+            vec![]
+        }
+        Msg::Verified(Ok(entry)) => {
+            let said = fill(app.lang, "tui.verified_done", &[("revision", Arg::Number(i64::from(entry.revision)))]);
+            app.notify(Tone::Ok, said);
+            refresh(app)
+        }
+        Msg::Verified(Err(e)) => {
+            let stale = matches!(e, Error::ChangedByAnother { .. });
+            app.fail(&e);
+            if stale { refresh(app) } else { vec![] }
+        }
+        Msg::QueueLoaded(Ok(data)) => {
+            match &mut app.screen {
+                Screen::Queue(state) => state.refresh(data),
+                _ => app.push(Screen::Queue(Box::new(queue::State::new(data)))),
+            }
+            vec![]
+        }
+        Msg::OfficersLoaded(Ok(data)) => {
+            match &mut app.screen {
+                Screen::Officers(state) => state.refresh(data),
+                _ => app.push(Screen::Officers(Box::new(officers::State::new(data)))),
+            }
+            vec![]
+        }
+        Msg::ReferenceLoaded(section, Ok(data)) => {
+            match &mut app.screen {
+                Screen::Reference(state) if state.section == section => state.refresh(data),
+                _ => app.push(Screen::Reference(Box::new(reference::State::new(section, data)))),
+            }
+            vec![]
+        }
+        Msg::AuditLoaded(Ok(data)) => {
+            match &mut app.screen {
+                Screen::Audit(state) => state.refresh(data),
+                _ => app.push(Screen::Audit(Box::new(audit::State::new(data)))),
+            }
+            vec![]
+        }
+        Msg::AdminSaved(Ok(())) => {
+            let cmds = if matches!(app.screen, Screen::AdminForm(_)) { go_back(app) } else { refresh(app) };
+            app.notify(Tone::Ok, text(app.lang, "tui.admin_saved").to_string());
+            cmds
+        }
+        Msg::AdminSaved(Err(e)) => {
+            let lang = app.lang;
+            match &mut app.screen {
+                Screen::AdminForm(form) => form.refused(&e, lang),
+                _ => app.fail(&e),
+            }
             vec![]
         }
         Msg::AdminCreated(Err(e))
@@ -99,10 +200,27 @@ pub fn update(app: &mut App, msg: Msg) -> Vec<Cmd> {
         | Msg::ProgramLoaded(Err(e), _)
         | Msg::OlderLoaded(_, Err(e))
         | Msg::Saved(Err(e))
-        | Msg::EntryLoaded(Err(e)) => {
+        | Msg::EntryLoaded(Err(e))
+        | Msg::Corrected(Err(e))
+        | Msg::QueueLoaded(Err(e))
+        | Msg::OfficersLoaded(Err(e))
+        | Msg::ReferenceLoaded(_, Err(e))
+        | Msg::AuditLoaded(Err(e)) => {
             app.fail(&e);
             vec![]
         }
+    }
+}
+
+/// Whether the screen is asking a yes-or-no question, where `?` must not
+/// open help over it.
+fn asking(screen: &Screen) -> bool {
+    match screen {
+        Screen::EntryForm(f) => f.confirm_discard,
+        Screen::AdminForm(f) => f.form.confirm_discard,
+        Screen::Officers(o) => o.confirm_active.is_some(),
+        Screen::EntryView(v) => v.void.as_ref().is_some_and(|d| d.confirming),
+        _ => false,
     }
 }
 
@@ -117,14 +235,21 @@ fn on_key(app: &mut App, key: Key) -> Vec<Cmd> {
         // The officer cannot see the screen: a key would act blindly.
         return vec![];
     }
+    if key == Key::Lock {
+        lock(app);
+        return vec![];
+    }
     if app.help {
         if matches!(key, Key::Esc | Key::Char('?' | 'q') | Key::Enter) {
             app.help = false;
         }
         return vec![];
     }
-    let confirming = matches!(&app.screen, Screen::EntryForm(f) if f.confirm_discard);
-    if key == Key::Char('?') && !confirming {
+    if app.offer.is_some() {
+        offer_key(app, key);
+        return vec![];
+    }
+    if key == Key::Char('?') && !asking(&app.screen) {
         app.help = true;
         return vec![];
     }
@@ -137,6 +262,13 @@ fn on_key(app: &mut App, key: Key) -> Vec<Cmd> {
         Screen::Program(s) => s.key(key),
         Screen::EntryForm(s) => s.key(key, lang),
         Screen::EntryView(s) => s.key(key),
+        Screen::Lock(s) => s.key(key),
+        Screen::Queue(s) => s.key(key),
+        Screen::AdminMenu(s) => s.key(key),
+        Screen::Officers(s) => s.key(key, lang),
+        Screen::Reference(s) => s.key(key, lang),
+        Screen::AdminForm(s) => s.key(key, lang),
+        Screen::Audit(s) => s.key(key, lang),
     };
     match action {
         Action::None => vec![],
@@ -150,28 +282,61 @@ fn on_key(app: &mut App, key: Key) -> Vec<Cmd> {
             open_form(app);
             vec![]
         }
-        Action::Save(draft) => match &app.actor {
-            Some(actor) => vec![Cmd::Save { actor: actor.clone(), draft }],
-            None => vec![],
-        },
-        Action::Logout => {
-            app.actor = None;
-            app.back.clear();
-            app.screen = Screen::Login(login::State::new());
+        Action::Save(draft) => save(app, draft),
+        Action::Switch => {
+            switch(app);
+            vec![]
+        }
+        Action::Do(op) => act(app, op),
+        Action::Correct => {
+            open_correction(app);
+            vec![]
+        }
+        Action::Push(screen) => {
+            app.push(*screen);
             vec![]
         }
     }
 }
 
-/// Returns to the previous screen, refreshing lists that may have changed.
+/// The operation as the logged-in officer; nothing when nobody is.
+fn act(app: &App, op: Op) -> Vec<Cmd> {
+    app.actor.iter().map(|actor| Cmd::Act { actor: actor.clone(), op: op.clone() }).collect()
+}
+
+fn save(app: &App, draft: crate::domain::entry::EntryDraft) -> Vec<Cmd> {
+    match &app.screen {
+        Screen::EntryForm(form) => match &form.correcting {
+            Some(c) => {
+                let reason = form.reason.text().to_string();
+                act(app, Op::Correct { id: c.id, base: c.base, draft, reason })
+            }
+            None => app.actor.iter().map(|actor| Cmd::Save { actor: actor.clone(), draft: draft.clone() }).collect(),
+        },
+        _ => vec![],
+    }
+}
+
+/// Returns to the previous screen, reloading what may have changed.
 fn go_back(app: &mut App) -> Vec<Cmd> {
     let Some(previous) = app.back.pop() else {
         return vec![];
     };
     app.screen = previous;
+    refresh(app)
+}
+
+/// Reads the current screen's data again.
+fn refresh(app: &App) -> Vec<Cmd> {
     match &app.screen {
         Screen::Home(_) => vec![Cmd::LoadHome],
         Screen::Programs(_) => vec![Cmd::LoadPrograms],
+        Screen::Program(p) => vec![Cmd::LoadProgram { id: p.id(), form: false }],
+        Screen::EntryView(v) => vec![Cmd::LoadEntry(v.data.entry.id)],
+        Screen::Queue(_) => act(app, Op::LoadQueue),
+        Screen::Officers(_) => act(app, Op::LoadOfficers),
+        Screen::Reference(r) => act(app, Op::LoadReference(r.section)),
+        Screen::Audit(a) => act(app, Op::LoadAudit(a.applied.clone())),
         _ => vec![],
     }
 }
@@ -181,5 +346,90 @@ fn open_form(app: &mut App) {
         let data = &state.data;
         let form = entry_form::State::new(data.info.program.clone(), data.items.clone(), app.today);
         app.push(Screen::EntryForm(Box::new(form)));
+    }
+}
+
+/// From an entry: the form correcting its current revision.
+fn open_correction(app: &mut App) {
+    let (Screen::EntryView(view), Some(actor)) = (&app.screen, &app.actor) else { return };
+    let data = &view.data;
+    let required = crate::domain::permission::reason_required(actor.officer());
+    let form = entry_form::State::correcting(
+        data.program.clone(),
+        data.items.clone(),
+        app.today,
+        &data.entry,
+        required,
+        app.lang,
+    );
+    app.push(Screen::EntryForm(Box::new(form)));
+}
+
+/// Locks the terminal: the officer's screens are put aside, untouched, and
+/// only who it is locked for shows.
+fn lock(app: &mut App) {
+    let Some(actor) = app.actor.take() else { return };
+    // A draft still being offered is the officer's work: it is what they
+    // return to.
+    if let Some(offer) = app.offer.take() {
+        app.screen = offer.screen;
+        app.back = offer.back;
+    }
+    let (nip, name) = (actor.nip().clone(), actor.officer().name.clone());
+    let locked = Screen::Lock(lock::State::new(nip.as_str(), &name));
+    let screen = std::mem::replace(&mut app.screen, locked);
+    let back = std::mem::take(&mut app.back);
+    app.help = false;
+    // A message may name what was saved: record data, which the lock hides.
+    app.notice = None;
+    app.parked.retain(|p| p.nip != nip);
+    app.parked.push(Parked { nip, name, screen, back, draft: false });
+}
+
+/// Another officer takes the terminal; this one's screens wait for them.
+fn switch(app: &mut App) {
+    lock(app);
+    app.screen = Screen::Login(login::State::new());
+}
+
+fn logged_in(app: &mut App, actor: crate::records::Actor) -> Vec<Cmd> {
+    let nip = actor.nip().clone();
+    app.actor = Some(actor);
+    // Anyone else's screens: only unsaved work is kept, as a draft for
+    // when they log in again.
+    app.parked.retain_mut(|p| {
+        if p.nip == nip {
+            return true;
+        }
+        p.draft = true;
+        p.unsaved()
+    });
+    if let Some(at) = app.parked.iter().position(|p| p.nip == nip) {
+        let parked = app.parked.remove(at);
+        if !parked.draft {
+            // Nobody else came in between: back exactly where they were.
+            app.screen = parked.screen;
+            app.back = parked.back;
+            return vec![];
+        }
+        app.offer = Some(parked);
+    }
+    vec![Cmd::LoadHome]
+}
+
+/// Enter takes the offered draft up again; d or Esc throws it away.
+fn offer_key(app: &mut App, key: Key) {
+    match key {
+        Key::Enter | Key::Char('y' | 'Y') => {
+            if let Some(parked) = app.offer.take() {
+                app.screen = parked.screen;
+                app.back = parked.back;
+            }
+        }
+        Key::Char('d' | 'D' | 'n' | 'N') | Key::Esc => {
+            app.offer = None;
+            app.notify(Tone::Ok, text(app.lang, "tui.offer_discarded").to_string());
+        }
+        _ => {}
     }
 }

@@ -8,8 +8,11 @@ use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Paragraph, Wrap};
 
-use super::app::{App, Screen, Tone};
-use super::screens::{entry_form, entry_view, help, home, login, program, programs, setup};
+use super::app::{App, Parked, Screen, Tone};
+use super::screens::{
+    admin, admin_form, audit, entry_form, entry_view, help, home, lock, login, officers, program, programs, queue,
+    reference, setup,
+};
 use super::theme::Theme;
 use super::widgets::footer;
 use crate::domain::Amount;
@@ -63,32 +66,57 @@ pub fn local_time(at: DateTime<FixedOffset>) -> String {
     format!("{} {zone}", at.format("%d/%m/%Y %H:%M"))
 }
 
-fn title_key(screen: &Screen) -> &'static str {
-    match screen {
+/// The screen's title for the header line.
+pub fn title(screen: &Screen, lang: Lang) -> String {
+    let key = match screen {
         Screen::Setup(_) => "tui.title_setup",
         Screen::Login(_) => "tui.title_login",
         Screen::Home(_) => "tui.title_home",
         Screen::Programs(_) => "tui.title_programs",
-        Screen::Program(_) => "tui.title_program",
+        Screen::Program(p) => return p.data.info.program.name.clone(),
+        Screen::EntryForm(f) if f.correcting.is_some() => "tui.title_correct",
         Screen::EntryForm(_) => "tui.title_form",
         Screen::EntryView(_) => "tui.title_entry",
-    }
+        Screen::Lock(_) => "tui.title_lock",
+        Screen::Queue(_) => "tui.title_queue",
+        Screen::AdminMenu(_) => "tui.title_admin",
+        Screen::Officers(_) => "tui.title_officers",
+        Screen::Reference(r) => reference::title_key(r.section),
+        Screen::AdminForm(f) => return f.title.clone(),
+        Screen::Audit(_) => "tui.title_audit",
+    };
+    text(lang, key).to_string()
 }
 
-fn footer_key(app: &App) -> &'static str {
+/// The footer: the keys of the screen, as `key words|key words`.
+fn footer(app: &App) -> String {
+    let lang = app.lang;
     if app.help {
-        return "tui.footer_help";
+        return text(lang, "tui.footer_help").to_string();
     }
-    match &app.screen {
+    if app.offer.is_some() {
+        return text(lang, "tui.footer_offer").to_string();
+    }
+    let key = match &app.screen {
         Screen::Setup(_) => "tui.footer_setup",
         Screen::Login(_) => "tui.footer_login",
-        Screen::Home(_) => "tui.footer_home",
+        Screen::Home(h) => home::footer_key(h.role),
         Screen::Programs(_) => "tui.footer_programs",
         Screen::Program(_) => "tui.footer_program",
         Screen::EntryForm(form) if form.confirm_discard => "tui.footer_confirm",
         Screen::EntryForm(_) => "tui.footer_form",
-        Screen::EntryView(_) => "tui.footer_entry",
-    }
+        Screen::EntryView(v) => return v.footer(lang),
+        Screen::Lock(_) => "tui.footer_lock",
+        Screen::Queue(_) => "tui.footer_queue",
+        Screen::AdminMenu(_) => "tui.footer_admin",
+        Screen::Officers(o) if o.confirm_active.is_some() => "tui.footer_yes_no",
+        Screen::Officers(_) => "tui.footer_officers",
+        Screen::Reference(_) => "tui.footer_reference",
+        Screen::AdminForm(f) if f.form.confirm_discard => "tui.footer_confirm",
+        Screen::AdminForm(_) => "tui.footer_admin_form",
+        Screen::Audit(_) => "tui.footer_audit",
+    };
+    text(lang, key).to_string()
 }
 
 pub fn draw(app: &App, theme: Theme, frame: &mut Frame) {
@@ -130,6 +158,20 @@ fn draw_screen(app: &App, theme: Theme, frame: &mut Frame) {
         Screen::Program(s) => program::render(s, frame, body, &ui),
         Screen::EntryForm(s) => entry_form::render(s, frame, body, &ui),
         Screen::EntryView(s) => entry_view::render(s, frame, body, &ui),
+        Screen::Lock(s) => lock::render(s, frame, body, &ui),
+        Screen::Queue(s) => queue::render(s, frame, body, &ui),
+        Screen::AdminMenu(s) => admin::render(s, frame, body, &ui),
+        Screen::Officers(s) => officers::render(s, frame, body, &ui),
+        Screen::Reference(s) => reference::render(s, frame, body, &ui),
+        Screen::AdminForm(s) => admin_form::render(s, frame, body, &ui),
+        Screen::Audit(s) => audit::render(s, frame, body, &ui),
+    };
+    let cursor = match &app.offer {
+        Some(parked) => {
+            render_offer(parked, frame, body, &ui);
+            None
+        }
+        None => cursor,
     };
     if let Some(n) = &app.notice {
         let style = match n.tone {
@@ -138,7 +180,7 @@ fn draw_screen(app: &App, theme: Theme, frame: &mut Frame) {
         };
         frame.render_widget(Paragraph::new(Line::styled(n.text.clone(), style)).wrap(Wrap { trim: true }), notice);
     }
-    footer::render(frame, foot, theme, text(app.lang, footer_key(app)));
+    footer::render(frame, foot, theme, &footer(app));
     if app.help {
         help::render(&app.screen, frame, body, &ui);
     } else if let Some(position) = cursor {
@@ -148,10 +190,7 @@ fn draw_screen(app: &App, theme: Theme, frame: &mut Frame) {
 
 fn draw_header(app: &App, ui: &Ui, frame: &mut Frame, area: Rect) {
     let theme = ui.theme;
-    let title = match &app.screen {
-        Screen::Program(p) => p.data.info.program.name.clone(),
-        other => text(app.lang, title_key(other)).to_string(),
-    };
+    let title = title(&app.screen, app.lang);
     let mut right = format_date(app.today);
     if let Some(actor) = &app.actor {
         right = format!("{}{}{right}", actor.officer().name, theme.separator());
@@ -164,4 +203,28 @@ fn draw_header(app: &App, ui: &Ui, frame: &mut Frame, area: Rect) {
     ]);
     frame.render_widget(left, area);
     frame.render_widget(Line::from(right).right_aligned(), area);
+}
+
+/// Asks the officer who just logged in whether to go on with the form they
+/// left unsaved when another officer took the terminal.
+fn render_offer(parked: &Parked, frame: &mut Frame, area: Rect, ui: &Ui) {
+    let (lang, theme) = (ui.lang, ui.theme);
+    let what = parked.unsaved_screen().map(|s| match s {
+        Screen::EntryForm(f) => entry_form::form_title(f, lang),
+        other => title(other, lang),
+    });
+    let width = 64.min(area.width);
+    let boxed =
+        Rect { x: area.x + (area.width - width) / 2, y: area.y + area.height / 3, width, height: 7.min(area.height) };
+    let block = titled(theme, text(lang, "tui.offer_title"));
+    let inner = block.inner(boxed);
+    frame.render_widget(ratatui::widgets::Clear, boxed);
+    frame.render_widget(block, boxed);
+    let lines = vec![
+        Line::from(text(lang, "tui.offer_intro")),
+        Line::styled(theme.fit(&what.unwrap_or_default(), usize::from(inner.width)), theme.strong()),
+        Line::raw(""),
+        Line::styled(text(lang, "tui.offer_keys"), theme.key()),
+    ];
+    frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: true }), inner);
 }

@@ -1,6 +1,8 @@
-//! A new entry: the fields its kind needs. Kind and unit are chosen from
-//! lists, the item from those used before in the programme or typed new.
-//! Problems mark their field and say what to fix; nothing typed is lost.
+//! A new entry, or a correction of one: the fields its kind needs. Kind and
+//! unit are chosen from lists, the item from those used before in the
+//! programme or typed new. A correction opens filled in with the current
+//! revision and asks why. Problems mark their field and say what to fix;
+//! nothing typed is lost.
 
 use chrono::NaiveDate;
 use ratatui::Frame;
@@ -10,7 +12,7 @@ use ratatui::widgets::{Clear, Paragraph, Wrap};
 
 use super::{Action, Label, label_line, labelled_input, problems};
 use crate::domain::date::{format_date, parse_date};
-use crate::domain::entry::{EntryDraft, Field, PARTICIPANTS_MAX, Quantity, Status};
+use crate::domain::entry::{Entry, EntryDraft, EntryId, Field, PARTICIPANTS_MAX, Quantity, Status};
 use crate::domain::invalid::{Arg, Invalid};
 use crate::domain::reference::Program;
 use crate::domain::sector::Kind;
@@ -34,7 +36,23 @@ pub enum FormField {
     Officers,
     Cadets,
     Notes,
+    /// Why a correction is made.
+    Reason,
     Save,
+}
+
+/// What a correction form corrects.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Correcting {
+    pub id: EntryId,
+    /// The revision the correction starts from; if the entry changed since,
+    /// the records API refuses the correction with the newest revision.
+    pub base: u32,
+    /// Quantities beyond the one (and its price) the form edits: kept as they are.
+    pub extra: Vec<Quantity>,
+    /// Whether the officer's role must give a reason (the records API decides;
+    /// this only labels the field).
+    pub reason_required: bool,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -62,6 +80,13 @@ pub struct State {
     pub suggestion: Option<usize>,
     pub problems: Vec<(FormField, String)>,
     pub confirm_discard: bool,
+    /// Set when the form corrects an entry instead of adding one.
+    pub correcting: Option<Correcting>,
+    pub reason: TextInput,
+    /// Kept from the corrected entry; a new entry is done.
+    pub status: Status,
+    /// How the form looked when it opened, to tell whether anything changed.
+    pristine: Vec<String>,
 }
 
 fn count_input() -> TextInput {
@@ -70,7 +95,7 @@ fn count_input() -> TextInput {
 
 impl State {
     pub fn new(program: Program, used: Vec<Total>, today: NaiveDate) -> State {
-        State {
+        let mut state = State {
             program,
             today,
             kind: 0,
@@ -89,7 +114,69 @@ impl State {
             suggestion: None,
             problems: Vec::new(),
             confirm_discard: false,
+            correcting: None,
+            reason: TextInput::new(NOTES_MAX),
+            status: Status::Done,
+            pristine: Vec::new(),
+        };
+        state.pristine = state.fingerprint();
+        state
+    }
+
+    /// A correction of `entry`'s current revision, filled in with it.
+    pub fn correcting(
+        program: Program,
+        used: Vec<Total>,
+        today: NaiveDate,
+        entry: &Entry,
+        reason_required: bool,
+        lang: Lang,
+    ) -> State {
+        let mut state = State::new(program, used, today);
+        let draft = &entry.draft;
+        let mark = lang.decimal_mark();
+        state.date.set(&format_date(draft.date));
+        state.kind = state.kinds().iter().position(|k| *k == draft.kind).unwrap_or(0);
+        let mut quantities = draft.quantities.clone();
+        if !quantities.is_empty() {
+            let first = quantities.remove(0);
+            state.unit = state.kind().units().iter().position(|u| *u == first.unit).unwrap_or(0);
+            state.value.set(&first.value.format(mark));
+            state.item.set(&first.item);
+            state.item_query = first.item.clone();
         }
+        if state.wants_price() && quantities.first().is_some_and(|q| q.unit == Unit::Rp) {
+            state.price.set(&quantities.remove(0).value.format(mark));
+        }
+        let count = |n: u32| if n == 0 { String::new() } else { n.to_string() };
+        state.participants.set(&count(draft.participants));
+        state.officers.set(&count(draft.officers));
+        state.cadets.set(&count(draft.cadets));
+        state.notes.set(&draft.notes);
+        state.status = draft.status;
+        state.correcting = Some(Correcting { id: entry.id, base: entry.revision, extra: quantities, reason_required });
+        state.pristine = state.fingerprint();
+        state
+    }
+
+    fn fingerprint(&self) -> Vec<String> {
+        let mut all = vec![self.kind.to_string(), self.unit.to_string()];
+        all.extend(
+            [
+                &self.date,
+                &self.value,
+                &self.item,
+                &self.price,
+                &self.participants,
+                &self.officers,
+                &self.cadets,
+                &self.notes,
+                &self.reason,
+            ]
+            .iter()
+            .map(|t| t.text().to_string()),
+        );
+        all
     }
 
     pub fn kinds(&self) -> &'static [Kind] {
@@ -119,7 +206,11 @@ impl State {
         if self.kind() == crate::domain::sector::Kind::Training {
             fields.extend([Officers, Cadets]);
         }
-        fields.extend([Notes, Save]);
+        fields.push(Notes);
+        if self.correcting.is_some() {
+            fields.push(Reason);
+        }
+        fields.push(Save);
         fields
     }
 
@@ -133,6 +224,7 @@ impl State {
             FormField::Officers => &self.officers,
             FormField::Cadets => &self.cadets,
             FormField::Notes => &self.notes,
+            FormField::Reason => &self.reason,
             FormField::Kind | FormField::Unit | FormField::Save => return None,
         })
     }
@@ -147,18 +239,16 @@ impl State {
             FormField::Officers => &mut self.officers,
             FormField::Cadets => &mut self.cadets,
             FormField::Notes => &mut self.notes,
+            FormField::Reason => &mut self.reason,
             FormField::Kind | FormField::Unit | FormField::Save => return None,
         })
     }
 
-    /// Whether anything was typed or chosen: only then does Esc ask first.
+    /// Whether anything was typed or chosen since the form opened: only
+    /// then does Esc ask first, and only then is it kept as a draft when
+    /// another officer takes the terminal.
     pub fn dirty(&self) -> bool {
-        let typed =
-            [&self.value, &self.item, &self.price, &self.participants, &self.officers, &self.cadets, &self.notes];
-        self.kind != 0
-            || self.unit != 0
-            || self.date.text() != format_date(self.today)
-            || typed.iter().any(|t| !t.is_empty())
+        self.fingerprint() != self.pristine
     }
 
     fn step(&mut self, forward: bool) {
@@ -291,6 +381,7 @@ impl State {
         });
         let (kind, unit) = (self.kind(), self.unit());
         let mut quantities = Vec::new();
+        let extra = self.correcting.as_ref().map(|c| c.extra.clone()).unwrap_or_default();
         match Quantity::new(self.value.text(), unit, self.item.text()) {
             Ok(q) => quantities.push(q),
             Err(e @ Invalid::TextTooLong { .. }) => found.push((FormField::Item, e)),
@@ -317,6 +408,7 @@ impl State {
                 0
             })
         };
+        quantities.extend(extra);
         let participants = count(FormField::Participants, &self.participants);
         let training = kind == Kind::Training;
         let officers = if training { count(FormField::Officers, &self.officers) } else { 0 };
@@ -330,7 +422,7 @@ impl State {
             officers,
             cadets,
             notes: self.notes.text().to_string(),
-            status: Status::Done,
+            status: self.status,
         };
         let checked = draft.validate(&self.program, self.today);
         if let Err(problems) = &checked {
@@ -387,6 +479,7 @@ impl State {
                     FormField::Participants
                 }
             }
+            (Field::Notes, Invalid::ChangeReasonMissing) => FormField::Reason,
             (Field::Notes, _) => FormField::Notes,
         }
     }
@@ -414,13 +507,23 @@ fn label_key(field: FormField, kind: Kind) -> &'static str {
         FormField::Cadets => "tui.label_cadets",
         FormField::Notes if kind.needs_reason() => "tui.label_reason",
         FormField::Notes => "tui.label_notes",
+        FormField::Reason => "tui.label_change_reason",
         FormField::Save => "tui.form_save",
+    }
+}
+
+/// "New entry: programme" or "Correct entry 12: programme".
+pub fn form_title(state: &State, lang: Lang) -> String {
+    let program = ("program", Arg::Text(state.program.name.clone()));
+    match &state.correcting {
+        Some(c) => fill(lang, "tui.correct_title", &[("id", Arg::Number(c.id as i64)), program]),
+        None => fill(lang, "tui.form_title", &[program]),
     }
 }
 
 pub fn render(state: &State, frame: &mut Frame, area: Rect, ui: &Ui) -> Option<Position> {
     let (lang, theme) = (ui.lang, ui.theme);
-    let title = fill(lang, "tui.form_title", &[("program", Arg::Text(state.program.name.clone()))]);
+    let title = form_title(state, lang);
     frame.render_widget(
         Line::styled(theme.fit(&title, usize::from(area.width)), theme.title()),
         Rect { height: 1, ..area },
@@ -474,7 +577,13 @@ pub fn render(state: &State, frame: &mut Frame, area: Rect, ui: &Ui) -> Option<P
     };
     render_side(state, frame, side, ui);
     let below_y = (area.y + 3 + fields.len() as u16).max(side.y + side.height + 1);
-    let below = Rect { y: below_y, height: (area.y + area.height).saturating_sub(below_y), ..area };
+    let mut below = Rect { y: below_y, height: (area.y + area.height).saturating_sub(below_y), ..area };
+    if let Some(c) = state.correcting.as_ref().filter(|c| !c.extra.is_empty()) {
+        let kept =
+            fill(lang, "tui.correct_extra", &[("quantities", Arg::Text(crate::tui::view::quantities(lang, &c.extra)))]);
+        frame.render_widget(Line::from(theme.fit(&kept, usize::from(area.width))), Rect { height: 1, ..below });
+        below = Rect { y: below.y + 1, height: below.height.saturating_sub(1), ..below };
+    }
     let messages: Vec<String> = state.problems.iter().map(|(_, m)| m.clone()).collect();
     problems(frame, below, theme, &messages);
     if state.confirm_discard {
@@ -501,6 +610,11 @@ fn render_side(state: &State, frame: &mut Frame, area: Rect, ui: &Ui) {
         }
         FormField::Notes if kind.needs_reason() => ("tui.hint_title", Some(text(lang, "tui.hint_reason").to_string())),
         FormField::Notes => ("tui.hint_title", Some(text(lang, "tui.hint_notes").to_string())),
+        FormField::Reason => {
+            let required = state.correcting.as_ref().is_some_and(|c| c.reason_required);
+            let key = if required { "tui.hint_change_reason_required" } else { "tui.hint_change_reason_optional" };
+            ("tui.hint_title", Some(text(lang, key).to_string()))
+        }
         FormField::Save => ("tui.hint_title", Some(text(lang, "tui.hint_save").to_string())),
     };
     let block = titled(theme, text(lang, title));

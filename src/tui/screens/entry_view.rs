@@ -1,58 +1,191 @@
-//! One entry: every field, who recorded it and when, and each revision
-//! (corrections and voids are new revisions; nothing is overwritten).
+//! One entry: its current fields and its whole history. Each revision says
+//! who made it (name and NIP), when, what changed from the revision before
+//! and why; voided and verified revisions are marked. Corrections and voids
+//! are new revisions: nothing is overwritten. The keys to correct, void or
+//! verify show only when the officer's role allows them; the records API
+//! decides in the end.
 
+use std::collections::BTreeMap;
+
+use chrono::NaiveDate;
 use ratatui::Frame;
 use ratatui::layout::{Position, Rect};
 use ratatui::text::{Line, Span};
-use ratatui::widgets::Paragraph;
+use ratatui::widgets::{Clear, Paragraph, Wrap};
 
-use super::Action;
+use super::{Action, Label, labelled_input};
 use crate::domain::date::format_date;
-use crate::domain::entry::{Entry, Status};
+use crate::domain::entry::{Entry, EntryDraft, Status};
 use crate::domain::invalid::Arg;
-use crate::domain::officer::Nip;
+use crate::domain::officer::{Nip, Officer};
+use crate::domain::permission::{self, Action as Permit};
+use crate::domain::text::NOTES_MAX;
 use crate::i18n::{Lang, fill, kind_name, text};
-use crate::tui::app::EntryData;
+use crate::tui::app::{EntryData, Op, RevisionRow};
 use crate::tui::keymap::{Key, Nav, list_nav};
+use crate::tui::theme::Theme;
 use crate::tui::view::{Ui, local_time, quantities, titled};
+use crate::tui::widgets::input::TextInput;
+
+/// Which changes the logged-in officer's role allows on this entry.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Allowed {
+    pub correct: bool,
+    pub void: bool,
+    pub verify: bool,
+}
+
+impl Allowed {
+    /// From the pure role rules, to hide keys that would only be refused.
+    pub fn of(data: &EntryData, officer: &Officer, today: NaiveDate) -> Allowed {
+        let entry = &data.entry;
+        let Some(first) = data.history.first() else { return Allowed::default() };
+        if entry.voided {
+            return Allowed::default();
+        }
+        let site = data.program.site;
+        let ok = |action| permission::check(officer, action).is_ok();
+        let correct = ok(Permit::CorrectEntry {
+            site,
+            own: first.entry.recorded_by == officer.nip,
+            recorded_on: first.at.date_naive(),
+            today,
+        });
+        let verified = current(data).is_some_and(|r| r.verified.is_some());
+        let verify = !verified && ok(Permit::VerifyEntry { site, own: entry.recorded_by == officer.nip });
+        Allowed { correct, void: ok(Permit::VoidEntry { site }), verify }
+    }
+}
+
+/// Asking why an entry is voided, then whether to go ahead.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct VoidDialog {
+    pub reason: TextInput,
+    pub confirming: bool,
+    /// What the records API said was wrong.
+    pub problem: Option<String>,
+}
 
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct State {
     pub data: EntryData,
     pub scroll: u16,
+    pub allowed: Allowed,
+    pub void: Option<VoidDialog>,
+    /// Lines of text the screen holds, to stop scrolling past the end.
+    lines: u16,
 }
 
+/// Lines and columns of the body an 80x24 terminal shows at once.
+const VISIBLE: u16 = 19;
+const BODY_WIDTH: usize = 77;
+
 impl State {
-    pub fn new(data: EntryData) -> State {
-        State { data, scroll: 0 }
+    pub fn new(data: EntryData, lang: Lang, officer: Option<&Officer>, today: NaiveDate) -> State {
+        let allowed = officer.map(|o| Allowed::of(&data, o, today)).unwrap_or_default();
+        let plain = Theme { color: false, ascii: true };
+        let lines = body(&data, lang, plain, BODY_WIDTH).len() as u16;
+        State { data, scroll: 0, allowed, void: None, lines }
     }
 
     pub fn key(&mut self, key: Key) -> Action {
+        if let Some(dialog) = &mut self.void {
+            return match void_key(dialog, key, &self.data.entry) {
+                Some(action) => action,
+                None => {
+                    self.void = None;
+                    Action::None
+                }
+            };
+        }
         if let Some(nav) = list_nav(key) {
+            let max = self.lines.saturating_sub(VISIBLE);
             self.scroll = match nav {
                 Nav::Up => self.scroll.saturating_sub(1),
-                Nav::Down => self.scroll.saturating_add(1).min(self.lines_max()),
+                Nav::Down => self.scroll.saturating_add(1).min(max),
                 Nav::PageUp => self.scroll.saturating_sub(10),
-                Nav::PageDown => self.scroll.saturating_add(10).min(self.lines_max()),
+                Nav::PageDown => self.scroll.saturating_add(10).min(max),
                 Nav::First => 0,
-                Nav::Last => self.lines_max(),
+                Nav::Last => max,
             };
             return Action::None;
         }
+        let entry = &self.data.entry;
         match key {
+            Key::Char('c') if self.allowed.correct => Action::Correct,
+            Key::Char('b') if self.allowed.void => {
+                self.void = Some(VoidDialog { reason: TextInput::new(NOTES_MAX), confirming: false, problem: None });
+                Action::None
+            }
+            Key::Char('v') if self.allowed.verify => Action::Do(Op::Verify { id: entry.id, revision: entry.revision }),
             Key::Esc => Action::Back,
+            Key::Char('x') => Action::Switch,
             Key::Char('q') => Action::Quit,
             _ => Action::None,
         }
     }
 
-    /// The furthest the text may scroll: the revisions are the part that grows.
-    fn lines_max(&self) -> u16 {
-        (self.data.history.len() as u16).saturating_mul(2)
+    /// The records API refused the void: say why and let the reason be fixed.
+    pub fn void_refused(&mut self, message: String) {
+        if let Some(dialog) = &mut self.void {
+            dialog.confirming = false;
+            dialog.problem = Some(message);
+        }
+    }
+
+    /// The keys of this screen for the footer, as `key words|key words`.
+    pub fn footer(&self, lang: Lang) -> String {
+        if let Some(dialog) = &self.void {
+            let key = if dialog.confirming { "tui.footer_void_confirm" } else { "tui.footer_void" };
+            return text(lang, key).to_string();
+        }
+        let mut keys = vec![text(lang, "tui.key_scroll")];
+        if self.allowed.correct {
+            keys.push(text(lang, "tui.key_correct"));
+        }
+        if self.allowed.void {
+            keys.push(text(lang, "tui.key_void"));
+        }
+        if self.allowed.verify {
+            keys.push(text(lang, "tui.key_verify"));
+        }
+        // x (switch officer) works here too; the help says so, the footer has no room.
+        keys.extend([text(lang, "tui.key_back"), text(lang, "tui.key_help")]);
+        keys.join("|")
     }
 }
 
-fn who(names: &std::collections::BTreeMap<Nip, String>, nip: &Nip) -> String {
+/// A key in the void dialog; `None` closes it.
+fn void_key(dialog: &mut VoidDialog, key: Key, entry: &Entry) -> Option<Action> {
+    if dialog.confirming {
+        match key {
+            Key::Char('y' | 'Y') => {
+                let reason = dialog.reason.text().to_string();
+                return Some(Action::Do(Op::Void { id: entry.id, base: entry.revision, reason }));
+            }
+            Key::Char('n' | 'N') | Key::Esc => dialog.confirming = false,
+            _ => {}
+        }
+        return Some(Action::None);
+    }
+    match key {
+        Key::Enter => dialog.confirming = true,
+        Key::Esc => return None,
+        other => {
+            if dialog.reason.edit(other) {
+                dialog.problem = None;
+            }
+        }
+    }
+    Some(Action::None)
+}
+
+/// The current revision's row in the history.
+fn current(data: &EntryData) -> Option<&RevisionRow> {
+    data.history.iter().find(|r| r.entry.revision == data.entry.revision)
+}
+
+fn who(names: &BTreeMap<Nip, String>, nip: &Nip) -> String {
     match names.get(nip) {
         Some(name) => format!("{name} ({nip})"),
         None => nip.to_string(),
@@ -69,54 +202,202 @@ fn status(lang: Lang, entry: &Entry) -> &'static str {
     }
 }
 
-pub fn render(state: &State, frame: &mut Frame, area: Rect, ui: &Ui) -> Option<Position> {
-    let (lang, theme) = (ui.lang, ui.theme);
-    let data = &state.data;
-    let entry = &data.entry;
-    let draft = &entry.draft;
-    let title = fill(lang, "tui.entry_title", &[("program", Arg::Text(data.program.clone()))]);
-    let block = titled(theme, &title);
-    let inner = block.inner(area);
-    frame.render_widget(block, area);
-    let width = 18;
-    let row = |key: &'static str, value: String| {
-        Line::from(vec![Span::styled(theme.pad(text(lang, key), width), theme.strong()), Span::raw(value)])
-    };
-    let mut people = fill(lang, "tui.entry_participants", &[("count", Arg::Number(i64::from(draft.participants)))]);
+fn people(lang: Lang, draft: &EntryDraft) -> String {
+    let mut said = fill(lang, "tui.entry_participants", &[("count", Arg::Number(i64::from(draft.participants)))]);
     if draft.officers > 0 || draft.cadets > 0 {
         let args =
             [("officers", Arg::Number(i64::from(draft.officers))), ("cadets", Arg::Number(i64::from(draft.cadets)))];
-        people = format!("{people}{}{}", theme.separator(), fill(lang, "tui.entry_training", &args));
+        said = format!("{said}, {}", fill(lang, "tui.entry_training", &args));
     }
-    let recorded_at = data.history.iter().find(|(e, _)| e.revision == entry.revision).map(|(_, at)| *at);
+    said
+}
+
+fn notes(draft: &EntryDraft) -> String {
+    if draft.notes.is_empty() { "-".into() } else { draft.notes.clone() }
+}
+
+/// `Field: old -> new` for each field that differs between two revisions.
+pub fn changes(lang: Lang, theme: Theme, before: &EntryDraft, after: &EntryDraft) -> Vec<String> {
+    let mut found = Vec::new();
+    let mut differs = |key: &'static str, old: String, new: String| {
+        if old != new {
+            found.push(format!("{}: {old} {} {new}", text(lang, key), theme.arrow()));
+        }
+    };
+    differs("tui.label_program", before.program.to_string(), after.program.to_string());
+    differs("tui.label_date", format_date(before.date), format_date(after.date));
+    differs("tui.label_kind", kind_name(lang, before.kind).into(), kind_name(lang, after.kind).into());
+    differs("tui.label_quantities", quantities(lang, &before.quantities), quantities(lang, &after.quantities));
+    differs("tui.label_participants", people(lang, before), people(lang, after));
+    differs("tui.label_notes", notes(before), notes(after));
+    let status_of = |s: Status| match s {
+        Status::Done => text(lang, "tui.status_done").to_string(),
+        Status::Pending => text(lang, "tui.status_pending").to_string(),
+    };
+    differs("tui.label_status", status_of(before.status), status_of(after.status));
+    found
+}
+
+/// Where a revision's details start, under its heading.
+const INDENT: &str = "        ";
+
+/// `text` broken at spaces into lines of at most `width` characters; a
+/// word longer than a line is cut.
+pub fn wrap(text: &str, width: usize) -> Vec<String> {
+    let width = width.max(1);
+    let mut lines = vec![String::new()];
+    for word in text.split(' ') {
+        let line = lines.last_mut().expect("one line at least");
+        let len = line.chars().count();
+        if len > 0 && len + 1 + word.chars().count() > width {
+            lines.push(String::new());
+        }
+        let line = lines.last_mut().expect("one line at least");
+        if !line.is_empty() {
+            line.push(' ');
+        }
+        line.push_str(word);
+    }
+    lines.into_iter().map(|l| l.chars().take(width).collect()).collect()
+}
+
+/// Every line the screen shows, each at most `width` characters.
+fn body(data: &EntryData, lang: Lang, theme: Theme, width: usize) -> Vec<Line<'static>> {
+    let entry = &data.entry;
+    let draft = &entry.draft;
+    let label_width = 18;
+    let row = |key: &'static str, value: String| {
+        Line::from(vec![
+            Span::styled(theme.pad(text(lang, key), label_width), theme.strong()),
+            Span::raw(theme.fit(&value, width.saturating_sub(label_width))),
+        ])
+    };
+    let verified = current(data).and_then(|r| r.verified.as_ref());
+    let check = if entry.voided {
+        String::new()
+    } else if verified.is_some() {
+        format!("{}{} {}", theme.separator(), theme.check(), text(lang, "tui.verified"))
+    } else {
+        format!("{}{}", theme.separator(), text(lang, "tui.not_verified"))
+    };
     let mut lines = vec![
         row("tui.label_date", format_date(draft.date)),
         row("tui.label_kind", kind_name(lang, draft.kind).to_string()),
         row("tui.label_quantities", quantities(lang, &draft.quantities)),
-        row("tui.label_participants", people),
-        row("tui.label_notes", if draft.notes.is_empty() { "-".into() } else { draft.notes.clone() }),
-        row("tui.label_status", status(lang, entry).to_string()),
-        row("tui.label_recorded_by", who(&data.names, &entry.recorded_by)),
-        row("tui.label_recorded_at", recorded_at.map_or_else(String::new, local_time)),
+        row("tui.label_participants", people(lang, draft)),
+        row("tui.label_notes", notes(draft)),
+        row("tui.label_status", format!("{}{check}", status(lang, entry))),
         row("tui.label_id", format!("{} (rev. {})", entry.id, entry.revision)),
-        Line::raw(""),
         Line::styled(text(lang, "tui.revisions_title"), theme.title()),
     ];
-    for (revision, at) in &data.history {
-        let what = match (revision.supersedes, revision.voided) {
-            (None, _) => text(lang, "tui.revision_created").to_string(),
-            (Some(_), true) => fill(lang, "tui.revision_voided", &[("reason", Arg::Text(revision.reason.clone()))]),
-            (Some(_), false) => fill(lang, "tui.revision_corrected", &[("reason", Arg::Text(revision.reason.clone()))]),
-        };
+    let detail = |lines: &mut Vec<Line<'static>>, s: String, style| {
+        for part in wrap(&s, width.saturating_sub(INDENT.len())) {
+            lines.push(Line::styled(format!("{INDENT}{part}"), style));
+        }
+    };
+    let mut previous: Option<&Entry> = None;
+    for row in &data.history {
+        let revision = &row.entry;
         let marker = if revision.revision == entry.revision { ">" } else { " " };
-        lines.push(Line::from(format!(
-            "{marker}{:>3}  {}  {}",
+        let head = format!(
+            "{marker}{} {:<3}{}  {}",
+            text(lang, "tui.rev"),
             revision.revision,
-            local_time(*at),
+            local_time(row.at),
             who(&data.names, &revision.recorded_by)
-        )));
-        lines.push(Line::from(format!("      {}", theme.fit(&what, usize::from(inner.width).saturating_sub(6)))));
+        );
+        lines.push(Line::styled(theme.fit(&head, width), theme.strong()));
+        match previous {
+            None => detail(&mut lines, text(lang, "tui.revision_created").to_string(), theme.plain()),
+            Some(_) if revision.voided => {
+                let said = fill(lang, "tui.revision_voided", &[("reason", Arg::Text(revision.reason.clone()))]);
+                detail(&mut lines, said, theme.error());
+            }
+            Some(before) => {
+                let changed = changes(lang, theme, &before.draft, &revision.draft);
+                if changed.is_empty() {
+                    detail(&mut lines, text(lang, "tui.revision_unchanged").to_string(), theme.plain());
+                }
+                for change in changed {
+                    detail(&mut lines, change, theme.plain());
+                }
+                let reason = if revision.reason.is_empty() { "-".to_string() } else { revision.reason.clone() };
+                detail(&mut lines, fill(lang, "tui.revision_reason", &[("reason", Arg::Text(reason))]), theme.plain());
+            }
+        }
+        if let Some((by, at)) = &row.verified {
+            let args = [("by", Arg::Text(who(&data.names, by))), ("at", Arg::Text(local_time(*at)))];
+            detail(&mut lines, format!("{} {}", theme.check(), fill(lang, "tui.verified_by", &args)), theme.ok());
+        }
+        previous = Some(revision);
     }
-    frame.render_widget(Paragraph::new(lines).scroll((state.scroll, 0)), inner);
-    None
+    lines
+}
+
+pub fn render(state: &State, frame: &mut Frame, area: Rect, ui: &Ui) -> Option<Position> {
+    let (lang, theme) = (ui.lang, ui.theme);
+    let data = &state.data;
+    let title = fill(lang, "tui.entry_title", &[("program", Arg::Text(data.program.name.clone()))]);
+    let block = titled(theme, &title);
+    let inner = block.inner(area);
+    frame.render_widget(block, area);
+    let pad = Rect { x: inner.x + 1, width: inner.width.saturating_sub(1), ..inner };
+    let lines = body(data, lang, theme, usize::from(pad.width));
+    frame.render_widget(Paragraph::new(lines).scroll((state.scroll, 0)), pad);
+    match &state.void {
+        Some(dialog) => render_void(dialog, frame, area, ui),
+        None => None,
+    }
+}
+
+fn render_void(dialog: &VoidDialog, frame: &mut Frame, area: Rect, ui: &Ui) -> Option<Position> {
+    let (lang, theme) = (ui.lang, ui.theme);
+    let width = 70.min(area.width);
+    let height = 8.min(area.height);
+    let boxed = Rect { x: area.x + (area.width - width) / 2, y: area.y + area.height - height, width, height };
+    let block = titled(theme, text(lang, "tui.void_title"));
+    let inner = block.inner(boxed);
+    frame.render_widget(Clear, boxed);
+    frame.render_widget(block, boxed);
+    let pad = Rect { x: inner.x + 1, width: inner.width.saturating_sub(2), ..inner };
+    frame.render_widget(
+        Paragraph::new(text(lang, "tui.void_intro")).wrap(Wrap { trim: true }),
+        Rect { height: 2, ..pad },
+    );
+    let row = Rect { y: pad.y + 2, height: 1, ..pad };
+    let label = Label {
+        text: text(lang, "tui.label_void_reason"),
+        width: 10,
+        focused: !dialog.confirming,
+        faulty: dialog.problem.is_some(),
+    };
+    let cursor = labelled_input(frame, row, theme, label, &dialog.reason);
+    let below = Rect { y: pad.y + 3, height: pad.height.saturating_sub(3), ..pad };
+    if dialog.confirming {
+        let lines = vec![
+            Line::styled(text(lang, "tui.void_confirm"), theme.strong()),
+            Line::styled(text(lang, "tui.confirm_yes_no"), theme.key()),
+        ];
+        frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: true }), below);
+        return None;
+    }
+    if let Some(problem) = &dialog.problem {
+        super::problems(frame, below, theme, std::slice::from_ref(problem));
+    }
+    cursor
+}
+
+#[cfg(test)]
+mod tests {
+    use super::wrap;
+
+    #[test]
+    fn long_details_wrap_at_spaces() {
+        assert_eq!(
+            wrap("verified by Supervisor Demo (198705052010012003), 10/03/2026", 30),
+            ["verified by Supervisor Demo", "(198705052010012003),", "10/03/2026"]
+        );
+        assert_eq!(wrap("short", 30), ["short"]);
+        assert_eq!(wrap("abcdefgh", 4), ["abcd"]);
+    }
 }

@@ -19,6 +19,13 @@ pub fn key_for(screen: &Screen) -> &'static str {
         Screen::Program(_) => "tui.help_program",
         Screen::EntryForm(_) => "tui.help_form",
         Screen::EntryView(_) => "tui.help_entry",
+        Screen::Lock(_) => "tui.help_lock",
+        Screen::Queue(_) => "tui.help_queue",
+        Screen::AdminMenu(_) => "tui.help_admin",
+        Screen::Officers(_) => "tui.help_officers",
+        Screen::Reference(_) => "tui.help_reference",
+        Screen::AdminForm(_) => "tui.help_admin_form",
+        Screen::Audit(_) => "tui.help_audit",
     }
 }
 

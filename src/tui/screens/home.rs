@@ -9,8 +9,9 @@ use ratatui::widgets::{Paragraph, Wrap};
 use super::Action;
 use crate::domain::date::format_date;
 use crate::domain::invalid::Arg;
+use crate::domain::officer::Role;
 use crate::i18n::{fill, kind_name, text};
-use crate::tui::app::{Cmd, HomeData};
+use crate::tui::app::{Cmd, HomeData, Op, Screen};
 use crate::tui::keymap::{Key, apply, list_nav};
 use crate::tui::view::{Ui, quantities, titled};
 use crate::tui::widgets::list;
@@ -23,11 +24,13 @@ pub struct State {
     pub data: HomeData,
     /// Index into `data.today`.
     pub selected: usize,
+    /// The logged-in officer's role: which keys the screen offers.
+    pub role: Role,
 }
 
 impl State {
-    pub fn new(data: HomeData) -> State {
-        State { data, selected: 0 }
+    pub fn new(data: HomeData, role: Role) -> State {
+        State { data, selected: 0, role }
     }
 
     /// New data for the same screen (after a save, or coming back).
@@ -46,10 +49,23 @@ impl State {
             (Key::Enter, Some(id)) => Action::Run(Cmd::LoadProgram { id, form: false }),
             (Key::Char('t'), Some(id)) => Action::Run(Cmd::LoadProgram { id, form: true }),
             (Key::Char('p'), _) => Action::Run(Cmd::LoadPrograms),
-            (Key::Char('x'), _) => Action::Logout,
+            (Key::Char('v'), _) if self.role >= Role::Supervisor => Action::Do(Op::LoadQueue),
+            (Key::Char('a'), _) if self.role == Role::Admin => {
+                Action::Push(Box::new(Screen::AdminMenu(crate::tui::screens::admin::Menu::default())))
+            }
+            (Key::Char('x'), _) => Action::Switch,
             (Key::Char('q'), _) => Action::Quit,
             _ => Action::None,
         }
+    }
+}
+
+/// The footer's catalog key: each role sees the keys it may use.
+pub fn footer_key(role: Role) -> &'static str {
+    match role {
+        Role::Operator => "tui.footer_home",
+        Role::Supervisor => "tui.footer_home_supervisor",
+        Role::Admin => "tui.footer_home_admin",
     }
 }
 

@@ -1,19 +1,26 @@
 //! One file per screen: its state, what its keys do, and how it is drawn.
 
+pub mod admin;
+pub mod admin_form;
+pub mod audit;
 pub mod entry_form;
 pub mod entry_view;
 pub mod help;
 pub mod home;
+pub mod lock;
 pub mod login;
+pub mod officers;
 pub mod program;
 pub mod programs;
+pub mod queue;
+pub mod reference;
 pub mod setup;
 
 use ratatui::Frame;
 use ratatui::layout::{Position, Rect};
 use ratatui::text::{Line, Span};
 
-use super::app::Cmd;
+use super::app::{Cmd, Op, Screen};
 use super::theme::Theme;
 use super::widgets::input::TextInput;
 
@@ -29,8 +36,14 @@ pub enum Action {
     OpenForm,
     /// A checked draft, ready for the records API.
     Save(crate::domain::entry::EntryDraft),
-    /// Hand the terminal to the next officer.
-    Logout,
+    /// Hand the terminal to the next officer, keeping this one's screens.
+    Switch,
+    /// Something done as the logged-in officer.
+    Do(Op),
+    /// From an entry: the form that corrects it.
+    Correct,
+    /// A screen on top of this one.
+    Push(Box<Screen>),
 }
 
 /// A field's label and how it stands.

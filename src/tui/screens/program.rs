@@ -52,6 +52,7 @@ impl State {
                 None => Action::None,
             },
             Key::Char('t') => Action::OpenForm,
+            Key::Char('x') => Action::Switch,
             Key::Char('q') => Action::Quit,
             Key::Esc => Action::Back,
             _ => Action::None,

@@ -2,9 +2,11 @@
 
 use insta::assert_snapshot;
 
-use super::{ADMIN, Harness, PIN};
+use super::{ADMIN, Harness, OPERATOR, PIN, SUPERVISOR};
 use crate::i18n::Lang;
+use crate::tui::app::{Cmd, Screen};
 use crate::tui::keymap::Key;
+use crate::tui::screens::entry_form::FormField;
 use crate::tui::theme::Theme;
 
 fn code(lang: Lang) -> &'static str {
@@ -53,7 +55,7 @@ fn main_screens(lang: Lang) {
     assert_snapshot!(format!("entry_form_discard_{l}"), h.screen());
     h.key(Key::Char('n')).key(Key::Char('?'));
     assert_snapshot!(format!("help_entry_form_{l}"), h.screen());
-    h.key(Key::Esc).key(Key::Home);
+    h.key(Key::Esc).key(Key::End);
     for _ in 0..7 {
         h.key(Key::Backspace);
     }
@@ -81,6 +83,151 @@ fn other_forms(lang: Lang) {
     }
     h.keys(&[Key::Tab, Key::Tab, Key::Tab, Key::Tab]);
     assert_snapshot!(format!("entry_form_sale_{l}"), h.screen());
+}
+
+/// The lock, another officer's home, and the draft offered back.
+fn lock_and_drafts(lang: Lang) {
+    let l = code(lang);
+    let mut h = Harness::logged_in(lang);
+    h.key(Key::Char('t')).keys(&[Key::Tab, Key::Tab]).typed("12,5").key(Key::Lock);
+    assert_snapshot!(format!("lock_{l}"), h.screen());
+    h.key(Key::Char('?'));
+    assert_snapshot!(format!("help_lock_{l}"), h.screen());
+    h.key(Key::Esc).key(Key::Tab).login(SUPERVISOR);
+    assert_snapshot!(format!("home_supervisor_{l}"), h.screen());
+    h.key(Key::Char('x')).login(OPERATOR);
+    assert_snapshot!(format!("draft_offered_{l}"), h.screen());
+}
+
+/// An entry corrected by its operator and by a supervisor, verified, then
+/// the void dialog.
+fn revisions(lang: Lang) {
+    let l = code(lang);
+    let mut h = Harness::logged_in(lang);
+    h.key(Key::Char('t')).keys(&[Key::Tab, Key::Tab]).typed("12,5").keys(&[Key::Tab, Key::Tab]).typed("cabai");
+    h.key(Key::Tab).typed("4").keys(&[Key::Tab, Key::Tab, Key::Enter]).key(Key::Enter);
+    let Screen::EntryView(view) = &h.app.screen else { panic!("{:?}", h.app.notice) };
+    let id = view.data.entry.id;
+    h.key(Key::Char('c')).focus_field(FormField::Value).retype("12,8").focus_field(FormField::Reason);
+    assert_snapshot!(format!("correct_form_{l}"), h.screen());
+    h.focus_field(FormField::Save).key(Key::Enter);
+    h.key(Key::Char('x')).login(SUPERVISOR).run(Cmd::LoadEntry(id)).key(Key::Char('v')).key(Key::Char('c'));
+    h.focus_field(FormField::Participants).retype("5").focus_field(FormField::Notes).typed("2 WBP sakit");
+    h.focus_field(FormField::Reason).typed("ditimbang ulang").focus_field(FormField::Save).key(Key::Enter);
+    assert_snapshot!(format!("entry_history_{l}"), h.screen());
+    h.key(Key::Char('b')).typed("salah program");
+    assert_snapshot!(format!("void_reason_{l}"), h.screen());
+    h.key(Key::Enter);
+    assert_snapshot!(format!("void_confirm_{l}"), h.screen());
+    h.key(Key::Char('y'));
+    assert_snapshot!(format!("entry_voided_{l}"), h.screen());
+    h.key(Key::Esc).key(Key::Esc).key(Key::Char('v'));
+    assert_snapshot!(format!("queue_{l}"), h.screen());
+    h.key(Key::Char('?'));
+    assert_snapshot!(format!("help_queue_{l}"), h.screen());
+}
+
+fn admin_screens(lang: Lang) {
+    let l = code(lang);
+    let mut h = Harness::logged_in_as(lang, ADMIN);
+    assert_snapshot!(format!("home_admin_{l}"), h.screen());
+    h.key(Key::Char('a'));
+    assert_snapshot!(format!("admin_menu_{l}"), h.screen());
+    h.key(Key::Char('?'));
+    assert_snapshot!(format!("help_admin_{l}"), h.screen());
+    h.key(Key::Esc).key(Key::Enter);
+    assert_snapshot!(format!("officers_{l}"), h.screen());
+    h.key(Key::Char('?'));
+    assert_snapshot!(format!("help_officers_{l}"), h.screen());
+    h.key(Key::Esc).key(Key::Char('n')).typed("1995 0101 2020 011001").key(Key::Tab).typed("Rina Astuti");
+    h.keys(&[Key::Tab, Key::Right, Key::Tab, Key::Right, Key::Char(' '), Key::Tab]).typed("123").keys(&[
+        Key::Tab,
+        Key::Tab,
+        Key::Enter,
+    ]);
+    assert_snapshot!(format!("officer_form_{l}"), h.screen());
+    h.key(Key::Char('?'));
+    assert_snapshot!(format!("help_admin_form_{l}"), h.screen());
+    h.key(Key::Esc).key(Key::Esc).key(Key::Char('y')).key(Key::End).key(Key::Char('s'));
+    assert_snapshot!(format!("officer_sites_{l}"), h.screen());
+    h.key(Key::Esc).key(Key::Char('r'));
+    assert_snapshot!(format!("officer_pin_{l}"), h.screen());
+    h.key(Key::Esc).key(Key::Char('d'));
+    assert_snapshot!(format!("officer_deactivate_{l}"), h.screen());
+    h.key(Key::Char('n')).key(Key::Esc);
+    assert!(matches!(h.app.screen, Screen::AdminMenu(_)));
+    for (item, name) in [(1, "sites"), (2, "partners"), (3, "agreements"), (4, "programs_admin")] {
+        h.key(Key::Home);
+        for _ in 0..item {
+            h.key(Key::Down);
+        }
+        h.key(Key::Enter);
+        assert_snapshot!(format!("{name}_{l}"), h.screen());
+        if item == 1 {
+            h.key(Key::Char('?'));
+            assert_snapshot!(format!("help_reference_{l}"), h.screen());
+            h.key(Key::Esc).key(Key::Enter);
+            assert_snapshot!(format!("site_edit_{l}"), h.screen());
+            h.key(Key::Esc);
+        }
+        h.key(Key::Esc);
+    }
+    h.key(Key::Enter).key(Key::Enter);
+    assert_snapshot!(format!("program_edit_{l}"), h.screen());
+    h.key(Key::Esc).key(Key::Esc).key(Key::Up).key(Key::Enter).key(Key::Char('n'));
+    assert_snapshot!(format!("agreement_form_{l}"), h.screen());
+    h.key(Key::Esc).key(Key::Esc).key(Key::End).key(Key::Enter);
+    assert_snapshot!(format!("audit_{l}"), h.screen());
+    h.key(Key::Char('?'));
+    assert_snapshot!(format!("help_audit_{l}"), h.screen());
+    h.key(Key::Esc);
+    h.key(Key::Char('f')).typed(ADMIN).key(Key::Tab).typed("10/03/2026").key(Key::Tab).typed("1/1").key(Key::Enter);
+    assert_snapshot!(format!("audit_filter_problem_{l}"), h.screen());
+}
+
+#[test]
+fn lock_and_drafts_id() {
+    lock_and_drafts(Lang::Id);
+}
+
+#[test]
+fn lock_and_drafts_en() {
+    lock_and_drafts(Lang::En);
+}
+
+#[test]
+fn revisions_id() {
+    revisions(Lang::Id);
+}
+
+#[test]
+fn revisions_en() {
+    revisions(Lang::En);
+}
+
+#[test]
+fn admin_screens_id() {
+    admin_screens(Lang::Id);
+}
+
+#[test]
+fn admin_screens_en() {
+    admin_screens(Lang::En);
+}
+
+/// Without colour and UTF-8 the new screens keep their marks: `>`, `!`, `+`.
+#[test]
+fn ascii_entry_history() {
+    let mut h = Harness::logged_in_as(Lang::Id, SUPERVISOR);
+    h.theme = Theme { color: false, ascii: true };
+    h.key(Key::Char('v')).key(Key::Char('v')).key(Key::Enter).key(Key::Char('c'));
+    h.focus_field(FormField::Value).retype("78").focus_field(FormField::Reason).typed("cek");
+    h.focus_field(FormField::Save).key(Key::Enter);
+    let screen = h.screen();
+    assert!(screen.is_ascii(), "{screen}");
+    assert_snapshot!("entry_history_ascii", screen);
+    h.key(Key::Lock);
+    assert!(h.screen().is_ascii());
 }
 
 #[test]

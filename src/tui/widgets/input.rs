@@ -36,6 +36,11 @@ impl TextInput {
         &self.text
     }
 
+    /// The most characters the field takes.
+    pub fn max(&self) -> usize {
+        self.max
+    }
+
     pub fn is_empty(&self) -> bool {
         self.text.trim().is_empty()
     }

@@ -1,0 +1,70 @@
+//! The administrator's menu: officers, the reference data and the audit
+//! trail. Only admins reach it; the records API refuses anyone else anyway.
+
+use ratatui::Frame;
+use ratatui::layout::{Position, Rect};
+use ratatui::text::Line;
+use ratatui::widgets::{Paragraph, Wrap};
+
+use super::Action;
+use super::reference::Section;
+use crate::i18n::text;
+use crate::records::AuditFilter;
+use crate::tui::app::Op;
+use crate::tui::keymap::{Key, apply, list_nav};
+use crate::tui::view::{Ui, titled};
+use crate::tui::widgets::list;
+
+/// What the menu offers, in order, with the catalog keys of its name and description.
+pub const ITEMS: [(&str, &str); 6] = [
+    ("tui.admin_officers", "tui.admin_officers_about"),
+    ("tui.admin_sites", "tui.admin_sites_about"),
+    ("tui.admin_partners", "tui.admin_partners_about"),
+    ("tui.admin_agreements", "tui.admin_agreements_about"),
+    ("tui.admin_programs", "tui.admin_programs_about"),
+    ("tui.admin_audit", "tui.admin_audit_about"),
+];
+
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Menu {
+    pub selected: usize,
+}
+
+impl Menu {
+    pub fn key(&mut self, key: Key) -> Action {
+        if let Some(nav) = list_nav(key) {
+            self.selected = apply(nav, self.selected, ITEMS.len());
+            return Action::None;
+        }
+        match key {
+            Key::Enter => Action::Do(match self.selected {
+                0 => Op::LoadOfficers,
+                1 => Op::LoadReference(Section::Sites),
+                2 => Op::LoadReference(Section::Partners),
+                3 => Op::LoadReference(Section::Agreements),
+                4 => Op::LoadReference(Section::Programs),
+                _ => Op::LoadAudit(AuditFilter::default()),
+            }),
+            Key::Esc => Action::Back,
+            Key::Char('x') => Action::Switch,
+            Key::Char('q') => Action::Quit,
+            _ => Action::None,
+        }
+    }
+}
+
+pub fn render(state: &Menu, frame: &mut Frame, area: Rect, ui: &Ui) -> Option<Position> {
+    let (lang, theme) = (ui.lang, ui.theme);
+    let block = titled(theme, text(lang, "tui.admin_title"));
+    let inner = block.inner(area);
+    frame.render_widget(block, area);
+    let rows = Rect { height: (ITEMS.len() as u16).min(inner.height), ..inner };
+    let width = usize::from(inner.width).saturating_sub(2);
+    list::render(frame, rows, theme, ITEMS.len(), Some(state.selected), |i| {
+        let (name, about) = ITEMS[i];
+        Line::from(theme.fit(&format!("{} {}", theme.pad(text(lang, name), 18), text(lang, about)), width))
+    });
+    let below = Rect { y: rows.y + rows.height + 1, height: inner.height.saturating_sub(rows.height + 1), ..inner };
+    frame.render_widget(Paragraph::new(text(lang, "tui.admin_intro")).wrap(Wrap { trim: true }), below);
+    None
+}

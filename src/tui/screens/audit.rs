@@ -1,0 +1,199 @@
+//! The audit trail, for admins: every change, login, failed login and
+//! lock, newest first. Filter by an officer's NIP and a range of days;
+//! the selected record is shown in full on the last line.
+
+use ratatui::Frame;
+use ratatui::layout::{Position, Rect};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Paragraph, Wrap};
+
+use super::{Action, Label, labelled_input, problems};
+use crate::domain::date::parse_date;
+use crate::domain::invalid::{Arg, Invalid};
+use crate::domain::officer::{NIP_DIGITS, Nip};
+use crate::i18n::{self, Lang, fill, text};
+use crate::records::AuditFilter;
+use crate::store::AuditAction;
+use crate::tui::app::{AuditData, Op};
+use crate::tui::keymap::{Key, Nav, apply, list_nav, typing_nav};
+use crate::tui::view::{Ui, titled};
+use crate::tui::widgets::{input::TextInput, list};
+
+const NIP_FIELD: usize = 0;
+const FROM_FIELD: usize = 1;
+const TO_FIELD: usize = 2;
+/// Focus on the list rather than a filter field.
+const LIST: usize = 3;
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct State {
+    pub data: AuditData,
+    /// Officer NIP, first day, last day.
+    pub filter: [TextInput; 3],
+    pub focus: usize,
+    pub selected: usize,
+    pub problems: Vec<String>,
+    /// The filter the trail on screen was read with.
+    pub applied: AuditFilter,
+}
+
+pub fn action_name(lang: Lang, action: AuditAction) -> &'static str {
+    text(
+        lang,
+        match action {
+            AuditAction::Initialised => "tui.audit_initialised",
+            AuditAction::DemoLoaded => "tui.audit_demo_loaded",
+            AuditAction::Migrated => "tui.audit_migrated",
+            AuditAction::OfficerAdded => "tui.audit_officer_added",
+            AuditAction::EntryAdded => "tui.audit_entry_added",
+            AuditAction::EntryCorrected => "tui.audit_entry_corrected",
+            AuditAction::EntryVoided => "tui.audit_entry_voided",
+            AuditAction::Imported => "tui.audit_imported",
+            AuditAction::LoginSucceeded => "tui.audit_login_succeeded",
+            AuditAction::LoginFailed => "tui.audit_login_failed",
+            AuditAction::LockedOut => "tui.audit_locked_out",
+            AuditAction::EntryVerified => "tui.audit_entry_verified",
+            AuditAction::OfficerUpdated => "tui.audit_officer_updated",
+            AuditAction::ReferenceAdded => "tui.audit_reference_added",
+            AuditAction::ReferenceUpdated => "tui.audit_reference_updated",
+        },
+    )
+}
+
+impl State {
+    pub fn new(data: AuditData) -> State {
+        State {
+            data,
+            filter: [TextInput::new(NIP_DIGITS + 6), TextInput::new(10), TextInput::new(10)],
+            focus: LIST,
+            selected: 0,
+            problems: Vec::new(),
+            applied: AuditFilter::default(),
+        }
+    }
+
+    pub fn refresh(&mut self, data: AuditData) {
+        self.data = data;
+        self.selected = 0;
+    }
+
+    pub fn key(&mut self, key: Key, lang: Lang) -> Action {
+        let len = self.data.rows.len();
+        let nav = if self.focus == LIST {
+            list_nav(key)
+        } else {
+            // Home and End move in the field being typed.
+            typing_nav(key).filter(|n| !matches!(n, Nav::First | Nav::Last))
+        };
+        if let Some(nav) = nav {
+            self.selected = apply(nav, self.selected, len);
+            return Action::None;
+        }
+        match key {
+            Key::Tab => self.focus = (self.focus + 1) % 4,
+            Key::BackTab => self.focus = (self.focus + 3) % 4,
+            Key::Esc => return Action::Back,
+            Key::Enter if self.focus != LIST => return self.apply(lang),
+            Key::Char('f') if self.focus == LIST => self.focus = NIP_FIELD,
+            Key::Char('x') if self.focus == LIST => return Action::Switch,
+            Key::Char('q') if self.focus == LIST => return Action::Quit,
+            other if self.focus != LIST && self.filter[self.focus].edit(other) => self.problems.clear(),
+            _ => {}
+        }
+        Action::None
+    }
+
+    /// Reads the filter; asks for the trail when every part reads.
+    fn apply(&mut self, lang: Lang) -> Action {
+        let mut found: Vec<Invalid> = Vec::new();
+        let [nip, from, to] = &self.filter;
+        let typed = |input: &TextInput| Some(input.text().trim().to_string()).filter(|t| !t.is_empty());
+        let officer = typed(nip).and_then(|t| Nip::parse(&t).map_err(|e| found.push(e)).ok());
+        let from = typed(from).and_then(|t| parse_date(&t).map_err(|e| found.push(e)).ok());
+        let to = typed(to).and_then(|t| parse_date(&t).map_err(|e| found.push(e)).ok());
+        self.problems = found.iter().map(|e| i18n::invalid(lang, e)).collect();
+        if !found.is_empty() {
+            return Action::None;
+        }
+        self.focus = LIST;
+        self.applied = AuditFilter { officer, from, to };
+        Action::Do(Op::LoadAudit(self.applied.clone()))
+    }
+}
+
+pub fn render(state: &State, frame: &mut Frame, area: Rect, ui: &Ui) -> Option<Position> {
+    let (lang, theme) = (ui.lang, ui.theme);
+    let mut cursor = None;
+    // NIP, from, to on one row: 4 + 26, 6 + 14, 8 + 14 columns.
+    let fields = [
+        ("tui.label_audit_nip", NIP_FIELD, 4, 26),
+        ("tui.label_from", FROM_FIELD, 6, 14),
+        ("tui.label_to", TO_FIELD, 8, 14),
+    ];
+    let mut x = area.x;
+    for (key, field, label_width, input_width) in fields {
+        let label_width = label_width.max(text(lang, key).chars().count() as u16 + 2);
+        let row = Rect { x, y: area.y, width: label_width + input_width, height: 1 };
+        let label = Label { text: text(lang, key), width: label_width, focused: state.focus == field, faulty: false };
+        cursor = labelled_input(frame, row, theme, label, &state.filter[field]).or(cursor);
+        x += row.width + 1;
+    }
+    let rows = &state.data.rows;
+    let title = fill(lang, "tui.audit_title", &[("count", Arg::Number(rows.len() as i64))]);
+    let extra = if state.problems.is_empty() { 0 } else { 2 };
+    let boxed = Rect { y: area.y + 1, height: area.height.saturating_sub(1 + extra), ..area };
+    let block = titled(theme, &title);
+    let inner = block.inner(boxed);
+    frame.render_widget(block, boxed);
+    if extra > 0 {
+        let below = Rect { y: boxed.y + boxed.height, height: extra, ..area };
+        problems(frame, below, theme, &state.problems);
+    }
+    if rows.is_empty() {
+        frame.render_widget(Paragraph::new(text(lang, "tui.audit_empty")).wrap(Wrap { trim: true }), inner);
+        return cursor;
+    }
+    let list_area = Rect { height: inner.height.saturating_sub(2), ..inner };
+    let width = usize::from(inner.width).saturating_sub(2);
+    list::render(frame, list_area, theme, rows.len(), Some(state.selected), |i| {
+        let row = &rows[i];
+        let r = &row.record;
+        let officer = r.officer.as_ref().map(|n| n.to_string()).unwrap_or_else(|| "-".into());
+        let line = format!(
+            "{} {} {} {}",
+            row.at.format("%d/%m/%Y %H:%M"),
+            theme.pad(&officer, 18),
+            theme.pad(action_name(lang, r.action), 18),
+            r.detail
+        );
+        Line::from(theme.fit(&line, width))
+    });
+    if let Some(row) = rows.get(state.selected) {
+        let r = &row.record;
+        let who = match &r.officer {
+            Some(nip) => match state.data.names.get(nip) {
+                Some(name) => format!("{name} ({nip})"),
+                None => nip.to_string(),
+            },
+            None => "-".to_string(),
+        };
+        let entries: Vec<String> = r.entries.iter().map(|(id, rev)| format!("{id} rev. {rev}")).collect();
+        let mut said = format!(
+            "#{} {} {} {who}: {}",
+            r.seq,
+            row.at.format("%d/%m/%Y %H:%M:%S"),
+            theme.separator().trim(),
+            action_name(lang, r.action)
+        );
+        if !r.detail.is_empty() {
+            said.push_str(&format!(" ({})", r.detail));
+        }
+        if !entries.is_empty() {
+            said.push_str(&format!(" {} {}", theme.separator().trim(), entries.join(", ")));
+        }
+        let at = Rect { y: inner.y + inner.height.saturating_sub(1), height: 1, ..inner };
+        frame
+            .render_widget(Line::from(vec![Span::styled(theme.fit(&said, usize::from(inner.width)), theme.dim())]), at);
+    }
+    cursor
+}

@@ -1,0 +1,86 @@
+//! The lock: after no key for a while (or Ctrl-L) the terminal shows only
+//! who it is locked for, never record data. Their PIN returns them to their
+//! screen exactly as it was; Tab or x lets another officer log in instead.
+
+use ratatui::Frame;
+use ratatui::layout::{Position, Rect};
+use ratatui::text::Line;
+use ratatui::widgets::{Paragraph, Wrap};
+
+use super::{Action, Label, labelled_input};
+use crate::domain::invalid::Arg;
+use crate::domain::officer::PIN_MAX_DIGITS;
+use crate::i18n::{fill, text};
+use crate::tui::app::Cmd;
+use crate::tui::keymap::Key;
+use crate::tui::view::{Ui, titled};
+use crate::tui::widgets::input::TextInput;
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct State {
+    /// The officer whose screens wait behind the lock.
+    pub nip: String,
+    pub name: String,
+    pub pin: TextInput,
+}
+
+impl State {
+    pub fn new(nip: &str, name: &str) -> State {
+        State { nip: nip.to_string(), name: name.to_string(), pin: TextInput::masked(PIN_MAX_DIGITS) }
+    }
+
+    pub fn key(&mut self, key: Key) -> Action {
+        match key {
+            Key::Enter => {
+                let cmd = Cmd::Login { nip: self.nip.clone(), pin: self.pin.text().to_string() };
+                // The PIN is not kept once it has been sent, right or wrong.
+                self.pin.clear();
+                Action::Run(cmd)
+            }
+            Key::Tab | Key::BackTab | Key::Char('x' | 'X') => Action::Switch,
+            other => {
+                self.pin.edit(other);
+                Action::None
+            }
+        }
+    }
+}
+
+pub fn render(state: &State, frame: &mut Frame, area: Rect, ui: &Ui) -> Option<Position> {
+    let lang = ui.lang;
+    let width = 62.min(area.width);
+    let height = 10.min(area.height);
+    let boxed = Rect { x: area.x + (area.width - width) / 2, y: area.y + (area.height - height) / 3, width, height };
+    let block = titled(ui.theme, text(lang, "tui.lock_title"));
+    let inner = block.inner(boxed);
+    frame.render_widget(block, boxed);
+    let pad = Rect { x: inner.x + 1, width: inner.width.saturating_sub(2), ..inner };
+    let args = [("name", Arg::Text(state.name.clone())), ("nip", Arg::Text(state.nip.clone()))];
+    let lines = vec![
+        Line::styled(fill(lang, "tui.lock_for", &args), ui.theme.strong()),
+        Line::from(text(lang, "tui.lock_intro")),
+    ];
+    frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: true }), Rect { height: 4, ..pad });
+    let row = Rect { y: pad.y + 5, height: 1, width: pad.width.min(48), ..pad };
+    let label = Label { text: text(lang, "tui.label_pin"), width: 20, focused: true, faulty: false };
+    labelled_input(frame, row, ui.theme, label, &state.pin)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn enter_unlocks_with_the_pin_and_tab_lets_another_officer_in() {
+        let mut state = State::new("199001012015031002", "Operator Demo");
+        for c in "123456".chars() {
+            state.key(Key::Char(c));
+        }
+        let action = state.key(Key::Enter);
+        assert_eq!(action, Action::Run(Cmd::Login { nip: "199001012015031002".into(), pin: "123456".into() }));
+        assert_eq!(state.pin.text(), "", "the PIN is forgotten once sent");
+        assert_eq!(state.key(Key::Tab), Action::Switch);
+        assert_eq!(state.key(Key::Char('x')), Action::Switch);
+        assert_eq!(state.key(Key::Esc), Action::None, "Esc does not quit and lose the locked work");
+    }
+}
