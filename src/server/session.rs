@@ -8,6 +8,7 @@ use std::io::{self, Read, Write};
 use std::net::Shutdown;
 use std::os::unix::net::UnixStream;
 use std::sync::mpsc;
+use std::thread::JoinHandle;
 use std::time::Duration;
 
 use chrono::FixedOffset;
@@ -36,7 +37,7 @@ impl Default for Limits {
 /// Serves one connection until the client leaves, breaks the protocol, or
 /// the server shuts the reading side down. Never panics on client input.
 pub(crate) fn run(mut stream: UnixStream, base: &Local, limits: Limits) {
-    let Some(hello) = greet(&mut stream, base, limits) else {
+    let Some(hello) = greet(&mut stream, limits) else {
         let _ = stream.shutdown(Shutdown::Both);
         return;
     };
@@ -44,13 +45,10 @@ pub(crate) fn run(mut stream: UnixStream, base: &Local, limits: Limits) {
     let tz = FixedOffset::east_opt(hello.tz_seconds).unwrap_or(base.tz());
     let local = base.for_session(&user, tz);
 
-    let Ok(writer) = stream.try_clone() else { return };
+    // Subscribed before the client hears it is accepted, so that no change
+    // saved after its connect returns can pass it by; pushes wait in the
+    // queue until the writer starts, after the acceptance.
     let (out, queue) = mpsc::channel::<Vec<u8>>();
-    let writer = std::thread::Builder::new()
-        .name("binalog-writer".into())
-        .spawn(move || write_frames(writer, queue, limits.write_timeout));
-    let Ok(writer) = writer else { return };
-
     let pushes = out.clone();
     local.hub().subscribe(
         local.origin(),
@@ -58,25 +56,29 @@ pub(crate) fn run(mut stream: UnixStream, base: &Local, limits: Limits) {
             protocol::frame(&ServerFrame::Update(update.clone())).is_ok_and(|f| pushes.send(f).is_ok())
         }),
     );
-    serve_requests(&mut stream, &local, limits, &out);
+    let accept = Accept { version: protocol::PROTOCOL_VERSION, pid: std::process::id(), db: base.path().to_path_buf() };
+    if stream.write_all(&protocol::accept_frame(&accept)).is_ok()
+        && let Some(writer) = start_writer(&stream, queue, limits)
+    {
+        serve_requests(&mut stream, &local, limits, &out);
+        // Unsubscribing drops the last sender but `out`: the writer then
+        // sends what is queued and ends.
+        local.hub().unsubscribe(local.origin());
+        drop(out);
+        let _ = writer.join();
+    }
     local.hub().unsubscribe(local.origin());
-    drop(out);
-    let _ = writer.join();
     let _ = stream.shutdown(Shutdown::Both);
 }
 
-/// Reads the hello and answers it; `None` closes the connection.
-fn greet(stream: &mut UnixStream, base: &Local, limits: Limits) -> Option<protocol::Hello> {
+/// Reads the hello. A client of another version is told which versions
+/// this server speaks; `None` closes the connection.
+fn greet(stream: &mut UnixStream, limits: Limits) -> Option<protocol::Hello> {
     stream.set_read_timeout(Some(limits.frame_timeout)).ok()?;
     stream.set_write_timeout(Some(limits.write_timeout)).ok()?;
     let payload = protocol::read_frame(stream).ok()??;
     match protocol::parse_hello(&payload) {
-        Greeting::Speaks(hello) => {
-            let accept =
-                Accept { version: protocol::PROTOCOL_VERSION, pid: std::process::id(), db: base.path().to_path_buf() };
-            stream.write_all(&protocol::accept_frame(&accept)).ok()?;
-            Some(hello)
-        }
+        Greeting::Speaks(hello) => Some(hello),
         Greeting::Unsupported(_) => {
             let _ = stream.write_all(&protocol::refuse_frame(protocol::SPEAKS));
             None
@@ -136,6 +138,14 @@ fn read_request(stream: &mut UnixStream, timeout: Duration) -> io::Result<Option
     }
     stream.set_read_timeout(Some(timeout))?;
     protocol::read_rest(first[0], stream).map(Some)
+}
+
+fn start_writer(stream: &UnixStream, queue: mpsc::Receiver<Vec<u8>>, limits: Limits) -> Option<JoinHandle<()>> {
+    let writer = stream.try_clone().ok()?;
+    std::thread::Builder::new()
+        .name("binalog-writer".into())
+        .spawn(move || write_frames(writer, queue, limits.write_timeout))
+        .ok()
 }
 
 fn write_frames(mut stream: UnixStream, queue: mpsc::Receiver<Vec<u8>>, timeout: Duration) {

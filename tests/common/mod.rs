@@ -175,3 +175,5 @@ pub fn add_officer_cli(db: &Path) {
     let operator = run_with_pins(db, &args, &[ADMIN_PIN, PIN]);
     assert!(operator.status.success(), "{}", stderr(&operator));
 }
+
+pub mod serve;
