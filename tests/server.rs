@@ -373,7 +373,7 @@ fn a_command_starts_a_server_in_the_background_and_replaces_a_stale_socket() {
     assert_eq!(info.db, std::path::absolute(db).unwrap());
     assert_eq!(records.current(id).unwrap().draft.quantities[0].value, Amount::whole(3));
     let direct = run(db, &["--lang", "en", "programs"]);
-    assert!(stderr(&direct).contains("is in use by another binalog program"), "{}", stderr(&direct));
+    assert!(stderr(&direct).contains("A binalog server is already running"), "{}", stderr(&direct));
 
     // Both changes name the Unix user who made them: the server read the
     // second from the socket's peer credentials.

@@ -187,7 +187,8 @@ impl Context {
     /// answers), or in this process with `--direct`.
     pub fn open(&self, mode: OpenMode) -> Result<Records, Error> {
         let records = if self.global.direct {
-            Records::open(&self.db_path(), mode, clock::from_env(), self.global.tz)?
+            Records::open(&self.db_path(), mode, clock::from_env(), self.global.tz)
+                .map_err(|e| self.held_by_server(e))?
         } else {
             let create = mode == OpenMode::CreateIfMissing;
             let socket = self.global.socket.as_deref();
@@ -197,6 +198,18 @@ impl Context {
             return Err(Error::NotInitialised { path: self.db_path() });
         }
         Ok(records)
+    }
+
+    /// A database locked by a server is better named as such: the fix is to
+    /// leave out `--direct`.
+    fn held_by_server(&self, e: Error) -> Error {
+        let Error::Locked { path } = e else { return e };
+        let socket = self.global.socket.clone().unwrap_or_else(|| path.join(crate::server::protocol::SOCKET_NAME));
+        if std::os::unix::net::UnixStream::connect(&socket).is_ok() {
+            Error::AlreadyRunning { path, socket }
+        } else {
+            Error::Locked { path }
+        }
     }
 
     /// Prints an error in the user's language; returns the failure code.

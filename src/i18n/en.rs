@@ -200,7 +200,7 @@ pub const TEXTS: &[(&str, &str)] = &[
     ),
     (
         "server.already_running",
-        "A binalog server is already running for the database at {path} (socket {socket}). Use it, or stop it first.",
+        "A binalog server is already running for the database at {path} (socket {socket}). Use it (without --direct), or stop it first.",
     ),
     ("server.socket_in_use", "Another program answers on {socket}. Choose another socket with --socket."),
     (

@@ -203,7 +203,7 @@ pub const TEXTS: &[(&str, &str)] = &[
     ),
     (
         "server.already_running",
-        "Server binalog untuk basis data di {path} sudah berjalan (soket {socket}). Gunakan server itu, atau hentikan dulu.",
+        "Server binalog untuk basis data di {path} sudah berjalan (soket {socket}). Gunakan server itu (tanpa --direct), atau hentikan dulu.",
     ),
     ("server.socket_in_use", "Program lain menjawab di {socket}. Pilih soket lain dengan --socket."),
     (

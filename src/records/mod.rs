@@ -23,7 +23,7 @@ mod updates;
 use std::path::Path;
 use std::sync::mpsc::Receiver;
 
-use chrono::{Datelike, FixedOffset, NaiveDate};
+use chrono::{DateTime, Datelike, FixedOffset, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 
 pub use error::{Error, Result};
@@ -162,6 +162,20 @@ impl Records {
             Backend::Local(local) => local.today(),
             Backend::Remote(remote) => remote.today(),
         }
+    }
+
+    /// The zone that decides "today" and local times: this side's `--tz`
+    /// (a server judges this connection's dates in it too).
+    pub fn tz(&self) -> FixedOffset {
+        match &self.backend {
+            Backend::Local(local) => local.tz(),
+            Backend::Remote(remote) => remote.tz(),
+        }
+    }
+
+    /// An instant as local time in `tz()`.
+    pub fn local_time(&self, at: DateTime<Utc>) -> DateTime<FixedOffset> {
+        at.with_timezone(&self.tz())
     }
 
     /// First and last day of the month containing `date`.

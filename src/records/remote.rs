@@ -82,6 +82,10 @@ impl Remote {
         self.clock.today(self.tz)
     }
 
+    pub fn tz(&self) -> FixedOffset {
+        self.tz
+    }
+
     pub fn info(&self) -> ServerInfo {
         self.lock().info.clone()
     }
