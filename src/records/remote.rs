@@ -6,6 +6,7 @@
 use std::io::Write;
 use std::os::unix::net::UnixStream;
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::mpsc::{self, Receiver, Sender};
 use std::sync::{Arc, Mutex, MutexGuard};
 
@@ -53,6 +54,9 @@ struct State {
 struct Connection {
     stream: UnixStream,
     replies: Receiver<Response>,
+    /// Cleared when this side closes the connection (a reconnect, a drop):
+    /// then its end is no news for the subscribers.
+    live: Arc<AtomicBool>,
 }
 
 impl Remote {
@@ -164,11 +168,13 @@ impl Connection {
     fn start(stream: UnixStream, subscribers: Arc<Mutex<Vec<Sender<Update>>>>) -> Result<Connection> {
         let reader = stream.try_clone().map_err(|e| Error::Io { detail: e.to_string() })?;
         let (tx, replies) = mpsc::channel();
+        let live = Arc::new(AtomicBool::new(true));
+        let still_live = live.clone();
         std::thread::Builder::new()
             .name("binalog-client".into())
-            .spawn(move || read_frames(reader, tx, subscribers))
+            .spawn(move || read_frames(reader, tx, subscribers, still_live))
             .map_err(|e| Error::Io { detail: e.to_string() })?;
-        Ok(Connection { stream, replies })
+        Ok(Connection { stream, replies, live })
     }
 
     /// Writes a request and takes the next answer; `None` once the
@@ -182,14 +188,21 @@ impl Connection {
 impl Drop for Connection {
     fn drop(&mut self) {
         // Ends the reader thread, which would otherwise wait for the server.
+        self.live.store(false, Ordering::SeqCst);
         let _ = self.stream.shutdown(std::net::Shutdown::Both);
     }
 }
 
 /// Runs until the connection ends: answers go to the caller waiting in
 /// `call`, updates to every subscriber. Dropping `replies` at the end
-/// tells a waiting caller that the server has gone.
-fn read_frames(mut stream: UnixStream, replies: Sender<Response>, subscribers: Arc<Mutex<Vec<Sender<Update>>>>) {
+/// tells a waiting caller that the server has gone; subscribers hear
+/// `Disconnected` unless this side closed the connection itself.
+fn read_frames(
+    mut stream: UnixStream,
+    replies: Sender<Response>,
+    subscribers: Arc<Mutex<Vec<Sender<Update>>>>,
+    live: Arc<AtomicBool>,
+) {
     let publish = |update: Update| {
         let mut subscribers = subscribers.lock().unwrap_or_else(|e| e.into_inner());
         subscribers.retain(|s| s.send(update.clone()).is_ok());
@@ -206,5 +219,7 @@ fn read_frames(mut stream: UnixStream, replies: Sender<Response>, subscribers: A
         }
     }
     drop(replies);
-    publish(Update::Disconnected);
+    if live.load(Ordering::SeqCst) {
+        publish(Update::Disconnected);
+    }
 }

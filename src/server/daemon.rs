@@ -143,6 +143,7 @@ impl Server {
         let (ended_tx, ended_rx) = mpsc::channel::<u64>();
         let mut next_id = 0u64;
         let mut idle_since = Some(Instant::now());
+        let mut failure = None;
         loop {
             while let Ok(id) = ended_rx.try_recv() {
                 if let Some((_, handle)) = sessions.remove(&id) {
@@ -162,8 +163,12 @@ impl Server {
                 },
                 _ => None,
             };
-            crate::unix::wait_readable(&[self.listener.as_raw_fd(), self.wake_rx.as_raw_fd()], timeout)
-                .map_err(|e| Error::Io { detail: e.to_string() })?;
+            if let Err(e) = crate::unix::wait_readable(&[self.listener.as_raw_fd(), self.wake_rx.as_raw_fd()], timeout)
+            {
+                // Cannot wait any more: stop as if told to, cleanly.
+                failure = Some(Error::Io { detail: e.to_string() });
+                break;
+            }
             let mut drain = [0u8; 64];
             while matches!((&self.wake_rx).read(&mut drain), Ok(n) if n > 0) {}
             loop {
@@ -196,7 +201,10 @@ impl Server {
         }
         let flushed = self.local.flush();
         let _ = std::fs::remove_file(&self.socket);
-        flushed
+        match failure {
+            Some(e) => Err(e),
+            None => flushed,
+        }
     }
 
     fn start_session(
