@@ -93,7 +93,7 @@ proptest! {
                               active: failed % 2 == 0, sites: vec![1, 3], created_at: at, failed_logins: failed,
                               locked_until: Some(at).filter(|_| failed > 4) });
         round_trip(&AuditRecord { seq, at, officer: Some(nip), action: AuditAction::EntryCorrected,
-                                  entries: vec![(seq, failed)], detail: name });
+                                  entries: vec![(seq, failed)], detail: name.clone(), user: name });
         round_trip(&Rollup { total, entries });
         round_trip(&seq);
         round_trip(&entries);
@@ -126,6 +126,27 @@ proptest! {
         expected.draft.officers = 0;
         expected.draft.cadets = 0;
         prop_assert_eq!(read, expected);
+    }
+}
+
+proptest! {
+    #[test]
+    fn schema_2_audit_records_read_with_an_empty_user(nip in nip(), at in instant(), seq in 1u64..u64::MAX,
+                                                     detail in "\\PC{0,40}", entry in 1u64..1000) {
+        let old = codec::v2::AuditRecord { seq, at, officer: Some(nip.clone()), action: AuditAction::EntryAdded,
+                                           entries: vec![(entry, 1)], detail: detail.clone() };
+        let bytes = codec::v2::encode_v2(&old);
+        prop_assert_eq!(bytes[0], 2);
+        let read: AuditRecord = decode(&bytes).unwrap();
+        prop_assert_eq!(read, AuditRecord { seq, at, officer: Some(nip), action: AuditAction::EntryAdded,
+                                            entries: vec![(entry, 1)], detail, user: String::new() });
+    }
+
+    #[test]
+    fn schema_2_entries_read_as_they_are(e in entry()) {
+        let mut bytes = encode(&e);
+        bytes[0] = 2;
+        prop_assert_eq!(decode::<Entry>(&bytes).unwrap(), e);
     }
 }
 

@@ -87,7 +87,8 @@ fn a_newer_database_is_refused_with_a_clear_message() {
     }
     let out = run(dir.path(), &["programs"]);
     assert_eq!(out.status.code(), Some(1));
-    assert!(stderr(&out).contains("lebih baru (skema 99; versi ini mengenal sampai 2)"), "{}", stderr(&out));
+    let expected = format!("lebih baru (skema 99; versi ini mengenal sampai {})", codec::SCHEMA_VERSION);
+    assert!(stderr(&out).contains(&expected), "{}", stderr(&out));
     let out = run(dir.path(), &["--lang", "en", "check"]);
     assert!(stderr(&out).contains("newer binalog"), "{}", stderr(&out));
     let e = Error::NewerSchema { found: 99, supported: u32::from(codec::SCHEMA_VERSION) };
@@ -152,6 +153,19 @@ fn an_older_database_is_migrated_on_open() {
             recorded_at: entry.recorded_at,
         };
         entries.insert(&key, codec::v1::encode_v1(&old)).unwrap();
+        // And the audit record of that entry as schema 2 stored it.
+        let audit = db.open_tree("audit").unwrap();
+        let (audit_key, value) = audit.iter().next_back().unwrap().unwrap();
+        let record: binalog::store::AuditRecord = codec::decode(&value).unwrap();
+        let old_record = codec::v2::AuditRecord {
+            seq: record.seq,
+            at: record.at,
+            officer: record.officer,
+            action: record.action,
+            entries: record.entries,
+            detail: record.detail,
+        };
+        audit.insert(audit_key, codec::v2::encode_v2(&old_record)).unwrap();
         db.open_tree("meta").unwrap().insert(keys::META_SCHEMA, encode(&1u32)).unwrap();
         db.flush().unwrap();
     }
@@ -166,7 +180,8 @@ fn an_older_database_is_migrated_on_open() {
     )
     .output()
     .unwrap();
-    assert!(stdout(&inspect).contains("schema 2, entry schema 2"), "{}{}", stdout(&inspect), stderr(&inspect));
+    let expected = format!("schema {v}, entry schema {v}, audit schema {v}", v = codec::SCHEMA_VERSION);
+    assert!(stdout(&inspect).contains(&expected), "{}{}", stdout(&inspect), stderr(&inspect));
 }
 
 /// The child half of the migration test: reports the stored schema bytes.
@@ -179,7 +194,8 @@ fn inspect_migrated_database() {
     let id: u64 = std::env::var("MIGRATED_ID").unwrap().parse().unwrap();
     let stored = db.open_tree("entries").unwrap().get(keys::revision(id, 1)).unwrap().unwrap();
     let schema = db.open_tree("meta").unwrap().get(keys::META_SCHEMA).unwrap().unwrap();
-    println!("schema {}, entry schema {}", codec::decode::<u32>(&schema).unwrap(), stored[0]);
+    let audit = db.open_tree("audit").unwrap().iter().values().map(|v| v.unwrap()[0]).min().unwrap();
+    println!("schema {}, entry schema {}, audit schema {audit}", codec::decode::<u32>(&schema).unwrap(), stored[0]);
 }
 
 #[test]

@@ -31,7 +31,9 @@ pub struct AuditArgs {
     pub as_nip: String,
 }
 
-pub const COLUMNS: [&str; 6] = ["seq", "at", "officer", "action", "entries", "detail"];
+/// `user` is the Unix user of the session that made the change (empty
+/// for records older than schema 3); new columns go last.
+pub const COLUMNS: [&str; 7] = ["seq", "at", "officer", "action", "entries", "detail", "user"];
 
 pub fn run(ctx: &Context, args: &AuditArgs) -> ExitCode {
     let result = ctx.open(OpenMode::Existing).and_then(|records| {
@@ -43,7 +45,7 @@ pub fn run(ctx: &Context, args: &AuditArgs) -> ExitCode {
         Ok(t) => t,
         Err(e) => return ctx.fail(&e),
     };
-    let rows: Vec<[String; 6]> = trail
+    let rows: Vec<[String; 7]> = trail
         .iter()
         .map(|r| {
             let entries: Vec<String> = r.entries.iter().map(|(id, rev)| format!("{id}r{rev}")).collect();
@@ -58,6 +60,7 @@ pub fn run(ctx: &Context, args: &AuditArgs) -> ExitCode {
                 r.action.code().to_string(),
                 entries.join(" "),
                 r.detail.clone(),
+                r.user.clone(),
             ]
         })
         .collect();

@@ -153,7 +153,9 @@ pub fn check(ctx: &Context) -> ExitCode {
 
 pub fn backup(ctx: &Context, dest: &std::path::Path) -> ExitCode {
     let lang = ctx.lang();
-    let report = match ctx.open(OpenMode::Existing).and_then(|records| records.backup(dest)) {
+    // A server writes the copy from its own working folder: name it fully.
+    let dest = std::path::absolute(dest).unwrap_or_else(|_| dest.to_path_buf());
+    let report = match ctx.open(OpenMode::Existing).and_then(|records| records.backup(&dest)) {
         Ok(r) => r,
         Err(e) => return ctx.fail(&e),
     };

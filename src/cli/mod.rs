@@ -8,6 +8,7 @@ mod data;
 mod entry;
 mod listing;
 mod officer;
+mod serve;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -51,6 +52,13 @@ pub struct Global {
     /// Lock the terminal interface after this long without a key: 90s, 5m, 1h
     #[arg(long, global = true, default_value = "5m", value_name = "TIME", value_parser = parse_idle_lock)]
     pub idle_lock: std::time::Duration,
+    /// Open the database in this process instead of through a server
+    /// (fails while a server has it open)
+    #[arg(long, global = true, env = "BINALOG_DIRECT", value_parser = clap::builder::BoolishValueParser::new())]
+    pub direct: bool,
+    /// The server's socket [default: binalog.sock in the database folder]
+    #[arg(long, global = true, env = "BINALOG_SOCKET", value_name = "PATH")]
+    pub socket: Option<PathBuf>,
 }
 
 fn parse_lang(s: &str) -> Result<Lang, String> {
@@ -130,6 +138,8 @@ pub enum Command {
         /// Destination folder; must not exist yet
         dest: PathBuf,
     },
+    /// Own the database and serve every officer's binalog on a Unix socket
+    Serve(serve::ServeArgs),
 }
 
 #[derive(Clone, Copy, Debug, ValueEnum)]
@@ -198,12 +208,33 @@ impl Context {
         self.global.db.clone().unwrap_or_else(default_db_path)
     }
 
+    /// The records, through the database's server (started if none
+    /// answers), or in this process with `--direct`.
     pub fn open(&self, mode: OpenMode) -> Result<Records, Error> {
-        let records = Records::open(&self.db_path(), mode, clock::from_env(), self.global.tz)?;
+        let records = if self.global.direct {
+            Records::open(&self.db_path(), mode, clock::from_env(), self.global.tz)
+                .map_err(|e| self.held_by_server(e))?
+        } else {
+            let create = mode == OpenMode::CreateIfMissing;
+            let socket = self.global.socket.as_deref();
+            crate::server::spawn::open(&self.db_path(), socket, create, clock::from_env(), self.global.tz, self.lang())?
+        };
         if mode == OpenMode::Existing && !records.is_initialised()? {
             return Err(Error::NotInitialised { path: self.db_path() });
         }
         Ok(records)
+    }
+
+    /// A database locked by a server is better named as such: the fix is to
+    /// leave out `--direct`.
+    fn held_by_server(&self, e: Error) -> Error {
+        let Error::Locked { path } = e else { return e };
+        let socket = self.global.socket.clone().unwrap_or_else(|| path.join(crate::server::protocol::SOCKET_NAME));
+        if std::os::unix::net::UnixStream::connect(&socket).is_ok() {
+            Error::AlreadyRunning { path, socket }
+        } else {
+            Error::Locked { path }
+        }
     }
 
     /// Prints an error in the user's language; returns the failure code.
@@ -243,6 +274,7 @@ pub fn run(cli: Cli) -> ExitCode {
         Some(Command::Import(args)) => data::import(&ctx, &args),
         Some(Command::Check) => data::check(&ctx),
         Some(Command::Backup { dest }) => data::backup(&ctx, &dest),
+        Some(Command::Serve(args)) => serve::run(&ctx, &args),
     }
 }
 

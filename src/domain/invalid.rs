@@ -2,6 +2,7 @@
 //! sentence that says what to fix, in the officer's language.
 
 use chrono::NaiveDate;
+use serde::{Deserialize, Serialize};
 
 use super::amount::Amount;
 use super::sector::{Kind, Sector};
@@ -20,7 +21,7 @@ pub enum Arg {
     Sector(Sector),
 }
 
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub enum Invalid {
     ValueMissing,
     ValueNegative { input: String },

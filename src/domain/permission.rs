@@ -40,7 +40,7 @@ pub enum Action {
 }
 
 /// Why an action was refused.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub enum Denied {
     /// The officer is not assigned to the site.
     NotAtSite { site: SiteId },

@@ -481,4 +481,36 @@ pub const TEXTS: &[(&str, &str)] = &[
         "tui.help_audit",
         "The audit trail, newest first; the last line: the chosen record.\nTab: move between NIP, From, To and the list. f: to the filter.\nType an officer's NIP and/or dates (dd/mm/yyyy), then Enter.\nLeave a field empty to see everything.\nUp/down arrows, PgUp/PgDn: scroll.  Esc: back.",
     ),
+    // Server
+    (
+        "server.stopped",
+        "The binalog server ({socket}) has stopped. If it stopped while saving, check whether your last change was saved before repeating it; binalog connects again when the server is back.",
+    ),
+    (
+        "server.version_mismatch",
+        "The binalog server at {socket} speaks protocol version {theirs}; this binalog speaks version {ours}. Use the same binalog version for the server and its users (restart the server after an update).",
+    ),
+    (
+        "server.already_running",
+        "A binalog server is already running for the database at {path} (socket {socket}). Use it (without --direct), or stop it first.",
+    ),
+    ("server.socket_in_use", "Another program answers on {socket}. Choose another socket with --socket."),
+    (
+        "server.connect_failed",
+        "Cannot connect to the binalog server at {socket}: {detail}. Ask the administrator to add your user to the server's group.",
+    ),
+    ("server.start_failed", "A binalog server could not be started: {detail}. Its log is {log}."),
+    ("server.not_logged_in", "Log in first: no officer is logged in on this connection."),
+    ("server.other_officer", "This connection is logged in as NIP {nip}. Log in as the officer making this change."),
+    (
+        "server.too_large",
+        "Too much to send at once ({size} bytes; at most {max}). Choose a shorter period or a smaller file.",
+    ),
+    (
+        "server.protocol",
+        "The binalog server sent something this binalog cannot read ({detail}). Use the same version on both sides.",
+    ),
+    ("server.accept_failed", "binalog server: a connection could not be accepted: {detail}"),
+    ("server.listening", "binalog server for {db} listening on {socket} (process {pid})."),
+    ("server.stopped_cleanly", "binalog server (process {pid}) stopped; every change is on disk."),
 ];

@@ -493,4 +493,39 @@ pub const TEXTS: &[(&str, &str)] = &[
         "tui.help_audit",
         "Jejak audit, terbaru di atas; baris terakhir: catatan yang dipilih.\nTab: pindah antara NIP, Dari, Sampai dan daftar. f: ke saringan.\nIsi NIP petugas dan/atau tanggal (hh/bb/tttt), lalu Enter.\nKosongkan isian untuk melihat semuanya.\nPanah atas/bawah, PgUp/PgDn: gulir.  Esc: kembali.",
     ),
+    // Server
+    (
+        "server.stopped",
+        "Server binalog ({socket}) berhenti. Jika berhenti saat menyimpan, periksa apakah perubahan terakhir Anda sudah tersimpan sebelum mengulanginya; binalog tersambung lagi setelah server kembali.",
+    ),
+    (
+        "server.version_mismatch",
+        "Server binalog di {socket} memakai protokol versi {theirs}; binalog ini memakai versi {ours}. Gunakan versi binalog yang sama untuk server dan penggunanya (mulai ulang server setelah pembaruan).",
+    ),
+    (
+        "server.already_running",
+        "Server binalog untuk basis data di {path} sudah berjalan (soket {socket}). Gunakan server itu (tanpa --direct), atau hentikan dulu.",
+    ),
+    ("server.socket_in_use", "Program lain menjawab di {socket}. Pilih soket lain dengan --socket."),
+    (
+        "server.connect_failed",
+        "Tidak bisa tersambung ke server binalog di {socket}: {detail}. Minta administrator menambahkan pengguna Anda ke grup server.",
+    ),
+    ("server.start_failed", "Server binalog tidak bisa dijalankan: {detail}. Catatannya ada di {log}."),
+    ("server.not_logged_in", "Masuk dulu: belum ada petugas yang masuk pada sambungan ini."),
+    (
+        "server.other_officer",
+        "Sambungan ini masuk sebagai NIP {nip}. Masuklah sebagai petugas yang membuat perubahan ini.",
+    ),
+    (
+        "server.too_large",
+        "Terlalu banyak untuk dikirim sekaligus ({size} bita; paling banyak {max}). Pilih periode lebih pendek atau berkas lebih kecil.",
+    ),
+    (
+        "server.protocol",
+        "Server binalog mengirim sesuatu yang tidak bisa dibaca binalog ini ({detail}). Gunakan versi yang sama di kedua sisi.",
+    ),
+    ("server.accept_failed", "Server binalog: sambungan tidak bisa diterima: {detail}"),
+    ("server.listening", "Server binalog untuk {db} mendengarkan di {socket} (proses {pid})."),
+    ("server.stopped_cleanly", "Server binalog (proses {pid}) berhenti; semua perubahan sudah di disk."),
 ];

@@ -30,6 +30,14 @@ impl Lang {
         }
     }
 
+    /// The code `--lang` takes.
+    pub fn code(self) -> &'static str {
+        match self {
+            Lang::Id => "id",
+            Lang::En => "en",
+        }
+    }
+
     /// `12,5` in Indonesian, `12.5` in English.
     pub fn decimal_mark(self) -> char {
         match self {

@@ -24,7 +24,8 @@ fn both_catalogs_have_the_same_keys_and_placeholders() {
 #[test]
 fn every_key_used_in_the_code_is_in_the_catalogs() {
     let catalog: BTreeSet<_> = keys(Lang::Id).into_iter().collect();
-    let prefixes = ["invalid.", "error.", "field.", "sector.", "kind.", "cli.", "check.", "tui.", "role.", "status."];
+    let prefixes =
+        ["invalid.", "error.", "field.", "sector.", "kind.", "cli.", "check.", "tui.", "role.", "status.", "server."];
     let mut missing = Vec::new();
     let mut stack = vec![std::path::PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/src"))];
     while let Some(path) = stack.pop() {

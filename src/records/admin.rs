@@ -6,7 +6,7 @@
 
 use chrono::NaiveDate;
 
-use super::{Actor, Error, Records, Result};
+use super::{Actor, Error, Local, Result, Update};
 use crate::domain::invalid::Invalid;
 use crate::domain::officer::check_name;
 use crate::domain::permission::Action;
@@ -17,10 +17,23 @@ use crate::domain::sector::Sector;
 use crate::domain::text::clean_line;
 use crate::store::{AuditAction, Reference};
 
-impl Records {
+impl Local {
     fn reference_note(&self, by: &Actor, added: bool, what: String) -> crate::store::AuditNote {
         let action = if added { AuditAction::ReferenceAdded } else { AuditAction::ReferenceUpdated };
         self.note(Some(by.nip()), action, what)
+    }
+
+    /// Stores a new reference record and tells the other clients.
+    fn add_reference(&self, record: Reference, note: &crate::store::AuditNote) -> Result<Reference> {
+        let record = self.store.add_reference(record, note)?;
+        self.announce(Update::Reference);
+        Ok(record)
+    }
+
+    fn update_reference(&self, record: &Reference, note: &crate::store::AuditNote) -> Result<()> {
+        self.store.update_reference(record, note)?;
+        self.announce(Update::Reference);
+        Ok(())
     }
 
     fn site(&self, id: SiteId) -> Result<Site> {
@@ -46,7 +59,7 @@ impl Records {
         self.permit(by, Action::ManageReference)?;
         let site = Site { id: 0, code: clean_line(code).to_lowercase().replace(' ', "-"), name: check_name(name)? };
         let note = self.reference_note(by, true, format!("site {}", site.name));
-        match self.store.add_reference(Reference::Site(site), &note)? {
+        match self.add_reference(Reference::Site(site), &note)? {
             Reference::Site(site) => Ok(site),
             _ => unreachable!("add_reference returns the kind it was given"),
         }
@@ -57,8 +70,7 @@ impl Records {
         let mut site = self.site(id)?;
         site.code = clean_line(code).to_lowercase().replace(' ', "-");
         site.name = check_name(name)?;
-        self.store
-            .update_reference(&Reference::Site(site.clone()), &self.reference_note(by, false, format!("site {id}")))?;
+        self.update_reference(&Reference::Site(site.clone()), &self.reference_note(by, false, format!("site {id}")))?;
         Ok(site)
     }
 
@@ -66,7 +78,7 @@ impl Records {
         self.permit(by, Action::ManageReference)?;
         let partner = Partner { id: 0, name: check_name(name)?, field, inferred: false };
         let note = self.reference_note(by, true, format!("partner {}", partner.name));
-        match self.store.add_reference(Reference::Partner(partner), &note)? {
+        match self.add_reference(Reference::Partner(partner), &note)? {
             Reference::Partner(p) => Ok(p),
             _ => unreachable!("add_reference returns the kind it was given"),
         }
@@ -79,7 +91,7 @@ impl Records {
         partner.field = field;
         partner.inferred = false;
         let note = self.reference_note(by, false, format!("partner {id}"));
-        self.store.update_reference(&Reference::Partner(partner.clone()), &note)?;
+        self.update_reference(&Reference::Partner(partner.clone()), &note)?;
         Ok(partner)
     }
 
@@ -107,7 +119,7 @@ impl Records {
             inferred: false,
         };
         let note = self.reference_note(by, true, format!("agreement {}", agreement.number));
-        match self.store.add_reference(Reference::Agreement(agreement), &note)? {
+        match self.add_reference(Reference::Agreement(agreement), &note)? {
             Reference::Agreement(a) => Ok(a),
             _ => unreachable!("add_reference returns the kind it was given"),
         }
@@ -133,7 +145,7 @@ impl Records {
         agreement.sites = sites.to_vec();
         agreement.inferred = false;
         let note = self.reference_note(by, false, format!("agreement {id}"));
-        self.store.update_reference(&Reference::Agreement(agreement.clone()), &note)?;
+        self.update_reference(&Reference::Agreement(agreement.clone()), &note)?;
         Ok(agreement)
     }
 
@@ -169,7 +181,7 @@ impl Records {
             status: ProgramStatus::Active,
         };
         let note = self.reference_note(by, true, format!("program {}", program.name));
-        match self.store.add_reference(Reference::Program(program), &note)? {
+        match self.add_reference(Reference::Program(program), &note)? {
             Reference::Program(p) => Ok(p),
             _ => unreachable!("add_reference returns the kind it was given"),
         }
@@ -182,7 +194,7 @@ impl Records {
         program.name = check_name(name)?;
         program.status = status;
         let note = self.reference_note(by, false, format!("program {id} {}", status.code()));
-        self.store.update_reference(&Reference::Program(program.clone()), &note)?;
+        self.update_reference(&Reference::Program(program.clone()), &note)?;
         Ok(program)
     }
 }

@@ -3,7 +3,7 @@
 
 use std::collections::HashMap;
 
-use super::{Actor, Error, Records, Result};
+use super::{Actor, Error, Local, Result};
 use crate::domain::entry::{Entry, EntryDraft, EntryId, Field};
 use crate::domain::invalid::Invalid;
 use crate::domain::permission::{self, Action};
@@ -11,7 +11,7 @@ use crate::domain::reference::{ProgramId, SiteId};
 use crate::domain::text::{NOTES_MAX, check_length, clean_line};
 use crate::store::{AuditAction, Change, Verification};
 
-impl Records {
+impl Local {
     /// Refuses the action unless the officer's role and sites allow it.
     /// The officer record is re-read so a deactivation or a change of
     /// sites takes effect at once, not at the next login.
@@ -39,7 +39,9 @@ impl Records {
         self.permit(actor, Action::AddEntry { site: self.site_of(draft.program)? })?;
         let note = self.note(Some(actor.nip()), AuditAction::EntryAdded, String::new());
         let mut written = self.store.commit(&[Change::Add(draft)], actor.nip(), self.clock.now(), &note)?;
-        Ok(written.remove(0))
+        let entry = written.remove(0);
+        self.entries_changed([entry.draft.program]);
+        Ok(entry)
     }
 
     /// Replaces an entry's current revision (`base`) with a corrected one.
@@ -70,7 +72,10 @@ impl Records {
         let note = self.note(Some(actor.nip()), AuditAction::EntryCorrected, reason.clone());
         let change = Change::Correct { id, base, draft, reason };
         let mut written = self.store.commit(&[change], actor.nip(), self.clock.now(), &note)?;
-        Ok(written.remove(0))
+        let entry = written.remove(0);
+        // A correction may move the entry: both programmes' registers change.
+        self.entries_changed([current.draft.program, entry.draft.program]);
+        Ok(entry)
     }
 
     /// Voids an entry: a new revision that no longer counts in any total.
@@ -81,7 +86,9 @@ impl Records {
         let note = self.note(Some(actor.nip()), AuditAction::EntryVoided, reason.clone());
         let change = Change::Void { id, base, reason };
         let mut written = self.store.commit(&[change], actor.nip(), self.clock.now(), &note)?;
-        Ok(written.remove(0))
+        let entry = written.remove(0);
+        self.entries_changed([entry.draft.program]);
+        Ok(entry)
     }
 
     /// Marks revision `revision` of an entry as checked. Refused if the
@@ -93,7 +100,9 @@ impl Records {
         let note = self.note(Some(actor.nip()), AuditAction::EntryVerified, String::new());
         let change = Change::Verify { id, revision };
         let mut written = self.store.commit(&[change], actor.nip(), self.clock.now(), &note)?;
-        Ok(written.remove(0))
+        let entry = written.remove(0);
+        self.entries_changed([entry.draft.program]);
+        Ok(entry)
     }
 
     /// Who verified a revision, and when.
@@ -156,9 +165,11 @@ impl Records {
             }
         }
         let count = drafts.len();
+        let programs: Vec<ProgramId> = drafts.iter().map(|d| d.program).collect();
         let changes: Vec<Change> = drafts.into_iter().map(Change::Add).collect();
         let note = self.note(Some(actor.nip()), AuditAction::Imported, format!("{count} entries"));
         let written = self.store.commit(&changes, actor.nip(), self.clock.now(), &note)?;
+        self.entries_changed(programs);
         Ok(written.iter().map(|e| e.id).collect())
     }
 }

@@ -2,12 +2,15 @@
 
 use std::path::PathBuf;
 
+use serde::{Deserialize, Serialize};
+
 use crate::domain::entry::{Entry, Field};
 use crate::domain::invalid::{Arg, Invalid};
 use crate::domain::permission::Denied;
 use crate::store::StoreError;
 
-#[derive(Clone, Debug, PartialEq, Eq)]
+/// Serializable so that a server's refusal reaches its client intact.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub enum Error {
     /// The input broke one or more rules; each names its field.
     Invalid(Vec<(Field, Invalid)>),
@@ -85,6 +88,52 @@ pub enum Error {
         site: u32,
         agreement: u32,
     },
+    // The server and its clients (src/server, records/remote.rs).
+    /// The server's connection ended: it stopped, or was stopped.
+    ServerStopped {
+        socket: PathBuf,
+    },
+    /// Client and server speak no protocol version in common.
+    VersionMismatch {
+        socket: PathBuf,
+        ours: u32,
+        theirs: Vec<u32>,
+    },
+    /// `serve` on a database whose server is already answering.
+    AlreadyRunning {
+        path: PathBuf,
+        socket: PathBuf,
+    },
+    /// Something other than a binalog server of this database answers on
+    /// the socket path.
+    SocketInUse {
+        socket: PathBuf,
+    },
+    /// The socket exists but refuses us (permissions, most likely).
+    ConnectFailed {
+        socket: PathBuf,
+        detail: String,
+    },
+    /// A server could not be started in the background.
+    StartFailed {
+        detail: String,
+        log: PathBuf,
+    },
+    /// A change was asked for on a connection where no officer logged in.
+    NotLoggedIn,
+    /// The connection is logged in as another officer than the one named.
+    OtherOfficer {
+        nip: String,
+    },
+    /// A request or answer larger than the protocol allows.
+    TooLarge {
+        size: u64,
+        max: u64,
+    },
+    /// The other side sent something this version cannot read.
+    Protocol {
+        detail: String,
+    },
 }
 
 impl From<StoreError> for Error {
@@ -148,6 +197,16 @@ impl Error {
             Error::BackupExists { .. } => "error.backup_exists",
             Error::PinUnreadable => "cli.pin_missing",
             Error::LoginFailed => "error.login_failed",
+            Error::ServerStopped { .. } => "server.stopped",
+            Error::VersionMismatch { .. } => "server.version_mismatch",
+            Error::AlreadyRunning { .. } => "server.already_running",
+            Error::SocketInUse { .. } => "server.socket_in_use",
+            Error::ConnectFailed { .. } => "server.connect_failed",
+            Error::StartFailed { .. } => "server.start_failed",
+            Error::NotLoggedIn => "server.not_logged_in",
+            Error::OtherOfficer { .. } => "server.other_officer",
+            Error::TooLarge { .. } => "server.too_large",
+            Error::Protocol { .. } => "server.protocol",
         }
     }
 
@@ -186,6 +245,32 @@ impl Error {
             Error::SiteNotInAgreement { site, agreement } => {
                 vec![("site", Arg::Number(i64::from(*site))), ("agreement", Arg::Number(i64::from(*agreement)))]
             }
+            Error::ServerStopped { socket } | Error::SocketInUse { socket } => {
+                vec![("socket", text(socket.display().to_string()))]
+            }
+            Error::VersionMismatch { socket, ours, theirs } => {
+                let theirs: Vec<String> = theirs.iter().map(u32::to_string).collect();
+                vec![
+                    ("socket", text(socket.display().to_string())),
+                    ("ours", Arg::Number(i64::from(*ours))),
+                    ("theirs", text(theirs.join(", "))),
+                ]
+            }
+            Error::AlreadyRunning { path, socket } => {
+                vec![("path", text(path.display().to_string())), ("socket", text(socket.display().to_string()))]
+            }
+            Error::ConnectFailed { socket, detail } => {
+                vec![("socket", text(socket.display().to_string())), ("detail", text(detail.clone()))]
+            }
+            Error::StartFailed { detail, log } => {
+                vec![("detail", text(detail.clone())), ("log", text(log.display().to_string()))]
+            }
+            Error::NotLoggedIn => vec![],
+            Error::OtherOfficer { nip } => vec![("nip", text(nip.clone()))],
+            Error::TooLarge { size, max } => {
+                vec![("size", Arg::Number(*size as i64)), ("max", Arg::Number(*max as i64))]
+            }
+            Error::Protocol { detail } => vec![("detail", text(detail.clone()))],
         }
     }
 }

@@ -1,35 +1,51 @@
 //! The records API: everything a front end may do, as plain domain values
 //! in and out (never sled types), so the command line, the terminal
-//! interface and a future server all share one set of rules.
+//! interface and the server all share one set of rules.
+//!
+//! A `Records` runs its operations either in this process (`Local`, which
+//! owns the database) or through a binalog server (`Remote`, a client on
+//! the server's Unix socket, where the server runs the same `Local` code).
+//! Front ends do not care which: the methods are listed once, in `api.rs`,
+//! and that list generates the public methods below, the requests and
+//! answers that cross the socket, the client calls and the server's
+//! dispatch.
 
 mod admin;
+pub mod api;
 mod changes;
 mod error;
+mod local;
 mod officers;
 pub mod pin;
+mod remote;
+mod updates;
 pub mod views;
 
-use std::collections::BTreeMap;
 use std::path::Path;
+use std::sync::mpsc::Receiver;
 
-use chrono::{Datelike, FixedOffset, NaiveDate};
+use chrono::{DateTime, Datelike, FixedOffset, NaiveDate, Utc};
+use serde::{Deserialize, Serialize};
 
 pub use error::{Error, Result};
+pub(crate) use local::Local;
+pub use officers::{LOCKOUT_MINUTES, MAX_FAILED_LOGINS};
+pub use remote::ServerInfo;
+pub(crate) use remote::{Connector, Remote};
+pub use updates::Update;
 
 use crate::clock::Clock;
 use crate::domain::Amount;
-use crate::domain::demo::{DEMO_OFFICERS, DEMO_PIN, demo_drafts};
-use crate::domain::entry::{Entry, EntryId};
-use crate::domain::inventory::head_counts;
-use crate::domain::officer::{Nip, Officer, Role};
-use crate::domain::reference::{Agreement, Partner, Program, ProgramId, Site};
-use crate::domain::reference_data::reference_data;
+use crate::domain::officer::{Nip, Officer};
+use crate::domain::reference::ProgramId;
 use crate::domain::sector::Kind;
 use crate::domain::unit::Unit;
-use crate::store::{AuditAction, AuditNote, AuditRecord, BackupReport, Change, OpenMode, Problem, Store};
+use crate::store::OpenMode;
 
 /// An officer the records API has identified; changes are made as them.
-#[derive(Clone, Debug, PartialEq, Eq)]
+/// Over a server the connection's own login decides who acts: an `Actor`
+/// on the client only names whom the caller means (see `Remote`).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Actor {
     officer: Officer,
 }
@@ -45,7 +61,7 @@ impl Actor {
 }
 
 /// Where a revision stands.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub enum RevisionState {
     Current,
     Superseded,
@@ -63,7 +79,7 @@ impl RevisionState {
 }
 
 /// Which entries to list.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct EntryFilter {
     pub from: Option<NaiveDate>,
     pub to: Option<NaiveDate>,
@@ -73,7 +89,7 @@ pub struct EntryFilter {
 }
 
 /// Which audit records to list.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct AuditFilter {
     pub from: Option<NaiveDate>,
     pub to: Option<NaiveDate>,
@@ -81,7 +97,7 @@ pub struct AuditFilter {
 }
 
 /// A total of one kind, unit and item over a period.
-#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
 pub struct Total {
     pub kind: Kind,
     pub unit: Unit,
@@ -90,183 +106,85 @@ pub struct Total {
     pub entries: u32,
 }
 
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct InitOutcome {
     /// False when the database was initialised before and nothing changed.
     pub created: bool,
     pub demo_entries: usize,
 }
 
-/// Running sums per kind, unit and item, in thousandths.
-#[derive(Default)]
-struct Sums(BTreeMap<(Kind, Unit, String), (i64, u32)>);
-
-impl Sums {
-    fn add(&mut self, kind: Kind, unit: Unit, item: String, milli: i64, entries: u32) {
-        let slot = self.0.entry((kind, unit, item)).or_default();
-        slot.0 += milli;
-        slot.1 += entries;
-    }
-
-    fn totals(self) -> Vec<Total> {
-        self.0
-            .into_iter()
-            .map(|((kind, unit, item), (milli, entries))| Total {
-                kind,
-                unit,
-                item,
-                value: Amount::from_milli(milli),
-                entries,
-            })
-            .collect()
-    }
-}
-
 pub struct Records {
-    store: Store,
-    clock: Box<dyn Clock>,
-    tz: FixedOffset,
+    backend: Backend,
 }
 
+enum Backend {
+    Local(Local),
+    Remote(Remote),
+}
+
+/// What is not in the API list: opening, where "today" is, and the
+/// connection itself. These run on the caller's side in both modes.
 impl Records {
+    /// Opens the database in this process (`--direct`, tests, the server).
     pub fn open(path: &Path, mode: OpenMode, clock: Box<dyn Clock>, tz: FixedOffset) -> Result<Records> {
-        Ok(Records { store: Store::open(path, mode)?, clock, tz })
+        Ok(Records { backend: Backend::Local(Local::open(path, mode, clock, tz)?) })
     }
 
+    /// Connects to the server answering on `socket`. `clock` and `tz`
+    /// decide `today()` on this side; the server checks dates against its
+    /// own clock in this zone.
+    pub fn connect(socket: &Path, clock: Box<dyn Clock>, tz: FixedOffset) -> Result<Records> {
+        let connector = crate::server::protocol::plain_connector(socket.to_path_buf(), tz);
+        Records::connect_with(connector, socket, clock, tz)
+    }
+
+    /// Connects through `connector` (to the server on `socket`), which also
+    /// serves `reconnect`.
+    pub(crate) fn connect_with(
+        connector: Connector,
+        socket: &Path,
+        clock: Box<dyn Clock>,
+        tz: FixedOffset,
+    ) -> Result<Records> {
+        Ok(Records { backend: Backend::Remote(Remote::connect(connector, socket.to_path_buf(), clock, tz)?) })
+    }
+
+    /// The database folder (over a server: the server's database).
     pub fn path(&self) -> &Path {
-        self.store.path()
+        match &self.backend {
+            Backend::Local(local) => local.path(),
+            Backend::Remote(remote) => remote.path(),
+        }
     }
 
     /// Today in the configured zone (WIB unless `--tz` says otherwise).
     pub fn today(&self) -> NaiveDate {
-        self.clock.today(self.tz)
-    }
-
-    fn note(&self, officer: Option<&Nip>, action: AuditAction, detail: String) -> AuditNote {
-        AuditNote { at: self.clock.now(), officer: officer.cloned(), action, detail }
-    }
-
-    /// Creates the reference data, and with `demo` two demo officers and a
-    /// year of sample entries. Changes nothing on an initialised database.
-    pub fn init(&self, demo: bool) -> Result<InitOutcome> {
-        let created =
-            self.store.init_reference(&reference_data(), &self.note(None, AuditAction::Initialised, String::new()))?;
-        let mut outcome = InitOutcome { created, demo_entries: 0 };
-        if created && demo {
-            let (admin_nip, admin_name, _) = DEMO_OFFICERS[0];
-            self.add_officer(None, admin_nip, admin_name, Role::Admin, DEMO_PIN)?;
-            let admin = self.demo_actor(admin_nip)?;
-            let all_sites: Vec<_> = self.sites()?.iter().map(|s| s.id).collect();
-            for (nip, name, role) in &DEMO_OFFICERS[1..] {
-                self.add_officer(Some(&admin), nip, name, *role, DEMO_PIN)?;
-                self.assign_sites(&admin, nip, &all_sites)?;
-            }
-            let actor = self.demo_actor(DEMO_OFFICERS[1].0)?;
-            let programs = self.store.programs()?;
-            let changes: Vec<Change> = demo_drafts(&programs, self.today()).into_iter().map(Change::Add).collect();
-            outcome.demo_entries = changes.len();
-            let note = self.note(Some(actor.nip()), AuditAction::DemoLoaded, format!("{} entries", changes.len()));
-            self.store.commit(&changes, actor.nip(), self.clock.now(), &note)?;
+        match &self.backend {
+            Backend::Local(local) => local.today(),
+            Backend::Remote(remote) => remote.today(),
         }
-        Ok(outcome)
     }
 
-    pub fn is_initialised(&self) -> Result<bool> {
-        Ok(self.store.is_initialised()?)
-    }
-
-    pub fn sites(&self) -> Result<Vec<Site>> {
-        Ok(self.store.sites()?)
-    }
-
-    pub fn partners(&self) -> Result<Vec<Partner>> {
-        Ok(self.store.partners()?)
-    }
-
-    pub fn agreements(&self) -> Result<Vec<Agreement>> {
-        Ok(self.store.agreements()?)
-    }
-
-    pub fn programs(&self) -> Result<Vec<Program>> {
-        Ok(self.store.programs()?)
-    }
-
-    pub fn program(&self, id: ProgramId) -> Result<Program> {
-        self.store.program(id)?.ok_or(Error::ProgramUnknown { id })
-    }
-
-    pub fn current(&self, id: EntryId) -> Result<Entry> {
-        self.store.current(id)?.ok_or(Error::EntryUnknown { id })
-    }
-
-    /// Every revision of an entry, oldest first.
-    pub fn history(&self, id: EntryId) -> Result<Vec<Entry>> {
-        let history = self.store.history(id)?;
-        if history.is_empty() {
-            return Err(Error::EntryUnknown { id });
+    /// The zone that decides "today" and local times: this side's `--tz`
+    /// (a server judges this connection's dates in it too).
+    pub fn tz(&self) -> FixedOffset {
+        match &self.backend {
+            Backend::Local(local) => local.tz(),
+            Backend::Remote(remote) => remote.tz(),
         }
-        Ok(history)
     }
 
-    /// Entries matching the filter, by date then id, each with its state.
-    pub fn entries(&self, filter: &EntryFilter) -> Result<Vec<(Entry, RevisionState)>> {
-        let from = filter.from.unwrap_or(NaiveDate::MIN);
-        let to = filter.to.unwrap_or(NaiveDate::MAX);
-        let in_range = |e: &Entry| {
-            e.draft.date >= from && e.draft.date <= to && filter.program.is_none_or(|p| p == e.draft.program)
-        };
-        let heads: BTreeMap<EntryId, u32> = self.store.heads()?.into_iter().collect();
-        let mut found = Vec::new();
-        for entry in self.store.all_revisions() {
-            let entry = entry?;
-            let is_head = heads.get(&entry.id) == Some(&entry.revision);
-            let state = match (is_head, entry.voided) {
-                (true, false) => RevisionState::Current,
-                (true, true) => RevisionState::Voided,
-                (false, _) => RevisionState::Superseded,
-            };
-            if (state == RevisionState::Current || filter.history) && in_range(&entry) {
-                found.push((entry, state));
-            }
+    /// This side's clock: when an account lock ends is shown against it.
+    pub fn now(&self) -> DateTime<Utc> {
+        match &self.backend {
+            Backend::Local(local) => local.clock.now(),
+            Backend::Remote(remote) => remote.now(),
         }
-        found.sort_by_key(|(e, _)| (e.draft.date, e.id, e.revision));
-        Ok(found)
     }
 
-    /// A programme's current entries between two dates, newest first.
-    pub fn register(&self, program: ProgramId, from: NaiveDate, to: NaiveDate) -> Result<Vec<Entry>> {
-        let mut entries = self.store.program_entries(program, from, to)?;
-        entries.reverse();
-        Ok(entries)
-    }
-
-    /// Totals per kind, unit and item between two dates, from the rollups.
-    pub fn totals(&self, program: ProgramId, from: NaiveDate, to: NaiveDate) -> Result<Vec<Total>> {
-        let mut sums = Sums::default();
-        for row in self.store.rollups(program, from, to)? {
-            sums.add(row.kind, row.unit, row.item, row.rollup.total, row.rollup.entries);
-        }
-        Ok(sums.totals())
-    }
-
-    /// The same totals computed from the entries themselves: the reference
-    /// the rollups are measured and tested against.
-    pub fn totals_by_scan(&self, program: ProgramId, from: NaiveDate, to: NaiveDate) -> Result<Vec<Total>> {
-        let mut sums = Sums::default();
-        for entry in self.store.program_entries(program, from, to)? {
-            if crate::store::rollup::counts_in_totals(&entry) {
-                for q in &entry.draft.quantities {
-                    sums.add(entry.draft.kind, q.unit, q.item.clone(), q.value.milli(), 1);
-                }
-            }
-        }
-        Ok(sums.totals())
-    }
-
-    /// Head count per species at the end of a day, for a livestock programme.
-    pub fn head_counts(&self, program: ProgramId, at: NaiveDate) -> Result<BTreeMap<String, i64>> {
-        let entries = self.store.program_entries(program, NaiveDate::MIN, at)?;
-        Ok(head_counts(&entries, at))
+    /// An instant as local time in `tz()`.
+    pub fn local_time(&self, at: DateTime<Utc>) -> DateTime<FixedOffset> {
+        at.with_timezone(&self.tz())
     }
 
     /// First and last day of the month containing `date`.
@@ -276,31 +194,42 @@ impl Records {
         (first, next.pred_opt().expect("a day before exists"))
     }
 
-    /// The audit trail, oldest first, for admins: optionally only between
-    /// two days (local dates, inclusive) and only one officer's records.
-    pub fn audit(&self, actor: &Actor, filter: &AuditFilter) -> Result<Vec<AuditRecord>> {
-        self.permit(actor, crate::domain::permission::Action::ViewAudit)?;
-        let day = |r: &AuditRecord| r.at.with_timezone(&self.tz).date_naive();
-        Ok(self
-            .store
-            .audit_records()?
-            .into_iter()
-            .filter(|r| filter.from.is_none_or(|from| day(r) >= from))
-            .filter(|r| filter.to.is_none_or(|to| day(r) <= to))
-            .filter(|r| filter.officer.as_ref().is_none_or(|nip| r.officer.as_ref() == Some(nip)))
-            .collect())
-    }
-
-    pub fn check(&self) -> Result<Vec<Problem>> {
-        Ok(self.store.check()?)
-    }
-
-    /// Writes a verified copy of the whole database to a new folder.
-    pub fn backup(&self, dest: &Path) -> Result<BackupReport> {
-        Ok(self.store.backup_to(dest)?)
-    }
-
+    /// How many entries the database holds. Over a server that cannot be
+    /// reached this is 0; `count_entries` says why.
     pub fn entry_count(&self) -> usize {
-        self.store.entry_count()
+        match &self.backend {
+            Backend::Local(local) => local.entry_count(),
+            Backend::Remote(remote) => remote.count_entries().unwrap_or(0),
+        }
+    }
+
+    /// Changes made by others, as they become durable: over a server, every
+    /// other connection's saves; in this process, saves made through other
+    /// `Records` sharing this database (a `--direct` program has none, so
+    /// its receiver stays quiet). Each call gives a new receiver.
+    pub fn subscribe(&self) -> Receiver<Update> {
+        match &self.backend {
+            Backend::Local(local) => local.subscribe(),
+            Backend::Remote(remote) => remote.subscribe(),
+        }
+    }
+
+    /// After `Error::ServerStopped`: connects again (starting a server
+    /// when this `Records` was allowed to) and, if an officer had logged in,
+    /// logs them in again, so a front end can keep its form and retry.
+    /// In this process there is nothing to reconnect.
+    pub fn reconnect(&self) -> Result<()> {
+        match &self.backend {
+            Backend::Local(_) => Ok(()),
+            Backend::Remote(remote) => remote.reconnect(),
+        }
+    }
+
+    /// The server this `Records` talks to; `None` in this process.
+    pub fn server(&self) -> Option<ServerInfo> {
+        match &self.backend {
+            Backend::Local(_) => None,
+            Backend::Remote(remote) => Some(remote.info()),
+        }
     }
 }

@@ -3,7 +3,7 @@
 
 use chrono::{DateTime, Duration, Utc};
 
-use super::{Actor, Error, Records, Result, pin};
+use super::{Actor, Error, Local, Result, Update, pin};
 use crate::domain::entry::Field;
 use crate::domain::officer::{Nip, Officer, Role, check_name, check_pin};
 use crate::domain::permission::Action;
@@ -15,9 +15,17 @@ use crate::store::AuditAction;
 pub const MAX_FAILED_LOGINS: u32 = 5;
 pub const LOCKOUT_MINUTES: i64 = 5;
 
-impl Records {
+/// An officer as the API hands it out: never with the PIN hash, which
+/// must not leave the store (over a server it would reach every client,
+/// and a six-digit PIN falls quickly to an offline guess).
+fn shown(mut officer: Officer) -> Officer {
+    officer.pin_hash.clear();
+    officer
+}
+
+impl Local {
     pub fn officers(&self) -> Result<Vec<Officer>> {
-        Ok(self.store.officers()?)
+        Ok(self.store.officers()?.into_iter().map(shown).collect())
     }
 
     /// Every officer, for an admin managing accounts.
@@ -61,7 +69,8 @@ impl Records {
         };
         let note = self.note(by.map(Actor::nip), AuditAction::OfficerAdded, format!("{} {}", nip, role.code()));
         self.store.put_officer(&officer, &note)?;
-        Ok(officer)
+        self.announce(Update::Officers);
+        Ok(shown(officer))
     }
 
     /// The officer with this NIP, refreshed from the store, for checks
@@ -71,7 +80,7 @@ impl Records {
         if !officer.active {
             return Err(Error::OfficerInactive { nip: officer.nip.to_string() });
         }
-        Ok(Actor { officer })
+        Ok(Actor { officer: shown(officer) })
     }
 
     /// Acts as an officer without a PIN: only for the demo data that
@@ -105,7 +114,7 @@ impl Records {
             officer.locked_until = None;
             let note = self.note(Some(&officer.nip), AuditAction::LoginSucceeded, String::new());
             self.store.put_officer(&officer, &note)?;
-            return Ok(Actor { officer });
+            return Ok(Actor { officer: shown(officer) });
         }
         officer.failed_logins += 1;
         if officer.failed_logins >= MAX_FAILED_LOGINS {
@@ -138,7 +147,8 @@ impl Records {
         change(&mut officer);
         let note = self.note(Some(by.nip()), AuditAction::OfficerUpdated, format!("{nip} {detail}"));
         self.store.put_officer(&officer, &note)?;
-        Ok(officer)
+        self.announce(Update::Officers);
+        Ok(shown(officer))
     }
 
     /// Sets the sites an officer works at.

@@ -5,9 +5,9 @@
 
 use std::collections::BTreeMap;
 
-use chrono::{DateTime, Duration, FixedOffset, NaiveDate, Utc};
+use chrono::{Duration, NaiveDate};
 
-use super::{Records, Result, Total};
+use super::{Local, Result, Total};
 use crate::domain::entry::Entry;
 use crate::domain::inventory::head_counts;
 use crate::domain::officer::Nip;
@@ -25,7 +25,7 @@ fn floor() -> NaiveDate {
 const FIRST_WINDOW_DAYS: i64 = 31;
 
 /// Part of a programme's register, newest first, always whole days.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct RegisterPage {
     pub entries: Vec<Entry>,
     /// Where the next older page ends (exclusive); `None` once the oldest
@@ -33,21 +33,7 @@ pub struct RegisterPage {
     pub older: Option<NaiveDate>,
 }
 
-impl Records {
-    /// The zone that decides "today", for showing stored UTC times.
-    pub fn tz(&self) -> FixedOffset {
-        self.tz
-    }
-
-    /// The clock's time, for showing whether a lock is still on.
-    pub fn now(&self) -> DateTime<Utc> {
-        self.clock.now()
-    }
-
-    pub fn local_time(&self, at: DateTime<Utc>) -> DateTime<FixedOffset> {
-        at.with_timezone(&self.tz)
-    }
-
+impl Local {
     /// At least `want` entries (when that many exist) dated before `before`,
     /// or the newest ones when `before` is `None`; newest first. Reads the
     /// index window by window, so the thousandth page costs what the first does.
@@ -161,8 +147,10 @@ mod tests {
     use crate::domain::date::wib;
     use crate::domain::entry::{EntryDraft, Quantity, Status};
     use crate::domain::sector::Kind;
+    use crate::records::Records;
     use crate::store::OpenMode;
     use chrono::TimeZone;
+    use chrono::Utc;
 
     fn records(dir: &std::path::Path) -> Records {
         let now = wib().with_ymd_and_hms(2026, 3, 10, 9, 0, 0).unwrap().with_timezone(&Utc);

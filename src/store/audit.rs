@@ -55,8 +55,11 @@ pub struct AuditNote {
     pub officer: Option<Nip>,
     pub action: AuditAction,
     pub detail: String,
+    /// The Unix user whose session made the change.
+    pub user: String,
 }
 
+/// Schema 3 added `user`; `codec::v2::AuditRecord` reads older records.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct AuditRecord {
     pub seq: u64,
@@ -66,4 +69,8 @@ pub struct AuditRecord {
     /// The entries a change touched: (id, revision) pairs.
     pub entries: Vec<(EntryId, u32)>,
     pub detail: String,
+    /// The Unix user of the session that made the change: the peer of the
+    /// server's socket, or the user running binalog with `--direct`. Empty
+    /// for records written before schema 3, which did not keep it.
+    pub user: String,
 }

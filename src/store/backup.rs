@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 
 use super::{Problem, Result, Store, StoreError};
 
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct BackupReport {
     pub path: PathBuf,
     pub entries: usize,

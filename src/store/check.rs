@@ -8,7 +8,7 @@ use super::rollup::{Deltas, Rollup};
 use super::{Result, Store, keys};
 use crate::domain::entry::Entry;
 
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub enum Problem {
     /// A value that will not decode.
     Undecodable { tree: String, key: String, detail: String },

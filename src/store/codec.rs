@@ -14,7 +14,8 @@ use crate::domain::sector::Kind;
 ///
 /// 1: entries without training attendance (officers, cadets).
 /// 2: entries carry officers and cadets for training sessions.
-pub const SCHEMA_VERSION: u8 = 2;
+/// 3: audit records carry the Unix user of the session that made the change.
+pub const SCHEMA_VERSION: u8 = 3;
 
 const CONFIG: Configuration = standard();
 
@@ -80,7 +81,6 @@ impl Stored for crate::domain::Partner {}
 impl Stored for crate::domain::Agreement {}
 impl Stored for crate::domain::Program {}
 impl Stored for crate::domain::Officer {}
-impl Stored for super::audit::AuditRecord {}
 impl Stored for super::rollup::Rollup {}
 impl Stored for super::write::Verification {}
 
@@ -88,8 +88,63 @@ impl Stored for Entry {
     fn decode_old(version: u8, body: &[u8]) -> Result<Self, CodecError> {
         match version {
             1 => decode_body::<v1::Entry>(body).map(v1::Entry::upgrade),
+            // Schema 3 changed audit records only: a schema-2 entry is current.
+            2 => decode_body(body),
             v => Err(CodecError::Malformed(format!("no entry schema {v}"))),
         }
+    }
+}
+
+impl Stored for super::audit::AuditRecord {
+    fn decode_old(version: u8, body: &[u8]) -> Result<Self, CodecError> {
+        match version {
+            // Audit records kept one shape through schemas 1 and 2.
+            1 | 2 => decode_body::<v2::AuditRecord>(body).map(v2::AuditRecord::upgrade),
+            v => Err(CodecError::Malformed(format!("no audit schema {v}"))),
+        }
+    }
+}
+
+/// The audit record as schemas 1 and 2 stored it: no Unix user.
+pub mod v2 {
+    use chrono::{DateTime, Utc};
+    use serde::{Deserialize, Serialize};
+
+    use super::CONFIG;
+    use crate::domain::entry::EntryId;
+    use crate::domain::officer::Nip;
+    use crate::store::audit::AuditAction;
+
+    #[derive(Serialize, Deserialize, Debug, Clone, PartialEq, Eq)]
+    pub struct AuditRecord {
+        pub seq: u64,
+        pub at: DateTime<Utc>,
+        pub officer: Option<Nip>,
+        pub action: AuditAction,
+        pub entries: Vec<(EntryId, u32)>,
+        pub detail: String,
+    }
+
+    impl AuditRecord {
+        /// The user was not kept then: it stays empty rather than guessed.
+        pub fn upgrade(self) -> crate::store::AuditRecord {
+            crate::store::AuditRecord {
+                seq: self.seq,
+                at: self.at,
+                officer: self.officer,
+                action: self.action,
+                entries: self.entries,
+                detail: self.detail,
+                user: String::new(),
+            }
+        }
+    }
+
+    /// Writes an audit record the way schema 2 did, for migration tests.
+    pub fn encode_v2(record: &AuditRecord) -> Vec<u8> {
+        let mut bytes = vec![2u8];
+        bincode::serde::encode_into_std_write(record, &mut bytes, CONFIG).expect("writing to a Vec cannot fail");
+        bytes
     }
 }
 

@@ -4,28 +4,33 @@
 //! decode (the codec reads every older version), so the step simply runs
 //! again on the next open.
 
-use super::codec::{SCHEMA_VERSION, decode, encode, is_old};
-use super::{Result, Store, corrupt, keys};
+use super::codec::{SCHEMA_VERSION, Stored, decode, encode, is_old};
+use super::{AuditRecord, Result, Store, corrupt, keys};
 use crate::domain::entry::Entry;
 
 pub(super) fn migrate(store: &Store, from: u32) -> Result<()> {
     if from < 2 {
-        rewrite_entries(store)?;
+        rewrite::<Entry>(&store.entries, "entries")?;
+    }
+    if from < 3 {
+        rewrite::<AuditRecord>(&store.audit, "audit")?;
     }
     store.meta.insert(keys::META_SCHEMA, encode(&u32::from(SCHEMA_VERSION)))?;
     store.flush()
 }
 
-/// Schema 2 added training attendance to entries.
-fn rewrite_entries(store: &Store) -> Result<()> {
+/// Rewrites every value of a tree that an older schema wrote, in one batch.
+/// Schema 2 added training attendance to entries; schema 3 added the Unix
+/// user to audit records.
+fn rewrite<T: Stored>(tree: &sled::Tree, name: &str) -> Result<()> {
     let mut batch = sled::Batch::default();
-    for kv in store.entries.iter() {
+    for kv in tree.iter() {
         let (k, v) = kv?;
         if is_old(&v) {
-            let entry: Entry = decode(&v).map_err(|e| corrupt("entries", e))?;
-            batch.insert(k, encode(&entry));
+            let value: T = decode(&v).map_err(|e| corrupt(name, e))?;
+            batch.insert(k, encode(&value));
         }
     }
-    store.entries.apply_batch(batch)?;
+    tree.apply_batch(batch)?;
     Ok(())
 }

@@ -86,6 +86,7 @@ fn append_audit(
         action: note.action,
         entries,
         detail: note.detail.clone(),
+        user: note.user.clone(),
     };
     audit.insert(&seq.to_be_bytes(), encode(&record))?;
     Ok(())

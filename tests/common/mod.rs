@@ -71,10 +71,24 @@ pub fn draft(program: u32, date: NaiveDate, kind: Kind, qty: &str) -> EntryDraft
     }
 }
 
-/// The real binary with the database and clock of a test.
+/// The real binary with the database and clock of a test, opening the
+/// database in its own process (`--direct`): most tests look at one
+/// command at a time, and a server started on demand would keep the
+/// database open for a minute after. The server tests use `served`.
 pub fn binalog(db: &Path) -> Command {
+    let mut cmd = served(db);
+    cmd.env("BINALOG_DIRECT", "1");
+    cmd
+}
+
+/// The real binary, using the database's server (started if none answers).
+pub fn served(db: &Path) -> Command {
     let mut cmd = Command::new(env!("CARGO_BIN_EXE_binalog"));
-    cmd.env("BINALOG_DB", db).env("BINALOG_FIXED_NOW", NOW).env_remove("BINALOG_LANG");
+    cmd.env("BINALOG_DB", db)
+        .env("BINALOG_FIXED_NOW", NOW)
+        .env_remove("BINALOG_LANG")
+        .env_remove("BINALOG_DIRECT")
+        .env_remove("BINALOG_SOCKET");
     cmd
 }
 
@@ -167,3 +181,5 @@ pub fn add_officer_cli(db: &Path) {
     let operator = run_with_pins(db, &args, &[ADMIN_PIN, PIN]);
     assert!(operator.status.success(), "{}", stderr(&operator));
 }
+
+pub mod serve;

@@ -1,0 +1,191 @@
+//! Server benchmarks, printed as a Markdown table for BENCHMARKS.md:
+//!
+//!   cargo bench --bench server
+//!
+//! Acknowledged (durable) entries per second through a server on a Unix
+//! socket with 1, 4 and 16 clients at once, each its own connection and
+//! login; and the latency a save gains by going over the socket, against
+//! the same save in-process. The server runs in this process (a thread),
+//! the clients in threads: the socket, framing, sessions and dispatch are
+//! the real ones.
+
+use std::path::Path;
+use std::sync::{Arc, Barrier};
+use std::time::{Duration, Instant};
+
+use binalog::clock::FixedClock;
+use binalog::domain::date::wib;
+use binalog::domain::{Amount, EntryDraft, Kind, Quantity, Role, Status, Unit};
+use binalog::i18n::Lang;
+use binalog::records::Records;
+use binalog::server::{Limits, Server, ServerConfig};
+use binalog::store::OpenMode;
+use chrono::{DateTime, Duration as Days, NaiveDate, Utc};
+
+const NOW: &str = "2026-03-10T09:00:00+07:00";
+const ADMIN: &str = "198001012005011001";
+const NIP: &str = "198503122010121001";
+const PIN: &str = "246810";
+
+fn clock() -> Box<FixedClock> {
+    Box::new(FixedClock(DateTime::parse_from_rfc3339(NOW).unwrap().with_timezone(&Utc)))
+}
+
+fn harvest(i: u64) -> EntryDraft {
+    let items = ["cabai", "tomat", "kangkung", "terong"];
+    EntryDraft {
+        program: if i.is_multiple_of(2) { 1 } else { 5 },
+        date: NaiveDate::from_ymd_opt(2025, 6, 1).unwrap() + Days::days((i % 280) as i64),
+        kind: Kind::Harvest,
+        quantities: vec![Quantity {
+            value: Amount::from_milli(((i * 7919) % 40_000 + 500) as i64),
+            unit: Unit::Kg,
+            item: items[(i % 4) as usize].into(),
+        }],
+        participants: (i % 9) as u32 + 1,
+        officers: 0,
+        cadets: 0,
+        notes: String::new(),
+        status: Status::Done,
+    }
+}
+
+/// Reference data, an admin and an operator at every site.
+fn set_up(records: &Records) {
+    records.init(false).unwrap();
+    records.add_officer(None, ADMIN, "Admin", Role::Admin, "135790").unwrap();
+    let admin = records.login(ADMIN, "135790").unwrap();
+    records.add_officer(Some(&admin), NIP, "Bench", Role::Operator, PIN).unwrap();
+    records.assign_sites(&admin, NIP, &[1, 2, 3]).unwrap();
+}
+
+/// A server in a thread on a new database; returns its socket, a way to
+/// stop it, and the thread.
+fn start_server(dir: &Path) -> (std::path::PathBuf, binalog::server::Stopper, std::thread::JoinHandle<()>) {
+    let server = Server::bind(ServerConfig {
+        db: dir.to_path_buf(),
+        socket: None,
+        create: true,
+        clock: clock(),
+        tz: wib(),
+        idle_exit: None,
+        limits: Limits::default(),
+        lang: Lang::En,
+    })
+    .unwrap();
+    let socket = server.socket().to_path_buf();
+    let stopper = server.stopper();
+    let thread = std::thread::spawn(move || server.run().unwrap());
+    set_up(&Records::connect(&socket, clock(), wib()).unwrap());
+    (socket, stopper, thread)
+}
+
+/// `clients` connections, logged in, then all adding `total / clients`
+/// entries at once. Returns acknowledged entries per second.
+fn throughput(clients: usize, total: usize) -> f64 {
+    let dir = tempfile::tempdir().unwrap();
+    let (socket, stopper, server) = start_server(dir.path());
+    let ready = Arc::new(Barrier::new(clients + 1));
+    let done = Arc::new(Barrier::new(clients + 1));
+    let per_client = total / clients;
+    let threads: Vec<_> = (0..clients)
+        .map(|c| {
+            let (socket, ready, done) = (socket.clone(), ready.clone(), done.clone());
+            std::thread::spawn(move || {
+                let records = Records::connect(&socket, clock(), wib()).unwrap();
+                let actor = records.login(NIP, PIN).unwrap();
+                ready.wait();
+                for i in 0..per_client {
+                    records.add_entry(&actor, harvest((c * per_client + i) as u64)).unwrap();
+                }
+                done.wait();
+            })
+        })
+        .collect();
+    ready.wait();
+    let t = Instant::now();
+    done.wait();
+    let elapsed = t.elapsed();
+    threads.into_iter().for_each(|t| t.join().unwrap());
+    let check = Records::connect(&socket, clock(), wib()).unwrap();
+    assert_eq!(check.count_entries().unwrap(), per_client * clients);
+    drop(check);
+    stopper.stop();
+    server.join().unwrap();
+    (per_client * clients) as f64 / elapsed.as_secs_f64()
+}
+
+fn percentile(sorted: &[Duration], p: f64) -> Duration {
+    sorted[((sorted.len() - 1) as f64 * p).round() as usize]
+}
+
+/// Median and p99 of `n` single saves on each of two `Records`, taken in
+/// turns so that both meet the same disk and the same neighbours.
+fn save_latencies(a: &Records, b: &Records, n: u64) -> [(Duration, Duration); 2] {
+    let actors = [a.login(NIP, PIN).unwrap(), b.login(NIP, PIN).unwrap()];
+    let mut times = [Vec::with_capacity(n as usize), Vec::with_capacity(n as usize)];
+    for i in 0..n {
+        for (k, records) in [a, b].into_iter().enumerate() {
+            let draft = harvest(i);
+            let t = Instant::now();
+            records.add_entry(&actors[k], draft).unwrap();
+            times[k].push(t.elapsed());
+        }
+    }
+    times.map(|mut t| {
+        t.sort();
+        (percentile(&t, 0.5), percentile(&t, 0.99))
+    })
+}
+
+/// Median of `n` round trips of the cheapest call, over the socket.
+fn round_trip(records: &Records, n: usize) -> Duration {
+    let mut times: Vec<Duration> = (0..n)
+        .map(|_| {
+            let t = Instant::now();
+            records.is_initialised().unwrap();
+            t.elapsed()
+        })
+        .collect();
+    times.sort();
+    percentile(&times, 0.5)
+}
+
+fn ms(d: Duration) -> String {
+    format!("{:.3} ms", d.as_secs_f64() * 1000.0)
+}
+
+fn main() {
+    // `cargo test --benches` runs this with --bench absent: keep that cheap.
+    if !std::env::args().any(|a| a == "--bench") {
+        return;
+    }
+    let total = 4000;
+    let rates: Vec<(usize, f64)> = [1, 4, 16].iter().map(|&c| (c, throughput(c, total))).collect();
+
+    let n = 2000;
+    let local_dir = tempfile::tempdir().unwrap();
+    let local = Records::open(local_dir.path(), OpenMode::CreateIfMissing, clock(), wib()).unwrap();
+    set_up(&local);
+    let remote_dir = tempfile::tempdir().unwrap();
+    let (socket, stopper, server) = start_server(remote_dir.path());
+    let remote = Records::connect(&socket, clock(), wib()).unwrap();
+    let [(local_median, local_p99), (remote_median, remote_p99)] = save_latencies(&local, &remote, n);
+    let trip = round_trip(&remote, 5000);
+    drop(remote);
+    stopper.stop();
+    server.join().unwrap();
+    let added = (remote_median.as_secs_f64() - local_median.as_secs_f64()) * 1000.0;
+
+    println!("| measure | result |");
+    println!("| --- | --- |");
+    for (clients, rate) in &rates {
+        println!("| acknowledged entries per second, {clients} client(s) at once ({total} entries) | {rate:.0} |");
+    }
+    println!("| durable save in-process, median of {n} (taken in turns with the next) | {} |", ms(local_median));
+    println!("| durable save in-process, p99 of {n} | {} |", ms(local_p99));
+    println!("| durable save over the socket, median of {n} | {} |", ms(remote_median));
+    println!("| durable save over the socket, p99 of {n} | {} |", ms(remote_p99));
+    println!("| added latency of a save over the socket (difference of medians) | {added:.3} ms |");
+    println!("| round trip of the cheapest request (is_initialised), median of 5000 | {} |", ms(trip));
+}

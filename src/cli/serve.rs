@@ -1,0 +1,117 @@
+//! `binalog serve`: own the database and serve every officer's binalog.
+//! Run by hand or by systemd it serves until SIGTERM; started on demand by
+//! a client (`server::spawn`) it reports readiness on standard output and
+//! exits a minute after its last client left.
+
+use std::io::Write;
+use std::process::ExitCode;
+use std::time::Duration;
+
+use clap::Args;
+
+use super::Context;
+use crate::clock;
+use crate::domain::invalid::Arg;
+use crate::i18n::fill;
+use crate::records::Error;
+use crate::server::{Limits, Server, ServerConfig, protocol};
+
+#[derive(Args, Debug)]
+pub struct ServeArgs {
+    /// Stop this long after the last client left (e.g. 60s, 5m, 1h);
+    /// without it the server runs until it gets SIGTERM
+    #[arg(long, value_parser = parse_duration, value_name = "DURATION")]
+    pub idle_exit: Option<Duration>,
+    /// Create the database folder if it does not exist yet
+    #[arg(long)]
+    pub create: bool,
+    /// Report readiness as a frame on standard output, then let go of it
+    /// (used when a client starts the server)
+    #[arg(long, hide = true)]
+    pub notify_stdout: bool,
+    /// How long a client may take to send the rest of a frame it began
+    #[arg(long, value_parser = parse_duration, default_value = "10s", value_name = "DURATION")]
+    pub frame_timeout: Duration,
+}
+
+/// `90`, `90s`, `5m` or `1h`.
+pub fn parse_duration(s: &str) -> Result<Duration, String> {
+    let s = s.trim();
+    let (number, unit) = match s.find(|c: char| !c.is_ascii_digit()) {
+        Some(i) => s.split_at(i),
+        None => (s, "s"),
+    };
+    let n: u64 = number.parse().map_err(|_| format!("'{s}': write a number of seconds, or e.g. 60s, 5m, 1h"))?;
+    let seconds = match unit {
+        "s" => n,
+        "m" => n * 60,
+        "h" => n * 3600,
+        _ => return Err(format!("'{s}': the unit is s, m or h")),
+    };
+    Ok(Duration::from_secs(seconds))
+}
+
+pub fn run(ctx: &Context, args: &ServeArgs) -> ExitCode {
+    let lang = ctx.lang();
+    let config = ServerConfig {
+        db: ctx.db_path(),
+        socket: ctx.global.socket.clone(),
+        create: args.create,
+        clock: clock::from_env(),
+        tz: ctx.global.tz,
+        idle_exit: args.idle_exit,
+        limits: Limits { frame_timeout: args.frame_timeout, ..Limits::default() },
+        lang,
+    };
+    let server = match Server::bind(config) {
+        Ok(server) => server,
+        Err(e) => {
+            report(args, &Err(e.clone()));
+            return ctx.fail(&e);
+        }
+    };
+    if let Err(e) = server.stopper().on_signals() {
+        let e = Error::Io { detail: e.to_string() };
+        report(args, &Err(e.clone()));
+        return ctx.fail(&e);
+    }
+    let listening = fill(
+        lang,
+        "server.listening",
+        &[
+            ("db", Arg::Text(server.db().display().to_string())),
+            ("socket", Arg::Text(server.socket().display().to_string())),
+            ("pid", Arg::Number(i64::from(std::process::id()))),
+        ],
+    );
+    if args.notify_stdout {
+        eprintln!("{listening}");
+        report(args, &Ok(()));
+    } else {
+        // Scripts and tests wait for this line: it comes after the bind.
+        println!("{listening}");
+        let _ = std::io::stdout().flush();
+    }
+    match server.run() {
+        Ok(()) => {
+            eprintln!(
+                "{}",
+                fill(lang, "server.stopped_cleanly", &[("pid", Arg::Number(i64::from(std::process::id())))])
+            );
+            ExitCode::SUCCESS
+        }
+        Err(e) => ctx.fail(&e),
+    }
+}
+
+/// Tells the client that started this server whether it listens, then
+/// lets go of the pipe so the client's read ends.
+fn report(args: &ServeArgs, outcome: &Result<(), Error>) {
+    if !args.notify_stdout {
+        return;
+    }
+    let mut out = std::io::stdout();
+    let _ = out.write_all(&protocol::ready_frame(outcome));
+    let _ = out.flush();
+    let _ = crate::unix::stdout_to_null();
+}

@@ -1,0 +1,308 @@
+//! THE list of records API methods, written once. From it `records_api!`
+//! generates:
+//!
+//! - `Records::name(...)`, public, running the method in this process
+//!   (`Local`) or through the server (`Remote`);
+//! - `Request::name { .. }` and `Response::name(Result<..>)`, what crosses
+//!   the socket (bincode, see `server::protocol`);
+//! - `Remote::name(...)`, the client call, and `Request::run`, the
+//!   server's dispatch to `Local::name`.
+//!
+//! Adding a method: implement it on `Local` (records/*.rs), then add one
+//! line below with the same name, parameters and return type (without the
+//! `Result`). Its argument and return types must be serde types.
+//!
+//! Parameters are written as in the method's signature and take one of
+//! four forms:
+//!
+//! - `by: &Actor`: not sent. The server acts as the officer logged in on
+//!   the connection; the client only checks that this is that officer.
+//! - `by: Option<&Actor>`: sent as "acting or not" (a bool).
+//! - `name: &T`: sent as `T`'s owned form (`&str` as `String`, `&[T]` as
+//!   `Vec<T>`, `&Path` as `PathBuf`) and lent to `Local` again.
+//! - `name: T`: sent as it is.
+
+use std::collections::BTreeMap;
+use std::path::Path;
+
+use chrono::NaiveDate;
+use serde::{Deserialize, Serialize};
+
+use super::views::RegisterPage;
+use super::{Actor, AuditFilter, Backend, EntryFilter, Error, InitOutcome, Local, Records, Remote, Result};
+use super::{RevisionState, Total};
+use crate::domain::entry::{Entry, EntryDraft, EntryId};
+use crate::domain::officer::Nip;
+use crate::domain::officer::{Officer, Role};
+use crate::domain::reference::{
+    Agreement, AgreementId, Partner, PartnerId, Program, ProgramId, ProgramStatus, Site, SiteId,
+};
+use crate::domain::sector::Sector;
+use crate::store::{AuditRecord, BackupReport, Problem, Verification};
+
+/// The server acts only as the officer who logged in on the connection.
+fn logged_in(actor: Option<&Actor>) -> Result<&Actor> {
+    actor.ok_or(Error::NotLoggedIn)
+}
+
+macro_rules! records_api {
+    // One method: collect its parameters, then go on with the next.
+    (@method [$($done:tt)*]
+        $(#[$meta:meta])* fn $name:ident ( $($params:tt)* ) -> $ret:ty ; $($more:tt)*) => {
+        records_api!(@param [$($done)*] [[$(#[$meta])*] $name ($($params)*) ($ret)] [] [] []
+            ($($params)*) $($more)*);
+    };
+    (@method [$($done:tt)*]) => {
+        records_api!(@emit $($done)*);
+    };
+
+    // Parameters, one at a time, into: wire fields, the client's field
+    // values, and (form name) pairs for the other expansions.
+    (@param $done:tt $head:tt [$($fields:tt)*] [$($build:tt)*] [$($forms:tt)*]
+        ($arg:ident : &Actor $(, $($rest:tt)*)?) $($more:tt)*) => {
+        records_api!(@param $done $head [$($fields)*] [$($build)*] [$($forms)* (actor $arg)]
+            ($($($rest)*)?) $($more)*);
+    };
+    (@param $done:tt $head:tt [$($fields:tt)*] [$($build:tt)*] [$($forms:tt)*]
+        ($arg:ident : Option<&Actor> $(, $($rest:tt)*)?) $($more:tt)*) => {
+        records_api!(@param $done $head
+            [$($fields)* $arg: bool,]
+            [$($build)* $arg: ::std::option::Option::is_some(&$arg),]
+            [$($forms)* (maybe_actor $arg)]
+            ($($($rest)*)?) $($more)*);
+    };
+    (@param $done:tt $head:tt [$($fields:tt)*] [$($build:tt)*] [$($forms:tt)*]
+        ($arg:ident : & $ty:ty $(, $($rest:tt)*)?) $($more:tt)*) => {
+        records_api!(@param $done $head
+            [$($fields)* $arg: <$ty as ::std::borrow::ToOwned>::Owned,]
+            [$($build)* $arg: ::std::borrow::ToOwned::to_owned($arg),]
+            [$($forms)* (lent $arg)]
+            ($($($rest)*)?) $($more)*);
+    };
+    (@param $done:tt $head:tt [$($fields:tt)*] [$($build:tt)*] [$($forms:tt)*]
+        ($arg:ident : $ty:ty $(, $($rest:tt)*)?) $($more:tt)*) => {
+        records_api!(@param $done $head
+            [$($fields)* $arg: $ty,]
+            [$($build)* $arg,]
+            [$($forms)* (owned $arg)]
+            ($($($rest)*)?) $($more)*);
+    };
+    (@param [$($done:tt)*] $head:tt $fields:tt $build:tt $forms:tt () $($more:tt)*) => {
+        records_api!(@method [$($done)* { $head $fields $build $forms }] $($more)*);
+    };
+
+    // The server's argument for each form; `$actor` is the connection's login.
+    (@serve $actor:ident, actor $arg:ident) => { logged_in($actor)? };
+    (@serve $actor:ident, maybe_actor $arg:ident) => {
+        if $arg { Some(logged_in($actor)?) } else { None }
+    };
+    (@serve $actor:ident, lent $arg:ident) => { ::std::borrow::Borrow::borrow(&$arg) };
+    (@serve $actor:ident, owned $arg:ident) => { $arg };
+
+    // The client's check that the officer named is the one logged in.
+    (@check $remote:ident, actor $arg:ident) => { $remote.check_actor(Some($arg))? };
+    (@check $remote:ident, maybe_actor $arg:ident) => { $remote.check_actor($arg)? };
+    (@check $remote:ident, lent $arg:ident) => {};
+    (@check $remote:ident, owned $arg:ident) => {};
+
+    (@emit $({
+        [[$(#[$meta:meta])*] $name:ident ($($params:tt)*) ($ret:ty)]
+        [$($field:ident : $wire:ty,)*]
+        [$($build:tt)*]
+        [$(($form:ident $arg:ident))*]
+    })*) => {
+        /// A call of one API method, as the client sends it. No variant
+        /// carries an officer: the server uses the connection's login.
+        #[allow(non_camel_case_types)]
+        #[derive(Debug, Serialize, Deserialize)]
+        pub enum Request {
+            $( $name { $($field: $wire),* }, )*
+        }
+
+        /// The server's answer to a `Request` of the same name.
+        #[allow(non_camel_case_types)]
+        #[derive(Debug, Serialize, Deserialize)]
+        pub enum Response {
+            $( $name(Result<$ret>), )*
+        }
+
+        impl Request {
+            /// The method's name, for messages and logs.
+            pub fn method(&self) -> &'static str {
+                match self {
+                    $( Request::$name { .. } => stringify!($name), )*
+                }
+            }
+
+            /// Runs the request on the server, as `actor` (the officer
+            /// logged in on the connection, if any).
+            #[allow(clippy::redundant_closure_call)]
+            pub(crate) fn run(self, local: &Local, actor: Option<&Actor>) -> Response {
+                match self {
+                    $( Request::$name { $($field),* } => Response::$name((|| -> Result<$ret> {
+                        local.$name($(records_api!(@serve actor, $form $arg)),*)
+                    })()), )*
+                }
+            }
+        }
+
+        impl Response {
+            /// The method's name, for messages and logs.
+            pub fn method(&self) -> &'static str {
+                match self {
+                    $( Response::$name(_) => stringify!($name), )*
+                }
+            }
+
+            /// The same answer, replaced by an error (a reply too large to send).
+            pub fn into_error(self, e: Error) -> Response {
+                match self {
+                    $( Response::$name(_) => Response::$name(Err(e)), )*
+                }
+            }
+        }
+
+        impl Records {
+            $(
+                $(#[$meta])*
+                pub fn $name(&self, $($params)*) -> Result<$ret> {
+                    match &self.backend {
+                        Backend::Local(local) => local.$name($($arg),*),
+                        Backend::Remote(remote) => remote.$name($($arg),*),
+                    }
+                }
+            )*
+        }
+
+        impl Remote {
+            $(
+                pub(crate) fn $name(&self, $($params)*) -> Result<$ret> {
+                    $( records_api!(@check self, $form $arg); )*
+                    match self.call(Request::$name { $($build)* })? {
+                        Response::$name(result) => result,
+                        other => Err(Error::Protocol {
+                            detail: format!("{} answered for {}", other.method(), stringify!($name)),
+                        }),
+                    }
+                }
+            )*
+        }
+    };
+
+    ($($methods:tt)*) => {
+        records_api!(@method [] $($methods)*);
+    };
+}
+
+records_api! {
+    // Setting up and reading.
+
+    /// Creates the reference data, and with `demo` two demo officers and a
+    /// year of sample entries. Changes nothing on an initialised database.
+    fn init(demo: bool) -> InitOutcome;
+    fn is_initialised() -> bool;
+    fn sites() -> Vec<Site>;
+    fn partners() -> Vec<Partner>;
+    fn agreements() -> Vec<Agreement>;
+    fn programs() -> Vec<Program>;
+    fn program(id: ProgramId) -> Program;
+    fn current(id: EntryId) -> Entry;
+    /// Every revision of an entry, oldest first.
+    fn history(id: EntryId) -> Vec<Entry>;
+    /// Entries matching the filter, by date then id, each with its state.
+    fn entries(filter: &EntryFilter) -> Vec<(Entry, RevisionState)>;
+    /// A programme's current entries between two dates, newest first.
+    fn register(program: ProgramId, from: NaiveDate, to: NaiveDate) -> Vec<Entry>;
+    /// Totals per kind, unit and item between two dates, from the rollups.
+    fn totals(program: ProgramId, from: NaiveDate, to: NaiveDate) -> Vec<Total>;
+    /// The same totals computed from the entries themselves: the reference
+    /// the rollups are measured and tested against.
+    fn totals_by_scan(program: ProgramId, from: NaiveDate, to: NaiveDate) -> Vec<Total>;
+    /// Head count per species at the end of a day, for a livestock programme.
+    fn head_counts(program: ProgramId, at: NaiveDate) -> BTreeMap<String, i64>;
+    // What the terminal interface shows (records/views.rs).
+    fn register_page(program: &Program, before: Option<NaiveDate>, want: usize) -> RegisterPage;
+    fn last_entry_dates() -> BTreeMap<ProgramId, NaiveDate>;
+    fn logged_on(date: NaiveDate) -> BTreeMap<ProgramId, Vec<Entry>>;
+    fn latest_entries(limit: usize) -> Vec<Entry>;
+    fn agreements_ending(days: i64) -> Vec<Agreement>;
+    fn items_used(program: ProgramId) -> Vec<Total>;
+    fn herd_at(program: ProgramId, at: NaiveDate) -> BTreeMap<String, i64>;
+    fn officer_names() -> BTreeMap<Nip, String>;
+    /// The audit trail, oldest first, for admins: optionally only between
+    /// two days (local dates, inclusive) and only one officer's records.
+    fn audit(actor: &Actor, filter: &AuditFilter) -> Vec<AuditRecord>;
+    fn check() -> Vec<Problem>;
+    /// Writes a verified copy of the whole database to a new folder. Over a
+    /// server the server writes it: give an absolute path it may write to.
+    fn backup(dest: &Path) -> BackupReport;
+    /// How many entries the database holds.
+    fn count_entries() -> usize;
+
+    // Entries.
+
+    /// Checks a draft against its programme and today's date, returning it
+    /// cleaned. Front ends call this to show problems before saving.
+    fn validate(draft: EntryDraft) -> EntryDraft;
+    /// Records a new entry. Returns once it is durable.
+    fn add_entry(actor: &Actor, draft: EntryDraft) -> Entry;
+    /// Replaces an entry's current revision (`base`) with a corrected one.
+    /// If another officer changed the entry since `base`, it is refused
+    /// with the newest revision (`Error::ChangedByAnother`).
+    fn correct_entry(actor: &Actor, id: EntryId, base: u32, draft: EntryDraft, reason: &str) -> Entry;
+    /// Voids an entry: a new revision that no longer counts in any total.
+    fn void_entry(actor: &Actor, id: EntryId, base: u32, reason: &str) -> Entry;
+    /// Marks revision `revision` of an entry as checked. Refused if the
+    /// entry changed since, or if the officer recorded that revision.
+    fn verify_entry(actor: &Actor, id: EntryId, revision: u32) -> Entry;
+    /// Who verified a revision, and when.
+    fn verification(id: EntryId, revision: u32) -> Option<Verification>;
+    /// Entries the officer could verify: current, not voided, not yet
+    /// verified, recorded by someone else, at the officer's sites; oldest
+    /// first, so nothing waits forever.
+    fn verification_queue(actor: &Actor) -> Vec<Entry>;
+    /// Stores many validated drafts in one transaction: all or nothing.
+    /// The officer must be allowed to record at every programme's site.
+    /// Returns the new entries' ids.
+    fn import(actor: &Actor, drafts: Vec<EntryDraft>) -> Vec<EntryId>;
+
+    // Officers.
+
+    /// Every officer (never with a PIN hash).
+    fn officers() -> Vec<Officer>;
+    /// Every officer, for an admin managing accounts.
+    fn officers_for(by: &Actor) -> Vec<Officer>;
+    /// True once any officer exists; before that the interface asks for
+    /// the first administrator.
+    fn has_officers() -> bool;
+    /// Adds an officer with a PIN (6–12 digits, kept as an argon2id hash).
+    /// `by` must be an admin; `None` is accepted only for the very first
+    /// officer of a database, who must be an admin.
+    fn add_officer(by: Option<&Actor>, nip: &str, name: &str, role: Role, pin: &str) -> Officer;
+    /// Checks an officer's PIN. A wrong NIP and a wrong PIN give the same
+    /// answer. Five wrong PINs in a row lock the NIP for five minutes.
+    /// Over a server a successful login is also the connection's identity.
+    fn login(nip: &str, pin: &str) -> Actor;
+    /// Sets the sites an officer works at.
+    fn assign_sites(by: &Actor, nip: &str, sites: &[SiteId]) -> Officer;
+    /// Deactivates (or reactivates) an account.
+    fn set_officer_active(by: &Actor, nip: &str, active: bool) -> Officer;
+    /// Sets a new PIN and lifts any lock.
+    fn reset_pin(by: &Actor, nip: &str, new_pin: &str) -> Officer;
+
+    // Reference data (admins).
+
+    fn add_site(by: &Actor, code: &str, name: &str) -> Site;
+    fn update_site(by: &Actor, id: SiteId, code: &str, name: &str) -> Site;
+    fn add_partner(by: &Actor, name: &str, field: Option<Sector>) -> Partner;
+    fn update_partner(by: &Actor, id: PartnerId, name: &str, field: Option<Sector>) -> Partner;
+    /// A five-year agreement from `start`.
+    fn add_agreement(by: &Actor, number: &str, partner: PartnerId, signed: NaiveDate, start: NaiveDate, sites: &[SiteId]) -> Agreement;
+    /// Corrects an agreement's number, dates and sites (the partner stays).
+    fn update_agreement(by: &Actor, id: AgreementId, number: &str, signed: NaiveDate, start: NaiveDate, sites: &[SiteId]) -> Agreement;
+    /// A programme under an agreement, at one of the agreement's sites,
+    /// running from `start` to the agreement's end.
+    fn add_program(by: &Actor, name: &str, sector: Sector, site: SiteId, agreement: AgreementId, start: NaiveDate) -> Program;
+    /// Renames a programme or marks it ended (or active again).
+    fn update_program(by: &Actor, id: ProgramId, name: &str, status: ProgramStatus) -> Program;
+}

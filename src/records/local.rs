@@ -1,0 +1,274 @@
+//! The records API run in this process, over the store. The server runs
+//! this same code for every connection, each with its own copy of `Local`
+//! naming the connection's Unix user and time zone.
+
+use std::collections::BTreeMap;
+use std::path::Path;
+use std::sync::Arc;
+use std::sync::mpsc::Receiver;
+
+use chrono::{FixedOffset, NaiveDate};
+
+use super::updates::{Hub, Update};
+use super::{Actor, AuditFilter, EntryFilter, Error, InitOutcome, Result, RevisionState, Total};
+use crate::clock::Clock;
+use crate::domain::Amount;
+use crate::domain::demo::{DEMO_OFFICERS, DEMO_PIN, demo_drafts};
+use crate::domain::entry::{Entry, EntryId};
+use crate::domain::inventory::head_counts;
+use crate::domain::officer::{Nip, Role};
+use crate::domain::reference::{Agreement, Partner, Program, ProgramId, Site};
+use crate::domain::reference_data::reference_data;
+use crate::domain::sector::Kind;
+use crate::domain::unit::Unit;
+use crate::store::{AuditAction, AuditNote, AuditRecord, BackupReport, Change, OpenMode, Problem, Store};
+
+/// Cheap to clone: the store, clock and change hub are shared.
+#[derive(Clone)]
+pub(crate) struct Local {
+    pub(super) store: Arc<Store>,
+    pub(super) clock: Arc<dyn Clock>,
+    pub(super) tz: FixedOffset,
+    /// The Unix user recorded in the audit with each change.
+    user: Arc<str>,
+    hub: Arc<Hub>,
+    /// Who announces this copy's changes, so they are not echoed back.
+    origin: u64,
+}
+
+impl Local {
+    pub fn open(path: &Path, mode: OpenMode, clock: Box<dyn Clock>, tz: FixedOffset) -> Result<Local> {
+        let hub = Arc::new(Hub::default());
+        Ok(Local {
+            store: Arc::new(Store::open(path, mode)?),
+            clock: Arc::from(clock),
+            tz,
+            user: crate::unix::current_user().into(),
+            origin: hub.new_origin(),
+            hub,
+        })
+    }
+
+    /// A copy for one server connection: its client's user and time zone,
+    /// and its own origin for change announcements.
+    pub fn for_session(&self, user: &str, tz: FixedOffset) -> Local {
+        Local { tz, user: user.into(), origin: self.hub.new_origin(), ..self.clone() }
+    }
+
+    pub fn origin(&self) -> u64 {
+        self.origin
+    }
+
+    pub fn hub(&self) -> &Hub {
+        &self.hub
+    }
+
+    pub fn path(&self) -> &Path {
+        self.store.path()
+    }
+
+    pub fn today(&self) -> NaiveDate {
+        self.clock.today(self.tz)
+    }
+
+    pub fn tz(&self) -> FixedOffset {
+        self.tz
+    }
+
+    pub fn flush(&self) -> Result<()> {
+        Ok(self.store.flush()?)
+    }
+
+    pub fn subscribe(&self) -> Receiver<Update> {
+        let (tx, rx) = std::sync::mpsc::channel();
+        self.hub.subscribe(self.origin, Box::new(move |update: &Update| tx.send(update.clone()).is_ok()));
+        rx
+    }
+
+    /// Tells every other subscriber about a durable change.
+    pub(super) fn announce(&self, update: Update) {
+        self.hub.publish(self.origin, &update);
+    }
+
+    /// Announces changed entries of these programmes (and their sites).
+    pub(super) fn entries_changed(&self, programs: impl IntoIterator<Item = ProgramId>) {
+        let mut programs: Vec<ProgramId> = programs.into_iter().collect();
+        programs.sort_unstable();
+        programs.dedup();
+        let mut sites: Vec<_> =
+            programs.iter().filter_map(|p| self.store.program(*p).ok().flatten()).map(|p| p.site).collect();
+        sites.sort_unstable();
+        sites.dedup();
+        self.announce(Update::Entries { programs, sites });
+    }
+
+    pub(super) fn note(&self, officer: Option<&Nip>, action: AuditAction, detail: String) -> AuditNote {
+        AuditNote { at: self.clock.now(), officer: officer.cloned(), action, detail, user: self.user.to_string() }
+    }
+
+    /// Creates the reference data, and with `demo` two demo officers and a
+    /// year of sample entries. Changes nothing on an initialised database.
+    pub fn init(&self, demo: bool) -> Result<InitOutcome> {
+        let created =
+            self.store.init_reference(&reference_data(), &self.note(None, AuditAction::Initialised, String::new()))?;
+        let mut outcome = InitOutcome { created, demo_entries: 0 };
+        if created {
+            self.announce(Update::Reference);
+        }
+        if created && demo {
+            let (admin_nip, admin_name, _) = DEMO_OFFICERS[0];
+            self.add_officer(None, admin_nip, admin_name, Role::Admin, DEMO_PIN)?;
+            let admin = self.demo_actor(admin_nip)?;
+            let all_sites: Vec<_> = self.sites()?.iter().map(|s| s.id).collect();
+            for (nip, name, role) in &DEMO_OFFICERS[1..] {
+                self.add_officer(Some(&admin), nip, name, *role, DEMO_PIN)?;
+                self.assign_sites(&admin, nip, &all_sites)?;
+            }
+            let actor = self.demo_actor(DEMO_OFFICERS[1].0)?;
+            let programs = self.store.programs()?;
+            let changes: Vec<Change> = demo_drafts(&programs, self.today()).into_iter().map(Change::Add).collect();
+            outcome.demo_entries = changes.len();
+            let note = self.note(Some(actor.nip()), AuditAction::DemoLoaded, format!("{} entries", changes.len()));
+            self.store.commit(&changes, actor.nip(), self.clock.now(), &note)?;
+            self.entries_changed(programs.iter().map(|p| p.id));
+        }
+        Ok(outcome)
+    }
+
+    pub fn is_initialised(&self) -> Result<bool> {
+        Ok(self.store.is_initialised()?)
+    }
+
+    pub fn sites(&self) -> Result<Vec<Site>> {
+        Ok(self.store.sites()?)
+    }
+
+    pub fn partners(&self) -> Result<Vec<Partner>> {
+        Ok(self.store.partners()?)
+    }
+
+    pub fn agreements(&self) -> Result<Vec<Agreement>> {
+        Ok(self.store.agreements()?)
+    }
+
+    pub fn programs(&self) -> Result<Vec<Program>> {
+        Ok(self.store.programs()?)
+    }
+
+    pub fn program(&self, id: ProgramId) -> Result<Program> {
+        self.store.program(id)?.ok_or(Error::ProgramUnknown { id })
+    }
+
+    pub fn current(&self, id: EntryId) -> Result<Entry> {
+        self.store.current(id)?.ok_or(Error::EntryUnknown { id })
+    }
+
+    pub fn history(&self, id: EntryId) -> Result<Vec<Entry>> {
+        let history = self.store.history(id)?;
+        if history.is_empty() {
+            return Err(Error::EntryUnknown { id });
+        }
+        Ok(history)
+    }
+
+    pub fn entries(&self, filter: &EntryFilter) -> Result<Vec<(Entry, RevisionState)>> {
+        let from = filter.from.unwrap_or(NaiveDate::MIN);
+        let to = filter.to.unwrap_or(NaiveDate::MAX);
+        let in_range = |e: &Entry| {
+            e.draft.date >= from && e.draft.date <= to && filter.program.is_none_or(|p| p == e.draft.program)
+        };
+        let heads: BTreeMap<EntryId, u32> = self.store.heads()?.into_iter().collect();
+        let mut found = Vec::new();
+        for entry in self.store.all_revisions() {
+            let entry = entry?;
+            let is_head = heads.get(&entry.id) == Some(&entry.revision);
+            let state = match (is_head, entry.voided) {
+                (true, false) => RevisionState::Current,
+                (true, true) => RevisionState::Voided,
+                (false, _) => RevisionState::Superseded,
+            };
+            if (state == RevisionState::Current || filter.history) && in_range(&entry) {
+                found.push((entry, state));
+            }
+        }
+        found.sort_by_key(|(e, _)| (e.draft.date, e.id, e.revision));
+        Ok(found)
+    }
+
+    pub fn register(&self, program: ProgramId, from: NaiveDate, to: NaiveDate) -> Result<Vec<Entry>> {
+        let mut entries = self.store.program_entries(program, from, to)?;
+        entries.reverse();
+        Ok(entries)
+    }
+
+    pub fn totals(&self, program: ProgramId, from: NaiveDate, to: NaiveDate) -> Result<Vec<Total>> {
+        let mut sums: BTreeMap<(Kind, Unit, String), (i64, u32)> = BTreeMap::new();
+        for row in self.store.rollups(program, from, to)? {
+            let slot = sums.entry((row.kind, row.unit, row.item)).or_default();
+            slot.0 += row.rollup.total;
+            slot.1 += row.rollup.entries;
+        }
+        Ok(to_totals(sums))
+    }
+
+    pub fn totals_by_scan(&self, program: ProgramId, from: NaiveDate, to: NaiveDate) -> Result<Vec<Total>> {
+        let mut sums: BTreeMap<(Kind, Unit, String), (i64, u32)> = BTreeMap::new();
+        for entry in self.store.program_entries(program, from, to)? {
+            if !crate::store::rollup::counts_in_totals(&entry) {
+                continue;
+            }
+            for q in &entry.draft.quantities {
+                let slot = sums.entry((entry.draft.kind, q.unit, q.item.clone())).or_default();
+                slot.0 += q.value.milli();
+                slot.1 += 1;
+            }
+        }
+        Ok(to_totals(sums))
+    }
+
+    pub fn head_counts(&self, program: ProgramId, at: NaiveDate) -> Result<BTreeMap<String, i64>> {
+        let entries = self.store.program_entries(program, NaiveDate::MIN, at)?;
+        Ok(head_counts(&entries, at))
+    }
+
+    pub fn audit(&self, actor: &Actor, filter: &AuditFilter) -> Result<Vec<AuditRecord>> {
+        self.permit(actor, crate::domain::permission::Action::ViewAudit)?;
+        let day = |r: &AuditRecord| r.at.with_timezone(&self.tz).date_naive();
+        Ok(self
+            .store
+            .audit_records()?
+            .into_iter()
+            .filter(|r| filter.from.is_none_or(|from| day(r) >= from))
+            .filter(|r| filter.to.is_none_or(|to| day(r) <= to))
+            .filter(|r| filter.officer.as_ref().is_none_or(|nip| r.officer.as_ref() == Some(nip)))
+            .collect())
+    }
+
+    pub fn check(&self) -> Result<Vec<Problem>> {
+        Ok(self.store.check()?)
+    }
+
+    pub fn backup(&self, dest: &Path) -> Result<BackupReport> {
+        Ok(self.store.backup_to(dest)?)
+    }
+
+    pub fn entry_count(&self) -> usize {
+        self.store.entry_count()
+    }
+
+    pub fn count_entries(&self) -> Result<usize> {
+        Ok(self.store.entry_count())
+    }
+}
+
+fn to_totals(sums: BTreeMap<(Kind, Unit, String), (i64, u32)>) -> Vec<Total> {
+    sums.into_iter()
+        .map(|((kind, unit, item), (milli, entries))| Total {
+            kind,
+            unit,
+            item,
+            value: Amount::from_milli(milli),
+            entries,
+        })
+        .collect()
+}

@@ -1,0 +1,229 @@
+//! The records API as a client of a binalog server. The methods themselves
+//! are generated from the API list (api.rs); this file holds the
+//! connection: one request at a time, a reader thread that sorts the
+//! server's frames into answers and pushed updates, and reconnecting.
+
+use std::io::Write;
+use std::os::unix::net::UnixStream;
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::mpsc::{self, Receiver, Sender};
+use std::sync::{Arc, Mutex, MutexGuard};
+
+use chrono::{FixedOffset, NaiveDate};
+
+use super::api::{Request, Response};
+use super::{Actor, Error, Result, Update};
+use crate::clock::Clock;
+use crate::domain::officer::Nip;
+use crate::server::protocol::{self, Accept, ServerFrame};
+
+/// Makes a connection and shakes hands: plain (an existing server only) or
+/// starting a server when none answers (`server::spawn`).
+pub(crate) type Connector = Box<dyn Fn() -> Result<(UnixStream, Accept)> + Send + Sync>;
+
+/// Which server a client talks to.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ServerInfo {
+    pub pid: u32,
+    pub protocol: u32,
+    pub db: PathBuf,
+}
+
+pub(crate) struct Remote {
+    connector: Connector,
+    socket: PathBuf,
+    clock: Box<dyn Clock>,
+    tz: FixedOffset,
+    db: PathBuf,
+    state: Mutex<State>,
+    subscribers: Arc<Mutex<Vec<Sender<Update>>>>,
+}
+
+struct State {
+    conn: Option<Connection>,
+    info: ServerInfo,
+    /// The officer logged in on this connection, as the server holds it.
+    identity: Option<Nip>,
+    /// The last successful login, replayed after a reconnect so the
+    /// officer keeps working without typing the PIN again. Kept only in
+    /// this process's memory, as the terminal already had it.
+    credentials: Option<(String, String)>,
+}
+
+struct Connection {
+    stream: UnixStream,
+    replies: Receiver<Response>,
+    /// Cleared when this side closes the connection (a reconnect, a drop):
+    /// then its end is no news for the subscribers.
+    live: Arc<AtomicBool>,
+}
+
+impl Remote {
+    pub fn connect(connector: Connector, socket: PathBuf, clock: Box<dyn Clock>, tz: FixedOffset) -> Result<Remote> {
+        let subscribers = Arc::new(Mutex::new(Vec::new()));
+        let (stream, accept) = connector()?;
+        let conn = Connection::start(stream, subscribers.clone())?;
+        let info = ServerInfo { pid: accept.pid, protocol: accept.version, db: accept.db.clone() };
+        Ok(Remote {
+            connector,
+            socket,
+            clock,
+            tz,
+            db: accept.db,
+            state: Mutex::new(State { conn: Some(conn), info, identity: None, credentials: None }),
+            subscribers,
+        })
+    }
+
+    pub fn path(&self) -> &Path {
+        &self.db
+    }
+
+    pub fn now(&self) -> chrono::DateTime<chrono::Utc> {
+        self.clock.now()
+    }
+
+    /// Today by this side's clock and zone; on one machine the server's
+    /// clock is the same, and the server judges in this zone too.
+    pub fn today(&self) -> NaiveDate {
+        self.clock.today(self.tz)
+    }
+
+    pub fn tz(&self) -> FixedOffset {
+        self.tz
+    }
+
+    pub fn info(&self) -> ServerInfo {
+        self.lock().info.clone()
+    }
+
+    pub fn subscribe(&self) -> Receiver<Update> {
+        let (tx, rx) = mpsc::channel();
+        self.subscribers.lock().unwrap_or_else(|e| e.into_inner()).push(tx);
+        rx
+    }
+
+    fn lock(&self) -> MutexGuard<'_, State> {
+        self.state.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    fn stopped(&self) -> Error {
+        Error::ServerStopped { socket: self.socket.clone() }
+    }
+
+    /// The officer a caller names must be the one logged in on this
+    /// connection: the server acts as that one whatever the caller holds,
+    /// so a mismatch is refused here rather than recorded under the wrong
+    /// name.
+    pub(super) fn check_actor(&self, actor: Option<&Actor>) -> Result<()> {
+        let Some(actor) = actor else { return Ok(()) };
+        match &self.lock().identity {
+            Some(nip) if nip == actor.nip() => Ok(()),
+            Some(nip) => Err(Error::OtherOfficer { nip: nip.to_string() }),
+            None => Err(Error::NotLoggedIn),
+        }
+    }
+
+    /// Sends one request and waits for its answer. A login's outcome also
+    /// sets who this connection is, as it does on the server.
+    pub(super) fn call(&self, request: Request) -> Result<Response> {
+        let frame = protocol::frame(&request)?;
+        let login = match &request {
+            Request::login { nip, pin } => Some((nip.clone(), pin.clone())),
+            _ => None,
+        };
+        let mut state = self.lock();
+        let response = match state.conn.as_mut().map(|c| c.exchange(&frame)) {
+            Some(Some(response)) => response,
+            _ => {
+                state.conn = None;
+                state.identity = None;
+                return Err(self.stopped());
+            }
+        };
+        if let (Some(credentials), Response::login(result)) = (login, &response) {
+            state.identity = result.as_ref().ok().map(|actor| actor.nip().clone());
+            state.credentials = result.is_ok().then_some(credentials);
+        }
+        Ok(response)
+    }
+
+    /// Connects again and repeats the last login, if there was one.
+    pub fn reconnect(&self) -> Result<()> {
+        let (stream, accept) = (self.connector)()?;
+        let conn = Connection::start(stream, self.subscribers.clone())?;
+        let credentials = {
+            let mut state = self.lock();
+            state.conn = Some(conn);
+            state.identity = None;
+            state.info = ServerInfo { pid: accept.pid, protocol: accept.version, db: accept.db };
+            state.credentials.clone()
+        };
+        if let Some((nip, pin)) = credentials {
+            self.login(&nip, &pin)?;
+        }
+        Ok(())
+    }
+}
+
+impl Connection {
+    /// Starts the reader thread for a connected, greeted stream.
+    fn start(stream: UnixStream, subscribers: Arc<Mutex<Vec<Sender<Update>>>>) -> Result<Connection> {
+        let reader = stream.try_clone().map_err(|e| Error::Io { detail: e.to_string() })?;
+        let (tx, replies) = mpsc::channel();
+        let live = Arc::new(AtomicBool::new(true));
+        let still_live = live.clone();
+        std::thread::Builder::new()
+            .name("binalog-client".into())
+            .spawn(move || read_frames(reader, tx, subscribers, still_live))
+            .map_err(|e| Error::Io { detail: e.to_string() })?;
+        Ok(Connection { stream, replies, live })
+    }
+
+    /// Writes a request and takes the next answer; `None` once the
+    /// connection is gone.
+    fn exchange(&mut self, frame: &[u8]) -> Option<Response> {
+        self.stream.write_all(frame).ok()?;
+        self.replies.recv().ok()
+    }
+}
+
+impl Drop for Connection {
+    fn drop(&mut self) {
+        // Ends the reader thread, which would otherwise wait for the server.
+        self.live.store(false, Ordering::SeqCst);
+        let _ = self.stream.shutdown(std::net::Shutdown::Both);
+    }
+}
+
+/// Runs until the connection ends: answers go to the caller waiting in
+/// `call`, updates to every subscriber. Dropping `replies` at the end
+/// tells a waiting caller that the server has gone; subscribers hear
+/// `Disconnected` unless this side closed the connection itself.
+fn read_frames(
+    mut stream: UnixStream,
+    replies: Sender<Response>,
+    subscribers: Arc<Mutex<Vec<Sender<Update>>>>,
+    live: Arc<AtomicBool>,
+) {
+    let publish = |update: Update| {
+        let mut subscribers = subscribers.lock().unwrap_or_else(|e| e.into_inner());
+        subscribers.retain(|s| s.send(update.clone()).is_ok());
+    };
+    while let Ok(Some(payload)) = protocol::read_frame(&mut stream) {
+        match protocol::decode::<ServerFrame>(&payload) {
+            Ok(ServerFrame::Reply(response)) => {
+                if replies.send(response).is_err() {
+                    break;
+                }
+            }
+            Ok(ServerFrame::Update(update)) => publish(update),
+            Err(_) => break,
+        }
+    }
+    drop(replies);
+    if live.load(Ordering::SeqCst) {
+        publish(Update::Disconnected);
+    }
+}

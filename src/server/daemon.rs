@@ -1,0 +1,242 @@
+//! The server process: owns the database, listens on the socket, gives
+//! each connection a thread, and stops cleanly. It waits on two things at
+//! once (poll): the listening socket, and a wake-up socket on which a
+//! signal, a stop request or a finished session writes a byte, so no loop
+//! ever sleeps or spins.
+
+use std::collections::HashMap;
+use std::io::{self, Read, Write};
+use std::net::Shutdown;
+use std::os::fd::AsRawFd;
+use std::os::unix::fs::{FileTypeExt, PermissionsExt};
+use std::os::unix::net::{UnixListener, UnixStream};
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::mpsc;
+use std::thread::JoinHandle;
+use std::time::{Duration, Instant};
+
+use chrono::FixedOffset;
+
+use super::protocol::SOCKET_NAME;
+use super::session::{self, Limits};
+use crate::clock::Clock;
+use crate::domain::invalid::Arg;
+use crate::i18n::{Lang, fill};
+use crate::records::{Error, Local, Result};
+use crate::store::OpenMode;
+
+/// Everything `binalog serve` is told.
+pub struct ServerConfig {
+    pub db: PathBuf,
+    /// Default: `binalog.sock` in the database folder.
+    pub socket: Option<PathBuf>,
+    /// Create the database folder if it is missing (a server started for
+    /// `init` or the first run of the terminal interface).
+    pub create: bool,
+    pub clock: Box<dyn Clock>,
+    /// The zone of clients that do not say theirs (every client does).
+    pub tz: FixedOffset,
+    /// Stop this long after the last client left; `None`: run until told.
+    pub idle_exit: Option<Duration>,
+    pub limits: Limits,
+    /// The language of the server's log lines.
+    pub lang: Lang,
+}
+
+/// Asks a running server to stop, as SIGTERM does. Cheap to clone.
+#[derive(Clone)]
+pub struct Stopper {
+    flag: Arc<AtomicBool>,
+    wake: Arc<UnixStream>,
+}
+
+impl Stopper {
+    pub fn stop(&self) {
+        self.flag.store(true, Ordering::SeqCst);
+        let _ = (&*self.wake).write(&[1]);
+    }
+
+    /// Stops the server on SIGTERM and SIGINT.
+    pub fn on_signals(&self) -> io::Result<()> {
+        for signal in [signal_hook::consts::SIGTERM, signal_hook::consts::SIGINT] {
+            signal_hook::flag::register(signal, self.flag.clone())?;
+            signal_hook::low_level::pipe::register(signal, self.wake.try_clone()?)?;
+        }
+        Ok(())
+    }
+}
+
+pub struct Server {
+    local: Local,
+    listener: UnixListener,
+    socket: PathBuf,
+    idle_exit: Option<Duration>,
+    limits: Limits,
+    lang: Lang,
+    stop_flag: Arc<AtomicBool>,
+    wake_rx: UnixStream,
+    wake_tx: Arc<UnixStream>,
+}
+
+impl Server {
+    /// Opens the database and listens. A database another process holds
+    /// is refused: as "already running" when a server answers on the
+    /// socket, else as locked. A socket file nobody answers on is left
+    /// over from a server that was killed, and is replaced.
+    pub fn bind(config: ServerConfig) -> Result<Server> {
+        let socket = config.socket.clone().unwrap_or_else(|| config.db.join(SOCKET_NAME));
+        let mode = if config.create { OpenMode::CreateIfMissing } else { OpenMode::Existing };
+        let local = match Local::open(&config.db, mode, config.clock, config.tz) {
+            Err(Error::Locked { path }) if UnixStream::connect(&socket).is_ok() => {
+                return Err(Error::AlreadyRunning { path, socket });
+            }
+            other => other?,
+        };
+        // We hold the database, so no server of it can be listening: a
+        // socket that still answers belongs to something else.
+        if socket.exists() || socket.symlink_metadata().is_ok() {
+            if UnixStream::connect(&socket).is_ok() {
+                return Err(Error::SocketInUse { socket });
+            }
+            remove_stale(&socket)?;
+        }
+        let io = |e: io::Error| Error::Io { detail: format!("{}: {e}", socket.display()) };
+        let listener = UnixListener::bind(&socket).map_err(io)?;
+        // Officers in the socket's group may connect; nobody else.
+        std::fs::set_permissions(&socket, std::fs::Permissions::from_mode(0o660)).map_err(io)?;
+        listener.set_nonblocking(true).map_err(io)?;
+        let (wake_rx, wake_tx) = UnixStream::pair().map_err(io)?;
+        wake_rx.set_nonblocking(true).map_err(io)?;
+        wake_tx.set_nonblocking(true).map_err(io)?;
+        Ok(Server {
+            local,
+            listener,
+            socket,
+            idle_exit: config.idle_exit,
+            limits: config.limits,
+            lang: config.lang,
+            stop_flag: Arc::new(AtomicBool::new(false)),
+            wake_rx,
+            wake_tx: Arc::new(wake_tx),
+        })
+    }
+
+    pub fn socket(&self) -> &Path {
+        &self.socket
+    }
+
+    pub fn db(&self) -> &Path {
+        self.local.path()
+    }
+
+    pub fn stopper(&self) -> Stopper {
+        Stopper { flag: self.stop_flag.clone(), wake: self.wake_tx.clone() }
+    }
+
+    /// Serves until stopped (or idle for `idle_exit`), then stops taking
+    /// connections, lets every request in flight finish, flushes the
+    /// database and removes the socket.
+    pub fn run(self) -> Result<()> {
+        let mut sessions: HashMap<u64, (UnixStream, JoinHandle<()>)> = HashMap::new();
+        let (ended_tx, ended_rx) = mpsc::channel::<u64>();
+        let mut next_id = 0u64;
+        let mut idle_since = Some(Instant::now());
+        let mut failure = None;
+        loop {
+            while let Ok(id) = ended_rx.try_recv() {
+                if let Some((_, handle)) = sessions.remove(&id) {
+                    let _ = handle.join();
+                }
+            }
+            if sessions.is_empty() && idle_since.is_none() {
+                idle_since = Some(Instant::now());
+            }
+            if self.stop_flag.load(Ordering::SeqCst) {
+                break;
+            }
+            let timeout = match (self.idle_exit, idle_since) {
+                (Some(limit), Some(since)) => match limit.checked_sub(since.elapsed()) {
+                    Some(left) if !left.is_zero() => Some(left),
+                    _ => break,
+                },
+                _ => None,
+            };
+            if let Err(e) = crate::unix::wait_readable(&[self.listener.as_raw_fd(), self.wake_rx.as_raw_fd()], timeout)
+            {
+                // Cannot wait any more: stop as if told to, cleanly.
+                failure = Some(Error::Io { detail: e.to_string() });
+                break;
+            }
+            let mut drain = [0u8; 64];
+            while matches!((&self.wake_rx).read(&mut drain), Ok(n) if n > 0) {}
+            loop {
+                match self.listener.accept() {
+                    Ok((stream, _)) => {
+                        next_id += 1;
+                        if let Some(session) = self.start_session(next_id, stream, &ended_tx) {
+                            sessions.insert(next_id, session);
+                            idle_since = None;
+                        }
+                    }
+                    Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
+                    Err(e) => {
+                        if e.kind() != io::ErrorKind::WouldBlock {
+                            let args = [("detail", Arg::Text(e.to_string()))];
+                            eprintln!("{}", fill(self.lang, "server.accept_failed", &args));
+                        }
+                        break;
+                    }
+                }
+            }
+        }
+        // Stop reading: a session waiting for its next request sees the end
+        // at once; one running a request answers it first.
+        for (stream, _) in sessions.values() {
+            let _ = stream.shutdown(Shutdown::Read);
+        }
+        for (_, (_, handle)) in sessions.drain() {
+            let _ = handle.join();
+        }
+        let flushed = self.local.flush();
+        let _ = std::fs::remove_file(&self.socket);
+        match failure {
+            Some(e) => Err(e),
+            None => flushed,
+        }
+    }
+
+    fn start_session(
+        &self,
+        id: u64,
+        stream: UnixStream,
+        ended: &mpsc::Sender<u64>,
+    ) -> Option<(UnixStream, JoinHandle<()>)> {
+        stream.set_nonblocking(false).ok()?;
+        let kept = stream.try_clone().ok()?;
+        let local = self.local.clone();
+        let limits = self.limits;
+        let ended = ended.clone();
+        let wake = self.wake_tx.clone();
+        let handle = std::thread::Builder::new()
+            .name(format!("binalog-session-{id}"))
+            .spawn(move || {
+                session::run(stream, &local, limits);
+                let _ = ended.send(id);
+                let _ = (&*wake).write(&[0]);
+            })
+            .ok()?;
+        Some((kept, handle))
+    }
+}
+
+/// Removes a socket file left behind; anything else at that path is not
+/// ours to delete.
+fn remove_stale(socket: &Path) -> Result<()> {
+    let meta = socket.symlink_metadata().map_err(|e| Error::Io { detail: e.to_string() })?;
+    if !meta.file_type().is_socket() {
+        return Err(Error::SocketInUse { socket: socket.to_path_buf() });
+    }
+    std::fs::remove_file(socket).map_err(|e| Error::Io { detail: format!("{}: {e}", socket.display()) })
+}

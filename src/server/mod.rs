@@ -1,0 +1,20 @@
+//! The binalog server: one process owns the database (sled lets only one
+//! open it) and serves every officer's binalog over a Unix socket.
+//!
+//! - `protocol`: frames, the version handshake, what crosses the socket.
+//! - `session`: one connection: its login, its requests, pushed updates.
+//! - `daemon`: the listening socket, a thread per connection, signals,
+//!   stopping when idle, stopping cleanly.
+//! - `spawn`: a client's side of "use the server, or start one".
+//!
+//! The requests themselves are the records API, generated from its list
+//! in `records/api.rs`; the server runs them with the same `Local` code a
+//! `--direct` program runs in-process.
+
+pub mod daemon;
+pub mod protocol;
+pub mod session;
+pub mod spawn;
+
+pub use daemon::{Server, ServerConfig, Stopper};
+pub use session::Limits;

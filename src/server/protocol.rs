@@ -1,0 +1,312 @@
+//! What crosses the socket. Every message is a frame: a u32 big-endian
+//! length, then that many bytes. A connection opens with a handshake whose
+//! layout never changes, so that any two versions of binalog can tell each
+//! other which protocol versions they speak:
+//!
+//! ```text
+//! client: frame( MAGIC(8) | version u32 BE | bincode(Hello) )
+//! server: frame( 1 | bincode(Accept) )                        accepted
+//!         frame( 0 | count u32 BE | count x version u32 BE )   refused, then closed
+//! ```
+//!
+//! After that the client sends `Request`s and the server sends
+//! `ServerFrame`s: the answer to each request, in order, and between them
+//! pushed `Update`s. Payloads are bincode 2 with serde and the standard
+//! configuration, as in the store; decoding is capped at the frame size.
+
+use std::io::{self, Read, Write};
+use std::os::unix::net::UnixStream;
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use bincode::config::standard;
+use chrono::FixedOffset;
+use serde::de::DeserializeOwned;
+use serde::{Deserialize, Serialize};
+
+use crate::records::api::{Request, Response};
+use crate::records::{Connector, Error, Result, Update};
+
+/// The largest frame either side sends or accepts: room for an import of
+/// 100,000 entries (about 10 MB) several times over, while a corrupt or
+/// hostile length cannot make the reader allocate gigabytes.
+pub const FRAME_CAP: usize = 64 << 20;
+
+pub const MAGIC: [u8; 8] = *b"BINALOG\0";
+
+/// The protocol this build speaks first, and every one it can serve.
+pub const PROTOCOL_VERSION: u32 = 1;
+pub const SPEAKS: &[u32] = &[1];
+
+/// The socket's name inside the database folder.
+pub const SOCKET_NAME: &str = "binalog.sock";
+
+/// How long a handshake may take; a server answers it at once.
+pub const HANDSHAKE_TIMEOUT: Duration = Duration::from_secs(30);
+
+/// The rest of a version-1 hello.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct Hello {
+    /// The client's `--tz`, in seconds east of UTC: the server judges
+    /// "today" and local dates for this connection in the client's zone.
+    pub tz_seconds: i32,
+}
+
+/// The server's acceptance.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Accept {
+    pub version: u32,
+    pub pid: u32,
+    /// The database the server owns.
+    pub db: PathBuf,
+}
+
+/// Everything the server sends after the handshake.
+#[derive(Debug, Serialize, Deserialize)]
+pub enum ServerFrame {
+    Reply(Response),
+    Update(Update),
+}
+
+/// Encodes a value as a complete frame, length first. Refuses a value
+/// whose frame would exceed the cap.
+pub fn frame<T: Serialize>(value: &T) -> Result<Vec<u8>> {
+    let mut bytes = vec![0u8; 4];
+    bincode::serde::encode_into_std_write(value, &mut bytes, standard()).expect("writing to a Vec cannot fail");
+    seal(bytes)
+}
+
+/// Writes the length of `bytes[4..]` into its first four bytes.
+fn seal(mut bytes: Vec<u8>) -> Result<Vec<u8>> {
+    let len = bytes.len() - 4;
+    if len > FRAME_CAP {
+        return Err(Error::TooLarge { size: len as u64, max: FRAME_CAP as u64 });
+    }
+    bytes[..4].copy_from_slice(&(len as u32).to_be_bytes());
+    Ok(bytes)
+}
+
+/// Decodes a payload that must be exactly one `T`.
+pub fn decode<T: DeserializeOwned>(payload: &[u8]) -> std::result::Result<T, String> {
+    let config = standard().with_limit::<FRAME_CAP>();
+    let (value, read) = bincode::serde::decode_from_slice(payload, config).map_err(|e| e.to_string())?;
+    if read != payload.len() {
+        return Err(format!("{} bytes left over", payload.len() - read));
+    }
+    Ok(value)
+}
+
+/// The server's reading of a request; public so that tests can tell a
+/// malformed frame from a valid one.
+pub fn decode_request(payload: &[u8]) -> std::result::Result<Request, String> {
+    decode(payload)
+}
+
+/// Reads one frame. `Ok(None)` is a clean end of the stream between frames;
+/// an end inside a frame, or a length over the cap, is an error.
+pub fn read_frame(r: &mut impl Read) -> io::Result<Option<Vec<u8>>> {
+    let mut first = [0u8; 1];
+    loop {
+        match r.read(&mut first) {
+            Ok(0) => return Ok(None),
+            Ok(_) => break,
+            Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
+            Err(e) => return Err(e),
+        }
+    }
+    read_rest(first[0], r).map(Some)
+}
+
+/// The rest of a frame whose first length byte has been read. The buffer
+/// grows as bytes arrive, so a length alone reserves nothing.
+pub fn read_rest(first: u8, r: &mut impl Read) -> io::Result<Vec<u8>> {
+    let mut len = [first, 0, 0, 0];
+    r.read_exact(&mut len[1..])?;
+    let len = u32::from_be_bytes(len) as usize;
+    if len > FRAME_CAP {
+        return Err(io::Error::new(io::ErrorKind::InvalidData, format!("frame of {len} bytes over the cap")));
+    }
+    let mut payload = Vec::new();
+    r.take(len as u64).read_to_end(&mut payload)?;
+    if payload.len() != len {
+        return Err(io::ErrorKind::UnexpectedEof.into());
+    }
+    Ok(payload)
+}
+
+pub fn hello_frame(version: u32, hello: &Hello) -> Vec<u8> {
+    let mut bytes = vec![0u8; 4];
+    bytes.extend_from_slice(&MAGIC);
+    bytes.extend_from_slice(&version.to_be_bytes());
+    bincode::serde::encode_into_std_write(hello, &mut bytes, standard()).expect("writing to a Vec cannot fail");
+    seal(bytes).expect("a hello is small")
+}
+
+/// How the server reads a hello.
+#[derive(Debug)]
+pub enum Greeting {
+    Speaks(Hello),
+    /// A binalog client of a version this server does not speak.
+    Unsupported(u32),
+    /// Not a binalog client at all.
+    Garbage,
+}
+
+pub fn parse_hello(payload: &[u8]) -> Greeting {
+    if payload.len() < 12 || payload[..8] != MAGIC {
+        return Greeting::Garbage;
+    }
+    let version = u32::from_be_bytes(payload[8..12].try_into().expect("four bytes"));
+    if !SPEAKS.contains(&version) {
+        return Greeting::Unsupported(version);
+    }
+    match decode::<Hello>(&payload[12..]) {
+        Ok(hello) => Greeting::Speaks(hello),
+        Err(_) => Greeting::Garbage,
+    }
+}
+
+pub fn accept_frame(accept: &Accept) -> Vec<u8> {
+    let mut bytes = vec![0u8, 0, 0, 0, 1];
+    bincode::serde::encode_into_std_write(accept, &mut bytes, standard()).expect("writing to a Vec cannot fail");
+    seal(bytes).expect("an acceptance is small")
+}
+
+pub fn refuse_frame(speaks: &[u32]) -> Vec<u8> {
+    let mut bytes = vec![0u8, 0, 0, 0, 0];
+    bytes.extend_from_slice(&(speaks.len() as u32).to_be_bytes());
+    for v in speaks {
+        bytes.extend_from_slice(&v.to_be_bytes());
+    }
+    seal(bytes).expect("a refusal is small")
+}
+
+/// The server's answer to a hello.
+#[derive(Debug, PartialEq, Eq)]
+pub enum Answer {
+    Accepted(Accept),
+    Refused(Vec<u32>),
+}
+
+pub fn parse_answer(payload: &[u8]) -> std::result::Result<Answer, String> {
+    match payload.split_first() {
+        Some((1, rest)) => decode(rest).map(Answer::Accepted),
+        Some((0, rest)) if rest.len() >= 4 => {
+            let count = u32::from_be_bytes(rest[..4].try_into().expect("four bytes")) as usize;
+            let versions: Vec<u32> = rest[4..]
+                .chunks_exact(4)
+                .take(count)
+                .map(|c| u32::from_be_bytes(c.try_into().expect("four bytes")))
+                .collect();
+            Ok(Answer::Refused(versions))
+        }
+        _ => Err("no answer to the handshake".into()),
+    }
+}
+
+/// Why connecting failed: nobody answers (start a server?), or an error to
+/// show as it is.
+#[derive(Debug)]
+pub enum ConnectError {
+    /// No socket file, or a file no process listens on (stale).
+    Absent,
+    Failed(Error),
+}
+
+/// Connects to a server and shakes hands with protocol `version`.
+pub fn connect_as(
+    socket: &Path,
+    version: u32,
+    hello: &Hello,
+) -> std::result::Result<(UnixStream, Accept), ConnectError> {
+    let mut stream = match UnixStream::connect(socket) {
+        Ok(s) => s,
+        Err(e) if matches!(e.kind(), io::ErrorKind::NotFound | io::ErrorKind::ConnectionRefused) => {
+            return Err(ConnectError::Absent);
+        }
+        Err(e) => {
+            return Err(ConnectError::Failed(Error::ConnectFailed {
+                socket: socket.to_path_buf(),
+                detail: e.to_string(),
+            }));
+        }
+    };
+    let stopped = || ConnectError::Failed(Error::ServerStopped { socket: socket.to_path_buf() });
+    let answer = (|| {
+        stream.set_read_timeout(Some(HANDSHAKE_TIMEOUT))?;
+        stream.set_write_timeout(Some(HANDSHAKE_TIMEOUT))?;
+        stream.write_all(&hello_frame(version, hello))?;
+        let answer = read_frame(&mut stream)?;
+        stream.set_read_timeout(None)?;
+        stream.set_write_timeout(None)?;
+        Ok::<_, io::Error>(answer)
+    })();
+    let payload = match answer {
+        Ok(Some(p)) => p,
+        // A server that closes at once is one that is stopping.
+        Ok(None) | Err(_) => return Err(stopped()),
+    };
+    match parse_answer(&payload) {
+        Ok(Answer::Accepted(accept)) => Ok((stream, accept)),
+        Ok(Answer::Refused(theirs)) => {
+            Err(ConnectError::Failed(Error::VersionMismatch { socket: socket.to_path_buf(), ours: version, theirs }))
+        }
+        Err(detail) => Err(ConnectError::Failed(Error::Protocol { detail })),
+    }
+}
+
+pub fn connect(socket: &Path, hello: &Hello) -> std::result::Result<(UnixStream, Accept), ConnectError> {
+    connect_as(socket, PROTOCOL_VERSION, hello)
+}
+
+pub fn hello_for(tz: FixedOffset) -> Hello {
+    Hello { tz_seconds: tz.local_minus_utc() }
+}
+
+/// Connects to whatever answers on `socket`, never starting a server.
+pub fn plain_connector(socket: PathBuf, tz: FixedOffset) -> Connector {
+    let hello = hello_for(tz);
+    Box::new(move || match connect(&socket, &hello) {
+        Ok(connected) => Ok(connected),
+        Err(ConnectError::Absent) => Err(Error::ServerStopped { socket: socket.clone() }),
+        Err(ConnectError::Failed(e)) => Err(e),
+    })
+}
+
+/// The first thing a server started in the background writes on its
+/// standard output: whether it is listening, or why not.
+pub fn ready_frame(outcome: &Result<()>) -> Vec<u8> {
+    frame(outcome).expect("a readiness report is small")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn frames_round_trip_and_refuse_oversized_lengths() {
+        let bytes = frame(&("hello".to_string(), 7u32)).unwrap();
+        let payload = read_frame(&mut bytes.as_slice()).unwrap().unwrap();
+        assert_eq!(decode::<(String, u32)>(&payload).unwrap(), ("hello".to_string(), 7));
+        assert_eq!(read_frame(&mut [].as_slice()).unwrap(), None);
+        assert!(read_frame(&mut bytes[..bytes.len() - 1].as_ref()).is_err(), "a truncated frame is an error");
+        let huge = ((FRAME_CAP + 1) as u32).to_be_bytes();
+        assert_eq!(read_frame(&mut huge.as_slice()).unwrap_err().kind(), io::ErrorKind::InvalidData);
+    }
+
+    #[test]
+    fn the_handshake_names_the_versions() {
+        let hello = Hello { tz_seconds: 7 * 3600 };
+        let bytes = hello_frame(PROTOCOL_VERSION, &hello);
+        let payload = read_frame(&mut bytes.as_slice()).unwrap().unwrap();
+        assert!(matches!(parse_hello(&payload), Greeting::Speaks(h) if h.tz_seconds == 7 * 3600));
+        let bytes = hello_frame(99, &hello);
+        let payload = read_frame(&mut bytes.as_slice()).unwrap().unwrap();
+        assert!(matches!(parse_hello(&payload), Greeting::Unsupported(99)));
+        assert!(matches!(parse_hello(b"GET / HTTP/1.1\r\n"), Greeting::Garbage));
+        let refusal = refuse_frame(&[1, 2]);
+        assert_eq!(parse_answer(&refusal[4..]), Ok(Answer::Refused(vec![1, 2])));
+        let accept = Accept { version: 1, pid: 42, db: "/srv/binalog".into() };
+        assert_eq!(parse_answer(&accept_frame(&accept)[4..]), Ok(Answer::Accepted(accept)));
+    }
+}
