@@ -513,4 +513,8 @@ pub const TEXTS: &[(&str, &str)] = &[
     ("server.accept_failed", "binalog server: a connection could not be accepted: {detail}"),
     ("server.listening", "binalog server for {db} listening on {socket} (process {pid})."),
     ("server.stopped_cleanly", "binalog server (process {pid}) stopped; every change is on disk."),
+    (
+        "tui.server_lost",
+        "The connection to the binalog server was lost. What you typed stays on screen; binalog connects again with your next action.",
+    ),
 ];

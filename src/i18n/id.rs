@@ -528,4 +528,8 @@ pub const TEXTS: &[(&str, &str)] = &[
     ("server.accept_failed", "Server binalog: sambungan tidak bisa diterima: {detail}"),
     ("server.listening", "Server binalog untuk {db} mendengarkan di {socket} (proses {pid})."),
     ("server.stopped_cleanly", "Server binalog (proses {pid}) berhenti; semua perubahan sudah di disk."),
+    (
+        "tui.server_lost",
+        "Sambungan ke server binalog terputus. Isian Anda tetap di layar; binalog menyambung lagi pada tindakan berikutnya.",
+    ),
 ];

@@ -188,6 +188,12 @@ pub enum Op {
     LoadAudit(AuditFilter),
 }
 
+impl Op {
+    fn reads_only(&self) -> bool {
+        matches!(self, Op::LoadQueue | Op::LoadOfficers | Op::LoadReference(_) | Op::LoadAudit(_))
+    }
+}
+
 /// What the records API is asked to do.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Cmd {
@@ -224,6 +230,21 @@ pub enum Cmd {
     },
 }
 
+impl Cmd {
+    /// Whether running it again is harmless: it changes nothing stored.
+    /// A change is never repeated on its own after the server went away,
+    /// since the first attempt may have been saved before the answer was lost.
+    pub fn reads_only(&self) -> bool {
+        match self {
+            Cmd::LoadHome | Cmd::LoadPrograms | Cmd::LoadProgram { .. } | Cmd::LoadOlder { .. } | Cmd::LoadEntry(_) => {
+                true
+            }
+            Cmd::Act { op, .. } => op.reads_only(),
+            Cmd::CreateAdmin { .. } | Cmd::Login { .. } | Cmd::Save { .. } => false,
+        }
+    }
+}
+
 /// Something that happened: a key, a resize, or the answer to a `Cmd`.
 #[derive(Clone, Debug)]
 pub enum Msg {
@@ -248,6 +269,33 @@ pub enum Msg {
     AuditLoaded(Result<AuditData, Error>),
     /// An admin form's or list's change was stored.
     AdminSaved(Result<(), Error>),
+    /// Another officer's change became durable, or the server went away.
+    Changed(crate::records::Update),
+}
+
+impl Msg {
+    /// The error an answer carries, if any.
+    pub fn error(&self) -> Option<&Error> {
+        match self {
+            Msg::AdminCreated(Err(e))
+            | Msg::LoggedIn(Err(e))
+            | Msg::HomeLoaded(Err(e))
+            | Msg::ProgramsLoaded(Err(e))
+            | Msg::ProgramLoaded(Err(e), _)
+            | Msg::OlderLoaded(_, Err(e))
+            | Msg::Saved(Err(e))
+            | Msg::EntryLoaded(Err(e))
+            | Msg::Corrected(Err(e))
+            | Msg::Voided(Err(e))
+            | Msg::Verified(Err(e))
+            | Msg::QueueLoaded(Err(e))
+            | Msg::OfficersLoaded(Err(e))
+            | Msg::ReferenceLoaded(_, Err(e))
+            | Msg::AuditLoaded(Err(e))
+            | Msg::AdminSaved(Err(e)) => Some(e),
+            _ => None,
+        }
+    }
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]

@@ -13,7 +13,7 @@ use crate::domain::date::format_date;
 use crate::domain::invalid::Arg;
 use crate::domain::officer::Role;
 use crate::i18n::{fill, kind_name, text};
-use crate::records::Error;
+use crate::records::{Error, Update};
 
 pub fn update(app: &mut App, msg: Msg) -> Vec<Cmd> {
     match msg {
@@ -209,7 +209,29 @@ pub fn update(app: &mut App, msg: Msg) -> Vec<Cmd> {
             app.fail(&e);
             vec![]
         }
+        Msg::Changed(update) => changed(app, &update),
     }
+}
+
+/// Another officer's change: re-read the screen if it shows what changed.
+/// A form keeps what is typed; the lock screen shows nothing to refresh.
+fn changed(app: &mut App, update: &Update) -> Vec<Cmd> {
+    if *update == Update::Disconnected {
+        app.notify(Tone::Error, text(app.lang, "tui.server_lost").to_string());
+        return vec![];
+    }
+    if app.actor.is_none() {
+        return vec![];
+    }
+    let shows = match (&app.screen, update) {
+        (Screen::Home(_) | Screen::Programs(_) | Screen::Queue(_), Update::Entries { .. }) => true,
+        (Screen::Program(p), Update::Entries { programs, .. }) => programs.contains(&p.id()),
+        (Screen::EntryView(v), Update::Entries { programs, .. }) => programs.contains(&v.data.entry.draft.program),
+        (Screen::Home(_) | Screen::Programs(_) | Screen::Reference(_), Update::Reference) => true,
+        (Screen::Officers(_), Update::Officers) => true,
+        _ => false,
+    };
+    if shows { refresh(app) } else { vec![] }
 }
 
 /// Whether the screen is asking a yes-or-no question, where `?` must not
