@@ -325,20 +325,9 @@ fn a_server_idle_from_the_start_exits_cleanly_with_idle_exit_zero() {
 
 /// Runs the binary through the database's server, PINs on standard input.
 fn served_with_pins(db: &Path, args: &[&str], lines: &[&str]) -> Output {
-    let mut child = served(db)
-        .args(args)
-        .arg("--pin-stdin")
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    let mut stdin = child.stdin.take().unwrap();
-    for line in lines {
-        writeln!(stdin, "{line}").unwrap();
-    }
-    drop(stdin);
-    child.wait_with_output().unwrap()
+    let mut cmd = served(db);
+    cmd.args(args);
+    with_pins(cmd, lines)
 }
 
 /// The audit trail's user column (the last), as CSV through `binalog`.

@@ -193,23 +193,14 @@ pub fn update(app: &mut App, msg: Msg) -> Vec<Cmd> {
             }
             vec![]
         }
-        Msg::AdminCreated(Err(e))
-        | Msg::LoggedIn(Err(e))
-        | Msg::HomeLoaded(Err(e))
-        | Msg::ProgramsLoaded(Err(e))
-        | Msg::ProgramLoaded(Err(e), _)
-        | Msg::OlderLoaded(_, Err(e))
-        | Msg::Saved(Err(e))
-        | Msg::EntryLoaded(Err(e))
-        | Msg::Corrected(Err(e))
-        | Msg::QueueLoaded(Err(e))
-        | Msg::OfficersLoaded(Err(e))
-        | Msg::ReferenceLoaded(_, Err(e))
-        | Msg::AuditLoaded(Err(e)) => {
-            app.fail(&e);
+        Msg::Changed(update) => changed(app, &update),
+        // What is left are refusals and failures (successes are above).
+        other => {
+            if let Some(e) = other.error() {
+                app.fail(e);
+            }
             vec![]
         }
-        Msg::Changed(update) => changed(app, &update),
     }
 }
 

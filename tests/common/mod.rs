@@ -103,10 +103,15 @@ pub fn run_with_pins(db: &Path, args: &[&str], lines: &[&str]) -> Output {
 
 /// The same, with the clock stopped at another instant (RFC 3339).
 pub fn run_with_pins_at(db: &Path, now: &str, args: &[&str], lines: &[&str]) -> Output {
+    let mut cmd = binalog(db);
+    cmd.env("BINALOG_FIXED_NOW", now).args(args);
+    with_pins(cmd, lines)
+}
+
+/// Runs `cmd` with `--pin-stdin` and these lines on standard input.
+pub fn with_pins(mut cmd: Command, lines: &[&str]) -> Output {
     use std::io::Write;
-    let mut child = binalog(db)
-        .env("BINALOG_FIXED_NOW", now)
-        .args(args)
+    let mut child = cmd
         .arg("--pin-stdin")
         .stdin(std::process::Stdio::piped())
         .stdout(std::process::Stdio::piped())
