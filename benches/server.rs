@@ -9,13 +9,15 @@
 //! the clients in threads: the socket, framing, sessions and dispatch are
 //! the real ones.
 
+mod common;
+
 use std::path::Path;
 use std::sync::{Arc, Barrier};
 use std::time::{Duration, Instant};
 
 use binalog::clock::FixedClock;
 use binalog::domain::date::wib;
-use binalog::domain::{Amount, EntryDraft, Kind, Quantity, Role, Status, Unit};
+use binalog::domain::{EntryDraft, Role};
 use binalog::i18n::Lang;
 use binalog::records::Records;
 use binalog::server::{Limits, Server, ServerConfig};
@@ -31,23 +33,10 @@ fn clock() -> Box<FixedClock> {
     Box::new(FixedClock(DateTime::parse_from_rfc3339(NOW).unwrap().with_timezone(&Utc)))
 }
 
+/// Sample harvests over two programmes at two sites.
 fn harvest(i: u64) -> EntryDraft {
-    let items = ["cabai", "tomat", "kangkung", "terong"];
-    EntryDraft {
-        program: if i.is_multiple_of(2) { 1 } else { 5 },
-        date: NaiveDate::from_ymd_opt(2025, 6, 1).unwrap() + Days::days((i % 280) as i64),
-        kind: Kind::Harvest,
-        quantities: vec![Quantity {
-            value: Amount::from_milli(((i * 7919) % 40_000 + 500) as i64),
-            unit: Unit::Kg,
-            item: items[(i % 4) as usize].into(),
-        }],
-        participants: (i % 9) as u32 + 1,
-        officers: 0,
-        cadets: 0,
-        notes: String::new(),
-        status: Status::Done,
-    }
+    let program = if i.is_multiple_of(2) { 1 } else { 5 };
+    common::harvest(program, NaiveDate::from_ymd_opt(2025, 6, 1).unwrap() + Days::days((i % 280) as i64), i)
 }
 
 /// Reference data, an admin and an operator at every site.
@@ -115,10 +104,6 @@ fn throughput(clients: usize, total: usize) -> f64 {
     (per_client * clients) as f64 / elapsed.as_secs_f64()
 }
 
-fn percentile(sorted: &[Duration], p: f64) -> Duration {
-    sorted[((sorted.len() - 1) as f64 * p).round() as usize]
-}
-
 /// Median and p99 of `n` single saves on each of two `Records`, taken in
 /// turns so that both meet the same disk and the same neighbours.
 fn save_latencies(a: &Records, b: &Records, n: u64) -> [(Duration, Duration); 2] {
@@ -134,7 +119,7 @@ fn save_latencies(a: &Records, b: &Records, n: u64) -> [(Duration, Duration); 2]
     }
     times.map(|mut t| {
         t.sort();
-        (percentile(&t, 0.5), percentile(&t, 0.99))
+        (common::percentile(&t, 0.5), common::percentile(&t, 0.99))
     })
 }
 
@@ -148,11 +133,7 @@ fn round_trip(records: &Records, n: usize) -> Duration {
         })
         .collect();
     times.sort();
-    percentile(&times, 0.5)
-}
-
-fn ms(d: Duration) -> String {
-    format!("{:.3} ms", d.as_secs_f64() * 1000.0)
+    common::percentile(&times, 0.5)
 }
 
 fn main() {
@@ -182,10 +163,13 @@ fn main() {
     for (clients, rate) in &rates {
         println!("| acknowledged entries per second, {clients} client(s) at once ({total} entries) | {rate:.0} |");
     }
-    println!("| durable save in-process, median of {n} (taken in turns with the next) | {} |", ms(local_median));
-    println!("| durable save in-process, p99 of {n} | {} |", ms(local_p99));
-    println!("| durable save over the socket, median of {n} | {} |", ms(remote_median));
-    println!("| durable save over the socket, p99 of {n} | {} |", ms(remote_p99));
+    println!(
+        "| durable save in-process, median of {n} (taken in turns with the next) | {} |",
+        common::ms(local_median)
+    );
+    println!("| durable save in-process, p99 of {n} | {} |", common::ms(local_p99));
+    println!("| durable save over the socket, median of {n} | {} |", common::ms(remote_median));
+    println!("| durable save over the socket, p99 of {n} | {} |", common::ms(remote_p99));
     println!("| added latency of a save over the socket (difference of medians) | {added:.3} ms |");
-    println!("| round trip of the cheapest request (is_initialised), median of 5000 | {} |", ms(trip));
+    println!("| round trip of the cheapest request (is_initialised), median of 5000 | {} |", common::ms(trip));
 }

@@ -6,11 +6,15 @@
 //! (CSV parse and check, then one transaction), and one programme's
 //! monthly totals over five years of entries, from the rollups and by scan.
 
+mod common;
+
 use std::time::{Duration, Instant};
 
+use common::{harvest, ms, percentile};
+
 use binalog::clock::FixedClock;
+use binalog::domain::Role;
 use binalog::domain::date::wib;
-use binalog::domain::{Amount, EntryDraft, Kind, Quantity, Role, Status, Unit};
 use binalog::records::Records;
 use binalog::report::import;
 use binalog::store::OpenMode;
@@ -27,33 +31,6 @@ fn records_at(path: &std::path::Path, now: &str) -> Records {
     records.add_officer(Some(&admin), NIP, "Bench", Role::Operator, "246810").unwrap();
     records.assign_sites(&admin, NIP, &[1, 2, 3]).unwrap();
     records
-}
-
-fn harvest(program: u32, date: NaiveDate, i: u64) -> EntryDraft {
-    let items = ["cabai", "tomat", "kangkung", "terong"];
-    EntryDraft {
-        program,
-        date,
-        kind: Kind::Harvest,
-        quantities: vec![Quantity {
-            value: Amount::from_milli(((i * 7919) % 40_000 + 500) as i64),
-            unit: Unit::Kg,
-            item: items[(i % 4) as usize].into(),
-        }],
-        participants: (i % 9) as u32 + 1,
-        officers: 0,
-        cadets: 0,
-        notes: String::new(),
-        status: Status::Done,
-    }
-}
-
-fn percentile(sorted: &[Duration], p: f64) -> Duration {
-    sorted[((sorted.len() - 1) as f64 * p).round() as usize]
-}
-
-fn ms(d: Duration) -> String {
-    format!("{:.3} ms", d.as_secs_f64() * 1000.0)
 }
 
 fn durable_saves() -> (Duration, Duration, usize) {
