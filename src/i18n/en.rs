@@ -517,4 +517,8 @@ pub const TEXTS: &[(&str, &str)] = &[
         "tui.server_lost",
         "The connection to the binalog server was lost. What you typed stays on screen; binalog connects again with your next action.",
     ),
+    (
+        "tui.home_no_sites",
+        "You are not assigned to any site yet. Ask an admin to add sites to your account; press p to see every programme.",
+    ),
 ];

@@ -532,4 +532,8 @@ pub const TEXTS: &[(&str, &str)] = &[
         "tui.server_lost",
         "Sambungan ke server binalog terputus. Isian Anda tetap di layar; binalog menyambung lagi pada tindakan berikutnya.",
     ),
+    (
+        "tui.home_no_sites",
+        "Anda belum ditugaskan di lapas mana pun. Minta admin menambahkan lapas ke akun Anda; tekan p untuk melihat semua program.",
+    ),
 ];

@@ -17,8 +17,9 @@ use crate::domain::reference::{Program, ProgramId};
 use crate::domain::sector::{Kind, Sector};
 use crate::records::{Actor, AuditFilter, Error, Records, Result};
 
-/// Entries the home screen lists as the latest.
-const LATEST: usize = 8;
+/// Latest entries read for the home screen: enough that the ones at an
+/// officer's own sites still fill the list after the others are left out.
+const LATEST_READ: usize = 8 * super::screens::home::LATEST_SHOWN;
 
 pub fn run(records: &Records, cmd: Cmd) -> Msg {
     match cmd {
@@ -192,7 +193,7 @@ fn home(records: &Records) -> Result<HomeData> {
         .collect();
     let names: BTreeMap<ProgramId, String> = records.programs()?.into_iter().map(|p| (p.id, p.name)).collect();
     let latest = records
-        .latest_entries(LATEST)?
+        .latest_entries(LATEST_READ)?
         .into_iter()
         .map(|entry| LatestRow { program: names.get(&entry.draft.program).cloned().unwrap_or_default(), entry })
         .collect();

@@ -35,8 +35,16 @@ pub fn update(app: &mut App, msg: Msg) -> Vec<Cmd> {
             vec![]
         }
         Msg::LoggedIn(Ok(actor)) => logged_in(app, actor),
-        Msg::HomeLoaded(Ok(data)) => {
+        Msg::HomeLoaded(Ok(mut data)) => {
             let role = app.actor.as_ref().map_or(Role::Operator, |a| a.officer().role);
+            // Operators and supervisors see the sites they work at; the
+            // programmes list (p) still finds every programme.
+            if let Some(officer) = app.actor.as_ref().map(|a| a.officer()).filter(|o| o.role != Role::Admin) {
+                data.today.retain(|row| officer.sites.contains(&row.info.program.site));
+                let shown: Vec<_> = data.today.iter().map(|row| row.info.program.id).collect();
+                data.latest.retain(|row| shown.contains(&row.entry.draft.program));
+            }
+            data.latest.truncate(home::LATEST_SHOWN);
             if let Screen::Home(state) = &mut app.screen {
                 state.refresh(data);
                 state.role = role;

@@ -74,6 +74,9 @@ enum Row {
     Program(usize),
 }
 
+/// How many of the latest entries the home screen lists.
+pub const LATEST_SHOWN: usize = 8;
+
 pub fn render(state: &State, frame: &mut Frame, area: Rect, ui: &Ui) -> Option<Position> {
     let (lang, theme) = (ui.lang, ui.theme);
     let data = &state.data;
@@ -84,7 +87,7 @@ pub fn render(state: &State, frame: &mut Frame, area: Rect, ui: &Ui) -> Option<P
         }
         rows.push(Row::Program(i));
     }
-    let wanted = rows.len() as u16 + 2;
+    let wanted = rows.len().max(2) as u16 + 2;
     let [top, bottom] =
         Layout::vertical([Constraint::Length(wanted.min(area.height.saturating_sub(8))), Constraint::Min(0)])
             .areas(area);
@@ -92,6 +95,10 @@ pub fn render(state: &State, frame: &mut Frame, area: Rect, ui: &Ui) -> Option<P
     let block = titled(theme, &title);
     let inner = block.inner(top);
     frame.render_widget(block, top);
+    if rows.is_empty() {
+        let said = Paragraph::new(text(lang, "tui.home_no_sites")).style(theme.missing()).wrap(Wrap { trim: true });
+        frame.render_widget(said, inner);
+    }
     let selected_row = rows.iter().position(|r| matches!(r, Row::Program(i) if *i == state.selected));
     let name_width = 34;
     let status_width = usize::from(inner.width).saturating_sub(name_width + 3);

@@ -141,3 +141,22 @@ fn a_register_of_twelve_thousand_entries_is_read_a_page_at_a_time() {
     h.key(Key::End);
     assert_eq!(register(&h), (12_000, 11_999, false));
 }
+
+#[test]
+fn home_shows_the_sites_an_officer_works_at() {
+    let mut h = Harness::new(Lang::Id, true);
+    let admin = h.records.login(ADMIN, PIN).unwrap();
+    h.records.assign_sites(&admin, OPERATOR, &[3]).unwrap();
+    h.typed(OPERATOR).key(Key::Enter).typed(PIN).key(Key::Enter);
+    let screen = h.screen();
+    assert!(screen.contains("Lapas Kelas I Batu") && screen.contains("Konveksi Garmen"), "{screen}");
+    assert!(!screen.contains("Hortikultura") && !screen.contains("Peternakan Domba"), "{screen}");
+
+    assert_eq!(screen.matches(" Konveksi Garmen ").count(), 1 + 8, "the eight latest are of this site: {screen}");
+
+    let mut h = Harness::new(Lang::Id, true);
+    let admin = h.records.login(ADMIN, PIN).unwrap();
+    h.records.assign_sites(&admin, OPERATOR, &[]).unwrap();
+    h.typed(OPERATOR).key(Key::Enter).typed(PIN).key(Key::Enter);
+    assert!(h.screen().contains("belum ditugaskan di lapas mana pun"), "{}", h.screen());
+}
