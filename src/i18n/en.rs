@@ -521,4 +521,8 @@ pub const TEXTS: &[(&str, &str)] = &[
         "tui.home_no_sites",
         "You are not assigned to any site yet. Ask an admin to add sites to your account; press p to see every programme.",
     ),
+    (
+        "tui.quit_loses_drafts",
+        "{count} unsaved forms of officers will be lost if binalog closes. Press again to quit anyway.",
+    ),
 ];

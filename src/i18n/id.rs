@@ -536,4 +536,8 @@ pub const TEXTS: &[(&str, &str)] = &[
         "tui.home_no_sites",
         "Anda belum ditugaskan di lapas mana pun. Minta admin menambahkan lapas ke akun Anda; tekan p untuk melihat semua program.",
     ),
+    (
+        "tui.quit_loses_drafts",
+        "{count} isian petugas yang belum disimpan akan hilang jika binalog ditutup. Tekan lagi untuk tetap keluar.",
+    ),
 ];

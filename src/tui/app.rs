@@ -387,6 +387,8 @@ pub struct App {
     pub last_key: Instant,
     /// Officers' screens put aside by the lock or a switch of officer.
     pub parked: Vec<Parked>,
+    /// Quitting was asked once while drafts were parked; asking again quits.
+    pub quit_warned: bool,
     /// A draft offered back to the officer who just logged in.
     pub offer: Option<Parked>,
 }
@@ -409,6 +411,7 @@ impl App {
             idle_lock: DEFAULT_IDLE_LOCK,
             last_key: Instant::now(),
             parked: Vec::new(),
+            quit_warned: false,
             offer: None,
         }
     }

@@ -275,6 +275,8 @@ fn on_key(app: &mut App, key: Key) -> Vec<Cmd> {
         return vec![];
     }
     let lang = app.lang;
+    // The warning about parked drafts lasts for the next key only.
+    let warned = std::mem::take(&mut app.quit_warned);
     let action = match &mut app.screen {
         Screen::Setup(s) => s.key(key, lang),
         Screen::Login(s) => s.key(key),
@@ -293,6 +295,13 @@ fn on_key(app: &mut App, key: Key) -> Vec<Cmd> {
     };
     match action {
         Action::None => vec![],
+        Action::Quit if !app.parked.is_empty() && !warned => {
+            // Drafts live in this process only: quitting loses them.
+            app.quit_warned = true;
+            let args = [("count", Arg::Number(app.parked.len() as i64))];
+            app.notify(Tone::Error, fill(lang, "tui.quit_loses_drafts", &args));
+            vec![]
+        }
         Action::Quit => {
             app.quit = true;
             vec![]

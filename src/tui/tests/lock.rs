@@ -164,3 +164,18 @@ fn keys_do_not_reach_a_locked_screen() {
     assert!(!h.app.quit, "Esc and q do not quit and lose the locked work");
     assert!(h.app.actor.is_none());
 }
+
+#[test]
+fn quitting_with_a_parked_draft_asks_twice() {
+    let mut h = operator_typing();
+    h.key(Key::Lock).key(Key::Tab);
+    assert!(matches!(h.app.screen, Screen::Login(_)));
+    assert_eq!(h.app.parked.len(), 1);
+    h.key(Key::Esc);
+    assert!(!h.app.quit, "the first Esc warns");
+    assert!(h.screen().contains("1 isian petugas yang belum disimpan akan hilang"), "{}", h.screen());
+    h.key(Key::Char('1')).key(Key::Esc);
+    assert!(!h.app.quit, "another key in between starts the warning again");
+    h.key(Key::Esc);
+    assert!(h.app.quit);
+}
