@@ -257,3 +257,14 @@ fn backup_writes_a_verified_copy_that_opens_as_a_database() {
     assert_eq!(again.status.code(), Some(1));
     assert!(stderr(&again).contains("sudah ada"), "{}", stderr(&again));
 }
+
+#[test]
+fn a_new_database_folder_is_closed_to_other_users() {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("data").join("binalog");
+    assert!(run(&db, &["init"]).status.success());
+    let mode = std::fs::metadata(&db).unwrap().permissions().mode();
+    assert_eq!(mode & 0o007, 0, "others get nothing: {mode:o}");
+    assert_eq!(mode & 0o700, 0o700, "the owner gets everything: {mode:o}");
+}

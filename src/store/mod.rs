@@ -121,7 +121,7 @@ impl Store {
         if !exists && mode == OpenMode::Existing {
             return Err(StoreError::Missing { path: path.to_path_buf() });
         }
-        std::fs::create_dir_all(path).map_err(|e| StoreError::Io { detail: e.to_string() })?;
+        create_private_dir(path).map_err(|e| StoreError::Io { detail: e.to_string() })?;
         let db = sled::Config::new().path(path).open().map_err(|e| match &e {
             sled::Error::Io(io) if is_lock_error(io) => StoreError::Locked { path: path.to_path_buf() },
             _ => StoreError::from(e),
@@ -187,6 +187,17 @@ impl Store {
     pub fn require_initialised(&self) -> Result<()> {
         if self.is_initialised()? { Ok(()) } else { Err(StoreError::NotInitialised { path: self.path.clone() }) }
     }
+}
+
+/// Creates the database folder (and any missing parents) readable by its
+/// owner and group only: the records name inmates. The group may reach the
+/// server's socket inside; everyone else is kept out of the folder.
+pub fn create_private_dir(path: &Path) -> std::io::Result<()> {
+    use std::os::unix::fs::DirBuilderExt;
+    if path.is_dir() {
+        return Ok(());
+    }
+    std::fs::DirBuilder::new().recursive(true).mode(0o750).create(path)
 }
 
 /// sled reports a held lock as an I/O error whose text names the lock;
