@@ -1,7 +1,5 @@
 use std::process::ExitCode;
 
-use clap::Parser;
-
 fn main() -> ExitCode {
-    binalog::cli::run(binalog::cli::Cli::parse())
+    binalog::cli::run(binalog::cli::parse())
 }

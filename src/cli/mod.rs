@@ -6,6 +6,7 @@ mod admin;
 mod audit;
 mod data;
 mod entry;
+mod help;
 mod listing;
 mod officer;
 mod serve;
@@ -252,6 +253,16 @@ pub fn default_db_path() -> PathBuf {
         .or_else(|| std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".local/share")))
         .unwrap_or_else(|| PathBuf::from("."));
     base.join("binalog")
+}
+
+/// Parses the command line with its help in the requested language; a
+/// usage error exits with code 2, as clap does.
+pub fn parse() -> Cli {
+    use clap::{CommandFactory, FromArgMatches};
+    let args: Vec<std::ffi::OsString> = std::env::args_os().collect();
+    let command = help::localize(Cli::command(), help::requested_lang(&args));
+    let matches = command.get_matches_from(args);
+    Cli::from_arg_matches(&matches).unwrap_or_else(|e| e.exit())
 }
 
 pub fn run(cli: Cli) -> ExitCode {

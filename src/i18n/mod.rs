@@ -3,6 +3,7 @@
 //! with `{name}` placeholders filled from language-free values.
 
 mod en;
+mod help_id;
 mod id;
 
 use std::collections::HashMap;
@@ -145,6 +146,14 @@ pub fn kind_name(lang: Lang, kind: Kind) -> &'static str {
             Kind::Training => "kind.training",
         },
     )
+}
+
+/// The Indonesian help of a command or option of the command line.
+pub fn help_text(key: &str) -> Option<&'static str> {
+    static HELP: OnceLock<HashMap<&str, &str>> = OnceLock::new();
+    let help = HELP.get_or_init(|| help_id::HELP.iter().copied().collect());
+    let option = key.rsplit('.').next().filter(|_| key.contains('.')).map(|name| format!("*.{name}"));
+    help.get(key).or_else(|| option.and_then(|o| help.get(o.as_str()))).copied()
 }
 
 /// Every key in a catalog, for the completeness tests.
