@@ -169,8 +169,9 @@ fn an_officer_records_a_harvest_that_export_then_shows() {
     let dir = tempfile::tempdir().unwrap();
     let mut s = Session::start(dir.path());
     set_up_and_open_programme(&mut s);
-    // Date and kind keep their defaults (today, harvest); value, unit, item, participants.
-    s.send("\t\t12,5\t\tcabai\t4\t\t\r");
+    // Date and kind keep their defaults (today, harvest); value, unit, item,
+    // the button that adds a quantity, participants.
+    s.send("\t\t12,5\t\tcabai\t\t4\t\t\r");
     s.wait_for("Tersimpan: Panen 12,5 kg cabai, 10/03/2026.");
     s.wait_for("10/03/2026 Panen       12,5 kg cabai");
     s.send("q");
@@ -194,7 +195,7 @@ fn a_bad_value_is_explained_and_nothing_is_stored() {
     let dir = tempfile::tempdir().unwrap();
     let mut s = Session::start(dir.path());
     set_up_and_open_programme(&mut s);
-    s.send("\t\t1.250,5\t\tcabai\t\t\t\r");
+    s.send("\t\t1.250,5\t\tcabai\t\t\t\t\r");
     s.wait_for("memakai pemisah ribuan");
     s.wait_for("!Nilai");
     s.send("\x1b");
@@ -236,7 +237,7 @@ fn the_idle_lock_engages_and_another_officer_corrects_with_a_reason() {
     let mut s = Session::start_with(dir.path(), &["--idle-lock", "1s"]);
     s.wait_for("Masukkan NIP dan PIN Anda.");
     // Log in, t on the first programme, value, item, WBP, save.
-    s.send(&format!("{OPERATOR}\r{PIN}\rt\t\t12,5\t\tcabai\t4\t\t\r"));
+    s.send(&format!("{OPERATOR}\r{PIN}\rt\t\t12,5\t\tcabai\t\t4\t\t\r"));
     s.wait_for("Tersimpan: Panen 12,5 kg cabai, 10/03/2026.");
     // The footer is the last line a frame writes: the whole lock screen is in.
     s.wait_for("Tab ganti petugas  ? bantuan  Ctrl-C keluar");
@@ -244,8 +245,8 @@ fn the_idle_lock_engages_and_another_officer_corrects_with_a_reason() {
     assert!(locked.contains("Dipakai oleh Operator Demo (199001012015031002)."), "{locked}");
     assert!(!locked.contains("Hortikultura") && !locked.contains("cabai"), "record data on the lock:\n{locked}");
     // Tab: another officer. Home, the programme, its newest entry, correct:
-    // WBP 4 -> 5 (five Tabs from the date), then the reason, then save.
-    s.send(&format!("\t{SUPERVISOR}\r{PIN}\r\r\rc\t\t\t\t\t\x7f5\t\tditimbang ulang\t\r"));
+    // WBP 4 -> 5 (six Tabs from the date), then the reason, then save.
+    s.send(&format!("\t{SUPERVISOR}\r{PIN}\r\r\rc\t\t\t\t\t\t\x7f5\t\tditimbang ulang\t\r"));
     s.wait_for("Koreksi tersimpan sebagai revisi 2.");
     s.wait_for("b batalkan  Esc kembali  ? bantuan");
     let history = s.contents();
