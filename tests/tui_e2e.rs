@@ -269,3 +269,35 @@ fn the_idle_lock_engages_and_another_officer_corrects_with_a_reason() {
     let seen: Vec<[&str; 4]> = revisions.iter().map(|c| [c[14], c[13], c[11], c[15]]).collect();
     assert_eq!(seen, [["1", "superseded", "4", OPERATOR], ["2", "done", "5", SUPERVISOR]], "{csv}");
 }
+
+/// Several quantities in one entry: 12,5 kg cabai and 4 kg tomat, the
+/// second row added with + on the "[ + Jumlah lagi ]" button. The export
+/// writes one row per quantity, both with the entry's id.
+#[test]
+fn an_officer_records_two_quantities_in_one_entry() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut s = Session::start(dir.path());
+    set_up_and_open_programme(&mut s);
+    s.send("\t\t12,5\t\tcabai\t+");
+    s.wait_for("Nilai 2");
+    s.send("4\t\ttomat\t\t4\t\t\r");
+    s.wait_for("Tersimpan: Panen 12,5 kg cabai, 4 kg tomat, 10/03/2026.");
+    s.wait_for("10/03/2026 Panen       12,5 kg cabai,");
+    s.send("\r");
+    // The footer is the last line a frame writes: the whole entry is in.
+    s.wait_for("j/k gulir  c koreksi");
+    let view = s.contents();
+    assert!(view.contains("Jumlah            12,5 kg cabai"), "{view}");
+    assert!(view.contains("                  4 kg tomat"), "one quantity a line:\n{view}");
+    s.send("q");
+    let (code, _) = s.finish();
+    assert_eq!(code, 0);
+    let csv = export(dir.path());
+    let rows: Vec<Vec<&str>> = csv.lines().skip(1).map(|l| l.split(',').collect()).collect();
+    assert_eq!(rows.len(), 2, "{csv}");
+    // entry_id, item, value, unit, participants
+    let seen: Vec<[&str; 5]> = rows.iter().map(|c| [c[0], c[8], c[9], c[10], c[11]]).collect();
+    let id = seen[0][0];
+    assert!(!id.is_empty());
+    assert_eq!(seen, [[id, "cabai", "12.5", "kg", "4"], [id, "tomat", "4", "kg", "4"]], "{csv}");
+}
