@@ -169,8 +169,9 @@ fn an_officer_records_a_harvest_that_export_then_shows() {
     let dir = tempfile::tempdir().unwrap();
     let mut s = Session::start(dir.path());
     set_up_and_open_programme(&mut s);
-    // Date and kind keep their defaults (today, harvest); value, unit, item, participants.
-    s.send("\t\t12,5\t\tcabai\t4\t\t\r");
+    // Date and kind keep their defaults (today, harvest); value, unit, item,
+    // the button that adds a quantity, participants.
+    s.send("\t\t12,5\t\tcabai\t\t4\t\t\r");
     s.wait_for("Tersimpan: Panen 12,5 kg cabai, 10/03/2026.");
     s.wait_for("10/03/2026 Panen       12,5 kg cabai");
     s.send("q");
@@ -194,7 +195,7 @@ fn a_bad_value_is_explained_and_nothing_is_stored() {
     let dir = tempfile::tempdir().unwrap();
     let mut s = Session::start(dir.path());
     set_up_and_open_programme(&mut s);
-    s.send("\t\t1.250,5\t\tcabai\t\t\t\r");
+    s.send("\t\t1.250,5\t\tcabai\t\t\t\t\r");
     s.wait_for("memakai pemisah ribuan");
     s.wait_for("!Nilai");
     s.send("\x1b");
@@ -236,7 +237,7 @@ fn the_idle_lock_engages_and_another_officer_corrects_with_a_reason() {
     let mut s = Session::start_with(dir.path(), &["--idle-lock", "1s"]);
     s.wait_for("Masukkan NIP dan PIN Anda.");
     // Log in, t on the first programme, value, item, WBP, save.
-    s.send(&format!("{OPERATOR}\r{PIN}\rt\t\t12,5\t\tcabai\t4\t\t\r"));
+    s.send(&format!("{OPERATOR}\r{PIN}\rt\t\t12,5\t\tcabai\t\t4\t\t\r"));
     s.wait_for("Tersimpan: Panen 12,5 kg cabai, 10/03/2026.");
     // The footer is the last line a frame writes: the whole lock screen is in.
     s.wait_for("Tab ganti petugas  ? bantuan  Ctrl-C keluar");
@@ -244,8 +245,8 @@ fn the_idle_lock_engages_and_another_officer_corrects_with_a_reason() {
     assert!(locked.contains("Dipakai oleh Operator Demo (199001012015031002)."), "{locked}");
     assert!(!locked.contains("Hortikultura") && !locked.contains("cabai"), "record data on the lock:\n{locked}");
     // Tab: another officer. Home, the programme, its newest entry, correct:
-    // WBP 4 -> 5 (five Tabs from the date), then the reason, then save.
-    s.send(&format!("\t{SUPERVISOR}\r{PIN}\r\r\rc\t\t\t\t\t\x7f5\t\tditimbang ulang\t\r"));
+    // WBP 4 -> 5 (six Tabs from the date), then the reason, then save.
+    s.send(&format!("\t{SUPERVISOR}\r{PIN}\r\r\rc\t\t\t\t\t\t\x7f5\t\tditimbang ulang\t\r"));
     s.wait_for("Koreksi tersimpan sebagai revisi 2.");
     s.wait_for("b batalkan  Esc kembali  ? bantuan");
     let history = s.contents();
@@ -267,4 +268,36 @@ fn the_idle_lock_engages_and_another_officer_corrects_with_a_reason() {
     // revision, status, participants, recorded_by
     let seen: Vec<[&str; 4]> = revisions.iter().map(|c| [c[14], c[13], c[11], c[15]]).collect();
     assert_eq!(seen, [["1", "superseded", "4", OPERATOR], ["2", "done", "5", SUPERVISOR]], "{csv}");
+}
+
+/// Several quantities in one entry: 12,5 kg cabai and 4 kg tomat, the
+/// second row added with + on the "[ + Jumlah lagi ]" button. The export
+/// writes one row per quantity, both with the entry's id.
+#[test]
+fn an_officer_records_two_quantities_in_one_entry() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut s = Session::start(dir.path());
+    set_up_and_open_programme(&mut s);
+    s.send("\t\t12,5\t\tcabai\t+");
+    s.wait_for("Nilai 2");
+    s.send("4\t\ttomat\t\t4\t\t\r");
+    s.wait_for("Tersimpan: Panen 12,5 kg cabai, 4 kg tomat, 10/03/2026.");
+    s.wait_for("10/03/2026 Panen       12,5 kg cabai,");
+    s.send("\r");
+    // The footer is the last line a frame writes: the whole entry is in.
+    s.wait_for("j/k gulir  c koreksi");
+    let view = s.contents();
+    assert!(view.contains("Jumlah            12,5 kg cabai"), "{view}");
+    assert!(view.contains("                  4 kg tomat"), "one quantity a line:\n{view}");
+    s.send("q");
+    let (code, _) = s.finish();
+    assert_eq!(code, 0);
+    let csv = export(dir.path());
+    let rows: Vec<Vec<&str>> = csv.lines().skip(1).map(|l| l.split(',').collect()).collect();
+    assert_eq!(rows.len(), 2, "{csv}");
+    // entry_id, item, value, unit, participants
+    let seen: Vec<[&str; 5]> = rows.iter().map(|c| [c[0], c[8], c[9], c[10], c[11]]).collect();
+    let id = seen[0][0];
+    assert!(!id.is_empty());
+    assert_eq!(seen, [[id, "cabai", "12.5", "kg", "4"], [id, "tomat", "4", "kg", "4"]], "{csv}");
 }

@@ -254,7 +254,6 @@ pub const TEXTS: &[(&str, &str)] = &[
     ("tui.label_item", "Item"),
     ("tui.label_species", "Species"),
     ("tui.label_topic", "Topic"),
-    ("tui.label_price", "Price (Rp)"),
     ("tui.label_participants", "WBP taking part"),
     ("tui.label_officers", "Officers"),
     ("tui.label_cadets", "Cadets"),
@@ -267,7 +266,6 @@ pub const TEXTS: &[(&str, &str)] = &[
     ("tui.hint_title", "Hint"),
     ("tui.hint_date", "Day of the activity, written dd/mm/yyyy. Today is {today}."),
     ("tui.hint_value", "Digits only. A comma or a dot for decimals: 12,5 or 12.5. No thousands separator."),
-    ("tui.hint_price", "The whole price in rupiah, digits only. May be left empty."),
     ("tui.hint_participants", "How many WBP took part. Empty means 0."),
     ("tui.hint_training", "How many officers or Poltekip cadets took part. Empty means 0."),
     ("tui.hint_notes", "Anything else worth noting. May be left empty."),
@@ -316,7 +314,7 @@ pub const TEXTS: &[(&str, &str)] = &[
     ),
     (
         "tui.help_form",
-        "Tab or Enter: next field. Shift-Tab: previous field.\nKind and Unit: the arrows or a first letter choose.\nItem: type a new name, or the up/down arrows to choose one\nused before in this programme.\nValue: a comma or a dot for decimals (12,5), no thousands separator.\nDate: dd/mm/yyyy; today unless changed.\nEnter on [Save]: save. \"Saved\" appears once the data is safe.\nEsc: cancel (asks first when something was typed).",
+        "Tab or Enter: next field. Shift-Tab: previous field.\nKind and Unit: the arrows or a first letter choose.\nItem: type a new name, or the up/down arrows to choose one\nused before in this programme.\nValue: a comma or a dot for decimals (12,5), no thousands separator.\nSeveral quantities in one entry (12,5 kg cabai and 4 kg tomat):\n+ or Space on [+ Another quantity], or + on a Unit: add a quantity.\n- on a Unit: remove that quantity. An added one left empty is not saved.\nDate: dd/mm/yyyy; today unless changed.\nEnter on [Save]: save. \"Saved\" appears once the data is safe.\nEsc: cancel (asks first when something was typed).",
     ),
     (
         "tui.help_entry",
@@ -358,7 +356,6 @@ pub const TEXTS: &[(&str, &str)] = &[
     ("tui.offer_keys", "Enter: continue it    d: discard it"),
     ("tui.offer_discarded", "The unsaved form was discarded."),
     ("tui.correct_title", "Correct entry {id}: {program}"),
-    ("tui.correct_extra", "Other quantities stay as they are: {quantities}"),
     ("tui.label_change_reason", "Reason"),
     ("tui.hint_change_reason_required", "Needed: say why the entry is corrected, for example weighed wrongly."),
     ("tui.hint_change_reason_optional", "May be left empty when correcting your own entry on the day; better written."),
@@ -525,4 +522,19 @@ pub const TEXTS: &[(&str, &str)] = &[
         "tui.quit_loses_drafts",
         "{count} unsaved forms of officers will be lost if binalog closes. Press again to quit anyway.",
     ),
+    ("tui.form_add_quantity", "+ Another quantity"),
+    ("tui.footer_form_unit", "Tab next|Up/Down choose|+ another quantity|- remove this one|Esc cancel"),
+    ("tui.footer_form_unit_one", "Tab/Enter next|Up/Down choose|+ another quantity|Esc cancel|? help"),
+    ("tui.footer_form_add", "+ add a quantity|Tab/Enter next|Shift-Tab back|Esc cancel|? help"),
+    (
+        "tui.hint_add_quantity",
+        "Press + or Space to add another quantity to this entry, for example 4 kg tomat beside 12,5 kg cabai. Tab or Enter: go on.",
+    ),
+    (
+        "tui.hint_value_rp",
+        "Rupiah, digits only, no thousands separator: 8250000. With no item, it takes the item of the other quantities.",
+    ),
+    ("tui.hint_row_extra", "An added quantity left empty is not saved. - on its Unit removes it."),
+    ("tui.form_more_above", "{count} more fields above"),
+    ("tui.form_more_below", "{count} more fields below"),
 ];

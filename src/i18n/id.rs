@@ -257,7 +257,6 @@ pub const TEXTS: &[(&str, &str)] = &[
     ("tui.label_item", "Barang"),
     ("tui.label_species", "Jenis ternak"),
     ("tui.label_topic", "Topik"),
-    ("tui.label_price", "Harga (Rp)"),
     ("tui.label_participants", "Peserta WBP"),
     ("tui.label_officers", "Petugas"),
     ("tui.label_cadets", "Taruna/taruni"),
@@ -270,7 +269,6 @@ pub const TEXTS: &[(&str, &str)] = &[
     ("tui.hint_title", "Petunjuk"),
     ("tui.hint_date", "Tanggal kegiatan, ditulis hh/bb/tttt. Hari ini {today}."),
     ("tui.hint_value", "Angka saja. Koma atau titik untuk desimal: 12,5 atau 12.5. Tanpa pemisah ribuan."),
-    ("tui.hint_price", "Harga seluruhnya dalam rupiah, angka saja. Boleh dikosongkan."),
     ("tui.hint_participants", "Jumlah WBP yang ikut kegiatan. Kosong berarti 0."),
     ("tui.hint_training", "Jumlah petugas atau taruna/taruni Poltekip yang ikut. Kosong berarti 0."),
     ("tui.hint_notes", "Keterangan tambahan. Boleh dikosongkan."),
@@ -319,7 +317,7 @@ pub const TEXTS: &[(&str, &str)] = &[
     ),
     (
         "tui.help_form",
-        "Tab atau Enter: isian berikutnya. Shift-Tab: isian sebelumnya.\nJenis dan Satuan: panah atau huruf awal untuk memilih.\nBarang: ketik nama baru, atau panah atas/bawah untuk memilih\nbarang yang pernah dicatat di program ini.\nNilai: koma atau titik untuk desimal (12,5), tanpa pemisah ribuan.\nTanggal: hh/bb/tttt; bawaannya hari ini.\nEnter pada [Simpan]: simpan. \"Tersimpan\" muncul setelah data aman.\nEsc: batal (ditanya dulu jika sudah ada isian).",
+        "Tab atau Enter: isian berikutnya. Shift-Tab: isian sebelumnya.\nJenis dan Satuan: panah atau huruf awal untuk memilih.\nBarang: ketik nama baru, atau panah atas/bawah untuk memilih\nbarang yang pernah dicatat di program ini.\nNilai: koma atau titik untuk desimal (12,5), tanpa pemisah ribuan.\nBeberapa jumlah dalam satu catatan (12,5 kg cabai dan 4 kg tomat):\n+ atau Spasi pada [+ Jumlah lagi], atau + pada Satuan: tambah jumlah.\n- pada Satuan: hapus jumlah itu. Jumlah tambahan yang kosong tak disimpan.\nTanggal: hh/bb/tttt; bawaannya hari ini.\nEnter pada [Simpan]: simpan. \"Tersimpan\" muncul setelah data aman.\nEsc: batal (ditanya dulu jika sudah ada isian).",
     ),
     (
         "tui.help_entry",
@@ -364,7 +362,6 @@ pub const TEXTS: &[(&str, &str)] = &[
     ("tui.offer_keys", "Enter: lanjutkan mengisi    d: buang isian"),
     ("tui.offer_discarded", "Isian yang belum disimpan dibuang."),
     ("tui.correct_title", "Koreksi catatan {id}: {program}"),
-    ("tui.correct_extra", "Jumlah lain tetap seperti semula: {quantities}"),
     ("tui.label_change_reason", "Alasan koreksi"),
     ("tui.hint_change_reason_required", "Wajib: tulis mengapa catatan dikoreksi, misalnya salah timbang."),
     (
@@ -540,4 +537,19 @@ pub const TEXTS: &[(&str, &str)] = &[
         "tui.quit_loses_drafts",
         "{count} isian petugas yang belum disimpan akan hilang jika binalog ditutup. Tekan lagi untuk tetap keluar.",
     ),
+    ("tui.form_add_quantity", "+ Jumlah lagi"),
+    ("tui.footer_form_unit", "Tab lanjut|Atas/Bawah pilih|+ jumlah lagi|- hapus jumlah ini|Esc batal"),
+    ("tui.footer_form_unit_one", "Tab/Enter lanjut|Atas/Bawah pilih|+ jumlah lagi|Esc batal|? bantuan"),
+    ("tui.footer_form_add", "+ tambah jumlah|Tab/Enter lanjut|Shift-Tab mundur|Esc batal|? bantuan"),
+    (
+        "tui.hint_add_quantity",
+        "Tekan + atau Spasi untuk menambah jumlah lain ke catatan ini, misalnya 4 kg tomat di samping 12,5 kg cabai. Tab atau Enter: lanjut.",
+    ),
+    (
+        "tui.hint_value_rp",
+        "Rupiah, angka saja, tanpa pemisah ribuan: 8250000. Jika Barang kosong, dipakai barang jumlah lainnya.",
+    ),
+    ("tui.hint_row_extra", "Jumlah tambahan yang dibiarkan kosong tidak disimpan. - pada Satuan menghapusnya."),
+    ("tui.form_more_above", "{count} isian lagi di atas"),
+    ("tui.form_more_below", "{count} isian lagi di bawah"),
 ];

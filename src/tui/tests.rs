@@ -5,6 +5,7 @@
 mod admin;
 mod flow;
 mod lock;
+mod quantities;
 mod revisions;
 mod snapshots;
 mod update;

@@ -109,6 +109,16 @@ impl Theme {
         if self.ascii { "->" } else { "→" }
     }
 
+    /// More above what is shown.
+    pub fn up(self) -> &'static str {
+        if self.ascii { "^" } else { "↑" }
+    }
+
+    /// More below what is shown.
+    pub fn down(self) -> &'static str {
+        if self.ascii { "v" } else { "↓" }
+    }
+
     pub fn dash(self) -> &'static str {
         if self.ascii { "-" } else { "–" }
     }

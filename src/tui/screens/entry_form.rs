@@ -1,8 +1,15 @@
-//! A new entry, or a correction of one: the fields its kind needs. Kind and
-//! unit are chosen from lists, the item from those used before in the
-//! programme or typed new. A correction opens filled in with the current
-//! revision and asks why. Problems mark their field and say what to fix;
-//! nothing typed is lost.
+//! A new entry, or a correction of one: the fields its kind needs. An entry
+//! holds one or more quantities, one row each (value, unit, item): `+` on
+//! the "[ + Another quantity ]" button or on a row's unit adds a row, `-`
+//! on a row's unit removes it. Kind and unit are chosen from lists, the item
+//! from those used before in the programme or typed new. A sale or purchase
+//! offers a second row in rupiah for its price. A correction opens filled in
+//! with every quantity of the current revision and asks why. Problems mark
+//! their field (in the row at fault) and say what to fix; nothing typed is
+//! lost. When the rows outgrow the screen, the fields scroll a page at a
+//! time to keep the focused one in view.
+
+use std::collections::BTreeSet;
 
 use chrono::NaiveDate;
 use ratatui::Frame;
@@ -28,10 +35,12 @@ use crate::tui::widgets::{input::TextInput, list};
 pub enum FormField {
     Date,
     Kind,
-    Value,
-    Unit,
-    Item,
-    Price,
+    /// The value of quantity row `n` (from 0).
+    Value(usize),
+    Unit(usize),
+    Item(usize),
+    /// The "[ + Another quantity ]" button under the last row.
+    AddQuantity,
     Participants,
     Officers,
     Cadets,
@@ -41,6 +50,56 @@ pub enum FormField {
     Save,
 }
 
+impl FormField {
+    /// The quantity row the field belongs to.
+    pub fn row(self) -> Option<usize> {
+        match self {
+            FormField::Value(n) | FormField::Unit(n) | FormField::Item(n) => Some(n),
+            _ => None,
+        }
+    }
+
+    /// The same field in row `n`.
+    fn in_row(self, n: usize) -> FormField {
+        match self {
+            FormField::Value(_) => FormField::Value(n),
+            FormField::Unit(_) => FormField::Unit(n),
+            FormField::Item(_) => FormField::Item(n),
+            other => other,
+        }
+    }
+}
+
+/// One quantity: value, unit and item.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct QuantityRow {
+    pub value: TextInput,
+    /// Index into the kind's units.
+    pub unit: usize,
+    pub item: TextInput,
+    /// What was typed into the item field; suggestions are filtered by it
+    /// while the arrows put one suggestion after another in the field.
+    item_query: String,
+    pub suggestion: Option<usize>,
+}
+
+impl QuantityRow {
+    fn new(unit: usize) -> QuantityRow {
+        QuantityRow {
+            value: TextInput::new(16),
+            unit,
+            item: TextInput::new(ITEM_MAX),
+            item_query: String::new(),
+            suggestion: None,
+        }
+    }
+
+    /// Nothing typed: an added row left like this is not a quantity.
+    pub fn is_blank(&self) -> bool {
+        self.value.is_empty() && self.item.is_empty()
+    }
+}
+
 /// What a correction form corrects.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Correcting {
@@ -48,8 +107,6 @@ pub struct Correcting {
     /// The revision the correction starts from; if the entry changed since,
     /// the records API refuses the correction with the newest revision.
     pub base: u32,
-    /// Quantities beyond the one (and its price) the form edits: kept as they are.
-    pub extra: Vec<Quantity>,
     /// Whether the officer's role must give a reason (the records API decides;
     /// this only labels the field).
     pub reason_required: bool,
@@ -61,12 +118,9 @@ pub struct State {
     pub today: NaiveDate,
     /// Index into the sector's kinds.
     pub kind: usize,
-    /// Index into the kind's units.
-    pub unit: usize,
     pub date: TextInput,
-    pub value: TextInput,
-    pub item: TextInput,
-    pub price: TextInput,
+    /// One or more quantities, in the order they are saved.
+    pub rows: Vec<QuantityRow>,
     pub participants: TextInput,
     pub officers: TextInput,
     pub cadets: TextInput,
@@ -74,10 +128,6 @@ pub struct State {
     pub focus: FormField,
     /// Items used before in the programme, most used first.
     pub used: Vec<Total>,
-    /// What was typed into the item field; suggestions are filtered by it
-    /// while the arrows put one suggestion after another in the field.
-    item_query: String,
-    pub suggestion: Option<usize>,
     pub problems: Vec<(FormField, String)>,
     pub confirm_discard: bool,
     /// Set when the form corrects an entry instead of adding one.
@@ -85,6 +135,10 @@ pub struct State {
     pub reason: TextInput,
     /// Kept from the corrected entry; a new entry is done.
     pub status: Status,
+    /// The row of each quantity in the last draft handed over for saving
+    /// (blank rows are left out), to mark the right row when the records
+    /// API refuses one.
+    sent: Vec<usize>,
     /// How the form looked when it opened, to tell whether anything changed.
     pristine: Vec<String>,
 }
@@ -99,31 +153,29 @@ impl State {
             program,
             today,
             kind: 0,
-            unit: 0,
             date: TextInput::new(10).with_text(&format_date(today)),
-            value: TextInput::new(16),
-            item: TextInput::new(ITEM_MAX),
-            price: TextInput::new(16),
+            rows: vec![QuantityRow::new(0)],
             participants: count_input(),
             officers: count_input(),
             cadets: count_input(),
             notes: TextInput::new(NOTES_MAX),
             focus: FormField::Date,
             used,
-            item_query: String::new(),
-            suggestion: None,
             problems: Vec::new(),
             confirm_discard: false,
             correcting: None,
             reason: TextInput::new(NOTES_MAX),
             status: Status::Done,
+            sent: Vec::new(),
             pristine: Vec::new(),
         };
+        state.offer_price();
         state.pristine = state.fingerprint();
         state
     }
 
-    /// A correction of `entry`'s current revision, filled in with it.
+    /// A correction of `entry`'s current revision, filled in with it: every
+    /// quantity in a row of its own.
     pub fn correcting(
         program: Program,
         used: Vec<Total>,
@@ -137,44 +189,43 @@ impl State {
         let mark = lang.decimal_mark();
         state.date.set(&format_date(draft.date));
         state.kind = state.kinds().iter().position(|k| *k == draft.kind).unwrap_or(0);
-        let mut quantities = draft.quantities.clone();
-        if !quantities.is_empty() {
-            let first = quantities.remove(0);
-            state.unit = state.kind().units().iter().position(|u| *u == first.unit).unwrap_or(0);
-            state.value.set(&first.value.format(mark));
-            state.item.set(&first.item);
-            state.item_query = first.item.clone();
+        let units = state.kind().units();
+        let mut rows: Vec<QuantityRow> = draft
+            .quantities
+            .iter()
+            .map(|q| {
+                let mut row = QuantityRow::new(units.iter().position(|u| *u == q.unit).unwrap_or(0));
+                row.value.set(&q.value.format(mark));
+                row.item.set(&q.item);
+                row.item_query = q.item.clone();
+                row
+            })
+            .collect();
+        if rows.is_empty() {
+            rows.push(QuantityRow::new(0));
         }
-        if state.wants_price() && quantities.first().is_some_and(|q| q.unit == Unit::Rp) {
-            state.price.set(&quantities.remove(0).value.format(mark));
-        }
+        state.rows = rows;
+        state.offer_price();
         let count = |n: u32| if n == 0 { String::new() } else { n.to_string() };
         state.participants.set(&count(draft.participants));
         state.officers.set(&count(draft.officers));
         state.cadets.set(&count(draft.cadets));
         state.notes.set(&draft.notes);
         state.status = draft.status;
-        state.correcting = Some(Correcting { id: entry.id, base: entry.revision, extra: quantities, reason_required });
+        state.correcting = Some(Correcting { id: entry.id, base: entry.revision, reason_required });
         state.pristine = state.fingerprint();
         state
     }
 
     fn fingerprint(&self) -> Vec<String> {
-        let mut all = vec![self.kind.to_string(), self.unit.to_string()];
+        let mut all = vec![self.kind.to_string()];
+        for row in &self.rows {
+            all.extend([row.value.text().to_string(), row.unit.to_string(), row.item.text().to_string()]);
+        }
         all.extend(
-            [
-                &self.date,
-                &self.value,
-                &self.item,
-                &self.price,
-                &self.participants,
-                &self.officers,
-                &self.cadets,
-                &self.notes,
-                &self.reason,
-            ]
-            .iter()
-            .map(|t| t.text().to_string()),
+            [&self.date, &self.participants, &self.officers, &self.cadets, &self.notes, &self.reason]
+                .iter()
+                .map(|t| t.text().to_string()),
         );
         all
     }
@@ -187,22 +238,30 @@ impl State {
         self.kinds()[self.kind]
     }
 
-    pub fn unit(&self) -> Unit {
-        self.kind().units()[self.unit]
+    /// The unit chosen in row `n`.
+    pub fn unit(&self, n: usize) -> Unit {
+        let units = self.kind().units();
+        self.rows.get(n).and_then(|row| units.get(row.unit)).copied().unwrap_or(units[0])
     }
 
-    fn wants_price(&self) -> bool {
-        matches!(self.kind(), Kind::Sale | Kind::Purchase) && self.unit() != Unit::Rp
+    /// A sale or a purchase offers a row for its price in rupiah, unless a
+    /// row is in rupiah already. Left empty, it is not saved.
+    fn offer_price(&mut self) {
+        let units = self.kind().units();
+        let Some(rp) = units.iter().position(|u| *u == Unit::Rp) else { return };
+        if matches!(self.kind(), Kind::Sale | Kind::Purchase) && !self.rows.iter().any(|r| r.unit == rp) {
+            self.rows.push(QuantityRow::new(rp));
+        }
     }
 
     /// The fields of the chosen kind, in the order Tab visits them.
     pub fn fields(&self) -> Vec<FormField> {
         use FormField::*;
-        let mut fields = vec![Date, Kind, Value, Unit, Item];
-        if self.wants_price() {
-            fields.push(Price);
+        let mut fields = vec![Date, Kind];
+        for n in 0..self.rows.len() {
+            fields.extend([Value(n), Unit(n), Item(n)]);
         }
-        fields.push(Participants);
+        fields.extend([AddQuantity, Participants]);
         if self.kind() == crate::domain::sector::Kind::Training {
             fields.extend([Officers, Cadets]);
         }
@@ -217,30 +276,28 @@ impl State {
     pub fn input(&self, field: FormField) -> Option<&TextInput> {
         Some(match field {
             FormField::Date => &self.date,
-            FormField::Value => &self.value,
-            FormField::Item => &self.item,
-            FormField::Price => &self.price,
+            FormField::Value(n) => &self.rows.get(n)?.value,
+            FormField::Item(n) => &self.rows.get(n)?.item,
             FormField::Participants => &self.participants,
             FormField::Officers => &self.officers,
             FormField::Cadets => &self.cadets,
             FormField::Notes => &self.notes,
             FormField::Reason => &self.reason,
-            FormField::Kind | FormField::Unit | FormField::Save => return None,
+            FormField::Kind | FormField::Unit(_) | FormField::AddQuantity | FormField::Save => return None,
         })
     }
 
     fn input_mut(&mut self, field: FormField) -> Option<&mut TextInput> {
         Some(match field {
             FormField::Date => &mut self.date,
-            FormField::Value => &mut self.value,
-            FormField::Item => &mut self.item,
-            FormField::Price => &mut self.price,
+            FormField::Value(n) => &mut self.rows.get_mut(n)?.value,
+            FormField::Item(n) => &mut self.rows.get_mut(n)?.item,
             FormField::Participants => &mut self.participants,
             FormField::Officers => &mut self.officers,
             FormField::Cadets => &mut self.cadets,
             FormField::Notes => &mut self.notes,
             FormField::Reason => &mut self.reason,
-            FormField::Kind | FormField::Unit | FormField::Save => return None,
+            FormField::Kind | FormField::Unit(_) | FormField::AddQuantity | FormField::Save => return None,
         })
     }
 
@@ -259,16 +316,59 @@ impl State {
     }
 
     fn set_kind(&mut self, index: usize) {
-        let unit = self.unit();
+        let before: Vec<Unit> = (0..self.rows.len()).map(|n| self.unit(n)).collect();
         self.kind = index;
-        // Keep the unit when the new kind has it: kg stays kg from harvest to input.
-        self.unit = self.kind().units().iter().position(|u| *u == unit).unwrap_or(0);
-        self.suggestion = None;
+        let units = self.kind().units();
+        for (row, unit) in self.rows.iter_mut().zip(before) {
+            // Keep the unit when the new kind has it: kg stays kg from harvest to input.
+            row.unit = units.iter().position(|u| *u == unit).unwrap_or(0);
+            row.suggestion = None;
+        }
+        // Added rows left blank served the kind before (a sale's price row):
+        // they go, and the new kind offers its own.
+        for n in (1..self.rows.len()).rev() {
+            if self.rows[n].is_blank() {
+                self.remove_row(n);
+            }
+        }
+        self.offer_price();
     }
 
-    /// Items used before with the chosen kind that contain what was typed.
-    pub fn suggestions(&self) -> Vec<&Total> {
-        let query = self.item_query.trim().to_lowercase();
+    /// Adds a quantity row after the last, in the first row's unit (12,5 kg
+    /// cabai, then 4 kg tomat), and moves to its value.
+    fn add_row(&mut self) {
+        let unit = self.rows.first().map_or(0, |r| r.unit);
+        self.rows.push(QuantityRow::new(unit));
+        self.focus = FormField::Value(self.rows.len() - 1);
+    }
+
+    /// Removes quantity row `n`, never the last one left. Its messages go;
+    /// those of the rows below move up with them.
+    fn remove_row(&mut self, n: usize) {
+        if self.rows.len() < 2 || n >= self.rows.len() {
+            return;
+        }
+        self.rows.remove(n);
+        self.sent.clear();
+        self.problems.retain(|(f, _)| f.row() != Some(n));
+        for (field, _) in &mut self.problems {
+            if let Some(m) = field.row().filter(|m| *m > n) {
+                *field = field.in_row(m - 1);
+            }
+        }
+        if let Some(m) = self.focus.row() {
+            self.focus = match m.cmp(&n) {
+                std::cmp::Ordering::Less => self.focus,
+                std::cmp::Ordering::Equal => FormField::Value(n.min(self.rows.len() - 1)),
+                std::cmp::Ordering::Greater => self.focus.in_row(m - 1),
+            };
+        }
+    }
+
+    /// Items used before with the chosen kind that contain what was typed
+    /// in row `n`.
+    pub fn suggestions(&self, n: usize) -> Vec<&Total> {
+        let query = self.rows.get(n).map_or(String::new(), |r| r.item_query.trim().to_lowercase());
         let mut seen: Vec<&Total> = Vec::new();
         for t in self.used.iter().filter(|t| t.kind == self.kind() && t.item.contains(&query)) {
             if !seen.iter().any(|s| s.item == t.item) {
@@ -284,26 +384,28 @@ impl State {
                 let n = self.kinds().len();
                 self.set_kind(if down { (self.kind + 1) % n } else { (self.kind + n - 1) % n });
             }
-            FormField::Unit => {
+            FormField::Unit(row) => {
                 let n = self.kind().units().len();
-                self.unit = if down { (self.unit + 1) % n } else { (self.unit + n - 1) % n };
-            }
-            FormField::Item => {
-                let found: Vec<(String, Unit)> = self.suggestions().iter().map(|t| (t.item.clone(), t.unit)).collect();
-                if found.is_empty() {
-                    return;
+                if let Some(r) = self.rows.get_mut(row) {
+                    r.unit = if down { (r.unit + 1) % n } else { (r.unit + n - 1) % n };
                 }
-                let next = match (self.suggestion, down) {
+            }
+            FormField::Item(row) => {
+                let found: Vec<(String, Unit)> =
+                    self.suggestions(row).iter().map(|t| (t.item.clone(), t.unit)).collect();
+                let units = self.kind().units();
+                let Some(r) = self.rows.get_mut(row).filter(|_| !found.is_empty()) else { return };
+                let next = match (r.suggestion, down) {
                     (None, true) => 0,
                     (None, false) => found.len() - 1,
                     (Some(i), true) => (i + 1).min(found.len() - 1),
                     (Some(i), false) => i.saturating_sub(1),
                 };
-                self.suggestion = Some(next);
+                r.suggestion = Some(next);
                 let (item, unit) = &found[next];
-                self.item.set(item);
-                if let Some(u) = self.kind().units().iter().position(|k| k == unit) {
-                    self.unit = u;
+                r.item.set(item);
+                if let Some(u) = units.iter().position(|k| k == unit) {
+                    r.unit = u;
                 }
             }
             _ => self.step(down),
@@ -323,11 +425,13 @@ impl State {
                     self.set_kind(i);
                 }
             }
-            FormField::Unit => {
+            FormField::Unit(row) => {
                 let units = self.kind().units();
                 let n = units.len();
-                if let Some(i) = (1..=n).map(|d| (self.unit + d) % n).find(|&i| starts(units[i].label())) {
-                    self.unit = i;
+                if let Some(r) = self.rows.get_mut(row)
+                    && let Some(i) = (1..=n).map(|d| (r.unit + d) % n).find(|&i| starts(units[i].label()))
+                {
+                    r.unit = i;
                 }
             }
             _ => {}
@@ -343,32 +447,48 @@ impl State {
             }
             return Action::None;
         }
-        let choosing = matches!(self.focus, FormField::Kind | FormField::Unit);
-        match key {
-            Key::Esc if self.dirty() => self.confirm_discard = true,
-            Key::Esc => return Action::Back,
-            Key::Enter if self.focus == FormField::Save => return self.submit(lang),
-            Key::Tab | Key::Enter => self.step(true),
-            Key::BackTab => self.step(false),
-            Key::Up => self.choose(false),
-            Key::Down => self.choose(true),
-            Key::Left | Key::Right if choosing => self.choose(key == Key::Right),
-            Key::Char(c) if choosing => self.jump(c, lang),
-            other => {
-                let focus = self.focus;
+        let choosing = matches!(self.focus, FormField::Kind | FormField::Unit(_));
+        match (key, self.focus) {
+            (Key::Esc, _) if self.dirty() => self.confirm_discard = true,
+            (Key::Esc, _) => return Action::Back,
+            (Key::Enter, FormField::Save) => return self.submit(lang),
+            // Only where nothing is typed: a value may start with +, an item hold a - .
+            (Key::Char('+'), FormField::Unit(_) | FormField::AddQuantity)
+            | (Key::Char(' '), FormField::AddQuantity) => self.add_row(),
+            (Key::Char('-'), FormField::Unit(n)) => self.remove_row(n),
+            (Key::Tab | Key::Enter, _) => self.step(true),
+            (Key::BackTab, _) => self.step(false),
+            (Key::Up, _) => self.choose(false),
+            (Key::Down, _) => self.choose(true),
+            (Key::Left | Key::Right, _) if choosing => self.choose(key == Key::Right),
+            (Key::Char(c), _) if choosing => self.jump(c, lang),
+            (other, focus) => {
                 if let Some(input) = self.input_mut(focus)
                     && input.edit(other)
                 {
                     // The officer is fixing this field: its old message no longer applies.
                     self.problems.retain(|(f, _)| *f != focus);
-                    if focus == FormField::Item {
-                        self.item_query = self.item.text().to_string();
-                        self.suggestion = None;
+                    if let FormField::Item(n) = focus
+                        && let Some(row) = self.rows.get_mut(n)
+                    {
+                        row.item_query = row.item.text().to_string();
+                        row.suggestion = None;
                     }
                 }
             }
         }
         Action::None
+    }
+
+    /// The footer's keys for the focused field, as a catalog key.
+    pub fn footer_key(&self) -> &'static str {
+        match self.focus {
+            _ if self.confirm_discard => "tui.footer_confirm",
+            FormField::Unit(_) if self.rows.len() > 1 => "tui.footer_form_unit",
+            FormField::Unit(_) => "tui.footer_form_unit_one",
+            FormField::AddQuantity => "tui.footer_form_add",
+            _ => "tui.footer_form",
+        }
     }
 
     /// Builds the draft and checks it as the records API will; returns the
@@ -379,25 +499,31 @@ impl State {
             found.push((FormField::Date, e));
             self.today
         });
-        let (kind, unit) = (self.kind(), self.unit());
+        let kind = self.kind();
         let mut quantities = Vec::new();
-        let extra = self.correcting.as_ref().map(|c| c.extra.clone()).unwrap_or_default();
-        match Quantity::new(self.value.text(), unit, self.item.text()) {
-            Ok(q) => quantities.push(q),
-            Err(e @ Invalid::TextTooLong { .. }) => found.push((FormField::Item, e)),
-            Err(e) => {
-                found.push((FormField::Value, e));
-                if kind.needs_item() && unit != Unit::Rp && self.item.is_empty() {
-                    found.push((FormField::Item, Invalid::ItemMissing { kind }));
+        let mut sent = Vec::new();
+        for (n, row) in self.rows.iter().enumerate() {
+            // An added row left blank is no quantity: a sale's price may stay empty.
+            if n > 0 && row.is_blank() {
+                continue;
+            }
+            let unit = self.unit(n);
+            match Quantity::new(row.value.text(), unit, row.item.text()) {
+                Ok(q) => {
+                    quantities.push(q);
+                    sent.push(n);
+                }
+                Err(e @ Invalid::TextTooLong { .. }) => found.push((FormField::Item(n), e)),
+                Err(e) => {
+                    found.push((FormField::Value(n), e));
+                    if kind.needs_item() && unit != Unit::Rp && row.item.is_empty() {
+                        found.push((FormField::Item(n), Invalid::ItemMissing { kind }));
+                    }
                 }
             }
         }
-        if self.wants_price() && !self.price.is_empty() {
-            match Quantity::new(self.price.text(), Unit::Rp, self.item.text()) {
-                Ok(q) => quantities.push(q),
-                Err(e) => found.push((FormField::Price, e)),
-            }
-        }
+        name_prices(&mut quantities);
+        self.sent = sent;
         let mut count = |field: FormField, input: &TextInput| -> u32 {
             let typed = input.text().trim();
             if typed.is_empty() {
@@ -408,7 +534,6 @@ impl State {
                 0
             })
         };
-        quantities.extend(extra);
         let participants = count(FormField::Participants, &self.participants);
         let training = kind == Kind::Training;
         let officers = if training { count(FormField::Officers, &self.officers) } else { 0 };
@@ -465,10 +590,16 @@ impl State {
         match (field, e) {
             (Field::Date, _) => FormField::Date,
             (Field::Kind | Field::Program, _) => FormField::Kind,
-            (Field::Quantity(0), Invalid::UnitNotForKind { .. }) => FormField::Unit,
-            (Field::Quantity(0), Invalid::ItemMissing { .. } | Invalid::TextTooLong { .. }) => FormField::Item,
-            (Field::Quantity(0), _) => FormField::Value,
-            (Field::Quantity(_), _) => FormField::Price,
+            (Field::Quantity(i), e) => {
+                // The draft leaves blank rows out: its i-th quantity is the
+                // i-th row sent.
+                let n = self.sent.get(i).copied().unwrap_or(i).min(self.rows.len() - 1);
+                match e {
+                    Invalid::UnitNotForKind { .. } => FormField::Unit(n),
+                    Invalid::ItemMissing { .. } | Invalid::TextTooLong { .. } => FormField::Item(n),
+                    _ => FormField::Value(n),
+                }
+            }
             (Field::Participants, _) => {
                 let over = |input: &TextInput| input.text().trim().parse::<u32>().is_ok_and(|n| n > PARTICIPANTS_MAX);
                 if over(&self.officers) {
@@ -489,19 +620,35 @@ impl State {
     }
 }
 
+/// A price left without an item is the price of what the other quantities
+/// name, when they all name the same thing (3 ekor domba, Rp 8.250.000
+/// domba), as the form's price field always stored it.
+fn name_prices(quantities: &mut [Quantity]) {
+    let named: BTreeSet<&str> =
+        quantities.iter().filter(|q| q.unit != Unit::Rp && !q.item.is_empty()).map(|q| q.item.as_str()).collect();
+    let (1, Some(item)) = (named.len(), named.first().map(|i| i.to_string())) else { return };
+    for q in quantities.iter_mut().filter(|q| q.unit == Unit::Rp && q.item.is_empty()) {
+        q.item = item.clone();
+    }
+}
+
 const LABEL_WIDTH: u16 = 17;
 const LEFT_WIDTH: u16 = 46;
+/// The hint or the choices beside the fields, when there is room.
+const SIDE_HEIGHT: u16 = 12;
+/// Fields shown at least, however many messages there are.
+const MIN_SHOWN: usize = 5;
 
 fn label_key(field: FormField, kind: Kind) -> &'static str {
     match field {
         FormField::Date => "tui.label_date",
         FormField::Kind => "tui.label_kind",
-        FormField::Value => "tui.label_value",
-        FormField::Unit => "tui.label_unit",
-        FormField::Item if kind.sector() == crate::domain::sector::Sector::Peternakan => "tui.label_species",
-        FormField::Item if kind == Kind::Training => "tui.label_topic",
-        FormField::Item => "tui.label_item",
-        FormField::Price => "tui.label_price",
+        FormField::Value(_) => "tui.label_value",
+        FormField::Unit(_) => "tui.label_unit",
+        FormField::Item(_) if kind.sector() == crate::domain::sector::Sector::Peternakan => "tui.label_species",
+        FormField::Item(_) if kind == Kind::Training => "tui.label_topic",
+        FormField::Item(_) => "tui.label_item",
+        FormField::AddQuantity => "tui.form_add_quantity",
         FormField::Participants => "tui.label_participants",
         FormField::Officers => "tui.label_officers",
         FormField::Cadets => "tui.label_cadets",
@@ -512,6 +659,16 @@ fn label_key(field: FormField, kind: Kind) -> &'static str {
     }
 }
 
+/// A field's label; with several quantities, each row's labels carry its
+/// number: "Value 2", "Unit 2", "Item 2".
+fn label_text(state: &State, field: FormField, lang: Lang) -> String {
+    let label = text(lang, label_key(field, state.kind()));
+    match field.row() {
+        Some(n) if state.rows.len() > 1 => format!("{label} {}", n + 1),
+        _ => label.to_string(),
+    }
+}
+
 /// "New entry: programme" or "Correct entry 12: programme".
 pub fn form_title(state: &State, lang: Lang) -> String {
     let program = ("program", Arg::Text(state.program.name.clone()));
@@ -519,6 +676,49 @@ pub fn form_title(state: &State, lang: Lang) -> String {
         Some(c) => fill(lang, "tui.correct_title", &[("id", Arg::Number(c.id as i64)), program]),
         None => fill(lang, "tui.form_title", &[program]),
     }
+}
+
+/// Where the parts of the form go in the body.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+struct Plan {
+    /// The fields shown: `first..first + shown`.
+    first: usize,
+    shown: usize,
+    /// The first row of the messages.
+    below: u16,
+    side_height: u16,
+}
+
+/// Shows every field when they fit above the messages; otherwise as many
+/// as fit, a page at a time (as lists turn: on a slow link one redraw per
+/// page costs less than a scroll per step), the page holding the focus.
+fn plan(fields: usize, focus_at: usize, area: Rect, problem_lines: usize) -> Plan {
+    let top = area.y + 2;
+    let bottom = area.y + area.height;
+    let room = usize::from(area.height.saturating_sub(2));
+    // A blank row between the fields and the messages.
+    let reserve = if problem_lines > 0 { problem_lines + 1 } else { 0 };
+    let (first, shown) = if fields + reserve <= room {
+        (0, fields)
+    } else {
+        // The row under the fields then says how many more follow.
+        let shown = room.saturating_sub(reserve.max(1)).max(MIN_SHOWN.min(room)).min(fields);
+        (list::page_start(focus_at, shown).min(fields - shown), shown)
+    };
+    let after = top + shown as u16;
+    let side_y = area.y + 1;
+    let lines = problem_lines as u16;
+    // Messages go under the hint box when there is room, else as high as they must.
+    let mut below = (after + 1).max(side_y + SIDE_HEIGHT + 1);
+    if below + lines > bottom {
+        below = bottom.saturating_sub(lines).max(after + 1);
+    }
+    let side_height = if problem_lines > 0 {
+        SIDE_HEIGHT.min(below.saturating_sub(side_y + 1))
+    } else {
+        SIDE_HEIGHT.min(area.height.saturating_sub(1))
+    };
+    Plan { first, shown, below, side_height }
 }
 
 pub fn render(state: &State, frame: &mut Frame, area: Rect, ui: &Ui) -> Option<Position> {
@@ -532,29 +732,43 @@ pub fn render(state: &State, frame: &mut Frame, area: Rect, ui: &Ui) -> Option<P
     let (open, close) = theme.choice();
     let mut cursor = None;
     let fields = state.fields();
-    for (i, field) in fields.iter().enumerate() {
-        let row = Rect { x: area.x, y: area.y + 2 + i as u16, width: LEFT_WIDTH.min(area.width), height: 1 };
+    let messages: Vec<String> = state.problems.iter().map(|(_, m)| format!("! {m}")).collect();
+    let problem_lines: usize = messages.iter().map(|m| super::entry_view::wrap(m, usize::from(area.width)).len()).sum();
+    let focus_at = fields.iter().position(|f| *f == state.focus).unwrap_or(0);
+    let plan = plan(fields.len(), focus_at, area, problem_lines);
+    let left = LEFT_WIDTH.min(area.width);
+    for (k, field) in fields.iter().enumerate().skip(plan.first).take(plan.shown) {
+        let row = Rect { x: area.x, y: area.y + 2 + (k - plan.first) as u16, width: left, height: 1 };
+        let label_text = label_text(state, *field, lang);
         let label = Label {
-            text: text(lang, label_key(*field, kind)),
+            text: &label_text,
             width: LABEL_WIDTH,
             focused: state.focus == *field,
             faulty: state.faulty(*field),
         };
         let value_area = Rect { x: row.x + LABEL_WIDTH, width: row.width.saturating_sub(LABEL_WIDTH), ..row };
         match field {
-            FormField::Kind | FormField::Unit => {
+            FormField::Kind | FormField::Unit(_) => {
                 frame.render_widget(label_line(theme, label), row);
-                let shown = if *field == FormField::Kind { kind_name(lang, kind) } else { state.unit().label() };
+                let shown = match field {
+                    FormField::Unit(n) => state.unit(*n).label(),
+                    _ => kind_name(lang, kind),
+                };
                 let style = if label.focused { theme.strong() } else { ratatui::style::Style::new() };
                 frame.render_widget(Line::styled(format!("{open}{shown}{close}"), style), value_area);
             }
-            FormField::Save => {
-                let button = format!("[ {} ]", text(lang, "tui.form_save"));
-                let style = if label.focused { theme.selected().patch(theme.strong()) } else { theme.strong() };
+            FormField::Save | FormField::AddQuantity => {
+                let button = format!("[ {} ]", label_text);
+                let style = match (label.focused, *field == FormField::Save) {
+                    (true, true) => theme.selected().patch(theme.strong()),
+                    (true, false) => theme.selected(),
+                    (false, true) => theme.strong(),
+                    (false, false) => theme.plain(),
+                };
                 let marker = if label.focused { ">" } else { " " };
                 frame.render_widget(
                     Line::from(vec![Span::raw(marker), Span::styled(button, style)]),
-                    Rect { x: value_area.x - 1, ..value_area },
+                    Rect { x: value_area.x - 1, width: value_area.width + 1, ..value_area },
                 );
             }
             other => {
@@ -569,21 +783,28 @@ pub fn render(state: &State, frame: &mut Frame, area: Rect, ui: &Ui) -> Option<P
             }
         }
     }
+    let more = |count: usize, key: &'static str, arrow: &str, y: u16| {
+        let said = format!("{arrow} {}", fill(lang, key, &[("count", Arg::Number(count as i64))]));
+        let at = Rect { x: area.x + 1, y, width: left.saturating_sub(1), height: 1 };
+        (Line::styled(theme.fit(&said, usize::from(at.width)), theme.dim()), at)
+    };
+    if plan.first > 0 {
+        let (line, at) = more(plan.first, "tui.form_more_above", theme.up(), area.y + 1);
+        frame.render_widget(line, at);
+    }
+    let hidden_below = fields.len() - plan.first - plan.shown;
+    if hidden_below > 0 {
+        let (line, at) = more(hidden_below, "tui.form_more_below", theme.down(), area.y + 2 + plan.shown as u16);
+        frame.render_widget(line, at);
+    }
     let side = Rect {
         x: area.x + LEFT_WIDTH + 1,
         y: area.y + 1,
         width: area.width.saturating_sub(LEFT_WIDTH + 1),
-        height: 12.min(area.height.saturating_sub(1)),
+        height: plan.side_height,
     };
     render_side(state, frame, side, ui);
-    let below_y = (area.y + 3 + fields.len() as u16).max(side.y + side.height + 1);
-    let mut below = Rect { y: below_y, height: (area.y + area.height).saturating_sub(below_y), ..area };
-    if let Some(c) = state.correcting.as_ref().filter(|c| !c.extra.is_empty()) {
-        let kept =
-            fill(lang, "tui.correct_extra", &[("quantities", Arg::Text(crate::tui::view::quantities(lang, &c.extra)))]);
-        frame.render_widget(Line::from(theme.fit(&kept, usize::from(area.width))), Rect { height: 1, ..below });
-        below = Rect { y: below.y + 1, height: below.height.saturating_sub(1), ..below };
-    }
+    let below = Rect { y: plan.below, height: (area.y + area.height).saturating_sub(plan.below), ..area };
     let messages: Vec<String> = state.problems.iter().map(|(_, m)| m.clone()).collect();
     problems(frame, below, theme, &messages);
     if state.confirm_discard {
@@ -597,26 +818,35 @@ pub fn render(state: &State, frame: &mut Frame, area: Rect, ui: &Ui) -> Option<P
 fn render_side(state: &State, frame: &mut Frame, area: Rect, ui: &Ui) {
     let (lang, theme) = (ui.lang, ui.theme);
     let kind = state.kind();
+    let hint = |key: &'static str| Some(text(lang, key).to_string());
     let (title, hint) = match state.focus {
         FormField::Kind => ("tui.options_kind", None),
-        FormField::Unit => ("tui.options_unit", None),
-        FormField::Item => ("tui.options_item", None),
+        FormField::Unit(_) => ("tui.options_unit", None),
+        FormField::Item(_) => ("tui.options_item", None),
         FormField::Date => ("tui.hint_title", Some(fill(lang, "tui.hint_date", &[("today", Arg::Date(state.today))]))),
-        FormField::Value => ("tui.hint_title", Some(text(lang, "tui.hint_value").to_string())),
-        FormField::Price => ("tui.hint_title", Some(text(lang, "tui.hint_price").to_string())),
-        FormField::Participants => ("tui.hint_title", Some(text(lang, "tui.hint_participants").to_string())),
-        FormField::Officers | FormField::Cadets => {
-            ("tui.hint_title", Some(text(lang, "tui.hint_training").to_string()))
+        FormField::Value(n) => {
+            let value = if state.unit(n) == Unit::Rp { "tui.hint_value_rp" } else { "tui.hint_value" };
+            let mut said = text(lang, value).to_string();
+            if n > 0 {
+                said = format!("{said}\n\n{}", text(lang, "tui.hint_row_extra"));
+            }
+            ("tui.hint_title", Some(said))
         }
-        FormField::Notes if kind.needs_reason() => ("tui.hint_title", Some(text(lang, "tui.hint_reason").to_string())),
-        FormField::Notes => ("tui.hint_title", Some(text(lang, "tui.hint_notes").to_string())),
+        FormField::AddQuantity => ("tui.hint_title", hint("tui.hint_add_quantity")),
+        FormField::Participants => ("tui.hint_title", hint("tui.hint_participants")),
+        FormField::Officers | FormField::Cadets => ("tui.hint_title", hint("tui.hint_training")),
+        FormField::Notes if kind.needs_reason() => ("tui.hint_title", hint("tui.hint_reason")),
+        FormField::Notes => ("tui.hint_title", hint("tui.hint_notes")),
         FormField::Reason => {
             let required = state.correcting.as_ref().is_some_and(|c| c.reason_required);
             let key = if required { "tui.hint_change_reason_required" } else { "tui.hint_change_reason_optional" };
-            ("tui.hint_title", Some(text(lang, key).to_string()))
+            ("tui.hint_title", hint(key))
         }
-        FormField::Save => ("tui.hint_title", Some(text(lang, "tui.hint_save").to_string())),
+        FormField::Save => ("tui.hint_title", hint("tui.hint_save")),
     };
+    if area.height < 3 {
+        return;
+    }
     let block = titled(theme, text(lang, title));
     let inner = block.inner(area);
     frame.render_widget(block, area);
@@ -632,12 +862,13 @@ fn render_side(state: &State, frame: &mut Frame, area: Rect, ui: &Ui) {
                 Line::from(theme.fit(kind_name(lang, kinds[i]), width))
             });
         }
-        FormField::Unit => {
+        FormField::Unit(n) => {
             let units = kind.units();
-            list::render(frame, inner, theme, units.len(), Some(state.unit), |i| Line::from(units[i].label()));
+            let selected = state.rows.get(n).map(|r| r.unit);
+            list::render(frame, inner, theme, units.len(), selected, |i| Line::from(units[i].label()));
         }
-        _ => {
-            let found = state.suggestions();
+        FormField::Item(n) => {
+            let found = state.suggestions(n);
             if found.is_empty() {
                 frame.render_widget(
                     Paragraph::new(text(lang, "tui.options_item_none")).wrap(Wrap { trim: true }),
@@ -645,10 +876,12 @@ fn render_side(state: &State, frame: &mut Frame, area: Rect, ui: &Ui) {
                 );
                 return;
             }
-            list::render(frame, inner, theme, found.len(), state.suggestion, |i| {
+            let selected = state.rows.get(n).and_then(|r| r.suggestion);
+            list::render(frame, inner, theme, found.len(), selected, |i| {
                 Line::from(theme.fit(&format!("{} ({})", found[i].item, found[i].unit.label()), width))
             });
         }
+        _ => {}
     }
 }
 
@@ -664,4 +897,35 @@ fn render_confirm(frame: &mut Frame, area: Rect, ui: &Ui) {
     let lines =
         vec![Line::from(text(lang, "tui.confirm_discard")), Line::styled(text(lang, "tui.confirm_keys"), theme.key())];
     frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: true }), inner);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn body() -> Rect {
+        Rect::new(0, 1, 80, 22)
+    }
+
+    #[test]
+    fn every_field_shows_when_they_fit() {
+        let all = plan(12, 11, body(), 0);
+        assert_eq!((all.first, all.shown, all.side_height), (0, 12, 12));
+        let with_messages = plan(12, 3, body(), 2);
+        assert_eq!((with_messages.first, with_messages.shown), (0, 12));
+        assert_eq!(with_messages.below, 1 + 15, "messages under the fields, a row apart");
+    }
+
+    #[test]
+    fn too_many_fields_turn_a_page_at_a_time_around_the_focus() {
+        // 20 rows under the title: 24 fields do not fit.
+        let top = plan(24, 0, body(), 0);
+        assert_eq!((top.first, top.shown), (0, 19), "a row left to say how many more");
+        assert_eq!(plan(24, 18, body(), 0).first, 0);
+        assert_eq!(plan(24, 19, body(), 0).first, 5, "the last page is full");
+        let with_messages = plan(18, 17, body(), 3);
+        assert_eq!((with_messages.first, with_messages.shown), (2, 16));
+        assert_eq!(with_messages.below, 1 + 2 + 16 + 1);
+        assert!(with_messages.side_height <= with_messages.below - 3);
+    }
 }

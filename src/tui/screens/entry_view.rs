@@ -283,13 +283,30 @@ fn body(data: &EntryData, lang: Lang, theme: Theme, width: usize) -> Vec<Line<'s
     let mut lines = vec![
         row("tui.label_date", format_date(draft.date)),
         row("tui.label_kind", kind_name(lang, draft.kind).to_string()),
-        row("tui.label_quantities", quantities(lang, &draft.quantities)),
+    ];
+    if draft.quantities.is_empty() {
+        lines.push(row("tui.label_quantities", "-".into()));
+    }
+    // Several quantities: one a line, so none is cut off.
+    for (i, q) in draft.quantities.iter().enumerate() {
+        let one = quantities(lang, std::slice::from_ref(q));
+        if i == 0 {
+            lines.push(row("tui.label_quantities", one));
+        } else {
+            lines.push(Line::raw(format!(
+                "{}{}",
+                " ".repeat(label_width),
+                theme.fit(&one, width.saturating_sub(label_width))
+            )));
+        }
+    }
+    lines.extend([
         row("tui.label_participants", people(lang, draft)),
         row("tui.label_notes", notes(draft)),
         row("tui.label_status", format!("{}{check}", status(lang, entry))),
         row("tui.label_id", format!("{} (rev. {})", entry.id, entry.revision)),
         Line::styled(text(lang, "tui.revisions_title"), theme.title()),
-    ];
+    ]);
     let detail = |lines: &mut Vec<Line<'static>>, s: String, style| {
         for part in wrap(&s, width.saturating_sub(INDENT.len())) {
             lines.push(Line::styled(format!("{INDENT}{part}"), style));

@@ -48,7 +48,7 @@ fn a_harvest_is_saved_and_shown_first_in_the_register() {
     assert_eq!(program.data.info.program.id, 1);
     h.key(Key::Char('t'));
     h.keys(&[Key::Tab, Key::Tab]).typed("12,5").keys(&[Key::Tab, Key::Tab]).typed("Cabai");
-    h.key(Key::Tab).typed("6").keys(&[Key::Tab, Key::Tab]);
+    h.keys(&[Key::Tab, Key::Tab]).typed("6").keys(&[Key::Tab, Key::Tab]);
     let Screen::EntryForm(form) = &h.app.screen else { panic!("not the form") };
     assert_eq!(form.focus, FormField::Save);
     let before = h.records.entry_count();

@@ -13,13 +13,13 @@ fn operator_typing() -> Harness {
     let mut h = Harness::logged_in(Lang::Id);
     h.key(Key::Char('t')).keys(&[Key::Tab, Key::Tab]).typed("12,5");
     let Screen::EntryForm(form) = &h.app.screen else { panic!("not the form") };
-    assert_eq!(form.value.text(), "12,5");
+    assert_eq!(form.rows[0].value.text(), "12,5");
     h
 }
 
 fn form_value(h: &Harness) -> String {
     match &h.app.screen {
-        Screen::EntryForm(form) => form.value.text().to_string(),
+        Screen::EntryForm(form) => form.rows[0].value.text().to_string(),
         other => panic!("not the form: {other:?}"),
     }
 }
@@ -46,7 +46,7 @@ fn the_lock_falls_due_after_the_idle_time_without_a_key_and_not_before() {
 fn the_lock_screen_shows_no_record_data() {
     let mut h = Harness::logged_in(Lang::En);
     h.key(Key::Enter).key(Key::Char('t')).keys(&[Key::Tab, Key::Tab]).typed("3");
-    h.keys(&[Key::Tab, Key::Tab]).typed("cabai").keys(&[Key::Tab, Key::Tab, Key::Tab, Key::Enter]);
+    h.keys(&[Key::Tab, Key::Tab]).typed("cabai").keys(&[Key::Tab, Key::Tab, Key::Tab, Key::Tab, Key::Enter]);
     let saved = h.screen();
     assert!(saved.contains("Hortikultura") && saved.contains("Saved: Harvest 3 kg cabai"), "{saved}");
     h.key(Key::Lock);

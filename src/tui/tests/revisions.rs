@@ -13,7 +13,7 @@ use crate::tui::screens::entry_form::FormField;
 /// and returns its id; the programme's register is on screen.
 fn record_harvest(h: &mut Harness) -> u64 {
     h.key(Key::Char('t')).keys(&[Key::Tab, Key::Tab]).typed("12,5").keys(&[Key::Tab, Key::Tab]).typed("cabai");
-    h.key(Key::Tab).typed("4").keys(&[Key::Tab, Key::Tab, Key::Enter]);
+    h.keys(&[Key::Tab, Key::Tab]).typed("4").keys(&[Key::Tab, Key::Tab, Key::Enter]);
     let Screen::Program(program) = &h.app.screen else { panic!("{:?}", h.app.notice) };
     program.data.register[0].id
 }
@@ -51,10 +51,14 @@ fn an_operator_corrects_their_own_entry_the_same_day_without_a_reason() {
     assert!(!h.screen().contains("b batalkan"));
     h.key(Key::Char('c'));
     let f = form(&h);
-    assert_eq!((f.value.text(), f.item.text(), f.participants.text()), ("12,5", "cabai", "4"), "filled in");
+    assert_eq!(
+        (f.rows[0].value.text(), f.rows[0].item.text(), f.participants.text()),
+        ("12,5", "cabai", "4"),
+        "filled in"
+    );
     assert!(f.fields().contains(&FormField::Reason));
     assert!(!f.dirty());
-    focus(&mut h, FormField::Value);
+    focus(&mut h, FormField::Value(0));
     retype(&mut h, "13");
     focus(&mut h, FormField::Save);
     h.key(Key::Enter);

@@ -48,7 +48,10 @@ fn main_screens(lang: Lang) {
     assert_snapshot!(format!("program_{l}"), h.screen());
     h.key(Key::Char('t'));
     assert_snapshot!(format!("entry_form_{l}"), h.screen());
-    h.keys(&[Key::Tab, Key::Tab]).typed("1.250,5").keys(&[Key::Tab, Key::Tab, Key::Down, Key::Tab]).typed("lima");
+    h.keys(&[Key::Tab, Key::Tab])
+        .typed("1.250,5")
+        .keys(&[Key::Tab, Key::Tab, Key::Down, Key::Tab, Key::Tab])
+        .typed("lima");
     h.keys(&[Key::Tab, Key::Tab, Key::Enter]);
     assert_snapshot!(format!("entry_form_problems_{l}"), h.screen());
     h.key(Key::Esc);
@@ -59,7 +62,7 @@ fn main_screens(lang: Lang) {
     for _ in 0..7 {
         h.key(Key::Backspace);
     }
-    h.typed("12,5").keys(&[Key::Tab, Key::Tab, Key::Tab]);
+    h.typed("12,5").keys(&[Key::Tab, Key::Tab, Key::Tab, Key::Tab]);
     for _ in 0..4 {
         h.key(Key::Backspace);
     }
@@ -105,10 +108,10 @@ fn revisions(lang: Lang) {
     let l = code(lang);
     let mut h = Harness::logged_in(lang);
     h.key(Key::Char('t')).keys(&[Key::Tab, Key::Tab]).typed("12,5").keys(&[Key::Tab, Key::Tab]).typed("cabai");
-    h.key(Key::Tab).typed("4").keys(&[Key::Tab, Key::Tab, Key::Enter]).key(Key::Enter);
+    h.keys(&[Key::Tab, Key::Tab]).typed("4").keys(&[Key::Tab, Key::Tab, Key::Enter]).key(Key::Enter);
     let Screen::EntryView(view) = &h.app.screen else { panic!("{:?}", h.app.notice) };
     let id = view.data.entry.id;
-    h.key(Key::Char('c')).focus_field(FormField::Value).retype("12,8").focus_field(FormField::Reason);
+    h.key(Key::Char('c')).focus_field(FormField::Value(0)).retype("12,8").focus_field(FormField::Reason);
     assert_snapshot!(format!("correct_form_{l}"), h.screen());
     h.focus_field(FormField::Save).key(Key::Enter);
     h.key(Key::Char('x')).login(SUPERVISOR).run(Cmd::LoadEntry(id)).key(Key::Char('v')).key(Key::Char('c'));
@@ -221,7 +224,7 @@ fn ascii_entry_history() {
     let mut h = Harness::logged_in_as(Lang::Id, SUPERVISOR);
     h.theme = Theme { color: false, ascii: true };
     h.key(Key::Char('v')).key(Key::Char('v')).key(Key::Enter).key(Key::Char('c'));
-    h.focus_field(FormField::Value).retype("78").focus_field(FormField::Reason).typed("cek");
+    h.focus_field(FormField::Value(0)).retype("78").focus_field(FormField::Reason).typed("cek");
     h.focus_field(FormField::Save).key(Key::Enter);
     let screen = h.screen();
     assert!(screen.is_ascii(), "{screen}");
@@ -267,4 +270,40 @@ fn ascii_home() {
     h.theme = Theme { color: false, ascii: true };
     h.key(Key::Char('j'));
     assert_snapshot!("home_ascii", h.screen());
+}
+
+/// An entry of several quantities: the form with two rows, a problem in the
+/// second row, a third row, then the register and the saved entry; and a
+/// form whose rows outgrow the screen.
+fn several_quantities(lang: Lang) {
+    let l = code(lang);
+    let mut h = Harness::logged_in(lang);
+    h.key(Key::Enter).key(Key::Char('t'));
+    h.keys(&[Key::Tab, Key::Tab]).typed("12,5").keys(&[Key::Tab, Key::Tab]).typed("cabai");
+    h.keys(&[Key::Tab, Key::Char('+')]).typed("4").keys(&[Key::Tab, Key::Tab]).typed("tomat").key(Key::BackTab);
+    assert_snapshot!(format!("entry_form_two_rows_{l}"), h.screen());
+    h.focus_field(FormField::Value(1)).retype("4.250,5").focus_field(FormField::Participants).typed("4");
+    h.focus_field(FormField::Save).key(Key::Enter);
+    assert_snapshot!(format!("entry_form_row_problem_{l}"), h.screen());
+    h.retype("4").focus_field(FormField::AddQuantity).key(Key::Char('+')).typed("1,5").key(Key::Tab);
+    h.key(Key::Tab).typed("terong").focus_field(FormField::Save).key(Key::Enter);
+    assert_snapshot!(format!("saved_several_{l}"), h.screen());
+    h.key(Key::Enter);
+    assert_snapshot!(format!("entry_view_several_{l}"), h.screen());
+    h.key(Key::Esc).key(Key::Esc).key(Key::End).key(Key::Char('t')).focus_field(FormField::AddQuantity);
+    for _ in 0..4 {
+        h.key(Key::Char('+')).focus_field(FormField::AddQuantity);
+    }
+    h.focus_field(FormField::Notes);
+    assert_snapshot!(format!("entry_form_scrolled_{l}"), h.screen());
+}
+
+#[test]
+fn several_quantities_id() {
+    several_quantities(Lang::Id);
+}
+
+#[test]
+fn several_quantities_en() {
+    several_quantities(Lang::En);
 }

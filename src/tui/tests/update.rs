@@ -146,7 +146,7 @@ fn form_keys(form: &mut Form, keys: &[Key]) -> Action {
 fn the_form_starts_today_and_offers_the_kinds_and_units_of_the_sector() {
     let mut form = form();
     assert_eq!(form.date.text(), "10/03/2026");
-    assert_eq!((form.kind(), form.unit()), (Kind::Harvest, Unit::Kg));
+    assert_eq!((form.kind(), form.unit(0)), (Kind::Harvest, Unit::Kg));
     form_keys(&mut form, &[Key::Tab, Key::Down]);
     assert_eq!(form.kind(), Kind::Planting);
     form_keys(&mut form, &[Key::Char('s')]);
@@ -155,32 +155,32 @@ fn the_form_starts_today_and_offers_the_kinds_and_units_of_the_sector() {
     assert_eq!(form.kind(), Kind::Harvest, "Panen");
     assert_eq!(form.focus, FormField::Kind);
     form_keys(&mut form, &[Key::Tab, Key::Tab, Key::Right]);
-    assert_eq!((form.focus, form.unit()), (FormField::Unit, Unit::Ton));
+    assert_eq!((form.focus, form.unit(0)), (FormField::Unit(0), Unit::Ton));
 }
 
 #[test]
 fn items_come_from_those_used_before_or_are_typed_new() {
     let mut form = form();
     form_keys(&mut form, &[Key::Tab, Key::Tab, Key::Tab, Key::Tab]);
-    assert_eq!(form.focus, FormField::Item);
+    assert_eq!(form.focus, FormField::Item(0));
     form_keys(&mut form, &[Key::Down]);
-    assert_eq!(form.item.text(), "terong", "the most used first");
+    assert_eq!(form.rows[0].item.text(), "terong", "the most used first");
     form_keys(&mut form, &[Key::Down, Key::Down, Key::Down]);
-    assert_eq!(form.item.text(), "tomat");
+    assert_eq!(form.rows[0].item.text(), "tomat");
     form_keys(&mut form, &[Key::Up]);
-    assert_eq!(form.item.text(), "cabai");
+    assert_eq!(form.rows[0].item.text(), "cabai");
     let mut form = self::form();
     form_keys(&mut form, &[Key::Tab, Key::Tab, Key::Tab, Key::Tab]);
     form_keys(&mut form, &typed("t"));
-    let names: Vec<&str> = form.suggestions().iter().map(|t| t.item.as_str()).collect();
+    let names: Vec<&str> = form.suggestions(0).iter().map(|t| t.item.as_str()).collect();
     assert_eq!(names, ["terong", "tomat"]);
     form_keys(&mut form, &typed("om"));
     form_keys(&mut form, &[Key::Down]);
-    assert_eq!(form.item.text(), "tomat");
+    assert_eq!(form.rows[0].item.text(), "tomat");
     form_keys(&mut form, &[Key::End]);
     form_keys(&mut form, &typed(" ceri"));
-    assert_eq!(form.item.text(), "tomat ceri", "a new item is typed");
-    assert!(form.suggestions().is_empty());
+    assert_eq!(form.rows[0].item.text(), "tomat ceri", "a new item is typed");
+    assert!(form.suggestions(0).is_empty());
 }
 
 #[test]
@@ -190,15 +190,18 @@ fn a_bad_value_marks_its_field_says_what_to_fix_and_keeps_everything() {
     form_keys(&mut form, &typed("1.250,5"));
     form_keys(&mut form, &[Key::Tab, Key::Tab]);
     form_keys(&mut form, &typed("cabai"));
-    form_keys(&mut form, &[Key::Tab]);
+    form_keys(&mut form, &[Key::Tab, Key::Tab]);
     form_keys(&mut form, &typed("abc"));
     form.focus = FormField::Save;
     assert_eq!(form_keys(&mut form, &[Key::Enter]), Action::None);
     let faulty: Vec<FormField> = form.problems.iter().map(|(f, _)| *f).collect();
-    assert_eq!(faulty, [FormField::Value, FormField::Participants]);
+    assert_eq!(faulty, [FormField::Value(0), FormField::Participants]);
     assert!(form.problems[0].1.contains("pemisah ribuan"), "{}", form.problems[0].1);
-    assert_eq!(form.focus, FormField::Value, "the first faulty field gets the focus");
-    assert_eq!((form.value.text(), form.item.text(), form.participants.text()), ("1.250,5", "cabai", "abc"));
+    assert_eq!(form.focus, FormField::Value(0), "the first faulty field gets the focus");
+    assert_eq!(
+        (form.rows[0].value.text(), form.rows[0].item.text(), form.participants.text()),
+        ("1.250,5", "cabai", "abc")
+    );
     form_keys(&mut form, &[Key::Backspace]);
     assert_eq!(form.problems.len(), 1, "editing a field clears its message");
 }
@@ -207,7 +210,7 @@ fn a_bad_value_marks_its_field_says_what_to_fix_and_keeps_everything() {
 fn dates_are_checked_against_today_and_the_programme() {
     let mut form = form();
     form.date.set("11/03/2026");
-    form.value.set("1");
+    form.rows[0].value.set("1");
     form.focus = FormField::Save;
     form_keys(&mut form, &[Key::Enter]);
     assert_eq!(form.problems.len(), 1);
@@ -222,8 +225,8 @@ fn dates_are_checked_against_today_and_the_programme() {
 fn a_right_form_gives_the_draft_with_comma_or_dot() {
     for value in ["12,5", "12.5"] {
         let mut form = form();
-        form.value.set(value);
-        form.item.set("Cabai");
+        form.rows[0].value.set(value);
+        form.rows[0].item.set("Cabai");
         form.participants.set("4");
         form.focus = FormField::Save;
         let Action::Save(draft) = form_keys(&mut form, &[Key::Enter]) else { panic!("{:?}", form.problems) };
@@ -246,7 +249,7 @@ fn esc_asks_before_throwing_away_what_was_typed() {
     assert!(form.confirm_discard);
     assert_eq!(form_keys(&mut form, &[Key::Char('x'), Key::Char('n')]), Action::None);
     assert!(!form.confirm_discard);
-    assert_eq!(form.value.text(), "3", "nothing typed was lost");
+    assert_eq!(form.rows[0].value.text(), "3", "nothing typed was lost");
     form_keys(&mut form, &[Key::Esc]);
     assert_eq!(form_keys(&mut form, &[Key::Char('y')]), Action::Back);
 }
@@ -261,13 +264,11 @@ fn training_asks_for_officers_and_cadets_and_deaths_for_a_reason() {
     let mut form = Form::new(livestock, vec![], today());
     assert!(!form.fields().contains(&FormField::Officers));
     form.kind = form.kinds().iter().position(|k| *k == Kind::Death).unwrap();
-    form.value.set("1");
-    form.item.set("domba");
+    form.rows[0].value.set("1");
+    form.rows[0].item.set("domba");
     form.focus = FormField::Save;
     form_keys(&mut form, &[Key::Enter]);
     assert_eq!(form.problems.iter().map(|(f, _)| *f).collect::<Vec<_>>(), [FormField::Notes]);
-    form.kind = form.kinds().iter().position(|k| *k == Kind::Sale).unwrap();
-    assert!(form.fields().contains(&FormField::Price), "a sale may carry its price");
 }
 
 #[test]
@@ -277,7 +278,7 @@ fn problems_from_the_records_api_mark_the_form_too() {
         vec![(Field::Quantity(0), Invalid::ItemMissing { kind: Kind::Harvest }), (Field::Date, Invalid::DateMissing)];
     form.refused(&problems, Lang::En);
     let faulty: Vec<FormField> = form.problems.iter().map(|(f, _)| *f).collect();
-    assert_eq!(faulty, [FormField::Date, FormField::Item]);
+    assert_eq!(faulty, [FormField::Date, FormField::Item(0)]);
     assert_eq!(form.focus, FormField::Date);
 }
 
