@@ -7,13 +7,6 @@ use std::collections::BTreeMap;
 
 use common::*;
 
-fn ready() -> tempfile::TempDir {
-    let dir = tempfile::tempdir().unwrap();
-    assert!(run(dir.path(), &["init"]).status.success());
-    add_officer_cli(dir.path());
-    dir
-}
-
 fn add(db: &std::path::Path, args: &[&str]) -> std::process::Output {
     let mut all = vec!["entry", "add"];
     all.extend_from_slice(args);
@@ -58,7 +51,7 @@ fn demo_data_is_a_year_of_valid_entries() {
 
 #[test]
 fn exit_codes_and_messages() {
-    let db = ready();
+    let db = prepared();
     let db = db.path();
     assert_eq!(run(db, &["entry", "add", "--bogus"]).status.code(), Some(2), "usage error");
 
@@ -156,7 +149,7 @@ fn officer_pins_are_checked_and_the_first_officer_is_an_admin() {
 
 #[test]
 fn import_then_export_keeps_every_total() {
-    let db = ready();
+    let db = prepared();
     let db = db.path();
     let csv = "entry_id,program_id,date,kind,item,value,unit,participants,notes\n\
                a,1,05/03/2026,harvest,cabai,\"12,5\",kg,4,pagi\n\
@@ -187,7 +180,7 @@ fn import_then_export_keeps_every_total() {
     assert_eq!(totals[&("kaos".into(), "pcs".into())], 120.0);
 
     // The export reads back in: a second database ends with the same rows.
-    let copy = ready();
+    let copy = prepared();
     let exported = copy.path().join("export.csv");
     std::fs::write(&exported, &export).unwrap();
     let again = run_as_operator(copy.path(), &["import", exported.to_str().unwrap()]);
@@ -200,7 +193,7 @@ fn import_then_export_keeps_every_total() {
 
 #[test]
 fn a_file_with_bad_rows_stores_nothing_and_names_each_line() {
-    let db = ready();
+    let db = prepared();
     let db = db.path();
     let csv = "program_id,date,kind,item,value,unit,participants,notes\n\
                1,05/03/2026,harvest,cabai,12,kg,4,\n\
@@ -241,7 +234,7 @@ fn a_file_with_bad_rows_stores_nothing_and_names_each_line() {
 
 #[test]
 fn backup_writes_a_verified_copy_that_opens_as_a_database() {
-    let db = ready();
+    let db = prepared();
     let db = db.path();
     assert!(
         add(db, &["--program", "1", "--date", "05/03/2026", "--kind", "harvest", "--qty", "2 kg cabai"])

@@ -47,10 +47,8 @@ fn acknowledged_entries_survive_sigkill() {
     if is_child() {
         return;
     }
-    let dir = tempfile::tempdir().unwrap();
+    let dir = prepared();
     let db = dir.path();
-    assert!(run(db, &["init"]).status.success());
-    add_officer_cli(db);
     let mut acked: BTreeMap<u64, u32> = BTreeMap::new();
     let mut seed: u64 = 0x2545_F491_4F6C_DD1D;
     for round in 0..ROUNDS {

@@ -58,9 +58,7 @@ fn on_programme_one(records: &Records) -> App {
 
 #[test]
 fn another_officers_entry_appears_on_the_programme_screen() {
-    let dir = tempfile::tempdir().unwrap();
-    assert!(run(dir.path(), &["init"]).status.success());
-    add_officer_cli(dir.path());
+    let dir = prepared();
     let server = Served::start(dir.path(), &[]);
     let watcher = server.client();
     let updates = watcher.subscribe();
@@ -88,9 +86,7 @@ fn another_officers_entry_appears_on_the_programme_screen() {
 
 #[test]
 fn a_stopped_server_keeps_the_form_and_the_next_action_reconnects() {
-    let dir = tempfile::tempdir().unwrap();
-    assert!(run(dir.path(), &["init"]).status.success());
-    add_officer_cli(dir.path());
+    let dir = prepared();
     let mut server = Served::start(dir.path(), &[]);
     let records = server.client();
     let updates = records.subscribe();

@@ -175,10 +175,8 @@ fn five_wrong_pins_lock_for_five_minutes() {
 /// Every attempt is a new process, so the lock must come from the store.
 #[test]
 fn a_lockout_survives_a_restart() {
-    let dir = tempfile::tempdir().unwrap();
+    let dir = prepared();
     let db = dir.path();
-    assert!(run(db, &["init"]).status.success());
-    add_officer_cli(db);
     let args = ["entry", "add", "--program", "1", "--kind", "harvest", "--qty", "1 kg", "--as", NIP];
     for _ in 0..4 {
         assert!(stderr(&run_with_pins(db, &args, &["000000"])).contains("NIP atau PIN salah"));

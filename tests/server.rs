@@ -28,14 +28,6 @@ use common::*;
 use proptest::prelude::*;
 use proptest::test_runner::{Config, TestRunner};
 
-/// A database with the reference data, an admin and an operator at every site.
-fn prepared() -> tempfile::TempDir {
-    let dir = tempfile::tempdir().unwrap();
-    assert!(run(dir.path(), &["init"]).status.success());
-    add_officer_cli(dir.path());
-    dir
-}
-
 /// Client `c`'s `i`-th entry: programmes 1 and 5 (two sites), nine days,
 /// four items, and a value no other entry has.
 fn load_draft(c: usize, i: usize) -> EntryDraft {

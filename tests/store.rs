@@ -103,10 +103,8 @@ fn an_older_database_is_migrated_on_open() {
     if is_child() {
         return;
     }
-    let dir = tempfile::tempdir().unwrap();
+    let dir = prepared();
     let db_path = dir.path();
-    assert!(run(db_path, &["init"]).status.success());
-    add_officer_cli(db_path);
     let add = run_as_operator(
         db_path,
         &[
@@ -296,10 +294,8 @@ fn check_reports_tampering() {
     if is_child() {
         return;
     }
-    let dir = tempfile::tempdir().unwrap();
+    let dir = prepared();
     let db = dir.path();
-    assert!(run(db, &["init"]).status.success());
-    add_officer_cli(db);
     for qty in ["2 kg cabai", "3 kg tomat"] {
         let add = run_as_operator(
             db,

@@ -188,3 +188,12 @@ pub fn add_officer_cli(db: &Path) {
 }
 
 pub mod serve;
+
+/// A database with the reference data, the admin and the operator `NIP`
+/// at every site, made through the real binary.
+pub fn prepared() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    assert!(run(dir.path(), &["init"]).status.success());
+    add_officer_cli(dir.path());
+    dir
+}
