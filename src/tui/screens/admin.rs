@@ -7,6 +7,7 @@ use ratatui::text::Line;
 use ratatui::widgets::{Paragraph, Wrap};
 
 use super::Action;
+use super::leave;
 use super::reference::Section;
 use crate::i18n::text;
 use crate::records::AuditFilter;
@@ -45,10 +46,7 @@ impl Menu {
                 4 => Op::LoadReference(Section::Programs),
                 _ => Op::LoadAudit(AuditFilter::default()),
             }),
-            Key::Esc => Action::Back,
-            Key::Char('x') => Action::Switch,
-            Key::Char('q') => Action::Quit,
-            _ => Action::None,
+            other => leave(other),
         }
     }
 }

@@ -13,6 +13,7 @@ use ratatui::layout::{Position, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Clear, Paragraph, Wrap};
 
+use super::leave;
 use super::{Action, Label, labelled_input};
 use crate::domain::date::format_date;
 use crate::domain::entry::{Entry, EntryDraft, Status};
@@ -118,10 +119,7 @@ impl State {
                 Action::None
             }
             Key::Char('v') if self.allowed.verify => Action::Do(Op::Verify { id: entry.id, revision: entry.revision }),
-            Key::Esc => Action::Back,
-            Key::Char('x') => Action::Switch,
-            Key::Char('q') => Action::Quit,
-            _ => Action::None,
+            other => leave(other),
         }
     }
 

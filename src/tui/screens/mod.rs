@@ -16,6 +16,7 @@ pub mod queue;
 pub mod reference;
 pub mod setup;
 
+use crate::tui::keymap::Key;
 use ratatui::Frame;
 use ratatui::layout::{Position, Rect};
 use ratatui::text::{Line, Span};
@@ -44,6 +45,17 @@ pub enum Action {
     Correct,
     /// A screen on top of this one.
     Push(Box<Screen>),
+}
+
+/// The keys every browsing screen shares once its own keys are matched:
+/// Esc goes back, x switches officer, q quits; anything else does nothing.
+pub fn leave(key: Key) -> Action {
+    match key {
+        Key::Esc => Action::Back,
+        Key::Char('x') => Action::Switch,
+        Key::Char('q') => Action::Quit,
+        _ => Action::None,
+    }
 }
 
 /// A field's label and how it stands.

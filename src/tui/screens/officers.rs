@@ -9,6 +9,7 @@ use ratatui::text::{Line, Span};
 
 use super::Action;
 use super::admin_form::{self, role_name};
+use super::leave;
 use crate::domain::invalid::Arg;
 use crate::i18n::{Lang, fill, text};
 use crate::tui::app::{OfficersData, Op, Screen};
@@ -64,10 +65,7 @@ impl State {
                 self.confirm_active = Some(!o.active);
                 Action::None
             }
-            (Key::Esc, _) => Action::Back,
-            (Key::Char('x'), _) => Action::Switch,
-            (Key::Char('q'), _) => Action::Quit,
-            _ => Action::None,
+            (other, _) => leave(other),
         }
     }
 }

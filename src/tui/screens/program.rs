@@ -8,6 +8,7 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Paragraph, Wrap};
 
 use super::Action;
+use super::leave;
 use crate::domain::date::format_date;
 use crate::domain::entry::Entry;
 use crate::domain::sector::Kind;
@@ -52,10 +53,7 @@ impl State {
                 None => Action::None,
             },
             Key::Char('t') => Action::OpenForm,
-            Key::Char('x') => Action::Switch,
-            Key::Char('q') => Action::Quit,
-            Key::Esc => Action::Back,
-            _ => Action::None,
+            other => leave(other),
         }
     }
 

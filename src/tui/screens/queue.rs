@@ -7,6 +7,7 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Paragraph, Wrap};
 
 use super::Action;
+use super::leave;
 use crate::domain::date::format_date;
 use crate::domain::invalid::Arg;
 use crate::i18n::{fill, kind_name, text};
@@ -40,10 +41,7 @@ impl State {
         match (key, chosen) {
             (Key::Enter, Some(entry)) => Action::Run(Cmd::LoadEntry(entry.id)),
             (Key::Char('v'), Some(entry)) => Action::Do(Op::Verify { id: entry.id, revision: entry.revision }),
-            (Key::Esc, _) => Action::Back,
-            (Key::Char('x'), _) => Action::Switch,
-            (Key::Char('q'), _) => Action::Quit,
-            _ => Action::None,
+            (other, _) => leave(other),
         }
     }
 }

@@ -8,6 +8,7 @@ use ratatui::text::{Line, Span};
 
 use super::Action;
 use super::admin_form;
+use super::leave;
 use crate::domain::date::format_date;
 use crate::domain::reference::ProgramStatus;
 use crate::i18n::{Lang, sector_name, text};
@@ -82,10 +83,7 @@ impl State {
         match (key, self.selected_id()) {
             (Key::Char('n'), _) => push(self.form(lang, None)),
             (Key::Enter | Key::Char('e'), Some(id)) => push(self.form(lang, Some(id))),
-            (Key::Esc, _) => Action::Back,
-            (Key::Char('x'), _) => Action::Switch,
-            (Key::Char('q'), _) => Action::Quit,
-            _ => Action::None,
+            (other, _) => leave(other),
         }
     }
 }
