@@ -172,6 +172,49 @@ fn five_wrong_pins_lock_for_five_minutes() {
     r.login(NIP, "864209").unwrap();
 }
 
+/// Wrong PINs sent at once each count: the attempt count changes in one
+/// transaction, so none overwrites another.
+#[test]
+fn two_hundred_wrong_pins_at_once_lock_the_nip() {
+    let w = world();
+    let r = &w.records;
+    let answers: Vec<Error> = std::thread::scope(|scope| {
+        let handles: Vec<_> = (0..200).map(|_| scope.spawn(|| r.login(NIP, "000000").unwrap_err())).collect();
+        handles.into_iter().map(|h| h.join().unwrap()).collect()
+    });
+    let locked = answers.iter().filter(|e| matches!(e, Error::LoginLocked { .. })).count();
+    assert!(answers.iter().all(|e| matches!(e, Error::LoginFailed | Error::LoginLocked { .. })));
+    assert_eq!(answers.len() - locked, 4, "four plain refusals, then the lock: {answers:?}");
+    assert!(matches!(r.login(NIP, PIN), Err(Error::LoginLocked { .. })), "the right PIN waits for the lock");
+    w.clock.advance(Duration::minutes(4));
+    assert!(matches!(r.login(NIP, PIN), Err(Error::LoginLocked { .. })));
+    w.clock.advance(Duration::minutes(1));
+    r.login(NIP, PIN).unwrap();
+
+    // Four at once count four: one more locks.
+    std::thread::scope(|scope| {
+        for _ in 0..4 {
+            scope.spawn(|| assert_eq!(r.login(NIP, "000000").unwrap_err(), Error::LoginFailed));
+        }
+    });
+    assert!(matches!(r.login(NIP, "000000"), Err(Error::LoginLocked { .. })));
+    r.reset_pin(&w.admin, NIP, "864209").unwrap();
+    r.login(NIP, "864209").unwrap();
+}
+
+/// Anything but a NIP is refused before any lookup and never stored whole.
+#[test]
+fn a_huge_nip_is_refused_and_only_its_length_is_audited() {
+    let w = world();
+    let huge = "9".repeat(3_000_000);
+    assert_eq!(w.records.login(&huge, PIN).unwrap_err(), Error::LoginFailed);
+    let records = w.records.audit(&w.admin, &AuditFilter::default()).unwrap();
+    let last = records.last().unwrap();
+    assert_eq!(last.action, AuditAction::LoginFailed);
+    assert_eq!(last.detail, "malformed NIP of 3000000 characters");
+    assert!(records.iter().all(|r| r.detail.len() < 200));
+}
+
 /// Every attempt is a new process, so the lock must come from the store.
 #[test]
 fn a_lockout_survives_a_restart() {

@@ -222,7 +222,7 @@ fn random_and_truncated_frames_never_crash_the_server() {
         })
         .unwrap();
     assert!(server.child.try_wait().unwrap().is_none(), "the server is still running");
-    assert_eq!(good.check().unwrap(), vec![]);
+    assert_eq!(server.client().check().unwrap(), vec![]);
     assert!(good.count_entries().unwrap() >= 128);
 }
 
@@ -352,6 +352,8 @@ fn a_command_starts_a_server_in_the_background_and_replaces_a_stale_socket() {
     let records = Records::connect(&socket, Box::new(FixedClock(now())), wib()).unwrap();
     let info = records.server().unwrap();
     assert_eq!(info.db, std::path::absolute(db).unwrap());
+    assert_eq!(records.current(id), Err(Error::NotLoggedIn), "a server answers reads to officers only");
+    records.login(NIP, PIN).unwrap();
     assert_eq!(records.current(id).unwrap().draft.quantities[0].value, Amount::whole(3));
     let direct = run(db, &["--lang", "en", "programs"]);
     assert!(stderr(&direct).contains("A binalog server is already running"), "{}", stderr(&direct));
@@ -401,7 +403,7 @@ fn sigterm_finishes_the_requests_in_flight_and_clients_reconnect() {
     officer.reconnect().unwrap();
     let entry = officer.add_entry(&actor, load_draft(5, 0)).unwrap();
     acked.insert(entry.id, load_draft(5, 0));
-    verify(&officer, &acked);
+    verify(&server.client(), &acked);
     drop(restarted);
 }
 
@@ -486,7 +488,7 @@ fn the_server_acts_as_the_officer_logged_in_on_the_connection() {
     }
     // And PIN hashes never cross the wire.
     assert!(operator.officer().pin_hash.is_empty());
-    assert!(records.officers().unwrap().iter().all(|o| o.pin_hash.is_empty()));
+    assert!(server.client().officers().unwrap().iter().all(|o| o.pin_hash.is_empty()));
     assert_eq!(records.count_entries().unwrap(), 0);
 }
 

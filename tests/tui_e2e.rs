@@ -129,18 +129,26 @@ impl Drop for Session {
 }
 
 fn export(db: &Path) -> String {
-    binalog(db, &["export"])
+    binalog(db, &["export", "--as", ADMIN])
 }
 
-/// The command line on the same database and clock; its standard output.
+/// The command line on the same database and clock, through the server
+/// the interface started; its standard output. The PIN, for commands
+/// that act `--as` an officer, goes on standard input.
 fn binalog(db: &Path, args: &[&str]) -> String {
-    let out = Command::new(BIN)
+    let mut child = Command::new(BIN)
         .args(args)
+        .arg("--pin-stdin")
         .env("BINALOG_DB", db)
         .env("BINALOG_FIXED_NOW", NOW)
         .env_remove("BINALOG_LANG")
-        .output()
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
         .unwrap();
+    writeln!(child.stdin.take().unwrap(), "{PIN}").unwrap();
+    let out = child.wait_with_output().unwrap();
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
     String::from_utf8(out.stdout).unwrap()
 }
@@ -262,7 +270,7 @@ fn the_idle_lock_engages_and_another_officer_corrects_with_a_reason() {
     s.send("\x03");
     let (code, _) = s.finish();
     assert_eq!(code, 0);
-    let csv = binalog(dir.path(), &["export", "--history", "--program", "1", "--from", "10/03/2026"]);
+    let csv = binalog(dir.path(), &["export", "--history", "--program", "1", "--from", "10/03/2026", "--as", ADMIN]);
     let revisions: Vec<Vec<&str>> =
         csv.lines().map(|l| l.split(',').collect::<Vec<_>>()).filter(|c| c.get(8) == Some(&"cabai")).collect();
     // revision, status, participants, recorded_by

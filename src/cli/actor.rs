@@ -30,6 +30,11 @@ pub fn login(ctx: &Context, records: &Records, nip: &str) -> Result<Actor> {
     records.login(nip, &pin)
 }
 
+/// Logs in when `--as` was given; reads over `--direct` may go without.
+pub fn login_if(ctx: &Context, records: &Records, nip: Option<&str>) -> Result<Option<Actor>> {
+    nip.map(|nip| login(ctx, records, nip)).transpose()
+}
+
 /// A new PIN for an officer: asked twice on the terminal, or one line.
 pub fn new_pin(ctx: &Context) -> Result<String> {
     if ctx.global.pin_stdin {

@@ -15,18 +15,14 @@ use crate::store::{OpenMode, Problem};
 pub fn init(ctx: &Context, demo: bool) -> ExitCode {
     let lang = ctx.lang();
     let path = Arg::Text(ctx.db_path().display().to_string());
-    let result = ctx.open(OpenMode::CreateIfMissing).and_then(|records| {
-        let outcome = records.init(demo)?;
-        let counts =
-            (records.sites()?.len(), records.partners()?.len(), records.agreements()?.len(), records.programs()?.len());
-        Ok((outcome, counts))
-    });
+    let result = ctx.open(OpenMode::CreateIfMissing).and_then(|records| records.init(demo));
     match result {
-        Ok((outcome, _)) if !outcome.created => {
+        Ok(outcome) if !outcome.created => {
             println!("{}", fill(lang, "cli.init_exists", &[("path", path)]));
             ExitCode::SUCCESS
         }
-        Ok((outcome, (sites, partners, agreements, programs))) => {
+        Ok(outcome) => {
+            let [sites, partners, agreements, programs] = outcome.reference;
             let n = |v: usize| Arg::Number(v as i64);
             let args = [
                 ("path", path),
@@ -64,6 +60,9 @@ pub fn export(ctx: &Context, args: &ExportArgs) -> ExitCode {
         Ok(r) => r,
         Err(e) => return ctx.fail(&e),
     };
+    if let Err(e) = super::actor::login_if(ctx, &records, args.as_nip.as_deref()) {
+        return ctx.fail(&e);
+    }
     let mut out = std::io::stdout().lock();
     match export::export(&records, &filter, format, &mut out) {
         Ok(Ok(_)) => ExitCode::SUCCESS,
@@ -128,9 +127,9 @@ pub fn import(ctx: &Context, args: &ImportArgs) -> ExitCode {
     }
 }
 
-pub fn check(ctx: &Context) -> ExitCode {
+pub fn check(ctx: &Context, as_nip: Option<&str>) -> ExitCode {
     let lang = ctx.lang();
-    let records = match ctx.open(OpenMode::Existing) {
+    let records = match ctx.open(OpenMode::Existing).and_then(|r| super::actor::login_if(ctx, &r, as_nip).map(|_| r)) {
         Ok(r) => r,
         Err(e) => return ctx.fail(&e),
     };

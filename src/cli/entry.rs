@@ -40,7 +40,12 @@ pub enum EntryCommand {
         as_nip: String,
     },
     /// Show an entry with all its revisions
-    Show { id: u64 },
+    Show {
+        id: u64,
+        /// NIP of the officer reading (needed through a server)
+        #[arg(long = "as", value_name = "NIP")]
+        as_nip: Option<String>,
+    },
     /// Entries waiting for your verification (supervisors)
     Queue {
         #[arg(long = "as", value_name = "NIP")]
@@ -113,7 +118,9 @@ pub fn run(ctx: &Context, command: EntryCommand) -> ExitCode {
         Err(e) => return ctx.fail(&e),
     };
     let result = match command {
-        EntryCommand::Show { id } => show(ctx, &records, id),
+        EntryCommand::Show { id, as_nip } => {
+            actor::login_if(ctx, &records, as_nip.as_deref()).and_then(|_| show(ctx, &records, id))
+        }
         EntryCommand::Queue { as_nip } => queue(ctx, &records, &as_nip),
         change_command => change(ctx, &records, change_command).map(|entry| {
             // Printed only now that the change is durable: scripts rely on it.

@@ -8,7 +8,7 @@ use chrono::NaiveDate;
 
 use super::{Context, ListFormat};
 use crate::domain::date::format_date;
-use crate::records::{Records, Result};
+use crate::records::{Actor, Records, Result};
 
 /// A cell keeps its machine form; dates are shown dd/mm/yyyy in tables.
 enum Cell {
@@ -51,8 +51,19 @@ struct Listing {
     rows: Vec<Vec<Cell>>,
 }
 
-fn show(ctx: &Context, build: impl FnOnce(&Records) -> Result<Listing>, format: ListFormat) -> ExitCode {
-    let listing = match ctx.open(crate::store::OpenMode::Existing).and_then(|r| build(&r)) {
+/// Logs in as `as_nip` when given (a server answers reads only to an
+/// officer; `--direct` needs the database's files, which hold everything
+/// anyway), then builds and prints.
+fn show(
+    ctx: &Context,
+    as_nip: Option<&str>,
+    build: impl FnOnce(&Records, Option<&Actor>) -> Result<Listing>,
+    format: ListFormat,
+) -> ExitCode {
+    let listing = match ctx.open(crate::store::OpenMode::Existing).and_then(|r| {
+        let by = super::actor::login_if(ctx, &r, as_nip)?;
+        build(&r, by.as_ref())
+    }) {
         Ok(l) => l,
         Err(e) => return ctx.fail(&e),
     };
@@ -110,10 +121,11 @@ fn json_text(listing: &Listing) -> String {
     format!("{}\n", serde_json::to_string_pretty(&rows).expect("JSON of plain values"))
 }
 
-pub fn sites(ctx: &Context, format: ListFormat) -> ExitCode {
+pub fn sites(ctx: &Context, format: ListFormat, as_nip: Option<&str>) -> ExitCode {
     show(
         ctx,
-        |r| {
+        as_nip,
+        |r, _| {
             Ok(Listing {
                 columns: &["site_id", "code", "name"],
                 rows: r
@@ -127,10 +139,11 @@ pub fn sites(ctx: &Context, format: ListFormat) -> ExitCode {
     )
 }
 
-pub fn partners(ctx: &Context, format: ListFormat) -> ExitCode {
+pub fn partners(ctx: &Context, format: ListFormat, as_nip: Option<&str>) -> ExitCode {
     show(
         ctx,
-        |r| {
+        as_nip,
+        |r, _| {
             Ok(Listing {
                 columns: &["partner_id", "partner", "field", "inferred"],
                 rows: r
@@ -151,10 +164,11 @@ pub fn partners(ctx: &Context, format: ListFormat) -> ExitCode {
     )
 }
 
-pub fn agreements(ctx: &Context, format: ListFormat) -> ExitCode {
+pub fn agreements(ctx: &Context, format: ListFormat, as_nip: Option<&str>) -> ExitCode {
     show(
         ctx,
-        |r| {
+        as_nip,
+        |r, _| {
             let partners: HashMap<u32, String> = r.partners()?.into_iter().map(|p| (p.id, p.name)).collect();
             let sites: HashMap<u32, String> = r.sites()?.into_iter().map(|s| (s.id, s.code)).collect();
             Ok(Listing {
@@ -183,10 +197,11 @@ pub fn agreements(ctx: &Context, format: ListFormat) -> ExitCode {
     )
 }
 
-pub fn programs(ctx: &Context, format: ListFormat) -> ExitCode {
+pub fn programs(ctx: &Context, format: ListFormat, as_nip: Option<&str>) -> ExitCode {
     show(
         ctx,
-        |r| {
+        as_nip,
+        |r, _| {
             let partners: HashMap<u32, String> = r.partners()?.into_iter().map(|p| (p.id, p.name)).collect();
             let sites: HashMap<u32, String> = r.sites()?.into_iter().map(|s| (s.id, s.name)).collect();
             let agreements: HashMap<u32, String> = r.agreements()?.into_iter().map(|a| (a.id, a.number)).collect();
@@ -219,9 +234,10 @@ pub fn programs(ctx: &Context, format: ListFormat) -> ExitCode {
 pub fn officers(ctx: &Context, format: ListFormat, as_nip: &str) -> ExitCode {
     show(
         ctx,
-        |r| {
-            let by = super::actor::login(ctx, r, as_nip)?;
-            let officers = r.officers_for(&by)?;
+        Some(as_nip),
+        |r, by| {
+            let by = by.expect("logged in: the NIP was given");
+            let officers = r.officers_for(by)?;
             Ok(Listing {
                 columns: &["nip", "name", "role", "active", "sites", "locked_until"],
                 rows: officers

@@ -132,8 +132,12 @@ pub enum Command {
     Export(ExportArgs),
     /// Read entries from a CSV file: all rows or none
     Import(ImportArgs),
-    /// Verify every stored value, index and total
-    Check,
+    /// Verify every stored value, index and total (admins)
+    Check {
+        /// NIP of the admin checking (needed through a server)
+        #[arg(long = "as", value_name = "NIP")]
+        as_nip: Option<String>,
+    },
     /// Write a verified copy of the database to a new folder
     Backup {
         /// Destination folder; must not exist yet
@@ -154,6 +158,9 @@ pub enum ListFormat {
 pub struct ListArgs {
     #[arg(long, value_enum, default_value = "table")]
     pub format: ListFormat,
+    /// NIP of the officer reading (needed through a server)
+    #[arg(long = "as", value_name = "NIP")]
+    pub as_nip: Option<String>,
 }
 
 #[derive(Clone, Copy, Debug, ValueEnum)]
@@ -177,6 +184,9 @@ pub struct ExportArgs {
     /// Include superseded and voided revisions
     #[arg(long)]
     pub history: bool,
+    /// NIP of the officer exporting (needed through a server)
+    #[arg(long = "as", value_name = "NIP")]
+    pub as_nip: Option<String>,
 }
 
 #[derive(Args, Debug)]
@@ -271,10 +281,10 @@ pub fn run(cli: Cli) -> ExitCode {
         None => crate::tui::run(&ctx),
         Some(Command::Init { demo }) => data::init(&ctx, demo),
         Some(Command::Officer(command)) => officer::run(&ctx, command),
-        Some(Command::Sites(args)) => listing::sites(&ctx, args.format),
-        Some(Command::Partners(args)) => listing::partners(&ctx, args.format),
-        Some(Command::Agreements(args)) => listing::agreements(&ctx, args.format),
-        Some(Command::Programs(args)) => listing::programs(&ctx, args.format),
+        Some(Command::Sites(args)) => listing::sites(&ctx, args.format, args.as_nip.as_deref()),
+        Some(Command::Partners(args)) => listing::partners(&ctx, args.format, args.as_nip.as_deref()),
+        Some(Command::Agreements(args)) => listing::agreements(&ctx, args.format, args.as_nip.as_deref()),
+        Some(Command::Programs(args)) => listing::programs(&ctx, args.format, args.as_nip.as_deref()),
         Some(Command::Site(command)) => admin::site(&ctx, command),
         Some(Command::Partner(command)) => admin::partner(&ctx, command),
         Some(Command::Agreement(command)) => admin::agreement(&ctx, command),
@@ -283,7 +293,7 @@ pub fn run(cli: Cli) -> ExitCode {
         Some(Command::Audit(args)) => audit::run(&ctx, &args),
         Some(Command::Export(args)) => data::export(&ctx, &args),
         Some(Command::Import(args)) => data::import(&ctx, &args),
-        Some(Command::Check) => data::check(&ctx),
+        Some(Command::Check { as_nip }) => data::check(&ctx, as_nip.as_deref()),
         Some(Command::Backup { dest }) => data::backup(&ctx, &dest),
         Some(Command::Serve(args)) => serve::run(&ctx, &args),
     }

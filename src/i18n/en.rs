@@ -449,6 +449,7 @@ pub const TEXTS: &[(&str, &str)] = &[
     ("tui.audit_entry_verified", "entry verified"),
     ("tui.audit_officer_updated", "officer changed"),
     ("tui.audit_reference_added", "reference added"),
+    ("tui.audit_denied", "request refused"),
     ("tui.audit_reference_updated", "reference changed"),
     (
         "tui.help_lock",
@@ -497,7 +498,10 @@ pub const TEXTS: &[(&str, &str)] = &[
         "Cannot connect to the binalog server at {socket}: {detail}. Ask the administrator to add your user to the server's group.",
     ),
     ("server.start_failed", "A binalog server could not be started: {detail}. Its log is {log}."),
-    ("server.not_logged_in", "Log in first: no officer is logged in on this connection."),
+    (
+        "server.not_logged_in",
+        "Log in first: no officer is logged in on this connection (on the command line: --as NIP).",
+    ),
     ("server.other_officer", "This connection is logged in as NIP {nip}. Log in as the officer making this change."),
     (
         "server.too_large",

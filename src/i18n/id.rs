@@ -461,6 +461,7 @@ pub const TEXTS: &[(&str, &str)] = &[
     ("tui.audit_entry_verified", "catatan diverifikasi"),
     ("tui.audit_officer_updated", "petugas diubah"),
     ("tui.audit_reference_added", "data acuan ditambah"),
+    ("tui.audit_denied", "permintaan ditolak"),
     ("tui.audit_reference_updated", "data acuan diubah"),
     (
         "tui.help_lock",
@@ -509,7 +510,10 @@ pub const TEXTS: &[(&str, &str)] = &[
         "Tidak bisa tersambung ke server binalog di {socket}: {detail}. Minta administrator menambahkan pengguna Anda ke grup server.",
     ),
     ("server.start_failed", "Server binalog tidak bisa dijalankan: {detail}. Catatannya ada di {log}."),
-    ("server.not_logged_in", "Masuk dulu: belum ada petugas yang masuk pada sambungan ini."),
+    (
+        "server.not_logged_in",
+        "Masuk dulu: belum ada petugas yang masuk pada sambungan ini (di baris perintah: --as NIP).",
+    ),
     (
         "server.other_officer",
         "Sambungan ini masuk sebagai NIP {nip}. Masuklah sebagai petugas yang membuat perubahan ini.",

@@ -28,6 +28,7 @@ use std::path::Path;
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
+use super::access::Access;
 use super::views::RegisterPage;
 use super::{Actor, AuditFilter, Backend, EntryFilter, Error, InitOutcome, Local, Records, Remote, Result};
 use super::{RevisionState, Total};
@@ -48,8 +49,8 @@ fn logged_in(actor: Option<&Actor>) -> Result<&Actor> {
 macro_rules! records_api {
     // One method: collect its parameters, then go on with the next.
     (@method [$($done:tt)*]
-        $(#[$meta:meta])* fn $name:ident ( $($params:tt)* ) -> $ret:ty ; $($more:tt)*) => {
-        records_api!(@param [$($done)*] [[$(#[$meta])*] $name ($($params)*) ($ret)] [] [] []
+        $(#[$meta:meta])* $access:ident fn $name:ident ( $($params:tt)* ) -> $ret:ty ; $($more:tt)*) => {
+        records_api!(@param [$($done)*] [[$(#[$meta])*] $access $name ($($params)*) ($ret)] [] [] []
             ($($params)*) $($more)*);
     };
     (@method [$($done:tt)*]) => {
@@ -106,7 +107,7 @@ macro_rules! records_api {
     (@check $remote:ident, owned $arg:ident) => {};
 
     (@emit $({
-        [[$(#[$meta:meta])*] $name:ident ($($params:tt)*) ($ret:ty)]
+        [[$(#[$meta:meta])*] $access:ident $name:ident ($($params:tt)*) ($ret:ty)]
         [$($field:ident : $wire:ty,)*]
         [$($build:tt)*]
         [$(($form:ident $arg:ident))*]
@@ -134,10 +135,29 @@ macro_rules! records_api {
                 }
             }
 
+            /// Who may send it: THE access table, one word per method in
+            /// the list below.
+            pub fn access(&self) -> Access {
+                match self {
+                    $( Request::$name { .. } => Access::$access, )*
+                }
+            }
+
+            /// The same request refused with `e`, as its own answer.
+            pub fn refused(&self, e: Error) -> Response {
+                match self {
+                    $( Request::$name { .. } => Response::$name(Err(e)), )*
+                }
+            }
+
             /// Runs the request on the server, as `actor` (the officer
-            /// logged in on the connection, if any).
+            /// logged in on the connection, if any), once the access table
+            /// admits it: the server's one gate, whatever a client sends.
             #[allow(clippy::redundant_closure_call)]
             pub(crate) fn run(self, local: &Local, actor: Option<&Actor>) -> Response {
+                if let Err(e) = local.admit(self.access(), actor, self.method()) {
+                    return self.refused(e);
+                }
                 match self {
                     $( Request::$name { $($field),* } => Response::$name((|| -> Result<$ret> {
                         local.$name($(records_api!(@serve actor, $form $arg)),*)
@@ -154,11 +174,32 @@ macro_rules! records_api {
                 }
             }
 
+            /// The refusal or failure this answer carries, if any.
+            pub fn error(&self) -> Option<&Error> {
+                match self {
+                    $( Response::$name(Err(e)) => Some(e), )*
+                    _ => None,
+                }
+            }
+
             /// The same answer, replaced by an error (a reply too large to send).
             pub fn into_error(self, e: Error) -> Response {
                 match self {
                     $( Response::$name(_) => Response::$name(Err(e)), )*
                 }
+            }
+        }
+
+        /// Every method with who may send it, in the order of the list.
+        pub const ACCESS_TABLE: &[(&str, Access)] = &[ $( (stringify!($name), Access::$access), )* ];
+
+        #[cfg(test)]
+        impl Request {
+            /// One request of every method, with sample arguments, for the
+            /// test that walks the access table.
+            pub(crate) fn samples() -> Vec<Request> {
+                use super::access::Sample;
+                vec![ $( Request::$name { $($field: <$wire as Sample>::sample()),* }, )* ]
             }
         }
 
@@ -199,110 +240,110 @@ records_api! {
 
     /// Creates the reference data, and with `demo` two demo officers and a
     /// year of sample entries. Changes nothing on an initialised database.
-    fn init(demo: bool) -> InitOutcome;
-    fn is_initialised() -> bool;
-    fn sites() -> Vec<Site>;
-    fn partners() -> Vec<Partner>;
-    fn agreements() -> Vec<Agreement>;
-    fn programs() -> Vec<Program>;
-    fn program(id: ProgramId) -> Program;
-    fn current(id: EntryId) -> Entry;
+    Setup fn init(demo: bool) -> InitOutcome;
+    Open fn is_initialised() -> bool;
+    Setup fn sites() -> Vec<Site>;
+    Setup fn partners() -> Vec<Partner>;
+    Setup fn agreements() -> Vec<Agreement>;
+    Setup fn programs() -> Vec<Program>;
+    Officer fn program(id: ProgramId) -> Program;
+    Officer fn current(id: EntryId) -> Entry;
     /// Every revision of an entry, oldest first.
-    fn history(id: EntryId) -> Vec<Entry>;
+    Officer fn history(id: EntryId) -> Vec<Entry>;
     /// Entries matching the filter, by date then id, each with its state.
-    fn entries(filter: &EntryFilter) -> Vec<(Entry, RevisionState)>;
+    Officer fn entries(filter: &EntryFilter) -> Vec<(Entry, RevisionState)>;
     /// A programme's current entries between two dates, newest first.
-    fn register(program: ProgramId, from: NaiveDate, to: NaiveDate) -> Vec<Entry>;
+    Officer fn register(program: ProgramId, from: NaiveDate, to: NaiveDate) -> Vec<Entry>;
     /// Totals per kind, unit and item between two dates, from the rollups.
-    fn totals(program: ProgramId, from: NaiveDate, to: NaiveDate) -> Vec<Total>;
+    Officer fn totals(program: ProgramId, from: NaiveDate, to: NaiveDate) -> Vec<Total>;
     /// The same totals computed from the entries themselves: the reference
     /// the rollups are measured and tested against.
-    fn totals_by_scan(program: ProgramId, from: NaiveDate, to: NaiveDate) -> Vec<Total>;
+    Officer fn totals_by_scan(program: ProgramId, from: NaiveDate, to: NaiveDate) -> Vec<Total>;
     /// Head count per species at the end of a day, for a livestock programme.
-    fn head_counts(program: ProgramId, at: NaiveDate) -> BTreeMap<String, i64>;
+    Officer fn head_counts(program: ProgramId, at: NaiveDate) -> BTreeMap<String, i64>;
     // What the terminal interface shows (records/views.rs).
-    fn register_page(program: &Program, before: Option<NaiveDate>, want: usize) -> RegisterPage;
-    fn last_entry_dates() -> BTreeMap<ProgramId, NaiveDate>;
-    fn logged_on(date: NaiveDate) -> BTreeMap<ProgramId, Vec<Entry>>;
-    fn latest_entries(limit: usize) -> Vec<Entry>;
-    fn agreements_ending(days: i64) -> Vec<Agreement>;
-    fn items_used(program: ProgramId) -> Vec<Total>;
-    fn herd_at(program: ProgramId, at: NaiveDate) -> BTreeMap<String, i64>;
-    fn officer_names() -> BTreeMap<Nip, String>;
+    Officer fn register_page(program: &Program, before: Option<NaiveDate>, want: usize) -> RegisterPage;
+    Officer fn last_entry_dates() -> BTreeMap<ProgramId, NaiveDate>;
+    Officer fn logged_on(date: NaiveDate) -> BTreeMap<ProgramId, Vec<Entry>>;
+    Officer fn latest_entries(limit: usize) -> Vec<Entry>;
+    Officer fn agreements_ending(days: i64) -> Vec<Agreement>;
+    Officer fn items_used(program: ProgramId) -> Vec<Total>;
+    Officer fn herd_at(program: ProgramId, at: NaiveDate) -> BTreeMap<String, i64>;
+    Officer fn officer_names() -> BTreeMap<Nip, String>;
     /// The audit trail, oldest first, for admins: optionally only between
     /// two days (local dates, inclusive) and only one officer's records.
-    fn audit(actor: &Actor, filter: &AuditFilter) -> Vec<AuditRecord>;
-    fn check() -> Vec<Problem>;
+    Admin fn audit(actor: &Actor, filter: &AuditFilter) -> Vec<AuditRecord>;
+    Admin fn check() -> Vec<Problem>;
     /// Writes a verified copy of the whole database to a new folder. Over a
     /// server the server writes it: give an absolute path it may write to.
-    fn backup(dest: &Path) -> BackupReport;
+    Admin fn backup(dest: &Path) -> BackupReport;
     /// How many entries the database holds.
-    fn count_entries() -> usize;
+    Officer fn count_entries() -> usize;
 
     // Entries.
 
     /// Checks a draft against its programme and today's date, returning it
     /// cleaned. Front ends call this to show problems before saving.
-    fn validate(draft: EntryDraft) -> EntryDraft;
+    Officer fn validate(draft: EntryDraft) -> EntryDraft;
     /// Records a new entry. Returns once it is durable.
-    fn add_entry(actor: &Actor, draft: EntryDraft) -> Entry;
+    Officer fn add_entry(actor: &Actor, draft: EntryDraft) -> Entry;
     /// Replaces an entry's current revision (`base`) with a corrected one.
     /// If another officer changed the entry since `base`, it is refused
     /// with the newest revision (`Error::ChangedByAnother`).
-    fn correct_entry(actor: &Actor, id: EntryId, base: u32, draft: EntryDraft, reason: &str) -> Entry;
+    Officer fn correct_entry(actor: &Actor, id: EntryId, base: u32, draft: EntryDraft, reason: &str) -> Entry;
     /// Voids an entry: a new revision that no longer counts in any total.
-    fn void_entry(actor: &Actor, id: EntryId, base: u32, reason: &str) -> Entry;
+    Supervisor fn void_entry(actor: &Actor, id: EntryId, base: u32, reason: &str) -> Entry;
     /// Marks revision `revision` of an entry as checked. Refused if the
     /// entry changed since, or if the officer recorded that revision.
-    fn verify_entry(actor: &Actor, id: EntryId, revision: u32) -> Entry;
+    Supervisor fn verify_entry(actor: &Actor, id: EntryId, revision: u32) -> Entry;
     /// Who verified a revision, and when.
-    fn verification(id: EntryId, revision: u32) -> Option<Verification>;
+    Officer fn verification(id: EntryId, revision: u32) -> Option<Verification>;
     /// Entries the officer could verify: current, not voided, not yet
     /// verified, recorded by someone else, at the officer's sites; oldest
     /// first, so nothing waits forever.
-    fn verification_queue(actor: &Actor) -> Vec<Entry>;
+    Supervisor fn verification_queue(actor: &Actor) -> Vec<Entry>;
     /// Stores many validated drafts in one transaction: all or nothing.
     /// The officer must be allowed to record at every programme's site.
     /// Returns the new entries' ids.
-    fn import(actor: &Actor, drafts: Vec<EntryDraft>) -> Vec<EntryId>;
+    Officer fn import(actor: &Actor, drafts: Vec<EntryDraft>) -> Vec<EntryId>;
 
     // Officers.
 
     /// Every officer (never with a PIN hash).
-    fn officers() -> Vec<Officer>;
+    Admin fn officers() -> Vec<Officer>;
     /// Every officer, for an admin managing accounts.
-    fn officers_for(by: &Actor) -> Vec<Officer>;
+    Admin fn officers_for(by: &Actor) -> Vec<Officer>;
     /// True once any officer exists; before that the interface asks for
     /// the first administrator.
-    fn has_officers() -> bool;
+    Open fn has_officers() -> bool;
     /// Adds an officer with a PIN (6–12 digits, kept as an argon2id hash).
     /// `by` must be an admin; `None` is accepted only for the very first
     /// officer of a database, who must be an admin.
-    fn add_officer(by: Option<&Actor>, nip: &str, name: &str, role: Role, pin: &str) -> Officer;
+    Setup fn add_officer(by: Option<&Actor>, nip: &str, name: &str, role: Role, pin: &str) -> Officer;
     /// Checks an officer's PIN. A wrong NIP and a wrong PIN give the same
     /// answer. Five wrong PINs in a row lock the NIP for five minutes.
     /// Over a server a successful login is also the connection's identity.
-    fn login(nip: &str, pin: &str) -> Actor;
+    Open fn login(nip: &str, pin: &str) -> Actor;
     /// Sets the sites an officer works at.
-    fn assign_sites(by: &Actor, nip: &str, sites: &[SiteId]) -> Officer;
+    Admin fn assign_sites(by: &Actor, nip: &str, sites: &[SiteId]) -> Officer;
     /// Deactivates (or reactivates) an account.
-    fn set_officer_active(by: &Actor, nip: &str, active: bool) -> Officer;
+    Admin fn set_officer_active(by: &Actor, nip: &str, active: bool) -> Officer;
     /// Sets a new PIN and lifts any lock.
-    fn reset_pin(by: &Actor, nip: &str, new_pin: &str) -> Officer;
+    Admin fn reset_pin(by: &Actor, nip: &str, new_pin: &str) -> Officer;
 
     // Reference data (admins).
 
-    fn add_site(by: &Actor, code: &str, name: &str) -> Site;
-    fn update_site(by: &Actor, id: SiteId, code: &str, name: &str) -> Site;
-    fn add_partner(by: &Actor, name: &str, field: Option<Sector>) -> Partner;
-    fn update_partner(by: &Actor, id: PartnerId, name: &str, field: Option<Sector>) -> Partner;
+    Admin fn add_site(by: &Actor, code: &str, name: &str) -> Site;
+    Admin fn update_site(by: &Actor, id: SiteId, code: &str, name: &str) -> Site;
+    Admin fn add_partner(by: &Actor, name: &str, field: Option<Sector>) -> Partner;
+    Admin fn update_partner(by: &Actor, id: PartnerId, name: &str, field: Option<Sector>) -> Partner;
     /// A five-year agreement from `start`.
-    fn add_agreement(by: &Actor, number: &str, partner: PartnerId, signed: NaiveDate, start: NaiveDate, sites: &[SiteId]) -> Agreement;
+    Admin fn add_agreement(by: &Actor, number: &str, partner: PartnerId, signed: NaiveDate, start: NaiveDate, sites: &[SiteId]) -> Agreement;
     /// Corrects an agreement's number, dates and sites (the partner stays).
-    fn update_agreement(by: &Actor, id: AgreementId, number: &str, signed: NaiveDate, start: NaiveDate, sites: &[SiteId]) -> Agreement;
+    Admin fn update_agreement(by: &Actor, id: AgreementId, number: &str, signed: NaiveDate, start: NaiveDate, sites: &[SiteId]) -> Agreement;
     /// A programme under an agreement, at one of the agreement's sites,
     /// running from `start` to the agreement's end.
-    fn add_program(by: &Actor, name: &str, sector: Sector, site: SiteId, agreement: AgreementId, start: NaiveDate) -> Program;
+    Admin fn add_program(by: &Actor, name: &str, sector: Sector, site: SiteId, agreement: AgreementId, start: NaiveDate) -> Program;
     /// Renames a programme or marks it ended (or active again).
-    fn update_program(by: &Actor, id: ProgramId, name: &str, status: ProgramStatus) -> Program;
+    Admin fn update_program(by: &Actor, id: ProgramId, name: &str, status: ProgramStatus) -> Program;
 }

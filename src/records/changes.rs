@@ -17,7 +17,11 @@ impl Local {
     /// sites takes effect at once, not at the next login.
     pub(super) fn permit(&self, actor: &Actor, action: Action) -> Result<()> {
         let fresh = self.refreshed(actor)?;
-        permission::check(fresh.officer(), action).map_err(Error::Denied)
+        permission::check(fresh.officer(), action).map_err(|denied| {
+            let e = Error::Denied(denied);
+            self.audit_refusal(Some(actor.nip()), &format!("{action:?}"), &e);
+            e
+        })
     }
 
     fn site_of(&self, program: ProgramId) -> Result<SiteId> {

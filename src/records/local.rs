@@ -34,6 +34,11 @@ pub(crate) struct Local {
     hub: Arc<Hub>,
     /// Who announces this copy's changes, so they are not echoed back.
     origin: u64,
+    /// How many refusals may still be audited this minute, for the whole
+    /// server.
+    pub(super) denials: super::access::SharedDenials,
+    /// Turns at checking a PIN, for the whole server.
+    pub(super) pin_gate: Arc<super::pin::PinGate>,
 }
 
 impl Local {
@@ -46,6 +51,8 @@ impl Local {
             user: crate::unix::current_user().into(),
             origin: hub.new_origin(),
             hub,
+            denials: Default::default(),
+            pin_gate: Default::default(),
         })
     }
 
@@ -111,7 +118,8 @@ impl Local {
     pub fn init(&self, demo: bool) -> Result<InitOutcome> {
         let created =
             self.store.init_reference(&reference_data(), &self.note(None, AuditAction::Initialised, String::new()))?;
-        let mut outcome = InitOutcome { created, demo_entries: 0 };
+        let reference = [self.sites()?.len(), self.partners()?.len(), self.agreements()?.len(), self.programs()?.len()];
+        let mut outcome = InitOutcome { created, demo_entries: 0, reference };
         if created {
             self.announce(Update::Reference);
         }

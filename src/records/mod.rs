@@ -10,6 +10,7 @@
 //! answers that cross the socket, the client calls and the server's
 //! dispatch.
 
+mod access;
 mod admin;
 pub mod api;
 mod changes;
@@ -27,6 +28,7 @@ use std::sync::mpsc::Receiver;
 use chrono::{DateTime, Datelike, FixedOffset, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 
+pub use access::{Access, DENIALS_RECORDED_PER_MINUTE};
 pub use error::{Error, Result};
 pub(crate) use local::Local;
 pub use officers::{LOCKOUT_MINUTES, MAX_FAILED_LOGINS};
@@ -111,6 +113,9 @@ pub struct InitOutcome {
     /// False when the database was initialised before and nothing changed.
     pub created: bool,
     pub demo_entries: usize,
+    /// What the database holds now: sites, partners, agreements,
+    /// programmes (so a new database can be described without a login).
+    pub reference: [usize; 4],
 }
 
 pub struct Records {

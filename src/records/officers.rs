@@ -5,7 +5,7 @@ use chrono::{DateTime, Duration, Utc};
 
 use super::{Actor, Error, Local, Result, Update, pin};
 use crate::domain::entry::Field;
-use crate::domain::officer::{Nip, Officer, Role, check_name, check_pin};
+use crate::domain::officer::{Nip, Officer, PIN_MAX_DIGITS, Role, check_name, check_pin};
 use crate::domain::permission::Action;
 use crate::domain::reference::SiteId;
 use crate::domain::text::clean_line;
@@ -94,40 +94,64 @@ impl Local {
     /// Checks an officer's PIN. A wrong NIP and a wrong PIN give the same
     /// answer, so the screen cannot be used to find out which NIPs exist.
     /// Five wrong PINs in a row lock the NIP for five minutes; the lock is
-    /// stored, so restarting binalog does not lift it. Every attempt is
-    /// audited.
+    /// stored, so restarting binalog does not lift it, and each attempt's
+    /// count is changed in one transaction, so wrong PINs sent at once all
+    /// count. Every attempt is audited (refusals that change no account
+    /// within the refusal budget, see `access`).
     pub fn login(&self, nip: &str, pin: &str) -> Result<Actor> {
+        // Anything but a NIP is refused before any lookup, and only its
+        // length is recorded: a 30 MB "NIP" must not land in the audit.
+        let Ok(nip) = Nip::parse(nip) else {
+            let detail = format!("malformed NIP of {} characters", nip.chars().count());
+            self.audit_limited(None, AuditAction::LoginFailed, detail);
+            return Err(Error::LoginFailed);
+        };
+        // argon2 takes time and memory on purpose: a few checks at once,
+        // the rest wait their turn, so a flood cannot exhaust the server.
+        let _turn = self.pin_gate.enter();
         let now = self.clock.now();
-        let found = Nip::parse(nip).ok().map(|n| self.store.officer(&n)).transpose()?.flatten();
-        let Some(mut officer) = found.filter(|o| o.active) else {
-            let note = self.note(None, AuditAction::LoginFailed, clean_line(nip));
-            self.store.record_audit(&note)?;
+        let Some(officer) = self.store.officer(&nip)?.filter(|o| o.active) else {
+            self.audit_limited(None, AuditAction::LoginFailed, nip.to_string());
             return Err(Error::LoginFailed);
         };
         if let Some(until) = officer.locked_until.filter(|until| *until > now) {
-            let note = self.note(Some(&officer.nip), AuditAction::LoginFailed, "locked".into());
-            self.store.record_audit(&note)?;
+            self.audit_limited(Some(&nip), AuditAction::LoginFailed, "locked".into());
             return Err(self.locked_error(until));
         }
-        if pin::verify_pin(pin, &officer.pin_hash) {
-            officer.failed_logins = 0;
-            officer.locked_until = None;
-            let note = self.note(Some(&officer.nip), AuditAction::LoginSucceeded, String::new());
-            self.store.put_officer(&officer, &note)?;
-            return Ok(Actor { officer: shown(officer) });
+        let right = pin.chars().count() <= PIN_MAX_DIGITS && pin::verify_pin(pin, &officer.pin_hash);
+        let note = |action, detail: String| Some(self.note(Some(&nip), action, detail));
+        let outcome = self.store.change_officer(&nip, |o| {
+            // Locked, deactivated or given a new PIN while this PIN was
+            // being checked: the check no longer speaks for the account.
+            if let Some(until) = o.locked_until.filter(|until| *until > now) {
+                return (Err(Some(until)), None);
+            }
+            if !o.active || o.pin_hash != officer.pin_hash {
+                return (Err(None), None);
+            }
+            if right {
+                o.failed_logins = 0;
+                o.locked_until = None;
+                return (Ok(()), note(AuditAction::LoginSucceeded, String::new()));
+            }
+            o.failed_logins += 1;
+            if o.failed_logins >= MAX_FAILED_LOGINS {
+                let until = now + Duration::minutes(LOCKOUT_MINUTES);
+                o.failed_logins = 0;
+                o.locked_until = Some(until);
+                return (Err(Some(until)), note(AuditAction::LockedOut, format!("until {}", until.to_rfc3339())));
+            }
+            let detail = format!("attempt {}", o.failed_logins);
+            (Err(None), note(AuditAction::LoginFailed, detail))
+        })?;
+        match outcome {
+            Some(Ok(())) => {
+                let fresh = self.store.officer(&nip)?.ok_or(Error::LoginFailed)?;
+                Ok(Actor { officer: shown(fresh) })
+            }
+            Some(Err(Some(until))) => Err(self.locked_error(until)),
+            Some(Err(None)) | None => Err(Error::LoginFailed),
         }
-        officer.failed_logins += 1;
-        if officer.failed_logins >= MAX_FAILED_LOGINS {
-            let until = now + Duration::minutes(LOCKOUT_MINUTES);
-            officer.failed_logins = 0;
-            officer.locked_until = Some(until);
-            let note = self.note(Some(&officer.nip), AuditAction::LockedOut, format!("until {}", until.to_rfc3339()));
-            self.store.put_officer(&officer, &note)?;
-            return Err(self.locked_error(until));
-        }
-        let detail = format!("attempt {}", officer.failed_logins);
-        self.store.put_officer(&officer, &self.note(Some(&officer.nip), AuditAction::LoginFailed, detail))?;
-        Err(Error::LoginFailed)
     }
 
     fn locked_error(&self, until: DateTime<Utc>) -> Error {

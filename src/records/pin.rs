@@ -16,6 +16,38 @@ pub fn verify_pin(pin: &str, hash: &str) -> bool {
     PasswordHash::new(hash).is_ok_and(|parsed| Argon2::default().verify_password(pin.as_bytes(), &parsed).is_ok())
 }
 
+/// PIN checks that may run at once. argon2 takes about 19 MiB and tens of
+/// milliseconds per check on purpose; hundreds of logins at once would
+/// otherwise take gigabytes. The rest wait their turn.
+pub const PIN_CHECKS_AT_ONCE: usize = 4;
+
+#[derive(Default)]
+pub struct PinGate {
+    busy: std::sync::Mutex<usize>,
+    freed: std::sync::Condvar,
+}
+
+/// A turn at checking a PIN; the next waiter goes when it is dropped.
+pub struct PinTurn<'a>(&'a PinGate);
+
+impl PinGate {
+    pub fn enter(&self) -> PinTurn<'_> {
+        let mut busy = self.busy.lock().unwrap_or_else(|e| e.into_inner());
+        while *busy >= PIN_CHECKS_AT_ONCE {
+            busy = self.freed.wait(busy).unwrap_or_else(|e| e.into_inner());
+        }
+        *busy += 1;
+        PinTurn(self)
+    }
+}
+
+impl Drop for PinTurn<'_> {
+    fn drop(&mut self) {
+        *self.0.busy.lock().unwrap_or_else(|e| e.into_inner()) -= 1;
+        self.0.freed.notify_one();
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -16,5 +16,8 @@ pub mod protocol;
 pub mod session;
 pub mod spawn;
 
+#[cfg(test)]
+mod access_tests;
+
 pub use daemon::{Server, ServerConfig, Stopper};
 pub use session::Limits;

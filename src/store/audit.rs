@@ -24,6 +24,8 @@ pub enum AuditAction {
     OfficerUpdated,
     ReferenceAdded,
     ReferenceUpdated,
+    /// A request refused by the access table or the role rules.
+    Denied,
 }
 
 impl AuditAction {
@@ -44,6 +46,7 @@ impl AuditAction {
             AuditAction::OfficerUpdated => "officer_updated",
             AuditAction::ReferenceAdded => "reference_added",
             AuditAction::ReferenceUpdated => "reference_updated",
+            AuditAction::Denied => "denied",
         }
     }
 }

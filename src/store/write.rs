@@ -131,6 +131,34 @@ impl Store {
         self.flush()
     }
 
+    /// Reads an officer, changes the record and writes it back with the
+    /// audit record the change returns, all in one transaction, durably.
+    /// Concurrent changes to one officer are serialised (sled re-runs the
+    /// closure on a conflict), so N wrong PINs at once count N. `None`
+    /// when no officer has this NIP; a change that returns no note writes
+    /// nothing.
+    pub fn change_officer<T>(
+        &self,
+        nip: &Nip,
+        change: impl Fn(&mut Officer) -> (T, Option<AuditNote>),
+    ) -> Result<Option<T>> {
+        let key = nip.as_str().as_bytes();
+        let outcome = finish((&self.meta, &self.officers, &self.audit).transaction(|(meta, officers, audit)| {
+            let Some(bytes) = officers.get(key)? else { return Ok(None) };
+            let mut officer: Officer = decode(&bytes).or_else(|e| abort(super::corrupt("officers", e)))?;
+            let (value, note) = change(&mut officer);
+            if let Some(note) = &note {
+                officers.insert(key, encode(&officer))?;
+                append_audit(meta, audit, note, vec![])?;
+            }
+            Ok(Some((value, note.is_some())))
+        }))?;
+        if outcome.as_ref().is_some_and(|(_, wrote)| *wrote) {
+            self.flush()?;
+        }
+        Ok(outcome.map(|(value, _)| value))
+    }
+
     /// Appends an audit record on its own (logins, locks), durably.
     pub fn record_audit(&self, note: &AuditNote) -> Result<()> {
         finish((&self.meta, &self.audit).transaction(|(meta, audit)| append_audit(meta, audit, note, vec![])))?;

@@ -31,7 +31,10 @@ pub fn run(ctx: &Context) -> ExitCode {
         Ok(r) => r,
         Err(e) => return ctx.fail(&e),
     };
-    let mut app = match records.init(false).and_then(|_| start(&records, ctx.lang())) {
+    // Reference data is created once; afterwards `init` is not asked at all
+    // (a server answers it only before the first officer exists).
+    let setup = || if records.is_initialised()? { Ok(()) } else { records.init(false).map(|_| ()) };
+    let mut app = match setup().and_then(|_| start(&records, ctx.lang())) {
         Ok(app) => app,
         Err(e) => return ctx.fail(&e),
     };

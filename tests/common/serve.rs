@@ -56,8 +56,16 @@ impl Served {
         Ok(Served { child, socket: db.join("binalog.sock"), log })
     }
 
-    /// A client on the socket, with the tests' clock.
+    /// A client on the socket, with the tests' clock, logged in as the
+    /// admin (the server answers nothing but login to nobody).
     pub fn client(&self) -> Records {
+        let records = self.anonymous();
+        records.login(super::ADMIN_NIP, super::ADMIN_PIN).unwrap();
+        records
+    }
+
+    /// A client on the socket that has not logged in.
+    pub fn anonymous(&self) -> Records {
         Records::connect(&self.socket, Box::new(FixedClock(now())), wib()).unwrap()
     }
 

@@ -56,6 +56,7 @@ pub fn action_name(lang: Lang, action: AuditAction) -> &'static str {
             AuditAction::OfficerUpdated => "tui.audit_officer_updated",
             AuditAction::ReferenceAdded => "tui.audit_reference_added",
             AuditAction::ReferenceUpdated => "tui.audit_reference_updated",
+            AuditAction::Denied => "tui.audit_denied",
         },
     )
 }

@@ -1,0 +1,195 @@
+//! The access table, walked through a real server on a real Unix socket:
+//! one request of every method, sent raw (as any program reaching the
+//! socket could) by nobody, an operator, a supervisor and an admin, and
+//! every answer checked against the table.
+
+use std::io::Write;
+use std::os::unix::net::UnixStream;
+use std::path::Path;
+
+use chrono::{DateTime, Utc};
+
+use super::protocol::{self, ServerFrame};
+use super::{Limits, Server, ServerConfig};
+use crate::clock::FixedClock;
+use crate::domain::date::wib;
+use crate::domain::officer::Role;
+use crate::i18n::Lang;
+use crate::records::api::{ACCESS_TABLE, Request, Response};
+use crate::records::{Access, Error, Records};
+use crate::store::{AuditAction, OpenMode};
+
+const ADMIN: (&str, &str) = ("198001012005011001", "135790");
+const SUPERVISOR: (&str, &str) = ("198705052010012003", "975310");
+const OPERATOR: (&str, &str) = ("198503122010121001", "246810");
+
+fn now() -> DateTime<Utc> {
+    DateTime::parse_from_rfc3339("2026-03-10T09:00:00+07:00").unwrap().with_timezone(&Utc)
+}
+
+fn records(db: &Path) -> Records {
+    Records::open(db, OpenMode::CreateIfMissing, Box::new(FixedClock(now())), wib()).unwrap()
+}
+
+/// A database with an admin, a supervisor and an operator (at site 1).
+fn prepare(db: &Path) {
+    let records = records(db);
+    records.init(false).unwrap();
+    records.add_officer(None, ADMIN.0, "Sari Admin", Role::Admin, ADMIN.1).unwrap();
+    let admin = records.login(ADMIN.0, ADMIN.1).unwrap();
+    records.add_officer(Some(&admin), SUPERVISOR.0, "Dewi Penyelia", Role::Supervisor, SUPERVISOR.1).unwrap();
+    records.add_officer(Some(&admin), OPERATOR.0, "Budi Santoso", Role::Operator, OPERATOR.1).unwrap();
+    records.assign_sites(&admin, SUPERVISOR.0, &[1]).unwrap();
+    records.assign_sites(&admin, OPERATOR.0, &[1]).unwrap();
+}
+
+struct Running {
+    socket: std::path::PathBuf,
+    stopper: super::Stopper,
+    thread: Option<std::thread::JoinHandle<()>>,
+}
+
+impl Running {
+    fn start(db: &Path) -> Running {
+        let server = Server::bind(ServerConfig {
+            db: db.to_path_buf(),
+            socket: None,
+            create: false,
+            clock: Box::new(FixedClock(now())),
+            tz: wib(),
+            idle_exit: None,
+            limits: Limits::default(),
+            lang: Lang::En,
+        })
+        .unwrap();
+        let socket = server.socket().to_path_buf();
+        let stopper = server.stopper();
+        let thread = std::thread::spawn(move || server.run().unwrap());
+        Running { socket, stopper, thread: Some(thread) }
+    }
+}
+
+impl Drop for Running {
+    fn drop(&mut self) {
+        self.stopper.stop();
+        if let Some(thread) = self.thread.take() {
+            let _ = thread.join();
+        }
+    }
+}
+
+/// A raw client: frames in, answers out, nothing of the client library.
+struct Raw(UnixStream);
+
+impl Raw {
+    fn connect(socket: &Path) -> Raw {
+        let (stream, _) = protocol::connect(socket, &protocol::hello_for(wib())).unwrap();
+        Raw(stream)
+    }
+
+    fn send(&mut self, request: &Request) -> Response {
+        self.0.write_all(&protocol::frame(request).unwrap()).unwrap();
+        loop {
+            let payload = protocol::read_frame(&mut self.0).unwrap().expect("the server answers");
+            match protocol::decode::<ServerFrame>(&payload).unwrap() {
+                ServerFrame::Reply(response) => return response,
+                // Other connections' changes pushed in between.
+                ServerFrame::Update(_) => continue,
+            }
+        }
+    }
+}
+
+fn is_access_refusal(response: &Response) -> bool {
+    matches!(response.error(), Some(Error::NotLoggedIn | Error::Denied(crate::domain::permission::Denied::Role { .. })))
+}
+
+fn allowed(access: Access, role: Option<Role>) -> bool {
+    match (access, role) {
+        (Access::Open, _) => true,
+        (_, None) => false,
+        (access, Some(role)) => role >= access.role(),
+    }
+}
+
+#[test]
+fn every_request_is_answered_as_the_access_table_says_for_nobody_and_each_role() {
+    let dir = tempfile::tempdir().unwrap();
+    prepare(dir.path());
+    let server = Running::start(dir.path());
+    let samples = Request::samples();
+    assert_eq!(samples.len(), ACCESS_TABLE.len(), "one sample per method");
+
+    let identities = [
+        (None, None),
+        (Some(OPERATOR), Some(Role::Operator)),
+        (Some(SUPERVISOR), Some(Role::Supervisor)),
+        (Some(ADMIN), Some(Role::Admin)),
+    ];
+    let mut refused_total = 0;
+    for (login, role) in identities {
+        let mut raw = Raw::connect(&server.socket);
+        if let Some((nip, pin)) = login {
+            let answer = raw.send(&Request::login { nip: nip.into(), pin: pin.into() });
+            assert!(answer.error().is_none(), "{nip} logs in: {answer:?}");
+        }
+        for request in Request::samples() {
+            let access = request.access();
+            let method = request.method();
+            // Login would change who this connection is.
+            if method == "login" {
+                continue;
+            }
+            let answer = raw.send(&request);
+            let expected = allowed(access, role);
+            assert_eq!(!is_access_refusal(&answer), expected, "{method} ({access:?}) as {role:?}: {answer:?}");
+            if !expected {
+                refused_total += 1;
+                let want = if role.is_none() {
+                    Error::NotLoggedIn
+                } else {
+                    Error::Denied(crate::domain::permission::Denied::Role { needed: access.role() })
+                };
+                assert_eq!(answer.error(), Some(&want), "{method} as {role:?}");
+            }
+        }
+    }
+    drop(server);
+
+    // Every refusal is in the audit, up to the budget of a minute (the
+    // server's clock stands still here).
+    let records = records(dir.path());
+    let admin = records.login(ADMIN.0, ADMIN.1).unwrap();
+    let audited = records.audit(&admin, &Default::default()).unwrap();
+    let denied: Vec<_> = audited.iter().filter(|r| r.action == AuditAction::Denied).collect();
+    assert_eq!(denied.len(), refused_total.min(crate::records::DENIALS_RECORDED_PER_MINUTE as usize));
+    assert!(denied.iter().any(|r| r.officer.is_none() && r.detail == "backup: not logged in"), "{denied:?}");
+}
+
+#[test]
+fn before_the_first_officer_only_setup_is_open_and_afterwards_it_needs_a_login() {
+    let dir = tempfile::tempdir().unwrap();
+    records(dir.path()).init(false).unwrap();
+    let server = Running::start(dir.path());
+    let mut raw = Raw::connect(&server.socket);
+    assert!(raw.send(&Request::sites {}).error().is_none());
+    assert_eq!(raw.send(&Request::officers {}).error(), Some(&Error::NotLoggedIn));
+    let first = Request::add_officer {
+        by: false,
+        nip: ADMIN.0.into(),
+        name: "Sari Admin".into(),
+        role: Role::Admin,
+        pin: ADMIN.1.into(),
+    };
+    assert!(raw.send(&first).error().is_none());
+    // Now there is an officer: setup is closed to anyone not logged in.
+    assert_eq!(raw.send(&Request::sites {}).error(), Some(&Error::NotLoggedIn));
+    let second = Request::add_officer {
+        by: false,
+        nip: OPERATOR.0.into(),
+        name: "Budi".into(),
+        role: Role::Admin,
+        pin: OPERATOR.1.into(),
+    };
+    assert_eq!(raw.send(&second).error(), Some(&Error::NotLoggedIn));
+}
