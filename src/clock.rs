@@ -55,14 +55,18 @@ impl<C: Clock + ?Sized> Clock for std::sync::Arc<C> {
     }
 }
 
-/// The environment variable that stops the clock, for end-to-end tests and
-/// reproducible demos: an RFC 3339 time such as `2026-03-10T09:00:00+07:00`.
+/// The environment variable that stops the clock of a debug build, for the
+/// end-to-end tests: an RFC 3339 time such as `2026-03-10T09:00:00+07:00`.
 pub const FIXED_NOW_ENV: &str = "BINALOG_FIXED_NOW";
 
-/// The system clock, unless `BINALOG_FIXED_NOW` holds a valid time.
+/// The system clock. Debug builds (what `cargo test` runs) stop it at
+/// `BINALOG_FIXED_NOW` when that holds a valid time; a release build never
+/// reads it, since anyone who can set a server's environment would
+/// otherwise choose its "today".
 pub fn from_env() -> Box<dyn Clock> {
-    match std::env::var(FIXED_NOW_ENV).ok().and_then(|s| DateTime::parse_from_rfc3339(&s).ok()) {
-        Some(at) => Box::new(FixedClock(at.with_timezone(&Utc))),
-        None => Box::new(SystemClock),
+    #[cfg(debug_assertions)]
+    if let Some(at) = std::env::var(FIXED_NOW_ENV).ok().and_then(|s| DateTime::parse_from_rfc3339(&s).ok()) {
+        return Box::new(FixedClock(at.with_timezone(&Utc)));
     }
+    Box::new(SystemClock)
 }

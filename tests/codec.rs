@@ -79,7 +79,7 @@ proptest! {
     #[test]
     fn reference_records_round_trip(id in 1u32..1000, name in "\\PC{1,40}", d in date(), inferred in prop::bool::ANY,
                                     sector in prop::sample::select(Sector::ALL.to_vec())) {
-        round_trip(&Site { id, code: name.to_lowercase(), name: name.clone() });
+        round_trip(&Site { id, code: name.to_lowercase(), name: name.clone(), utc_offset: 8 * 3600 });
         round_trip(&Partner { id, name: name.clone(), field: Some(sector).filter(|_| inferred), inferred });
         round_trip(&Agreement { id, number: name.clone(), partner: id, signed: d, start: d, end: d, sites: vec![1, id], inferred });
         round_trip(&Program { id, name, sector, site: 2, partner: id, agreement: id, start: d, end: d,
@@ -140,6 +140,16 @@ proptest! {
         let read: AuditRecord = decode(&bytes).unwrap();
         prop_assert_eq!(read, AuditRecord { seq, at, officer: Some(nip), action: AuditAction::EntryAdded,
                                             entries: vec![(entry, 1)], detail, user: String::new() });
+    }
+
+    #[test]
+    fn schema_3_sites_read_in_wib_and_schema_3_entries_as_they_are(id in 1u32..1000, name in "\\PC{1,40}", e in entry()) {
+        let bytes = codec::v3::encode_v3(&codec::v3::Site { id, code: name.to_lowercase(), name: name.clone() });
+        let read: Site = decode(&bytes).unwrap();
+        prop_assert_eq!(read, Site { id, code: name.to_lowercase(), name, utc_offset: 7 * 3600 });
+        let mut bytes = encode(&e);
+        bytes[0] = 3;
+        prop_assert_eq!(decode::<Entry>(&bytes).unwrap(), e);
     }
 
     #[test]

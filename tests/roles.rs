@@ -289,3 +289,65 @@ fn every_change_leaves_one_audit_record_naming_the_officer() {
     assert_eq!(r.check().unwrap(), vec![]);
     assert_eq!(r.totals(1, day(2026, 3, 1), day(2026, 3, 31)).unwrap()[0].value, binalog::domain::Amount::whole(8));
 }
+
+/// A database whose client says it is in `zone`, at `at`, with an operator
+/// at site 1 (a WIB site).
+fn world_in_zone(
+    zone: chrono::FixedOffset,
+    at: chrono::DateTime<chrono::Utc>,
+) -> (tempfile::TempDir, Arc<ManualClock>, Records, Actor) {
+    let dir = tempfile::tempdir().unwrap();
+    let clock = ManualClock::new(at);
+    let records = Records::open(dir.path(), OpenMode::CreateIfMissing, Box::new(clock.clone()), zone).unwrap();
+    records.init(false).unwrap();
+    records.add_officer(None, ADMIN_NIP, "Admin", Role::Admin, ADMIN_PIN).unwrap();
+    let admin = records.login(ADMIN_NIP, ADMIN_PIN).unwrap();
+    records.add_officer(Some(&admin), NIP, "Petugas", Role::Operator, PIN).unwrap();
+    records.assign_sites(&admin, NIP, &[1]).unwrap();
+    let operator = records.login(NIP, PIN).unwrap();
+    (dir, clock, records, operator)
+}
+
+/// "Today" is the site's, by the server's clock: a client claiming
+/// UTC-12 does not stretch an operator's same day into the next.
+#[test]
+fn a_clients_zone_does_not_stretch_the_same_day() {
+    let (_dir, clock, r, operator) = world_in_zone(chrono::FixedOffset::west_opt(12 * 3600).unwrap(), now());
+    let entry = r.add_entry(&operator, draft(1, day(2026, 3, 10), Kind::Harvest, "4 kg cabai")).unwrap();
+    // 01:00 WIB on the 11th: still the 10th at UTC-12.
+    clock.advance(Duration::hours(16));
+    let fixed = draft(1, day(2026, 3, 10), Kind::Harvest, "5 kg cabai");
+    assert_eq!(denied(r.correct_entry(&operator, entry.id, 1, fixed, "")), Denied::NotSameDay);
+}
+
+/// Nor does one claiming UTC+14 make tomorrow's date acceptable.
+#[test]
+fn a_clients_zone_does_not_let_tomorrow_in() {
+    // 20:00 WIB on the 10th: already the 11th at UTC+14.
+    let at = now() + Duration::hours(11);
+    let (_dir, _clock, r, operator) = world_in_zone(chrono::FixedOffset::east_opt(14 * 3600).unwrap(), at);
+    let tomorrow = draft(1, day(2026, 3, 11), Kind::Harvest, "4 kg cabai");
+    match r.add_entry(&operator, tomorrow) {
+        Err(Error::Invalid(problems)) => {
+            assert!(problems.iter().any(|(f, _)| *f == binalog::domain::entry::Field::Date), "{problems:?}")
+        }
+        other => panic!("tomorrow was accepted: {other:?}"),
+    }
+    r.add_entry(&operator, draft(1, day(2026, 3, 10), Kind::Harvest, "4 kg cabai")).unwrap();
+}
+
+/// A site in another zone judges its own days: at 23:30 WIB it is already
+/// tomorrow in WIT.
+#[test]
+fn a_site_set_to_wit_takes_entries_for_its_own_today() {
+    let at = now() + Duration::minutes(14 * 60 + 30); // 23:30 WIB, 01:30 WIT on the 11th
+    let (_dir, _clock, r, operator) = world_in_zone(binalog::domain::date::wib(), at);
+    let tomorrow = || draft(1, day(2026, 3, 11), Kind::Harvest, "4 kg cabai");
+    assert!(matches!(r.add_entry(&operator, tomorrow()), Err(Error::Invalid(_))));
+    let admin = r.login(ADMIN_NIP, ADMIN_PIN).unwrap();
+    assert!(matches!(r.set_site_zone(&admin, 1, "Mars"), Err(Error::Invalid(_))));
+    assert!(matches!(r.set_site_zone(&admin, 1, "-12:00"), Err(Error::Invalid(_))), "not an Indonesian zone");
+    assert_eq!(r.set_site_zone(&admin, 1, "WIT").unwrap().utc_offset, 9 * 3600);
+    assert!(matches!(r.set_site_zone(&operator, 1, "WIB"), Err(Error::Denied(_))));
+    r.add_entry(&operator, tomorrow()).unwrap();
+}

@@ -498,3 +498,36 @@ fn an_import_of_100000_entries_fits_in_one_frame() {
     let frame = protocol::frame(&Request::import { drafts }).unwrap();
     assert!(frame.len() < protocol::FRAME_CAP / 4, "{} bytes", frame.len());
 }
+
+/// Time is the server's: a client whose clock says 2099 starts a server on
+/// demand, and that server still refuses a date in the real future.
+#[test]
+fn a_server_started_by_a_client_with_a_fake_clock_keeps_the_real_one() {
+    let dir = prepared();
+    let db = dir.path();
+    let mut cmd = served(db);
+    cmd.env("BINALOG_FIXED_NOW", "2099-01-01T09:00:00+07:00").args([
+        "--lang",
+        "en",
+        "entry",
+        "add",
+        "--program",
+        "1",
+        "--date",
+        "01/06/2098",
+        "--kind",
+        "harvest",
+        "--qty",
+        "3 kg cabai",
+        "--as",
+        NIP,
+    ]);
+    let out = with_pins(cmd, &[PIN]);
+    assert_eq!(out.status.code(), Some(1), "{}", stdout(&out));
+    assert!(stderr(&out).contains("01/06/2098 has not come yet"), "{}", stderr(&out));
+    let records = Records::connect(&db.join(protocol::SOCKET_NAME), Box::new(FixedClock(now())), wib()).unwrap();
+    let info = records.server().unwrap();
+    drop(records);
+    // SAFETY: kill takes no pointers.
+    assert_eq!(unsafe { libc::kill(info.pid as i32, libc::SIGTERM) }, 0);
+}

@@ -21,6 +21,37 @@ const PATIENCE: Duration = Duration::from_secs(20);
 /// Sent by the program when it leaves the alternate screen.
 const LEAVE_ALTERNATE_SCREEN: &[u8] = b"\x1b[?1049l";
 
+/// The database's server, started for the test with the test's clock (a
+/// server started on demand keeps the real one: time is the server's).
+struct TestServer(std::process::Child);
+
+impl TestServer {
+    fn start(db: &Path) -> TestServer {
+        use std::io::BufRead;
+        let mut child = Command::new(BIN)
+            .args(["--lang", "en", "serve", "--create"])
+            .env("BINALOG_DB", db)
+            .env("BINALOG_FIXED_NOW", NOW)
+            .env_remove("BINALOG_DIRECT")
+            .stdin(std::process::Stdio::null())
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .unwrap();
+        let mut line = String::new();
+        std::io::BufReader::new(child.stdout.take().unwrap()).read_line(&mut line).unwrap();
+        assert!(line.contains("listening"), "the server did not start: {line}");
+        TestServer(child)
+    }
+}
+
+impl Drop for TestServer {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
 struct Session {
     child: Box<dyn Child + Send + Sync>,
     writer: Box<dyn Write + Send>,
@@ -28,6 +59,8 @@ struct Session {
     screen: vt100::Parser,
     raw: Vec<u8>,
     _master: Box<dyn MasterPty + Send>,
+    /// Dropped (stopped) after the interface: fields drop in order.
+    _server: TestServer,
 }
 
 impl Session {
@@ -36,6 +69,7 @@ impl Session {
     }
 
     fn start_with(db: &Path, args: &[&str]) -> Session {
+        let server = TestServer::start(db);
         let pty = native_pty_system()
             .openpty(PtySize { rows: 24, cols: 80, pixel_width: 0, pixel_height: 0 })
             .expect("a pseudo-terminal");
@@ -65,7 +99,15 @@ impl Session {
                 }
             }
         });
-        Session { child, writer, output, screen: vt100::Parser::new(24, 80, 0), raw: Vec::new(), _master: pty.master }
+        Session {
+            child,
+            writer,
+            output,
+            screen: vt100::Parser::new(24, 80, 0),
+            raw: Vec::new(),
+            _master: pty.master,
+            _server: server,
+        }
     }
 
     fn contents(&self) -> String {
@@ -132,14 +174,15 @@ fn export(db: &Path) -> String {
     binalog(db, &["export", "--as", ADMIN])
 }
 
-/// The command line on the same database and clock, through the server
-/// the interface started; its standard output. The PIN, for commands
-/// that act `--as` an officer, goes on standard input.
+/// The command line on the same database and clock, in its own process
+/// (the session and its server have ended); its standard output. The PIN,
+/// for commands that act `--as` an officer, goes on standard input.
 fn binalog(db: &Path, args: &[&str]) -> String {
     let mut child = Command::new(BIN)
         .args(args)
         .arg("--pin-stdin")
         .env("BINALOG_DB", db)
+        .env("BINALOG_DIRECT", "1")
         .env("BINALOG_FIXED_NOW", NOW)
         .env_remove("BINALOG_LANG")
         .stdin(std::process::Stdio::piped())

@@ -28,13 +28,16 @@ pub enum SiteCommand {
         #[arg(long = "as", value_name = "NIP")]
         as_nip: String,
     },
-    /// Correct a site's code and name
+    /// Correct a site's code, name or time zone
     Edit {
         id: u32,
         #[arg(long)]
-        code: String,
+        code: Option<String>,
         #[arg(long)]
-        name: String,
+        name: Option<String>,
+        /// The site's zone, which decides "today" for its entries: WIB, WITA or WIT
+        #[arg(long, value_name = "ZONE")]
+        tz: Option<String>,
         #[arg(long = "as", value_name = "NIP")]
         as_nip: String,
     },
@@ -163,9 +166,21 @@ pub fn site(ctx: &Context, command: SiteCommand) -> ExitCode {
             let s = r.add_site(by, &code, &name)?;
             Ok((s.name, s.id))
         }),
-        SiteCommand::Edit { id, code, name, as_nip } => with_admin(ctx, &as_nip, |r, by| {
-            let s = r.update_site(by, id, &code, &name)?;
-            Ok((s.name, s.id))
+        SiteCommand::Edit { id, code, name, tz, as_nip } => with_admin(ctx, &as_nip, |r, by| {
+            let mut site =
+                r.sites()?.into_iter().find(|s| s.id == id).ok_or(crate::records::Error::SiteUnknown { id })?;
+            if code.is_some() || name.is_some() {
+                site = r.update_site(
+                    by,
+                    id,
+                    code.as_deref().unwrap_or(&site.code),
+                    name.as_deref().unwrap_or(&site.name),
+                )?;
+            }
+            if let Some(zone) = tz {
+                site = r.set_site_zone(by, id, &zone)?;
+            }
+            Ok((site.name, site.id))
         }),
     }
 }

@@ -127,11 +127,14 @@ pub fn sites(ctx: &Context, format: ListFormat, as_nip: Option<&str>) -> ExitCod
         as_nip,
         |r, _| {
             Ok(Listing {
-                columns: &["site_id", "code", "name"],
+                columns: &["site_id", "code", "name", "zone"],
                 rows: r
                     .sites()?
                     .into_iter()
-                    .map(|s| vec![Cell::Number(s.id), Cell::Text(s.code), Cell::Text(s.name)])
+                    .map(|s| {
+                        let zone = crate::domain::date::zone_name(s.tz());
+                        vec![Cell::Number(s.id), Cell::Text(s.code), Cell::Text(s.name), Cell::Text(zone)]
+                    })
                     .collect(),
             })
         },

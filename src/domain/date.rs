@@ -39,6 +39,27 @@ pub fn format_date(date: NaiveDate) -> String {
 
 /// Accepts `WIB`, `WITA`, `WIT`, `UTC`, `+07:00`, `UTC+7` and the IANA names
 /// of Indonesia's three zones.
+/// WIB, WITA or WIT for Indonesia's zones, else the offset (`+05:30`).
+pub fn zone_name(zone: FixedOffset) -> String {
+    match zone.local_minus_utc() / 3600 {
+        7..=9 if zone.local_minus_utc() % 3600 == 0 => {
+            ["WIB", "WITA", "WIT"][(zone.local_minus_utc() / 3600 - 7) as usize].to_string()
+        }
+        _ => zone.to_string(),
+    }
+}
+
+/// A Lapas is in Indonesia: its zone is WIB, WITA or WIT (UTC+7, +8, +9),
+/// typed as a name or an offset.
+pub fn parse_site_zone(input: &str) -> Result<FixedOffset, Invalid> {
+    let zone = parse_time_zone(input)?;
+    if [7, 8, 9].map(|h| h * 3600).contains(&zone.local_minus_utc()) {
+        Ok(zone)
+    } else {
+        Err(Invalid::TimeZoneUnknown { input: input.trim().to_string() })
+    }
+}
+
 pub fn parse_time_zone(input: &str) -> Result<FixedOffset, Invalid> {
     let text = input.trim();
     let refuse = || Invalid::TimeZoneUnknown { input: text.to_string() };

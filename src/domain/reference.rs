@@ -18,6 +18,20 @@ pub struct Site {
     /// Short name for the command line and narrow columns.
     pub code: String,
     pub name: String,
+    /// The site's time zone, seconds east of UTC: it decides "today" for
+    /// every rule about the site's entries (no future dates, operators'
+    /// same-day corrections), whatever zone a client says it is in.
+    pub utc_offset: i32,
+}
+
+/// Western Indonesian Time (UTC+7), the zone of Java and so of the
+/// Nusakambangan sites.
+pub const WIB_OFFSET: i32 = 7 * 3600;
+
+impl Site {
+    pub fn tz(&self) -> chrono::FixedOffset {
+        chrono::FixedOffset::east_opt(self.utc_offset).unwrap_or_else(crate::domain::date::wib)
+    }
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]

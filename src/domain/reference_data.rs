@@ -5,7 +5,7 @@
 
 use chrono::NaiveDate;
 
-use super::reference::{Agreement, Partner, Program, ProgramStatus, Site, five_years_after};
+use super::reference::{Agreement, Partner, Program, ProgramStatus, Site, WIB_OFFSET, five_years_after};
 use super::sector::Sector;
 
 pub struct ReferenceData {
@@ -20,7 +20,7 @@ pub fn signing_date() -> NaiveDate {
 }
 
 pub fn reference_data() -> ReferenceData {
-    let site = |id, code: &str, name: &str| Site { id, code: code.into(), name: name.into() };
+    let site = |id, code: &str, name: &str| Site { id, code: code.into(), name: name.into(), utc_offset: WIB_OFFSET };
     let sites = vec![
         site(1, "terbuka", "Lapas Terbuka Kelas IIB Nusakambangan"),
         site(2, "gladakan", "Lapas Kelas IIA Gladakan"),

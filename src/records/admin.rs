@@ -57,12 +57,29 @@ impl Local {
 
     pub fn add_site(&self, by: &Actor, code: &str, name: &str) -> Result<Site> {
         self.permit(by, Action::ManageReference)?;
-        let site = Site { id: 0, code: clean_line(code).to_lowercase().replace(' ', "-"), name: check_name(name)? };
+        let site = Site {
+            id: 0,
+            code: clean_line(code).to_lowercase().replace(' ', "-"),
+            name: check_name(name)?,
+            utc_offset: crate::domain::reference::WIB_OFFSET,
+        };
         let note = self.reference_note(by, true, format!("site {}", site.name));
         match self.add_reference(Reference::Site(site), &note)? {
             Reference::Site(site) => Ok(site),
             _ => unreachable!("add_reference returns the kind it was given"),
         }
+    }
+
+    /// Sets the zone that decides "today" for a site's entries: WIB, WITA
+    /// or WIT.
+    pub fn set_site_zone(&self, by: &Actor, id: SiteId, zone: &str) -> Result<Site> {
+        self.permit(by, Action::ManageReference)?;
+        let zone = crate::domain::date::parse_site_zone(zone)?;
+        let mut site = self.site(id)?;
+        site.utc_offset = zone.local_minus_utc();
+        let detail = format!("site {id} zone {zone}");
+        self.update_reference(&Reference::Site(site.clone()), &self.reference_note(by, false, detail))?;
+        Ok(site)
     }
 
     pub fn update_site(&self, by: &Actor, id: SiteId, code: &str, name: &str) -> Result<Site> {

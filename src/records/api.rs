@@ -335,6 +335,9 @@ records_api! {
 
     Admin fn add_site(by: &Actor, code: &str, name: &str) -> Site;
     Admin fn update_site(by: &Actor, id: SiteId, code: &str, name: &str) -> Site;
+    /// Sets a site's zone (WIB, WITA or WIT), which decides "today" for
+    /// its entries.
+    Admin fn set_site_zone(by: &Actor, id: SiteId, zone: &str) -> Site;
     Admin fn add_partner(by: &Actor, name: &str, field: Option<Sector>) -> Partner;
     Admin fn update_partner(by: &Actor, id: PartnerId, name: &str, field: Option<Sector>) -> Partner;
     /// A five-year agreement from `start`.

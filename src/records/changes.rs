@@ -24,6 +24,11 @@ impl Local {
         })
     }
 
+    /// The zone that decides "today" for a site's entries.
+    fn site_zone(&self, site: SiteId) -> Result<chrono::FixedOffset> {
+        Ok(self.store.site(site)?.map_or_else(crate::domain::date::wib, |s| s.tz()))
+    }
+
     fn site_of(&self, program: ProgramId) -> Result<SiteId> {
         Ok(self.program(program)?.site)
     }
@@ -34,7 +39,8 @@ impl Local {
         let program = self.store.program(draft.program)?.ok_or_else(|| {
             Error::invalid(Field::Program, Invalid::ProgramUnknown { input: draft.program.to_string() })
         })?;
-        draft.validate(&program, self.today()).map_err(Error::Invalid)
+        let today = self.clock.today(self.site_zone(program.site)?);
+        draft.validate(&program, today).map_err(Error::Invalid)
     }
 
     /// Records a new entry. Returns once it is durable.
@@ -61,11 +67,15 @@ impl Local {
     ) -> Result<Entry> {
         let current = self.live_entry(id)?;
         let first = self.store.revision(id, 1)?.ok_or(Error::EntryUnknown { id })?;
+        let site = self.site_of(current.draft.program)?;
+        // Both days in the site's zone, by the server's clock: neither a
+        // client's zone nor its clock can stretch "the same day".
+        let zone = self.site_zone(site)?;
         let action = Action::CorrectEntry {
-            site: self.site_of(current.draft.program)?,
+            site,
             own: first.recorded_by == *actor.nip(),
-            recorded_on: first.recorded_at.with_timezone(&self.tz).date_naive(),
-            today: self.today(),
+            recorded_on: first.recorded_at.with_timezone(&zone).date_naive(),
+            today: self.clock.today(zone),
         };
         self.permit(actor, action)?;
         let reason = self.reason(reason, permission::reason_required(actor.officer()))?;

@@ -122,6 +122,9 @@ fn start(options: &StartOptions) -> Result<()> {
         .arg("--lang")
         .arg(options.lang.code())
         .arg("--notify-stdout")
+        // Time is the server's own: a client's test clock, whoever started
+        // the server, must not become every officer's "today".
+        .env_remove(crate::clock::FIXED_NOW_ENV)
         .current_dir("/")
         .stdin(Stdio::null())
         .stdout(Stdio::piped())

@@ -15,7 +15,8 @@ use crate::domain::sector::Kind;
 /// 1: entries without training attendance (officers, cadets).
 /// 2: entries carry officers and cadets for training sessions.
 /// 3: audit records carry the Unix user of the session that made the change.
-pub const SCHEMA_VERSION: u8 = 3;
+/// 4: sites carry their time zone.
+pub const SCHEMA_VERSION: u8 = 4;
 
 const CONFIG: Configuration = standard();
 
@@ -76,7 +77,6 @@ pub fn is_old(bytes: &[u8]) -> bool {
 
 impl Stored for u32 {}
 impl Stored for u64 {}
-impl Stored for crate::domain::Site {}
 impl Stored for crate::domain::Partner {}
 impl Stored for crate::domain::Agreement {}
 impl Stored for crate::domain::Program {}
@@ -88,8 +88,8 @@ impl Stored for Entry {
     fn decode_old(version: u8, body: &[u8]) -> Result<Self, CodecError> {
         match version {
             1 => decode_body::<v1::Entry>(body).map(v1::Entry::upgrade),
-            // Schema 3 changed audit records only: a schema-2 entry is current.
-            2 => decode_body(body),
+            // Schemas 3 and 4 changed audit records and sites only.
+            2 | 3 => decode_body(body),
             v => Err(CodecError::Malformed(format!("no entry schema {v}"))),
         }
     }
@@ -100,8 +100,50 @@ impl Stored for super::audit::AuditRecord {
         match version {
             // Audit records kept one shape through schemas 1 and 2.
             1 | 2 => decode_body::<v2::AuditRecord>(body).map(v2::AuditRecord::upgrade),
+            // Schema 4 changed sites only.
+            3 => decode_body(body),
             v => Err(CodecError::Malformed(format!("no audit schema {v}"))),
         }
+    }
+}
+
+impl Stored for crate::domain::Site {
+    fn decode_old(version: u8, body: &[u8]) -> Result<Self, CodecError> {
+        match version {
+            1..=3 => decode_body::<v3::Site>(body).map(v3::Site::upgrade),
+            v => Err(CodecError::Malformed(format!("no site schema {v}"))),
+        }
+    }
+}
+
+/// The site as schemas 1 to 3 stored it: no time zone.
+pub mod v3 {
+    use serde::{Deserialize, Serialize};
+
+    #[derive(Serialize, Deserialize, Debug, Clone, PartialEq, Eq)]
+    pub struct Site {
+        pub id: u32,
+        pub code: String,
+        pub name: String,
+    }
+
+    impl Site {
+        /// Every site of those databases was on Java: WIB.
+        pub fn upgrade(self) -> crate::domain::Site {
+            crate::domain::Site {
+                id: self.id,
+                code: self.code,
+                name: self.name,
+                utc_offset: crate::domain::reference::WIB_OFFSET,
+            }
+        }
+    }
+
+    /// A site as schema 3 wrote it, for the tests of the upgrade.
+    pub fn encode_v3(site: &Site) -> Vec<u8> {
+        let mut bytes = vec![3u8];
+        bincode::serde::encode_into_std_write(site, &mut bytes, super::CONFIG).expect("writing to a Vec cannot fail");
+        bytes
     }
 }
 

@@ -15,13 +15,16 @@ pub(super) fn migrate(store: &Store, from: u32) -> Result<()> {
     if from < 3 {
         rewrite::<AuditRecord>(&store.audit, "audit")?;
     }
+    if from < 4 {
+        rewrite::<crate::domain::Site>(&store.sites, "sites")?;
+    }
     store.meta.insert(keys::META_SCHEMA, encode(&u32::from(SCHEMA_VERSION)))?;
     store.flush()
 }
 
 /// Rewrites every value of a tree that an older schema wrote, in one batch.
 /// Schema 2 added training attendance to entries; schema 3 added the Unix
-/// user to audit records.
+/// user to audit records; schema 4 the time zone to sites.
 fn rewrite<T: Stored>(tree: &sled::Tree, name: &str) -> Result<()> {
     let mut batch = sled::Batch::default();
     for kv in tree.iter() {

@@ -34,6 +34,10 @@ impl Store {
         all(&self.sites, "sites")
     }
 
+    pub fn site(&self, id: SiteId) -> Result<Option<Site>> {
+        self.sites.get(keys::id32(id))?.map(|v| decode(&v).map_err(|e| corrupt("sites", e))).transpose()
+    }
+
     pub fn partners(&self) -> Result<Vec<Partner>> {
         all(&self.partners, "partners")
     }
