@@ -204,9 +204,7 @@ impl Local {
     pub fn totals(&self, program: ProgramId, from: NaiveDate, to: NaiveDate) -> Result<Vec<Total>> {
         let mut sums: BTreeMap<(Kind, Unit, String), (i64, u32)> = BTreeMap::new();
         for row in self.store.rollups(program, from, to)? {
-            let slot = sums.entry((row.kind, row.unit, row.item)).or_default();
-            slot.0 += row.rollup.total;
-            slot.1 += row.rollup.entries;
+            add_to(sums.entry((row.kind, row.unit, row.item)).or_default(), row.rollup.total, row.rollup.entries)?;
         }
         Ok(to_totals(sums))
     }
@@ -218,9 +216,7 @@ impl Local {
                 continue;
             }
             for q in &entry.draft.quantities {
-                let slot = sums.entry((entry.draft.kind, q.unit, q.item.clone())).or_default();
-                slot.0 += q.value.milli();
-                slot.1 += 1;
+                add_to(sums.entry((entry.draft.kind, q.unit, q.item.clone())).or_default(), q.value.milli(), 1)?;
             }
         }
         Ok(to_totals(sums))
@@ -259,6 +255,13 @@ impl Local {
     pub fn count_entries(&self) -> Result<usize> {
         Ok(self.store.entry_count())
     }
+}
+
+/// Adds to a running total; past i64 is an error, never a wrapped sum.
+fn add_to(slot: &mut (i64, u32), milli: i64, entries: u32) -> Result<()> {
+    slot.0 = slot.0.checked_add(milli).ok_or(Error::TotalOverflow)?;
+    slot.1 = slot.1.checked_add(entries).ok_or(Error::TotalOverflow)?;
+    Ok(())
 }
 
 fn to_totals(sums: BTreeMap<(Kind, Unit, String), (i64, u32)>) -> Vec<Total> {
