@@ -168,26 +168,6 @@ impl fmt::Display for Amount {
     }
 }
 
-impl std::iter::Sum for Amount {
-    fn sum<I: Iterator<Item = Amount>>(iter: I) -> Amount {
-        Amount(iter.map(|a| a.0).sum())
-    }
-}
-
-impl std::ops::Add for Amount {
-    type Output = Amount;
-    fn add(self, other: Amount) -> Amount {
-        Amount(self.0 + other.0)
-    }
-}
-
-impl std::ops::Sub for Amount {
-    type Output = Amount;
-    fn sub(self, other: Amount) -> Amount {
-        Amount(self.0 - other.0)
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;

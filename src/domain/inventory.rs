@@ -28,8 +28,10 @@ pub fn head_counts(entries: &[Entry], at: NaiveDate) -> BTreeMap<String, i64> {
             let count = counts.entry(q.item.clone()).or_insert(0);
             match effect {
                 InventoryEffect::Reset => *count = heads,
-                InventoryEffect::Increment => *count += heads,
-                InventoryEffect::Decrement => *count -= heads,
+                // Saturating: values are within their unit's maximum, but a
+                // count must not wrap (or panic) even on a damaged store.
+                InventoryEffect::Increment => *count = count.saturating_add(heads),
+                InventoryEffect::Decrement => *count = count.saturating_sub(heads),
                 InventoryEffect::None => {}
             }
         }
