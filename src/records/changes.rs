@@ -36,6 +36,32 @@ impl Local {
         draft.validate(&program, self.today()).map_err(Error::Invalid)
     }
 
+    /// Validates many drafts as `validate` does one, returning them cleaned;
+    /// if any fails, every bad draft is named by its place (from 1).
+    pub(super) fn validate_all(&self, drafts: Vec<EntryDraft>) -> Result<Vec<EntryDraft>> {
+        let programs: HashMap<ProgramId, Program> = self.programs()?.into_iter().map(|p| (p.id, p)).collect();
+        let today = self.today();
+        let mut valid = Vec::with_capacity(drafts.len());
+        let mut refused = Vec::new();
+        for (n, draft) in drafts.into_iter().enumerate() {
+            let checked = match programs.get(&draft.program) {
+                Some(program) => draft.validate(program, today),
+                None => Err(vec![(Field::Program, Invalid::ProgramUnknown { input: draft.program.to_string() })]),
+            };
+            match checked {
+                Ok(draft) => valid.push(draft),
+                Err(problems) => refused.push((n + 1, problems)),
+            }
+        }
+        if refused.is_empty() {
+            return Ok(valid);
+        }
+        // A flood of bad drafts must not make a flood of an answer.
+        let total = refused.len();
+        refused.truncate(IMPORT_PROBLEMS_SHOWN);
+        Err(Error::ImportRefused { rows: refused, total })
+    }
+
     /// Records a new entry. Returns once it is durable.
     pub fn add_entry(&self, actor: &Actor, draft: EntryDraft) -> Result<Entry> {
         let draft = self.validate(draft)?;
@@ -161,34 +187,15 @@ impl Local {
     /// place in the request. The officer must be allowed to record at
     /// every programme's site. Returns the new entries' ids.
     pub fn import(&self, actor: &Actor, drafts: Vec<EntryDraft>) -> Result<Vec<EntryId>> {
-        let programs: HashMap<ProgramId, Program> = self.programs()?.into_iter().map(|p| (p.id, p)).collect();
-        let today = self.today();
+        let sites: HashMap<ProgramId, SiteId> = self.programs()?.into_iter().map(|p| (p.id, p.site)).collect();
         let mut checked: Vec<SiteId> = Vec::new();
-        let mut valid = Vec::with_capacity(drafts.len());
-        let mut refused = Vec::new();
-        for (n, draft) in drafts.into_iter().enumerate() {
-            let row = n + 1;
-            let Some(program) = programs.get(&draft.program) else {
-                let input = draft.program.to_string();
-                refused.push((row, vec![(Field::Program, Invalid::ProgramUnknown { input })]));
-                continue;
-            };
-            if !checked.contains(&program.site) {
-                self.permit(actor, Action::AddEntry { site: program.site })?;
-                checked.push(program.site);
-            }
-            match draft.validate(program, today) {
-                Ok(draft) => valid.push(draft),
-                Err(problems) => refused.push((row, problems)),
+        for site in drafts.iter().filter_map(|d| sites.get(&d.program).copied()) {
+            if !checked.contains(&site) {
+                self.permit(actor, Action::AddEntry { site })?;
+                checked.push(site);
             }
         }
-        if !refused.is_empty() {
-            // A flood of bad rows must not make a flood of an answer.
-            let total = refused.len();
-            refused.truncate(IMPORT_PROBLEMS_SHOWN);
-            return Err(Error::ImportRefused { rows: refused, total });
-        }
-        let drafts = valid;
+        let drafts = self.validate_all(drafts)?;
         let count = drafts.len();
         let programs: Vec<ProgramId> = drafts.iter().map(|d| d.program).collect();
         let changes: Vec<Change> = drafts.into_iter().map(Change::Add).collect();

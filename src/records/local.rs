@@ -126,7 +126,9 @@ impl Local {
             }
             let actor = self.demo_actor(DEMO_OFFICERS[1].0)?;
             let programs = self.store.programs()?;
-            let changes: Vec<Change> = demo_drafts(&programs, self.today()).into_iter().map(Change::Add).collect();
+            // The demo data meets the same rules as anything an officer sends.
+            let drafts = self.validate_all(demo_drafts(&programs, self.today()))?;
+            let changes: Vec<Change> = drafts.into_iter().map(Change::Add).collect();
             outcome.demo_entries = changes.len();
             let note = self.note(Some(actor.nip()), AuditAction::DemoLoaded, format!("{} entries", changes.len()));
             self.store.commit(&changes, actor.nip(), self.clock.now(), &note)?;
