@@ -185,6 +185,32 @@ impl EntryDraft {
     }
 }
 
+/// A first revision recorded by one officer at a fixed instant, for the
+/// unit tests of what reads entries (inventory, rollups).
+#[cfg(test)]
+pub(crate) fn test_entry(id: EntryId, date: NaiveDate, kind: Kind, quantity: Quantity) -> Entry {
+    Entry {
+        id,
+        revision: 1,
+        supersedes: None,
+        draft: EntryDraft {
+            program: 1,
+            date,
+            kind,
+            quantities: vec![quantity],
+            participants: 1,
+            officers: 0,
+            cadets: 0,
+            notes: String::new(),
+            status: Status::Done,
+        },
+        voided: false,
+        reason: String::new(),
+        recorded_by: Nip::parse("198503122010121001").expect("a valid NIP"),
+        recorded_at: DateTime::UNIX_EPOCH,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

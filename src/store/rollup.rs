@@ -65,31 +65,13 @@ impl Rollup {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::domain::entry::{EntryDraft, Quantity};
-    use crate::domain::{Amount, Kind, Nip, Unit};
+    use crate::domain::entry::Quantity;
+    use crate::domain::{Amount, Kind, Unit};
 
     fn entry(id: u64, milli: i64) -> Entry {
         let quantity = Quantity { value: Amount::from_milli(milli), unit: Unit::Kg, item: "cabai".into() };
-        Entry {
-            id,
-            revision: 1,
-            supersedes: None,
-            draft: EntryDraft {
-                program: 1,
-                date: chrono::NaiveDate::from_ymd_opt(2026, 3, 2).unwrap(),
-                kind: Kind::Harvest,
-                quantities: vec![quantity],
-                participants: 0,
-                officers: 0,
-                cadets: 0,
-                notes: String::new(),
-                status: Status::Done,
-            },
-            voided: false,
-            reason: String::new(),
-            recorded_by: Nip::parse("198503122010121001").unwrap(),
-            recorded_at: chrono::DateTime::UNIX_EPOCH,
-        }
+        let date = chrono::NaiveDate::from_ymd_opt(2026, 3, 2).unwrap();
+        crate::domain::entry::test_entry(id, date, Kind::Harvest, quantity)
     }
 
     #[test]
