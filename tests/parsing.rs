@@ -100,3 +100,55 @@ fn dates_in_both_forms_and_their_refusals() {
     let e = parse_time_zone("Mars").unwrap_err();
     assert_eq!(invalid(Lang::En, &e), "Unknown time zone \"Mars\". Use WIB, WITA, WIT or a form like +07:00.");
 }
+
+/// A mark followed by exactly three digits is how Indonesian writes both a
+/// thousands group and three decimals: refused, offering both readings.
+/// A leading 0 or a longer whole part has one reading and is taken.
+#[test]
+fn ambiguous_values_offer_both_readings() {
+    for (input, id, en) in [
+        (
+            "1.250",
+            "1.250 bisa berarti 1250 atau 1,25: tulis 1250 atau 1,25.",
+            "1.250 could mean 1250 or 1.25: write 1250 or 1.25.",
+        ),
+        (
+            "1,250",
+            "1,250 bisa berarti 1250 atau 1,25: tulis 1250 atau 1,25.",
+            "1,250 could mean 1250 or 1.25: write 1250 or 1.25.",
+        ),
+        (
+            "12,500",
+            "12,500 bisa berarti 12500 atau 12,5: tulis 12500 atau 12,5.",
+            "12,500 could mean 12500 or 12.5: write 12500 or 12.5.",
+        ),
+    ] {
+        let e = Amount::parse(input, Unit::Kg).unwrap_err();
+        assert_eq!(invalid(Lang::Id, &e), id);
+        assert_eq!(invalid(Lang::En, &e), en);
+    }
+    let e = Quantity::parse("1.000 ekor domba").unwrap_err();
+    assert_eq!(invalid(Lang::Id, &e), "1.000 bisa berarti 1000 atau 1: tulis 1000 atau 1.");
+    for (input, milli) in [("0,125", 125), ("0.250", 250), ("1234,567", 1_234_567), ("1,25", 1_250), ("12.5", 12_500)] {
+        assert_eq!(Amount::parse(input, Unit::Kg), Ok(Amount::from_milli(milli)), "{input}");
+    }
+}
+
+/// Items and notes under the text rules, as typed, with the message naming
+/// the field.
+#[test]
+fn text_rules_name_the_field() {
+    use binalog::domain::text::{TextField, clean_text};
+    let e = Quantity::parse(&format!("3 kg {}", "c".repeat(81))).unwrap_err();
+    assert_eq!(invalid(Lang::Id, &e), "Nama barang: paling banyak 80 karakter.");
+    assert_eq!(invalid(Lang::En, &e), "Item name: at most 80 characters.");
+    let e = Quantity::parse("3 kg cabai\u{7}").unwrap_err();
+    assert_eq!(
+        invalid(Lang::Id, &e),
+        "Nama barang berisi karakter kendali atau tak terlihat yang tidak diizinkan (\\x07). Hapus karakter itu."
+    );
+    let e = clean_text(&"n".repeat(1_001), TextField::Notes).unwrap_err();
+    assert_eq!(invalid(Lang::Id, &e), "Catatan: paling banyak 1.000 karakter.");
+    assert_eq!(invalid(Lang::En, &e), "Notes: at most 1,000 characters.");
+    assert_eq!(clean_text(" Sakit \n kembung ", TextField::Reason).unwrap(), "Sakit kembung");
+}

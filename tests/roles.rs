@@ -351,3 +351,82 @@ fn a_site_set_to_wit_takes_entries_for_its_own_today() {
     assert!(matches!(r.set_site_zone(&operator, 1, "WIB"), Err(Error::Denied(_))));
     r.add_entry(&operator, tomorrow()).unwrap();
 }
+
+/// The first problem of a refusal for invalid input.
+fn invalid<T: std::fmt::Debug>(result: Result<T, Error>) -> binalog::domain::invalid::Invalid {
+    match result {
+        Err(Error::Invalid(problems)) => problems[0].1.clone(),
+        other => panic!("expected a refusal, got {other:?}"),
+    }
+}
+
+/// The records API checks names, codes, numbers, dates and PINs itself,
+/// whoever calls it: a front end's check is a convenience, not the rule.
+#[test]
+fn reference_data_and_officers_are_checked_by_the_api() {
+    use binalog::domain::invalid::Invalid;
+    use binalog::domain::text::TextField;
+    let w = world();
+    let r = &w.records;
+    let long = "n".repeat(81);
+    let forbidden = |field| Invalid::TextForbidden { field, found: "\\x1b".into() };
+    assert_eq!(invalid(r.add_site(&w.admin, "nb\u{1b}", "Lapas Baru")), forbidden(TextField::SiteCode));
+    assert_eq!(
+        invalid(r.add_site(&w.admin, "nb", &long)),
+        Invalid::TextTooLong { field: TextField::SiteName, max: 80 }
+    );
+    assert_eq!(invalid(r.add_site(&w.admin, " ", "Lapas Baru")), Invalid::TextMissing { field: TextField::SiteCode });
+    assert_eq!(invalid(r.update_site(&w.admin, 1, "nk", "Lapas\u{1b}")), forbidden(TextField::SiteName));
+    assert_eq!(invalid(r.add_partner(&w.admin, "PT\u{1b}", None)), forbidden(TextField::PartnerName));
+    assert_eq!(
+        invalid(r.update_partner(&w.admin, 1, &long, None)),
+        Invalid::TextTooLong { field: TextField::PartnerName, max: 80 }
+    );
+    assert_eq!(
+        invalid(r.add_agreement(&w.admin, "PKS\u{1b}", 1, day(2026, 1, 5), day(2026, 2, 1), &[1])),
+        forbidden(TextField::AgreementNumber)
+    );
+    // A date whose five-year end cannot exist was once a panic.
+    let far = chrono::NaiveDate::MAX;
+    assert!(matches!(
+        invalid(r.add_agreement(&w.admin, "PKS/1", 1, day(2026, 1, 5), far, &[1])),
+        Invalid::DateOutOfRange { .. }
+    ));
+    assert!(matches!(
+        invalid(r.update_agreement(&w.admin, 1, "PKS/1", far, day(2026, 1, 5), &[1])),
+        Invalid::DateOutOfRange { .. }
+    ));
+    assert_eq!(
+        invalid(r.update_program(&w.admin, 1, "", ProgramStatus::Active)),
+        Invalid::TextMissing { field: TextField::ProgramName }
+    );
+    assert_eq!(
+        invalid(r.add_program(&w.admin, "Cabai\u{202e}", Sector::Pertanian, 1, 1, day(2026, 1, 5))),
+        Invalid::TextForbidden { field: TextField::ProgramName, found: "\\u{202e}".into() }
+    );
+    assert_eq!(
+        invalid(r.add_officer(Some(&w.admin), "199901012020011001", "Budi\u{1b}[2J", Role::Operator, PIN)),
+        forbidden(TextField::OfficerName)
+    );
+    assert_eq!(
+        invalid(r.add_officer(Some(&w.admin), "199901012020011001", "Budi", Role::Operator, "1234567890123")),
+        Invalid::PinTooLong { max: 12 }
+    );
+    assert!(matches!(
+        invalid(r.add_officer(Some(&w.admin), "1999\u{1b}", "Budi", Role::Operator, PIN)),
+        Invalid::NipFormat { .. }
+    ));
+    assert_eq!(invalid(r.reset_pin(&w.admin, NIP, "12a456")), Invalid::PinNotDigits);
+    // A void's reason follows the notes' rule.
+    let entry = r.add_entry(&w.operator, harvest(1)).unwrap();
+    assert_eq!(
+        invalid(r.void_entry(&w.admin, entry.id, entry.revision, &"r".repeat(1_001))),
+        Invalid::TextTooLong { field: TextField::Reason, max: 1_000 }
+    );
+    assert_eq!(invalid(r.void_entry(&w.admin, entry.id, entry.revision, "salah\u{1b}")), forbidden(TextField::Reason));
+    // Nothing of it was stored.
+    assert_eq!(r.sites().unwrap().len(), 3);
+    assert_eq!(r.partners().unwrap().len(), 6);
+    assert!(!r.current(entry.id).unwrap().voided);
+    assert_eq!(r.check().unwrap(), vec![]);
+}

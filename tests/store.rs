@@ -322,3 +322,292 @@ fn check_reports_tampering() {
     assert!(report.contains("should be 2 from 1 entries, stored 0.001 from 1"), "{report}");
     assert!(report.contains("by_site") && report.contains("index key missing"), "{report}");
 }
+
+// ---- Every value checked by the domain's rules, whoever sends it ----
+
+use binalog::domain::entry::{EntryDraft, Field, Quantity, Status};
+use binalog::domain::invalid::Invalid;
+use binalog::domain::text::TextField;
+use binalog::domain::{Nip, Unit};
+use binalog::store::{AuditAction, AuditNote, Change, OpenMode, Problem, Store, StoreError};
+use chrono::NaiveDate;
+
+/// Texts an attacker or a slipped paste could send: ordinary words, any
+/// characters at all (controls, bidi overrides, zero-width), text just
+/// under and over the limits, bytes made into text.
+fn any_text() -> impl Strategy<Value = String> {
+    prop_oneof![
+        3 => "[a-z]{1,12}( [a-z]{1,8})?",
+        2 => prop::collection::vec(any::<char>(), 0..24).prop_map(String::from_iter),
+        1 => (75usize..86).prop_map(|n| "x".repeat(n)),
+        1 => (995usize..1006).prop_map(|n| "y ".repeat(n / 2)),
+        1 => prop::collection::vec(any::<u8>(), 0..24).prop_map(|b| String::from_utf8_lossy(&b).into_owned()),
+    ]
+}
+
+fn any_date() -> impl Strategy<Value = NaiveDate> {
+    prop_oneof![
+        12 => (0i64..330).prop_map(|d| day(2025, 5, 1) + chrono::Duration::days(d)),
+        1 => Just(day(2099, 1, 1)),
+        1 => Just(NaiveDate::MAX),
+        1 => Just(NaiveDate::MIN),
+    ]
+}
+
+fn any_milli() -> impl Strategy<Value = i64> {
+    prop_oneof![
+        4 => (0i64..2_000).prop_map(|n| n * 1000),
+        2 => 0i64..200_000_000,
+        1 => Just(1i64 << 62),
+        1 => Just(-5_000_000i64),
+        1 => any::<i64>(),
+    ]
+}
+
+fn any_count() -> impl Strategy<Value = u32> {
+    prop_oneof![12 => 0u32..20, 1 => Just(999_999_999u32), 1 => any::<u32>()]
+}
+
+fn any_quantity() -> impl Strategy<Value = Quantity> {
+    (
+        any_milli(),
+        prop::sample::select(Unit::ALL.to_vec()),
+        prop_oneof![3 => Just("cabai".to_string()), 2 => any_text()],
+    )
+        .prop_map(|(milli, unit, item)| Quantity { value: Amount::from_milli(milli), unit, item })
+}
+
+/// Drafts most of whose values are plausible (so that many pass) and
+/// some wild: unknown programmes, kinds outside the sector, units outside
+/// the kind, negative and huge amounts, far dates, escape bytes.
+fn any_draft() -> impl Strategy<Value = EntryDraft> {
+    let program = prop_oneof![8 => Just(1u32), 1 => 0u32..9];
+    let kind = prop_oneof![8 => Just(Kind::Harvest), 1 => prop::sample::select(Kind::ALL.to_vec())];
+    let quantities = prop_oneof![
+        6 => (0i64..500, prop::sample::select(vec![Unit::Kg, Unit::Ton, Unit::Karung]))
+            .prop_map(|(n, unit)| vec![Quantity { value: Amount::whole(n), unit, item: "cabai".into() }]),
+        2 => prop::collection::vec(any_quantity(), 0..3),
+    ];
+    let notes = prop_oneof![4 => Just(String::new()), 2 => any_text()];
+    let status = prop_oneof![Just(Status::Done), Just(Status::Pending)];
+    (program, any_date(), kind, quantities, any_count(), any_count(), any_count(), notes, status).prop_map(
+        |(program, date, kind, quantities, participants, officers, cadets, notes, status)| EntryDraft {
+            program,
+            date,
+            kind,
+            quantities,
+            participants,
+            officers: officers % 3,
+            cadets: cadets % 3,
+            notes,
+            status,
+        },
+    )
+}
+
+/// What the domain says of a draft: the cleaned draft, or `None` if any
+/// rule (or an unknown programme) refuses it.
+fn expected(records: &binalog::records::Records, draft: &EntryDraft) -> Option<EntryDraft> {
+    let program = records.program(draft.program).ok()?;
+    draft.clone().validate(&program, day(2026, 3, 10)).ok()
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 16, ..ProptestConfig::default() })]
+
+    /// Random drafts sent through import, add_entry and correct_entry on a
+    /// real database: exactly the drafts `EntryDraft::validate` accepts are
+    /// stored (cleaned as it cleans them), an import with any bad draft
+    /// stores nothing, and afterwards every stored revision passes the
+    /// rules and `check` finds nothing.
+    #[test]
+    fn nothing_is_stored_that_the_domain_refuses(
+        batch in prop::collection::vec(any_draft(), 1..6),
+        singles in prop::collection::vec(any_draft(), 1..8),
+    ) {
+        let dir = tempfile::tempdir().unwrap();
+        let (records, operator) = fresh(dir.path());
+        let base = records.add_entry(&operator, draft(1, day(2026, 3, 9), Kind::Harvest, "1 kg cabai")).unwrap();
+
+        let before = records.count_entries().unwrap();
+        let wanted: Vec<Option<EntryDraft>> = batch.iter().map(|d| expected(&records, d)).collect();
+        match records.import(&operator, batch.clone()) {
+            Ok(ids) => {
+                prop_assert!(wanted.iter().all(Option::is_some), "import stored a refused draft: {:?}", batch);
+                prop_assert_eq!(ids.len(), batch.len());
+                for (id, want) in ids.iter().zip(&wanted) {
+                    prop_assert_eq!(&records.current(*id).unwrap().draft, want.as_ref().unwrap());
+                }
+            }
+            Err(e) => {
+                prop_assert!(wanted.iter().any(Option::is_none), "a valid import was refused: {:?}", e);
+                prop_assert_eq!(records.count_entries().unwrap(), before, "a refused import stored something");
+                if let Error::ImportRefused { rows, total } = &e {
+                    let bad: Vec<usize> = wanted.iter().enumerate().filter(|(_, w)| w.is_none()).map(|(i, _)| i + 1).collect();
+                    prop_assert_eq!(rows.iter().map(|(row, _)| *row).collect::<Vec<_>>(), bad.clone());
+                    prop_assert_eq!(*total, bad.len());
+                } else {
+                    prop_assert!(false, "unexpected refusal {:?}", e);
+                }
+            }
+        }
+
+        let mut base_revision = base.revision;
+        for single in singles {
+            let want = expected(&records, &single);
+            match (records.add_entry(&operator, single.clone()), &want) {
+                (Ok(entry), Some(want)) => prop_assert_eq!(&entry.draft, want),
+                (Err(_), None) => {}
+                (got, _) => prop_assert!(false, "add_entry {:?} gave {:?}, the domain says {:?}", single, got, want),
+            }
+            match (records.correct_entry(&operator, base.id, base_revision, single.clone(), "koreksi"), &want) {
+                (Ok(entry), Some(want)) => {
+                    prop_assert_eq!(&entry.draft, want);
+                    base_revision = entry.revision;
+                }
+                (Err(_), None) => {}
+                (got, _) => prop_assert!(false, "correct_entry {:?} gave {:?}, the domain says {:?}", single, got, want),
+            }
+        }
+
+        for (entry, _) in records.entries(&EntryFilter { history: true, ..EntryFilter::default() }).unwrap() {
+            let program = records.program(entry.draft.program).unwrap();
+            prop_assert!(entry.draft.clone().validate(&program, day(2026, 3, 10)).is_ok(), "stored: {:?}", entry);
+        }
+        prop_assert_eq!(records.check().unwrap(), vec![]);
+    }
+}
+
+/// An import sent straight to the records API (as a socket request would)
+/// with the values of the issue: nothing is stored, and every bad draft is
+/// named by its place in the request with what is wrong.
+#[test]
+fn an_import_of_bad_values_is_refused_whole_naming_each_draft() {
+    let dir = tempfile::tempdir().unwrap();
+    let (records, operator) = fresh(dir.path());
+    let good = draft(1, day(2026, 3, 2), Kind::Harvest, "3 kg cabai");
+    let mut future = good.clone();
+    future.date = day(2099, 1, 1);
+    let mut negative = good.clone();
+    negative.quantities[0].value = Amount::from_milli(-5_000_000);
+    let mut ekor = good.clone();
+    ekor.kind = Kind::PiecesSewn;
+    let mut crowd = good.clone();
+    crowd.participants = 999_999_999;
+    let mut escaped = good.clone();
+    escaped.notes = "\u{1b}]52;c;aGk=\u{7}".into();
+    let drafts = vec![good.clone(), future, negative, ekor, crowd, escaped, good];
+    let Err(Error::ImportRefused { rows, total }) = records.import(&operator, drafts) else {
+        panic!("the import was not refused")
+    };
+    assert_eq!(total, 5);
+    assert_eq!(rows.iter().map(|(row, _)| *row).collect::<Vec<_>>(), [2, 3, 4, 5, 6]);
+    assert!(matches!(rows[0].1[0], (Field::Date, Invalid::DateInFuture { .. })));
+    assert!(matches!(rows[1].1[0], (Field::Quantity(0), Invalid::ValueNegative { .. })));
+    assert!(matches!(rows[2].1[0], (Field::Kind, Invalid::KindNotInSector { .. })));
+    assert!(matches!(rows[3].1[0], (Field::Participants, Invalid::ParticipantsTooMany { .. })));
+    assert_eq!(rows[4].1[0], (Field::Notes, Invalid::TextForbidden { field: TextField::Notes, found: "\\x1b".into() }));
+    assert_eq!(records.count_entries().unwrap(), 0);
+    let message = i18n::error(Lang::En, &Error::ImportRefused { rows, total });
+    assert!(message.starts_with("Import refused, nothing was stored: 5 entries break the rules."), "{message}");
+    assert!(message.contains("entry 6: Notes holds a control or invisible character"), "{message}");
+}
+
+fn straight_to_store(db: &std::path::Path, drafts: Vec<EntryDraft>) -> Result<Vec<binalog::domain::Entry>, StoreError> {
+    let store = Store::open(db, OpenMode::Existing).unwrap();
+    let nip = Nip::parse(NIP).unwrap();
+    let note = AuditNote {
+        at: now(),
+        officer: Some(nip.clone()),
+        action: AuditAction::Imported,
+        detail: "test".into(),
+        user: "test".into(),
+    };
+    let changes: Vec<Change> = drafts.into_iter().map(Change::Add).collect();
+    store.commit(&changes, &nip, now(), &note)
+}
+
+/// Values written around the records API (as an older binalog or a bug
+/// could have): `check` names each entry, revision and field the rules
+/// now refuse, and reference records with forbidden text.
+#[test]
+fn check_flags_values_the_rules_refuse_written_straight_to_the_store() {
+    let dir = tempfile::tempdir().unwrap();
+    drop(fresh(dir.path()));
+    let mut bad = draft(1, day(2026, 3, 2), Kind::Harvest, "3 kg cabai");
+    bad.notes = "ok\u{1b}[2J".into();
+    bad.quantities.push(Quantity { value: Amount::from_milli(-5_000_000), unit: Unit::Kg, item: "tomat".into() });
+    bad.quantities.push(Quantity { value: Amount::from_milli(1 << 62), unit: Unit::Kg, item: "gabah".into() });
+    bad.quantities.push(Quantity { value: Amount::whole(2), unit: Unit::Jam, item: "z".repeat(81) });
+    bad.participants = 999_999_999;
+    let id = straight_to_store(dir.path(), vec![bad]).unwrap()[0].id;
+    {
+        let store = Store::open(dir.path(), OpenMode::Existing).unwrap();
+        let mut site = store.sites().unwrap().remove(0);
+        site.name = "Lapas\u{202e}Batu".into();
+        let note = AuditNote {
+            at: now(),
+            officer: None,
+            action: AuditAction::ReferenceUpdated,
+            detail: "test".into(),
+            user: "test".into(),
+        };
+        store.update_reference(&binalog::store::Reference::Site(site), &note).unwrap();
+    }
+    let records = open(dir.path());
+    let problems = records.check().unwrap();
+    let refused = |field: Field| {
+        problems
+            .iter()
+            .filter_map(|p| match p {
+                Problem::EntryValueRefused { entry, revision: 1, field: f, problem } if *entry == id && *f == field => {
+                    Some(problem.clone())
+                }
+                _ => None,
+            })
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(refused(Field::Notes), [Invalid::TextForbidden { field: TextField::Notes, found: "\\x1b".into() }]);
+    assert!(matches!(refused(Field::Quantity(1))[..], [Invalid::ValueNegative { .. }]));
+    assert!(matches!(refused(Field::Quantity(2))[..], [Invalid::ValueTooLarge { .. }]));
+    assert!(matches!(refused(Field::Quantity(3))[..], [Invalid::UnitNotForKind { .. }]));
+    assert!(matches!(refused(Field::Participants)[..], [Invalid::ParticipantsTooMany { .. }]));
+    assert!(problems.iter().any(|p| matches!(p,
+        Problem::RecordValueRefused { tree, key, problem: Invalid::TextForbidden { field: TextField::SiteName, .. } }
+            if tree == "sites" && key == "1")));
+    assert_eq!(problems.len(), 6, "{problems:?}");
+    drop(records);
+
+    // The same report from the command, in words, with the escape escaped.
+    let out = run(dir.path(), &["--lang", "en", "check"]);
+    assert_eq!(out.status.code(), Some(1));
+    let report = stdout(&out) + &stderr(&out);
+    assert!(
+        report.contains(&format!("entry {id} revision 1, Notes: the rules now refuse its value: Notes holds")),
+        "{report}"
+    );
+    assert!(report.contains("\\x1b") && !report.contains('\u{1b}'), "{report}");
+}
+
+/// Two values of 2^62 thousandths once made a daily total wrap negative:
+/// in one day they are refused as an overflow and nothing is stored; on
+/// two days each is stored (around the API) but the total over both is an
+/// error, never a negative sum.
+#[test]
+fn totals_never_wrap() {
+    let dir = tempfile::tempdir().unwrap();
+    drop(fresh(dir.path()));
+    let mut huge = draft(1, day(2026, 3, 2), Kind::Harvest, "1 kg cabai");
+    huge.quantities[0].value = Amount::from_milli(1 << 62);
+    let refused = straight_to_store(dir.path(), vec![huge.clone(), huge.clone()]);
+    assert_eq!(refused.unwrap_err(), StoreError::TotalOverflow);
+    let mut next_day = huge.clone();
+    next_day.date = day(2026, 3, 3);
+    straight_to_store(dir.path(), vec![huge]).unwrap();
+    straight_to_store(dir.path(), vec![next_day]).unwrap();
+    let records = open(dir.path());
+    assert_eq!(records.count_entries().unwrap(), 2);
+    assert_eq!(records.totals(1, day(2026, 3, 1), day(2026, 3, 31)), Err(Error::TotalOverflow));
+    assert_eq!(records.totals_by_scan(1, day(2026, 3, 1), day(2026, 3, 31)), Err(Error::TotalOverflow));
+    assert_eq!(records.totals(1, day(2026, 3, 2), day(2026, 3, 2)).unwrap()[0].value, Amount::from_milli(1 << 62));
+}

@@ -6,7 +6,7 @@ use std::process::ExitCode;
 use clap::Subcommand;
 
 use super::{Context, actor, parse_day};
-use crate::domain::invalid::{Arg, Invalid};
+use crate::domain::invalid::Arg;
 use crate::domain::reference::ProgramStatus;
 use crate::domain::sector::Sector;
 use crate::i18n::fill;
@@ -236,10 +236,8 @@ pub fn program(ctx: &Context, command: ProgramCommand) -> ExitCode {
             } else {
                 current.status
             };
+            // An empty name is refused by the records API's text rules.
             let name = name.unwrap_or(current.name);
-            if name.trim().is_empty() {
-                return Err(Error::from(Invalid::NameMissing));
-            }
             let p = r.update_program(by, id, &name, status)?;
             Ok((p.name, p.id))
         }),

@@ -207,5 +207,21 @@ fn problem(lang: Lang, p: &Problem) -> String {
             "check.counter_behind",
             &[("counter", t(counter)), ("next", n(*next as i64)), ("highest", n(*highest as i64))],
         ),
+        Problem::EntryValueRefused { entry, revision, field, problem } => fill(
+            lang,
+            "check.entry_value_refused",
+            &[
+                ("entry", n(*entry as i64)),
+                ("revision", n(i64::from(*revision))),
+                ("field", t(&i18n::field(lang, *field))),
+                ("problem", t(&i18n::invalid(lang, problem))),
+            ],
+        ),
+        Problem::RecordValueRefused { tree, key, problem } => fill(
+            lang,
+            "check.record_value_refused",
+            &[("tree", t(tree)), ("key", t(key)), ("problem", t(&i18n::invalid(lang, problem)))],
+        ),
+        Problem::TotalOverflow { entry } => fill(lang, "check.total_overflow", &[("entry", n(*entry as i64))]),
     }
 }

@@ -46,6 +46,15 @@ impl Amount {
     /// Parses a value as officers type it: `12,5` and `12.5` are both twelve
     /// and a half. Thousands separators are refused rather than guessed,
     /// because `1.250` means 1250 to some and 1,25 to others.
+    ///
+    /// The ambiguity rule: one mark followed by exactly three digits and
+    /// nothing else, after one to three digits not starting with 0 (`1.250`,
+    /// `12,500`, `999.000`), is how Indonesian writes a thousands group as
+    /// well as how it writes three decimals, so it is refused with both
+    /// readings. Everything else has one reading: `12,5` and `0,125` (a
+    /// thousands group never follows a lone 0, nor a leading 0), `,125`,
+    /// `1234.567` (a group would be `1.234.567`), `1.25`, `1.2500` (too
+    /// precise anyway).
     pub fn parse(input: &str, unit: Unit) -> Result<Amount, Invalid> {
         let text = input.trim();
         let owned = || text.to_string();
@@ -67,6 +76,17 @@ impl Amount {
         let digits_only = |s: &str| s.chars().all(|c| c.is_ascii_digit());
         if !digits_only(int_part) || !digits_only(frac_part) || (int_part.is_empty() && frac_part.is_empty()) {
             return Err(Invalid::ValueNotNumber { input: owned() });
+        }
+        let looks_grouped = (1..=3).contains(&int_part.len()) && !int_part.starts_with('0');
+        if separators.len() == 1 && frac_part.len() == DECIMALS && looks_grouped {
+            // Both readings fit in i64: at most 999 999 whole units.
+            let int: i64 = int_part.parse().unwrap_or_default();
+            let frac: i64 = frac_part.parse().unwrap_or_default();
+            return Err(Invalid::ValueAmbiguous {
+                input: owned(),
+                thousands: Amount((int * SCALE + frac) * SCALE),
+                decimal: Amount(int * SCALE + frac),
+            });
         }
         if frac_part.len() > DECIMALS {
             return Err(Invalid::ValueTooPrecise { input: owned() });
@@ -148,26 +168,6 @@ impl fmt::Display for Amount {
     }
 }
 
-impl std::iter::Sum for Amount {
-    fn sum<I: Iterator<Item = Amount>>(iter: I) -> Amount {
-        Amount(iter.map(|a| a.0).sum())
-    }
-}
-
-impl std::ops::Add for Amount {
-    type Output = Amount;
-    fn add(self, other: Amount) -> Amount {
-        Amount(self.0 + other.0)
-    }
-}
-
-impl std::ops::Sub for Amount {
-    type Output = Amount;
-    fn sub(self, other: Amount) -> Amount {
-        Amount(self.0 - other.0)
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -179,6 +179,56 @@ mod tests {
         assert_eq!(Amount::parse(" 0,125 ", Unit::Kg), Ok(Amount(125)));
         assert_eq!(Amount::parse("7", Unit::Ekor), Ok(Amount(7_000)));
         assert_eq!(Amount::parse(",5", Unit::Kg), Ok(Amount(500)));
+    }
+
+    #[test]
+    fn a_mark_before_exactly_three_digits_is_ambiguous_and_both_readings_are_offered() {
+        let ambiguous = |input: &str, thousands: i64, decimal: i64| {
+            assert_eq!(
+                Amount::parse(input, Unit::Kg),
+                Err(Invalid::ValueAmbiguous {
+                    input: input.trim().to_string(),
+                    thousands: Amount(thousands),
+                    decimal: Amount(decimal)
+                }),
+                "{input}"
+            );
+        };
+        ambiguous("1.250", 1_250_000, 1_250);
+        ambiguous("1,250", 1_250_000, 1_250);
+        ambiguous(" 12,500 ", 12_500_000, 12_500);
+        ambiguous("999.999", 999_999_000, 999_999);
+        ambiguous("1.000", 1_000_000, 1_000);
+        ambiguous("+5,000", 5_000_000, 5_000);
+        // A whole-only unit too: "1.000 ekor" once meant one animal.
+        assert!(matches!(Amount::parse("1.000", Unit::Ekor), Err(Invalid::ValueAmbiguous { .. })));
+        let e = Amount::parse("1.250", Unit::Kg).unwrap_err();
+        assert_eq!(
+            crate::i18n::invalid(crate::i18n::Lang::Id, &e),
+            "1.250 bisa berarti 1250 atau 1,25: tulis 1250 atau 1,25."
+        );
+        assert_eq!(
+            crate::i18n::invalid(crate::i18n::Lang::En, &e),
+            "1.250 could mean 1250 or 1.25: write 1250 or 1.25."
+        );
+    }
+
+    #[test]
+    fn values_with_one_reading_are_accepted() {
+        for (input, milli) in [
+            ("0,125", 125),
+            ("0.125", 125),
+            ("00,125", 125),
+            ("01.250", 1_250),
+            (",125", 125),
+            ("1234.567", 1_234_567),
+            ("1.25", 1_250),
+            ("12,50", 12_500),
+            ("1250", 1_250_000),
+            ("1.2", 1_200),
+        ] {
+            assert_eq!(Amount::parse(input, Unit::Kg), Ok(Amount(milli)), "{input}");
+        }
     }
 
     #[test]

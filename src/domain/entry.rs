@@ -7,8 +7,8 @@ use super::amount::Amount;
 use super::invalid::Invalid;
 use super::officer::Nip;
 use super::reference::{Program, ProgramId};
-use super::sector::Kind;
-use super::text::{ITEM_MAX, NOTES_MAX, check_length, clean_item, clean_line};
+use super::sector::{Kind, Sector};
+use super::text::{TextField, check_text, clean_item, clean_line, clean_text};
 use super::unit::Unit;
 
 pub type EntryId = u64;
@@ -38,8 +38,7 @@ impl Quantity {
 
     pub fn new(value: &str, unit: Unit, item: &str) -> Result<Quantity, Invalid> {
         let value = Amount::parse(value, unit)?;
-        let item = clean_item(item);
-        check_length(&item, ITEM_MAX)?;
+        let item = clean_text(item, TextField::Item)?;
         Ok(Quantity { value, unit, item })
     }
 }
@@ -122,10 +121,14 @@ impl Entry {
 impl EntryDraft {
     /// Cleans the free text and checks every rule that needs no stored data
     /// beyond the programme. Returns every problem, not just the first, so a
-    /// form can mark all faulty fields at once.
+    /// form can mark all faulty fields at once. Every way in (the form, the
+    /// CLI, an import, a request sent straight to the server) comes here.
     pub fn validate(mut self, program: &Program, today: NaiveDate) -> Result<EntryDraft, Vec<(Field, Invalid)>> {
-        let mut problems = Vec::new();
         self.notes = clean_line(&self.notes);
+        for q in &mut self.quantities {
+            q.item = clean_item(&q.item);
+        }
+        let mut problems = Vec::new();
         if self.date > today {
             problems.push((Field::Date, Invalid::DateInFuture { date: self.date, today }));
         } else if self.date < program.start {
@@ -133,20 +136,30 @@ impl EntryDraft {
         } else if self.date > program.end {
             problems.push((Field::Date, Invalid::DateAfterEnd { date: self.date, end: program.end }));
         }
-        if self.kind.sector() != program.sector {
-            problems.push((Field::Kind, Invalid::KindNotInSector { kind: self.kind, sector: program.sector }));
+        problems.extend(self.value_problems(Some(program.sector)));
+        if problems.is_empty() { Ok(self) } else { Err(problems) }
+    }
+
+    /// The rules on the draft's own values, taken as they stand (nothing is
+    /// cleaned; no date rule, as those depend on the day): the kind in the
+    /// programme's sector (when known), units for the kind, amounts within
+    /// their unit's maximum, participants within theirs, and the text rules.
+    /// `check` asks this of every stored revision.
+    pub fn value_problems(&self, sector: Option<Sector>) -> Vec<(Field, Invalid)> {
+        let mut problems = Vec::new();
+        if let Some(sector) = sector.filter(|s| self.kind.sector() != *s) {
+            problems.push((Field::Kind, Invalid::KindNotInSector { kind: self.kind, sector }));
         }
         if self.quantities.is_empty() {
             problems.push((Field::Quantity(0), Invalid::QuantityMissing));
         }
-        for (i, q) in self.quantities.iter_mut().enumerate() {
-            q.item = clean_item(&q.item);
+        for (i, q) in self.quantities.iter().enumerate() {
             let input = q.value.to_plain();
             let problem = if !self.kind.units().contains(&q.unit) {
                 Some(Invalid::UnitNotForKind { unit: q.unit, kind: self.kind })
             } else if let Err(e) = q.value.check_for(q.unit, &input) {
                 Some(e)
-            } else if let Err(e) = check_length(&q.item, ITEM_MAX) {
+            } else if let Err(e) = check_text(&q.item, TextField::Item) {
                 Some(e)
             } else if q.item.is_empty() && self.kind.needs_item() && q.unit != Unit::Rp {
                 Some(Invalid::ItemMissing { kind: self.kind })
@@ -163,12 +176,38 @@ impl EntryDraft {
                 break;
             }
         }
-        if let Err(e) = check_length(&self.notes, NOTES_MAX) {
+        if let Err(e) = check_text(&self.notes, TextField::Notes) {
             problems.push((Field::Notes, e));
         } else if self.kind.needs_reason() && self.notes.is_empty() {
             problems.push((Field::Notes, Invalid::ReasonMissing { kind: self.kind }));
         }
-        if problems.is_empty() { Ok(self) } else { Err(problems) }
+        problems
+    }
+}
+
+/// A first revision recorded by one officer at a fixed instant, for the
+/// unit tests of what reads entries (inventory, rollups).
+#[cfg(test)]
+pub(crate) fn test_entry(id: EntryId, date: NaiveDate, kind: Kind, quantity: Quantity) -> Entry {
+    Entry {
+        id,
+        revision: 1,
+        supersedes: None,
+        draft: EntryDraft {
+            program: 1,
+            date,
+            kind,
+            quantities: vec![quantity],
+            participants: 1,
+            officers: 0,
+            cadets: 0,
+            notes: String::new(),
+            status: Status::Done,
+        },
+        voided: false,
+        reason: String::new(),
+        recorded_by: Nip::parse("198503122010121001").expect("a valid NIP"),
+        recorded_at: DateTime::UNIX_EPOCH,
     }
 }
 
@@ -176,7 +215,6 @@ impl EntryDraft {
 mod tests {
     use super::*;
     use crate::domain::reference::ProgramStatus;
-    use crate::domain::sector::Sector;
 
     fn d(y: i32, m: u32, day: u32) -> NaiveDate {
         NaiveDate::from_ymd_opt(y, m, day).unwrap()
@@ -257,5 +295,56 @@ mod tests {
         let p = program(Sector::Konveksi);
         let problems = draft(Kind::PiecesSewn, "3 kg kaos").validate(&p, d(2026, 3, 2)).unwrap_err();
         assert!(matches!(problems[0], (Field::Quantity(0), Invalid::UnitNotForKind { .. })));
+    }
+
+    #[test]
+    fn text_rules_hold_for_notes_and_items_and_name_the_field() {
+        let p = program(Sector::Pertanian);
+        let today = d(2026, 3, 2);
+        let mut long = draft(Kind::Harvest, "3 kg cabai");
+        long.notes = "x".repeat(1_000);
+        assert!(long.clone().validate(&p, today).is_ok());
+        long.notes.push('y');
+        assert_eq!(
+            long.validate(&p, today).unwrap_err(),
+            vec![(Field::Notes, Invalid::TextTooLong { field: TextField::Notes, max: 1_000 })]
+        );
+        let mut escaped = draft(Kind::Harvest, "3 kg cabai");
+        escaped.notes = "ok\u{1b}]0;owned\u{7}".into();
+        escaped.quantities[0].item = "cabai\u{202e}".into();
+        let problems = escaped.validate(&p, today).unwrap_err();
+        assert!(
+            problems
+                .contains(&(Field::Notes, Invalid::TextForbidden { field: TextField::Notes, found: "\\x1b".into() }))
+        );
+        assert!(problems.contains(&(
+            Field::Quantity(0),
+            Invalid::TextForbidden { field: TextField::Item, found: "\\u{202e}".into() }
+        )));
+        let item = "a".repeat(81);
+        assert_eq!(Quantity::new("3", Unit::Kg, &item), Err(Invalid::TextTooLong { field: TextField::Item, max: 80 }));
+        assert!(Quantity::new("3", Unit::Kg, &"a".repeat(80)).is_ok());
+        let e = Invalid::TextTooLong { field: TextField::Notes, max: 1_000 };
+        assert_eq!(crate::i18n::invalid(crate::i18n::Lang::Id, &e), "Catatan: paling banyak 1.000 karakter.");
+        assert_eq!(crate::i18n::invalid(crate::i18n::Lang::En, &e), "Notes: at most 1,000 characters.");
+    }
+
+    #[test]
+    fn stored_values_are_checked_as_they_stand() {
+        let mut stored = draft(Kind::Harvest, "3 kg cabai");
+        stored.quantities[0].value = Amount::from_milli(-5_000_000);
+        stored.quantities.push(Quantity { value: Amount::from_milli(1 << 62), unit: Unit::Kg, item: "x".into() });
+        stored.quantities.push(Quantity { value: Amount::whole(1), unit: Unit::Jam, item: "x".into() });
+        stored.participants = 999_999_999;
+        stored.notes = " padded ".into();
+        let problems = stored.value_problems(Some(Sector::Peternakan));
+        let fields: Vec<Field> = problems.iter().map(|(f, _)| *f).collect();
+        assert_eq!(
+            fields,
+            [Field::Kind, Field::Quantity(0), Field::Quantity(1), Field::Quantity(2), Field::Participants]
+        );
+        assert!(matches!(problems[1].1, Invalid::ValueNegative { .. }));
+        assert!(matches!(problems[2].1, Invalid::ValueTooLarge { .. }));
+        assert!(matches!(problems[3].1, Invalid::UnitNotForKind { .. }));
     }
 }

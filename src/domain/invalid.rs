@@ -6,6 +6,7 @@ use serde::{Deserialize, Serialize};
 
 use super::amount::Amount;
 use super::sector::{Kind, Sector};
+use super::text::TextField;
 use super::unit::Unit;
 
 /// A value that a message may mention; `i18n` formats it for the language
@@ -14,7 +15,13 @@ use super::unit::Unit;
 pub enum Arg {
     Text(String),
     Number(i64),
+    /// Grouped in the language's way (`1.250,5`), for totals and maxima.
     Amount(Amount),
+    /// Ungrouped, with the language's decimal mark (`1,25`), for a value
+    /// the officer should type as shown.
+    Decimal(Amount),
+    /// A catalog key, shown as its text in the language (a field's name).
+    Label(&'static str),
     Date(NaiveDate),
     /// Shown by its name in the language, with the code one types.
     Kind(Kind),
@@ -24,40 +31,124 @@ pub enum Arg {
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub enum Invalid {
     ValueMissing,
-    ValueNegative { input: String },
-    ValueThousands { input: String },
-    ValueNotNumber { input: String },
-    ValueTooPrecise { input: String },
-    ValueTooLarge { input: String, max: Amount, unit: Unit },
-    ValueNotWhole { input: String, unit: Unit },
-    UnitUnknown { input: String },
-    UnitNotForKind { unit: Unit, kind: Kind },
-    QuantityFormat { input: String },
+    ValueNegative {
+        input: String,
+    },
+    ValueThousands {
+        input: String,
+    },
+    /// `1.250`: a thousands group or three decimals; both readings given.
+    ValueAmbiguous {
+        input: String,
+        thousands: Amount,
+        decimal: Amount,
+    },
+    ValueNotNumber {
+        input: String,
+    },
+    ValueTooPrecise {
+        input: String,
+    },
+    ValueTooLarge {
+        input: String,
+        max: Amount,
+        unit: Unit,
+    },
+    ValueNotWhole {
+        input: String,
+        unit: Unit,
+    },
+    UnitUnknown {
+        input: String,
+    },
+    UnitNotForKind {
+        unit: Unit,
+        kind: Kind,
+    },
+    QuantityFormat {
+        input: String,
+    },
     QuantityMissing,
-    ItemMissing { kind: Kind },
-    TextTooLong { max: usize },
+    ItemMissing {
+        kind: Kind,
+    },
+    TextTooLong {
+        field: TextField,
+        max: usize,
+    },
+    /// `found` is the character in its escaped form (`\x1b`), safe to show.
+    TextForbidden {
+        field: TextField,
+        found: String,
+    },
+    TextMissing {
+        field: TextField,
+    },
     DateMissing,
-    DateFormat { input: String },
-    DateInFuture { date: NaiveDate, today: NaiveDate },
-    DateBeforeStart { date: NaiveDate, start: NaiveDate },
-    DateAfterEnd { date: NaiveDate, end: NaiveDate },
-    KindUnknown { input: String },
+    DateFormat {
+        input: String,
+    },
+    DateInFuture {
+        date: NaiveDate,
+        today: NaiveDate,
+    },
+    DateBeforeStart {
+        date: NaiveDate,
+        start: NaiveDate,
+    },
+    DateAfterEnd {
+        date: NaiveDate,
+        end: NaiveDate,
+    },
+    DateOutOfRange {
+        date: NaiveDate,
+        from: NaiveDate,
+        to: NaiveDate,
+    },
+    KindUnknown {
+        input: String,
+    },
     KindMissing,
-    KindNotInSector { kind: Kind, sector: Sector },
-    SectorUnknown { input: String },
-    ProgramUnknown { input: String },
-    ParticipantsNotNumber { input: String },
-    ParticipantsTooMany { max: u32 },
-    ReasonMissing { kind: Kind },
+    KindNotInSector {
+        kind: Kind,
+        sector: Sector,
+    },
+    SectorUnknown {
+        input: String,
+    },
+    ProgramUnknown {
+        input: String,
+    },
+    ParticipantsNotNumber {
+        input: String,
+    },
+    ParticipantsTooMany {
+        max: u32,
+    },
+    ReasonMissing {
+        kind: Kind,
+    },
     ChangeReasonMissing,
-    NipFormat { input: String },
-    NameMissing,
-    PinTooShort { min: usize },
+    NipFormat {
+        input: String,
+    },
+    PinTooShort {
+        min: usize,
+    },
+    PinTooLong {
+        max: usize,
+    },
     PinNotDigits,
     PinMismatch,
-    RoleUnknown { input: String },
-    StatusUnknown { input: String },
-    TimeZoneUnknown { input: String },
+    RoleUnknown {
+        input: String,
+    },
+    StatusUnknown {
+        input: String,
+    },
+    TimeZoneUnknown {
+        input: String,
+    },
 }
 
 impl Invalid {
@@ -67,6 +158,7 @@ impl Invalid {
             Invalid::ValueMissing => "invalid.value_missing",
             Invalid::ValueNegative { .. } => "invalid.value_negative",
             Invalid::ValueThousands { .. } => "invalid.value_thousands",
+            Invalid::ValueAmbiguous { .. } => "invalid.value_ambiguous",
             Invalid::ValueNotNumber { .. } => "invalid.value_not_number",
             Invalid::ValueTooPrecise { .. } => "invalid.value_too_precise",
             Invalid::ValueTooLarge { .. } => "invalid.value_too_large",
@@ -77,11 +169,14 @@ impl Invalid {
             Invalid::QuantityMissing => "invalid.quantity_missing",
             Invalid::ItemMissing { .. } => "invalid.item_missing",
             Invalid::TextTooLong { .. } => "invalid.text_too_long",
+            Invalid::TextForbidden { .. } => "invalid.text_forbidden",
+            Invalid::TextMissing { .. } => "invalid.text_missing",
             Invalid::DateMissing => "invalid.date_missing",
             Invalid::DateFormat { .. } => "invalid.date_format",
             Invalid::DateInFuture { .. } => "invalid.date_in_future",
             Invalid::DateBeforeStart { .. } => "invalid.date_before_start",
             Invalid::DateAfterEnd { .. } => "invalid.date_after_end",
+            Invalid::DateOutOfRange { .. } => "invalid.date_out_of_range",
             Invalid::KindUnknown { .. } => "invalid.kind_unknown",
             Invalid::KindMissing => "invalid.kind_missing",
             Invalid::KindNotInSector { .. } => "invalid.kind_not_in_sector",
@@ -92,8 +187,8 @@ impl Invalid {
             Invalid::ReasonMissing { .. } => "invalid.reason_missing",
             Invalid::ChangeReasonMissing => "invalid.change_reason_missing",
             Invalid::NipFormat { .. } => "invalid.nip_format",
-            Invalid::NameMissing => "invalid.name_missing",
             Invalid::PinTooShort { .. } => "invalid.pin_too_short",
+            Invalid::PinTooLong { .. } => "invalid.pin_too_long",
             Invalid::PinNotDigits => "invalid.pin_not_digits",
             Invalid::PinMismatch => "invalid.pin_mismatch",
             Invalid::RoleUnknown { .. } => "invalid.role_unknown",
@@ -109,7 +204,6 @@ impl Invalid {
             Invalid::ValueMissing
             | Invalid::QuantityMissing
             | Invalid::DateMissing
-            | Invalid::NameMissing
             | Invalid::PinNotDigits
             | Invalid::PinMismatch
             | Invalid::ChangeReasonMissing
@@ -139,12 +233,28 @@ impl Invalid {
                 ("units", text(&kind.units().iter().map(|u| u.code()).collect::<Vec<_>>().join(", "))),
             ],
             Invalid::ItemMissing { kind } | Invalid::ReasonMissing { kind } => vec![("kind", Arg::Kind(*kind))],
-            Invalid::TextTooLong { max } => vec![("max", Arg::Number(*max as i64))],
+            // The maximum as an amount so it is grouped: "1.000 karakter".
+            Invalid::TextTooLong { field, max } => vec![
+                ("field", Arg::Label(field.label_key())),
+                ("max", Arg::Amount(Amount::whole(i64::try_from(*max).unwrap_or(i64::MAX / 1000)))),
+            ],
+            Invalid::TextForbidden { field, found } => {
+                vec![("field", Arg::Label(field.label_key())), ("found", text(found))]
+            }
+            Invalid::TextMissing { field } => vec![("field", Arg::Label(field.label_key()))],
+            Invalid::ValueAmbiguous { input, thousands, decimal } => vec![
+                ("input", text(input)),
+                ("thousands", Arg::Decimal(*thousands)),
+                ("decimal", Arg::Decimal(*decimal)),
+            ],
             Invalid::DateInFuture { date, today } => vec![("date", Arg::Date(*date)), ("today", Arg::Date(*today))],
             Invalid::DateBeforeStart { date, start } => {
                 vec![("date", Arg::Date(*date)), ("start", Arg::Date(*start))]
             }
             Invalid::DateAfterEnd { date, end } => vec![("date", Arg::Date(*date)), ("end", Arg::Date(*end))],
+            Invalid::DateOutOfRange { date, from, to } => {
+                vec![("date", Arg::Date(*date)), ("from", Arg::Date(*from)), ("to", Arg::Date(*to))]
+            }
             Invalid::KindNotInSector { kind, sector } => vec![
                 ("kind", Arg::Kind(*kind)),
                 ("sector", Arg::Sector(*sector)),
@@ -152,6 +262,7 @@ impl Invalid {
             ],
             Invalid::ParticipantsTooMany { max } => vec![("max", Arg::Number(i64::from(*max)))],
             Invalid::PinTooShort { min } => vec![("min", Arg::Number(*min as i64))],
+            Invalid::PinTooLong { max } => vec![("max", Arg::Number(*max as i64))],
         }
     }
 }

@@ -28,8 +28,10 @@ pub fn head_counts(entries: &[Entry], at: NaiveDate) -> BTreeMap<String, i64> {
             let count = counts.entry(q.item.clone()).or_insert(0);
             match effect {
                 InventoryEffect::Reset => *count = heads,
-                InventoryEffect::Increment => *count += heads,
-                InventoryEffect::Decrement => *count -= heads,
+                // Saturating: values are within their unit's maximum, but a
+                // count must not wrap (or panic) even on a damaged store.
+                InventoryEffect::Increment => *count = count.saturating_add(heads),
+                InventoryEffect::Decrement => *count = count.saturating_sub(heads),
                 InventoryEffect::None => {}
             }
         }
@@ -40,32 +42,12 @@ pub fn head_counts(entries: &[Entry], at: NaiveDate) -> BTreeMap<String, i64> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::domain::entry::{EntryDraft, Quantity};
-    use crate::domain::officer::Nip;
+    use crate::domain::entry::Quantity;
     use crate::domain::sector::Kind;
-    use chrono::{TimeZone, Utc};
 
     fn entry(id: u64, day: u32, kind: Kind, qty: &str) -> Entry {
-        Entry {
-            id,
-            revision: 1,
-            supersedes: None,
-            draft: EntryDraft {
-                program: 1,
-                date: NaiveDate::from_ymd_opt(2026, 1, day).unwrap(),
-                kind,
-                quantities: vec![Quantity::parse(qty).unwrap()],
-                participants: 1,
-                officers: 0,
-                cadets: 0,
-                notes: String::new(),
-                status: Status::Done,
-            },
-            voided: false,
-            reason: String::new(),
-            recorded_by: Nip::parse("198503122010121001").unwrap(),
-            recorded_at: Utc.with_ymd_and_hms(2026, 1, 1, 0, 0, 0).unwrap(),
-        }
+        let date = NaiveDate::from_ymd_opt(2026, 1, day).unwrap();
+        crate::domain::entry::test_entry(id, date, kind, Quantity::parse(qty).unwrap())
     }
 
     #[test]

@@ -68,18 +68,14 @@ pub fn check_pin(pin: &str) -> Result<(), Invalid> {
         return Err(Invalid::PinTooShort { min: PIN_MIN_DIGITS });
     }
     if pin.len() > PIN_MAX_DIGITS {
-        return Err(Invalid::TextTooLong { max: PIN_MAX_DIGITS });
+        return Err(Invalid::PinTooLong { max: PIN_MAX_DIGITS });
     }
     Ok(())
 }
 
+/// An officer's name as typed, cleaned and checked by the text rules.
 pub fn check_name(name: &str) -> Result<String, Invalid> {
-    let name = super::text::clean_line(name);
-    if name.is_empty() {
-        return Err(Invalid::NameMissing);
-    }
-    super::text::check_length(&name, super::text::NAME_MAX)?;
-    Ok(name)
+    super::text::required_text(name, super::text::TextField::OfficerName)
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -113,6 +109,6 @@ mod tests {
         assert_eq!(check_pin("123456"), Ok(()));
         assert_eq!(check_pin("12345"), Err(Invalid::PinTooShort { min: 6 }));
         assert_eq!(check_pin("12345a"), Err(Invalid::PinNotDigits));
-        assert!(check_pin("1234567890123").is_err());
+        assert_eq!(check_pin("1234567890123"), Err(Invalid::PinTooLong { max: 12 }));
     }
 }

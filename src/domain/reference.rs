@@ -4,6 +4,7 @@
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
+use super::invalid::Invalid;
 use super::sector::Sector;
 
 pub type SiteId = u32;
@@ -62,6 +63,27 @@ pub struct Agreement {
 /// Agreements run five years from their start.
 pub const AGREEMENT_YEARS: i32 = 5;
 
+/// The years an agreement's dates may fall in: the programmes began in the
+/// 2000s, and a date far outside is a typing slip (or a request built to
+/// overflow the five-year sum).
+pub fn agreement_dates_range() -> (NaiveDate, NaiveDate) {
+    let from = NaiveDate::from_ymd_opt(2000, 1, 1).expect("a calendar date");
+    let to = NaiveDate::from_ymd_opt(2100, 12, 31).expect("a calendar date");
+    (from, to)
+}
+
+/// Checks an agreement's signing and start dates, returning its end.
+pub fn agreement_end(signed: NaiveDate, start: NaiveDate) -> Result<NaiveDate, Invalid> {
+    let (from, to) = agreement_dates_range();
+    for date in [signed, start] {
+        if date < from || date > to {
+            return Err(Invalid::DateOutOfRange { date, from, to });
+        }
+    }
+    Ok(five_years_after(start))
+}
+
+/// Only for dates within `agreement_dates_range` (or the shipped data).
 pub fn five_years_after(start: NaiveDate) -> NaiveDate {
     start
         .checked_add_months(chrono::Months::new(12 * AGREEMENT_YEARS as u32))
@@ -94,4 +116,20 @@ pub struct Program {
     pub start: NaiveDate,
     pub end: NaiveDate,
     pub status: ProgramStatus,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn agreement_dates_outside_the_range_are_refused_not_a_panic() {
+        let d = |y, m, day| NaiveDate::from_ymd_opt(y, m, day).unwrap();
+        assert_eq!(agreement_end(d(2025, 5, 1), d(2025, 5, 19)), Ok(d(2030, 5, 19)));
+        for (signed, start) in
+            [(NaiveDate::MAX, d(2025, 1, 1)), (d(2025, 1, 1), NaiveDate::MAX), (d(1999, 12, 31), d(2025, 1, 1))]
+        {
+            assert!(matches!(agreement_end(signed, start), Err(Invalid::DateOutOfRange { .. })));
+        }
+    }
 }

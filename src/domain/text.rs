@@ -1,10 +1,103 @@
-//! Free text as it is stored: one line, trimmed, within a length.
+//! Free text as it is stored: one line, trimmed, within a length, without
+//! characters a terminal or a reader would take for something else. These
+//! are THE text rules: the records API, the import, the interface's fields
+//! and `check` all ask them here.
+
+use serde::{Deserialize, Serialize};
 
 use super::invalid::Invalid;
 
+/// Names of people, places, partners, programmes, agreement numbers, codes:
+/// long enough for the longest official name, short enough for a column.
 pub const NAME_MAX: usize = 80;
-pub const ITEM_MAX: usize = 40;
-pub const NOTES_MAX: usize = 500;
+/// Items (`cabai merah`, `domba`) are grouped in totals; same as a name.
+pub const ITEM_MAX: usize = 80;
+/// Notes and the reasons for a correction or a void: a short paragraph.
+pub const NOTES_MAX: usize = 1_000;
+
+/// Every stored free-text field, so a message can say which one to fix.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum TextField {
+    Notes,
+    /// Why an entry was corrected or voided.
+    Reason,
+    Item,
+    OfficerName,
+    SiteCode,
+    SiteName,
+    PartnerName,
+    AgreementNumber,
+    ProgramName,
+}
+
+impl TextField {
+    pub const ALL: [TextField; 9] = [
+        TextField::Notes,
+        TextField::Reason,
+        TextField::Item,
+        TextField::OfficerName,
+        TextField::SiteCode,
+        TextField::SiteName,
+        TextField::PartnerName,
+        TextField::AgreementNumber,
+        TextField::ProgramName,
+    ];
+
+    /// The most characters the field holds.
+    pub fn max(self) -> usize {
+        match self {
+            TextField::Notes | TextField::Reason => NOTES_MAX,
+            TextField::Item => ITEM_MAX,
+            _ => NAME_MAX,
+        }
+    }
+
+    /// The catalog key of the field's name in messages.
+    pub fn label_key(self) -> &'static str {
+        match self {
+            TextField::Notes => "text_field.notes",
+            TextField::Reason => "text_field.reason",
+            TextField::Item => "text_field.item",
+            TextField::OfficerName => "text_field.officer_name",
+            TextField::SiteCode => "text_field.site_code",
+            TextField::SiteName => "text_field.site_name",
+            TextField::PartnerName => "text_field.partner_name",
+            TextField::AgreementNumber => "text_field.agreement_number",
+            TextField::ProgramName => "text_field.program_name",
+        }
+    }
+}
+
+/// The rules a text must meet to be stored in `field`, as it is (already
+/// cleaned): no forbidden character, at most the field's length. `check`
+/// asks this of stored values, the input paths via `clean_text`.
+pub fn check_text(text: &str, field: TextField) -> Result<(), Invalid> {
+    if let Some(c) = text.chars().find(|c| is_forbidden(*c)) {
+        return Err(Invalid::TextForbidden { field, found: escape_forbidden(&c.to_string()).into_owned() });
+    }
+    if text.chars().count() > field.max() {
+        return Err(Invalid::TextTooLong { field, max: field.max() });
+    }
+    Ok(())
+}
+
+/// Text as typed, made ready to store in `field`: white space folded (and
+/// items lower-cased), then checked. Nothing else is changed: a forbidden
+/// character or an overlong text is refused, never silently cut.
+pub fn clean_text(input: &str, field: TextField) -> Result<String, Invalid> {
+    let text = if field == TextField::Item { clean_item(input) } else { clean_line(input) };
+    check_text(&text, field)?;
+    Ok(text)
+}
+
+/// Like `clean_text`, for a field that may not be left empty.
+pub fn required_text(input: &str, field: TextField) -> Result<String, Invalid> {
+    let text = clean_text(input, field)?;
+    if text.is_empty() {
+        return Err(Invalid::TextMissing { field });
+    }
+    Ok(text)
+}
 
 /// Trims and folds runs of white space (including newlines and tabs) into
 /// one space, so a pasted note cannot break a CSV row or a screen line.
@@ -15,13 +108,6 @@ pub fn clean_line(input: &str) -> String {
 /// Item labels group totals, so `Cabai ` and `cabai` must be one item.
 pub fn clean_item(input: &str) -> String {
     clean_line(input).to_lowercase()
-}
-
-pub fn check_length(text: &str, max: usize) -> Result<(), Invalid> {
-    if text.chars().count() > max {
-        return Err(Invalid::TextTooLong { max });
-    }
-    Ok(())
 }
 
 /// Characters no stored text may hold, whatever the field:
@@ -92,5 +178,44 @@ mod tests {
         assert_eq!(escape_forbidden("a\\x1b"), "a\\\\x1b");
         let nasty: String = (0u32..0x3000).filter_map(char::from_u32).collect();
         assert!(!escape_forbidden(&nasty).chars().any(is_forbidden));
+    }
+
+    #[test]
+    fn notes_and_reasons_take_a_thousand_characters_names_and_items_eighty() {
+        for field in TextField::ALL {
+            let max = field.max();
+            assert_eq!(max, if matches!(field, TextField::Notes | TextField::Reason) { 1_000 } else { 80 });
+            let full = "é".repeat(max);
+            assert_eq!(clean_text(&full, field).as_deref(), Ok(full.as_str()), "{field:?}");
+            let over = "é".repeat(max + 1);
+            assert_eq!(clean_text(&over, field), Err(Invalid::TextTooLong { field, max }), "{field:?}");
+        }
+    }
+
+    #[test]
+    fn forbidden_characters_are_refused_naming_the_field_and_the_character() {
+        for field in TextField::ALL {
+            for (text, shown) in
+                [("a\u{1b}[31mb", "\\x1b"), ("x\u{202e}y", "\\u{202e}"), ("ca\u{200b}bai", "\\u{200b}")]
+            {
+                assert_eq!(
+                    clean_text(text, field),
+                    Err(Invalid::TextForbidden { field, found: shown.to_string() }),
+                    "{field:?} {text:?}"
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn white_space_is_folded_and_everything_else_kept() {
+        assert_eq!(clean_text("  Panen\tcabai\r\n  merah ", TextField::Notes).unwrap(), "Panen cabai merah");
+        assert_eq!(clean_text(" Cabai  Merah ", TextField::Item).unwrap(), "cabai merah");
+        assert_eq!(clean_text("Lapas Kelas I — Batu ²", TextField::SiteName).unwrap(), "Lapas Kelas I — Batu ²");
+        assert_eq!(
+            required_text("   ", TextField::ProgramName),
+            Err(Invalid::TextMissing { field: TextField::ProgramName })
+        );
+        assert_eq!(clean_text("", TextField::Notes).unwrap(), "");
     }
 }

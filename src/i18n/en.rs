@@ -4,6 +4,7 @@ pub const TEXTS: &[(&str, &str)] = &[
     // Values
     ("invalid.value_missing", "Enter a value, for example 12.5."),
     ("invalid.value_negative", "The value \"{input}\" is negative. Enter 0 or more."),
+    ("invalid.value_ambiguous", "{input} could mean {thousands} or {decimal}: write {thousands} or {decimal}."),
     (
         "invalid.value_thousands",
         "The value \"{input}\" has a thousands separator. Write it without one, for example 1250.5.",
@@ -26,13 +27,28 @@ pub const TEXTS: &[(&str, &str)] = &[
     ),
     ("invalid.quantity_missing", "Enter at least one quantity, for example \"12.5 kg cabai\"."),
     ("invalid.item_missing", "Name the item for {kind} (the species of animal or the training topic)."),
-    ("invalid.text_too_long", "The text is too long: at most {max} characters."),
+    ("invalid.text_too_long", "{field}: at most {max} characters."),
+    (
+        "invalid.text_forbidden",
+        "{field} holds a control or invisible character that is not allowed ({found}). Remove it.",
+    ),
+    ("invalid.text_missing", "{field} is empty: fill it in."),
+    ("text_field.notes", "Notes"),
+    ("text_field.reason", "Reason"),
+    ("text_field.item", "Item name"),
+    ("text_field.officer_name", "Officer's name"),
+    ("text_field.site_code", "Site code"),
+    ("text_field.site_name", "Site name"),
+    ("text_field.partner_name", "Partner name"),
+    ("text_field.agreement_number", "Agreement number"),
+    ("text_field.program_name", "Programme name"),
     // Dates
     ("invalid.date_missing", "Enter the date, for example 05/03/2026."),
     ("invalid.date_format", "The date \"{input}\" is not recognised. Write dd/mm/yyyy, for example 05/03/2026."),
     ("invalid.date_in_future", "The date {date} has not come yet (today is {today}). Enter today or an earlier day."),
     ("invalid.date_before_start", "The date {date} is before the programme started ({start}). Check the date."),
     ("invalid.date_after_end", "The date {date} is after the programme ended ({end}). Check the date."),
+    ("invalid.date_out_of_range", "The date {date} is outside {from} to {to}. Check the date."),
     ("invalid.tz_unknown", "Unknown time zone \"{input}\". Use WIB, WITA, WIT or a form like +07:00."),
     // Entries
     ("invalid.kind_unknown", "Unknown kind of activity \"{input}\"."),
@@ -47,12 +63,15 @@ pub const TEXTS: &[(&str, &str)] = &[
     ("invalid.status_unknown", "Unknown status \"{input}\". Use done or pending."),
     // Officers
     ("invalid.nip_format", "The NIP \"{input}\" is not valid. A NIP has 18 digits; spaces are allowed."),
-    ("invalid.name_missing", "Enter the officer's name."),
+    ("invalid.pin_too_long", "The PIN is too long: at most {max} digits."),
     ("invalid.pin_too_short", "The PIN is too short: at least {min} digits."),
     ("invalid.pin_not_digits", "The PIN may contain digits only."),
     ("invalid.pin_mismatch", "The two PINs differ. Try again."),
     ("invalid.role_unknown", "Unknown role \"{input}\". Choose operator, supervisor or admin."),
     // Records errors
+    ("error.import_refused", "Import refused, nothing was stored: {count} entries break the rules."),
+    ("error.import_row", "  entry {row}: {problem}"),
+    ("error.total_overflow", "A total would pass the largest number binalog can hold. Nothing was stored."),
     ("error.invalid", "The input is not right yet."),
     ("error.officer_unknown", "No officer with NIP {nip} is registered. Add one first with `binalog officer add`."),
     ("error.login_failed", "Wrong NIP or PIN."),
@@ -178,6 +197,12 @@ pub const TEXTS: &[(&str, &str)] = &[
     ("cli.check_failed", "The check found {count} problems:"),
     ("cli.write_failed", "Could not write the output: {detail}"),
     // Problems found by check
+    (
+        "check.entry_value_refused",
+        "entry {entry} revision {revision}, {field}: the rules now refuse its value: {problem}",
+    ),
+    ("check.record_value_refused", "{tree} {key}: the rules now refuse its value: {problem}"),
+    ("check.total_overflow", "entry {entry}: its daily total passes the largest number that can be stored"),
     ("check.undecodable", "{tree} {key}: value cannot be read ({detail})"),
     ("check.index_missing", "{tree} {key}: index key missing"),
     ("check.index_extra", "{tree} {key}: index key without an entry"),

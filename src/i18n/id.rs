@@ -4,6 +4,7 @@ pub const TEXTS: &[(&str, &str)] = &[
     // Values
     ("invalid.value_missing", "Isi nilainya, misalnya 12,5."),
     ("invalid.value_negative", "Nilai \"{input}\" negatif. Isi angka 0 atau lebih."),
+    ("invalid.value_ambiguous", "{input} bisa berarti {thousands} atau {decimal}: tulis {thousands} atau {decimal}."),
     (
         "invalid.value_thousands",
         "Nilai \"{input}\" memakai pemisah ribuan. Tulis tanpa pemisah ribuan, misalnya 1250,5.",
@@ -26,13 +27,28 @@ pub const TEXTS: &[(&str, &str)] = &[
     ),
     ("invalid.quantity_missing", "Isi paling sedikit satu jumlah, misalnya \"12,5 kg cabai\"."),
     ("invalid.item_missing", "Tulis nama barangnya untuk {kind} (jenis ternak atau topik pelatihan)."),
-    ("invalid.text_too_long", "Teks terlalu panjang: paling banyak {max} huruf."),
+    ("invalid.text_too_long", "{field}: paling banyak {max} karakter."),
+    (
+        "invalid.text_forbidden",
+        "{field} berisi karakter kendali atau tak terlihat yang tidak diizinkan ({found}). Hapus karakter itu.",
+    ),
+    ("invalid.text_missing", "{field} belum diisi."),
+    ("text_field.notes", "Catatan"),
+    ("text_field.reason", "Alasan"),
+    ("text_field.item", "Nama barang"),
+    ("text_field.officer_name", "Nama petugas"),
+    ("text_field.site_code", "Kode lapas"),
+    ("text_field.site_name", "Nama lapas"),
+    ("text_field.partner_name", "Nama mitra"),
+    ("text_field.agreement_number", "Nomor PKS"),
+    ("text_field.program_name", "Nama program"),
     // Dates
     ("invalid.date_missing", "Isi tanggalnya, misalnya 05/03/2026."),
     ("invalid.date_format", "Tanggal \"{input}\" tidak dikenali. Tulis hh/bb/tttt, misalnya 05/03/2026."),
     ("invalid.date_in_future", "Tanggal {date} belum tiba (hari ini {today}). Isi tanggal hari ini atau sebelumnya."),
     ("invalid.date_before_start", "Tanggal {date} sebelum program dimulai ({start}). Periksa tanggalnya."),
     ("invalid.date_after_end", "Tanggal {date} setelah program berakhir ({end}). Periksa tanggalnya."),
+    ("invalid.date_out_of_range", "Tanggal {date} di luar rentang {from} sampai {to}. Periksa tanggalnya."),
     ("invalid.tz_unknown", "Zona waktu \"{input}\" tidak dikenal. Pakai WIB, WITA, WIT atau bentuk +07:00."),
     // Entries
     ("invalid.kind_unknown", "Jenis kegiatan \"{input}\" tidak dikenal."),
@@ -47,12 +63,18 @@ pub const TEXTS: &[(&str, &str)] = &[
     ("invalid.status_unknown", "Status \"{input}\" tidak dikenal. Pakai done (selesai) atau pending (tertunda)."),
     // Officers
     ("invalid.nip_format", "NIP \"{input}\" tidak sah. NIP terdiri dari 18 angka; spasi boleh."),
-    ("invalid.name_missing", "Isi nama petugas."),
+    ("invalid.pin_too_long", "PIN terlalu panjang: paling banyak {max} angka."),
     ("invalid.pin_too_short", "PIN terlalu pendek: paling sedikit {min} angka."),
     ("invalid.pin_not_digits", "PIN hanya boleh berisi angka."),
     ("invalid.pin_mismatch", "Kedua PIN tidak sama. Ulangi."),
     ("invalid.role_unknown", "Peran \"{input}\" tidak dikenal. Pilih operator, supervisor atau admin."),
     // Records errors
+    ("error.import_refused", "Impor ditolak, tidak ada yang disimpan: {count} entri melanggar aturan."),
+    ("error.import_row", "  entri ke-{row}: {problem}"),
+    (
+        "error.total_overflow",
+        "Jumlah total akan melampaui angka terbesar yang dapat disimpan binalog. Tidak ada yang disimpan.",
+    ),
     ("error.invalid", "Masukan belum benar."),
     ("error.officer_unknown", "Petugas dengan NIP {nip} tidak terdaftar. Tambahkan dulu dengan `binalog officer add`."),
     ("error.login_failed", "NIP atau PIN salah."),
@@ -181,6 +203,12 @@ pub const TEXTS: &[(&str, &str)] = &[
     ("cli.check_failed", "Pemeriksaan menemukan {count} masalah:"),
     ("cli.write_failed", "Gagal menulis keluaran: {detail}"),
     // Problems found by check
+    (
+        "check.entry_value_refused",
+        "entri {entry} revisi {revision}, {field}: aturan sekarang menolak nilainya: {problem}",
+    ),
+    ("check.record_value_refused", "{tree} {key}: aturan sekarang menolak nilainya: {problem}"),
+    ("check.total_overflow", "entri {entry}: jumlah hariannya melampaui angka terbesar yang dapat disimpan"),
     ("check.undecodable", "{tree} {key}: nilai tidak terbaca ({detail})"),
     ("check.index_missing", "{tree} {key}: kunci indeks hilang"),
     ("check.index_extra", "{tree} {key}: kunci indeks tanpa catatan"),

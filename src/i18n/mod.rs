@@ -78,6 +78,8 @@ pub fn fill(lang: Lang, key: &'static str, args: &[(&str, Arg)]) -> String {
             Arg::Text(s) => s.clone(),
             Arg::Number(n) => n.to_string(),
             Arg::Amount(a) => a.format_grouped(lang.decimal_mark(), lang.group_mark()),
+            Arg::Decimal(a) => a.format(lang.decimal_mark()),
+            Arg::Label(key) => text(lang, key).to_string(),
             Arg::Date(d) => format_date(*d),
             Arg::Kind(k) => format!("{} ({})", kind_name(lang, *k), k.code()),
             Arg::Sector(s) => sector_name(lang, *s).to_string(),
@@ -106,6 +108,16 @@ pub fn field(lang: Lang, field: Field) -> String {
 pub fn error(lang: Lang, e: &Error) -> String {
     match e {
         Error::Invalid(problems) => problems.iter().map(|(_, p)| invalid(lang, p)).collect::<Vec<_>>().join("\n"),
+        Error::ImportRefused { rows, .. } => {
+            let mut lines = vec![fill(lang, e.key(), &e.args())];
+            for (row, problems) in rows {
+                for (_, p) in problems {
+                    let args = [("row", Arg::Number(*row as i64)), ("problem", Arg::Text(invalid(lang, p)))];
+                    lines.push(fill(lang, "error.import_row", &args));
+                }
+            }
+            lines.join("\n")
+        }
         other => fill(lang, other.key(), &other.args()),
     }
 }

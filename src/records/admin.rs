@@ -8,13 +8,21 @@ use chrono::NaiveDate;
 
 use super::{Actor, Error, Local, Result, Update};
 use crate::domain::invalid::Invalid;
-use crate::domain::officer::check_name;
 use crate::domain::permission::Action;
 use crate::domain::reference::{
-    Agreement, AgreementId, Partner, PartnerId, Program, ProgramId, ProgramStatus, Site, SiteId, five_years_after,
+    Agreement, AgreementId, Partner, PartnerId, Program, ProgramId, ProgramStatus, Site, SiteId, agreement_end,
 };
 use crate::domain::sector::Sector;
-use crate::domain::text::clean_line;
+use crate::domain::text::{TextField, check_text, required_text};
+
+/// A site's code as it is typed on the command line: lower case, words
+/// joined by hyphens; then the text rules, as for any name.
+fn site_code(code: &str) -> Result<String> {
+    let code = required_text(code, TextField::SiteCode)?.to_lowercase().replace(' ', "-");
+    // Lower case can lengthen a text (İ becomes two characters): check again.
+    check_text(&code, TextField::SiteCode)?;
+    Ok(code)
+}
 use crate::store::{AuditAction, Reference};
 
 impl Local {
@@ -59,8 +67,8 @@ impl Local {
         self.permit(by, Action::ManageReference)?;
         let site = Site {
             id: 0,
-            code: clean_line(code).to_lowercase().replace(' ', "-"),
-            name: check_name(name)?,
+            code: site_code(code)?,
+            name: required_text(name, TextField::SiteName)?,
             utc_offset: crate::domain::reference::WIB_OFFSET,
         };
         let note = self.reference_note(by, true, format!("site {}", site.name));
@@ -85,15 +93,15 @@ impl Local {
     pub fn update_site(&self, by: &Actor, id: SiteId, code: &str, name: &str) -> Result<Site> {
         self.permit(by, Action::ManageReference)?;
         let mut site = self.site(id)?;
-        site.code = clean_line(code).to_lowercase().replace(' ', "-");
-        site.name = check_name(name)?;
+        site.code = site_code(code)?;
+        site.name = required_text(name, TextField::SiteName)?;
         self.update_reference(&Reference::Site(site.clone()), &self.reference_note(by, false, format!("site {id}")))?;
         Ok(site)
     }
 
     pub fn add_partner(&self, by: &Actor, name: &str, field: Option<Sector>) -> Result<Partner> {
         self.permit(by, Action::ManageReference)?;
-        let partner = Partner { id: 0, name: check_name(name)?, field, inferred: false };
+        let partner = Partner { id: 0, name: required_text(name, TextField::PartnerName)?, field, inferred: false };
         let note = self.reference_note(by, true, format!("partner {}", partner.name));
         match self.add_reference(Reference::Partner(partner), &note)? {
             Reference::Partner(p) => Ok(p),
@@ -104,7 +112,7 @@ impl Local {
     pub fn update_partner(&self, by: &Actor, id: PartnerId, name: &str, field: Option<Sector>) -> Result<Partner> {
         self.permit(by, Action::ManageReference)?;
         let mut partner = self.partner(id)?;
-        partner.name = check_name(name)?;
+        partner.name = required_text(name, TextField::PartnerName)?;
         partner.field = field;
         partner.inferred = false;
         let note = self.reference_note(by, false, format!("partner {id}"));
@@ -127,11 +135,11 @@ impl Local {
         self.check_sites(sites)?;
         let agreement = Agreement {
             id: 0,
-            number: check_name(number)?,
+            number: required_text(number, TextField::AgreementNumber)?,
             partner,
             signed,
             start,
-            end: five_years_after(start),
+            end: agreement_end(signed, start)?,
             sites: sites.to_vec(),
             inferred: false,
         };
@@ -155,10 +163,10 @@ impl Local {
         self.permit(by, Action::ManageReference)?;
         self.check_sites(sites)?;
         let mut agreement = self.agreement(id)?;
-        agreement.number = check_name(number)?;
+        agreement.number = required_text(number, TextField::AgreementNumber)?;
+        agreement.end = agreement_end(signed, start)?;
         agreement.signed = signed;
         agreement.start = start;
-        agreement.end = five_years_after(start);
         agreement.sites = sites.to_vec();
         agreement.inferred = false;
         let note = self.reference_note(by, false, format!("agreement {id}"));
@@ -183,12 +191,15 @@ impl Local {
         if !agreement.sites.contains(&site) {
             return Err(Error::SiteNotInAgreement { site, agreement: agreement.id });
         }
-        if start < agreement.start || start > agreement.end {
+        if start < agreement.start {
             return Err(Error::from(Invalid::DateBeforeStart { date: start, start: agreement.start }));
+        }
+        if start > agreement.end {
+            return Err(Error::from(Invalid::DateAfterEnd { date: start, end: agreement.end }));
         }
         let program = Program {
             id: 0,
-            name: check_name(name)?,
+            name: required_text(name, TextField::ProgramName)?,
             sector,
             site,
             partner: agreement.partner,
@@ -208,7 +219,7 @@ impl Local {
     pub fn update_program(&self, by: &Actor, id: ProgramId, name: &str, status: ProgramStatus) -> Result<Program> {
         self.permit(by, Action::ManageReference)?;
         let mut program = self.program(id)?;
-        program.name = check_name(name)?;
+        program.name = required_text(name, TextField::ProgramName)?;
         program.status = status;
         let note = self.reference_note(by, false, format!("program {id} {}", status.code()));
         self.update_reference(&Reference::Program(program.clone()), &note)?;

@@ -7,9 +7,12 @@ use super::{Actor, Error, Local, Result};
 use crate::domain::entry::{Entry, EntryDraft, EntryId, Field};
 use crate::domain::invalid::Invalid;
 use crate::domain::permission::{self, Action};
-use crate::domain::reference::{ProgramId, SiteId};
-use crate::domain::text::{NOTES_MAX, check_length, clean_line};
+use crate::domain::reference::{Program, ProgramId, SiteId};
+use crate::domain::text::{TextField, clean_text};
 use crate::store::{AuditAction, Change, Verification};
+
+/// The bad drafts an import refusal lists at most (and counts them all).
+pub const IMPORT_PROBLEMS_SHOWN: usize = 50;
 
 impl Local {
     /// Refuses the action unless the officer's role and sites allow it.
@@ -41,6 +44,35 @@ impl Local {
         })?;
         let today = self.clock.today(self.site_zone(program.site)?);
         draft.validate(&program, today).map_err(Error::Invalid)
+    }
+
+    /// Validates many drafts as `validate` does one, returning them cleaned;
+    /// if any fails, every bad draft is named by its place (from 1).
+    pub(super) fn validate_all(&self, drafts: Vec<EntryDraft>) -> Result<Vec<EntryDraft>> {
+        let programs: HashMap<ProgramId, Program> = self.programs()?.into_iter().map(|p| (p.id, p)).collect();
+        // Each site's today, by the server's clock in the site's zone.
+        let todays: HashMap<SiteId, chrono::NaiveDate> =
+            self.sites()?.into_iter().map(|s| (s.id, self.clock.today(s.tz()))).collect();
+        let today_at = |site: SiteId| todays.get(&site).copied().unwrap_or_else(|| self.today());
+        let mut valid = Vec::with_capacity(drafts.len());
+        let mut refused = Vec::new();
+        for (n, draft) in drafts.into_iter().enumerate() {
+            let checked = match programs.get(&draft.program) {
+                Some(program) => draft.validate(program, today_at(program.site)),
+                None => Err(vec![(Field::Program, Invalid::ProgramUnknown { input: draft.program.to_string() })]),
+            };
+            match checked {
+                Ok(draft) => valid.push(draft),
+                Err(problems) => refused.push((n + 1, problems)),
+            }
+        }
+        if refused.is_empty() {
+            return Ok(valid);
+        }
+        // A flood of bad drafts must not make a flood of an answer.
+        let total = refused.len();
+        refused.truncate(IMPORT_PROBLEMS_SHOWN);
+        Err(Error::ImportRefused { rows: refused, total })
     }
 
     /// Records a new entry. Returns once it is durable.
@@ -148,12 +180,12 @@ impl Local {
         Ok(queue)
     }
 
+    /// A correction's or a void's reason: the notes' text rules.
     fn reason(&self, reason: &str, required: bool) -> Result<String> {
-        let reason = clean_line(reason);
+        let reason = clean_text(reason, TextField::Reason)?;
         if required && reason.is_empty() {
             return Err(Error::invalid(Field::Notes, Invalid::ChangeReasonMissing));
         }
-        check_length(&reason, NOTES_MAX)?;
         Ok(reason)
     }
 
@@ -165,19 +197,22 @@ impl Local {
         Ok(entry)
     }
 
-    /// Stores many validated drafts in one transaction: all or nothing.
-    /// The officer must be allowed to record at every programme's site.
-    /// Returns the new entries' ids.
+    /// Stores many drafts in one transaction: all or nothing. Each draft
+    /// is validated exactly as `add_entry` validates one, whoever sent it
+    /// (the CLI checks rows first, but a request may come from anywhere);
+    /// if any fails, nothing is stored and every bad draft is named by its
+    /// place in the request. The officer must be allowed to record at
+    /// every programme's site. Returns the new entries' ids.
     pub fn import(&self, actor: &Actor, drafts: Vec<EntryDraft>) -> Result<Vec<EntryId>> {
         let sites: HashMap<ProgramId, SiteId> = self.programs()?.into_iter().map(|p| (p.id, p.site)).collect();
         let mut checked: Vec<SiteId> = Vec::new();
-        for draft in &drafts {
-            let site = *sites.get(&draft.program).ok_or(Error::ProgramUnknown { id: draft.program })?;
+        for site in drafts.iter().filter_map(|d| sites.get(&d.program).copied()) {
             if !checked.contains(&site) {
                 self.permit(actor, Action::AddEntry { site })?;
                 checked.push(site);
             }
         }
+        let drafts = self.validate_all(drafts)?;
         let count = drafts.len();
         let programs: Vec<ProgramId> = drafts.iter().map(|d| d.program).collect();
         let changes: Vec<Change> = drafts.into_iter().map(Change::Add).collect();

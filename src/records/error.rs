@@ -14,6 +14,16 @@ use crate::store::StoreError;
 pub enum Error {
     /// The input broke one or more rules; each names its field.
     Invalid(Vec<(Field, Invalid)>),
+    /// Drafts of an import broke rules: each by its place in the request
+    /// (from 1), with its problems; `total` counts every bad draft, even
+    /// beyond those listed. Nothing was stored.
+    ImportRefused {
+        rows: Vec<(usize, Vec<(Field, Invalid)>)>,
+        total: usize,
+    },
+    /// A total would pass the largest number binalog can hold; nothing
+    /// was stored.
+    TotalOverflow,
     OfficerUnknown {
         nip: String,
     },
@@ -148,6 +158,7 @@ impl From<StoreError> for Error {
             StoreError::UnknownEntry { id } => Error::EntryUnknown { id },
             StoreError::Io { detail } => Error::Io { detail },
             StoreError::BackupExists { path } => Error::BackupExists { path },
+            StoreError::TotalOverflow => Error::TotalOverflow,
         }
     }
 }
@@ -166,6 +177,8 @@ impl Error {
     pub fn key(&self) -> &'static str {
         match self {
             Error::Invalid(_) => "error.invalid",
+            Error::ImportRefused { .. } => "error.import_refused",
+            Error::TotalOverflow => "error.total_overflow",
             Error::OfficerUnknown { .. } => "error.officer_unknown",
             Error::OfficerInactive { .. } => "error.officer_inactive",
             Error::OfficerExists { .. } => "error.officer_exists",
@@ -213,7 +226,8 @@ impl Error {
     pub fn args(&self) -> Vec<(&'static str, Arg)> {
         let text = |s: String| Arg::Text(s);
         match self {
-            Error::Invalid(_) | Error::PinUnreadable | Error::LoginFailed => vec![],
+            Error::Invalid(_) | Error::PinUnreadable | Error::LoginFailed | Error::TotalOverflow => vec![],
+            Error::ImportRefused { total, .. } => vec![("count", Arg::Number(*total as i64))],
             Error::OfficerUnknown { nip } | Error::OfficerInactive { nip } | Error::OfficerExists { nip } => {
                 vec![("nip", text(nip.clone()))]
             }

@@ -134,7 +134,9 @@ impl Local {
             }
             let actor = self.demo_actor(DEMO_OFFICERS[1].0)?;
             let programs = self.store.programs()?;
-            let changes: Vec<Change> = demo_drafts(&programs, self.today()).into_iter().map(Change::Add).collect();
+            // The demo data meets the same rules as anything an officer sends.
+            let drafts = self.validate_all(demo_drafts(&programs, self.today()))?;
+            let changes: Vec<Change> = drafts.into_iter().map(Change::Add).collect();
             outcome.demo_entries = changes.len();
             let note = self.note(Some(actor.nip()), AuditAction::DemoLoaded, format!("{} entries", changes.len()));
             self.store.commit(&changes, actor.nip(), self.clock.now(), &note)?;
@@ -212,9 +214,7 @@ impl Local {
     pub fn totals(&self, program: ProgramId, from: NaiveDate, to: NaiveDate) -> Result<Vec<Total>> {
         let mut sums: BTreeMap<(Kind, Unit, String), (i64, u32)> = BTreeMap::new();
         for row in self.store.rollups(program, from, to)? {
-            let slot = sums.entry((row.kind, row.unit, row.item)).or_default();
-            slot.0 += row.rollup.total;
-            slot.1 += row.rollup.entries;
+            add_to(sums.entry((row.kind, row.unit, row.item)).or_default(), row.rollup.total, row.rollup.entries)?;
         }
         Ok(to_totals(sums))
     }
@@ -226,9 +226,7 @@ impl Local {
                 continue;
             }
             for q in &entry.draft.quantities {
-                let slot = sums.entry((entry.draft.kind, q.unit, q.item.clone())).or_default();
-                slot.0 += q.value.milli();
-                slot.1 += 1;
+                add_to(sums.entry((entry.draft.kind, q.unit, q.item.clone())).or_default(), q.value.milli(), 1)?;
             }
         }
         Ok(to_totals(sums))
@@ -267,6 +265,13 @@ impl Local {
     pub fn count_entries(&self) -> Result<usize> {
         Ok(self.store.entry_count())
     }
+}
+
+/// Adds to a running total; past i64 is an error, never a wrapped sum.
+fn add_to(slot: &mut (i64, u32), milli: i64, entries: u32) -> Result<()> {
+    slot.0 = slot.0.checked_add(milli).ok_or(Error::TotalOverflow)?;
+    slot.1 = slot.1.checked_add(entries).ok_or(Error::TotalOverflow)?;
+    Ok(())
 }
 
 fn to_totals(sums: BTreeMap<(Kind, Unit, String), (i64, u32)>) -> Vec<Total> {

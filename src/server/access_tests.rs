@@ -17,7 +17,7 @@ use crate::domain::officer::Role;
 use crate::i18n::Lang;
 use crate::records::api::{ACCESS_TABLE, Request, Response};
 use crate::records::{Access, Error, Records};
-use crate::store::{AuditAction, OpenMode};
+use crate::store::AuditAction;
 
 const ADMIN: (&str, &str) = ("198001012005011001", "135790");
 const SUPERVISOR: (&str, &str) = ("198705052010012003", "975310");
@@ -27,13 +27,15 @@ fn now() -> DateTime<Utc> {
     DateTime::parse_from_rfc3339("2026-03-10T09:00:00+07:00").unwrap().with_timezone(&Utc)
 }
 
-fn records(db: &Path) -> Records {
-    Records::open(db, OpenMode::CreateIfMissing, Box::new(FixedClock(now())), wib()).unwrap()
+/// A client of the server on `socket`.
+fn client(socket: &Path) -> Records {
+    Records::connect(socket, Box::new(FixedClock(now())), wib()).unwrap()
 }
 
-/// A database with an admin, a supervisor and an operator (at site 1).
-fn prepare(db: &Path) {
-    let records = records(db);
+/// Through the server: an admin, a supervisor and an operator (at site 1).
+/// (sled lets go of a database lazily, so the test never opens it twice.)
+fn prepare(socket: &Path) {
+    let records = client(socket);
     records.init(false).unwrap();
     records.add_officer(None, ADMIN.0, "Sari Admin", Role::Admin, ADMIN.1).unwrap();
     let admin = records.login(ADMIN.0, ADMIN.1).unwrap();
@@ -54,7 +56,7 @@ impl Running {
         let server = Server::bind(ServerConfig {
             db: db.to_path_buf(),
             socket: None,
-            create: false,
+            create: true,
             clock: Box::new(FixedClock(now())),
             tz: wib(),
             idle_exit: None,
@@ -115,8 +117,8 @@ fn allowed(access: Access, role: Option<Role>) -> bool {
 #[test]
 fn every_request_is_answered_as_the_access_table_says_for_nobody_and_each_role() {
     let dir = tempfile::tempdir().unwrap();
-    prepare(dir.path());
     let server = Running::start(dir.path());
+    prepare(&server.socket);
     let samples = Request::samples();
     assert_eq!(samples.len(), ACCESS_TABLE.len(), "one sample per method");
 
@@ -154,11 +156,9 @@ fn every_request_is_answered_as_the_access_table_says_for_nobody_and_each_role()
             }
         }
     }
-    drop(server);
-
     // Every refusal is in the audit, up to the budget of a minute (the
     // server's clock stands still here).
-    let records = records(dir.path());
+    let records = client(&server.socket);
     let admin = records.login(ADMIN.0, ADMIN.1).unwrap();
     let audited = records.audit(&admin, &Default::default()).unwrap();
     let denied: Vec<_> = audited.iter().filter(|r| r.action == AuditAction::Denied).collect();
@@ -169,8 +169,8 @@ fn every_request_is_answered_as_the_access_table_says_for_nobody_and_each_role()
 #[test]
 fn before_the_first_officer_only_setup_is_open_and_afterwards_it_needs_a_login() {
     let dir = tempfile::tempdir().unwrap();
-    records(dir.path()).init(false).unwrap();
     let server = Running::start(dir.path());
+    client(&server.socket).init(false).unwrap();
     let mut raw = Raw::connect(&server.socket);
     assert!(raw.send(&Request::sites {}).error().is_none());
     assert_eq!(raw.send(&Request::officers {}).error(), Some(&Error::NotLoggedIn));

@@ -6,7 +6,11 @@ use std::collections::{BTreeMap, BTreeSet, HashMap};
 use super::codec::{Stored, decode};
 use super::rollup::{Deltas, Rollup};
 use super::{Result, Store, keys};
-use crate::domain::entry::Entry;
+use crate::domain::entry::{Entry, Field};
+use crate::domain::invalid::Invalid;
+use crate::domain::officer::Nip;
+use crate::domain::text::{TextField, check_text};
+use crate::domain::{Agreement, Officer, Partner, Program, Site};
 
 #[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub enum Problem {
@@ -27,6 +31,14 @@ pub enum Problem {
     /// Audit records missing between two sequence numbers: the trail is
     /// append-only, so a gap means something was removed.
     AuditGap { after: u64, next: u64 },
+    /// A value of an entry's revision that today's rules would refuse
+    /// (written before a rule existed, or around the records API).
+    EntryValueRefused { entry: u64, revision: u32, field: Field, problem: Invalid },
+    /// A value of a reference record or an officer that today's rules
+    /// would refuse; the problem names the field.
+    RecordValueRefused { tree: String, key: String, problem: Invalid },
+    /// The entries of one day and key add up past what a total can hold.
+    TotalOverflow { entry: u64 },
 }
 
 fn hex(key: &[u8]) -> String {
@@ -48,15 +60,37 @@ fn decode_all<T: Stored>(tree: &sled::Tree, name: &str, problems: &mut Vec<Probl
 impl Store {
     pub fn check(&self) -> Result<Vec<Problem>> {
         let mut problems = Vec::new();
-        decode_all::<crate::domain::Site>(&self.sites, "sites", &mut problems)?;
-        decode_all::<crate::domain::Partner>(&self.partners, "partners", &mut problems)?;
-        decode_all::<crate::domain::Agreement>(&self.agreements, "agreements", &mut problems)?;
-        decode_all::<crate::domain::Officer>(&self.officers, "officers", &mut problems)?;
-        let programs: HashMap<u32, u32> =
-            decode_all::<crate::domain::Program>(&self.programs, "programs", &mut problems)?
-                .into_iter()
-                .map(|(_, p)| (p.id, p.site))
-                .collect();
+        let mut refused = Vec::new();
+        for (_, site) in decode_all::<Site>(&self.sites, "sites", &mut problems)? {
+            let texts = [(&site.code, TextField::SiteCode), (&site.name, TextField::SiteName)];
+            refused.extend(text_problems("sites", site.id.to_string(), &texts));
+        }
+        for (_, partner) in decode_all::<Partner>(&self.partners, "partners", &mut problems)? {
+            let texts = [(&partner.name, TextField::PartnerName)];
+            refused.extend(text_problems("partners", partner.id.to_string(), &texts));
+        }
+        for (_, agreement) in decode_all::<Agreement>(&self.agreements, "agreements", &mut problems)? {
+            let texts = [(&agreement.number, TextField::AgreementNumber)];
+            refused.extend(text_problems("agreements", agreement.id.to_string(), &texts));
+        }
+        for (_, officer) in decode_all::<Officer>(&self.officers, "officers", &mut problems)? {
+            // A NIP is parsed on the way in; a stored one is only decoded.
+            let nip = officer.nip.as_str();
+            let key = crate::domain::text::escape_forbidden(nip).into_owned();
+            if Nip::parse(nip).is_err() {
+                let problem = Invalid::NipFormat { input: key.clone() };
+                refused.push(Problem::RecordValueRefused { tree: "officers".into(), key: key.clone(), problem });
+            }
+            refused.extend(text_problems("officers", key, &[(&officer.name, TextField::OfficerName)]));
+        }
+        let programs: HashMap<u32, Program> = decode_all::<Program>(&self.programs, "programs", &mut problems)?
+            .into_iter()
+            .map(|(_, p)| (p.id, p))
+            .collect();
+        for program in programs.values() {
+            let texts = [(&program.name, TextField::ProgramName)];
+            refused.extend(text_problems("programs", program.id.to_string(), &texts));
+        }
         let audit = decode_all::<super::AuditRecord>(&self.audit, "audit", &mut problems)?;
         for pair in audit.windows(2) {
             let (after, next) = (pair[0].1.seq, pair[1].1.seq);
@@ -65,6 +99,20 @@ impl Store {
             }
         }
         let revisions = decode_all::<Entry>(&self.entries, "entries", &mut problems)?;
+        // Every revision, not only the current: history is printed too.
+        for (_, entry) in &revisions {
+            let sector = programs.get(&entry.draft.program).map(|p| p.sector);
+            let mut found = entry.draft.value_problems(sector);
+            if let Err(e) = check_text(&entry.reason, TextField::Reason) {
+                found.push((Field::Notes, e));
+            }
+            refused.extend(found.into_iter().map(|(field, problem)| Problem::EntryValueRefused {
+                entry: entry.id,
+                revision: entry.revision,
+                field,
+                problem,
+            }));
+        }
         let heads = decode_all::<u32>(&self.heads, "heads", &mut problems)?;
         self.check_meta(&mut problems, &revisions, &audit)?;
 
@@ -87,13 +135,15 @@ impl Store {
         let mut deltas = Deltas::default();
         for entry in &current {
             let d = &entry.draft;
-            let Some(site) = programs.get(&d.program) else {
+            let Some(site) = programs.get(&d.program).map(|p| p.site) else {
                 problems.push(Problem::ProgramMissing { entry: entry.id, program: d.program });
                 continue;
             };
             want_program.insert(keys::dated(d.program, d.date, entry.id));
-            want_site.insert(keys::dated(*site, d.date, entry.id));
-            deltas.apply(entry, 1);
+            want_site.insert(keys::dated(site, d.date, entry.id));
+            if deltas.apply(entry, 1).is_err() {
+                problems.push(Problem::TotalOverflow { entry: entry.id });
+            }
         }
         compare_index(&self.by_program, "by_program", &want_program, &mut problems)?;
         compare_index(&self.by_site, "by_site", &want_site, &mut problems)?;
@@ -103,7 +153,8 @@ impl Store {
         let expected: BTreeMap<Vec<u8>, Rollup> = deltas
             .0
             .into_iter()
-            .map(|(k, (total, count))| (k, Rollup::default().plus(total, count)))
+            // An overflowing sum was reported above; `apply` left it unchanged.
+            .filter_map(|(k, (total, count))| Some((k, Rollup::default().plus(total, count)?)))
             .filter(|(_, r)| !r.is_empty())
             .collect();
         for key in expected.keys().chain(found.keys()).collect::<BTreeSet<_>>() {
@@ -113,6 +164,7 @@ impl Store {
                 problems.push(Problem::RollupWrong { key: hex(key), expected: e, found: f });
             }
         }
+        problems.extend(refused);
         Ok(problems)
     }
 
@@ -146,6 +198,15 @@ impl Store {
         }
         Ok(())
     }
+}
+
+/// The text rules asked of a stored record's fields.
+fn text_problems(tree: &str, key: String, texts: &[(&String, TextField)]) -> Vec<Problem> {
+    texts
+        .iter()
+        .filter_map(|(text, field)| check_text(text, *field).err())
+        .map(|problem| Problem::RecordValueRefused { tree: tree.into(), key: key.clone(), problem })
+        .collect()
 }
 
 fn compare_index(tree: &sled::Tree, name: &str, want: &BTreeSet<Vec<u8>>, problems: &mut Vec<Problem>) -> Result<()> {

@@ -76,6 +76,8 @@ pub enum StoreError {
     BackupExists {
         path: PathBuf,
     },
+    /// A change would take a daily total past what an i64 holds.
+    TotalOverflow,
 }
 
 impl From<sled::Error> for StoreError {

@@ -241,7 +241,7 @@ impl Store {
                         let site = site_of(d.program).or_else(abort)?;
                         by_program.remove(keys::dated(d.program, d.date, prev.id))?;
                         by_site.remove(keys::dated(site, d.date, prev.id))?;
-                        deltas.apply(prev, -1);
+                        deltas.apply(prev, -1).or_else(abort)?;
                     }
                     let d = &entry.draft;
                     let site = site_of(d.program).or_else(abort)?;
@@ -249,7 +249,7 @@ impl Store {
                     heads.insert(&entry.id.to_be_bytes(), encode(&entry.revision))?;
                     by_program.insert(keys::dated(d.program, d.date, entry.id), &[])?;
                     by_site.insert(keys::dated(site, d.date, entry.id), &[])?;
-                    deltas.apply(&entry, 1);
+                    deltas.apply(&entry, 1).or_else(abort)?;
                     written.push(entry);
                 }
                 for (key, (total, count)) in &deltas.0 {
@@ -257,7 +257,7 @@ impl Store {
                         Some(bytes) => decode::<Rollup>(&bytes).or_else(|e| abort(super::corrupt("rollups", e)))?,
                         None => Rollup::default(),
                     };
-                    let new = old.plus(*total, *count);
+                    let Some(new) = old.plus(*total, *count) else { return abort(StoreError::TotalOverflow) };
                     if new.is_empty() {
                         rollups.remove(key.as_slice())?;
                     } else {

@@ -14,7 +14,7 @@ use crate::domain::invalid::{Arg, Invalid};
 use crate::domain::officer::{NIP_DIGITS, PIN_MAX_DIGITS, Role};
 use crate::domain::reference::{AgreementId, PartnerId, ProgramId, ProgramStatus, Site, SiteId};
 use crate::domain::sector::Sector;
-use crate::domain::text::NAME_MAX;
+use crate::domain::text::TextField;
 use crate::i18n::{self, Lang, fill, sector_name, text};
 use crate::records::Error;
 use crate::tui::app::{OfficerRow, Op, RefChange, ReferenceData};
@@ -69,8 +69,6 @@ fn date_input(date: Option<NaiveDate>) -> Input {
     Input::text(10, &date.map(format_date).unwrap_or_default())
 }
 
-const CODE_MAX: usize = 24;
-
 impl State {
     fn new(purpose: Purpose, title: String, fields: Vec<Field>) -> State {
         State { purpose, title, form: Form::new(fields) }
@@ -83,7 +81,7 @@ impl State {
             text(lang, "tui.form_add_officer").to_string(),
             vec![
                 Field::new("tui.label_nip", Input::text(NIP_DIGITS + 6, "")),
-                Field::new("tui.label_name", Input::text(NAME_MAX, "")),
+                Field::new("tui.label_name", Input::stored_text(TextField::OfficerName, "")),
                 Field::new("tui.label_role", Input::choice(roles, None)),
                 Field::new("tui.label_sites", Input::checks(site_options(sites), &[])),
                 Field::new("tui.label_pin", Input::masked(PIN_MAX_DIGITS)),
@@ -127,8 +125,14 @@ impl State {
             purpose,
             title,
             vec![
-                Field::new("tui.label_code", Input::text(CODE_MAX, site.map_or("", |s| s.code.as_str()))),
-                Field::new("tui.label_name", Input::text(NAME_MAX, site.map_or("", |s| s.name.as_str()))),
+                Field::new(
+                    "tui.label_code",
+                    Input::stored_text(TextField::SiteCode, site.map_or("", |s| s.code.as_str())),
+                ),
+                Field::new(
+                    "tui.label_name",
+                    Input::stored_text(TextField::SiteName, site.map_or("", |s| s.name.as_str())),
+                ),
             ],
         )
     }
@@ -150,7 +154,10 @@ impl State {
             purpose,
             title,
             vec![
-                Field::new("tui.label_name", Input::text(NAME_MAX, partner.map_or("", |p| p.name.as_str()))),
+                Field::new(
+                    "tui.label_name",
+                    Input::stored_text(TextField::PartnerName, partner.map_or("", |p| p.name.as_str())),
+                ),
                 Field::new("tui.label_field", Input::choice(fields, field_id.map(|i| i as u32 + 1))),
             ],
         )
@@ -159,7 +166,7 @@ impl State {
     pub fn agreement(lang: Lang, data: &ReferenceData, id: Option<AgreementId>) -> State {
         let agreement = id.and_then(|id| data.agreements.iter().find(|a| a.id == id));
         let sites = Input::checks(site_options(&data.sites), agreement.map_or(&[][..], |a| a.sites.as_slice()));
-        let number = Input::text(NAME_MAX, agreement.map_or("", |a| a.number.as_str()));
+        let number = Input::stored_text(TextField::AgreementNumber, agreement.map_or("", |a| a.number.as_str()));
         let signed = date_input(agreement.map(|a| a.signed));
         let start = date_input(agreement.map(|a| a.start));
         match agreement {
@@ -203,7 +210,7 @@ impl State {
                     Purpose::EditProgram { id: p.id },
                     fill(lang, "tui.form_edit_program", &[("name", Arg::Text(p.name.clone()))]),
                     vec![
-                        Field::new("tui.label_name", Input::text(NAME_MAX, &p.name)),
+                        Field::new("tui.label_name", Input::stored_text(TextField::ProgramName, &p.name)),
                         Field::new("tui.label_program_status", Input::choice(statuses, Some(status))),
                     ],
                 )
@@ -217,7 +224,7 @@ impl State {
                     Purpose::AddProgram,
                     text(lang, "tui.form_add_program").to_string(),
                     vec![
-                        Field::new("tui.label_name", Input::text(NAME_MAX, "")),
+                        Field::new("tui.label_name", Input::stored_text(TextField::ProgramName, "")),
                         Field::new("tui.label_sector", Input::choice(sector_options(lang), None)),
                         Field::new("tui.label_site", Input::choice(sites, None)),
                         Field::new("tui.label_agreement", Input::choice(agreements, None)),
@@ -234,7 +241,14 @@ impl State {
 
     pub fn key(&mut self, key: Key, lang: Lang) -> Action {
         match self.form.key(key) {
-            Outcome::None => Action::None,
+            Outcome::None => {
+                if let Some((at, e)) = self.form.refusal() {
+                    let message = i18n::invalid(lang, e);
+                    self.form.problems.retain(|(f, _)| *f != Some(at));
+                    self.form.problems.push((Some(at), message));
+                }
+                Action::None
+            }
             Outcome::Cancel => Action::Back,
             Outcome::Submit => match self.submit() {
                 Ok(op) => {
@@ -332,8 +346,16 @@ impl State {
             Invalid::NipFormat { .. } => self.field("tui.label_nip"),
             Invalid::PinMismatch => self.field("tui.label_pin_again"),
             Invalid::PinNotDigits | Invalid::PinTooShort { .. } => self.field("tui.label_pin"),
-            Invalid::NameMissing | Invalid::TextTooLong { .. } => {
-                self.field("tui.label_name").or_else(|| self.field("tui.label_number"))
+            Invalid::TextMissing { field }
+            | Invalid::TextTooLong { field, .. }
+            | Invalid::TextForbidden { field, .. } => match field {
+                TextField::SiteCode => self.field("tui.label_code"),
+                TextField::AgreementNumber => self.field("tui.label_number"),
+                _ => self.field("tui.label_name"),
+            },
+            Invalid::DateOutOfRange { date, .. } => {
+                let signed = self.field("tui.label_signed").filter(|at| self.form.text(*at) == format_date(*date));
+                signed.or_else(|| self.field("tui.label_start"))
             }
             Invalid::DateBeforeStart { .. } | Invalid::DateAfterEnd { .. } => self.field("tui.label_start"),
             _ => None,
@@ -450,9 +472,24 @@ mod tests {
     #[test]
     fn the_api_refusal_marks_the_field() {
         let mut state = State::site(Lang::En, &data(), None);
-        state.refused(&Error::from(Invalid::NameMissing), Lang::En);
+        state.refused(&Error::from(Invalid::TextMissing { field: TextField::SiteName }), Lang::En);
         assert_eq!(state.form.problems[0].0, Some(1));
+        state.refused(&Error::from(Invalid::TextTooLong { field: TextField::SiteCode, max: 80 }), Lang::En);
+        assert_eq!(state.form.problems[0], (Some(0), "Site code: at most 80 characters.".to_string()));
         state.refused(&Error::OfficersExist, Lang::En);
         assert_eq!(state.form.problems[0].0, None);
+    }
+
+    #[test]
+    fn typing_past_a_name_s_maximum_is_refused_with_the_message_on_that_field() {
+        let mut state = State::site(Lang::Id, &data(), None);
+        state.form.focus = 1;
+        for _ in 0..81 {
+            state.key(Key::Char('a'), Lang::Id);
+        }
+        assert_eq!(state.form.text(1), "a".repeat(80));
+        assert_eq!(state.form.problems, vec![(Some(1), "Nama lapas: paling banyak 80 karakter.".to_string())]);
+        state.key(Key::Backspace, Lang::Id);
+        assert!(state.form.problems.is_empty());
     }
 }

@@ -23,7 +23,7 @@ use crate::domain::entry::{Entry, EntryDraft, EntryId, Field, PARTICIPANTS_MAX, 
 use crate::domain::invalid::{Arg, Invalid};
 use crate::domain::reference::Program;
 use crate::domain::sector::Kind;
-use crate::domain::text::{ITEM_MAX, NOTES_MAX};
+use crate::domain::text::TextField;
 use crate::domain::unit::Unit;
 use crate::i18n::{self, Lang, fill, kind_name, text};
 use crate::records::Total;
@@ -88,7 +88,7 @@ impl QuantityRow {
         QuantityRow {
             value: TextInput::new(16),
             unit,
-            item: TextInput::new(ITEM_MAX),
+            item: TextInput::for_field(TextField::Item),
             item_query: String::new(),
             suggestion: None,
         }
@@ -158,13 +158,13 @@ impl State {
             participants: count_input(),
             officers: count_input(),
             cadets: count_input(),
-            notes: TextInput::new(NOTES_MAX),
+            notes: TextInput::for_field(TextField::Notes),
             focus: FormField::Date,
             used,
             problems: Vec::new(),
             confirm_discard: false,
             correcting: None,
-            reason: TextInput::new(NOTES_MAX),
+            reason: TextInput::for_field(TextField::Reason),
             status: Status::Done,
             sent: Vec::new(),
             pristine: Vec::new(),
@@ -467,7 +467,11 @@ impl State {
                     && input.edit(other)
                 {
                     // The officer is fixing this field: its old message no longer applies.
+                    let refused = input.refused().map(|e| i18n::invalid(lang, e));
                     self.problems.retain(|(f, _)| *f != focus);
+                    if let Some(message) = refused {
+                        self.problems.push((focus, message));
+                    }
                     if let FormField::Item(n) = focus
                         && let Some(row) = self.rows.get_mut(n)
                     {
@@ -513,7 +517,9 @@ impl State {
                     quantities.push(q);
                     sent.push(n);
                 }
-                Err(e @ Invalid::TextTooLong { .. }) => found.push((FormField::Item(n), e)),
+                Err(e @ (Invalid::TextTooLong { .. } | Invalid::TextForbidden { .. })) => {
+                    found.push((FormField::Item(n), e))
+                }
                 Err(e) => {
                     found.push((FormField::Value(n), e));
                     if kind.needs_item() && unit != Unit::Rp && row.item.is_empty() {
@@ -596,7 +602,9 @@ impl State {
                 let n = self.sent.get(i).copied().unwrap_or(i).min(self.rows.len() - 1);
                 match e {
                     Invalid::UnitNotForKind { .. } => FormField::Unit(n),
-                    Invalid::ItemMissing { .. } | Invalid::TextTooLong { .. } => FormField::Item(n),
+                    Invalid::ItemMissing { .. } | Invalid::TextTooLong { .. } | Invalid::TextForbidden { .. } => {
+                        FormField::Item(n)
+                    }
                     _ => FormField::Value(n),
                 }
             }
@@ -611,6 +619,11 @@ impl State {
                 }
             }
             (Field::Notes, Invalid::ChangeReasonMissing) => FormField::Reason,
+            (
+                Field::Notes,
+                Invalid::TextTooLong { field: TextField::Reason, .. }
+                | Invalid::TextForbidden { field: TextField::Reason, .. },
+            ) => FormField::Reason,
             (Field::Notes, _) => FormField::Notes,
         }
     }

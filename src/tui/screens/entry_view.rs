@@ -20,7 +20,7 @@ use crate::domain::entry::{Entry, EntryDraft, Status};
 use crate::domain::invalid::Arg;
 use crate::domain::officer::{Nip, Officer};
 use crate::domain::permission::{self, Action as Permit};
-use crate::domain::text::NOTES_MAX;
+use crate::domain::text::TextField;
 use crate::i18n::{Lang, fill, kind_name, text};
 use crate::tui::app::{EntryData, Op, RevisionRow};
 use crate::tui::keymap::{Key, Nav, list_nav};
@@ -115,7 +115,11 @@ impl State {
         match key {
             Key::Char('c') if self.allowed.correct => Action::Correct,
             Key::Char('b') if self.allowed.void => {
-                self.void = Some(VoidDialog { reason: TextInput::new(NOTES_MAX), confirming: false, problem: None });
+                self.void = Some(VoidDialog {
+                    reason: TextInput::for_field(TextField::Reason),
+                    confirming: false,
+                    problem: None,
+                });
                 Action::None
             }
             Key::Char('v') if self.allowed.verify => Action::Do(Op::Verify { id: entry.id, revision: entry.revision }),
@@ -386,6 +390,10 @@ fn render_void(dialog: &VoidDialog, frame: &mut Frame, area: Rect, ui: &Ui) -> O
         focused: !dialog.confirming,
         faulty: dialog.problem.is_some(),
     };
+    // A character the reason's field refused, until the next edit.
+    let refused = dialog.reason.refused().map(|e| crate::i18n::invalid(lang, e));
+    let problem = dialog.problem.clone().or(refused);
+    let label = Label { faulty: problem.is_some(), ..label };
     let cursor = labelled_input(frame, row, theme, label, &dialog.reason);
     let below = Rect { y: pad.y + 3, height: pad.height.saturating_sub(3), ..pad };
     if dialog.confirming {
@@ -396,7 +404,7 @@ fn render_void(dialog: &VoidDialog, frame: &mut Frame, area: Rect, ui: &Ui) -> O
         frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: true }), below);
         return None;
     }
-    if let Some(problem) = &dialog.problem {
+    if let Some(problem) = &problem {
         super::problems(frame, below, theme, std::slice::from_ref(problem));
     }
     cursor

@@ -9,7 +9,7 @@ use ratatui::widgets::{Paragraph, Wrap};
 use super::{Action, Label, labelled_input, problems};
 use crate::domain::invalid::{Arg, Invalid};
 use crate::domain::officer::{Nip, PIN_MAX_DIGITS, check_name, check_pin};
-use crate::domain::text::NAME_MAX;
+use crate::domain::text::TextField;
 use crate::i18n::{self, Lang, fill, text};
 use crate::tui::app::Cmd;
 use crate::tui::keymap::Key;
@@ -45,7 +45,7 @@ impl State {
         State {
             fields: [
                 TextInput::new(24),
-                TextInput::new(NAME_MAX),
+                TextInput::for_field(TextField::OfficerName),
                 TextInput::masked(PIN_MAX_DIGITS),
                 TextInput::masked(PIN_MAX_DIGITS),
             ],
@@ -72,7 +72,13 @@ impl State {
             }
             Key::Enter => self.submit(lang),
             other => {
-                self.fields[self.focus].edit(other);
+                let field = &mut self.fields[self.focus];
+                field.edit(other);
+                if let Some(e) = field.refused() {
+                    let message = i18n::invalid(lang, e);
+                    self.problems.retain(|(f, _)| *f != self.focus);
+                    self.problems.push((self.focus, message));
+                }
                 Action::None
             }
         }

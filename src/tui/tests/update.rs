@@ -295,3 +295,22 @@ fn keys_do_nothing_while_the_window_is_too_small_to_see() {
     press(&mut app, &[Key::Interrupt]);
     assert!(app.quit, "Ctrl-C still quits");
 }
+
+#[test]
+fn the_item_field_refuses_the_81st_character_with_a_message_not_a_silent_cut() {
+    let mut form = form();
+    form.focus = FormField::Item(0);
+    let keys: Vec<Key> = std::iter::repeat_n(Key::Char('c'), 81).collect();
+    form_keys(&mut form, &keys);
+    assert_eq!(form.rows[0].item.text(), "c".repeat(80));
+    assert_eq!(form.problems, vec![(FormField::Item(0), "Nama barang: paling banyak 80 karakter.".to_string())]);
+    form_keys(&mut form, &[Key::Backspace]);
+    assert!(form.problems.is_empty(), "making room takes the message away");
+    form.focus = FormField::Notes;
+    form_keys(&mut form, &[Key::Char('a'), Key::Char('\u{202e}'), Key::Char('b')]);
+    assert_eq!(form.notes.text(), "ab");
+    assert!(form.problems.is_empty(), "the next character taken clears the refusal");
+    form_keys(&mut form, &[Key::Char('\u{200b}')]);
+    assert_eq!(form.problems[0].0, FormField::Notes);
+    assert!(form.problems[0].1.starts_with("Catatan berisi karakter"), "{:?}", form.problems);
+}

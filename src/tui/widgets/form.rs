@@ -8,6 +8,8 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::Clear;
 
 use super::input::TextInput;
+use crate::domain::invalid::Invalid;
+use crate::domain::text::TextField;
 use crate::i18n::text;
 use crate::tui::keymap::Key;
 use crate::tui::screens::{Label, label_line, labelled_input, problems};
@@ -32,8 +34,15 @@ pub enum Input {
 }
 
 impl Input {
+    /// A field for short typed values that are not stored text (a date,
+    /// a NIP): cut at `max`.
     pub fn text(max: usize, value: &str) -> Input {
         Input::Text(TextInput::new(max).with_text(value))
+    }
+
+    /// A field for stored text, under the domain's rules for `field`.
+    pub fn stored_text(field: TextField, value: &str) -> Input {
+        Input::Text(TextInput::for_field(field).with_text(value))
     }
 
     pub fn masked(max: usize) -> Input {
@@ -115,6 +124,14 @@ impl Form {
         match &self.fields[field].input {
             Input::Choice { ids, selected, .. } => ids.get(*selected).copied().unwrap_or_default(),
             _ => 0,
+        }
+    }
+
+    /// The focused field and why it just refused a typed character.
+    pub fn refusal(&self) -> Option<(usize, &Invalid)> {
+        match &self.fields.get(self.focus)?.input {
+            Input::Text(t) => t.refused().map(|e| (self.focus, e)),
+            _ => None,
         }
     }
 

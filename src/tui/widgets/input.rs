@@ -6,6 +6,8 @@ use ratatui::Frame;
 use ratatui::layout::{Position, Rect};
 use ratatui::text::{Line, Span};
 
+use crate::domain::invalid::Invalid;
+use crate::domain::text::{TextField, escape_forbidden, is_forbidden};
 use crate::tui::keymap::Key;
 use crate::tui::theme::Theme;
 
@@ -16,11 +18,23 @@ pub struct TextInput {
     cursor: usize,
     max: usize,
     masked: bool,
+    /// The stored text this field edits, whose rules it applies as typed.
+    field: Option<TextField>,
+    /// Why the last typed character was not taken; cleared by the next edit.
+    /// Boxed: a screen holds many fields, and a refusal is rare.
+    refused: Option<Box<Invalid>>,
 }
 
 impl TextInput {
     pub fn new(max: usize) -> TextInput {
-        TextInput { text: String::new(), cursor: 0, max, masked: false }
+        TextInput { text: String::new(), cursor: 0, max, masked: false, field: None, refused: None }
+    }
+
+    /// A field for stored text: its length and characters are the domain's
+    /// rules for `field`, and a character they refuse is refused here with
+    /// the domain's message (see `refused`), never cut silently.
+    pub fn for_field(field: TextField) -> TextInput {
+        TextInput { field: Some(field), ..TextInput::new(field.max()) }
     }
 
     pub fn masked(max: usize) -> TextInput {
@@ -39,6 +53,13 @@ impl TextInput {
     /// The most characters the field takes.
     pub fn max(&self) -> usize {
         self.max
+    }
+
+    /// Why the last character typed was not taken (the field is full, or
+    /// the character is one no stored text may hold), for the screen to
+    /// show; `None` once an edit is taken.
+    pub fn refused(&self) -> Option<&Invalid> {
+        self.refused.as_deref()
     }
 
     pub fn is_empty(&self) -> bool {
@@ -62,9 +83,17 @@ impl TextInput {
     /// screen can use it (Enter, Tab, arrows up and down...).
     pub fn edit(&mut self, key: Key) -> bool {
         let len = self.text.chars().count();
+        if matches!(key, Key::Char(_) | Key::Backspace | Key::Delete) {
+            self.refused = None;
+        }
         match key {
             Key::Char(c) if !c.is_control() => {
-                if len < self.max {
+                if let Some(field) = self.field.filter(|_| is_forbidden(c)) {
+                    let found = escape_forbidden(&c.to_string()).into_owned();
+                    self.refused = Some(Box::new(Invalid::TextForbidden { field, found }));
+                } else if len >= self.max {
+                    self.refused = self.field.map(|field| Box::new(Invalid::TextTooLong { field, max: self.max }));
+                } else {
                     let at = self.byte_at(self.cursor);
                     self.text.insert(at, c);
                     self.cursor += 1;
@@ -141,5 +170,35 @@ mod tests {
         let mut input = TextInput::masked(6);
         typed(&mut input, "12345678");
         assert_eq!(input.text(), "123456");
+    }
+
+    #[test]
+    fn a_text_field_refuses_the_character_past_its_maximum_with_the_domain_message() {
+        let mut input = TextInput::for_field(TextField::Item);
+        typed(&mut input, &"a".repeat(80));
+        assert_eq!(input.refused(), None);
+        assert!(input.edit(Key::Char('b')));
+        assert_eq!(input.text(), "a".repeat(80));
+        assert_eq!(input.refused(), Some(&Invalid::TextTooLong { field: TextField::Item, max: 80 }));
+        let message = crate::i18n::invalid(crate::i18n::Lang::Id, input.refused().unwrap());
+        assert_eq!(message, "Nama barang: paling banyak 80 karakter.");
+        // Making room takes the message away and the next character in.
+        input.edit(Key::Backspace);
+        assert_eq!(input.refused(), None);
+        typed(&mut input, "b");
+        assert_eq!(input.text(), format!("{}b", "a".repeat(79)));
+    }
+
+    #[test]
+    fn a_text_field_refuses_a_forbidden_character_and_keeps_the_rest() {
+        let mut input = TextInput::for_field(TextField::Notes);
+        assert_eq!(input.max(), 1_000);
+        typed(&mut input, "ab\u{202e}c");
+        assert_eq!(input.text(), "abc");
+        typed(&mut input, "\u{200b}");
+        assert_eq!(
+            input.refused(),
+            Some(&Invalid::TextForbidden { field: TextField::Notes, found: "\\u{200b}".into() })
+        );
     }
 }
