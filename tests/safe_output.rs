@@ -5,9 +5,9 @@
 
 mod common;
 
-use std::io::{BufRead, BufReader, Write};
+use std::io::{BufRead, BufReader};
 use std::path::Path;
-use std::process::{Output, Stdio};
+use std::process::Output;
 
 use binalog::domain::demo::{DEMO_OFFICERS, DEMO_PIN};
 use binalog::domain::text::is_forbidden;
@@ -181,19 +181,9 @@ fn formula_cells_are_disarmed_and_export_then_import_gives_the_same_entries() {
 /// Runs a command whose reader goes away: after `read_lines` lines (none:
 /// before the command wrote anything), as `| head` does.
 fn with_closed_pipe(db: &Path, args: &[&str], pins: &[&str], read_lines: usize) -> Output {
-    let mut child = binalog(db)
-        .args(args)
-        .arg("--pin-stdin")
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    let mut stdin = child.stdin.take().unwrap();
-    for pin in pins {
-        writeln!(stdin, "{pin}").unwrap();
-    }
-    drop(stdin);
+    let mut cmd = binalog(db);
+    cmd.args(args);
+    let mut child = spawn_with_pins(cmd, pins);
     let mut reader = BufReader::new(child.stdout.take().unwrap());
     for _ in 0..read_lines {
         let mut line = String::new();

@@ -109,7 +109,13 @@ pub fn run_with_pins_at(db: &Path, now: &str, args: &[&str], lines: &[&str]) -> 
 }
 
 /// Runs `cmd` with `--pin-stdin` and these lines on standard input.
-pub fn with_pins(mut cmd: Command, lines: &[&str]) -> Output {
+pub fn with_pins(cmd: Command, lines: &[&str]) -> Output {
+    spawn_with_pins(cmd, lines).wait_with_output().unwrap()
+}
+
+/// Starts `cmd` with `--pin-stdin`, these lines on standard input (then
+/// closed), and its output piped for the caller to read.
+pub fn spawn_with_pins(mut cmd: Command, lines: &[&str]) -> std::process::Child {
     use std::io::Write;
     let mut child = cmd
         .arg("--pin-stdin")
@@ -123,7 +129,7 @@ pub fn with_pins(mut cmd: Command, lines: &[&str]) -> Output {
         writeln!(stdin, "{line}").unwrap();
     }
     drop(stdin);
-    child.wait_with_output().unwrap()
+    child
 }
 
 /// Runs as the operator `NIP`, its PIN on standard input.
