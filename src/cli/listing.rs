@@ -1,5 +1,6 @@
-//! `sites`, `partners`, `agreements`, `programs`: the reference records as
-//! an aligned table (for people), CSV or JSON (for scripts).
+//! `sites`, `partners`, `agreements`, `programs` (and the officers and the
+//! audit trail): records as an aligned table (for people), CSV or JSON (for
+//! scripts), with stored text made safe in each.
 
 use std::borrow::Cow;
 use std::collections::HashMap;
@@ -14,8 +15,8 @@ use crate::records::{Records, Result};
 use crate::report::safe::{csv_text, escape_json_strings};
 
 /// A cell keeps its machine form; dates are shown dd/mm/yyyy in tables.
-/// Only `Text` can hold stored text: every format makes it safe in
-/// `table`, `csv_text` and `json_text` below.
+/// Only `Text` can hold stored text: each format makes it safe in one
+/// place, `table`, `Cell::csv` and `json_text` below.
 pub enum Cell {
     Text(String),
     Number(u64),
