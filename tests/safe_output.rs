@@ -224,6 +224,13 @@ fn a_reader_that_leaves_early_ends_the_command_quietly() {
             assert_eq!(stderr(&out), "", "{args:?} after {read_lines} lines");
         }
     }
+    // A full disk is no reader leaving: it is said, and the command fails.
+    for args in [&["programs"][..], &["export"], &["entry", "show", "1"]] {
+        let full = std::fs::OpenOptions::new().write(true).open("/dev/full").unwrap();
+        let out = binalog(db).args(["--lang", "en"]).args(args).stdout(full).output().unwrap();
+        assert_eq!(out.status.code(), Some(1), "{args:?}");
+        assert!(stderr(&out).starts_with("Could not write the output: No space left"), "{args:?}: {}", stderr(&out));
+    }
     // Long outputs outgrow a pipe's 64 KiB, so they met the closed end even
     // when the reader took its one line late.
     for args in [&["export"][..], &["entry", "queue", "--as", supervisor_nip]] {

@@ -42,18 +42,13 @@ fn escaped_lines(text: &str) -> String {
     safe
 }
 
-/// Whether a write failed because the reader closed the pipe.
-pub fn is_closed_pipe(e: &io::Error) -> bool {
-    e.kind() == ErrorKind::BrokenPipe
-}
-
 /// How a command that printed ends: with `code` if the output was written
 /// or its reader stopped early (`| head` has what it wanted: quietly, no
 /// message); any other write failure is reported and fails.
 pub fn status(ctx: &Context, written: io::Result<()>, code: ExitCode) -> ExitCode {
     match written {
         Ok(()) => code,
-        Err(e) if is_closed_pipe(&e) => code,
+        Err(e) if e.kind() == ErrorKind::BrokenPipe => code,
         Err(e) => {
             eprintln!("{}", fill(ctx.lang(), "cli.write_failed", &[("detail", Arg::Text(e.to_string()))]));
             ExitCode::from(1)
