@@ -5,7 +5,7 @@ use std::process::ExitCode;
 
 use clap::Subcommand;
 
-use super::{Context, actor, parse_day};
+use super::{Context, actor, out, parse_day};
 use crate::domain::invalid::Arg;
 use crate::domain::reference::ProgramStatus;
 use crate::domain::sector::Sector;
@@ -141,8 +141,7 @@ fn finish(ctx: &Context, result: Result<Saved>) -> ExitCode {
     match result {
         Ok((what, id)) => {
             let args = [("what", Arg::Text(what)), ("id", Arg::Number(i64::from(id)))];
-            println!("{}", fill(ctx.lang(), "cli.saved_reference", &args));
-            ExitCode::SUCCESS
+            out::said(ctx, &fill(ctx.lang(), "cli.saved_reference", &args))
         }
         Err(e) => ctx.fail(&e),
     }

@@ -2,10 +2,10 @@
 
 use std::process::ExitCode;
 
-use chrono::SecondsFormat;
 use clap::{Args, ValueEnum};
 
-use super::{Context, actor, parse_day};
+use super::listing::{self, Cell, Listing};
+use super::{Context, ListFormat, actor, parse_day};
 use crate::domain::officer::Nip;
 use crate::records::{AuditFilter, Error};
 use crate::store::OpenMode;
@@ -45,37 +45,25 @@ pub fn run(ctx: &Context, args: &AuditArgs) -> ExitCode {
         Ok(t) => t,
         Err(e) => return ctx.fail(&e),
     };
-    let rows: Vec<[String; 7]> = trail
-        .iter()
+    let tz = ctx.global.tz;
+    let rows = trail
+        .into_iter()
         .map(|r| {
             let entries: Vec<String> = r.entries.iter().map(|(id, rev)| format!("{id}r{rev}")).collect();
-            let at = match args.format {
-                AuditFormat::Csv => r.at.to_rfc3339_opts(SecondsFormat::Secs, true),
-                AuditFormat::Table => r.at.with_timezone(&ctx.global.tz).format("%d/%m/%Y %H:%M:%S").to_string(),
-            };
-            [
-                r.seq.to_string(),
-                at,
-                r.officer.as_ref().map(|n| n.to_string()).unwrap_or_default(),
-                r.action.code().to_string(),
-                entries.join(" "),
-                r.detail.clone(),
-                r.user.clone(),
+            vec![
+                Cell::Number(r.seq),
+                Cell::Instant(r.at, tz),
+                Cell::Text(r.officer.as_ref().map(|n| n.to_string()).unwrap_or_default()),
+                Cell::Text(r.action.code().to_string()),
+                Cell::Text(entries.join(" ")),
+                Cell::Text(r.detail),
+                Cell::Text(r.user),
             ]
         })
         .collect();
-    match args.format {
-        AuditFormat::Csv => {
-            let mut w = csv::Writer::from_writer(std::io::stdout().lock());
-            let written = w.write_record(COLUMNS).and_then(|_| rows.iter().try_for_each(|r| w.write_record(r)));
-            if written.and_then(|_| w.flush().map_err(csv::Error::from)).is_err() {
-                return ExitCode::from(1);
-            }
-        }
-        AuditFormat::Table => {
-            let body: Vec<Vec<String>> = rows.into_iter().map(|r| r.to_vec()).collect();
-            print!("{}", super::listing::align(&COLUMNS, &body));
-        }
-    }
-    ExitCode::SUCCESS
+    let format = match args.format {
+        AuditFormat::Table => ListFormat::Table,
+        AuditFormat::Csv => ListFormat::Csv,
+    };
+    listing::print(ctx, &Listing { columns: &COLUMNS, rows }, format)
 }

@@ -1,10 +1,10 @@
 //! `init`, `export`, `import` and `check`.
 
 use std::fs::File;
-use std::io::{ErrorKind, Read};
+use std::io::Read;
 use std::process::ExitCode;
 
-use super::{Context, ExportArgs, ExportFormat, ImportArgs};
+use super::{Context, ExportArgs, ExportFormat, ImportArgs, out};
 use crate::domain::demo::{DEMO_OFFICERS, DEMO_PIN};
 use crate::domain::invalid::Arg;
 use crate::i18n::{self, Lang, fill};
@@ -17,10 +17,7 @@ pub fn init(ctx: &Context, demo: bool) -> ExitCode {
     let path = Arg::Text(ctx.db_path().display().to_string());
     let result = ctx.open(OpenMode::CreateIfMissing).and_then(|records| records.init(demo));
     match result {
-        Ok(outcome) if !outcome.created => {
-            println!("{}", fill(lang, "cli.init_exists", &[("path", path)]));
-            ExitCode::SUCCESS
-        }
+        Ok(outcome) if !outcome.created => out::said(ctx, &fill(lang, "cli.init_exists", &[("path", path)])),
         Ok(outcome) => {
             let [sites, partners, agreements, programs] = outcome.reference;
             let n = |v: usize| Arg::Number(v as i64);
@@ -31,9 +28,9 @@ pub fn init(ctx: &Context, demo: bool) -> ExitCode {
                 ("agreements", n(agreements)),
                 ("programs", n(programs)),
             ];
-            println!("{}", fill(lang, "cli.init_created", &args));
+            let mut lines = vec![fill(lang, "cli.init_created", &args)];
             if demo {
-                println!("{}", fill(lang, "cli.init_demo", &[("count", n(outcome.demo_entries))]));
+                lines.push(fill(lang, "cli.init_demo", &[("count", n(outcome.demo_entries))]));
                 for (nip, name, role) in DEMO_OFFICERS {
                     let args = [
                         ("name", Arg::Text(name.into())),
@@ -41,10 +38,10 @@ pub fn init(ctx: &Context, demo: bool) -> ExitCode {
                         ("role", Arg::Text(role.code().into())),
                         ("pin", Arg::Text(DEMO_PIN.into())),
                     ];
-                    println!("{}", fill(lang, "cli.init_demo_login", &args));
+                    lines.push(fill(lang, "cli.init_demo_login", &args));
                 }
             }
-            ExitCode::SUCCESS
+            out::said(ctx, &lines.join("\n"))
         }
         Err(e) => ctx.fail(&e),
     }
@@ -63,15 +60,10 @@ pub fn export(ctx: &Context, args: &ExportArgs) -> ExitCode {
     if let Err(e) = super::actor::login_if(ctx, &records, args.as_nip.as_deref()) {
         return ctx.fail(&e);
     }
-    let mut out = std::io::stdout().lock();
-    match export::export(&records, &filter, format, &mut out) {
-        Ok(Ok(_)) => ExitCode::SUCCESS,
-        // A reader that stopped early (`| head`) is not a failure of ours.
-        Ok(Err(e)) if e.kind() == ErrorKind::BrokenPipe => ExitCode::SUCCESS,
-        Ok(Err(e)) => {
-            eprintln!("{}", fill(ctx.lang(), "cli.write_failed", &[("detail", Arg::Text(e.to_string()))]));
-            ExitCode::from(1)
-        }
+    // Streamed as it is written: an export can be large. Stored text is
+    // made safe cell by cell in `export`.
+    match export::export(&records, &filter, format, &mut std::io::stdout().lock()) {
+        Ok(written) => out::status(ctx, written.map(|_| ()), ExitCode::SUCCESS),
         Err(e) => ctx.fail(&e),
     }
 }
@@ -104,25 +96,23 @@ pub fn import(ctx: &Context, args: &ImportArgs) -> ExitCode {
         Ok(plan) => plan,
         Err(problems) => {
             let bad_lines: std::collections::BTreeSet<u64> = problems.iter().map(|p| p.line).collect();
-            eprintln!("{}", fill(lang, "cli.import_refused", &[("count", Arg::Number(bad_lines.len() as i64))]));
+            let mut lines = vec![fill(lang, "cli.import_refused", &[("count", Arg::Number(bad_lines.len() as i64))])];
             for p in &problems {
                 let message = fill(lang, p.key, &p.args);
                 let args = [("line", Arg::Number(p.line as i64)), ("message", Arg::Text(message))];
-                eprintln!("  {}", fill(lang, "cli.import_line", &args));
+                lines.push(format!("  {}", fill(lang, "cli.import_line", &args)));
             }
+            // Messages quote the file's cells, which may hold escape bytes.
+            out::complain(&lines.join("\n"));
             return ExitCode::from(1);
         }
     };
     let counts = |count: usize| [("count", Arg::Number(count as i64)), ("rows", Arg::Number(plan.rows as i64))];
     if args.dry_run {
-        println!("{}", fill(lang, "cli.import_dry", &counts(plan.drafts.len())));
-        return ExitCode::SUCCESS;
+        return out::said(ctx, &fill(lang, "cli.import_dry", &counts(plan.drafts.len())));
     }
     match records.import(&actor, plan.drafts) {
-        Ok(ids) => {
-            println!("{}", fill(lang, "cli.import_done", &counts(ids.len())));
-            ExitCode::SUCCESS
-        }
+        Ok(ids) => out::said(ctx, &fill(lang, "cli.import_done", &counts(ids.len()))),
         Err(e) => ctx.fail(&e),
     }
 }
@@ -136,15 +126,13 @@ pub fn check(ctx: &Context, as_nip: Option<&str>) -> ExitCode {
     match records.check() {
         Ok(problems) if problems.is_empty() => {
             let entries = Arg::Number(records.entry_count() as i64);
-            println!("{}", fill(lang, "cli.check_ok", &[("entries", entries)]));
-            ExitCode::SUCCESS
+            out::said(ctx, &fill(lang, "cli.check_ok", &[("entries", entries)]))
         }
         Ok(problems) => {
-            println!("{}", fill(lang, "cli.check_failed", &[("count", Arg::Number(problems.len() as i64))]));
-            for p in &problems {
-                println!("  {}", problem(lang, p));
-            }
-            ExitCode::from(1)
+            // Problems name keys that hold stored text (a rollup's item): `say`.
+            let mut lines = vec![fill(lang, "cli.check_failed", &[("count", Arg::Number(problems.len() as i64))])];
+            lines.extend(problems.iter().map(|p| format!("  {}", problem(lang, p))));
+            out::status(ctx, out::say(&lines.join("\n")), ExitCode::from(1))
         }
         Err(e) => ctx.fail(&e),
     }
@@ -161,14 +149,12 @@ pub fn backup(ctx: &Context, dest: &std::path::Path) -> ExitCode {
     let path = Arg::Text(report.path.display().to_string());
     if report.problems.is_empty() {
         let args = [("path", path), ("entries", Arg::Number(report.entries as i64))];
-        println!("{}", fill(lang, "cli.backup_done", &args));
-        return ExitCode::SUCCESS;
+        return out::said(ctx, &fill(lang, "cli.backup_done", &args));
     }
     let args = [("path", path), ("count", Arg::Number(report.problems.len() as i64))];
-    eprintln!("{}", fill(lang, "cli.backup_bad", &args));
-    for p in &report.problems {
-        eprintln!("  {}", problem(lang, p));
-    }
+    let mut lines = vec![fill(lang, "cli.backup_bad", &args)];
+    lines.extend(report.problems.iter().map(|p| format!("  {}", problem(lang, p))));
+    out::complain(&lines.join("\n"));
     ExitCode::from(1)
 }
 

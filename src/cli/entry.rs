@@ -4,7 +4,7 @@ use std::process::ExitCode;
 
 use clap::{Args, Subcommand};
 
-use super::{Context, actor};
+use super::{Context, actor, out};
 use crate::domain::date::{format_date, parse_date};
 use crate::domain::entry::{Entry, EntryDraft, Field, Quantity, Status};
 use crate::domain::invalid::{Arg, Invalid};
@@ -122,13 +122,12 @@ pub fn run(ctx: &Context, command: EntryCommand) -> ExitCode {
             actor::login_if(ctx, &records, as_nip.as_deref()).and_then(|_| show(ctx, &records, id))
         }
         EntryCommand::Queue { as_nip } => queue(ctx, &records, &as_nip),
-        change_command => change(ctx, &records, change_command).map(|entry| {
-            // Printed only now that the change is durable: scripts rely on it.
-            println!("{}", entry.id);
-        }),
+        // Printed only now that the change is durable: scripts rely on it.
+        change_command => change(ctx, &records, change_command).map(|entry| entry.id.to_string()),
     };
     match result {
-        Ok(()) => ExitCode::SUCCESS,
+        // Notes, items, names and reasons are stored text: `say` escapes them.
+        Ok(text) => out::said(ctx, &text),
         Err(e) => ctx.fail(&e),
     }
 }
@@ -252,11 +251,11 @@ pub fn describe(ctx: &Context, entry: &Entry) -> String {
     line
 }
 
-fn show(ctx: &Context, records: &Records, id: u64) -> Result<()> {
+fn show(ctx: &Context, records: &Records, id: u64) -> Result<String> {
     let lang = ctx.lang();
     let history = records.history(id)?;
     let program = records.program(history[0].draft.program)?;
-    println!("#{id} {} ({})", program.name, program.id);
+    let mut lines = vec![format!("#{id} {} ({})", program.name, program.id)];
     for rev in &history {
         let when = rev.recorded_at.with_timezone(&ctx.global.tz).format("%d/%m/%Y %H:%M");
         let args = [
@@ -264,26 +263,28 @@ fn show(ctx: &Context, records: &Records, id: u64) -> Result<()> {
             ("by", Arg::Text(rev.recorded_by.to_string())),
             ("at", Arg::Text(when.to_string())),
         ];
-        println!("{}", fill(lang, "cli.revision_header", &args));
-        println!("  {}", describe(ctx, rev));
+        lines.push(fill(lang, "cli.revision_header", &args));
+        lines.push(format!("  {}", describe(ctx, rev)));
         if rev.voided {
-            println!("  {}: {}", text(lang, "cli.voided"), rev.reason);
+            lines.push(format!("  {}: {}", text(lang, "cli.voided"), rev.reason));
         } else if !rev.reason.is_empty() {
-            println!("  {}: {}", text(lang, "cli.reason"), rev.reason);
+            lines.push(format!("  {}: {}", text(lang, "cli.reason"), rev.reason));
         }
         if let Some(v) = records.verification(id, rev.revision)? {
             let when = v.at.with_timezone(&ctx.global.tz).format("%d/%m/%Y %H:%M").to_string();
             let args = [("by", Arg::Text(v.by.to_string())), ("at", Arg::Text(when))];
-            println!("  {}", fill(lang, "cli.verified_by", &args));
+            lines.push(format!("  {}", fill(lang, "cli.verified_by", &args)));
         }
     }
-    Ok(())
+    Ok(lines.join("\n"))
 }
 
-fn queue(ctx: &Context, records: &Records, as_nip: &str) -> Result<()> {
+fn queue(ctx: &Context, records: &Records, as_nip: &str) -> Result<String> {
     let by = actor::login(ctx, records, as_nip)?;
-    for entry in records.verification_queue(&by)? {
-        println!("#{} r{} p{} {}", entry.id, entry.revision, entry.draft.program, describe(ctx, &entry));
-    }
-    Ok(())
+    let lines: Vec<String> = records
+        .verification_queue(&by)?
+        .iter()
+        .map(|entry| format!("#{} r{} p{} {}", entry.id, entry.revision, entry.draft.program, describe(ctx, entry)))
+        .collect();
+    Ok(lines.join("\n"))
 }

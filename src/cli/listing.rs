@@ -1,20 +1,28 @@
-//! `sites`, `partners`, `agreements`, `programs`: the reference records as
-//! an aligned table (for people), CSV or JSON (for scripts).
+//! `sites`, `partners`, `agreements`, `programs` (and the officers and the
+//! audit trail): records as an aligned table (for people), CSV or JSON (for
+//! scripts), with stored text made safe in each.
 
+use std::borrow::Cow;
 use std::collections::HashMap;
 use std::process::ExitCode;
 
-use chrono::NaiveDate;
+use chrono::{DateTime, FixedOffset, NaiveDate, SecondsFormat, Utc};
 
-use super::{Context, ListFormat};
+use super::{Context, ListFormat, out};
 use crate::domain::date::format_date;
+use crate::domain::text::escape_forbidden;
 use crate::records::{Actor, Records, Result};
+use crate::report::safe::{csv_text, escape_json_strings};
 
 /// A cell keeps its machine form; dates are shown dd/mm/yyyy in tables.
-enum Cell {
+/// Only `Text` can hold stored text: each format makes it safe in one
+/// place, `table`, `Cell::csv` and `json_text` below.
+pub enum Cell {
     Text(String),
-    Number(u32),
+    Number(u64),
     Date(NaiveDate),
+    /// An instant: UTC in files, the `--tz` clock in tables.
+    Instant(DateTime<Utc>, FixedOffset),
     Flag(bool),
 }
 
@@ -24,6 +32,7 @@ impl Cell {
             Cell::Text(s) => s.clone(),
             Cell::Number(n) => n.to_string(),
             Cell::Date(d) => d.format("%Y-%m-%d").to_string(),
+            Cell::Instant(at, _) => at.to_rfc3339_opts(SecondsFormat::Secs, true),
             Cell::Flag(b) => b.to_string(),
         }
     }
@@ -31,9 +40,17 @@ impl Cell {
     fn human(&self) -> String {
         match self {
             Cell::Date(d) => format_date(*d),
+            Cell::Instant(at, tz) => at.with_timezone(tz).format("%d/%m/%Y %H:%M:%S").to_string(),
             Cell::Flag(true) => "*".into(),
             Cell::Flag(false) => String::new(),
             other => other.machine(),
+        }
+    }
+
+    fn csv(&self) -> Cow<'_, str> {
+        match self {
+            Cell::Text(s) => csv_text(s),
+            other => Cow::Owned(other.machine()),
         }
     }
 
@@ -46,9 +63,9 @@ impl Cell {
     }
 }
 
-struct Listing {
-    columns: &'static [&'static str],
-    rows: Vec<Vec<Cell>>,
+pub struct Listing {
+    pub columns: &'static [&'static str],
+    pub rows: Vec<Vec<Cell>>,
 }
 
 /// Logs in as `as_nip` when given (a server answers reads only to an
@@ -60,29 +77,36 @@ fn show(
     build: impl FnOnce(&Records, Option<&Actor>) -> Result<Listing>,
     format: ListFormat,
 ) -> ExitCode {
-    let listing = match ctx.open(crate::store::OpenMode::Existing).and_then(|r| {
+    let built = ctx.open(crate::store::OpenMode::Existing).and_then(|r| {
         let by = super::actor::login_if(ctx, &r, as_nip)?;
         build(&r, by.as_ref())
-    }) {
-        Ok(l) => l,
-        Err(e) => return ctx.fail(&e),
-    };
-    let text = match format {
-        ListFormat::Table => table(&listing),
-        ListFormat::Csv => csv_text(&listing),
-        ListFormat::Json => json_text(&listing),
-    };
-    print!("{text}");
-    ExitCode::SUCCESS
+    });
+    match built {
+        Ok(listing) => print(ctx, &listing, format),
+        Err(e) => ctx.fail(&e),
+    }
 }
 
+/// Writes a listing in the chosen format; the one way every list leaves.
+pub fn print(ctx: &Context, listing: &Listing, format: ListFormat) -> ExitCode {
+    let text = match format {
+        ListFormat::Table => table(listing),
+        ListFormat::Csv => csv_of(listing),
+        ListFormat::Json => json_text(listing),
+    };
+    out::status(ctx, out::print(&text), ExitCode::SUCCESS)
+}
+
+/// Cells are escaped before the columns are measured, so a row holding an
+/// escape stays aligned with the rest.
 fn table(listing: &Listing) -> String {
-    let cells: Vec<Vec<String>> = listing.rows.iter().map(|r| r.iter().map(Cell::human).collect()).collect();
+    let cells: Vec<Vec<String>> =
+        listing.rows.iter().map(|r| r.iter().map(|c| escape_forbidden(&c.human()).into_owned()).collect()).collect();
     align(listing.columns, &cells)
 }
 
 /// Columns padded to their widest cell, two spaces apart.
-pub fn align(columns: &[&str], cells: &[Vec<String>]) -> String {
+fn align(columns: &[&str], cells: &[Vec<String>]) -> String {
     let mut widths: Vec<usize> = columns.iter().map(|c| c.chars().count()).collect();
     for row in cells {
         for (w, c) in widths.iter_mut().zip(row) {
@@ -100,11 +124,11 @@ pub fn align(columns: &[&str], cells: &[Vec<String>]) -> String {
     out
 }
 
-fn csv_text(listing: &Listing) -> String {
+fn csv_of(listing: &Listing) -> String {
     let mut w = csv::Writer::from_writer(Vec::new());
     w.write_record(listing.columns).expect("writing CSV to memory");
     for row in &listing.rows {
-        w.write_record(row.iter().map(Cell::machine)).expect("writing CSV to memory");
+        w.write_record(row.iter().map(|c| c.csv().into_owned())).expect("writing CSV to memory");
     }
     String::from_utf8(w.into_inner().expect("flushing to memory")).expect("CSV of UTF-8 cells is UTF-8")
 }
@@ -118,6 +142,8 @@ fn json_text(listing: &Listing) -> String {
             serde_json::Value::Object(object)
         })
         .collect();
+    let mut rows = serde_json::Value::Array(rows);
+    escape_json_strings(&mut rows);
     format!("{}\n", serde_json::to_string_pretty(&rows).expect("JSON of plain values"))
 }
 
@@ -133,7 +159,7 @@ pub fn sites(ctx: &Context, format: ListFormat, as_nip: Option<&str>) -> ExitCod
                     .into_iter()
                     .map(|s| {
                         let zone = crate::domain::date::zone_name(s.tz());
-                        vec![Cell::Number(s.id), Cell::Text(s.code), Cell::Text(s.name), Cell::Text(zone)]
+                        vec![Cell::Number(s.id.into()), Cell::Text(s.code), Cell::Text(s.name), Cell::Text(zone)]
                     })
                     .collect(),
             })
@@ -154,7 +180,7 @@ pub fn partners(ctx: &Context, format: ListFormat, as_nip: Option<&str>) -> Exit
                     .into_iter()
                     .map(|p| {
                         vec![
-                            Cell::Number(p.id),
+                            Cell::Number(p.id.into()),
                             Cell::Text(p.name),
                             Cell::Text(p.field.map_or("", |s| s.code()).to_string()),
                             Cell::Flag(p.inferred),
@@ -183,7 +209,7 @@ pub fn agreements(ctx: &Context, format: ListFormat, as_nip: Option<&str>) -> Ex
                         let site_codes: Vec<&str> =
                             a.sites.iter().map(|s| sites.get(s).map_or("?", String::as_str)).collect();
                         vec![
-                            Cell::Number(a.id),
+                            Cell::Number(a.id.into()),
                             Cell::Text(a.number),
                             Cell::Text(partners.get(&a.partner).cloned().unwrap_or_default()),
                             Cell::Date(a.signed),
@@ -215,7 +241,7 @@ pub fn programs(ctx: &Context, format: ListFormat, as_nip: Option<&str>) -> Exit
                     .into_iter()
                     .map(|p| {
                         vec![
-                            Cell::Number(p.id),
+                            Cell::Number(p.id.into()),
                             Cell::Text(p.name),
                             Cell::Text(p.sector.code().into()),
                             Cell::Text(sites.get(&p.site).cloned().unwrap_or_default()),

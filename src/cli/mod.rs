@@ -9,6 +9,7 @@ mod entry;
 mod help;
 mod listing;
 mod officer;
+mod out;
 mod serve;
 
 use std::path::PathBuf;

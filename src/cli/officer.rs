@@ -5,7 +5,7 @@ use std::process::ExitCode;
 
 use clap::Subcommand;
 
-use super::{Context, ListFormat, actor, listing};
+use super::{Context, ListFormat, actor, listing, out};
 use crate::domain::invalid::Arg;
 use crate::domain::officer::{Officer, Role};
 use crate::i18n::fill;
@@ -70,13 +70,13 @@ pub enum OfficerCommand {
     },
 }
 
-fn announce(ctx: &Context, key: &'static str, officer: &Officer) {
+fn announce(ctx: &Context, key: &'static str, officer: &Officer) -> ExitCode {
     let args = [
         ("name", Arg::Text(officer.name.clone())),
         ("nip", Arg::Text(officer.nip.to_string())),
         ("role", Arg::Text(officer.role.code().into())),
     ];
-    println!("{}", fill(ctx.lang(), key, &args));
+    out::said(ctx, &fill(ctx.lang(), key, &args))
 }
 
 pub fn run(ctx: &Context, command: OfficerCommand) -> ExitCode {
@@ -85,10 +85,7 @@ pub fn run(ctx: &Context, command: OfficerCommand) -> ExitCode {
     }
     let result = ctx.open(OpenMode::Existing).and_then(|records| change(ctx, &records, command));
     match result {
-        Ok((key, officer)) => {
-            announce(ctx, key, &officer);
-            ExitCode::SUCCESS
-        }
+        Ok((key, officer)) => announce(ctx, key, &officer),
         Err(e) => ctx.fail(&e),
     }
 }

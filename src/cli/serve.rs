@@ -88,9 +88,10 @@ pub fn run(ctx: &Context, args: &ServeArgs) -> ExitCode {
         eprintln!("{listening}");
         report(args, &Ok(()));
     } else {
-        // Scripts and tests wait for this line: it comes after the bind.
-        println!("{listening}");
-        let _ = std::io::stdout().flush();
+        // Scripts and tests wait for this line: it comes after the bind. A
+        // reader that is already gone (`serve | head -0`) must not stop
+        // the server, so a failed write is let be.
+        let _ = super::out::print(&format!("{listening}\n"));
     }
     match server.run() {
         Ok(()) => {

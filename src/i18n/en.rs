@@ -190,6 +190,10 @@ pub const TEXTS: &[(&str, &str)] = &[
     ),
     ("cli.import_empty", "The file has no data rows."),
     ("cli.csv_malformed", "A CSV line cannot be read: {detail}"),
+    (
+        "cli.import_unclosed_quote",
+        "A quote (\") opens a cell on this line and is never closed, so the rest of the file would be read as one cell. Close the quote or remove it.",
+    ),
     ("cli.file_unreadable", "The file {path} cannot be read: {detail}"),
     ("cli.backup_done", "Backup written and verified at {path}: {entries} entries."),
     ("cli.backup_bad", "The backup at {path} is NOT good: the check found {count} problems. Do not rely on it."),

@@ -193,6 +193,10 @@ pub const TEXTS: &[(&str, &str)] = &[
     ),
     ("cli.import_empty", "Berkas tidak berisi baris data."),
     ("cli.csv_malformed", "Baris CSV tidak terbaca: {detail}"),
+    (
+        "cli.import_unclosed_quote",
+        "Tanda kutip (\") membuka sel di baris ini dan tidak pernah ditutup, sehingga sisa berkas akan terbaca sebagai satu sel. Tutup tanda kutipnya atau hapus.",
+    ),
     ("cli.file_unreadable", "Berkas {path} tidak bisa dibaca: {detail}"),
     ("cli.backup_done", "Cadangan tersimpan dan sudah diperiksa di {path}: {entries} catatan."),
     (

@@ -7,6 +7,7 @@ use chrono::SecondsFormat;
 use serde_json::json;
 
 use super::CSV_COLUMNS;
+use super::safe::{csv_text, escape_json_strings};
 use crate::domain::entry::Entry;
 use crate::records::{EntryFilter, Records, Result, RevisionState};
 
@@ -77,36 +78,48 @@ pub fn export(
 
 fn write_csv(names: &Names, entries: &[(Entry, RevisionState)], out: &mut dyn Write) -> std::io::Result<usize> {
     let mut csv = csv::Writer::from_writer(out);
-    csv.write_record(CSV_COLUMNS)?;
+    csv.write_record(CSV_COLUMNS).map_err(io_error)?;
     let mut rows = 0;
     for (entry, state) in entries {
         let d = &entry.draft;
         let (program, sector, site, partner) = names.of(d.program);
         for q in &d.quantities {
+            // Text columns through `csv_text`, numbers and dates as they are.
             csv.write_record([
                 entry.id.to_string().as_str(),
                 &d.date.format("%Y-%m-%d").to_string(),
-                site,
+                &csv_text(site),
                 &d.program.to_string(),
-                program,
-                sector,
-                partner,
-                d.kind.code(),
-                &q.item,
+                &csv_text(program),
+                &csv_text(sector),
+                &csv_text(partner),
+                &csv_text(d.kind.code()),
+                &csv_text(&q.item),
                 &q.value.to_plain(),
-                q.unit.code(),
+                &csv_text(q.unit.code()),
                 &d.participants.to_string(),
-                &d.notes,
-                status(entry, *state),
+                &csv_text(&d.notes),
+                &csv_text(status(entry, *state)),
                 &entry.revision.to_string(),
-                entry.recorded_by.as_str(),
+                &csv_text(entry.recorded_by.as_str()),
                 &entry.recorded_at.to_rfc3339_opts(SecondsFormat::Secs, true),
-            ])?;
+            ])
+            .map_err(io_error)?;
             rows += 1;
         }
     }
     csv.flush()?;
     Ok(rows)
+}
+
+/// The I/O error inside a CSV error, kept as it is so that the caller can
+/// tell a closed pipe (`| head`) from a real failure; csv's own conversion
+/// would wrap it as `Other`.
+fn io_error(e: csv::Error) -> std::io::Error {
+    match e.into_kind() {
+        csv::ErrorKind::Io(e) => e,
+        other => std::io::Error::other(format!("{other:?}")),
+    }
 }
 
 fn write_jsonl(names: &Names, entries: &[(Entry, RevisionState)], out: &mut dyn Write) -> std::io::Result<usize> {
@@ -119,7 +132,7 @@ fn write_jsonl(names: &Names, entries: &[(Entry, RevisionState)], out: &mut dyn 
             // Values stay strings so no consumer rounds them through a float.
             .map(|q| json!({"item": q.item, "value": q.value.to_plain(), "unit": q.unit.code()}))
             .collect();
-        let line = json!({
+        let mut line = json!({
             "entry_id": entry.id,
             "date": d.date.format("%Y-%m-%d").to_string(),
             "site": site,
@@ -140,6 +153,7 @@ fn write_jsonl(names: &Names, entries: &[(Entry, RevisionState)], out: &mut dyn 
             "recorded_by": entry.recorded_by.as_str(),
             "recorded_at": entry.recorded_at.to_rfc3339_opts(SecondsFormat::Secs, true),
         });
+        escape_json_strings(&mut line);
         writeln!(out, "{line}")?;
     }
     out.flush()?;

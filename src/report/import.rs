@@ -11,6 +11,7 @@ use crate::domain::invalid::{Arg, Invalid};
 use crate::domain::sector::Kind;
 use crate::domain::unit::Unit;
 use crate::records::{Error, Records};
+use crate::report::safe::read_csv_text;
 
 pub const REQUIRED: [&str; 8] = ["program_id", "date", "kind", "item", "value", "unit", "participants", "notes"];
 
@@ -51,8 +52,20 @@ struct Row {
 
 /// Reads and checks the whole file. Either every row is good and the plan
 /// is returned, or every problem found is.
-pub fn plan(records: &Records, input: impl Read) -> Result<Plan, Vec<LineProblem>> {
-    let mut reader = csv::ReaderBuilder::new().flexible(false).trim(csv::Trim::All).from_reader(input);
+pub fn plan(records: &Records, mut input: impl Read) -> Result<Plan, Vec<LineProblem>> {
+    let mut bytes = Vec::new();
+    if let Err(e) = input.read_to_end(&mut bytes) {
+        return Err(vec![LineProblem {
+            line: 1,
+            key: "cli.csv_malformed",
+            args: vec![("detail", Arg::Text(e.to_string()))],
+        }]);
+    }
+    let bytes = lf_line_ends(bytes);
+    if let Some(line) = unclosed_quote(&bytes) {
+        return Err(vec![LineProblem { line, key: "cli.import_unclosed_quote", args: vec![] }]);
+    }
+    let mut reader = csv::ReaderBuilder::new().flexible(false).trim(csv::Trim::All).from_reader(bytes.as_slice());
     let headers = reader
         .headers()
         .map_err(|e| vec![csv_problem(1, &e)])?
@@ -101,6 +114,59 @@ pub fn plan(records: &Records, input: impl Read) -> Result<Plan, Vec<LineProblem
     }
 }
 
+/// The file with every line end (CRLF as spreadsheets write, LF, a lone CR)
+/// made LF. The CSV reader counts lines by LF and, after a CRLF, starts the
+/// next record on the LF it has not yet read: every line named one too low.
+fn lf_line_ends(bytes: Vec<u8>) -> Vec<u8> {
+    if !bytes.contains(&b'\r') {
+        return bytes;
+    }
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut iter = bytes.iter().copied().peekable();
+    while let Some(b) = iter.next() {
+        if b == b'\r' {
+            iter.next_if_eq(&b'\n');
+            out.push(b'\n');
+        } else {
+            out.push(b);
+        }
+    }
+    out
+}
+
+/// The line where a quoted cell opens that no quote closes, if any. The CSV
+/// reader would take the rest of the file into that one cell and say
+/// nothing. Follows the reader's rules: a quote opens a cell only as its
+/// first character, and `""` inside one is a quote character.
+fn unclosed_quote(bytes: &[u8]) -> Option<u64> {
+    #[derive(Clone, Copy)]
+    enum State {
+        CellStart,
+        Unquoted,
+        Quoted { opened: u64 },
+        QuoteInQuoted { opened: u64 },
+    }
+    let mut line = 1;
+    let mut state = State::CellStart;
+    for &b in bytes {
+        state = match (state, b) {
+            (State::CellStart, b'"') => State::Quoted { opened: line },
+            (State::Quoted { opened }, b'"') => State::QuoteInQuoted { opened },
+            (State::Quoted { .. }, _) => state,
+            (State::QuoteInQuoted { opened }, b'"') => State::Quoted { opened },
+            (_, b',' | b'\n') => State::CellStart,
+            _ => State::Unquoted,
+        };
+        if b == b'\n' {
+            line += 1;
+        }
+    }
+    match state {
+        State::Quoted { opened } => Some(opened),
+        _ => None,
+    }
+}
+
 fn csv_problem(line: u64, e: &csv::Error) -> LineProblem {
     LineProblem { line, key: "cli.csv_malformed", args: vec![("detail", Arg::Text(e.to_string()))] }
 }
@@ -114,7 +180,7 @@ fn parse_row(line: u64, cells: &HashMap<&str, String>, group: &str, status: &str
     let kind = Kind::from_code(kind_text).ok_or(Invalid::KindUnknown { input: kind_text.to_string() })?;
     let unit_text = get("unit");
     let unit = Unit::from_code(unit_text).ok_or(Invalid::UnitUnknown { input: unit_text.to_string() })?;
-    let quantity = Quantity::new(get("value"), unit, get("item"))?;
+    let quantity = Quantity::new(get("value"), unit, &read_csv_text(get("item")))?;
     let participants_text = get("participants");
     let participants = if participants_text.is_empty() {
         0
@@ -131,7 +197,7 @@ fn parse_row(line: u64, cells: &HashMap<&str, String>, group: &str, status: &str
         kind,
         quantity,
         participants,
-        notes: get("notes").to_string(),
+        notes: read_csv_text(get("notes")).into_owned(),
         status: Status::parse(status)?,
     })
 }
@@ -214,5 +280,25 @@ fn differing_column(draft: &EntryDraft, row: &Row) -> Option<&'static str> {
         Some("status")
     } else {
         None
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_line_end_becomes_lf() {
+        assert_eq!(lf_line_ends(b"a\r\nb\rc\nd\r\n".to_vec()), b"a\nb\nc\nd\n");
+        assert_eq!(lf_line_ends(b"\r\r\n".to_vec()), b"\n\n");
+    }
+
+    #[test]
+    fn a_quote_left_open_is_found_on_the_line_it_opened() {
+        assert_eq!(unclosed_quote(b"h\n1,\"ok\"\n2,\"open\n3,x\n"), Some(3));
+        assert_eq!(unclosed_quote(b"h\n\"a\nb\",\"c\"\"d\"\n"), None, "closed across lines, doubled quote");
+        assert_eq!(unclosed_quote(b"h\n1,\"a\"\"\n"), Some(2), "a doubled quote does not close");
+        assert_eq!(unclosed_quote(b"h\n1,a\"b\n"), None, "a quote inside a cell is a character");
+        assert_eq!(unclosed_quote(b"h\n1,\"a\"b\"\n"), None, "after the closing quote the cell is plain");
     }
 }

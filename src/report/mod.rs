@@ -2,6 +2,7 @@
 
 pub mod export;
 pub mod import;
+pub mod safe;
 
 /// The CSV columns of `export`, in order; `import` reads the same names.
 pub const CSV_COLUMNS: [&str; 17] = [

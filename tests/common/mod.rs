@@ -34,7 +34,23 @@ pub fn open(path: &Path) -> Records {
 }
 
 pub fn open_at(path: &Path, at: DateTime<Utc>) -> Records {
-    Records::open(path, OpenMode::CreateIfMissing, Box::new(FixedClock(at)), wib()).unwrap()
+    when_released(|| Records::open(path, OpenMode::CreateIfMissing, Box::new(FixedClock(at)), wib()))
+}
+
+/// Opens a database this process held a moment ago. sled lets go of its
+/// file lock lazily, in its own threads, once the last handle is dropped,
+/// and says nothing when it has: so the open is retried (a bounded number
+/// of times, yielding in between) while the answer is "locked". Anything
+/// else fails at once.
+pub fn when_released<T, E: std::fmt::Debug>(mut open: impl FnMut() -> Result<T, E>) -> T {
+    for _ in 0..1_000_000 {
+        match open() {
+            Ok(opened) => return opened,
+            Err(e) if format!("{e:?}").starts_with("Locked") => std::thread::yield_now(),
+            Err(e) => panic!("{e:?}"),
+        }
+    }
+    panic!("the database stayed locked")
 }
 
 /// An initialised database with an admin and an operator at every site;
@@ -109,7 +125,13 @@ pub fn run_with_pins_at(db: &Path, now: &str, args: &[&str], lines: &[&str]) -> 
 }
 
 /// Runs `cmd` with `--pin-stdin` and these lines on standard input.
-pub fn with_pins(mut cmd: Command, lines: &[&str]) -> Output {
+pub fn with_pins(cmd: Command, lines: &[&str]) -> Output {
+    spawn_with_pins(cmd, lines).wait_with_output().unwrap()
+}
+
+/// Starts `cmd` with `--pin-stdin`, these lines on standard input (then
+/// closed), and its output piped for the caller to read.
+pub fn spawn_with_pins(mut cmd: Command, lines: &[&str]) -> std::process::Child {
     use std::io::Write;
     let mut child = cmd
         .arg("--pin-stdin")
@@ -123,7 +145,7 @@ pub fn with_pins(mut cmd: Command, lines: &[&str]) -> Output {
         writeln!(stdin, "{line}").unwrap();
     }
     drop(stdin);
-    child.wait_with_output().unwrap()
+    child
 }
 
 /// Runs as the operator `NIP`, its PIN on standard input.
