@@ -134,13 +134,22 @@ impl Remote {
             _ => None,
         };
         let mut state = self.lock();
-        let response = match state.conn.as_mut().map(|c| c.exchange(&frame)) {
-            Some(Some(response)) => response,
-            _ => {
-                state.conn = None;
-                state.identity = None;
-                return Err(self.stopped());
-            }
+        let mut response = state.conn.as_mut().and_then(|c| c.exchange(&frame));
+        if response.is_none() && state.identity.is_none() && state.conn.is_some() {
+            // Nobody was logged in: the server may have closed the
+            // connection at its login deadline without reading this
+            // request. Nothing of ours was lost, so connect again and ask
+            // once more (the officer who left the login screen open).
+            state.conn = None;
+            let (stream, accept) = (self.connector)()?;
+            state.conn = Some(Connection::start(stream, self.subscribers.clone())?);
+            state.info = ServerInfo { pid: accept.pid, protocol: accept.version, db: accept.db };
+            response = state.conn.as_mut().and_then(|c| c.exchange(&frame));
+        }
+        let Some(response) = response else {
+            state.conn = None;
+            state.identity = None;
+            return Err(self.stopped());
         };
         if let (Some(credentials), Response::login(result)) = (login, &response) {
             state.identity = result.as_ref().ok().map(|actor| actor.nip().clone());

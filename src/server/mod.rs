@@ -12,6 +12,9 @@
 //! `--direct` program runs in-process.
 
 pub mod daemon;
+mod logins;
+mod outbox;
+mod places;
 pub mod protocol;
 pub mod session;
 pub mod spawn;
