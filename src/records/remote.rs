@@ -209,7 +209,8 @@ impl Drop for Connection {
 /// Runs until the connection ends: answers go to the caller waiting in
 /// `call`, updates to every subscriber. Dropping `replies` at the end
 /// tells a waiting caller that the server has gone; subscribers hear
-/// `Disconnected` unless this side closed the connection itself.
+/// `Disconnected` unless this side closed the connection itself, or the
+/// server closed it at its login deadline.
 fn read_frames(
     mut stream: UnixStream,
     replies: Sender<Response>,
@@ -228,6 +229,12 @@ fn read_frames(
                 }
             }
             Ok(ServerFrame::Update(update)) => publish(update),
+            Ok(ServerFrame::LoginExpired) => {
+                // Nobody logged in in time: no news for the subscribers;
+                // the next request connects again (`call`).
+                live.store(false, Ordering::SeqCst);
+                break;
+            }
             Err(_) => break,
         }
     }

@@ -10,6 +10,7 @@
 //! room breaks the connection instead.
 
 use std::collections::VecDeque;
+use std::io::Write;
 use std::net::Shutdown;
 use std::os::unix::net::UnixStream;
 use std::sync::{Condvar, Mutex, MutexGuard};
@@ -29,12 +30,14 @@ struct State {
     finished: bool,
     /// The connection is given up: nothing more is sent.
     broken: bool,
+    /// The writer holds a frame it took and may be writing it.
+    writing: bool,
     cap: usize,
 }
 
 impl Outbox {
     pub fn new(stream: UnixStream, cap: usize) -> Outbox {
-        let state = State { frames: VecDeque::new(), bytes: 0, finished: false, broken: false, cap };
+        let state = State { frames: VecDeque::new(), bytes: 0, finished: false, broken: false, writing: false, cap };
         Outbox { state: Mutex::new(state), changed: Condvar::new(), stream }
     }
 
@@ -92,12 +95,14 @@ impl Outbox {
     /// empty, or broken.
     pub fn take(&self) -> Option<Vec<u8>> {
         let mut state = self.lock();
+        state.writing = false;
         loop {
             if state.broken {
                 return None;
             }
             if let Some(frame) = state.frames.pop_front() {
                 state.bytes -= frame.len();
+                state.writing = true;
                 self.changed.notify_all();
                 return Some(frame);
             }
@@ -116,11 +121,23 @@ impl Outbox {
 
     /// Gives the connection up: drops what is queued and shuts the socket.
     pub fn break_off(&self) {
+        self.break_off_saying(&[]);
+    }
+
+    /// Gives the connection up, with `last` as its last frame if it can
+    /// go at once: only when the writer is between frames (so frames do
+    /// not interleave) and without waiting on a client that does not read.
+    pub fn break_off_saying(&self, last: &[u8]) {
         {
             let mut state = self.lock();
             state.broken = true;
             state.frames.clear();
             state.bytes = 0;
+            // The writer takes no frame once broken, so under the lock the
+            // socket is ours alone.
+            if !state.writing && !last.is_empty() && self.stream.set_nonblocking(true).is_ok() {
+                let _ = (&self.stream).write(last);
+            }
         }
         self.changed.notify_all();
         let _ = self.stream.shutdown(Shutdown::Both);
@@ -148,6 +165,27 @@ mod tests {
         let mut rest = Vec::new();
         std::io::Read::read_to_end(&mut theirs, &mut rest).unwrap();
         assert!(rest.is_empty(), "the socket was shut down");
+    }
+
+    #[test]
+    fn a_last_frame_goes_only_between_frames() {
+        let (ours, mut theirs) = UnixStream::pair().unwrap();
+        let outbox = Outbox::new(ours, 100);
+        assert!(outbox.put(vec![1; 10]));
+        assert!(outbox.put(vec![2; 10]));
+        assert_eq!(outbox.take(), Some(vec![1; 10]));
+        // The writer holds a frame: the last one must not cut into it.
+        outbox.break_off_saying(b"bye");
+        let mut rest = Vec::new();
+        std::io::Read::read_to_end(&mut theirs, &mut rest).unwrap();
+        assert!(rest.is_empty(), "{rest:?}");
+
+        let (ours, mut theirs) = UnixStream::pair().unwrap();
+        let outbox = Outbox::new(ours, 100);
+        outbox.break_off_saying(b"bye");
+        let mut rest = Vec::new();
+        std::io::Read::read_to_end(&mut theirs, &mut rest).unwrap();
+        assert_eq!(rest, b"bye");
     }
 
     #[test]

@@ -15,7 +15,7 @@
 //!
 //! After that the client sends `Request`s and the server sends
 //! `ServerFrame`s: the answer to each request, in order, and between them
-//! pushed `Update`s. Payloads are bincode 2 with serde and the standard
+//! pushed `Update`s; `LoginExpired` last if the login deadline passed. Payloads are bincode 2 with serde and the standard
 //! configuration, as in the store; decoding is capped at the frame size.
 
 use std::io::{self, Read, Write};
@@ -85,6 +85,10 @@ pub enum Busy {
 pub enum ServerFrame {
     Reply(Response),
     Update(Update),
+    /// The last frame on a connection closed because nobody logged in on
+    /// it in time: the client connects again when it next needs to,
+    /// without telling anyone the server went away.
+    LoginExpired,
 }
 
 /// Encodes a value as a complete frame, length first. Refuses a value

@@ -109,7 +109,8 @@ pub(crate) fn run(mut stream: UnixStream, base: &Local, server: &Shared, accepte
             // Past its login deadline: cut off at once, whatever is
             // still queued for it.
             drop(place.take());
-            outbox.break_off();
+            let last = protocol::frame(&ServerFrame::LoginExpired).unwrap_or_default();
+            outbox.break_off_saying(&last);
         }
         // No more pushes, no more answers: the writer sends what is
         // queued and ends.
