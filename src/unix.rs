@@ -101,6 +101,50 @@ pub fn lock_exclusive(file: &std::fs::File) -> io::Result<()> {
     }
 }
 
+/// Makes every file this process creates from now on unreadable to
+/// others and unwritable to the group (umask 0027), keeping any stricter
+/// umask the administrator set: the database, the server's log and
+/// every file a command writes hold records or PIN hashes.
+pub fn restrict_umask() {
+    // SAFETY: umask cannot fail and touches no memory; the first call
+    // only reads the current mask, the second sets it.
+    unsafe {
+        let old = libc::umask(0o027);
+        libc::umask(old | 0o027);
+    }
+}
+
+/// Raises this process's soft limit of open files to its hard limit, so
+/// that the server's own connection caps decide who is refused, not the
+/// default 1,024 descriptors. Failing to raise it is harmless.
+pub fn raise_open_files_limit() {
+    let mut limit = libc::rlimit { rlim_cur: 0, rlim_max: 0 };
+    // SAFETY: `limit` is valid for writes; setrlimit only reads it.
+    unsafe {
+        if libc::getrlimit(libc::RLIMIT_NOFILE, &mut limit) == 0 && limit.rlim_cur < limit.rlim_max {
+            limit.rlim_cur = limit.rlim_max;
+            libc::setrlimit(libc::RLIMIT_NOFILE, &limit);
+        }
+    }
+}
+
+/// Has the allocator give every large block (128 KiB and more: a PIN
+/// check's 19 MiB, a big frame) back to the system when it is freed.
+/// glibc otherwise raises that threshold after the first such block and
+/// keeps later ones in each thread's arena: a server that checked a few
+/// PINs on a few threads then holds 20 MiB per thread for good.
+#[cfg(all(target_os = "linux", target_env = "gnu"))]
+pub fn return_large_allocations() {
+    // SAFETY: mallopt only changes the allocator's settings; setting the
+    // threshold explicitly also turns off its dynamic adjustment.
+    unsafe {
+        libc::mallopt(libc::M_MMAP_THRESHOLD, 128 << 10);
+    }
+}
+
+#[cfg(not(all(target_os = "linux", target_env = "gnu")))]
+pub fn return_large_allocations() {}
+
 /// Waits until one of the descriptors can be read, or the time-out passes
 /// (`None`: no time-out). Returns which are readable; all false on a
 /// time-out or an interrupting signal.
@@ -134,5 +178,32 @@ mod tests {
         assert_eq!(peer_uid(&a), Some(unsafe { libc::geteuid() }));
         assert!(!current_user().is_empty());
         assert_eq!(user_name(0), "root");
+    }
+
+    #[test]
+    fn the_umask_keeps_others_out_and_a_stricter_mask_stays() {
+        restrict_umask();
+        // SAFETY: umask cannot fail; the mask is put back at once.
+        let mask = unsafe {
+            let mask = libc::umask(0o077);
+            libc::umask(mask);
+            mask
+        };
+        assert_eq!(mask & 0o027, 0o027);
+        // SAFETY: as above.
+        unsafe { libc::umask(0o077) };
+        restrict_umask();
+        // SAFETY: as above.
+        let mask = unsafe { libc::umask(0o027) };
+        assert_eq!(mask, 0o077);
+    }
+
+    #[test]
+    fn the_open_files_limit_is_raised_to_the_hard_limit() {
+        raise_open_files_limit();
+        let mut limit = libc::rlimit { rlim_cur: 0, rlim_max: 0 };
+        // SAFETY: `limit` is valid for writes.
+        assert_eq!(unsafe { libc::getrlimit(libc::RLIMIT_NOFILE, &mut limit) }, 0);
+        assert_eq!(limit.rlim_cur, limit.rlim_max);
     }
 }

@@ -277,6 +277,9 @@ pub fn parse() -> Cli {
 }
 
 pub fn run(cli: Cli) -> ExitCode {
+    // Every file any command creates (exports, the server's log, a
+    // database) is kept from other users.
+    crate::unix::restrict_umask();
     let ctx = Context { global: cli.global };
     match cli.command {
         None => crate::tui::run(&ctx),

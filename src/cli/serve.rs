@@ -32,6 +32,15 @@ pub struct ServeArgs {
     /// How long a client may take to send the rest of a frame it began
     #[arg(long, value_parser = parse_duration, default_value = "10s", value_name = "DURATION")]
     pub frame_timeout: Duration,
+    /// How long a client may take from connecting to its first login
+    #[arg(long, value_parser = parse_duration, default_value = "30s", value_name = "DURATION")]
+    pub login_timeout: Duration,
+    /// Connections at once from one Unix user
+    #[arg(long, default_value_t = Limits::default().max_per_user, value_name = "COUNT")]
+    pub max_per_user: usize,
+    /// Connections at once in all
+    #[arg(long, default_value_t = Limits::default().max_connections, value_name = "COUNT")]
+    pub max_connections: usize,
 }
 
 /// `90`, `90s`, `5m` or `1h`.
@@ -60,7 +69,13 @@ pub fn run(ctx: &Context, args: &ServeArgs) -> ExitCode {
         clock: clock::from_env(),
         tz: ctx.global.tz,
         idle_exit: args.idle_exit,
-        limits: Limits { frame_timeout: args.frame_timeout, ..Limits::default() },
+        limits: Limits {
+            frame_timeout: args.frame_timeout,
+            login_timeout: args.login_timeout,
+            max_per_user: args.max_per_user,
+            max_connections: args.max_connections,
+            ..Limits::default()
+        },
         lang,
     };
     let server = match Server::bind(config) {

@@ -540,6 +540,14 @@ pub const TEXTS: &[(&str, &str)] = &[
         "server.protocol",
         "The binalog server sent something this binalog cannot read ({detail}). Use the same version on both sides.",
     ),
+    (
+        "server.too_many_connections",
+        "Too many binalog connections from user {user} (at most {max}). Close a binalog you no longer use, or ask the administrator to raise --max-per-user.",
+    ),
+    (
+        "server.full",
+        "Too many binalog connections to the server at {socket} (at most {max} in all). Try again shortly, or ask the administrator to raise --max-connections.",
+    ),
     ("server.accept_failed", "binalog server: a connection could not be accepted: {detail}"),
     ("server.listening", "binalog server for {db} listening on {socket} (process {pid})."),
     ("server.stopped_cleanly", "binalog server (process {pid}) stopped; every change is on disk."),

@@ -130,4 +130,7 @@ pub const HELP: &[(&str, &str)] = &[
     ("serve.create", "Buat folder basis data bila belum ada"),
     ("serve.notify_stdout", "Cetak satu baris ke keluaran standar begitu server mendengarkan"),
     ("serve.frame_timeout", "Berapa lama klien boleh mengirim sisa bingkai yang sudah dimulainya"),
+    ("serve.login_timeout", "Berapa lama klien boleh tersambung sebelum masuk pertama kali"),
+    ("serve.max_per_user", "Sambungan sekaligus dari satu pengguna Unix"),
+    ("serve.max_connections", "Sambungan sekaligus seluruhnya"),
 ];

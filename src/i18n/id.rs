@@ -558,6 +558,14 @@ pub const TEXTS: &[(&str, &str)] = &[
         "server.protocol",
         "Server binalog mengirim sesuatu yang tidak bisa dibaca binalog ini ({detail}). Gunakan versi yang sama di kedua sisi.",
     ),
+    (
+        "server.too_many_connections",
+        "Terlalu banyak sambungan binalog dari pengguna {user} (paling banyak {max}). Tutup binalog yang tidak dipakai lagi, atau minta administrator menaikkan --max-per-user.",
+    ),
+    (
+        "server.full",
+        "Terlalu banyak sambungan binalog ke server di {socket} (paling banyak {max} seluruhnya). Coba lagi sebentar lagi, atau minta administrator menaikkan --max-connections.",
+    ),
     ("server.accept_failed", "Server binalog: sambungan tidak bisa diterima: {detail}"),
     ("server.listening", "Server binalog untuk {db} mendengarkan di {socket} (proses {pid})."),
     ("server.stopped_cleanly", "Server binalog (proses {pid}) berhenti; semua perubahan sudah di disk."),

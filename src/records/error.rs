@@ -144,6 +144,16 @@ pub enum Error {
     Protocol {
         detail: String,
     },
+    /// The server refused a connection: this Unix user has `max` already.
+    TooManyConnections {
+        user: String,
+        max: u32,
+    },
+    /// The server refused a connection: it has `max` in all already.
+    ServerFull {
+        socket: PathBuf,
+        max: u32,
+    },
 }
 
 impl From<StoreError> for Error {
@@ -220,6 +230,8 @@ impl Error {
             Error::OtherOfficer { .. } => "server.other_officer",
             Error::TooLarge { .. } => "server.too_large",
             Error::Protocol { .. } => "server.protocol",
+            Error::TooManyConnections { .. } => "server.too_many_connections",
+            Error::ServerFull { .. } => "server.full",
         }
     }
 
@@ -285,6 +297,12 @@ impl Error {
                 vec![("size", Arg::Number(*size as i64)), ("max", Arg::Number(*max as i64))]
             }
             Error::Protocol { detail } => vec![("detail", text(detail.clone()))],
+            Error::TooManyConnections { user, max } => {
+                vec![("user", text(user.clone())), ("max", Arg::Number(i64::from(*max)))]
+            }
+            Error::ServerFull { socket, max } => {
+                vec![("socket", text(socket.display().to_string())), ("max", Arg::Number(i64::from(*max)))]
+            }
         }
     }
 }

@@ -134,13 +134,22 @@ impl Remote {
             _ => None,
         };
         let mut state = self.lock();
-        let response = match state.conn.as_mut().map(|c| c.exchange(&frame)) {
-            Some(Some(response)) => response,
-            _ => {
-                state.conn = None;
-                state.identity = None;
-                return Err(self.stopped());
-            }
+        let mut response = state.conn.as_mut().and_then(|c| c.exchange(&frame));
+        if response.is_none() && state.identity.is_none() && state.conn.is_some() {
+            // Nobody was logged in: the server may have closed the
+            // connection at its login deadline without reading this
+            // request. Nothing of ours was lost, so connect again and ask
+            // once more (the officer who left the login screen open).
+            state.conn = None;
+            let (stream, accept) = (self.connector)()?;
+            state.conn = Some(Connection::start(stream, self.subscribers.clone())?);
+            state.info = ServerInfo { pid: accept.pid, protocol: accept.version, db: accept.db };
+            response = state.conn.as_mut().and_then(|c| c.exchange(&frame));
+        }
+        let Some(response) = response else {
+            state.conn = None;
+            state.identity = None;
+            return Err(self.stopped());
         };
         if let (Some(credentials), Response::login(result)) = (login, &response) {
             state.identity = result.as_ref().ok().map(|actor| actor.nip().clone());
@@ -200,7 +209,8 @@ impl Drop for Connection {
 /// Runs until the connection ends: answers go to the caller waiting in
 /// `call`, updates to every subscriber. Dropping `replies` at the end
 /// tells a waiting caller that the server has gone; subscribers hear
-/// `Disconnected` unless this side closed the connection itself.
+/// `Disconnected` unless this side closed the connection itself, or the
+/// server closed it at its login deadline.
 fn read_frames(
     mut stream: UnixStream,
     replies: Sender<Response>,
@@ -219,6 +229,12 @@ fn read_frames(
                 }
             }
             Ok(ServerFrame::Update(update)) => publish(update),
+            Ok(ServerFrame::LoginExpired) => {
+                // Nobody logged in in time: no news for the subscribers;
+                // the next request connects again (`call`).
+                live.store(false, Ordering::SeqCst);
+                break;
+            }
             Err(_) => break,
         }
     }

@@ -19,8 +19,10 @@ use std::time::{Duration, Instant};
 
 use chrono::FixedOffset;
 
-use super::protocol::SOCKET_NAME;
-use super::session::{self, Limits};
+use super::logins::Logins;
+use super::places::{Place, Places};
+use super::protocol::{self, Busy, SOCKET_NAME};
+use super::session::{self, Limits, Shared};
 use crate::clock::Clock;
 use crate::domain::invalid::Arg;
 use crate::i18n::{Lang, fill};
@@ -86,6 +88,14 @@ impl Server {
     /// socket, else as locked. A socket file nobody answers on is left
     /// over from a server that was killed, and is replaced.
     pub fn bind(config: ServerConfig) -> Result<Server> {
+        // Files of the database hold PIN hashes and records: nobody
+        // outside the group reads them, nobody but the owner writes them.
+        crate::unix::restrict_umask();
+        // The connection caps, not the descriptor table, decide who is
+        // refused: one descriptor per connection, with room for sled.
+        crate::unix::raise_open_files_limit();
+        // Memory a PIN check or a large frame took goes back afterwards.
+        crate::unix::return_large_allocations();
         let socket = config.socket.clone().unwrap_or_else(|| config.db.join(SOCKET_NAME));
         let mode = if config.create { OpenMode::CreateIfMissing } else { OpenMode::Existing };
         let local = match Local::open(&config.db, mode, config.clock, config.tz) {
@@ -139,15 +149,17 @@ impl Server {
     /// connections, lets every request in flight finish, flushes the
     /// database and removes the socket.
     pub fn run(self) -> Result<()> {
-        let mut sessions: HashMap<u64, (UnixStream, JoinHandle<()>)> = HashMap::new();
+        let mut sessions: HashMap<u64, Session> = HashMap::new();
+        let places = Places::new(self.limits.max_per_user, self.limits.max_connections);
+        let shared = Arc::new(Shared { limits: self.limits, logins: Logins::start(self.limits.login_threads) });
         let (ended_tx, ended_rx) = mpsc::channel::<u64>();
         let mut next_id = 0u64;
         let mut idle_since = Some(Instant::now());
         let mut failure = None;
         loop {
             while let Ok(id) = ended_rx.try_recv() {
-                if let Some((_, handle)) = sessions.remove(&id) {
-                    let _ = handle.join();
+                if let Some(session) = sessions.remove(&id) {
+                    let _ = session.handle.join();
                 }
             }
             if sessions.is_empty() && idle_since.is_none() {
@@ -174,8 +186,17 @@ impl Server {
             loop {
                 match self.listener.accept() {
                     Ok((stream, _)) => {
+                        let accepted = Instant::now();
+                        let place = match places.take(crate::unix::peer_uid(&stream)) {
+                            Ok(place) => place,
+                            Err(busy) => {
+                                refuse(stream, &busy);
+                                continue;
+                            }
+                        };
                         next_id += 1;
-                        if let Some(session) = self.start_session(next_id, stream, &ended_tx) {
+                        if let Some(session) = self.start_session(next_id, stream, place, accepted, &shared, &ended_tx)
+                        {
                             sessions.insert(next_id, session);
                             idle_since = None;
                         }
@@ -193,11 +214,11 @@ impl Server {
         }
         // Stop reading: a session waiting for its next request sees the end
         // at once; one running a request answers it first.
-        for (stream, _) in sessions.values() {
-            let _ = stream.shutdown(Shutdown::Read);
+        for session in sessions.values() {
+            let _ = session.stream.shutdown(Shutdown::Read);
         }
-        for (_, (_, handle)) in sessions.drain() {
-            let _ = handle.join();
+        for (_, session) in sessions.drain() {
+            let _ = session.handle.join();
         }
         let flushed = self.local.flush();
         let _ = std::fs::remove_file(&self.socket);
@@ -211,24 +232,45 @@ impl Server {
         &self,
         id: u64,
         stream: UnixStream,
+        place: Place,
+        accepted: Instant,
+        shared: &Arc<Shared>,
         ended: &mpsc::Sender<u64>,
-    ) -> Option<(UnixStream, JoinHandle<()>)> {
+    ) -> Option<Session> {
         stream.set_nonblocking(false).ok()?;
         let kept = stream.try_clone().ok()?;
         let local = self.local.clone();
-        let limits = self.limits;
+        let shared = shared.clone();
         let ended = ended.clone();
         let wake = self.wake_tx.clone();
         let handle = std::thread::Builder::new()
             .name(format!("binalog-session-{id}"))
             .spawn(move || {
-                session::run(stream, &local, limits);
+                session::run(stream, &local, &shared, accepted, place);
                 let _ = ended.send(id);
                 let _ = (&*wake).write(&[0]);
             })
             .ok()?;
-        Some((kept, handle))
+        Some(Session { stream: kept, handle })
     }
+}
+
+/// A connection being served, as the accepting loop keeps it.
+struct Session {
+    /// Shut down for reading when the server stops.
+    stream: UnixStream,
+    handle: JoinHandle<()>,
+}
+
+/// Tells a connection over a cap why, and closes it. Sent at once without
+/// waiting for the hello, so that a refused connection costs no thread
+/// and no time; the answer fits an empty socket buffer, so it never
+/// blocks the accepting loop.
+fn refuse(stream: UnixStream, busy: &Busy) {
+    if stream.set_nonblocking(true).is_ok() {
+        let _ = (&stream).write(&protocol::busy_frame(busy));
+    }
+    let _ = stream.shutdown(Shutdown::Write);
 }
 
 /// Removes a socket file left behind; anything else at that path is not

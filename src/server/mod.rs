@@ -6,12 +6,18 @@
 //! - `daemon`: the listening socket, a thread per connection, signals,
 //!   stopping when idle, stopping cleanly.
 //! - `spawn`: a client's side of "use the server, or start one".
+//! - `places`: how many connections each Unix user and everyone hold, and
+//!   the caps on both; `outbox`: what waits, bounded, for a slow client;
+//!   `logins`: the few threads PIN checks run on, bounding their memory.
 //!
 //! The requests themselves are the records API, generated from its list
 //! in `records/api.rs`; the server runs them with the same `Local` code a
 //! `--direct` program runs in-process.
 
 pub mod daemon;
+mod logins;
+mod outbox;
+mod places;
 pub mod protocol;
 pub mod session;
 pub mod spawn;

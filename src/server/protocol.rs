@@ -7,11 +7,15 @@
 //! client: frame( MAGIC(8) | version u32 BE | bincode(Hello) )
 //! server: frame( 1 | bincode(Accept) )                        accepted
 //!         frame( 0 | count u32 BE | count x version u32 BE )   refused, then closed
+//!         frame( 2 | bincode(Busy) )                           too many connections, then closed
 //! ```
+//!
+//! A busy server answers at once, without reading the hello: the client
+//! reads the answer even when its hello could no longer be written.
 //!
 //! After that the client sends `Request`s and the server sends
 //! `ServerFrame`s: the answer to each request, in order, and between them
-//! pushed `Update`s. Payloads are bincode 2 with serde and the standard
+//! pushed `Update`s; `LoginExpired` last if the login deadline passed. Payloads are bincode 2 with serde and the standard
 //! configuration, as in the store; decoding is capped at the frame size.
 
 use std::io::{self, Read, Write};
@@ -32,11 +36,17 @@ use crate::records::{Connector, Error, Result, Update};
 /// hostile length cannot make the reader allocate gigabytes.
 pub const FRAME_CAP: usize = 64 << 20;
 
+/// The largest frame a connection may send before it has logged in: a
+/// hello, a login or a question of the login screen is well under 1 KiB,
+/// so nobody unknown can make the server hold more than this per frame.
+pub const PRE_LOGIN_FRAME_CAP: usize = 4 << 10;
+
 pub const MAGIC: [u8; 8] = *b"BINALOG\0";
 
 /// The protocol this build speaks first, and every one it can serve.
-pub const PROTOCOL_VERSION: u32 = 1;
-pub const SPEAKS: &[u32] = &[1];
+/// Version 2 added the busy answer to the handshake.
+pub const PROTOCOL_VERSION: u32 = 2;
+pub const SPEAKS: &[u32] = &[2];
 
 /// The socket's name inside the database folder.
 pub const SOCKET_NAME: &str = "binalog.sock";
@@ -61,11 +71,24 @@ pub struct Accept {
     pub db: PathBuf,
 }
 
+/// Why a server refused a connection before the handshake.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Busy {
+    /// This Unix user already has `max` connections.
+    User { user: String, max: u32 },
+    /// The server already has `max` connections in all.
+    Total { max: u32 },
+}
+
 /// Everything the server sends after the handshake.
 #[derive(Debug, Serialize, Deserialize)]
 pub enum ServerFrame {
     Reply(Response),
     Update(Update),
+    /// The last frame on a connection closed because nobody logged in on
+    /// it in time: the client connects again when it next needs to,
+    /// without telling anyone the server went away.
+    LoginExpired,
 }
 
 /// Encodes a value as a complete frame, length first. Refuses a value
@@ -105,31 +128,47 @@ pub fn decode_request(payload: &[u8]) -> std::result::Result<Request, String> {
 /// Reads one frame. `Ok(None)` is a clean end of the stream between frames;
 /// an end inside a frame, or a length over the cap, is an error.
 pub fn read_frame(r: &mut impl Read) -> io::Result<Option<Vec<u8>>> {
+    let Some(first) = read_first(r)? else { return Ok(None) };
+    read_rest(first, r, FRAME_CAP).map(Some)
+}
+
+/// The first byte of a frame; `None` at a clean end of the stream.
+pub fn read_first(r: &mut impl Read) -> io::Result<Option<u8>> {
     let mut first = [0u8; 1];
     loop {
         match r.read(&mut first) {
             Ok(0) => return Ok(None),
-            Ok(_) => break,
+            Ok(_) => return Ok(Some(first[0])),
             Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
             Err(e) => return Err(e),
         }
     }
-    read_rest(first[0], r).map(Some)
 }
 
-/// The rest of a frame whose first length byte has been read. The buffer
-/// grows as bytes arrive, so a length alone reserves nothing.
-pub fn read_rest(first: u8, r: &mut impl Read) -> io::Result<Vec<u8>> {
+/// The rest of a frame whose first length byte has been read. A length
+/// over `cap` is refused before anything is allocated, and the buffer
+/// grows only as bytes arrive, so a length alone reserves nothing.
+pub fn read_rest(first: u8, r: &mut impl Read, cap: usize) -> io::Result<Vec<u8>> {
     let mut len = [first, 0, 0, 0];
     r.read_exact(&mut len[1..])?;
     let len = u32::from_be_bytes(len) as usize;
-    if len > FRAME_CAP {
+    if len > cap {
         return Err(io::Error::new(io::ErrorKind::InvalidData, format!("frame of {len} bytes over the cap")));
     }
+    // Grown a chunk at a time as bytes come, never to the announced
+    // length up front: a client announcing 64 MiB and trickling makes
+    // the server hold what it sent, not what it promised.
+    const CHUNK: usize = 64 << 10;
     let mut payload = Vec::new();
-    r.take(len as u64).read_to_end(&mut payload)?;
-    if payload.len() != len {
-        return Err(io::ErrorKind::UnexpectedEof.into());
+    while payload.len() < len {
+        let start = payload.len();
+        payload.resize(start + (len - start).min(CHUNK), 0);
+        match r.read(&mut payload[start..]) {
+            Ok(0) => return Err(io::ErrorKind::UnexpectedEof.into()),
+            Ok(n) => payload.truncate(start + n),
+            Err(e) if e.kind() == io::ErrorKind::Interrupted => payload.truncate(start),
+            Err(e) => return Err(e),
+        }
     }
     Ok(payload)
 }
@@ -181,16 +220,24 @@ pub fn refuse_frame(speaks: &[u32]) -> Vec<u8> {
     seal(bytes).expect("a refusal is small")
 }
 
+pub fn busy_frame(busy: &Busy) -> Vec<u8> {
+    let mut bytes = vec![0u8, 0, 0, 0, 2];
+    bincode::serde::encode_into_std_write(busy, &mut bytes, standard()).expect("writing to a Vec cannot fail");
+    seal(bytes).expect("a busy answer is small")
+}
+
 /// The server's answer to a hello.
 #[derive(Debug, PartialEq, Eq)]
 pub enum Answer {
     Accepted(Accept),
     Refused(Vec<u32>),
+    Busy(Busy),
 }
 
 pub fn parse_answer(payload: &[u8]) -> std::result::Result<Answer, String> {
     match payload.split_first() {
         Some((1, rest)) => decode(rest).map(Answer::Accepted),
+        Some((2, rest)) => decode(rest).map(Answer::Busy),
         Some((0, rest)) if rest.len() >= 4 => {
             let count = u32::from_be_bytes(rest[..4].try_into().expect("four bytes")) as usize;
             let versions: Vec<u32> = rest[4..]
@@ -235,7 +282,9 @@ pub fn connect_as(
     let answer = (|| {
         stream.set_read_timeout(Some(HANDSHAKE_TIMEOUT))?;
         stream.set_write_timeout(Some(HANDSHAKE_TIMEOUT))?;
-        stream.write_all(&hello_frame(version, hello))?;
+        // A busy server answers and closes without reading the hello, so
+        // a hello that cannot be written still leaves an answer to read.
+        let _ = stream.write_all(&hello_frame(version, hello));
         let answer = read_frame(&mut stream)?;
         stream.set_read_timeout(None)?;
         stream.set_write_timeout(None)?;
@@ -250,6 +299,12 @@ pub fn connect_as(
         Ok(Answer::Accepted(accept)) => Ok((stream, accept)),
         Ok(Answer::Refused(theirs)) => {
             Err(ConnectError::Failed(Error::VersionMismatch { socket: socket.to_path_buf(), ours: version, theirs }))
+        }
+        Ok(Answer::Busy(Busy::User { user, max })) => {
+            Err(ConnectError::Failed(Error::TooManyConnections { user, max }))
+        }
+        Ok(Answer::Busy(Busy::Total { max })) => {
+            Err(ConnectError::Failed(Error::ServerFull { socket: socket.to_path_buf(), max }))
         }
         Err(detail) => Err(ConnectError::Failed(Error::Protocol { detail })),
     }
@@ -308,5 +363,20 @@ mod tests {
         assert_eq!(parse_answer(&refusal[4..]), Ok(Answer::Refused(vec![1, 2])));
         let accept = Accept { version: 1, pid: 42, db: "/srv/binalog".into() };
         assert_eq!(parse_answer(&accept_frame(&accept)[4..]), Ok(Answer::Accepted(accept)));
+        let busy = Busy::User { user: "budi".into(), max: 32 };
+        assert_eq!(parse_answer(&busy_frame(&busy)[4..]), Ok(Answer::Busy(busy)));
+    }
+
+    #[test]
+    fn a_capped_read_refuses_a_length_over_its_cap_before_reading_on() {
+        let mut bytes = ((PRE_LOGIN_FRAME_CAP + 1) as u32).to_be_bytes().to_vec();
+        bytes.extend_from_slice(&[0; 16]);
+        let mut r = bytes.as_slice();
+        let err = read_rest(read_first(&mut r).unwrap().unwrap(), &mut r, PRE_LOGIN_FRAME_CAP).unwrap_err();
+        assert_eq!(err.kind(), io::ErrorKind::InvalidData);
+        assert_eq!(r.len(), 16, "nothing of the payload was read");
+        let small = frame(&"login".to_string()).unwrap();
+        let mut r = small.as_slice();
+        assert!(read_rest(read_first(&mut r).unwrap().unwrap(), &mut r, PRE_LOGIN_FRAME_CAP).is_ok());
     }
 }
