@@ -97,6 +97,7 @@ impl Raw {
                 ServerFrame::Reply(response) => return response,
                 // Other connections' changes pushed in between.
                 ServerFrame::Update(_) => continue,
+                ServerFrame::LoginExpired => panic!("the login deadline passed"),
             }
         }
     }
