@@ -251,7 +251,8 @@ impl Context {
 
     /// Prints an error in the user's language; returns the failure code.
     pub fn fail(&self, e: &Error) -> ExitCode {
-        eprintln!("{}", i18n::error(self.lang(), e));
+        // A message may quote stored text (another officer's revision).
+        out::complain(&i18n::error(self.lang(), e));
         ExitCode::from(1)
     }
 }

@@ -194,3 +194,62 @@ fn before_the_first_officer_only_setup_is_open_and_afterwards_it_needs_a_login()
     };
     assert_eq!(raw.send(&second).error(), Some(&Error::NotLoggedIn));
 }
+
+/// Requests of every kind with random values (valid frames whose bytes
+/// were changed at random), sent raw by nobody and by an operator: the
+/// server keeps answering, and nothing it stored breaks a rule.
+#[test]
+fn random_values_in_every_kind_of_request_store_nothing_the_rules_refuse() {
+    use proptest::prelude::*;
+    use proptest::test_runner::{Config, TestRunner};
+
+    let dir = tempfile::tempdir().unwrap();
+    let server = Running::start(dir.path());
+    prepare(&server.socket);
+    let payloads: Vec<Vec<u8>> = Request::samples().iter().map(|r| protocol::frame(r).unwrap()[4..].to_vec()).collect();
+    let mutation = (0..payloads.len(), prop::collection::vec((any::<prop::sample::Index>(), any::<u8>()), 1..6));
+    let sent = std::cell::Cell::new(0);
+    for login in [None, Some(OPERATOR)] {
+        let before = sent.get();
+        let mut runner = TestRunner::new(Config { cases: 512, failure_persistence: None, ..Config::default() });
+        runner
+            .run(&mutation, |(which, changes)| {
+                let mut payload = payloads[which].clone();
+                // The first byte names the method: keep it, change values.
+                for (at, byte) in changes {
+                    if payload.len() > 1 {
+                        let i = 1 + at.index(payload.len() - 1);
+                        payload[i] = byte;
+                    }
+                }
+                // Only frames the server reads as a request: anything else
+                // just ends the connection (tested in tests/server.rs).
+                let Ok(request) = protocol::decode_request(&payload) else { return Ok(()) };
+                if matches!(request, Request::login { .. }) {
+                    return Ok(());
+                }
+                let mut raw = Raw::connect(&server.socket);
+                if let Some((nip, pin)) = login {
+                    let logged_in = raw.send(&Request::login { nip: nip.into(), pin: pin.into() });
+                    prop_assert!(logged_in.error().is_none(), "{:?}", logged_in);
+                }
+                let answer = raw.send(&request);
+                if login.is_none() && request.access() != Access::Open {
+                    prop_assert!(is_access_refusal(&answer), "{request:?} answered {answer:?}");
+                }
+                sent.set(sent.get() + 1);
+                Ok(())
+            })
+            .unwrap();
+        assert!(
+            sent.get() - before > 50,
+            "as {login:?} only {} mutated requests were valid frames",
+            sent.get() - before
+        );
+    }
+    // Still answering, and everything stored passes today's rules.
+    let records = client(&server.socket);
+    let admin = records.login(ADMIN.0, ADMIN.1).unwrap();
+    assert_eq!(records.check().unwrap(), vec![]);
+    assert!(records.officers_for(&admin).unwrap().len() >= 3);
+}
