@@ -20,7 +20,7 @@ use binalog::domain::date::wib;
 use binalog::domain::{EntryDraft, Role};
 use binalog::i18n::Lang;
 use binalog::records::Records;
-use binalog::server::{Limits, Server, ServerConfig};
+use binalog::server::{Limits, Server, ServerConfig, ServerThread};
 use binalog::store::OpenMode;
 use chrono::{DateTime, Duration as Days, NaiveDate, Utc};
 
@@ -48,9 +48,8 @@ fn set_up(records: &Records) {
     records.assign_sites(&admin, NIP, &[1, 2, 3]).unwrap();
 }
 
-/// A server in a thread on a new database; returns its socket, a way to
-/// stop it, and the thread.
-fn start_server(dir: &Path) -> (std::path::PathBuf, binalog::server::Stopper, std::thread::JoinHandle<()>) {
+/// A server in a thread on a new database, set up.
+fn start_server(dir: &Path) -> ServerThread {
     let server = Server::bind(ServerConfig {
         db: dir.to_path_buf(),
         socket: None,
@@ -61,19 +60,18 @@ fn start_server(dir: &Path) -> (std::path::PathBuf, binalog::server::Stopper, st
         limits: Limits::default(),
         lang: Lang::En,
     })
-    .unwrap();
-    let socket = server.socket().to_path_buf();
-    let stopper = server.stopper();
-    let thread = std::thread::spawn(move || server.run().unwrap());
-    set_up(&Records::connect(&socket, clock(), wib()).unwrap());
-    (socket, stopper, thread)
+    .unwrap()
+    .spawn();
+    set_up(&Records::connect(server.socket(), clock(), wib()).unwrap());
+    server
 }
 
 /// `clients` connections, logged in, then all adding `total / clients`
 /// entries at once. Returns acknowledged entries per second.
 fn throughput(clients: usize, total: usize) -> f64 {
     let dir = tempfile::tempdir().unwrap();
-    let (socket, stopper, server) = start_server(dir.path());
+    let server = start_server(dir.path());
+    let socket = server.socket().to_path_buf();
     let ready = Arc::new(Barrier::new(clients + 1));
     let done = Arc::new(Barrier::new(clients + 1));
     let per_client = total / clients;
@@ -97,10 +95,10 @@ fn throughput(clients: usize, total: usize) -> f64 {
     let elapsed = t.elapsed();
     threads.into_iter().for_each(|t| t.join().unwrap());
     let check = Records::connect(&socket, clock(), wib()).unwrap();
+    check.login(NIP, PIN).unwrap();
     assert_eq!(check.count_entries().unwrap(), per_client * clients);
     drop(check);
-    stopper.stop();
-    server.join().unwrap();
+    server.stop().unwrap();
     (per_client * clients) as f64 / elapsed.as_secs_f64()
 }
 
@@ -149,13 +147,12 @@ fn main() {
     let local = Records::open(local_dir.path(), OpenMode::CreateIfMissing, clock(), wib()).unwrap();
     set_up(&local);
     let remote_dir = tempfile::tempdir().unwrap();
-    let (socket, stopper, server) = start_server(remote_dir.path());
-    let remote = Records::connect(&socket, clock(), wib()).unwrap();
+    let server = start_server(remote_dir.path());
+    let remote = Records::connect(server.socket(), clock(), wib()).unwrap();
     let [(local_median, local_p99), (remote_median, remote_p99)] = save_latencies(&local, &remote, n);
     let trip = round_trip(&remote, 5000);
     drop(remote);
-    stopper.stop();
-    server.join().unwrap();
+    server.stop().unwrap();
     let added = (remote_median.as_secs_f64() - local_median.as_secs_f64()) * 1000.0;
 
     println!("| measure | result |");

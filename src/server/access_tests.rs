@@ -10,7 +10,7 @@ use std::path::Path;
 use chrono::{DateTime, Utc};
 
 use super::protocol::{self, ServerFrame};
-use super::{Limits, Server, ServerConfig};
+use super::{Limits, Server, ServerConfig, ServerThread};
 use crate::clock::FixedClock;
 use crate::domain::date::wib;
 use crate::domain::officer::Role;
@@ -45,39 +45,19 @@ fn prepare(socket: &Path) {
     records.assign_sites(&admin, OPERATOR.0, &[1]).unwrap();
 }
 
-struct Running {
-    socket: std::path::PathBuf,
-    stopper: super::Stopper,
-    thread: Option<std::thread::JoinHandle<()>>,
-}
-
-impl Running {
-    fn start(db: &Path) -> Running {
-        let server = Server::bind(ServerConfig {
-            db: db.to_path_buf(),
-            socket: None,
-            create: true,
-            clock: Box::new(FixedClock(now())),
-            tz: wib(),
-            idle_exit: None,
-            limits: Limits::default(),
-            lang: Lang::En,
-        })
-        .unwrap();
-        let socket = server.socket().to_path_buf();
-        let stopper = server.stopper();
-        let thread = std::thread::spawn(move || server.run().unwrap());
-        Running { socket, stopper, thread: Some(thread) }
-    }
-}
-
-impl Drop for Running {
-    fn drop(&mut self) {
-        self.stopper.stop();
-        if let Some(thread) = self.thread.take() {
-            let _ = thread.join();
-        }
-    }
+fn start(db: &Path) -> ServerThread {
+    Server::bind(ServerConfig {
+        db: db.to_path_buf(),
+        socket: None,
+        create: true,
+        clock: Box::new(FixedClock(now())),
+        tz: wib(),
+        idle_exit: None,
+        limits: Limits::default(),
+        lang: Lang::En,
+    })
+    .unwrap()
+    .spawn()
 }
 
 /// A raw client: frames in, answers out, nothing of the client library.
@@ -118,8 +98,8 @@ fn allowed(access: Access, role: Option<Role>) -> bool {
 #[test]
 fn every_request_is_answered_as_the_access_table_says_for_nobody_and_each_role() {
     let dir = tempfile::tempdir().unwrap();
-    let server = Running::start(dir.path());
-    prepare(&server.socket);
+    let server = start(dir.path());
+    prepare(server.socket());
     let samples = Request::samples();
     assert_eq!(samples.len(), ACCESS_TABLE.len(), "one sample per method");
 
@@ -131,7 +111,7 @@ fn every_request_is_answered_as_the_access_table_says_for_nobody_and_each_role()
     ];
     let mut refused_total = 0;
     for (login, role) in identities {
-        let mut raw = Raw::connect(&server.socket);
+        let mut raw = Raw::connect(server.socket());
         if let Some((nip, pin)) = login {
             let answer = raw.send(&Request::login { nip: nip.into(), pin: pin.into() });
             assert!(answer.error().is_none(), "{nip} logs in: {answer:?}");
@@ -159,7 +139,7 @@ fn every_request_is_answered_as_the_access_table_says_for_nobody_and_each_role()
     }
     // Every refusal is in the audit, up to the budget of a minute (the
     // server's clock stands still here).
-    let records = client(&server.socket);
+    let records = client(server.socket());
     let admin = records.login(ADMIN.0, ADMIN.1).unwrap();
     let audited = records.audit(&admin, &Default::default()).unwrap();
     let denied: Vec<_> = audited.iter().filter(|r| r.action == AuditAction::Denied).collect();
@@ -170,29 +150,22 @@ fn every_request_is_answered_as_the_access_table_says_for_nobody_and_each_role()
 #[test]
 fn before_the_first_officer_only_setup_is_open_and_afterwards_it_needs_a_login() {
     let dir = tempfile::tempdir().unwrap();
-    let server = Running::start(dir.path());
-    client(&server.socket).init(false).unwrap();
-    let mut raw = Raw::connect(&server.socket);
+    let server = start(dir.path());
+    client(server.socket()).init(false).unwrap();
+    let mut raw = Raw::connect(server.socket());
     assert!(raw.send(&Request::sites {}).error().is_none());
     assert_eq!(raw.send(&Request::officers {}).error(), Some(&Error::NotLoggedIn));
-    let first = Request::add_officer {
+    let first_admin = |(nip, pin): (&str, &str)| Request::add_officer {
         by: false,
-        nip: ADMIN.0.into(),
+        nip: nip.into(),
         name: "Sari Admin".into(),
         role: Role::Admin,
-        pin: ADMIN.1.into(),
+        pin: pin.into(),
     };
-    assert!(raw.send(&first).error().is_none());
+    assert!(raw.send(&first_admin(ADMIN)).error().is_none());
     // Now there is an officer: setup is closed to anyone not logged in.
     assert_eq!(raw.send(&Request::sites {}).error(), Some(&Error::NotLoggedIn));
-    let second = Request::add_officer {
-        by: false,
-        nip: OPERATOR.0.into(),
-        name: "Budi".into(),
-        role: Role::Admin,
-        pin: OPERATOR.1.into(),
-    };
-    assert_eq!(raw.send(&second).error(), Some(&Error::NotLoggedIn));
+    assert_eq!(raw.send(&first_admin(OPERATOR)).error(), Some(&Error::NotLoggedIn));
 }
 
 /// Requests of every kind with random values (valid frames whose bytes
@@ -204,8 +177,8 @@ fn random_values_in_every_kind_of_request_store_nothing_the_rules_refuse() {
     use proptest::test_runner::{Config, TestRunner};
 
     let dir = tempfile::tempdir().unwrap();
-    let server = Running::start(dir.path());
-    prepare(&server.socket);
+    let server = start(dir.path());
+    prepare(server.socket());
     let payloads: Vec<Vec<u8>> = Request::samples().iter().map(|r| protocol::frame(r).unwrap()[4..].to_vec()).collect();
     let mutation = (0..payloads.len(), prop::collection::vec((any::<prop::sample::Index>(), any::<u8>()), 1..6));
     let sent = std::cell::Cell::new(0);
@@ -228,7 +201,7 @@ fn random_values_in_every_kind_of_request_store_nothing_the_rules_refuse() {
                 if matches!(request, Request::login { .. }) {
                     return Ok(());
                 }
-                let mut raw = Raw::connect(&server.socket);
+                let mut raw = Raw::connect(server.socket());
                 if let Some((nip, pin)) = login {
                     let logged_in = raw.send(&Request::login { nip: nip.into(), pin: pin.into() });
                     prop_assert!(logged_in.error().is_none(), "{:?}", logged_in);
@@ -248,7 +221,7 @@ fn random_values_in_every_kind_of_request_store_nothing_the_rules_refuse() {
         );
     }
     // Still answering, and everything stored passes today's rules.
-    let records = client(&server.socket);
+    let records = client(server.socket());
     let admin = records.login(ADMIN.0, ADMIN.1).unwrap();
     assert_eq!(records.check().unwrap(), vec![]);
     assert!(records.officers_for(&admin).unwrap().len() >= 3);

@@ -273,6 +273,46 @@ fn refuse(stream: UnixStream, busy: &Busy) {
     let _ = stream.shutdown(Shutdown::Write);
 }
 
+/// A server serving from a thread of this process (tests, benchmarks): it
+/// is stopped, and its thread joined, when this is dropped or stopped.
+pub struct ServerThread {
+    socket: PathBuf,
+    stopper: Stopper,
+    thread: Option<JoinHandle<Result<()>>>,
+}
+
+impl Server {
+    /// Serves on a new thread of this process.
+    pub fn spawn(self) -> ServerThread {
+        let socket = self.socket.clone();
+        let stopper = self.stopper();
+        let thread = std::thread::spawn(move || self.run());
+        ServerThread { socket, stopper, thread: Some(thread) }
+    }
+}
+
+impl ServerThread {
+    pub fn socket(&self) -> &Path {
+        &self.socket
+    }
+
+    /// Stops the server as SIGTERM would; what its run returned.
+    pub fn stop(mut self) -> Result<()> {
+        self.stopper.stop();
+        let thread = self.thread.take().expect("joined only once");
+        thread.join().unwrap_or_else(|_| Err(Error::Io { detail: "the server thread panicked".into() }))
+    }
+}
+
+impl Drop for ServerThread {
+    fn drop(&mut self) {
+        if let Some(thread) = self.thread.take() {
+            self.stopper.stop();
+            let _ = thread.join();
+        }
+    }
+}
+
 /// Removes a socket file left behind; anything else at that path is not
 /// ours to delete.
 fn remove_stale(socket: &Path) -> Result<()> {

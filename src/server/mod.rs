@@ -25,5 +25,5 @@ pub mod spawn;
 #[cfg(test)]
 mod access_tests;
 
-pub use daemon::{Server, ServerConfig, Stopper};
+pub use daemon::{Server, ServerConfig, ServerThread, Stopper};
 pub use session::Limits;
