@@ -73,6 +73,10 @@ pub const TEXTS: &[(&str, &str)] = &[
     ("error.import_row", "  entry {row}: {problem}"),
     ("error.total_overflow", "A total would pass the largest number binalog can hold. Nothing was stored."),
     ("error.invalid", "The input is not right yet."),
+    (
+        "error.draft_refused",
+        "The draft was not kept: it may hold at most {rows} quantity rows, at most {chars} characters in a date or number field, and no control characters.",
+    ),
     ("error.officer_unknown", "No officer with NIP {nip} is registered. Add one first with `binalog officer add`."),
     ("error.login_failed", "Wrong NIP or PIN."),
     ("error.officer_inactive", "The officer with NIP {nip} is no longer active."),

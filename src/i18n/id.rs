@@ -76,6 +76,10 @@ pub const TEXTS: &[(&str, &str)] = &[
         "Jumlah total akan melampaui angka terbesar yang dapat disimpan binalog. Tidak ada yang disimpan.",
     ),
     ("error.invalid", "Masukan belum benar."),
+    (
+        "error.draft_refused",
+        "Draf tidak disimpan: paling banyak {rows} baris jumlah, paling banyak {chars} karakter di kolom tanggal atau angka, dan tanpa karakter kontrol.",
+    ),
     ("error.officer_unknown", "Petugas dengan NIP {nip} tidak terdaftar. Tambahkan dulu dengan `binalog officer add`."),
     ("error.login_failed", "NIP atau PIN salah."),
     ("error.officer_inactive", "Petugas dengan NIP {nip} sudah tidak aktif."),
