@@ -59,8 +59,9 @@ struct Session {
     screen: vt100::Parser,
     raw: Vec<u8>,
     _master: Box<dyn MasterPty + Send>,
-    /// Dropped (stopped) after the interface: fields drop in order.
-    _server: TestServer,
+    /// Dropped (stopped) after the interface: fields drop in order. Taken
+    /// out by a test whose next interface uses the same server.
+    server: Option<TestServer>,
 }
 
 impl Session {
@@ -69,7 +70,11 @@ impl Session {
     }
 
     fn start_with(db: &Path, args: &[&str]) -> Session {
-        let server = TestServer::start(db);
+        Session::on(TestServer::start(db), db, args)
+    }
+
+    /// The interface as a client of a server already running.
+    fn on(server: TestServer, db: &Path, args: &[&str]) -> Session {
         let pty = native_pty_system()
             .openpty(PtySize { rows: 24, cols: 80, pixel_width: 0, pixel_height: 0 })
             .expect("a pseudo-terminal");
@@ -106,7 +111,7 @@ impl Session {
             screen: vt100::Parser::new(24, 80, 0),
             raw: Vec::new(),
             _master: pty.master,
-            _server: server,
+            server: Some(server),
         }
     }
 
@@ -151,6 +156,11 @@ impl Session {
         }
         let status = self.child.wait().unwrap();
         (status.exit_code(), std::mem::take(&mut self.raw))
+    }
+
+    /// The server, to keep it running once this interface has ended.
+    fn take_server(&mut self) -> TestServer {
+        self.server.take().expect("the session's server")
     }
 
     fn signal(&self, name: &str) {
@@ -273,6 +283,48 @@ fn a_dropped_link_or_a_stop_restores_the_terminal() {
         assert_eq!(exit, code, "SIG{signal}");
         assert!(raw.windows(LEAVE_ALTERNATE_SCREEN.len()).any(|w| w == LEAVE_ALTERNATE_SCREEN), "SIG{signal}");
     }
+}
+
+/// Issue 9: the SSH link drops (SIGHUP) in the middle of a form. The
+/// server kept what was typed: at the next login, in a new process, the
+/// form is offered back and saves. The participants were typed after the
+/// last field change, so only the exit on the signal sent them.
+#[test]
+fn a_form_cut_off_by_a_hangup_is_offered_at_the_next_login_and_saves() {
+    let dir = tempfile::tempdir().unwrap();
+    binalog(dir.path(), &["init", "--demo"]);
+    let mut s = Session::start(dir.path());
+    s.wait_for("Masukkan NIP dan PIN Anda.");
+    // Log in, t on the first programme, value, item, WBP, and no Tab after.
+    s.send(&format!("{OPERATOR}\r{PIN}\rt\t\t7,5\t\tterong\t\t3"));
+    s.wait_for("Peserta WBP     [3");
+    let server = s.take_server();
+    s.signal("HUP");
+    let (exit, _) = s.finish();
+    assert_eq!(exit, 129);
+
+    let mut s = Session::on(server, dir.path(), &[]);
+    s.wait_for("Masukkan NIP dan PIN Anda.");
+    s.send(&format!("{OPERATOR}\r{PIN}\r"));
+    s.wait_for("Enter: lanjutkan mengisi    d: buang isian");
+    assert!(s.contents().contains("Catatan baru: Hortikultura Cabai & Sayur"), "{}", s.contents());
+    s.send("\r");
+    s.wait_for("Peserta WBP     [3");
+    let form = s.contents();
+    assert!(form.contains("[7,5") && form.contains("[terong"), "the form as it was left:\n{form}");
+    // From the date to Simpan: eight fields on.
+    s.send("\t\t\t\t\t\t\t\t\r");
+    s.wait_for("Tersimpan: Panen 7,5 kg terong, 10/03/2026.");
+    s.wait_for("q keluar");
+    s.send("q");
+    let (code, _) = s.finish();
+    assert_eq!(code, 0);
+    let csv = binalog(dir.path(), &["export", "--program", "1", "--from", "10/03/2026", "--as", ADMIN]);
+    let rows: Vec<Vec<&str>> =
+        csv.lines().map(|l| l.split(',').collect::<Vec<_>>()).filter(|c| c.get(8) == Some(&"terong")).collect();
+    // value, unit, participants, recorded_by
+    let seen: Vec<[&str; 4]> = rows.iter().map(|c| [c[9], c[10], c[11], c[15]]).collect();
+    assert_eq!(seen, [["7.5", "kg", "3", OPERATOR]], "{csv}");
 }
 
 /// Issue 4 end to end: an operator records an entry, the idle lock

@@ -73,6 +73,10 @@ pub const TEXTS: &[(&str, &str)] = &[
     ("error.import_row", "  entry {row}: {problem}"),
     ("error.total_overflow", "A total would pass the largest number binalog can hold. Nothing was stored."),
     ("error.invalid", "The input is not right yet."),
+    (
+        "error.draft_refused",
+        "The draft was not kept: it may hold at most {rows} quantity rows, at most {chars} characters in a date or number field, and no control characters.",
+    ),
     ("error.officer_unknown", "No officer with NIP {nip} is registered. Add one first with `binalog officer add`."),
     ("error.login_failed", "Wrong NIP or PIN."),
     ("error.officer_inactive", "The officer with NIP {nip} is no longer active."),
@@ -482,7 +486,7 @@ pub const TEXTS: &[(&str, &str)] = &[
     ("tui.audit_reference_updated", "reference changed"),
     (
         "tui.help_lock",
-        "The terminal locked after no key was pressed for a while, or Ctrl-L.\nNo record data shows while it is locked.\nThe same officer: type the PIN and press Enter to return to the\nscreen and form exactly as they were.\nAnother officer: Tab or x, then log in with your own NIP and PIN.\nAn unsaved form is kept as a draft and offered back when its officer\nlogs in again (while binalog keeps running).",
+        "The terminal locked after no key was pressed for a while, or Ctrl-L.\nNo record data shows while it is locked.\nThe same officer: type the PIN and press Enter to return to the\nscreen and form exactly as they were.\nAnother officer: Tab or x, then log in with your own NIP and PIN.\nAn unsaved form is kept by the server as a draft for 7 days and\noffered back when its officer logs in again, even after a lost link.",
     ),
     (
         "tui.help_queue",
@@ -561,7 +565,7 @@ pub const TEXTS: &[(&str, &str)] = &[
     ),
     (
         "tui.quit_loses_drafts",
-        "{count} unsaved forms of officers will be lost if binalog closes. Press again to quit anyway.",
+        "{count} officers left unsaved forms; they are kept as drafts for their next login. Press again to quit.",
     ),
     ("tui.form_add_quantity", "+ Another quantity"),
     ("tui.footer_form_unit", "Tab next|Up/Down choose|+ another quantity|- remove this one|Esc cancel"),

@@ -76,6 +76,10 @@ pub const TEXTS: &[(&str, &str)] = &[
         "Jumlah total akan melampaui angka terbesar yang dapat disimpan binalog. Tidak ada yang disimpan.",
     ),
     ("error.invalid", "Masukan belum benar."),
+    (
+        "error.draft_refused",
+        "Draf tidak disimpan: paling banyak {rows} baris jumlah, paling banyak {chars} karakter di kolom tanggal atau angka, dan tanpa karakter kontrol.",
+    ),
     ("error.officer_unknown", "Petugas dengan NIP {nip} tidak terdaftar. Tambahkan dulu dengan `binalog officer add`."),
     ("error.login_failed", "NIP atau PIN salah."),
     ("error.officer_inactive", "Petugas dengan NIP {nip} sudah tidak aktif."),
@@ -497,7 +501,7 @@ pub const TEXTS: &[(&str, &str)] = &[
     ("tui.audit_reference_updated", "data acuan diubah"),
     (
         "tui.help_lock",
-        "Terminal terkunci karena tidak ada tombol ditekan, atau karena Ctrl-L.\nTidak ada data catatan yang tampil selama terkunci.\nPetugas yang sama: ketik PIN lalu Enter, layar dan isian kembali\npersis seperti ditinggalkan.\nPetugas lain: Tab atau x, lalu masuk dengan NIP dan PIN sendiri.\nIsian yang belum disimpan disimpan sebagai draf dan ditawarkan lagi\nsaat petugas pertama masuk kembali (selama binalog tetap berjalan).",
+        "Terminal terkunci karena tidak ada tombol ditekan, atau karena Ctrl-L.\nTidak ada data catatan yang tampil selama terkunci.\nPetugas yang sama: ketik PIN lalu Enter, layar dan isian kembali\npersis seperti ditinggalkan.\nPetugas lain: Tab atau x, lalu masuk dengan NIP dan PIN sendiri.\nIsian yang belum disimpan disimpan server sebagai draf selama 7 hari\ndan ditawarkan lagi saat petugasnya masuk kembali, juga setelah\nsambungan terputus.",
     ),
     (
         "tui.help_queue",
@@ -579,7 +583,7 @@ pub const TEXTS: &[(&str, &str)] = &[
     ),
     (
         "tui.quit_loses_drafts",
-        "{count} isian petugas yang belum disimpan akan hilang jika binalog ditutup. Tekan lagi untuk tetap keluar.",
+        "{count} isian petugas belum disimpan; isian itu disimpan sebagai draf untuk saat mereka masuk lagi. Tekan lagi untuk keluar.",
     ),
     ("tui.form_add_quantity", "+ Jumlah lagi"),
     ("tui.footer_form_unit", "Tab lanjut|Atas/Bawah pilih|+ jumlah lagi|- hapus jumlah ini|Esc batal"),

@@ -217,6 +217,22 @@ mod samples {
             }
         }
     }
+    impl Sample for crate::records::FormDraft {
+        fn sample() -> Self {
+            crate::records::FormDraft {
+                program: 1,
+                kind: Kind::Harvest,
+                correcting: None,
+                date: "10-03-2026".into(),
+                rows: vec![crate::records::DraftRow { value: "1".into(), unit: Some(Unit::Kg), item: "cabai".into() }],
+                participants: String::new(),
+                officers: String::new(),
+                cadets: String::new(),
+                notes: String::new(),
+                reason: String::new(),
+            }
+        }
+    }
     impl Sample for EntryDraft {
         fn sample() -> Self {
             EntryDraft {

@@ -29,6 +29,7 @@ use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
 use super::access::Access;
+use super::drafts::FormDraft;
 use super::views::RegisterPage;
 use super::{Actor, AuditFilter, Backend, EntryFilter, Error, InitOutcome, Local, Records, Remote, Result};
 use super::{RevisionState, Total};
@@ -306,6 +307,17 @@ records_api! {
     /// The officer must be allowed to record at every programme's site.
     /// Returns the new entries' ids.
     Officer fn import(actor: &Actor, drafts: Vec<EntryDraft>) -> Vec<EntryId>;
+
+    // Drafts (records/drafts.rs): the form being typed, kept per officer.
+
+    /// Keeps the officer's unsaved form, replacing their draft before it.
+    /// Never an entry: not audited, counted or exported.
+    Officer fn save_draft(by: &Actor, draft: FormDraft) -> ();
+    /// The officer's own draft, unless none is kept or it is older than
+    /// `DRAFT_DAYS` (then it is dropped).
+    Officer fn saved_draft(by: &Actor) -> Option<FormDraft>;
+    /// Forgets the officer's draft: the form was saved or thrown away.
+    Officer fn discard_draft(by: &Actor) -> ();
 
     // Officers.
 

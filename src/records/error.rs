@@ -154,6 +154,13 @@ pub enum Error {
         socket: PathBuf,
         max: u32,
     },
+    /// A form's draft past what the server keeps (records/drafts.rs):
+    /// too many quantity rows, or a short field too long or holding a
+    /// character no text may hold. Nothing was kept.
+    DraftRefused {
+        rows: usize,
+        chars: usize,
+    },
 }
 
 impl From<StoreError> for Error {
@@ -232,6 +239,7 @@ impl Error {
             Error::Protocol { .. } => "server.protocol",
             Error::TooManyConnections { .. } => "server.too_many_connections",
             Error::ServerFull { .. } => "server.full",
+            Error::DraftRefused { .. } => "error.draft_refused",
         }
     }
 
@@ -302,6 +310,9 @@ impl Error {
             }
             Error::ServerFull { socket, max } => {
                 vec![("socket", text(socket.display().to_string())), ("max", Arg::Number(i64::from(*max)))]
+            }
+            Error::DraftRefused { rows, chars } => {
+                vec![("rows", Arg::Number(*rows as i64)), ("chars", Arg::Number(*chars as i64))]
             }
         }
     }

@@ -14,6 +14,7 @@ mod access;
 mod admin;
 pub mod api;
 mod changes;
+pub mod drafts;
 mod error;
 mod local;
 mod officers;
@@ -29,6 +30,7 @@ use chrono::{DateTime, Datelike, FixedOffset, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 
 pub use access::{Access, DENIALS_RECORDED_PER_MINUTE};
+pub use drafts::{DraftRow, FormDraft};
 pub use error::{Error, Result};
 pub(crate) use local::Local;
 pub use officers::{LOCKOUT_MINUTES, MAX_FAILED_LOGINS};

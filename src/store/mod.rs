@@ -12,14 +12,18 @@
 //! | rollups     | programme, date, kind, unit, item    | Rollup                 |
 //! | audit       | sequence number                      | AuditRecord            |
 //! | verifications | entry id, revision                 | Verification           |
+//! | drafts      | NIP                                  | the officer's unsaved form (records::drafts) |
 //!
 //! Indexes point at every entry's current revision, voided ones included;
-//! rollups count only done, unvoided current revisions.
+//! rollups count only done, unvoided current revisions. `drafts` came
+//! without a schema change: an older build never opens it, and a
+//! database without it reads as one with no drafts.
 
 pub mod audit;
 mod backup;
 pub mod check;
 pub mod codec;
+mod drafts;
 pub mod keys;
 mod migrate;
 mod read;
@@ -108,6 +112,7 @@ pub struct Store {
     rollups: sled::Tree,
     audit: sled::Tree,
     verifications: sled::Tree,
+    drafts: sled::Tree,
 }
 
 /// How to open: an existing database only, or create one if absent.
@@ -151,6 +156,7 @@ impl Store {
             rollups: tree("rollups")?,
             audit: tree("audit")?,
             verifications: tree("verifications")?,
+            drafts: tree("drafts")?,
             db,
         })
     }

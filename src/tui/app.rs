@@ -19,7 +19,7 @@ use crate::domain::reference::{
 };
 use crate::domain::sector::{Kind, Sector};
 use crate::i18n::Lang;
-use crate::records::{Actor, AuditFilter, Error, Total};
+use crate::records::{Actor, AuditFilter, Error, FormDraft, Total};
 use crate::store::AuditRecord;
 
 /// A programme with the names of its site and partner.
@@ -174,24 +174,66 @@ pub enum RefChange {
 /// they are (`Cmd::Act`), so no screen ever holds an officer's identity.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Op {
-    Correct { id: EntryId, base: u32, draft: EntryDraft, reason: String },
-    Void { id: EntryId, base: u32, reason: String },
-    Verify { id: EntryId, revision: u32 },
+    Correct {
+        id: EntryId,
+        base: u32,
+        draft: EntryDraft,
+        reason: String,
+    },
+    Void {
+        id: EntryId,
+        base: u32,
+        reason: String,
+    },
+    Verify {
+        id: EntryId,
+        revision: u32,
+    },
     LoadQueue,
     LoadOfficers,
-    AddOfficer { nip: String, name: String, role: Role, pin: String, sites: Vec<SiteId> },
-    AssignSites { nip: String, sites: Vec<SiteId> },
-    SetActive { nip: String, active: bool },
-    ResetPin { nip: String, pin: String },
+    AddOfficer {
+        nip: String,
+        name: String,
+        role: Role,
+        pin: String,
+        sites: Vec<SiteId>,
+    },
+    AssignSites {
+        nip: String,
+        sites: Vec<SiteId>,
+    },
+    SetActive {
+        nip: String,
+        active: bool,
+    },
+    ResetPin {
+        nip: String,
+        pin: String,
+    },
     LoadReference(reference::Section),
     SaveReference(RefChange),
     LoadAudit(AuditFilter),
+    /// Keeps the form being typed on the server (tui/drafts.rs).
+    SaveDraft(FormDraft),
+    /// The form was saved or thrown away: the server forgets its draft.
+    DiscardDraft,
+    /// At login: the draft the server kept, with what it needs to be shown.
+    LoadDraft,
 }
 
 impl Op {
     fn reads_only(&self) -> bool {
-        matches!(self, Op::LoadQueue | Op::LoadOfficers | Op::LoadReference(_) | Op::LoadAudit(_))
+        matches!(self, Op::LoadQueue | Op::LoadOfficers | Op::LoadReference(_) | Op::LoadAudit(_) | Op::LoadDraft)
     }
+}
+
+/// A draft the server kept, with the programme (and for a correction the
+/// entry) its form needs.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct KeptForm {
+    pub draft: FormDraft,
+    pub program: ProgramData,
+    pub entry: Option<EntryData>,
 }
 
 /// What the records API is asked to do.
@@ -269,6 +311,10 @@ pub enum Msg {
     AuditLoaded(Result<AuditData, Error>),
     /// An admin form's or list's change was stored.
     AdminSaved(Result<(), Error>),
+    /// The server kept (or forgot) the officer's draft.
+    DraftKept(Result<(), Error>),
+    /// The draft the server kept for the officer who just logged in.
+    DraftLoaded(Result<Option<Box<KeptForm>>, Error>),
     /// Another officer's change became durable, or the server went away.
     Changed(crate::records::Update),
 }
@@ -292,7 +338,9 @@ impl Msg {
             | Msg::OfficersLoaded(Err(e))
             | Msg::ReferenceLoaded(_, Err(e))
             | Msg::AuditLoaded(Err(e))
-            | Msg::AdminSaved(Err(e)) => Some(e),
+            | Msg::AdminSaved(Err(e))
+            | Msg::DraftKept(Err(e))
+            | Msg::DraftLoaded(Err(e)) => Some(e),
             _ => None,
         }
     }
@@ -329,9 +377,9 @@ impl Screen {
 }
 
 /// An officer's screens, put aside while the terminal is locked or another
-/// officer uses it. Kept in memory for the life of the process only: a
-/// restart or a power cut loses an unsaved form (saved entries are on disk
-/// before "saved" shows, so only typing is lost).
+/// officer uses it, in this process's memory. An unsaved entry form among
+/// them is also kept by the server as the officer's draft (tui/drafts.rs),
+/// so a new process offers it back too.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Parked {
     pub nip: Nip,
@@ -391,6 +439,8 @@ pub struct App {
     pub quit_warned: bool,
     /// A draft offered back to the officer who just logged in.
     pub offer: Option<Parked>,
+    /// What the server keeps of the form being typed.
+    pub drafts: super::drafts::DraftSync,
 }
 
 /// The idle lock when `--idle-lock` is not given.
@@ -413,6 +463,7 @@ impl App {
             parked: Vec::new(),
             quit_warned: false,
             offer: None,
+            drafts: Default::default(),
         }
     }
 

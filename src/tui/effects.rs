@@ -6,7 +6,7 @@ use std::collections::BTreeMap;
 use chrono::Datelike;
 
 use super::app::{
-    AuditData, AuditRow, Cmd, EndingRow, EntryData, HomeData, LatestRow, Msg, OfficerRow, OfficersData, Op,
+    AuditData, AuditRow, Cmd, EndingRow, EntryData, HomeData, KeptForm, LatestRow, Msg, OfficerRow, OfficersData, Op,
     ProgramData, ProgramInfo, ProgramRow, QueueData, QueueRow, RefChange, ReferenceData, RevisionRow, TodayRow,
 };
 use super::screens::home::ENDING_WITHIN_DAYS;
@@ -66,7 +66,19 @@ fn act(records: &Records, actor: &Actor, op: Op) -> Msg {
         Op::LoadReference(section) => Msg::ReferenceLoaded(section, reference_data(records)),
         Op::SaveReference(change) => Msg::AdminSaved(save_reference(records, actor, change)),
         Op::LoadAudit(filter) => Msg::AuditLoaded(audit(records, actor, &filter)),
+        Op::SaveDraft(draft) => Msg::DraftKept(records.save_draft(actor, draft)),
+        Op::DiscardDraft => Msg::DraftKept(records.discard_draft(actor)),
+        Op::LoadDraft => Msg::DraftLoaded(kept_form(records, actor)),
     }
+}
+
+/// The officer's kept draft with its programme and, for a correction, the
+/// entry, so the form can be shown as it was.
+fn kept_form(records: &Records, actor: &Actor) -> Result<Option<Box<KeptForm>>> {
+    let Some(draft) = records.saved_draft(actor)? else { return Ok(None) };
+    let program = program(records, draft.program)?;
+    let entry = draft.correcting.map(|(id, _)| entry(records, id)).transpose()?;
+    Ok(Some(Box::new(KeptForm { draft, program, entry })))
 }
 
 fn save_reference(records: &Records, by: &Actor, change: RefChange) -> Result<()> {

@@ -4,6 +4,7 @@
 
 pub mod app;
 pub mod backend;
+pub mod drafts;
 pub mod effects;
 pub mod event_loop;
 pub mod keymap;
@@ -40,6 +41,12 @@ pub fn run(ctx: &Context) -> ExitCode {
     };
     app.idle_lock = ctx.global.idle_lock;
     let theme = theme::Theme::from_env(ctx.global.ascii);
+    // What was typed since the form was last kept goes to the server on
+    // the way out, however the process ends (tui/drafts.rs).
+    let records = std::sync::Arc::new(records);
+    let unsent = app.drafts.unsent.clone();
+    let (keeper, kept) = (records.clone(), unsent.clone());
+    terminal::before_exit(move || drafts::send_unsent(&keeper, &kept));
     let result = terminal::exit_on_signals().and_then(|()| {
         let mut term = terminal::enter()?;
         let size = term.size()?;
@@ -47,6 +54,9 @@ pub fn run(ctx: &Context) -> ExitCode {
         event_loop::run(&mut term, &records, &mut app, theme)
     });
     terminal::restore();
+    // After quitting nothing waits (quitting sends the form); a terminal
+    // that is gone may leave the last keys unsent.
+    drafts::send_unsent(&records, &unsent);
     match result {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => ctx.fail(&Error::Io { detail: e.to_string() }),

@@ -21,6 +21,33 @@ pub type Term = Terminal<LeanBackend<Stdout>>;
 /// nor in the middle of writing a frame.
 static BUSY: Mutex<()> = Mutex::new(());
 
+/// Work to finish before the process exits on a signal: sending the form
+/// typed since it was last kept (tui/drafts.rs).
+type Hook = Box<dyn FnOnce() + Send>;
+static BEFORE_EXIT: Mutex<Option<Hook>> = Mutex::new(None);
+
+/// How long the exit on a signal waits for that work: a server that stopped
+/// answering must not keep a dropped session's process alive.
+const EXIT_GRACE: std::time::Duration = std::time::Duration::from_secs(3);
+
+/// Sets the work done on a signal before the terminal is restored.
+pub fn before_exit(hook: impl FnOnce() + Send + 'static) {
+    *BEFORE_EXIT.lock().unwrap_or_else(|e| e.into_inner()) = Some(Box::new(hook));
+}
+
+/// Runs that work in a thread of its own, waiting at most `EXIT_GRACE`.
+fn run_before_exit() {
+    let Some(hook) = BEFORE_EXIT.lock().unwrap_or_else(|e| e.into_inner()).take() else { return };
+    let (done, finished) = std::sync::mpsc::channel();
+    let started = std::thread::Builder::new().name("before-exit".into()).spawn(move || {
+        hook();
+        let _ = done.send(());
+    });
+    if started.is_ok() {
+        let _ = finished.recv_timeout(EXIT_GRACE);
+    }
+}
+
 pub fn busy() -> MutexGuard<'static, ()> {
     // A panic while holding it poisons it; the terminal still needs restoring.
     BUSY.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
@@ -50,13 +77,15 @@ pub fn restore() {
 }
 
 /// On SIGTERM, SIGHUP or SIGINT: wait for the current batch of work to end,
-/// restore the terminal and exit. Saves are already durable when they are
+/// send the form typed since it was last kept (`before_exit`), restore the
+/// terminal and exit. Saves are already durable when they are
 /// acknowledged, so nothing is lost or half-written.
 pub fn exit_on_signals() -> std::io::Result<()> {
     let mut signals = Signals::new([SIGTERM, SIGHUP, SIGINT])?;
     std::thread::Builder::new().name("signals".into()).spawn(move || {
         if let Some(signal) = signals.forever().next() {
             let _busy = busy();
+            run_before_exit();
             restore();
             std::process::exit(128 + signal);
         }

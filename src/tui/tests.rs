@@ -3,6 +3,7 @@
 //! temporary folder with the clock stopped at 10 March 2026, 09:00 WIB.
 
 mod admin;
+mod drafts;
 mod flow;
 mod lock;
 mod quantities;

@@ -5,6 +5,7 @@
 //! without waiting.
 
 use super::app::{App, Cmd, Msg, Op, Parked, Screen, Tone};
+use super::drafts;
 use super::keymap::Key;
 use super::screens::{
     Action, audit, entry_form, entry_view, home, lock, login, officers, program, programs, queue, reference,
@@ -16,6 +17,15 @@ use crate::i18n::{fill, kind_name, text};
 use crate::records::{Error, Update};
 
 pub fn update(app: &mut App, msg: Msg) -> Vec<Cmd> {
+    let key = matches!(msg, Msg::Key(_));
+    let before = drafts::before(app);
+    let mut cmds = handle(app, msg);
+    // The form being typed goes to the server when due (tui/drafts.rs).
+    cmds.extend(drafts::after(app, before, key));
+    cmds
+}
+
+fn handle(app: &mut App, msg: Msg) -> Vec<Cmd> {
     match msg {
         Msg::Key(key) => on_key(app, key),
         // The frame is redrawn after every message; the size decides what it shows.
@@ -202,6 +212,15 @@ pub fn update(app: &mut App, msg: Msg) -> Vec<Cmd> {
             vec![]
         }
         Msg::Changed(update) => changed(app, &update),
+        Msg::DraftKept(Ok(())) | Msg::DraftLoaded(Ok(None)) => vec![],
+        Msg::DraftKept(Err(_)) => {
+            drafts::failed(app);
+            vec![]
+        }
+        Msg::DraftLoaded(Ok(Some(kept))) => {
+            drafts::offer(app, *kept);
+            vec![]
+        }
         // What is left are refusals and failures (successes are above).
         other => {
             if let Some(e) = other.error() {
@@ -267,8 +286,7 @@ fn on_key(app: &mut App, key: Key) -> Vec<Cmd> {
         return vec![];
     }
     if app.offer.is_some() {
-        offer_key(app, key);
-        return vec![];
+        return offer_key(app, key);
     }
     if key == Key::Char('?') && !asking(&app.screen) {
         app.help = true;
@@ -296,7 +314,8 @@ fn on_key(app: &mut App, key: Key) -> Vec<Cmd> {
     match action {
         Action::None => vec![],
         Action::Quit if !app.parked.is_empty() && !warned => {
-            // Drafts live in this process only: quitting loses them.
+            // Their drafts went to the server when the terminal locked;
+            // the officers' other screens end with this process.
             app.quit_warned = true;
             let args = [("count", Arg::Number(app.parked.len() as i64))];
             app.notify(Tone::Error, fill(lang, "tui.quit_loses_drafts", &args));
@@ -425,6 +444,7 @@ fn switch(app: &mut App) {
 fn logged_in(app: &mut App, actor: crate::records::Actor) -> Vec<Cmd> {
     let nip = actor.nip().clone();
     app.actor = Some(actor);
+    drafts::logged_in(app);
     // Anyone else's screens: only unsaved work is kept, as a draft for
     // when they log in again.
     app.parked.retain_mut(|p| {
@@ -443,23 +463,31 @@ fn logged_in(app: &mut App, actor: crate::records::Actor) -> Vec<Cmd> {
             return vec![];
         }
         app.offer = Some(parked);
+        return vec![Cmd::LoadHome];
     }
-    vec![Cmd::LoadHome]
+    // Nothing of theirs in this process: the server may have kept a draft
+    // (a dropped link, a closed terminal), offered once home is shown.
+    let mut cmds = vec![Cmd::LoadHome];
+    cmds.extend(act(app, Op::LoadDraft));
+    cmds
 }
 
-/// Enter takes the offered draft up again; d or Esc throws it away.
-fn offer_key(app: &mut App, key: Key) {
+/// Enter takes the offered draft up again; d or Esc throws it away, on
+/// the server too.
+fn offer_key(app: &mut App, key: Key) -> Vec<Cmd> {
     match key {
         Key::Enter | Key::Char('y' | 'Y') => {
             if let Some(parked) = app.offer.take() {
                 app.screen = parked.screen;
                 app.back = parked.back;
             }
+            vec![]
         }
         Key::Char('d' | 'D' | 'n' | 'N') | Key::Esc => {
             app.offer = None;
             app.notify(Tone::Ok, text(app.lang, "tui.offer_discarded").to_string());
+            drafts::declined(app)
         }
-        _ => {}
+        _ => vec![],
     }
 }

@@ -26,7 +26,7 @@ use crate::domain::sector::Kind;
 use crate::domain::text::TextField;
 use crate::domain::unit::Unit;
 use crate::i18n::{self, Lang, fill, kind_name, text};
-use crate::records::Total;
+use crate::records::{DraftRow, FormDraft, Total};
 use crate::tui::keymap::Key;
 use crate::tui::view::{Ui, titled};
 use crate::tui::widgets::{input::TextInput, list};
@@ -215,6 +215,70 @@ impl State {
         state.correcting = Some(Correcting { id: entry.id, base: entry.revision, reason_required });
         state.pristine = state.fingerprint();
         state
+    }
+
+    /// The form as typed, for the server to keep (records/drafts.rs): the
+    /// raw texts, the kind and units chosen, and what it corrects.
+    pub fn draft(&self) -> FormDraft {
+        let units = self.kind().units();
+        FormDraft {
+            program: self.program.id,
+            kind: self.kind(),
+            correcting: self.correcting.as_ref().map(|c| (c.id, c.base)),
+            date: self.date.text().to_string(),
+            rows: self
+                .rows
+                .iter()
+                .map(|row| DraftRow {
+                    value: row.value.text().to_string(),
+                    unit: units.get(row.unit).copied(),
+                    item: row.item.text().to_string(),
+                })
+                .collect(),
+            participants: self.participants.text().to_string(),
+            officers: self.officers.text().to_string(),
+            cadets: self.cadets.text().to_string(),
+            notes: self.notes.text().to_string(),
+            reason: self.reason.text().to_string(),
+        }
+    }
+
+    /// Fills the form in with a kept draft, as the officer left it. What
+    /// the form opened with stays its starting point, so the restored form
+    /// counts as changed (Esc asks, the lock keeps it). The revision a
+    /// correction started from is the draft's: if the entry changed since,
+    /// saving is refused with the newest revision, as it would have been.
+    pub fn restore(&mut self, draft: &FormDraft) {
+        self.kind = self.kinds().iter().position(|k| *k == draft.kind).unwrap_or(self.kind);
+        let units = self.kind().units();
+        self.date.set(&draft.date);
+        let mut rows: Vec<QuantityRow> = draft
+            .rows
+            .iter()
+            .map(|kept| {
+                let unit = kept.unit.and_then(|u| units.iter().position(|k| *k == u)).unwrap_or(0);
+                let mut row = QuantityRow::new(unit);
+                row.value.set(&kept.value);
+                row.item.set(&kept.item);
+                row.item_query = kept.item.clone();
+                row
+            })
+            .collect();
+        if rows.is_empty() {
+            rows.push(QuantityRow::new(0));
+        }
+        self.rows = rows;
+        self.participants.set(&draft.participants);
+        self.officers.set(&draft.officers);
+        self.cadets.set(&draft.cadets);
+        self.notes.set(&draft.notes);
+        self.reason.set(&draft.reason);
+        if let (Some(c), Some((_, base))) = (&mut self.correcting, draft.correcting) {
+            c.base = base;
+        }
+        self.focus = FormField::Date;
+        self.problems.clear();
+        self.sent.clear();
     }
 
     fn fingerprint(&self) -> Vec<String> {

@@ -173,7 +173,7 @@ fn quitting_with_a_parked_draft_asks_twice() {
     assert_eq!(h.app.parked.len(), 1);
     h.key(Key::Esc);
     assert!(!h.app.quit, "the first Esc warns");
-    assert!(h.screen().contains("1 isian petugas yang belum disimpan akan hilang"), "{}", h.screen());
+    assert!(h.screen().contains("1 isian petugas belum disimpan; isian itu disimpan sebagai"), "{}", h.screen());
     h.key(Key::Char('1')).key(Key::Esc);
     assert!(!h.app.quit, "another key in between starts the warning again");
     h.key(Key::Esc);
