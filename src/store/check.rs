@@ -5,7 +5,7 @@ use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use super::codec::{Stored, decode};
 use super::rollup::{Deltas, Rollup};
-use super::{Result, Store, keys};
+use super::{Result, Store, hex, keys};
 use crate::domain::entry::Entry;
 
 #[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
@@ -27,10 +27,6 @@ pub enum Problem {
     /// Audit records missing between two sequence numbers: the trail is
     /// append-only, so a gap means something was removed.
     AuditGap { after: u64, next: u64 },
-}
-
-fn hex(key: &[u8]) -> String {
-    key.iter().map(|b| format!("{b:02x}")).collect()
 }
 
 fn decode_all<T: Stored>(tree: &sled::Tree, name: &str, problems: &mut Vec<Problem>) -> Result<Vec<(Vec<u8>, T)>> {

@@ -20,6 +20,7 @@ pub mod audit;
 mod backup;
 pub mod check;
 pub mod codec;
+pub(crate) mod durable;
 pub mod keys;
 mod migrate;
 mod read;
@@ -84,6 +85,10 @@ impl From<sled::Error> for StoreError {
     }
 }
 
+pub(crate) fn io_error(e: std::io::Error) -> StoreError {
+    StoreError::Io { detail: e.to_string() }
+}
+
 pub(crate) fn corrupt(tree: &str, e: CodecError) -> StoreError {
     StoreError::Corrupt { tree: tree.to_string(), detail: e.to_string() }
 }
@@ -106,6 +111,13 @@ pub struct Store {
     rollups: sled::Tree,
     audit: sled::Tree,
     verifications: sled::Tree,
+    /// The durable step after sled's flush (durable.rs).
+    durable: durable::Durable,
+    /// Every write holds this shared from its transaction to its durable
+    /// step; a backup holds it exclusive while it reads, so it sees no
+    /// write half-done and writes wait the moment it takes. Reads never
+    /// take it.
+    gate: std::sync::RwLock<()>,
 }
 
 /// How to open: an existing database only, or create one if absent.
@@ -128,6 +140,7 @@ impl Store {
         })?;
         let store = Store::over(db, path)?;
         store.check_schema()?;
+        store.ensure_identity()?;
         Ok(store)
     }
 
@@ -149,6 +162,8 @@ impl Store {
             rollups: tree("rollups")?,
             audit: tree("audit")?,
             verifications: tree("verifications")?,
+            durable: durable::Durable::new(path).map_err(io_error)?,
+            gate: std::sync::RwLock::new(()),
             db,
         })
     }
@@ -157,17 +172,30 @@ impl Store {
         &self.path
     }
 
-    /// Makes every write so far durable. Nothing is acknowledged before this.
+    /// Makes every write so far durable: sled's flush, then the durable
+    /// step (durable.rs). Nothing is acknowledged before this returns.
     pub fn flush(&self) -> Result<()> {
         self.db.flush()?;
-        Ok(())
+        #[cfg(test)]
+        self.durable.flushed();
+        self.durable.sync().map_err(io_error)
+    }
+
+    /// The one way a change is written: under the write gate, held shared,
+    /// and durable before this returns, so that whatever the caller then
+    /// acknowledges survives a power cut.
+    pub(crate) fn write<T>(&self, change: impl FnOnce() -> Result<T>) -> Result<T> {
+        let _shared = self.gate.read().unwrap_or_else(|e| e.into_inner());
+        let value = change()?;
+        self.flush()?;
+        Ok(value)
     }
 
     fn check_schema(&self) -> Result<()> {
         let Some(bytes) = self.meta.get(keys::META_SCHEMA)? else {
             // A new, empty database: stamp it with the current schema.
-            self.meta.insert(keys::META_SCHEMA, codec::encode(&u32::from(SCHEMA_VERSION)))?;
-            return Ok(());
+            let stamp = codec::encode(&u32::from(SCHEMA_VERSION));
+            return self.write(|| Ok(self.meta.insert(keys::META_SCHEMA, stamp).map(|_| ())?));
         };
         let found: u32 = codec::decode(&bytes).map_err(|e| corrupt("meta", e))?;
         let supported = u32::from(SCHEMA_VERSION);
@@ -180,6 +208,29 @@ impl Store {
         Ok(())
     }
 
+    /// Gives the database its permanent random identity if it has none
+    /// (made before identities existed, or new): backups name it, so a
+    /// backup can be told apart from another database's.
+    fn ensure_identity(&self) -> Result<()> {
+        if self.meta.contains_key(keys::META_IDENTITY)? {
+            return Ok(());
+        }
+        let mut id = [0u8; 16];
+        std::io::Read::read_exact(&mut std::fs::File::open("/dev/urandom").map_err(io_error)?, &mut id)
+            .map_err(io_error)?;
+        self.write(|| Ok(self.meta.insert(keys::META_IDENTITY, codec::encode(&id)).map(|_| ())?))
+    }
+
+    /// The database's permanent identity, as 32 hex digits.
+    pub fn identity(&self) -> Result<String> {
+        let bytes = self
+            .meta
+            .get(keys::META_IDENTITY)?
+            .ok_or_else(|| StoreError::Corrupt { tree: "meta".into(), detail: "no identity".into() })?;
+        let id: [u8; 16] = codec::decode(&bytes).map_err(|e| corrupt("meta", e))?;
+        Ok(hex(&id))
+    }
+
     pub fn is_initialised(&self) -> Result<bool> {
         Ok(self.meta.contains_key(keys::META_INITIALISED)?)
     }
@@ -187,6 +238,11 @@ impl Store {
     pub fn require_initialised(&self) -> Result<()> {
         if self.is_initialised()? { Ok(()) } else { Err(StoreError::NotInitialised { path: self.path.clone() }) }
     }
+}
+
+/// Bytes as lowercase hex digits, for keys and identities in messages.
+pub fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
 
 /// Creates the database folder (and any missing parents) readable by its
