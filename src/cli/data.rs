@@ -129,46 +129,25 @@ pub fn import(ctx: &Context, args: &ImportArgs) -> ExitCode {
 }
 
 pub fn check(ctx: &Context) -> ExitCode {
-    let lang = ctx.lang();
     let records = match ctx.open(OpenMode::Existing) {
         Ok(r) => r,
         Err(e) => return ctx.fail(&e),
     };
     match records.check() {
-        Ok(problems) if problems.is_empty() => {
-            let entries = Arg::Number(records.entry_count() as i64);
-            println!("{}", fill(lang, "cli.check_ok", &[("entries", entries)]));
-            ExitCode::SUCCESS
-        }
-        Ok(problems) => {
-            println!("{}", fill(lang, "cli.check_failed", &[("count", Arg::Number(problems.len() as i64))]));
-            for p in &problems {
-                println!("  {}", problem(lang, p));
-            }
-            ExitCode::from(1)
-        }
+        Ok(problems) => report_check(ctx.lang(), &problems, records.entry_count()),
         Err(e) => ctx.fail(&e),
     }
 }
 
-pub fn backup(ctx: &Context, dest: &std::path::Path) -> ExitCode {
-    let lang = ctx.lang();
-    // A server writes the copy from its own working folder: name it fully.
-    let dest = std::path::absolute(dest).unwrap_or_else(|_| dest.to_path_buf());
-    let report = match ctx.open(OpenMode::Existing).and_then(|records| records.backup(&dest)) {
-        Ok(r) => r,
-        Err(e) => return ctx.fail(&e),
-    };
-    let path = Arg::Text(report.path.display().to_string());
-    if report.problems.is_empty() {
-        let args = [("path", path), ("entries", Arg::Number(report.entries as i64))];
-        println!("{}", fill(lang, "cli.backup_done", &args));
+/// Prints what `check` found: success, or each problem and failure.
+pub(super) fn report_check(lang: Lang, problems: &[Problem], entries: usize) -> ExitCode {
+    if problems.is_empty() {
+        println!("{}", fill(lang, "cli.check_ok", &[("entries", Arg::Number(entries as i64))]));
         return ExitCode::SUCCESS;
     }
-    let args = [("path", path), ("count", Arg::Number(report.problems.len() as i64))];
-    eprintln!("{}", fill(lang, "cli.backup_bad", &args));
-    for p in &report.problems {
-        eprintln!("  {}", problem(lang, p));
+    println!("{}", fill(lang, "cli.check_failed", &[("count", Arg::Number(problems.len() as i64))]));
+    for p in problems {
+        println!("  {}", problem(lang, p));
     }
     ExitCode::from(1)
 }

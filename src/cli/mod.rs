@@ -4,6 +4,7 @@
 mod actor;
 mod admin;
 mod audit;
+mod backup;
 mod data;
 mod entry;
 mod help;
@@ -134,10 +135,23 @@ pub enum Command {
     Import(ImportArgs),
     /// Verify every stored value, index and total
     Check,
-    /// Write a verified copy of the database to a new folder
+    /// Write a consistent, verified backup of the database to one new file (admins)
     Backup {
-        /// Destination folder; must not exist yet
+        /// Destination file; must not exist yet
         dest: PathBuf,
+        /// NIP of the admin taking the backup
+        #[arg(long = "as", value_name = "NIP")]
+        as_nip: String,
+    },
+    /// Check a backup file and show what it holds, writing nothing
+    VerifyBackup {
+        /// The backup file
+        file: PathBuf,
+    },
+    /// Restore a backup file into an empty or new database folder (--db), then check it
+    Restore {
+        /// The backup file
+        file: PathBuf,
     },
     /// Own the database and serve every officer's binalog on a Unix socket
     Serve(serve::ServeArgs),
@@ -284,7 +298,9 @@ pub fn run(cli: Cli) -> ExitCode {
         Some(Command::Export(args)) => data::export(&ctx, &args),
         Some(Command::Import(args)) => data::import(&ctx, &args),
         Some(Command::Check) => data::check(&ctx),
-        Some(Command::Backup { dest }) => data::backup(&ctx, &dest),
+        Some(Command::Backup { dest, as_nip }) => backup::backup(&ctx, &dest, &as_nip),
+        Some(Command::VerifyBackup { file }) => backup::verify_backup(&ctx, &file),
+        Some(Command::Restore { file }) => backup::restore(&ctx, &file),
         Some(Command::Serve(args)) => serve::run(&ctx, &args),
     }
 }

@@ -82,7 +82,31 @@ pub const TEXTS: &[(&str, &str)] = &[
         "error.db_corrupt",
         "Data di bagian {tree} tidak terbaca ({detail}). Jalankan `binalog check` dan pulihkan dari cadangan.",
     ),
-    ("error.backup_exists", "Folder {path} sudah ada. Pilih folder cadangan baru."),
+    ("error.backup_exists", "Berkas {path} sudah ada. Pilih nama baru untuk cadangan."),
+    (
+        "error.backup_bad_magic",
+        "{path} bukan berkas cadangan binalog (tidak diawali BINALOGB). Tidak ada yang ditulis.",
+    ),
+    (
+        "error.backup_unknown_version",
+        "{path} adalah cadangan berformat {found}, yang tidak dikenal binalog ini. Gunakan binalog yang lebih baru. Tidak ada yang ditulis.",
+    ),
+    (
+        "error.backup_truncated",
+        "Cadangan {path} terpotong: berakhir di bita ke-{at}, sebelum akhirnya. Gunakan cadangan lain. Tidak ada yang ditulis.",
+    ),
+    (
+        "error.backup_checksum",
+        "Cadangan {path} rusak: checksum SHA-256 tidak cocok dengan isinya. Gunakan cadangan lain. Tidak ada yang ditulis.",
+    ),
+    (
+        "error.backup_malformed",
+        "Cadangan {path} rusak di bita ke-{at}: {detail}. Gunakan cadangan lain. Tidak ada yang ditulis.",
+    ),
+    (
+        "error.folder_not_empty",
+        "Folder {path} tidak kosong. Pemulihan hanya ke folder kosong atau baru: sebutkan dengan --db.",
+    ),
     ("error.denied_site", "Anda tidak ditugaskan di lapas {site}. Minta admin menambahkan lapas ini ke akun Anda."),
     ("error.denied_role", "Tindakan ini hanya untuk peran {role} ke atas."),
     (
@@ -172,11 +196,14 @@ pub const TEXTS: &[(&str, &str)] = &[
     ("cli.import_empty", "Berkas tidak berisi baris data."),
     ("cli.csv_malformed", "Baris CSV tidak terbaca: {detail}"),
     ("cli.file_unreadable", "Berkas {path} tidak bisa dibaca: {detail}"),
-    ("cli.backup_done", "Cadangan tersimpan dan sudah diperiksa di {path}: {entries} catatan."),
+    ("cli.backup_done", "Cadangan tersimpan dan sudah diperiksa: {path}"),
+    ("cli.backup_good", "Cadangan {path} baik: checksum dan isinya cocok."),
+    ("cli.backup_header", "Format {format}, skema {schema}, basis data {identity}, dibuat {created}."),
     (
-        "cli.backup_bad",
-        "Cadangan di {path} TIDAK baik: pemeriksaan menemukan {count} masalah. Jangan andalkan cadangan ini.",
+        "cli.backup_counts",
+        "{entries} catatan ({revisions} revisi), {officers} petugas, {audit} catatan audit; {pairs} nilai tersimpan, {bytes} bita.",
     ),
+    ("cli.restore_done", "Cadangan {path} dipulihkan ke {db}. Memeriksanya:"),
     ("cli.check_ok", "Pemeriksaan selesai: {entries} catatan; semua data terbaca, indeks dan rekap cocok."),
     ("cli.check_failed", "Pemeriksaan menemukan {count} masalah:"),
     ("cli.write_failed", "Gagal menulis keluaran: {detail}"),

@@ -7,7 +7,7 @@ use serde::{Deserialize, Serialize};
 use crate::domain::entry::{Entry, Field};
 use crate::domain::invalid::{Arg, Invalid};
 use crate::domain::permission::Denied;
-use crate::store::StoreError;
+use crate::store::{BackupDamage, StoreError};
 
 /// Serializable so that a server's refusal reaches its client intact.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -62,6 +62,15 @@ pub enum Error {
     PinUnreadable,
     /// The backup destination already exists.
     BackupExists {
+        path: PathBuf,
+    },
+    /// A backup file that is refused, and why.
+    BackupDamaged {
+        path: PathBuf,
+        damage: BackupDamage,
+    },
+    /// A restore goes only into an empty or new folder.
+    FolderNotEmpty {
         path: PathBuf,
     },
     /// The officer's role or sites do not allow the action.
@@ -148,6 +157,8 @@ impl From<StoreError> for Error {
             StoreError::UnknownEntry { id } => Error::EntryUnknown { id },
             StoreError::Io { detail } => Error::Io { detail },
             StoreError::BackupExists { path } => Error::BackupExists { path },
+            StoreError::BackupDamaged { path, damage } => Error::BackupDamaged { path, damage },
+            StoreError::FolderNotEmpty { path } => Error::FolderNotEmpty { path },
         }
     }
 }
@@ -195,6 +206,14 @@ impl Error {
             Error::AgreementUnknown { .. } => "error.agreement_unknown",
             Error::SiteNotInAgreement { .. } => "error.site_not_in_agreement",
             Error::BackupExists { .. } => "error.backup_exists",
+            Error::BackupDamaged { damage, .. } => match damage {
+                BackupDamage::BadMagic => "error.backup_bad_magic",
+                BackupDamage::UnknownVersion { .. } => "error.backup_unknown_version",
+                BackupDamage::Truncated { .. } => "error.backup_truncated",
+                BackupDamage::ChecksumMismatch => "error.backup_checksum",
+                BackupDamage::Malformed { .. } => "error.backup_malformed",
+            },
+            Error::FolderNotEmpty { .. } => "error.folder_not_empty",
             Error::PinUnreadable => "cli.pin_missing",
             Error::LoginFailed => "error.login_failed",
             Error::ServerStopped { .. } => "server.stopped",
@@ -227,8 +246,22 @@ impl Error {
             Error::Locked { path }
             | Error::Missing { path }
             | Error::NotInitialised { path }
-            | Error::BackupExists { path } => {
+            | Error::BackupExists { path }
+            | Error::FolderNotEmpty { path } => {
                 vec![("path", text(path.display().to_string()))]
+            }
+            Error::BackupDamaged { path, damage } => {
+                let mut args = vec![("path", text(path.display().to_string()))];
+                match damage {
+                    BackupDamage::UnknownVersion { found } => args.push(("found", Arg::Number(i64::from(*found)))),
+                    BackupDamage::Truncated { at } => args.push(("at", Arg::Number(*at as i64))),
+                    BackupDamage::Malformed { at, detail } => {
+                        args.push(("at", Arg::Number(*at as i64)));
+                        args.push(("detail", text(detail.clone())));
+                    }
+                    BackupDamage::BadMagic | BackupDamage::ChecksumMismatch => {}
+                }
+                args
             }
             Error::NewerSchema { found, supported } => {
                 vec![("found", Arg::Number(i64::from(*found))), ("supported", Arg::Number(i64::from(*supported)))]

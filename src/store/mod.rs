@@ -30,7 +30,7 @@ mod write;
 use std::path::{Path, PathBuf};
 
 pub use audit::{AuditAction, AuditNote, AuditRecord};
-pub use backup::BackupReport;
+pub use backup::{BackupDamage, BackupSummary, restore, verify_backup};
 pub use check::Problem;
 pub use read::RollupRow;
 pub use rollup::Rollup;
@@ -75,6 +75,15 @@ pub enum StoreError {
     },
     /// The backup destination already exists.
     BackupExists {
+        path: PathBuf,
+    },
+    /// A backup file that is refused, and why.
+    BackupDamaged {
+        path: PathBuf,
+        damage: BackupDamage,
+    },
+    /// A restore asked to write into a folder that holds something.
+    FolderNotEmpty {
         path: PathBuf,
     },
 }
