@@ -1,4 +1,5 @@
-//! `backup`, `verify-backup` and `restore`: one backup file (store/backup.rs).
+//! `backup`, `verify-backup` and `restore`: one backup file (store/backup.rs);
+//! `repair --snapshot` for a database sled cannot open (store/damage.rs).
 
 use std::path::Path;
 use std::process::ExitCode;
@@ -89,4 +90,19 @@ fn print_summary(ctx: &Context, s: &BackupSummary) {
         ("bytes", n(s.bytes)),
     ];
     println!("  {}", fill(lang, "cli.backup_counts", &counts));
+}
+
+/// `repair --snapshot`: moves a damaged sled snapshot aside (kept under
+/// another name), then checks the database from a copy.
+pub fn repair_snapshot(ctx: &Context) -> ExitCode {
+    let path = ctx.db_path();
+    let moved = match crate::store::damage::repair_snapshot(&path) {
+        Ok(moved) => moved,
+        Err(e) => return ctx.fail(&ctx.held_by_server(e.into())),
+    };
+    println!("{}", fill(ctx.lang(), "cli.repair_done", &[("moved", path_arg(&moved))]));
+    match crate::store::check::check_copy(&path) {
+        Ok((problems, entries)) => super::data::report_check(ctx.lang(), &problems, entries),
+        Err(e) => ctx.fail(&e.into()),
+    }
 }

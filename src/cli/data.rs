@@ -128,7 +128,22 @@ pub fn import(ctx: &Context, args: &ImportArgs) -> ExitCode {
     }
 }
 
+/// The database a server has open is checked by that server. Any other
+/// folder is checked from a copy (store::check::check_copy), so nothing
+/// that is being checked is opened for writing; a backup file is checked
+/// as `verify-backup` does.
 pub fn check(ctx: &Context) -> ExitCode {
+    let path = ctx.db_path();
+    if path.is_file() {
+        println!("{}", fill(ctx.lang(), "cli.check_is_backup", &[("path", Arg::Text(path.display().to_string()))]));
+        return super::backup::verify_backup(ctx, &path);
+    }
+    if ctx.global.direct || !ctx.server_answers() {
+        return match crate::store::check::check_copy(&path) {
+            Ok((problems, entries)) => report_check(ctx.lang(), &problems, entries),
+            Err(e) => ctx.fail(&ctx.held_by_server(e.into())),
+        };
+    }
     let records = match ctx.open(OpenMode::Existing) {
         Ok(r) => r,
         Err(e) => return ctx.fail(&e),

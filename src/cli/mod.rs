@@ -153,6 +153,12 @@ pub enum Command {
         /// The backup file
         file: PathBuf,
     },
+    /// Repair a database that will not open
+    Repair {
+        /// Move a damaged sled snapshot file aside (the old file is kept, renamed)
+        #[arg(long, required = true)]
+        snapshot: bool,
+    },
     /// Own the database and serve every officer's binalog on a Unix socket
     Serve(serve::ServeArgs),
 }
@@ -252,6 +258,13 @@ impl Context {
         }
     }
 
+    /// Whether a server answers on the database's socket.
+    fn server_answers(&self) -> bool {
+        let socket =
+            self.global.socket.clone().unwrap_or_else(|| self.db_path().join(crate::server::protocol::SOCKET_NAME));
+        std::os::unix::net::UnixStream::connect(socket).is_ok()
+    }
+
     /// Prints an error in the user's language; returns the failure code.
     pub fn fail(&self, e: &Error) -> ExitCode {
         eprintln!("{}", i18n::error(self.lang(), e));
@@ -301,6 +314,7 @@ pub fn run(cli: Cli) -> ExitCode {
         Some(Command::Backup { dest, as_nip }) => backup::backup(&ctx, &dest, &as_nip),
         Some(Command::VerifyBackup { file }) => backup::verify_backup(&ctx, &file),
         Some(Command::Restore { file }) => backup::restore(&ctx, &file),
+        Some(Command::Repair { .. }) => backup::repair_snapshot(&ctx),
         Some(Command::Serve(args)) => serve::run(&ctx, &args),
     }
 }

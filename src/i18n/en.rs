@@ -100,6 +100,23 @@ pub const TEXTS: &[(&str, &str)] = &[
         "error.backup_malformed",
         "The backup {path} is damaged at byte {at}: {detail}. Use another backup. Nothing was written.",
     ),
+    ("error.db_damaged", "The database at {path} is damaged: it cannot be opened ({detail})."),
+    (
+        "error.db_damaged_snapshot",
+        "The damaged part is sled's snapshot file {snapshot}. sled can rebuild it from its log, so moving it aside may recover everything: run `binalog repair --snapshot --db {path}` (the old file is kept beside it, renamed damaged-...).",
+    ),
+    (
+        "error.db_damaged_restore",
+        "The newest good backup is {backup}, made {made}. Restore it into a new folder with `binalog restore {backup} --db {path}-restored`, then use that folder with --db.",
+    ),
+    (
+        "error.db_damaged_no_backup",
+        "There is no good backup in {backups}. Restore your newest backup file into a new folder with `binalog restore FILE --db {path}-restored`.",
+    ),
+    (
+        "error.snapshot_intact",
+        "The snapshot of the database at {path} is intact: nothing was moved. Run `binalog check`, or restore from a backup.",
+    ),
     (
         "error.folder_not_empty",
         "The folder {path} is not empty. A restore goes only into an empty or new folder: name one with --db.",
@@ -202,6 +219,11 @@ pub const TEXTS: &[(&str, &str)] = &[
     (
         "cli.backup_counts",
         "{entries} entries ({revisions} revisions), {officers} officers, {audit} audit records; {pairs} stored values, {bytes} bytes.",
+    ),
+    ("cli.repair_done", "The damaged snapshot was moved aside to {moved}. Checking the database:"),
+    (
+        "cli.check_is_backup",
+        "{path} is a backup file, not a database folder: checking it as `binalog verify-backup` does.",
     ),
     ("cli.restore_done", "The backup {path} was restored into {db}. Checking it:"),
     ("cli.check_ok", "Check finished: {entries} entries; every value reads, indexes and totals agree."),

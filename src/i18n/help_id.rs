@@ -126,6 +126,8 @@ pub const HELP: &[(&str, &str)] = &[
     ("verify-backup.file", "Berkas cadangan"),
     ("restore", "Pulihkan berkas cadangan ke folder basis data kosong atau baru (--db), lalu periksa"),
     ("restore.file", "Berkas cadangan"),
+    ("repair", "Perbaiki basis data yang tidak bisa dibuka"),
+    ("repair.snapshot", "Singkirkan berkas snapshot sled yang rusak (berkas lama disimpan dengan nama lain)"),
     ("serve", "Jalankan server yang memegang basis data untuk semua petugas"),
     (
         "serve.idle_exit",

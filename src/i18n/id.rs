@@ -103,6 +103,23 @@ pub const TEXTS: &[(&str, &str)] = &[
         "error.backup_malformed",
         "Cadangan {path} rusak di bita ke-{at}: {detail}. Gunakan cadangan lain. Tidak ada yang ditulis.",
     ),
+    ("error.db_damaged", "Basis data di {path} rusak: tidak bisa dibuka ({detail})."),
+    (
+        "error.db_damaged_snapshot",
+        "Bagian yang rusak adalah berkas snapshot sled {snapshot}. sled dapat membangunnya kembali dari log, jadi menyingkirkannya mungkin memulihkan semuanya: jalankan `binalog repair --snapshot --db {path}` (berkas lama disimpan di sebelahnya dengan nama damaged-...).",
+    ),
+    (
+        "error.db_damaged_restore",
+        "Cadangan baik terbaru adalah {backup}, dibuat {made}. Pulihkan ke folder baru dengan `binalog restore {backup} --db {path}-restored`, lalu gunakan folder itu dengan --db.",
+    ),
+    (
+        "error.db_damaged_no_backup",
+        "Tidak ada cadangan baik di {backups}. Pulihkan berkas cadangan terbaru Anda ke folder baru dengan `binalog restore BERKAS --db {path}-restored`.",
+    ),
+    (
+        "error.snapshot_intact",
+        "Snapshot basis data di {path} utuh: tidak ada yang dipindahkan. Jalankan `binalog check`, atau pulihkan dari cadangan.",
+    ),
     (
         "error.folder_not_empty",
         "Folder {path} tidak kosong. Pemulihan hanya ke folder kosong atau baru: sebutkan dengan --db.",
@@ -202,6 +219,11 @@ pub const TEXTS: &[(&str, &str)] = &[
     (
         "cli.backup_counts",
         "{entries} catatan ({revisions} revisi), {officers} petugas, {audit} catatan audit; {pairs} nilai tersimpan, {bytes} bita.",
+    ),
+    ("cli.repair_done", "Snapshot yang rusak sudah disingkirkan ke {moved}. Memeriksa basis data:"),
+    (
+        "cli.check_is_backup",
+        "{path} adalah berkas cadangan, bukan folder basis data: diperiksa seperti `binalog verify-backup`.",
     ),
     ("cli.restore_done", "Cadangan {path} dipulihkan ke {db}. Memeriksanya:"),
     ("cli.check_ok", "Pemeriksaan selesai: {entries} catatan; semua data terbaca, indeks dan rekap cocok."),

@@ -73,6 +73,18 @@ pub enum Error {
     FolderNotEmpty {
         path: PathBuf,
     },
+    /// sled cannot open the database: what it said, the damaged snapshot
+    /// if that is the damaged part, the newest good backup and its date.
+    Damaged {
+        path: PathBuf,
+        detail: String,
+        snapshot: Option<PathBuf>,
+        backup: Option<(PathBuf, chrono::DateTime<chrono::Utc>)>,
+    },
+    /// `repair --snapshot` found the snapshot intact and left it.
+    SnapshotIntact {
+        path: PathBuf,
+    },
     /// The officer's role or sites do not allow the action.
     Denied(Denied),
     /// The account is locked after too many wrong PINs, until this time.
@@ -159,6 +171,8 @@ impl From<StoreError> for Error {
             StoreError::BackupExists { path } => Error::BackupExists { path },
             StoreError::BackupDamaged { path, damage } => Error::BackupDamaged { path, damage },
             StoreError::FolderNotEmpty { path } => Error::FolderNotEmpty { path },
+            StoreError::Damaged { path, detail, snapshot, backup } => Error::Damaged { path, detail, snapshot, backup },
+            StoreError::SnapshotIntact { path } => Error::SnapshotIntact { path },
         }
     }
 }
@@ -214,6 +228,8 @@ impl Error {
                 BackupDamage::Malformed { .. } => "error.backup_malformed",
             },
             Error::FolderNotEmpty { .. } => "error.folder_not_empty",
+            Error::Damaged { .. } => "error.db_damaged",
+            Error::SnapshotIntact { .. } => "error.snapshot_intact",
             Error::PinUnreadable => "cli.pin_missing",
             Error::LoginFailed => "error.login_failed",
             Error::ServerStopped { .. } => "server.stopped",
@@ -247,8 +263,22 @@ impl Error {
             | Error::Missing { path }
             | Error::NotInitialised { path }
             | Error::BackupExists { path }
-            | Error::FolderNotEmpty { path } => {
+            | Error::FolderNotEmpty { path }
+            | Error::SnapshotIntact { path } => {
                 vec![("path", text(path.display().to_string()))]
+            }
+            Error::Damaged { path, detail, snapshot, backup } => {
+                let shown = |p: &std::path::Path| text(p.display().to_string());
+                let mut args = vec![("path", shown(path)), ("detail", text(detail.clone()))];
+                if let Some(snapshot) = snapshot {
+                    args.push(("snapshot", shown(snapshot)));
+                }
+                if let Some((file, made)) = backup {
+                    args.push(("backup", shown(file)));
+                    args.push(("made", text(made.format("%d/%m/%Y %H:%M UTC").to_string())));
+                }
+                args.push(("backups", shown(&path.join(crate::store::damage::BACKUPS_FOLDER))));
+                args
             }
             Error::BackupDamaged { path, damage } => {
                 let mut args = vec![("path", text(path.display().to_string()))];

@@ -20,6 +20,7 @@ pub mod audit;
 mod backup;
 pub mod check;
 pub mod codec;
+pub mod damage;
 pub(crate) mod durable;
 pub mod keys;
 mod migrate;
@@ -86,11 +87,28 @@ pub enum StoreError {
     FolderNotEmpty {
         path: PathBuf,
     },
+    /// sled cannot open the database (damage.rs): its words, the damaged
+    /// snapshot if that is the damaged part, the newest backup if any.
+    Damaged {
+        path: PathBuf,
+        detail: String,
+        snapshot: Option<PathBuf>,
+        backup: Option<(PathBuf, chrono::DateTime<chrono::Utc>)>,
+    },
+    /// `repair --snapshot` on a database whose snapshot is intact.
+    SnapshotIntact {
+        path: PathBuf,
+    },
 }
 
 impl From<sled::Error> for StoreError {
     fn from(e: sled::Error) -> StoreError {
-        StoreError::Io { detail: e.to_string() }
+        // sled's text ends with an empty " backtrace ()" in release builds.
+        let detail = e.to_string().trim_end_matches(" backtrace ()").to_string();
+        match e {
+            sled::Error::Corruption { .. } => StoreError::Corrupt { tree: "sled".into(), detail },
+            _ => StoreError::Io { detail },
+        }
     }
 }
 
@@ -142,15 +160,14 @@ impl Store {
         if !exists && mode == OpenMode::Existing {
             return Err(StoreError::Missing { path: path.to_path_buf() });
         }
-        create_private_dir(path).map_err(|e| StoreError::Io { detail: e.to_string() })?;
-        let db = sled::Config::new().path(path).open().map_err(|e| match &e {
-            sled::Error::Io(io) if is_lock_error(io) => StoreError::Locked { path: path.to_path_buf() },
-            _ => StoreError::from(e),
-        })?;
-        let store = Store::over(db, path)?;
-        store.check_schema()?;
-        store.ensure_identity()?;
-        Ok(store)
+        create_private_dir(path).map_err(io_error)?;
+        damage::guarded(path, || {
+            let db = sled::Config::new().path(path).open().map_err(|e| damage::open_error(path, e))?;
+            let store = Store::over(db, path)?;
+            store.check_schema()?;
+            store.ensure_identity()?;
+            Ok(store)
+        })
     }
 
     /// Wraps an open sled database.
