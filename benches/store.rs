@@ -2,7 +2,9 @@
 //!
 //!   cargo bench --bench store
 //!
-//! Durable single-entry saves (each flushed), an import of 100,000 entries
+//! sled's flush alone against flush plus `fdatasync` of its data file (the
+//! durable step every save takes, src/store/durable.rs), durable
+//! single-entry saves through the records API, an import of 100,000 entries
 //! (CSV parse and check, then one transaction), and one programme's
 //! monthly totals over five years of entries, from the rollups and by scan.
 
@@ -44,6 +46,29 @@ fn durable_saves() -> (Duration, Duration, usize) {
         let draft = harvest(1, start + Days::days((i % 280) as i64), i);
         let t = Instant::now();
         records.add_entry(&actor, draft).unwrap();
+        times.push(t.elapsed());
+    }
+    times.sort();
+    (percentile(&times, 0.5), percentile(&times, 0.99), n)
+}
+
+/// The cost of the durable step on its own: 1000 writes of an entry-sized
+/// value into a bare sled database, each followed by sled's `flush()`
+/// only, or by `flush()` and then `fdatasync` of sled's `db` file.
+fn sled_flush(with_fdatasync: bool) -> (Duration, Duration, usize) {
+    let dir = tempfile::tempdir().unwrap();
+    let db = sled::Config::new().path(dir.path()).open().unwrap();
+    let data = std::fs::File::open(dir.path().join("db")).unwrap();
+    let value = vec![7u8; 200];
+    let n = 1000;
+    let mut times = Vec::with_capacity(n);
+    for i in 0..n as u64 {
+        let t = Instant::now();
+        db.insert(i.to_be_bytes(), value.as_slice()).unwrap();
+        db.flush().unwrap();
+        if with_fdatasync {
+            data.sync_data().unwrap();
+        }
         times.push(t.elapsed());
     }
     times.sort();
@@ -131,11 +156,17 @@ fn main() {
     if !std::env::args().any(|a| a == "--bench") {
         return;
     }
+    let (flush_median, flush_p99, writes) = sled_flush(false);
+    let (sync_median, sync_p99, _) = sled_flush(true);
     let (median, p99, saves) = durable_saves();
     let (parse, import_total, imported) = import_100k();
     let (rollup, scan, entries, months) = monthly_totals();
     println!("| measure | result |");
     println!("| --- | --- |");
+    println!("| sled insert + flush() alone, median of {writes} | {} |", ms(flush_median));
+    println!("| sled insert + flush() alone, p99 of {writes} | {} |", ms(flush_p99));
+    println!("| sled insert + flush() + fdatasync(db), median of {writes} | {} |", ms(sync_median));
+    println!("| sled insert + flush() + fdatasync(db), p99 of {writes} | {} |", ms(sync_p99));
     println!("| durable single-entry save, median of {saves} | {} |", ms(median));
     println!("| durable single-entry save, p99 of {saves} | {} |", ms(p99));
     println!("| import of {imported} entries: parse and check CSV | {} |", ms(parse));

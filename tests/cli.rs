@@ -234,25 +234,6 @@ fn a_file_with_bad_rows_stores_nothing_and_names_each_line() {
 }
 
 #[test]
-fn backup_writes_a_verified_copy_that_opens_as_a_database() {
-    let db = prepared();
-    let db = db.path();
-    assert!(
-        add(db, &["--program", "1", "--date", "05/03/2026", "--kind", "harvest", "--qty", "2 kg cabai"])
-            .status
-            .success()
-    );
-    let dest = db.join("cadangan-1");
-    let out = run(db, &["backup", dest.to_str().unwrap()]);
-    assert!(out.status.success(), "{}", stderr(&out));
-    assert!(stdout(&out).contains("sudah diperiksa") && stdout(&out).contains("1 catatan"), "{}", stdout(&out));
-    assert_eq!(stdout(&run(&dest, &["export"])), stdout(&run(db, &["export"])));
-    let again = run(db, &["backup", dest.to_str().unwrap()]);
-    assert_eq!(again.status.code(), Some(1));
-    assert!(stderr(&again).contains("sudah ada"), "{}", stderr(&again));
-}
-
-#[test]
 fn a_new_database_folder_is_closed_to_other_users() {
     use std::os::unix::fs::PermissionsExt;
     let dir = tempfile::tempdir().unwrap();

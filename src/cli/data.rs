@@ -117,45 +117,42 @@ pub fn import(ctx: &Context, args: &ImportArgs) -> ExitCode {
     }
 }
 
+/// The database a server has open is checked by that server, as the
+/// admin `as_nip`. Any other folder is checked from a copy
+/// (store::check::check_copy), so nothing that is being checked is opened
+/// for writing; a backup file is checked as `verify-backup` does.
 pub fn check(ctx: &Context, as_nip: Option<&str>) -> ExitCode {
-    let lang = ctx.lang();
+    let path = ctx.db_path();
+    if path.is_file() {
+        let _ = out::say(&fill(ctx.lang(), "cli.check_is_backup", &[("path", Arg::Text(path.display().to_string()))]));
+        return super::backup::verify_backup(ctx, &path);
+    }
+    if ctx.global.direct || !ctx.server_answers() {
+        return match crate::store::check::check_copy(&path) {
+            Ok((problems, entries)) => report_check(ctx, &problems, entries),
+            Err(e) => ctx.fail(&ctx.held_by_server(e.into())),
+        };
+    }
     let records = match ctx.open(OpenMode::Existing).and_then(|r| super::actor::login_if(ctx, &r, as_nip).map(|_| r)) {
         Ok(r) => r,
         Err(e) => return ctx.fail(&e),
     };
     match records.check() {
-        Ok(problems) if problems.is_empty() => {
-            let entries = Arg::Number(records.entry_count() as i64);
-            out::said(ctx, &fill(lang, "cli.check_ok", &[("entries", entries)]))
-        }
-        Ok(problems) => {
-            // Problems name keys that hold stored text (a rollup's item): `say`.
-            let mut lines = vec![fill(lang, "cli.check_failed", &[("count", Arg::Number(problems.len() as i64))])];
-            lines.extend(problems.iter().map(|p| format!("  {}", problem(lang, p))));
-            out::status(ctx, out::say(&lines.join("\n")), ExitCode::from(1))
-        }
+        Ok(problems) => report_check(ctx, &problems, records.entry_count()),
         Err(e) => ctx.fail(&e),
     }
 }
 
-pub fn backup(ctx: &Context, dest: &std::path::Path) -> ExitCode {
+/// Prints what `check` found: success, or each problem and failure.
+pub(super) fn report_check(ctx: &Context, problems: &[Problem], entries: usize) -> ExitCode {
     let lang = ctx.lang();
-    // A server writes the copy from its own working folder: name it fully.
-    let dest = std::path::absolute(dest).unwrap_or_else(|_| dest.to_path_buf());
-    let report = match ctx.open(OpenMode::Existing).and_then(|records| records.backup(&dest)) {
-        Ok(r) => r,
-        Err(e) => return ctx.fail(&e),
-    };
-    let path = Arg::Text(report.path.display().to_string());
-    if report.problems.is_empty() {
-        let args = [("path", path), ("entries", Arg::Number(report.entries as i64))];
-        return out::said(ctx, &fill(lang, "cli.backup_done", &args));
+    if problems.is_empty() {
+        return out::said(ctx, &fill(lang, "cli.check_ok", &[("entries", Arg::Number(entries as i64))]));
     }
-    let args = [("path", path), ("count", Arg::Number(report.problems.len() as i64))];
-    let mut lines = vec![fill(lang, "cli.backup_bad", &args)];
-    lines.extend(report.problems.iter().map(|p| format!("  {}", problem(lang, p))));
-    out::complain(&lines.join("\n"));
-    ExitCode::from(1)
+    // Problems name keys that hold stored text (a rollup's item): `say`.
+    let mut lines = vec![fill(lang, "cli.check_failed", &[("count", Arg::Number(problems.len() as i64))])];
+    lines.extend(problems.iter().map(|p| format!("  {}", problem(lang, p))));
+    out::status(ctx, out::say(&lines.join("\n")), ExitCode::from(1))
 }
 
 fn problem(lang: Lang, p: &Problem) -> String {

@@ -4,6 +4,7 @@
 mod actor;
 mod admin;
 mod audit;
+mod backup;
 mod data;
 mod entry;
 mod help;
@@ -139,10 +140,29 @@ pub enum Command {
         #[arg(long = "as", value_name = "NIP")]
         as_nip: Option<String>,
     },
-    /// Write a verified copy of the database to a new folder
+    /// Write a consistent, verified backup of the database to one new file (admins)
     Backup {
-        /// Destination folder; must not exist yet
+        /// Destination file; must not exist yet
         dest: PathBuf,
+        /// NIP of the admin taking the backup
+        #[arg(long = "as", value_name = "NIP")]
+        as_nip: String,
+    },
+    /// Check a backup file and show what it holds, writing nothing
+    VerifyBackup {
+        /// The backup file
+        file: PathBuf,
+    },
+    /// Restore a backup file into an empty or new database folder (--db), then check it
+    Restore {
+        /// The backup file
+        file: PathBuf,
+    },
+    /// Repair a database that will not open
+    Repair {
+        /// Move a damaged sled snapshot file aside (the old file is kept, renamed)
+        #[arg(long, required = true)]
+        snapshot: bool,
     },
     /// Own the database and serve every officer's binalog on a Unix socket
     Serve(serve::ServeArgs),
@@ -249,6 +269,13 @@ impl Context {
         }
     }
 
+    /// Whether a server answers on the database's socket.
+    fn server_answers(&self) -> bool {
+        let socket =
+            self.global.socket.clone().unwrap_or_else(|| self.db_path().join(crate::server::protocol::SOCKET_NAME));
+        std::os::unix::net::UnixStream::connect(socket).is_ok()
+    }
+
     /// Prints an error in the user's language; returns the failure code.
     pub fn fail(&self, e: &Error) -> ExitCode {
         // A message may quote stored text (another officer's revision).
@@ -299,7 +326,10 @@ pub fn run(cli: Cli) -> ExitCode {
         Some(Command::Export(args)) => data::export(&ctx, &args),
         Some(Command::Import(args)) => data::import(&ctx, &args),
         Some(Command::Check { as_nip }) => data::check(&ctx, as_nip.as_deref()),
-        Some(Command::Backup { dest }) => data::backup(&ctx, &dest),
+        Some(Command::Backup { dest, as_nip }) => backup::backup(&ctx, &dest, &as_nip),
+        Some(Command::VerifyBackup { file }) => backup::verify_backup(&ctx, &file),
+        Some(Command::Restore { file }) => backup::restore(&ctx, &file),
+        Some(Command::Repair { .. }) => backup::repair_snapshot(&ctx),
         Some(Command::Serve(args)) => serve::run(&ctx, &args),
     }
 }

@@ -102,7 +102,48 @@ pub const TEXTS: &[(&str, &str)] = &[
         "This database was made by a newer binalog (schema {found}; this version knows up to {supported}). Update binalog.",
     ),
     ("error.db_corrupt", "Data in {tree} cannot be read ({detail}). Run `binalog check` and restore from a backup."),
-    ("error.backup_exists", "The folder {path} already exists. Choose a new backup folder."),
+    ("error.backup_exists", "The file {path} already exists. Choose a new name for the backup."),
+    (
+        "error.backup_bad_magic",
+        "{path} is not a binalog backup file (it does not start with BINALOGB). Nothing was written.",
+    ),
+    (
+        "error.backup_unknown_version",
+        "{path} is a backup in format {found}, which this binalog does not know. Use a newer binalog. Nothing was written.",
+    ),
+    (
+        "error.backup_truncated",
+        "The backup {path} is cut short: it ends at byte {at}, before its end. Use another backup. Nothing was written.",
+    ),
+    (
+        "error.backup_checksum",
+        "The backup {path} is damaged: its SHA-256 checksum does not match its contents. Use another backup. Nothing was written.",
+    ),
+    (
+        "error.backup_malformed",
+        "The backup {path} is damaged at byte {at}: {detail}. Use another backup. Nothing was written.",
+    ),
+    ("error.db_damaged", "The database at {path} is damaged: it cannot be opened ({detail})."),
+    (
+        "error.db_damaged_snapshot",
+        "The damaged part is sled's snapshot file {snapshot}. sled can rebuild it from its log, so moving it aside may recover everything: run `binalog repair --snapshot --db {path}` (the old file is kept beside it, renamed damaged-...).",
+    ),
+    (
+        "error.db_damaged_restore",
+        "The newest good backup is {backup}, made {made}. Restore it into a new folder with `binalog restore {backup} --db {path}-restored`, then use that folder with --db.",
+    ),
+    (
+        "error.db_damaged_no_backup",
+        "There is no good backup in {backups}. Restore your newest backup file into a new folder with `binalog restore FILE --db {path}-restored`.",
+    ),
+    (
+        "error.snapshot_intact",
+        "The snapshot of the database at {path} is intact: nothing was moved. Run `binalog check`, or restore from a backup.",
+    ),
+    (
+        "error.folder_not_empty",
+        "The folder {path} is not empty. A restore goes only into an empty or new folder: name one with --db.",
+    ),
     ("error.denied_site", "You are not assigned to site {site}. Ask an admin to add this site to your account."),
     ("error.denied_role", "Only the role {role} or above may do this."),
     (
@@ -199,8 +240,19 @@ pub const TEXTS: &[(&str, &str)] = &[
         "A quote (\") opens a cell on this line and is never closed, so the rest of the file would be read as one cell. Close the quote or remove it.",
     ),
     ("cli.file_unreadable", "The file {path} cannot be read: {detail}"),
-    ("cli.backup_done", "Backup written and verified at {path}: {entries} entries."),
-    ("cli.backup_bad", "The backup at {path} is NOT good: the check found {count} problems. Do not rely on it."),
+    ("cli.backup_done", "Backup written and verified: {path}"),
+    ("cli.backup_good", "The backup {path} is good: its checksum and contents agree."),
+    ("cli.backup_header", "Format {format}, schema {schema}, database {identity}, made {created}."),
+    (
+        "cli.backup_counts",
+        "{entries} entries ({revisions} revisions), {officers} officers, {audit} audit records; {pairs} stored values, {bytes} bytes.",
+    ),
+    ("cli.repair_done", "The damaged snapshot was moved aside to {moved}. Checking the database:"),
+    (
+        "cli.check_is_backup",
+        "{path} is a backup file, not a database folder: checking it as `binalog verify-backup` does.",
+    ),
+    ("cli.restore_done", "The backup {path} was restored into {db}. Checking it:"),
     ("cli.check_ok", "Check finished: {entries} entries; every value reads, indexes and totals agree."),
     ("cli.check_failed", "The check found {count} problems:"),
     ("cli.write_failed", "Could not write the output: {detail}"),

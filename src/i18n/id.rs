@@ -108,7 +108,48 @@ pub const TEXTS: &[(&str, &str)] = &[
         "error.db_corrupt",
         "Data di bagian {tree} tidak terbaca ({detail}). Jalankan `binalog check` dan pulihkan dari cadangan.",
     ),
-    ("error.backup_exists", "Folder {path} sudah ada. Pilih folder cadangan baru."),
+    ("error.backup_exists", "Berkas {path} sudah ada. Pilih nama baru untuk cadangan."),
+    (
+        "error.backup_bad_magic",
+        "{path} bukan berkas cadangan binalog (tidak diawali BINALOGB). Tidak ada yang ditulis.",
+    ),
+    (
+        "error.backup_unknown_version",
+        "{path} adalah cadangan berformat {found}, yang tidak dikenal binalog ini. Gunakan binalog yang lebih baru. Tidak ada yang ditulis.",
+    ),
+    (
+        "error.backup_truncated",
+        "Cadangan {path} terpotong: berakhir di bita ke-{at}, sebelum akhirnya. Gunakan cadangan lain. Tidak ada yang ditulis.",
+    ),
+    (
+        "error.backup_checksum",
+        "Cadangan {path} rusak: checksum SHA-256 tidak cocok dengan isinya. Gunakan cadangan lain. Tidak ada yang ditulis.",
+    ),
+    (
+        "error.backup_malformed",
+        "Cadangan {path} rusak di bita ke-{at}: {detail}. Gunakan cadangan lain. Tidak ada yang ditulis.",
+    ),
+    ("error.db_damaged", "Basis data di {path} rusak: tidak bisa dibuka ({detail})."),
+    (
+        "error.db_damaged_snapshot",
+        "Bagian yang rusak adalah berkas snapshot sled {snapshot}. sled dapat membangunnya kembali dari log, jadi menyingkirkannya mungkin memulihkan semuanya: jalankan `binalog repair --snapshot --db {path}` (berkas lama disimpan di sebelahnya dengan nama damaged-...).",
+    ),
+    (
+        "error.db_damaged_restore",
+        "Cadangan baik terbaru adalah {backup}, dibuat {made}. Pulihkan ke folder baru dengan `binalog restore {backup} --db {path}-restored`, lalu gunakan folder itu dengan --db.",
+    ),
+    (
+        "error.db_damaged_no_backup",
+        "Tidak ada cadangan baik di {backups}. Pulihkan berkas cadangan terbaru Anda ke folder baru dengan `binalog restore BERKAS --db {path}-restored`.",
+    ),
+    (
+        "error.snapshot_intact",
+        "Snapshot basis data di {path} utuh: tidak ada yang dipindahkan. Jalankan `binalog check`, atau pulihkan dari cadangan.",
+    ),
+    (
+        "error.folder_not_empty",
+        "Folder {path} tidak kosong. Pemulihan hanya ke folder kosong atau baru: sebutkan dengan --db.",
+    ),
     ("error.denied_site", "Anda tidak ditugaskan di lapas {site}. Minta admin menambahkan lapas ini ke akun Anda."),
     ("error.denied_role", "Tindakan ini hanya untuk peran {role} ke atas."),
     (
@@ -202,11 +243,19 @@ pub const TEXTS: &[(&str, &str)] = &[
         "Tanda kutip (\") membuka sel di baris ini dan tidak pernah ditutup, sehingga sisa berkas akan terbaca sebagai satu sel. Tutup tanda kutipnya atau hapus.",
     ),
     ("cli.file_unreadable", "Berkas {path} tidak bisa dibaca: {detail}"),
-    ("cli.backup_done", "Cadangan tersimpan dan sudah diperiksa di {path}: {entries} catatan."),
+    ("cli.backup_done", "Cadangan tersimpan dan sudah diperiksa: {path}"),
+    ("cli.backup_good", "Cadangan {path} baik: checksum dan isinya cocok."),
+    ("cli.backup_header", "Format {format}, skema {schema}, basis data {identity}, dibuat {created}."),
     (
-        "cli.backup_bad",
-        "Cadangan di {path} TIDAK baik: pemeriksaan menemukan {count} masalah. Jangan andalkan cadangan ini.",
+        "cli.backup_counts",
+        "{entries} catatan ({revisions} revisi), {officers} petugas, {audit} catatan audit; {pairs} nilai tersimpan, {bytes} bita.",
     ),
+    ("cli.repair_done", "Snapshot yang rusak sudah disingkirkan ke {moved}. Memeriksa basis data:"),
+    (
+        "cli.check_is_backup",
+        "{path} adalah berkas cadangan, bukan folder basis data: diperiksa seperti `binalog verify-backup`.",
+    ),
+    ("cli.restore_done", "Cadangan {path} dipulihkan ke {db}. Memeriksanya:"),
     ("cli.check_ok", "Pemeriksaan selesai: {entries} catatan; semua data terbaca, indeks dan rekap cocok."),
     ("cli.check_failed", "Pemeriksaan menemukan {count} masalah:"),
     ("cli.write_failed", "Gagal menulis keluaran: {detail}"),

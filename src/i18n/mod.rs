@@ -118,6 +118,17 @@ pub fn error(lang: Lang, e: &Error) -> String {
             }
             lines.join("\n")
         }
+        // What to do next depends on what is damaged and what backups exist.
+        Error::Damaged { snapshot, backup, .. } => {
+            let args = e.args();
+            let mut lines = vec![fill(lang, e.key(), &args)];
+            if snapshot.is_some() {
+                lines.push(fill(lang, "error.db_damaged_snapshot", &args));
+            }
+            let next = if backup.is_some() { "error.db_damaged_restore" } else { "error.db_damaged_no_backup" };
+            lines.push(fill(lang, next, &args));
+            lines.join("\n")
+        }
         other => fill(lang, other.key(), &other.args()),
     }
 }

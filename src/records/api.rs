@@ -40,7 +40,7 @@ use crate::domain::reference::{
     Agreement, AgreementId, Partner, PartnerId, Program, ProgramId, ProgramStatus, Site, SiteId,
 };
 use crate::domain::sector::Sector;
-use crate::store::{AuditRecord, BackupReport, Problem, Verification};
+use crate::store::{AuditRecord, BackupSummary, Problem, Verification};
 
 /// The server acts only as the officer who logged in on the connection.
 fn logged_in(actor: Option<&Actor>) -> Result<&Actor> {
@@ -275,9 +275,10 @@ records_api! {
     /// two days (local dates, inclusive) and only one officer's records.
     Admin fn audit(actor: &Actor, filter: &AuditFilter) -> Vec<AuditRecord>;
     Admin fn check() -> Vec<Problem>;
-    /// Writes a verified copy of the whole database to a new folder. Over a
-    /// server the server writes it: give an absolute path it may write to.
-    Admin fn backup(dest: &Path) -> BackupReport;
+    /// Writes a consistent backup of the whole database to a new file
+    /// (store/backup.rs), verified once written; admins only. Over a server
+    /// the server writes it: give an absolute path it may write to.
+    Admin fn backup(by: &Actor, dest: &Path) -> BackupSummary;
     /// How many entries the database holds.
     Officer fn count_entries() -> usize;
 

@@ -7,7 +7,7 @@ use serde::{Deserialize, Serialize};
 use crate::domain::entry::{Entry, Field};
 use crate::domain::invalid::{Arg, Invalid};
 use crate::domain::permission::Denied;
-use crate::store::StoreError;
+use crate::store::{BackupDamage, StoreError};
 
 /// Serializable so that a server's refusal reaches its client intact.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -72,6 +72,27 @@ pub enum Error {
     PinUnreadable,
     /// The backup destination already exists.
     BackupExists {
+        path: PathBuf,
+    },
+    /// A backup file that is refused, and why.
+    BackupDamaged {
+        path: PathBuf,
+        damage: BackupDamage,
+    },
+    /// A restore goes only into an empty or new folder.
+    FolderNotEmpty {
+        path: PathBuf,
+    },
+    /// sled cannot open the database: what it said, the damaged snapshot
+    /// if that is the damaged part, the newest good backup and its date.
+    Damaged {
+        path: PathBuf,
+        detail: String,
+        snapshot: Option<PathBuf>,
+        backup: Option<(PathBuf, chrono::DateTime<chrono::Utc>)>,
+    },
+    /// `repair --snapshot` found the snapshot intact and left it.
+    SnapshotIntact {
         path: PathBuf,
     },
     /// The officer's role or sites do not allow the action.
@@ -176,6 +197,10 @@ impl From<StoreError> for Error {
             StoreError::Io { detail } => Error::Io { detail },
             StoreError::BackupExists { path } => Error::BackupExists { path },
             StoreError::TotalOverflow => Error::TotalOverflow,
+            StoreError::BackupDamaged { path, damage } => Error::BackupDamaged { path, damage },
+            StoreError::FolderNotEmpty { path } => Error::FolderNotEmpty { path },
+            StoreError::Damaged { path, detail, snapshot, backup } => Error::Damaged { path, detail, snapshot, backup },
+            StoreError::SnapshotIntact { path } => Error::SnapshotIntact { path },
         }
     }
 }
@@ -225,6 +250,16 @@ impl Error {
             Error::AgreementUnknown { .. } => "error.agreement_unknown",
             Error::SiteNotInAgreement { .. } => "error.site_not_in_agreement",
             Error::BackupExists { .. } => "error.backup_exists",
+            Error::BackupDamaged { damage, .. } => match damage {
+                BackupDamage::BadMagic => "error.backup_bad_magic",
+                BackupDamage::UnknownVersion { .. } => "error.backup_unknown_version",
+                BackupDamage::Truncated { .. } => "error.backup_truncated",
+                BackupDamage::ChecksumMismatch => "error.backup_checksum",
+                BackupDamage::Malformed { .. } => "error.backup_malformed",
+            },
+            Error::FolderNotEmpty { .. } => "error.folder_not_empty",
+            Error::Damaged { .. } => "error.db_damaged",
+            Error::SnapshotIntact { .. } => "error.snapshot_intact",
             Error::PinUnreadable => "cli.pin_missing",
             Error::LoginFailed => "error.login_failed",
             Error::ServerStopped { .. } => "server.stopped",
@@ -261,8 +296,36 @@ impl Error {
             Error::Locked { path }
             | Error::Missing { path }
             | Error::NotInitialised { path }
-            | Error::BackupExists { path } => {
+            | Error::BackupExists { path }
+            | Error::FolderNotEmpty { path }
+            | Error::SnapshotIntact { path } => {
                 vec![("path", text(path.display().to_string()))]
+            }
+            Error::Damaged { path, detail, snapshot, backup } => {
+                let shown = |p: &std::path::Path| text(p.display().to_string());
+                let mut args = vec![("path", shown(path)), ("detail", text(detail.clone()))];
+                if let Some(snapshot) = snapshot {
+                    args.push(("snapshot", shown(snapshot)));
+                }
+                if let Some((file, made)) = backup {
+                    args.push(("backup", shown(file)));
+                    args.push(("made", text(made.format("%d/%m/%Y %H:%M UTC").to_string())));
+                }
+                args.push(("backups", shown(&path.join(crate::store::damage::BACKUPS_FOLDER))));
+                args
+            }
+            Error::BackupDamaged { path, damage } => {
+                let mut args = vec![("path", text(path.display().to_string()))];
+                match damage {
+                    BackupDamage::UnknownVersion { found } => args.push(("found", Arg::Number(i64::from(*found)))),
+                    BackupDamage::Truncated { at } => args.push(("at", Arg::Number(*at as i64))),
+                    BackupDamage::Malformed { at, detail } => {
+                        args.push(("at", Arg::Number(*at as i64)));
+                        args.push(("detail", text(detail.clone())));
+                    }
+                    BackupDamage::BadMagic | BackupDamage::ChecksumMismatch => {}
+                }
+                args
             }
             Error::NewerSchema { found, supported } => {
                 vec![("found", Arg::Number(i64::from(*found))), ("supported", Arg::Number(i64::from(*supported)))]

@@ -21,7 +21,7 @@ use crate::domain::reference::{Agreement, Partner, Program, ProgramId, Site};
 use crate::domain::reference_data::reference_data;
 use crate::domain::sector::Kind;
 use crate::domain::unit::Unit;
-use crate::store::{AuditAction, AuditNote, AuditRecord, BackupReport, Change, OpenMode, Problem, Store};
+use crate::store::{AuditAction, AuditNote, AuditRecord, BackupSummary, Change, OpenMode, Problem, Store};
 
 /// Cheap to clone: the store, clock and change hub are shared.
 #[derive(Clone)]
@@ -254,8 +254,10 @@ impl Local {
         Ok(self.store.check()?)
     }
 
-    pub fn backup(&self, dest: &Path) -> Result<BackupReport> {
-        Ok(self.store.backup_to(dest)?)
+    /// Admins only: a backup names every inmate and officer.
+    pub fn backup(&self, by: &Actor, dest: &Path) -> Result<BackupSummary> {
+        self.permit(by, crate::domain::permission::Action::ManageOfficers)?;
+        Ok(self.store.backup_to(dest, self.clock.now())?)
     }
 
     pub fn entry_count(&self) -> usize {

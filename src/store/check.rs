@@ -2,10 +2,11 @@
 //! rollup from the entries, reporting each difference.
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::path::{Path, PathBuf};
 
 use super::codec::{Stored, decode};
 use super::rollup::{Deltas, Rollup};
-use super::{Result, Store, keys};
+use super::{Result, Store, StoreError, damage, hex, io_error, keys};
 use crate::domain::entry::{Entry, Field};
 use crate::domain::invalid::Invalid;
 use crate::domain::officer::Nip;
@@ -39,10 +40,6 @@ pub enum Problem {
     RecordValueRefused { tree: String, key: String, problem: Invalid },
     /// The entries of one day and key add up past what a total can hold.
     TotalOverflow { entry: u64 },
-}
-
-fn hex(key: &[u8]) -> String {
-    key.iter().map(|b| format!("{b:02x}")).collect()
 }
 
 fn decode_all<T: Stored>(tree: &sled::Tree, name: &str, problems: &mut Vec<Problem>) -> Result<Vec<(Vec<u8>, T)>> {
@@ -207,6 +204,64 @@ fn text_problems(tree: &str, key: String, texts: &[(&String, TextField)]) -> Vec
         .filter_map(|(text, field)| check_text(text, *field).err())
         .map(|problem| Problem::RecordValueRefused { tree: tree.into(), key: key.clone(), problem })
         .collect()
+}
+
+/// A private copy of a database's files, removed when dropped.
+struct Copy(PathBuf);
+
+impl Drop for Copy {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
+}
+
+/// Copies sled's files (`db`, `conf`, `snap.*`, `blobs/`) into a new
+/// private folder under the system's temporary folder.
+fn copy_files(from: &Path) -> Result<Copy> {
+    use std::os::unix::fs::DirBuilderExt;
+    static COPIES: std::sync::atomic::AtomicU32 = std::sync::atomic::AtomicU32::new(0);
+    let n = COPIES.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    let copy = Copy(std::env::temp_dir().join(format!("binalog-check-{}-{n}", std::process::id())));
+    std::fs::DirBuilder::new().mode(0o700).create(&copy.0).map_err(io_error)?;
+    for entry in std::fs::read_dir(from).map_err(io_error)? {
+        let entry = entry.map_err(io_error)?;
+        let name = entry.file_name().to_string_lossy().into_owned();
+        if name == "db" || name == "conf" || name.starts_with("snap.") {
+            std::fs::copy(entry.path(), copy.0.join(&name)).map_err(io_error)?;
+        } else if name == "blobs" && entry.path().is_dir() {
+            std::fs::create_dir(copy.0.join("blobs")).map_err(io_error)?;
+            for blob in std::fs::read_dir(entry.path()).map_err(io_error)? {
+                let blob = blob.map_err(io_error)?;
+                std::fs::copy(blob.path(), copy.0.join("blobs").join(blob.file_name())).map_err(io_error)?;
+            }
+        }
+    }
+    Ok(copy)
+}
+
+/// `check` of a database folder that no process has open, without
+/// writing to it: sled may rewrite parts of a damaged folder when it opens
+/// it (recovery cuts a torn log short), so the files are copied, under
+/// sled's own lock taken shared, and the copy is opened and checked.
+/// Returns the problems and the number of entries.
+pub fn check_copy(path: &Path) -> Result<(Vec<Problem>, usize)> {
+    if !path.join("db").exists() {
+        return Err(StoreError::Missing { path: path.to_path_buf() });
+    }
+    let copy = {
+        let _shared = damage::lock(path, false)?;
+        copy_files(path)?
+    };
+    // Damage is reported under the real folder's name, with its backups.
+    damage::guarded(path, || {
+        let db = sled::Config::new().path(&copy.0).open().map_err(|e| damage::open_error(path, e))?;
+        let store = Store::over(db, &copy.0)?;
+        store.check_schema()?;
+        if !store.is_initialised()? {
+            return Err(StoreError::NotInitialised { path: path.to_path_buf() });
+        }
+        Ok((store.check()?, store.entry_count()))
+    })
 }
 
 fn compare_index(tree: &sled::Tree, name: &str, want: &BTreeSet<Vec<u8>>, problems: &mut Vec<Problem>) -> Result<()> {

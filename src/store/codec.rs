@@ -77,6 +77,8 @@ pub fn is_old(bytes: &[u8]) -> bool {
 
 impl Stored for u32 {}
 impl Stored for u64 {}
+/// The database identity (`keys::META_IDENTITY`).
+impl Stored for [u8; 16] {}
 impl Stored for crate::domain::Partner {}
 impl Stored for crate::domain::Agreement {}
 impl Stored for crate::domain::Program {}

@@ -68,3 +68,5 @@ pub const META_SCHEMA: &[u8] = b"schema";
 pub const META_NEXT_ENTRY: &[u8] = b"next_entry";
 pub const META_NEXT_AUDIT: &[u8] = b"next_audit";
 pub const META_INITIALISED: &[u8] = b"initialised";
+/// 16 random bytes made once, when the database is first opened.
+pub const META_IDENTITY: &[u8] = b"identity";

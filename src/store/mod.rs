@@ -23,7 +23,9 @@ pub mod audit;
 mod backup;
 pub mod check;
 pub mod codec;
+pub mod damage;
 mod drafts;
+pub(crate) mod durable;
 pub mod keys;
 mod migrate;
 mod read;
@@ -33,7 +35,7 @@ mod write;
 use std::path::{Path, PathBuf};
 
 pub use audit::{AuditAction, AuditNote, AuditRecord};
-pub use backup::BackupReport;
+pub use backup::{BackupDamage, BackupSummary, restore, verify_backup};
 pub use check::Problem;
 pub use read::RollupRow;
 pub use rollup::Rollup;
@@ -82,12 +84,42 @@ pub enum StoreError {
     },
     /// A change would take a daily total past what an i64 holds.
     TotalOverflow,
+    /// A backup file that is refused, and why.
+    BackupDamaged {
+        path: PathBuf,
+        damage: BackupDamage,
+    },
+    /// A restore asked to write into a folder that holds something.
+    FolderNotEmpty {
+        path: PathBuf,
+    },
+    /// sled cannot open the database (damage.rs): its words, the damaged
+    /// snapshot if that is the damaged part, the newest backup if any.
+    Damaged {
+        path: PathBuf,
+        detail: String,
+        snapshot: Option<PathBuf>,
+        backup: Option<(PathBuf, chrono::DateTime<chrono::Utc>)>,
+    },
+    /// `repair --snapshot` on a database whose snapshot is intact.
+    SnapshotIntact {
+        path: PathBuf,
+    },
 }
 
 impl From<sled::Error> for StoreError {
     fn from(e: sled::Error) -> StoreError {
-        StoreError::Io { detail: e.to_string() }
+        // sled's text ends with an empty " backtrace ()" in release builds.
+        let detail = e.to_string().trim_end_matches(" backtrace ()").to_string();
+        match e {
+            sled::Error::Corruption { .. } => StoreError::Corrupt { tree: "sled".into(), detail },
+            _ => StoreError::Io { detail },
+        }
     }
+}
+
+pub(crate) fn io_error(e: std::io::Error) -> StoreError {
+    StoreError::Io { detail: e.to_string() }
 }
 
 pub(crate) fn corrupt(tree: &str, e: CodecError) -> StoreError {
@@ -113,6 +145,13 @@ pub struct Store {
     audit: sled::Tree,
     verifications: sled::Tree,
     drafts: sled::Tree,
+    /// The durable step after sled's flush (durable.rs).
+    durable: durable::Durable,
+    /// Every write holds this shared from its transaction to its durable
+    /// step; a backup holds it exclusive while it reads, so it sees no
+    /// write half-done and writes wait the moment it takes. Reads never
+    /// take it.
+    gate: std::sync::RwLock<()>,
 }
 
 /// How to open: an existing database only, or create one if absent.
@@ -128,14 +167,14 @@ impl Store {
         if !exists && mode == OpenMode::Existing {
             return Err(StoreError::Missing { path: path.to_path_buf() });
         }
-        create_private_dir(path).map_err(|e| StoreError::Io { detail: e.to_string() })?;
-        let db = sled::Config::new().path(path).open().map_err(|e| match &e {
-            sled::Error::Io(io) if is_lock_error(io) => StoreError::Locked { path: path.to_path_buf() },
-            _ => StoreError::from(e),
-        })?;
-        let store = Store::over(db, path)?;
-        store.check_schema()?;
-        Ok(store)
+        create_private_dir(path).map_err(io_error)?;
+        damage::guarded(path, || {
+            let db = sled::Config::new().path(path).open().map_err(|e| damage::open_error(path, e))?;
+            let store = Store::over(db, path)?;
+            store.check_schema()?;
+            store.ensure_identity()?;
+            Ok(store)
+        })
     }
 
     /// Wraps an open sled database.
@@ -157,6 +196,8 @@ impl Store {
             audit: tree("audit")?,
             verifications: tree("verifications")?,
             drafts: tree("drafts")?,
+            durable: durable::Durable::new(path).map_err(io_error)?,
+            gate: std::sync::RwLock::new(()),
             db,
         })
     }
@@ -165,17 +206,30 @@ impl Store {
         &self.path
     }
 
-    /// Makes every write so far durable. Nothing is acknowledged before this.
+    /// Makes every write so far durable: sled's flush, then the durable
+    /// step (durable.rs). Nothing is acknowledged before this returns.
     pub fn flush(&self) -> Result<()> {
         self.db.flush()?;
-        Ok(())
+        #[cfg(test)]
+        self.durable.flushed();
+        self.durable.sync().map_err(io_error)
+    }
+
+    /// The one way a change is written: under the write gate, held shared,
+    /// and durable before this returns, so that whatever the caller then
+    /// acknowledges survives a power cut.
+    pub(crate) fn write<T>(&self, change: impl FnOnce() -> Result<T>) -> Result<T> {
+        let _shared = self.gate.read().unwrap_or_else(|e| e.into_inner());
+        let value = change()?;
+        self.flush()?;
+        Ok(value)
     }
 
     fn check_schema(&self) -> Result<()> {
         let Some(bytes) = self.meta.get(keys::META_SCHEMA)? else {
             // A new, empty database: stamp it with the current schema.
-            self.meta.insert(keys::META_SCHEMA, codec::encode(&u32::from(SCHEMA_VERSION)))?;
-            return Ok(());
+            let stamp = codec::encode(&u32::from(SCHEMA_VERSION));
+            return self.write(|| Ok(self.meta.insert(keys::META_SCHEMA, stamp).map(|_| ())?));
         };
         let found: u32 = codec::decode(&bytes).map_err(|e| corrupt("meta", e))?;
         let supported = u32::from(SCHEMA_VERSION);
@@ -188,6 +242,29 @@ impl Store {
         Ok(())
     }
 
+    /// Gives the database its permanent random identity if it has none
+    /// (made before identities existed, or new): backups name it, so a
+    /// backup can be told apart from another database's.
+    fn ensure_identity(&self) -> Result<()> {
+        if self.meta.contains_key(keys::META_IDENTITY)? {
+            return Ok(());
+        }
+        let mut id = [0u8; 16];
+        std::io::Read::read_exact(&mut std::fs::File::open("/dev/urandom").map_err(io_error)?, &mut id)
+            .map_err(io_error)?;
+        self.write(|| Ok(self.meta.insert(keys::META_IDENTITY, codec::encode(&id)).map(|_| ())?))
+    }
+
+    /// The database's permanent identity, as 32 hex digits.
+    pub fn identity(&self) -> Result<String> {
+        let bytes = self
+            .meta
+            .get(keys::META_IDENTITY)?
+            .ok_or_else(|| StoreError::Corrupt { tree: "meta".into(), detail: "no identity".into() })?;
+        let id: [u8; 16] = codec::decode(&bytes).map_err(|e| corrupt("meta", e))?;
+        Ok(hex(&id))
+    }
+
     pub fn is_initialised(&self) -> Result<bool> {
         Ok(self.meta.contains_key(keys::META_INITIALISED)?)
     }
@@ -195,6 +272,11 @@ impl Store {
     pub fn require_initialised(&self) -> Result<()> {
         if self.is_initialised()? { Ok(()) } else { Err(StoreError::NotInitialised { path: self.path.clone() }) }
     }
+}
+
+/// Bytes as lowercase hex digits, for keys and identities in messages.
+pub fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
 
 /// Creates the database folder (and any missing parents) readable by its

@@ -1,6 +1,6 @@
 //! Every write is one sled transaction over all the trees it touches, so an
 //! entry, its index keys, its rollups and its audit record land together or
-//! not at all; callers flush before they acknowledge.
+//! not at all; `Store::write` makes it durable before it returns.
 
 use std::collections::HashMap;
 
@@ -97,38 +97,39 @@ impl Store {
     /// the database was initialised before.
     pub fn init_reference(&self, data: &ReferenceData, note: &AuditNote) -> Result<bool> {
         let trees = (&self.meta, &self.sites, &self.partners, &self.agreements, &self.programs, &self.audit);
-        let created = finish(trees.transaction(|(meta, sites, partners, agreements, programs, audit)| {
-            if meta.get(keys::META_INITIALISED)?.is_some() {
-                return Ok(false);
-            }
-            for s in &data.sites {
-                sites.insert(&keys::id32(s.id), encode(s))?;
-            }
-            for p in &data.partners {
-                partners.insert(&keys::id32(p.id), encode(p))?;
-            }
-            for a in &data.agreements {
-                agreements.insert(&keys::id32(a.id), encode(a))?;
-            }
-            for p in &data.programs {
-                programs.insert(&keys::id32(p.id), encode(p))?;
-            }
-            meta.insert(keys::META_INITIALISED, encode(&1u32))?;
-            append_audit(meta, audit, note, vec![])?;
-            Ok(true)
-        }))?;
-        self.flush()?;
-        Ok(created)
+        self.write(|| {
+            finish(trees.transaction(|(meta, sites, partners, agreements, programs, audit)| {
+                if meta.get(keys::META_INITIALISED)?.is_some() {
+                    return Ok(false);
+                }
+                for s in &data.sites {
+                    sites.insert(&keys::id32(s.id), encode(s))?;
+                }
+                for p in &data.partners {
+                    partners.insert(&keys::id32(p.id), encode(p))?;
+                }
+                for a in &data.agreements {
+                    agreements.insert(&keys::id32(a.id), encode(a))?;
+                }
+                for p in &data.programs {
+                    programs.insert(&keys::id32(p.id), encode(p))?;
+                }
+                meta.insert(keys::META_INITIALISED, encode(&1u32))?;
+                append_audit(meta, audit, note, vec![])?;
+                Ok(true)
+            }))
+        })
     }
 
     /// Adds or replaces an officer record, with its audit record, durably.
     pub fn put_officer(&self, officer: &Officer, note: &AuditNote) -> Result<()> {
-        finish((&self.meta, &self.officers, &self.audit).transaction(|(meta, officers, audit)| {
-            officers.insert(officer.nip.as_str().as_bytes(), encode(officer))?;
-            append_audit(meta, audit, note, vec![])?;
-            Ok(())
-        }))?;
-        self.flush()
+        self.write(|| {
+            finish((&self.meta, &self.officers, &self.audit).transaction(|(meta, officers, audit)| {
+                officers.insert(officer.nip.as_str().as_bytes(), encode(officer))?;
+                append_audit(meta, audit, note, vec![])?;
+                Ok(())
+            }))
+        })
     }
 
     /// Reads an officer, changes the record and writes it back with the
@@ -161,8 +162,9 @@ impl Store {
 
     /// Appends an audit record on its own (logins, locks), durably.
     pub fn record_audit(&self, note: &AuditNote) -> Result<()> {
-        finish((&self.meta, &self.audit).transaction(|(meta, audit)| append_audit(meta, audit, note, vec![])))?;
-        self.flush()
+        self.write(|| {
+            finish((&self.meta, &self.audit).transaction(|(meta, audit)| append_audit(meta, audit, note, vec![])))
+        })
     }
 
     /// Applies the changes in one transaction and flushes. Returns the new
@@ -186,7 +188,7 @@ impl Store {
             &self.audit,
             &self.verifications,
         );
-        let written =
+        self.write(|| {
             finish(trees.transaction(|(meta, entries, heads, by_program, by_site, rollups, audit, verifications)| {
                 let mut deltas = Deltas::default();
                 let mut written = Vec::with_capacity(changes.len());
@@ -273,9 +275,8 @@ impl Store {
                 };
                 append_audit(meta, audit, note, touched)?;
                 Ok(written)
-            }))?;
-        self.flush()?;
-        Ok(written)
+            }))
+        })
     }
 
     fn program_sites(&self) -> Result<HashMap<ProgramId, SiteId>> {
@@ -375,16 +376,17 @@ impl Store {
         let (tree, name) = self.reference_tree(&record);
         let highest = tree.iter().keys().next_back().transpose()?.and_then(|k| keys::u32_from(&k)).unwrap_or(0);
         let counter = [b"next_".as_slice(), name.as_bytes()].concat();
-        let id = finish((&self.meta, tree, &self.audit).transaction(|(meta, records, audit)| {
-            let id = next_counter(meta, &counter, u64::from(highest) + 1, 1)?.max(u64::from(highest) + 1) as u32;
-            meta.insert(counter.as_slice(), encode(&(u64::from(id) + 1)))?;
-            let mut record = record.clone();
-            record.set_id(id);
-            records.insert(&keys::id32(id), record.encoded())?;
-            append_audit(meta, audit, note, vec![])?;
-            Ok(id)
-        }))?;
-        self.flush()?;
+        let id = self.write(|| {
+            finish((&self.meta, tree, &self.audit).transaction(|(meta, records, audit)| {
+                let id = next_counter(meta, &counter, u64::from(highest) + 1, 1)?.max(u64::from(highest) + 1) as u32;
+                meta.insert(counter.as_slice(), encode(&(u64::from(id) + 1)))?;
+                let mut record = record.clone();
+                record.set_id(id);
+                records.insert(&keys::id32(id), record.encoded())?;
+                append_audit(meta, audit, note, vec![])?;
+                Ok(id)
+            }))
+        })?;
         record.set_id(id);
         Ok(record)
     }
@@ -392,15 +394,19 @@ impl Store {
     /// Replaces an existing reference record, with its audit record, durably.
     pub fn update_reference(&self, record: &Reference, note: &AuditNote) -> Result<()> {
         let (tree, name) = self.reference_tree(record);
-        finish((&self.meta, tree, &self.audit).transaction(|(meta, records, audit)| {
-            let key = keys::id32(record.id());
-            if records.get(key)?.is_none() {
-                return abort(StoreError::Corrupt { tree: name.into(), detail: format!("no record {}", record.id()) });
-            }
-            records.insert(&key, record.encoded())?;
-            append_audit(meta, audit, note, vec![])?;
-            Ok(())
-        }))?;
-        self.flush()
+        self.write(|| {
+            finish((&self.meta, tree, &self.audit).transaction(|(meta, records, audit)| {
+                let key = keys::id32(record.id());
+                if records.get(key)?.is_none() {
+                    return abort(StoreError::Corrupt {
+                        tree: name.into(),
+                        detail: format!("no record {}", record.id()),
+                    });
+                }
+                records.insert(&key, record.encoded())?;
+                append_audit(meta, audit, note, vec![])?;
+                Ok(())
+            }))
+        })
     }
 }

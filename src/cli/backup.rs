@@ -1,0 +1,108 @@
+//! `backup`, `verify-backup` and `restore`: one backup file (store/backup.rs);
+//! `repair --snapshot` for a database sled cannot open (store/damage.rs).
+
+use std::path::Path;
+use std::process::ExitCode;
+
+use super::{Context, out};
+use crate::domain::invalid::Arg;
+use crate::i18n::{Lang, fill};
+use crate::store::{BackupSummary, OpenMode};
+
+pub fn backup(ctx: &Context, dest: &Path, as_nip: &str) -> ExitCode {
+    // A server writes the file from its own working folder: name it fully.
+    let dest = std::path::absolute(dest).unwrap_or_else(|_| dest.to_path_buf());
+    let written = ctx.open(OpenMode::Existing).and_then(|records| {
+        let admin = super::actor::login(ctx, &records, as_nip)?;
+        records.backup(&admin, &dest)
+    });
+    match written {
+        Ok(summary) => {
+            let _ = out::say(&fill(ctx.lang(), "cli.backup_done", &[("path", path_arg(&summary.path))]));
+            print_summary(ctx, &summary);
+            ExitCode::SUCCESS
+        }
+        Err(e) => ctx.fail(&e),
+    }
+}
+
+pub fn verify_backup(ctx: &Context, file: &Path) -> ExitCode {
+    if let Some(code) = unreadable(ctx, file) {
+        return code;
+    }
+    match crate::store::verify_backup(file) {
+        Ok(summary) => {
+            let _ = out::say(&fill(ctx.lang(), "cli.backup_good", &[("path", path_arg(&summary.path))]));
+            print_summary(ctx, &summary);
+            ExitCode::SUCCESS
+        }
+        Err(e) => ctx.fail(&e.into()),
+    }
+}
+
+pub fn restore(ctx: &Context, file: &Path) -> ExitCode {
+    if let Some(code) = unreadable(ctx, file) {
+        return code;
+    }
+    let dest = ctx.db_path();
+    match crate::store::restore(file, &dest) {
+        Ok((summary, problems)) => {
+            let args = [("path", path_arg(&summary.path)), ("db", path_arg(&dest))];
+            let _ = out::say(&fill(ctx.lang(), "cli.restore_done", &args));
+            print_summary(ctx, &summary);
+            super::data::report_check(ctx, &problems, summary.entries as usize)
+        }
+        Err(e) => ctx.fail(&e.into()),
+    }
+}
+
+/// A backup file that cannot be opened is named as such, not as a
+/// database error.
+fn unreadable(ctx: &Context, file: &Path) -> Option<ExitCode> {
+    let e = std::fs::File::open(file).err()?;
+    let args = [("path", path_arg(file)), ("detail", Arg::Text(e.to_string()))];
+    out::complain(&fill(ctx.lang(), "cli.file_unreadable", &args));
+    Some(ExitCode::from(1))
+}
+
+fn path_arg(path: &Path) -> Arg {
+    Arg::Text(path.display().to_string())
+}
+
+/// What a backup holds, in two lines.
+fn print_summary(ctx: &Context, s: &BackupSummary) {
+    let lang: Lang = ctx.lang();
+    let n = |v: u64| Arg::Number(v as i64);
+    let created = s.created.with_timezone(&ctx.global.tz).format("%d/%m/%Y %H:%M:%S %:z").to_string();
+    let header = [
+        ("format", n(u64::from(s.format))),
+        ("schema", n(u64::from(s.schema))),
+        ("identity", Arg::Text(s.identity.clone())),
+        ("created", Arg::Text(created)),
+    ];
+    let _ = out::say(&format!("  {}", fill(lang, "cli.backup_header", &header)));
+    let counts = [
+        ("entries", n(s.entries)),
+        ("revisions", n(s.revisions)),
+        ("officers", n(s.officers)),
+        ("audit", n(s.audit)),
+        ("pairs", n(s.pairs)),
+        ("bytes", n(s.bytes)),
+    ];
+    let _ = out::say(&format!("  {}", fill(lang, "cli.backup_counts", &counts)));
+}
+
+/// `repair --snapshot`: moves a damaged sled snapshot aside (kept under
+/// another name), then checks the database from a copy.
+pub fn repair_snapshot(ctx: &Context) -> ExitCode {
+    let path = ctx.db_path();
+    let moved = match crate::store::damage::repair_snapshot(&path) {
+        Ok(moved) => moved,
+        Err(e) => return ctx.fail(&ctx.held_by_server(e.into())),
+    };
+    let _ = out::say(&fill(ctx.lang(), "cli.repair_done", &[("moved", path_arg(&moved))]));
+    match crate::store::check::check_copy(&path) {
+        Ok((problems, entries)) => super::data::report_check(ctx, &problems, entries),
+        Err(e) => ctx.fail(&e.into()),
+    }
+}
