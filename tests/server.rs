@@ -230,8 +230,12 @@ fn random_and_truncated_frames_never_crash_the_server() {
 fn a_stalled_or_stuck_client_holds_up_nobody_else() {
     let dir = prepared();
     let server = Served::start(dir.path(), &["--frame-timeout", "5s"]);
-    // One client starts a frame and stops half-way through its length.
+    // One client logs in (only then does it hear of others' saves), then
+    // starts a frame and stops half-way through its length.
     let mut stalled = greeted(&server.socket);
+    stalled.write_all(&protocol::frame(&Request::login { nip: NIP.into(), pin: PIN.into() }).unwrap()).unwrap();
+    let answer = protocol::read_frame(&mut stalled).unwrap().unwrap();
+    assert!(matches!(protocol::decode::<ServerFrame>(&answer), Ok(ServerFrame::Reply(Response::login(Ok(_))))));
     stalled.write_all(&[0, 0]).unwrap();
     // Another asks and asks and never reads an answer, until the
     // server's answers fill the socket and its outbox, and the server
@@ -424,6 +428,9 @@ fn a_save_is_pushed_to_every_other_client() {
             (r, rx)
         })
         .collect();
+    // A connection where nobody logged in hears of nothing.
+    let stranger = server.anonymous();
+    let unheard = stranger.subscribe();
 
     saver.add_entry(&actor, draft(5, day(2026, 3, 9), Kind::Harvest, "7 kg padi")).unwrap();
     let expected = Update::Entries { programs: vec![5], sites: vec![2] };
@@ -431,6 +438,9 @@ fn a_save_is_pushed_to_every_other_client() {
         // A safety net only: the push comes at once.
         assert_eq!(rx.recv_timeout(Duration::from_secs(60)), Ok(expected.clone()));
     }
+    // Anything pushed to it would have come before this answer.
+    stranger.is_initialised().unwrap();
+    assert!(unheard.try_recv().is_err(), "a connection with no login is told of no change");
     // Anything pushed to the saver would have come before this answer.
     saver.sites().unwrap();
     assert!(own.try_recv().is_err(), "a client is not told of its own change");

@@ -95,9 +95,16 @@ pub(crate) fn run(mut stream: UnixStream, base: &Local, server: &Shared, accepte
     // saved after its connect returns can pass it by; pushes wait in the
     // outbox until the writer starts, after the acceptance.
     let pushes = outbox.clone();
+    // Only a connection with an officer logged in hears of others' changes:
+    // even which programmes changed is nobody else's business.
+    let officer_present = Arc::new(std::sync::atomic::AtomicBool::new(false));
+    let present = officer_present.clone();
     local.hub().subscribe(
         local.origin(),
         Box::new(move |update: &Update| {
+            if !present.load(std::sync::atomic::Ordering::SeqCst) {
+                return true;
+            }
             protocol::frame(&ServerFrame::Update(update.clone())).is_ok_and(|f| pushes.offer(f))
         }),
     );
@@ -105,7 +112,7 @@ pub(crate) fn run(mut stream: UnixStream, base: &Local, server: &Shared, accepte
     if stream.write_all(&protocol::accept_frame(&accept)).is_ok()
         && let Some(writer) = start_writer(&stream, outbox.clone(), limits)
     {
-        if serve_requests(&mut stream, &local, server, deadline, &outbox) == Ended::Late {
+        if serve_requests(&mut stream, &local, server, deadline, &outbox, &officer_present) == Ended::Late {
             // Past its login deadline: cut off at once, whatever is
             // still queued for it.
             drop(place.take());
@@ -164,6 +171,7 @@ fn serve_requests(
     server: &Shared,
     deadline: Instant,
     outbox: &Outbox,
+    officer_present: &std::sync::atomic::AtomicBool,
 ) -> Ended {
     let limits = server.limits;
     let mut actor: Option<Actor> = None;
@@ -205,6 +213,7 @@ fn serve_requests(
                 Response::login(Ok(a)) => Some(a.clone()),
                 _ => None,
             };
+            officer_present.store(actor.is_some(), std::sync::atomic::Ordering::SeqCst);
             if actor.is_some() && !logged_in {
                 logged_in = true;
                 outbox.set_cap(limits.outbox_bytes);
