@@ -167,6 +167,19 @@ pub fn wait_readable(fds: &[RawFd], timeout: Option<Duration>) -> io::Result<Vec
     Ok(polled.iter().map(|p| p.revents & (libc::POLLIN | libc::POLLHUP | libc::POLLERR) != 0).collect())
 }
 
+/// Whether process `pid` exists and is not stopped (SIGSTOP, a debugger),
+/// as Linux's /proc tells it. Elsewhere, or when /proc cannot say, false:
+/// then a caller does not wait on a process it cannot see.
+pub fn process_running(pid: u32) -> bool {
+    let Ok(stat) = std::fs::read_to_string(format!("/proc/{pid}/stat")) else {
+        return false;
+    };
+    // The state follows the command name, which is in parentheses and may
+    // itself hold spaces or parentheses.
+    let state = stat.rfind(')').and_then(|end| stat[end + 1..].split_whitespace().next());
+    matches!(state, Some("R" | "S" | "D" | "I"))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -66,6 +66,8 @@ pub enum Error {
     Io {
         detail: String,
     },
+    /// No room left on the disk: the change was not saved.
+    DiskFull,
     /// The NIP or the PIN is wrong (deliberately not saying which).
     LoginFailed,
     /// No PIN could be read from the terminal or standard input.
@@ -102,6 +104,13 @@ pub enum Error {
     /// The server's connection ended: it stopped, or was stopped.
     ServerStopped {
         socket: PathBuf,
+    },
+    /// The server holds the connection but has not answered in time (it
+    /// is stopped or stuck). Whether the request was carried out is not
+    /// known; the connection is dropped and the next call connects again.
+    ServerNotAnswering {
+        socket: PathBuf,
+        seconds: u64,
     },
     /// Client and server speak no protocol version in common.
     VersionMismatch {
@@ -167,6 +176,7 @@ impl From<StoreError> for Error {
             StoreError::Conflict { current } => Error::ChangedByAnother { current },
             StoreError::UnknownEntry { id } => Error::EntryUnknown { id },
             StoreError::Io { detail } => Error::Io { detail },
+            StoreError::DiskFull => Error::DiskFull,
             StoreError::BackupExists { path } => Error::BackupExists { path },
             StoreError::TotalOverflow => Error::TotalOverflow,
         }
@@ -202,6 +212,7 @@ impl Error {
             Error::NewerSchema { .. } => "error.db_newer",
             Error::Corrupt { .. } => "error.db_corrupt",
             Error::Io { .. } => "error.io",
+            Error::DiskFull => "error.disk_full",
             Error::Denied(d) => match d {
                 Denied::NotAtSite { .. } => "error.denied_site",
                 Denied::Role { .. } => "error.denied_role",
@@ -221,6 +232,7 @@ impl Error {
             Error::PinUnreadable => "cli.pin_missing",
             Error::LoginFailed => "error.login_failed",
             Error::ServerStopped { .. } => "server.stopped",
+            Error::ServerNotAnswering { .. } => "server.not_answering",
             Error::VersionMismatch { .. } => "server.version_mismatch",
             Error::AlreadyRunning { .. } => "server.already_running",
             Error::SocketInUse { .. } => "server.socket_in_use",
@@ -238,7 +250,9 @@ impl Error {
     pub fn args(&self) -> Vec<(&'static str, Arg)> {
         let text = |s: String| Arg::Text(s);
         match self {
-            Error::Invalid(_) | Error::PinUnreadable | Error::LoginFailed | Error::TotalOverflow => vec![],
+            Error::Invalid(_) | Error::PinUnreadable | Error::LoginFailed | Error::TotalOverflow | Error::DiskFull => {
+                vec![]
+            }
             Error::ImportRefused { total, .. } => vec![("count", Arg::Number(*total as i64))],
             Error::OfficerUnknown { nip } | Error::OfficerInactive { nip } | Error::OfficerExists { nip } => {
                 vec![("nip", text(nip.clone()))]
@@ -273,6 +287,9 @@ impl Error {
             }
             Error::ServerStopped { socket } | Error::SocketInUse { socket } => {
                 vec![("socket", text(socket.display().to_string()))]
+            }
+            Error::ServerNotAnswering { socket, seconds } => {
+                vec![("socket", text(socket.display().to_string())), ("seconds", Arg::Number(*seconds as i64))]
             }
             Error::VersionMismatch { socket, ours, theirs } => {
                 let theirs: Vec<String> = theirs.iter().map(u32::to_string).collect();

@@ -9,6 +9,7 @@ use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::mpsc::{self, Receiver, Sender};
 use std::sync::{Arc, Mutex, MutexGuard};
+use std::time::{Duration, Instant};
 
 use chrono::{FixedOffset, NaiveDate};
 
@@ -30,6 +31,14 @@ pub struct ServerInfo {
     pub db: PathBuf,
 }
 
+/// How long a call waits for its answer before asking whether the server
+/// still runs: under the 10 seconds an officer is promised to hear that a
+/// stopped server is not answering.
+const REPLY_WAIT: Duration = Duration::from_secs(8);
+/// How long a call waits, in all, on a server that is running (busy with a
+/// large import or check): past this it is taken to be stuck.
+const BUSY_WAIT: Duration = Duration::from_secs(600);
+
 pub(crate) struct Remote {
     connector: Connector,
     socket: PathBuf,
@@ -49,6 +58,9 @@ struct State {
     /// officer keeps working without typing the PIN again. Kept only in
     /// this process's memory, as the terminal already had it.
     credentials: Option<(String, String)>,
+    /// The connection was dropped because the server did not answer: the
+    /// next call connects again first.
+    unanswered: bool,
 }
 
 struct Connection {
@@ -71,7 +83,7 @@ impl Remote {
             clock,
             tz,
             db: accept.db,
-            state: Mutex::new(State { conn: Some(conn), info, identity: None, credentials: None }),
+            state: Mutex::new(State { conn: Some(conn), info, identity: None, credentials: None, unanswered: false }),
             subscribers,
         })
     }
@@ -126,15 +138,34 @@ impl Remote {
     }
 
     /// Sends one request and waits for its answer. A login's outcome also
-    /// sets who this connection is, as it does on the server.
+    /// sets who this connection is, as it does on the server. A connection
+    /// dropped after a server did not answer is made again first, so the
+    /// officer's next try works once the server is back.
     pub(super) fn call(&self, request: Request) -> Result<Response> {
+        if self.lock().unanswered {
+            self.reconnect()?;
+        }
         let frame = protocol::frame(&request)?;
         let login = match &request {
             Request::login { nip, pin } => Some((nip.clone(), pin.clone())),
             _ => None,
         };
         let mut state = self.lock();
-        let mut response = state.conn.as_mut().and_then(|c| c.exchange(&frame));
+        let pid = state.info.pid;
+        let mut response = match state.conn.as_mut().map(|c| c.exchange(&frame, pid)) {
+            Some(Exchange::Answered(response)) => Some(response),
+            Some(Exchange::Gone) | None => None,
+            Some(Exchange::NotAnswering(waited)) => {
+                // The request may still be carried out when the server
+                // wakes up; it is not sent again. The next call connects
+                // anew (logging the officer in again), so nothing waits on
+                // this connection's late answer.
+                state.conn = None;
+                state.identity = None;
+                state.unanswered = true;
+                return Err(Error::ServerNotAnswering { socket: self.socket.clone(), seconds: waited.as_secs() });
+            }
+        };
         if response.is_none() && state.identity.is_none() && state.conn.is_some() {
             // Nobody was logged in: the server may have closed the
             // connection at its login deadline without reading this
@@ -144,7 +175,10 @@ impl Remote {
             let (stream, accept) = (self.connector)()?;
             state.conn = Some(Connection::start(stream, self.subscribers.clone())?);
             state.info = ServerInfo { pid: accept.pid, protocol: accept.version, db: accept.db };
-            response = state.conn.as_mut().and_then(|c| c.exchange(&frame));
+            response = match state.conn.as_mut().map(|c| c.exchange(&frame, pid)) {
+                Some(Exchange::Answered(response)) => Some(response),
+                _ => None,
+            };
         }
         let Some(response) = response else {
             state.conn = None;
@@ -166,6 +200,7 @@ impl Remote {
             let mut state = self.lock();
             state.conn = Some(conn);
             state.identity = None;
+            state.unanswered = false;
             state.info = ServerInfo { pid: accept.pid, protocol: accept.version, db: accept.db };
             state.credentials.clone()
         };
@@ -190,12 +225,37 @@ impl Connection {
         Ok(Connection { stream, replies, live })
     }
 
-    /// Writes a request and takes the next answer; `None` once the
-    /// connection is gone.
-    fn exchange(&mut self, frame: &[u8]) -> Option<Response> {
-        self.stream.write_all(frame).ok()?;
-        self.replies.recv().ok()
+    /// Writes a request and takes the next answer. Past `REPLY_WAIT` it
+    /// keeps waiting only while the server process (`pid`) is seen running,
+    /// as a busy server is; a stopped one is not answering.
+    fn exchange(&mut self, frame: &[u8], pid: u32) -> Exchange {
+        if self.stream.write_all(frame).is_err() {
+            return Exchange::Gone;
+        }
+        let sent = Instant::now();
+        let mut wait = REPLY_WAIT;
+        loop {
+            match self.replies.recv_timeout(wait) {
+                Ok(response) => return Exchange::Answered(response),
+                Err(mpsc::RecvTimeoutError::Disconnected) => return Exchange::Gone,
+                Err(mpsc::RecvTimeoutError::Timeout) => {
+                    if !crate::unix::process_running(pid) || sent.elapsed() >= BUSY_WAIT {
+                        return Exchange::NotAnswering(sent.elapsed());
+                    }
+                    wait = Duration::from_secs(1);
+                }
+            }
+        }
     }
+}
+
+/// How a request fared on a connection.
+enum Exchange {
+    Answered(Response),
+    /// The connection ended.
+    Gone,
+    /// No answer after this long.
+    NotAnswering(Duration),
 }
 
 impl Drop for Connection {

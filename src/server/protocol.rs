@@ -51,8 +51,10 @@ pub const SPEAKS: &[u32] = &[2];
 /// The socket's name inside the database folder.
 pub const SOCKET_NAME: &str = "binalog.sock";
 
-/// How long a handshake may take; a server answers it at once.
-pub const HANDSHAKE_TIMEOUT: Duration = Duration::from_secs(30);
+/// How long a handshake may take; a server answers it at once. Under the
+/// 10 seconds within which a client says that its server is not answering
+/// (a stopped server still accepts connections, in the kernel's backlog).
+pub const HANDSHAKE_TIMEOUT: Duration = Duration::from_secs(8);
 
 /// The rest of a version-1 hello.
 #[derive(Clone, Debug, Serialize, Deserialize)]

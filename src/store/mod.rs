@@ -24,6 +24,7 @@ pub mod keys;
 mod migrate;
 mod read;
 pub mod rollup;
+mod shared;
 mod write;
 
 use std::path::{Path, PathBuf};
@@ -33,6 +34,7 @@ pub use backup::BackupReport;
 pub use check::Problem;
 pub use read::RollupRow;
 pub use rollup::Rollup;
+pub use shared::SharedStore;
 pub use write::{Change, Reference, Verification};
 
 use codec::{CodecError, SCHEMA_VERSION};
@@ -72,6 +74,9 @@ pub enum StoreError {
     Io {
         detail: String,
     },
+    /// The disk (or the user's quota) has no room left: the write that
+    /// needed it was not made.
+    DiskFull,
     /// The backup destination already exists.
     BackupExists {
         path: PathBuf,
@@ -82,7 +87,22 @@ pub enum StoreError {
 
 impl From<sled::Error> for StoreError {
     fn from(e: sled::Error) -> StoreError {
-        StoreError::Io { detail: e.to_string() }
+        match &e {
+            sled::Error::Io(io) => StoreError::from_io(io),
+            _ => StoreError::Io { detail: e.to_string() },
+        }
+    }
+}
+
+impl StoreError {
+    /// THE place where an operating-system error becomes a store error:
+    /// no room to write is told apart, in words, from other failures
+    /// (never a debug dump of the OS error).
+    pub fn from_io(e: &std::io::Error) -> StoreError {
+        let full = matches!(e.raw_os_error(), Some(libc::ENOSPC | libc::EDQUOT))
+            || e.kind() == std::io::ErrorKind::StorageFull
+            || e.kind() == std::io::ErrorKind::QuotaExceeded;
+        if full { StoreError::DiskFull } else { StoreError::Io { detail: e.to_string() } }
     }
 }
 
@@ -94,6 +114,9 @@ pub type Result<T> = std::result::Result<T, StoreError>;
 
 pub struct Store {
     path: PathBuf,
+    /// Shares sled's latch of a failed write with the open database
+    /// (see `has_failed_write`).
+    config: sled::Config,
     db: sled::Db,
     meta: sled::Tree,
     sites: sled::Tree,
@@ -123,21 +146,24 @@ impl Store {
         if !exists && mode == OpenMode::Existing {
             return Err(StoreError::Missing { path: path.to_path_buf() });
         }
-        create_private_dir(path).map_err(|e| StoreError::Io { detail: e.to_string() })?;
-        let db = sled::Config::new().path(path).open().map_err(|e| match &e {
+        create_private_dir(path).map_err(|e| StoreError::from_io(&e))?;
+        let config = sled::Config::new().path(path);
+        let db = config.open().map_err(|e| match &e {
             sled::Error::Io(io) if is_lock_error(io) => StoreError::Locked { path: path.to_path_buf() },
             _ => StoreError::from(e),
         })?;
-        let store = Store::over(db, path)?;
+        let store = Store { config, ..Store::over(db, path)? };
         store.check_schema()?;
         Ok(store)
     }
 
-    /// Wraps an open sled database.
+    /// Wraps an open sled database. Its failed writes are watched only
+    /// when `open` made it (it keeps the config).
     fn over(db: sled::Db, path: &Path) -> Result<Store> {
         let tree = |name: &str| db.open_tree(name);
         Ok(Store {
             path: path.to_path_buf(),
+            config: sled::Config::new(),
             meta: tree("meta")?,
             sites: tree("sites")?,
             partners: tree("partners")?,
@@ -163,6 +189,16 @@ impl Store {
     pub fn flush(&self) -> Result<()> {
         self.db.flush()?;
         Ok(())
+    }
+
+    /// True once a write of this database has failed (a full disk): sled
+    /// 0.34 keeps the first failed write's error in a global slot of its
+    /// page cache (`Config::global_error`, set in `pagecache/iobuf.rs`) and
+    /// from then on refuses every flush, and so every save, with it. Only
+    /// `PageCache::start`, i.e. opening the database again, clears it, so
+    /// `SharedStore` reopens a store in this state.
+    pub fn has_failed_write(&self) -> bool {
+        self.config.global_error().is_err()
     }
 
     fn check_schema(&self) -> Result<()> {
