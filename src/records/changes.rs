@@ -162,15 +162,17 @@ impl Local {
     pub fn verification_queue(&self, actor: &Actor) -> Result<Vec<Entry>> {
         let fresh = self.refreshed(actor)?;
         let mut queue = Vec::new();
-        for site in self.sites()? {
+        // One handle for the whole walk (a reopen waits for it to go).
+        let store = self.store()?;
+        for site in store.sites()? {
             let action = Action::VerifyEntry { site: site.id, own: false };
             if permission::check(fresh.officer(), action).is_err() {
                 continue;
             }
-            for entry in self.store()?.site_entries(site.id, chrono::NaiveDate::MIN, chrono::NaiveDate::MAX)? {
+            for entry in store.site_entries(site.id, chrono::NaiveDate::MIN, chrono::NaiveDate::MAX)? {
                 if !entry.voided
                     && entry.recorded_by != *actor.nip()
-                    && self.store()?.verification(entry.id, entry.revision)?.is_none()
+                    && store.verification(entry.id, entry.revision)?.is_none()
                 {
                     queue.push(entry);
                 }

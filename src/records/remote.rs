@@ -130,6 +130,7 @@ impl Remote {
     /// name.
     pub(super) fn check_actor(&self, actor: Option<&Actor>) -> Result<()> {
         let Some(actor) = actor else { return Ok(()) };
+        self.revive()?;
         match &self.lock().identity {
             Some(nip) if nip == actor.nip() => Ok(()),
             Some(nip) => Err(Error::OtherOfficer { nip: nip.to_string() }),
@@ -142,9 +143,7 @@ impl Remote {
     /// dropped after a server did not answer is made again first, so the
     /// officer's next try works once the server is back.
     pub(super) fn call(&self, request: Request) -> Result<Response> {
-        if self.lock().unanswered {
-            self.reconnect()?;
-        }
+        self.revive()?;
         let frame = protocol::frame(&request)?;
         let login = match &request {
             Request::login { nip, pin } => Some((nip.clone(), pin.clone())),
@@ -190,6 +189,12 @@ impl Remote {
             state.credentials = result.is_ok().then_some(credentials);
         }
         Ok(response)
+    }
+
+    /// After a server did not answer, its connection was dropped: connect
+    /// again (and log in again) before the next request.
+    fn revive(&self) -> Result<()> {
+        if self.lock().unanswered { self.reconnect() } else { Ok(()) }
     }
 
     /// Connects again and repeats the last login, if there was one.

@@ -60,8 +60,8 @@ impl SharedStore {
             return Ok(store.clone());
         }
         let deadline = Instant::now() + RELEASE_WAIT;
-        if let Some(old) = current.take() {
-            let old = Arc::downgrade(&old);
+        // Only a weak handle is kept: the old store goes with its last user.
+        if let Some(old) = current.take().map(|store| Arc::downgrade(&store)) {
             while old.strong_count() > 0 {
                 if Instant::now() > deadline {
                     return Err(StoreError::Locked { path: self.path.clone() });
@@ -69,6 +69,7 @@ impl SharedStore {
                 std::thread::sleep(RELEASE_POLL);
             }
         }
+        remove_unfinished_snapshots(&self.path);
         let store = loop {
             match Store::open(&self.path, OpenMode::Existing) {
                 Err(StoreError::Locked { .. }) if Instant::now() < deadline => std::thread::sleep(RELEASE_POLL),
@@ -77,5 +78,24 @@ impl SharedStore {
         };
         *current = Some(store.clone());
         Ok(store)
+    }
+}
+
+/// Removes the snapshot files sled began and did not finish. sled 0.34
+/// writes a snapshot while it opens a database, to `snap.<lsn>.generating`
+/// and renames it when complete; but when it next opens the database it
+/// takes the newest `snap.*` file, unfinished ones included
+/// (`get_snapshot_files` in its config.rs). An open on a full disk leaves
+/// such a file, often empty, and every later open would then fail as
+/// "corrupted". Without it sled uses the previous snapshot and replays the
+/// log from there, which holds everything the unfinished file would have.
+fn remove_unfinished_snapshots(folder: &Path) {
+    let Ok(files) = std::fs::read_dir(folder) else { return };
+    for file in files.flatten() {
+        let name = file.file_name();
+        let name = name.to_string_lossy();
+        if name.starts_with("snap.") && name.ends_with(".generating") {
+            let _ = std::fs::remove_file(file.path());
+        }
     }
 }
