@@ -68,7 +68,7 @@ impl SmallDisk {
     }
 
     /// Writes a file until the disk is full.
-    fn fill(&self) -> PathBuf {
+    fn fill(&self) {
         use std::io::Write;
         let path = self.mount.join("filler");
         let mut file = std::fs::File::create(&path).unwrap();
@@ -85,7 +85,6 @@ impl SmallDisk {
         }
         // Whatever fits in the last pages goes too.
         while file.write(&block[..512]).is_ok_and(|n| n > 0) {}
-        path
     }
 }
 
@@ -102,25 +101,64 @@ fn prepare_in(folder: &Path) {
     add_officer_cli(folder);
 }
 
-#[test]
-fn a_full_disk_refuses_the_save_in_words_and_saving_works_again_once_space_returns() {
-    let Some(disk) = SmallDisk::mount(8 * 1024 * 1024) else {
-        // Said plainly rather than passed quietly: this machine cannot
-        // give the test a small file system of its own.
-        eprintln!("SKIPPED: no tmpfs can be mounted here (needs mount privileges)");
-        return;
-    };
-    let db = disk.mount.join("db");
-    prepare_in(&db);
-    let served = Served::start(&db, &[]);
-    let (records, actor) = officer(&served);
+/// Where the server's writes stop finding room, and how room returns.
+trait Room {
+    fn run_out(&self);
+    fn give_back(&self);
+}
+
+/// The small tmpfs filled by a file, and emptied again.
+struct Filled<'a>(&'a SmallDisk);
+
+impl Room for Filled<'_> {
+    fn run_out(&self) {
+        self.0.fill();
+    }
+
+    fn give_back(&self) {
+        std::fs::remove_file(self.0.mount.join("filler")).unwrap();
+    }
+}
+
+/// The server's file-size limit (RLIMIT_FSIZE) lowered to what its data
+/// file holds now, and raised again: the same failed write for sled (EFBIG
+/// rather than ENOSPC), on any machine and without privileges.
+struct SizeLimit {
+    pid: u32,
+    data: PathBuf,
+}
+
+impl SizeLimit {
+    fn set(&self, bytes: libc::rlim_t) {
+        let limit = libc::rlimit { rlim_cur: bytes, rlim_max: libc::RLIM_INFINITY };
+        // SAFETY: valid pointers to an rlimit, or null for the old value.
+        let rc = unsafe { libc::prlimit(self.pid as libc::pid_t, libc::RLIMIT_FSIZE, &limit, std::ptr::null_mut()) };
+        assert_eq!(rc, 0, "{}", std::io::Error::last_os_error());
+    }
+}
+
+impl Room for SizeLimit {
+    fn run_out(&self) {
+        self.set(std::fs::metadata(&self.data).unwrap().len());
+    }
+
+    fn give_back(&self) {
+        self.set(libc::RLIM_INFINITY);
+    }
+}
+
+/// Saves until one finds no room, then gives room back: the refusal is
+/// `DiskFull` in words, every acknowledged entry stays, the refused one is
+/// not stored, and the same form saves again with no restart.
+fn saves_survive_running_out_of_room(served: &Served, room: &dyn Room) {
+    let (records, actor) = officer(served);
     let mut acked = BTreeMap::new();
     for i in 0..5 {
         let entry = records.add_entry(&actor, nth_draft(i)).unwrap();
         acked.insert(entry.id, nth_draft(i));
     }
 
-    let filler = disk.fill();
+    room.run_out();
     // The next saves find no room: each is either acknowledged (it fitted
     // in space sled had already) or refused as a full disk, nothing else.
     let mut refused = None;
@@ -135,28 +173,63 @@ fn a_full_disk_refuses_the_save_in_words_and_saving_works_again_once_space_retur
             }
         }
     }
-    let (i, e) = refused.expect("a save on a full disk is refused");
+    let (i, e) = refused.expect("a save with no room is refused");
     assert_eq!(e, Error::DiskFull);
     let id_text = i18n::error(Lang::Id, &e);
     assert!(id_text.starts_with("Disk penuh: tidak ada yang tersimpan"), "{id_text}");
     assert!(i18n::error(Lang::En, &e).starts_with("The disk is full: nothing was saved"));
     assert!(!id_text.contains("Os {") && !id_text.contains("StorageFull"), "{id_text}");
-    // While the disk stays full, a read is answered from the database as
-    // it is on disk, or refused the same way: never with what the refused
-    // save left in sled's memory.
+    // While there is still no room, a read is answered from the database
+    // as it is on disk, or refused the same way: never with what the
+    // refused save left in sled's memory.
     match records.entries(&EntryFilter::default()) {
         Ok(entries) => assert_eq!(entries.len(), acked.len()),
         Err(e) => assert_eq!(e, Error::DiskFull),
     }
 
-    // Space returns: the same form saves, without a restart of the server
+    // Room returns: the same form saves, without a restart of the server
     // or a new connection.
-    std::fs::remove_file(filler).unwrap();
+    room.give_back();
     let entry = records.add_entry(&actor, nth_draft(i)).unwrap();
     acked.insert(entry.id, nth_draft(i));
     holds_exactly(&records, &acked);
     let admin = served.client();
     assert_eq!(admin.check().unwrap(), vec![]);
+}
+
+#[test]
+fn a_full_disk_refuses_the_save_in_words_and_saving_works_again_once_space_returns() {
+    let Some(disk) = SmallDisk::mount(8 * 1024 * 1024) else {
+        // Said plainly rather than passed quietly: this machine cannot
+        // give the test a small file system of its own. The next test
+        // runs the same story with a file-size limit.
+        eprintln!("SKIPPED: no tmpfs can be mounted here (needs mount privileges)");
+        return;
+    };
+    let db = disk.mount.join("db");
+    prepare_in(&db);
+    let served = Served::start(&db, &[]);
+    saves_survive_running_out_of_room(&served, &Filled(&disk));
+}
+
+#[test]
+fn a_file_size_limit_refuses_the_save_in_words_and_saving_works_again_once_it_is_raised() {
+    let dir = prepared();
+    let served = Served::try_start_with(dir.path(), &[], |command| {
+        use std::os::unix::process::CommandExt;
+        // SAFETY: only async-signal-safe calls between fork and exec. An
+        // ignored signal stays ignored across exec, so a write past the
+        // limit fails with EFBIG instead of killing the server.
+        unsafe {
+            command.pre_exec(|| {
+                libc::signal(libc::SIGXFSZ, libc::SIG_IGN);
+                Ok(())
+            });
+        }
+    })
+    .unwrap();
+    let room = SizeLimit { pid: served.child.id(), data: dir.path().join("db") };
+    saves_survive_running_out_of_room(&served, &room);
 }
 
 // ----------------------------------------------------------- stopped server

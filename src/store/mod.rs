@@ -97,11 +97,15 @@ impl From<sled::Error> for StoreError {
 impl StoreError {
     /// THE place where an operating-system error becomes a store error:
     /// no room to write is told apart, in words, from other failures
-    /// (never a debug dump of the OS error).
+    /// (never a debug dump of the OS error). No room is a full disk, a
+    /// full quota, or a file grown to the size limit set for the process.
+    /// The kind is what counts: sled hands out its latched error as a clone
+    /// that keeps the kind but not the OS code (its message is the OS
+    /// error's debug text: the dump users saw before).
     pub fn from_io(e: &std::io::Error) -> StoreError {
-        let full = matches!(e.raw_os_error(), Some(libc::ENOSPC | libc::EDQUOT))
-            || e.kind() == std::io::ErrorKind::StorageFull
-            || e.kind() == std::io::ErrorKind::QuotaExceeded;
+        use std::io::ErrorKind::{FileTooLarge, QuotaExceeded, StorageFull};
+        let full = matches!(e.raw_os_error(), Some(libc::ENOSPC | libc::EDQUOT | libc::EFBIG))
+            || matches!(e.kind(), StorageFull | QuotaExceeded | FileTooLarge);
         if full { StoreError::DiskFull } else { StoreError::Io { detail: e.to_string() } }
     }
 }
@@ -242,4 +246,21 @@ pub fn create_private_dir(path: &Path) -> std::io::Result<()> {
 /// the OS error is EWOULDBLOCK from flock or fcntl.
 fn is_lock_error(e: &std::io::Error) -> bool {
     e.kind() == std::io::ErrorKind::WouldBlock || e.to_string().contains("could not acquire lock")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::StoreError;
+
+    #[test]
+    fn no_room_is_a_full_disk_even_as_sled_hands_out_its_latched_copy() {
+        for code in [libc::ENOSPC, libc::EDQUOT, libc::EFBIG] {
+            let e = sled::Error::Io(std::io::Error::from_raw_os_error(code));
+            // sled keeps the first failed write and returns clones of it.
+            assert_eq!(StoreError::from(e.clone()), StoreError::DiskFull, "{code}");
+            assert_eq!(StoreError::from(e), StoreError::DiskFull, "{code}");
+        }
+        let denied = sled::Error::Io(std::io::Error::from_raw_os_error(libc::EACCES));
+        assert!(matches!(StoreError::from(denied), StoreError::Io { .. }));
+    }
 }

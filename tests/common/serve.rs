@@ -4,7 +4,7 @@
 
 use std::io::{BufRead, BufReader, Read};
 use std::path::{Path, PathBuf};
-use std::process::{Child, ExitStatus, Stdio};
+use std::process::{Child, Command, ExitStatus, Stdio};
 use std::sync::{Arc, Mutex};
 
 use binalog::clock::FixedClock;
@@ -29,7 +29,14 @@ impl Served {
 
     /// Starts it, or returns what it said when it could not.
     pub fn try_start(db: &Path, extra: &[&str]) -> Result<Served, String> {
-        let mut child = served(db)
+        Served::try_start_with(db, extra, |_| {})
+    }
+
+    /// Starts it with something more set on its command (limits, say).
+    pub fn try_start_with(db: &Path, extra: &[&str], prepare: impl FnOnce(&mut Command)) -> Result<Served, String> {
+        let mut command = served(db);
+        prepare(&mut command);
+        let mut child = command
             .args(["--lang", "en", "serve"])
             .args(extra)
             .stdin(Stdio::null())
