@@ -352,3 +352,57 @@ fn an_officer_records_two_quantities_in_one_entry() {
     assert!(!id.is_empty());
     assert_eq!(seen, [[id, "cabai", "12.5", "kg", "4"], [id, "tomat", "4", "kg", "4"]], "{csv}");
 }
+
+/// Waits until every thread of process `pid` has stopped (SIGSTOP is sent
+/// at once; each thread stops on its own way back from the kernel).
+fn until_stopped(pid: u32) {
+    let all_stopped = || {
+        std::fs::read_dir(format!("/proc/{pid}/task")).unwrap().all(|task| {
+            let stat = std::fs::read_to_string(task.unwrap().path().join("stat")).unwrap_or_default();
+            let state = stat.rfind(')').and_then(|end| stat[end + 1..].split_whitespace().next());
+            matches!(state, Some("T" | "t"))
+        })
+    };
+    while !all_stopped() {
+        std::thread::yield_now();
+    }
+}
+
+/// Issue 9: the server is stopped (SIGSTOP) while an officer saves. The
+/// screen stays alive (it says it is waiting, help opens and Esc closes
+/// it), then says the server is not answering and keeps the form; once
+/// the server continues, the same form saves, and only once.
+#[test]
+fn a_stopped_server_never_freezes_the_form_and_the_same_form_saves_after_it_continues() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut s = Session::start(dir.path());
+    set_up_and_open_programme(&mut s);
+    s.send("\t\t12,5\t\tcabai\t\t4\t\t");
+    s.wait_for("12,5");
+    let server = s._server.0.id();
+    let stop = Command::new("kill").args(["-STOP", &server.to_string()]).status().unwrap();
+    assert!(stop.success());
+    until_stopped(server);
+
+    s.send("\r");
+    s.wait_for("Masih menunggu jawaban");
+    // The keys still work while the save waits.
+    s.send("?");
+    s.wait_for("Di semua layar");
+    s.send("\x1b");
+    s.wait_for("Catatan baru: Hortikultura Cabai & Sayur");
+    s.wait_for("tidak menjawab");
+    let refused = s.contents();
+    assert!(refused.contains("12,5") && refused.contains("cabai"), "the form is kept:\n{refused}");
+    assert!(!refused.contains("Di semua layar"), "Esc closed the help while the save waited:\n{refused}");
+
+    let cont = Command::new("kill").args(["-CONT", &server.to_string()]).status().unwrap();
+    assert!(cont.success());
+    s.send("\r");
+    s.wait_for("Tersimpan: Panen 12,5 kg cabai, 10/03/2026.");
+    s.send("q");
+    let (code, _) = s.finish();
+    assert_eq!(code, 0);
+    let csv = export(dir.path());
+    assert_eq!(csv.lines().skip(1).count(), 1, "saved once: {csv}");
+}
