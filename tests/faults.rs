@@ -15,7 +15,7 @@ use binalog::domain::date::wib;
 use binalog::domain::{Amount, EntryDraft, Kind};
 use binalog::i18n::{self, Lang};
 use binalog::records::{Actor, EntryFilter, Error, Records};
-use common::serve::Served;
+use common::serve::{self, Served};
 use common::*;
 
 /// The operator `NIP`, on their own connection to `served`.
@@ -234,23 +234,6 @@ fn a_file_size_limit_refuses_the_save_in_words_and_saving_works_again_once_it_is
 
 // ----------------------------------------------------------- stopped server
 
-/// Waits until every thread of process `pid` has stopped: SIGSTOP is sent
-/// at once but each thread stops on its own way back from the kernel, and
-/// a thread still running could yet serve the request meant to find the
-/// server stopped.
-fn until_stopped(pid: u32) {
-    let all_stopped = || {
-        std::fs::read_dir(format!("/proc/{pid}/task")).unwrap().all(|task| {
-            let stat = std::fs::read_to_string(task.unwrap().path().join("stat")).unwrap_or_default();
-            let state = stat.rfind(')').and_then(|end| stat[end + 1..].split_whitespace().next());
-            matches!(state, Some("T" | "t"))
-        })
-    };
-    while !all_stopped() {
-        std::thread::yield_now();
-    }
-}
-
 #[test]
 fn a_stopped_server_is_reported_as_not_answering_and_the_same_form_saves_after_it_continues() {
     let dir = prepared();
@@ -259,7 +242,7 @@ fn a_stopped_server_is_reported_as_not_answering_and_the_same_form_saves_after_i
     let first = records.add_entry(&actor, nth_draft(0)).unwrap();
 
     served.signal(libc::SIGSTOP);
-    until_stopped(served.child.id());
+    serve::until_stopped(served.child.id());
     let form = nth_draft(1);
     let e = records.add_entry(&actor, form.clone()).unwrap_err();
     assert!(matches!(e, Error::ServerNotAnswering { .. }), "{e:?}");

@@ -10,6 +10,8 @@ use std::time::{Duration, Instant};
 
 use portable_pty::{Child, CommandBuilder, MasterPty, PtySize, native_pty_system};
 
+mod common;
+
 const BIN: &str = env!("CARGO_BIN_EXE_binalog");
 const NOW: &str = "2026-03-10T09:00:00+07:00";
 const ADMIN: &str = "198001012005011001";
@@ -353,21 +355,6 @@ fn an_officer_records_two_quantities_in_one_entry() {
     assert_eq!(seen, [[id, "cabai", "12.5", "kg", "4"], [id, "tomat", "4", "kg", "4"]], "{csv}");
 }
 
-/// Waits until every thread of process `pid` has stopped (SIGSTOP is sent
-/// at once; each thread stops on its own way back from the kernel).
-fn until_stopped(pid: u32) {
-    let all_stopped = || {
-        std::fs::read_dir(format!("/proc/{pid}/task")).unwrap().all(|task| {
-            let stat = std::fs::read_to_string(task.unwrap().path().join("stat")).unwrap_or_default();
-            let state = stat.rfind(')').and_then(|end| stat[end + 1..].split_whitespace().next());
-            matches!(state, Some("T" | "t"))
-        })
-    };
-    while !all_stopped() {
-        std::thread::yield_now();
-    }
-}
-
 /// Issue 9: the server is stopped (SIGSTOP) while an officer saves. The
 /// screen stays alive (it says it is waiting, help opens and Esc closes
 /// it), then says the server is not answering and keeps the form; once
@@ -382,7 +369,7 @@ fn a_stopped_server_never_freezes_the_form_and_the_same_form_saves_after_it_cont
     let server = s._server.0.id();
     let stop = Command::new("kill").args(["-STOP", &server.to_string()]).status().unwrap();
     assert!(stop.success());
-    until_stopped(server);
+    common::serve::until_stopped(server);
 
     s.send("\r");
     s.wait_for("Masih menunggu jawaban");

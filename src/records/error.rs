@@ -66,8 +66,6 @@ pub enum Error {
     Io {
         detail: String,
     },
-    /// No room left on the disk: the change was not saved.
-    DiskFull,
     /// The NIP or the PIN is wrong (deliberately not saying which).
     LoginFailed,
     /// No PIN could be read from the terminal or standard input.
@@ -104,13 +102,6 @@ pub enum Error {
     /// The server's connection ended: it stopped, or was stopped.
     ServerStopped {
         socket: PathBuf,
-    },
-    /// The server holds the connection but has not answered in time (it
-    /// is stopped or stuck). Whether the request was carried out is not
-    /// known; the connection is dropped and the next call connects again.
-    ServerNotAnswering {
-        socket: PathBuf,
-        seconds: u64,
     },
     /// Client and server speak no protocol version in common.
     VersionMismatch {
@@ -162,6 +153,16 @@ pub enum Error {
     ServerFull {
         socket: PathBuf,
         max: u32,
+    },
+    // New variants go last: bincode numbers them in order.
+    /// No room left on the disk: the change was not saved.
+    DiskFull,
+    /// The server holds the connection but has not answered in time (it
+    /// is stopped or stuck). Whether the request was carried out is not
+    /// known; the connection is dropped and the next call connects again.
+    ServerNotAnswering {
+        socket: PathBuf,
+        seconds: u64,
     },
 }
 

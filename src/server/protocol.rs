@@ -44,9 +44,10 @@ pub const PRE_LOGIN_FRAME_CAP: usize = 4 << 10;
 pub const MAGIC: [u8; 8] = *b"BINALOG\0";
 
 /// The protocol this build speaks first, and every one it can serve.
-/// Version 2 added the busy answer to the handshake.
-pub const PROTOCOL_VERSION: u32 = 2;
-pub const SPEAKS: &[u32] = &[2];
+/// Version 2 added the busy answer to the handshake; version 3 the
+/// full-disk refusal among the errors.
+pub const PROTOCOL_VERSION: u32 = 3;
+pub const SPEAKS: &[u32] = &[3];
 
 /// The socket's name inside the database folder.
 pub const SOCKET_NAME: &str = "binalog.sock";

@@ -65,7 +65,8 @@ fn inputs(records: &Records, send: Sender<Input>) -> std::io::Result<()> {
 /// After this long without an answer, the screen says it is waiting.
 const TELL_WAITING_AFTER: Duration = Duration::from_secs(1);
 
-/// The records calls handed to the worker and not answered yet.
+/// The records calls handed to the worker and not answered yet, and the
+/// keys typed ahead of their answers.
 struct Calls {
     worker: Sender<Cmd>,
     outstanding: usize,
@@ -74,9 +75,24 @@ struct Calls {
     /// When the oldest outstanding call was sent, until the screen has
     /// said it is waiting.
     untold_since: Option<Instant>,
+    /// Keys that came while an answer was due and before the screen said
+    /// it is waiting: typed ahead (a burst over SSH), they are meant for
+    /// the screen the answer brings, so they wait for it, in order.
+    held: VecDeque<keymap::Key>,
 }
 
 impl Calls {
+    fn new(worker: Sender<Cmd>) -> Calls {
+        Calls { worker, outstanding: 0, changes: 0, untold_since: None, held: VecDeque::new() }
+    }
+
+    /// Whether a key goes to the screen now: when no answer is due, or
+    /// when the officer has been told that one is late and has typed
+    /// nothing ahead (then the key answers what they see).
+    fn live(&self) -> bool {
+        self.outstanding == 0 || (self.untold_since.is_none() && self.held.is_empty())
+    }
+
     fn send(&mut self, cmds: Vec<Cmd>) {
         for cmd in cmds {
             if self.outstanding == 0 {
@@ -124,7 +140,7 @@ pub fn run(term: &mut Term, records: &Records, app: &mut App, theme: Theme) -> s
         std::thread::Builder::new()
             .name("records".into())
             .spawn_scoped(scope, move || work(records, work_queue, send))?;
-        let mut calls = Calls { worker, outstanding: 0, changes: 0, untold_since: None };
+        let mut calls = Calls::new(worker);
         run_with(term, app, theme, &inputs, &mut calls)
         // Leaving the scope waits for a call under way (a stopped server's
         // answer is given up on within seconds, see records::remote).
@@ -195,6 +211,14 @@ fn handle(app: &mut App, calls: &mut Calls, input: Input) -> std::io::Result<boo
         Input::Answer { msg, change } => {
             calls.answered(change);
             calls.send(update::update(app, *msg));
+            // Keys typed ahead go on once every answer is in, and stop
+            // again at the next key that asks for one.
+            while calls.outstanding == 0
+                && !app.quit
+                && let Some(key) = calls.held.pop_front()
+            {
+                key_at(app, calls, key);
+            }
             return Ok(true);
         }
         Input::Failed(e) => return Err(e),
@@ -219,14 +243,21 @@ fn handle(app: &mut App, calls: &mut Calls, input: Input) -> std::io::Result<boo
     })
 }
 
-/// One key, with the idle lock's clock around it. While calls are under
-/// way every key still works (help, moving about the screen, typing),
+/// One key, with the idle lock's clock around it. A key typed ahead of an
+/// answer waits for it (`Calls::held`). Once the screen has said that an
+/// answer is late, keys work at once (help, Esc, moving about, typing),
 /// except one that would start another change, or leave the screen while a
-/// change is waiting for its answer: that one is undone, with a word that
+/// change waits for its answer: that one is undone, with a word that
 /// binalog is waiting, so nothing is sent twice and the answer finds the
 /// screen it belongs to.
 fn key_at(app: &mut App, calls: &mut Calls, key: keymap::Key) {
     let now = Instant::now();
+    if !calls.live() {
+        calls.held.push_back(key);
+        // The officer is at the keyboard: no idle lock meanwhile.
+        app.touch(now);
+        return;
+    }
     // A key after the lock fell due (the process was stopped, or the key
     // raced the deadline) meets the lock, not the screen behind it.
     calls.send(update::update(app, Msg::IdleAt(now)));
@@ -268,4 +299,84 @@ fn run_reconnecting(records: &Records, cmd: super::app::Cmd) -> Msg {
         return answer;
     }
     if cmd.reads_only() { effects::run(records, cmd) } else { answer }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::sync::mpsc::{Receiver, channel};
+
+    use super::super::app::{Cmd, Msg, Screen};
+    use super::super::keymap::Key;
+    use super::super::screens::entry_form::FormField;
+    use super::super::tests::Harness;
+    use super::{Calls, Input, handle, key_at};
+    use crate::i18n::Lang;
+    use crate::records::Error;
+
+    /// A filled entry form with its save button focused, and the calls of
+    /// the loop, none sent yet (the worker's end kept to see what is).
+    fn form_to_save() -> (Harness, Calls, Receiver<Cmd>) {
+        let mut h = Harness::logged_in(Lang::En);
+        h.key(Key::Enter).key(Key::Char('t'));
+        h.keys(&[Key::Tab, Key::Tab]).typed("12,5").keys(&[Key::Tab, Key::Tab]).typed("Cabai");
+        h.keys(&[Key::Tab, Key::Tab]).typed("6").focus_field(FormField::Save);
+        let (worker, sent) = channel();
+        (h, Calls::new(worker), sent)
+    }
+
+    fn not_answering() -> Input {
+        let e = Error::ServerNotAnswering { socket: "/srv/binalog.sock".into(), seconds: 8 };
+        Input::Answer { msg: Box::new(Msg::Saved(Err(e))), change: true }
+    }
+
+    #[test]
+    fn keys_typed_ahead_of_an_answer_wait_for_it_in_order() {
+        let (mut h, mut calls, sent) = form_to_save();
+        key_at(&mut h.app, &mut calls, Key::Enter);
+        assert!(matches!(sent.try_recv(), Ok(Cmd::Save { .. })));
+        let form = h.app.screen.clone();
+        key_at(&mut h.app, &mut calls, Key::Esc);
+        key_at(&mut h.app, &mut calls, Key::Char('y'));
+        assert_eq!(h.app.screen, form, "typed-ahead keys waited");
+        // The answer: the save was not answered; then Esc asks whether to
+        // throw the form away, and y does.
+        handle(&mut h.app, &mut calls, not_answering()).unwrap();
+        assert!(calls.held.is_empty());
+        assert!(matches!(h.app.screen, Screen::Program(_)), "{:?}", h.app.screen);
+    }
+
+    #[test]
+    fn once_a_late_answer_is_told_help_and_esc_work_but_the_save_is_not_sent_again() {
+        let (mut h, mut calls, sent) = form_to_save();
+        key_at(&mut h.app, &mut calls, Key::Enter);
+        assert!(matches!(sent.try_recv(), Ok(Cmd::Save { .. })));
+        assert_eq!((calls.outstanding, calls.changes), (1, 1));
+        // What the loop does once the answer is a second late.
+        calls.untold_since = None;
+
+        let form = h.app.screen.clone();
+        key_at(&mut h.app, &mut calls, Key::Enter);
+        assert!(sent.try_recv().is_err(), "the save was sent twice");
+        assert_eq!(h.app.screen, form);
+        assert_eq!(h.app.notice.as_ref().map(|n| n.text.as_str()), Some("Still waiting for an answer..."));
+        // Help opens and Esc closes it; the form stays as it was.
+        key_at(&mut h.app, &mut calls, Key::Char('?'));
+        assert!(h.app.help);
+        key_at(&mut h.app, &mut calls, Key::Esc);
+        assert!(!h.app.help);
+        // Esc on the form asks whether to throw it away; yes would leave
+        // it before its save is answered, so it is undone; no stays.
+        key_at(&mut h.app, &mut calls, Key::Esc);
+        assert!(matches!(&h.app.screen, Screen::EntryForm(f) if f.confirm_discard));
+        key_at(&mut h.app, &mut calls, Key::Char('y'));
+        assert!(matches!(&h.app.screen, Screen::EntryForm(f) if f.confirm_discard));
+        key_at(&mut h.app, &mut calls, Key::Char('n'));
+        assert_eq!(h.app.screen, form);
+        assert!(sent.try_recv().is_err());
+        // The answer comes: the form is kept, and Enter saves it again.
+        handle(&mut h.app, &mut calls, not_answering()).unwrap();
+        assert_eq!(h.app.screen, form);
+        key_at(&mut h.app, &mut calls, Key::Enter);
+        assert!(matches!(sent.try_recv(), Ok(Cmd::Save { .. })));
+    }
 }

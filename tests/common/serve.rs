@@ -100,3 +100,20 @@ impl Drop for Served {
         let _ = self.child.wait();
     }
 }
+
+/// Waits until every thread of process `pid` has stopped: SIGSTOP is sent
+/// at once, but each thread stops on its own way back from the kernel, and
+/// a thread still running could yet serve the request meant to find the
+/// server stopped.
+pub fn until_stopped(pid: u32) {
+    let all_stopped = || {
+        std::fs::read_dir(format!("/proc/{pid}/task")).unwrap().all(|task| {
+            let stat = std::fs::read_to_string(task.unwrap().path().join("stat")).unwrap_or_default();
+            let state = stat.rfind(')').and_then(|end| stat[end + 1..].split_whitespace().next());
+            matches!(state, Some("T" | "t"))
+        })
+    };
+    while !all_stopped() {
+        std::thread::yield_now();
+    }
+}
