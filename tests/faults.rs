@@ -249,6 +249,10 @@ fn a_stopped_server_is_reported_as_not_answering_and_the_same_form_saves_after_i
     let text = i18n::error(Lang::Id, &e);
     assert!(text.contains("tidak menjawab"), "{text}");
     assert!(i18n::error(Lang::En, &e).contains("has not answered"));
+    // Tried again while the server is still stopped: the client connects
+    // anew and says the same, rather than calling the server gone.
+    let again = records.add_entry(&actor, form.clone()).unwrap_err();
+    assert!(matches!(again, Error::ServerNotAnswering { .. }), "{again:?}");
 
     served.signal(libc::SIGCONT);
     // The same form, from the same client: it connects again, logs the

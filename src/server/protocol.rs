@@ -295,6 +295,14 @@ pub fn connect_as(
     })();
     let payload = match answer {
         Ok(Some(p)) => p,
+        // A stopped (SIGSTOP) or stuck server still accepts connections,
+        // in the kernel's backlog, but says nothing.
+        Err(e) if matches!(e.kind(), io::ErrorKind::WouldBlock | io::ErrorKind::TimedOut) => {
+            return Err(ConnectError::Failed(Error::ServerNotAnswering {
+                socket: socket.to_path_buf(),
+                seconds: HANDSHAKE_TIMEOUT.as_secs(),
+            }));
+        }
         // A server that closes at once is one that is stopping.
         Ok(None) | Err(_) => return Err(stopped()),
     };
