@@ -240,6 +240,7 @@ fn a_stopped_server_is_reported_as_not_answering_and_the_same_form_saves_after_i
     let served = Served::start(dir.path(), &[]);
     let (records, actor) = officer(&served);
     let first = records.add_entry(&actor, nth_draft(0)).unwrap();
+    let (other, other_actor) = officer(&served);
 
     served.signal(libc::SIGSTOP);
     serve::until_stopped(served.child.id());
@@ -253,6 +254,11 @@ fn a_stopped_server_is_reported_as_not_answering_and_the_same_form_saves_after_i
     // anew and says the same, rather than calling the server gone.
     let again = records.add_entry(&actor, form.clone()).unwrap_err();
     assert!(matches!(again, Error::ServerNotAnswering { .. }), "{again:?}");
+    // A request larger than the socket holds cannot even be sent to a
+    // server that reads nothing: said the same way, not hung in the write.
+    let import: Vec<EntryDraft> = (100..20_100).map(nth_draft).collect();
+    let big = other.import(&other_actor, import).unwrap_err();
+    assert!(matches!(big, Error::ServerNotAnswering { .. }), "{big:?}");
 
     served.signal(libc::SIGCONT);
     // The same form, from the same client: it connects again, logs the

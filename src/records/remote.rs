@@ -174,6 +174,7 @@ impl Remote {
             let (stream, accept) = (self.connector)()?;
             state.conn = Some(Connection::start(stream, self.subscribers.clone())?);
             state.info = ServerInfo { pid: accept.pid, protocol: accept.version, db: accept.db };
+            let pid = state.info.pid;
             response = match state.conn.as_mut().map(|c| c.exchange(&frame, pid)) {
                 Some(Exchange::Answered(response)) => Some(response),
                 _ => None,
@@ -219,6 +220,10 @@ impl Remote {
 impl Connection {
     /// Starts the reader thread for a connected, greeted stream.
     fn start(stream: UnixStream, subscribers: Arc<Mutex<Vec<Sender<Update>>>>) -> Result<Connection> {
+        // A write that makes no progress for this long meets a server that
+        // reads nothing. Each write that moves some bytes starts it again,
+        // so a large import to a busy server still goes through.
+        stream.set_write_timeout(Some(REPLY_WAIT)).map_err(|e| Error::Io { detail: e.to_string() })?;
         let reader = stream.try_clone().map_err(|e| Error::Io { detail: e.to_string() })?;
         let (tx, replies) = mpsc::channel();
         let live = Arc::new(AtomicBool::new(true));
@@ -234,10 +239,16 @@ impl Connection {
     /// keeps waiting only while the server process (`pid`) is seen running,
     /// as a busy server is; a stopped one is not answering.
     fn exchange(&mut self, frame: &[u8], pid: u32) -> Exchange {
-        if self.stream.write_all(frame).is_err() {
-            return Exchange::Gone;
-        }
         let sent = Instant::now();
+        match self.stream.write_all(frame) {
+            Ok(()) => {}
+            // A stopped server reads nothing: a large request fills the
+            // socket and the write times out (see `start`).
+            Err(e) if matches!(e.kind(), std::io::ErrorKind::WouldBlock | std::io::ErrorKind::TimedOut) => {
+                return Exchange::NotAnswering(sent.elapsed());
+            }
+            Err(_) => return Exchange::Gone,
+        }
         let mut wait = REPLY_WAIT;
         loop {
             match self.replies.recv_timeout(wait) {

@@ -11,6 +11,7 @@
 //! answering never freezes the screen (`Calls`).
 
 use std::collections::VecDeque;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::mpsc::{Receiver, RecvTimeoutError, Sender, channel};
 use std::time::{Duration, Instant};
 
@@ -121,9 +122,14 @@ impl Calls {
 /// in this process holds the busy lock, so that a signal never ends the
 /// program between a save and its acknowledgement; over a server it does
 /// not, so a server that stops answering cannot hold up the screen.
-fn work(records: &Records, calls: Receiver<Cmd>, answers: Sender<Input>) {
+fn work(records: &Records, calls: Receiver<Cmd>, answers: Sender<Input>, leaving: &AtomicBool) {
     let here = records.server().is_none();
     for cmd in calls {
+        // Calls still queued when the officer quits are not made: none was
+        // acknowledged, and a stopped server would hold up the exit.
+        if leaving.load(Ordering::SeqCst) {
+            return;
+        }
         let change = !cmd.reads_only();
         let _busy = (here && change).then(terminal::busy);
         if answers.send(Input::Answer { msg: Box::new(run_reconnecting(records, cmd)), change }).is_err() {
@@ -136,14 +142,18 @@ pub fn run(term: &mut Term, records: &Records, app: &mut App, theme: Theme) -> s
     let (send, inputs) = channel();
     self::inputs(records, send.clone())?;
     let (worker, work_queue) = channel();
+    let leaving = AtomicBool::new(false);
     std::thread::scope(|scope| {
+        let leaving = &leaving;
         std::thread::Builder::new()
             .name("records".into())
-            .spawn_scoped(scope, move || work(records, work_queue, send))?;
+            .spawn_scoped(scope, move || work(records, work_queue, send, leaving))?;
         let mut calls = Calls::new(worker);
-        run_with(term, app, theme, &inputs, &mut calls)
+        let ended = run_with(term, app, theme, &inputs, &mut calls);
         // Leaving the scope waits for a call under way (a stopped server's
         // answer is given up on within seconds, see records::remote).
+        leaving.store(true, Ordering::SeqCst);
+        ended
     })
 }
 
