@@ -167,6 +167,34 @@ pub fn wait_readable(fds: &[RawFd], timeout: Option<Duration>) -> io::Result<Vec
     Ok(polled.iter().map(|p| p.revents & (libc::POLLIN | libc::POLLHUP | libc::POLLERR) != 0).collect())
 }
 
+/// Whether the other end of `stream` has hung up (closed it, or shut down
+/// its sending side), without waiting and without reading anything.
+pub fn peer_hung_up(stream: &UnixStream) -> bool {
+    // Linux tells a shut-down sending side apart (POLLRDHUP); elsewhere
+    // only a closed connection is seen.
+    #[cfg(target_os = "linux")]
+    let hung_up = libc::POLLRDHUP | libc::POLLHUP | libc::POLLERR;
+    #[cfg(not(target_os = "linux"))]
+    let hung_up = libc::POLLHUP | libc::POLLERR;
+    let mut polled = libc::pollfd { fd: stream.as_raw_fd(), events: hung_up, revents: 0 };
+    // SAFETY: one valid pollfd; a zero time-out returns at once.
+    let rc = unsafe { libc::poll(&mut polled, 1, 0) };
+    rc > 0 && polled.revents & hung_up != 0
+}
+
+/// Whether process `pid` exists and is not stopped (SIGSTOP, a debugger),
+/// as Linux's /proc tells it. Elsewhere, or when /proc cannot say, false:
+/// then a caller does not wait on a process it cannot see.
+pub fn process_running(pid: u32) -> bool {
+    let Ok(stat) = std::fs::read_to_string(format!("/proc/{pid}/stat")) else {
+        return false;
+    };
+    // The state follows the command name, which is in parentheses and may
+    // itself hold spaces or parentheses.
+    let state = stat.rfind(')').and_then(|end| stat[end + 1..].split_whitespace().next());
+    matches!(state, Some("R" | "S" | "D" | "I"))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

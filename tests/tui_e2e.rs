@@ -10,6 +10,8 @@ use std::time::{Duration, Instant};
 
 use portable_pty::{Child, CommandBuilder, MasterPty, PtySize, native_pty_system};
 
+mod common;
+
 const BIN: &str = env!("CARGO_BIN_EXE_binalog");
 const NOW: &str = "2026-03-10T09:00:00+07:00";
 const ADMIN: &str = "198001012005011001";
@@ -403,4 +405,43 @@ fn an_officer_records_two_quantities_in_one_entry() {
     let id = seen[0][0];
     assert!(!id.is_empty());
     assert_eq!(seen, [[id, "cabai", "12.5", "kg", "4"], [id, "tomat", "4", "kg", "4"]], "{csv}");
+}
+
+/// Issue 9: the server is stopped (SIGSTOP) while an officer saves. The
+/// screen stays alive (it says it is waiting, help opens and Esc closes
+/// it), then says the server is not answering and keeps the form; once
+/// the server continues, the same form saves, and only once.
+#[test]
+fn a_stopped_server_never_freezes_the_form_and_the_same_form_saves_after_it_continues() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut s = Session::start(dir.path());
+    set_up_and_open_programme(&mut s);
+    s.send("\t\t12,5\t\tcabai\t\t4\t\t");
+    s.wait_for("12,5");
+    let server = s.server.as_ref().expect("the session's server").0.id();
+    let stop = Command::new("kill").args(["-STOP", &server.to_string()]).status().unwrap();
+    assert!(stop.success());
+    common::serve::until_stopped(server);
+
+    s.send("\r");
+    s.wait_for("Masih menunggu jawaban");
+    // The keys still work while the save waits.
+    s.send("?");
+    s.wait_for("Di semua layar");
+    s.send("\x1b");
+    s.wait_for("Catatan baru: Hortikultura Cabai & Sayur");
+    s.wait_for("tidak menjawab");
+    let refused = s.contents();
+    assert!(refused.contains("12,5") && refused.contains("cabai"), "the form is kept:\n{refused}");
+    assert!(!refused.contains("Di semua layar"), "Esc closed the help while the save waited:\n{refused}");
+
+    let cont = Command::new("kill").args(["-CONT", &server.to_string()]).status().unwrap();
+    assert!(cont.success());
+    s.send("\r");
+    s.wait_for("Tersimpan: Panen 12,5 kg cabai, 10/03/2026.");
+    s.send("q");
+    let (code, _) = s.finish();
+    assert_eq!(code, 0);
+    let csv = export(dir.path());
+    assert_eq!(csv.lines().skip(1).count(), 1, "saved once: {csv}");
 }

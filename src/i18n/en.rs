@@ -170,6 +170,7 @@ pub const TEXTS: &[(&str, &str)] = &[
         "Site {site} is not part of agreement {agreement}. Choose a site of that agreement.",
     ),
     ("error.io", "Could not read or write the database: {detail}"),
+    ("error.disk_full", "The disk is full: nothing was saved; free some space, then try again."),
     // Form fields
     ("field.program", "Programme"),
     ("field.date", "Date"),
@@ -359,6 +360,7 @@ pub const TEXTS: &[(&str, &str)] = &[
     ("tui.confirm_title", "Discard?"),
     ("tui.confirm_discard", "This form has not been saved. Discard what was typed?"),
     ("tui.confirm_keys", "y: yes, discard    n or Esc: keep editing"),
+    ("tui.waiting", "Still waiting for an answer..."),
     ("tui.saved", "Saved: {what}, {date}."),
     ("tui.entry_title", "Entry: {program}"),
     ("tui.entry_participants", "{count} WBP"),
@@ -568,6 +570,10 @@ pub const TEXTS: &[(&str, &str)] = &[
     (
         "server.stopped",
         "The binalog server ({socket}) has stopped. If it stopped while saving, check whether your last change was saved before repeating it; binalog connects again when the server is back.",
+    ),
+    (
+        "server.not_answering",
+        "The binalog server ({socket}) has not answered for {seconds} seconds: it may be stopped or overloaded. Your form is kept; try again in a moment. If you were saving, check whether the change was saved before repeating it.",
     ),
     (
         "server.version_mismatch",

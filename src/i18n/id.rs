@@ -173,6 +173,7 @@ pub const TEXTS: &[(&str, &str)] = &[
     ("error.agreement_unknown", "PKS {id} tidak ada. Lihat daftarnya dengan `binalog agreements`."),
     ("error.site_not_in_agreement", "Lapas {site} tidak termasuk PKS {agreement}. Pilih lapas dari PKS itu."),
     ("error.io", "Gagal membaca atau menulis basis data: {detail}"),
+    ("error.disk_full", "Disk penuh: tidak ada yang tersimpan; kosongkan sebagian ruang, lalu coba lagi."),
     // Form fields
     ("field.program", "Program"),
     ("field.date", "Tanggal"),
@@ -362,6 +363,7 @@ pub const TEXTS: &[(&str, &str)] = &[
     ("tui.confirm_title", "Buang isian?"),
     ("tui.confirm_discard", "Isian formulir ini belum disimpan. Buang isian?"),
     ("tui.confirm_keys", "y: ya, buang    n atau Esc: lanjut mengisi"),
+    ("tui.waiting", "Masih menunggu jawaban..."),
     ("tui.saved", "Tersimpan: {what}, {date}."),
     ("tui.entry_title", "Catatan: {program}"),
     ("tui.entry_participants", "{count} WBP"),
@@ -580,6 +582,10 @@ pub const TEXTS: &[(&str, &str)] = &[
     (
         "server.stopped",
         "Server binalog ({socket}) berhenti. Jika berhenti saat menyimpan, periksa apakah perubahan terakhir Anda sudah tersimpan sebelum mengulanginya; binalog tersambung lagi setelah server kembali.",
+    ),
+    (
+        "server.not_answering",
+        "Server binalog ({socket}) tidak menjawab selama {seconds} detik: mungkin dihentikan atau terlalu sibuk. Isian Anda tetap ada; coba lagi sebentar lagi. Jika Anda sedang menyimpan, periksa apakah perubahan sudah tersimpan sebelum mengulanginya.",
     ),
     (
         "server.version_mismatch",

@@ -118,7 +118,7 @@ impl Local {
         if unrecorded > 0 {
             detail.push_str(&format!(" (+{unrecorded} not recorded)"));
         }
-        let _ = self.store.record_audit(&self.note(officer, action, detail));
+        let _ = self.store().map(|store| store.record_audit(&self.note(officer, action, detail)));
     }
 }
 

@@ -33,13 +33,13 @@ impl Local {
 
     /// Stores a new reference record and tells the other clients.
     fn add_reference(&self, record: Reference, note: &crate::store::AuditNote) -> Result<Reference> {
-        let record = self.store.add_reference(record, note)?;
+        let record = self.store()?.add_reference(record, note)?;
         self.announce(Update::Reference);
         Ok(record)
     }
 
     fn update_reference(&self, record: &Reference, note: &crate::store::AuditNote) -> Result<()> {
-        self.store.update_reference(record, note)?;
+        self.store()?.update_reference(record, note)?;
         self.announce(Update::Reference);
         Ok(())
     }

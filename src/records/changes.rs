@@ -29,7 +29,7 @@ impl Local {
 
     /// The zone that decides "today" for a site's entries.
     fn site_zone(&self, site: SiteId) -> Result<chrono::FixedOffset> {
-        Ok(self.store.site(site)?.map_or_else(crate::domain::date::wib, |s| s.tz()))
+        Ok(self.store()?.site(site)?.map_or_else(crate::domain::date::wib, |s| s.tz()))
     }
 
     fn site_of(&self, program: ProgramId) -> Result<SiteId> {
@@ -39,7 +39,7 @@ impl Local {
     /// Checks a draft against its programme and today's date, returning it
     /// cleaned. Front ends call this to show problems before saving.
     pub fn validate(&self, draft: EntryDraft) -> Result<EntryDraft> {
-        let program = self.store.program(draft.program)?.ok_or_else(|| {
+        let program = self.store()?.program(draft.program)?.ok_or_else(|| {
             Error::invalid(Field::Program, Invalid::ProgramUnknown { input: draft.program.to_string() })
         })?;
         let today = self.clock.today(self.site_zone(program.site)?);
@@ -80,7 +80,7 @@ impl Local {
         let draft = self.validate(draft)?;
         self.permit(actor, Action::AddEntry { site: self.site_of(draft.program)? })?;
         let note = self.note(Some(actor.nip()), AuditAction::EntryAdded, String::new());
-        let mut written = self.store.commit(&[Change::Add(draft)], actor.nip(), self.clock.now(), &note)?;
+        let mut written = self.store()?.commit(&[Change::Add(draft)], actor.nip(), self.clock.now(), &note)?;
         let entry = written.remove(0);
         self.entries_changed([entry.draft.program]);
         Ok(entry)
@@ -98,7 +98,7 @@ impl Local {
         reason: &str,
     ) -> Result<Entry> {
         let current = self.live_entry(id)?;
-        let first = self.store.revision(id, 1)?.ok_or(Error::EntryUnknown { id })?;
+        let first = self.store()?.revision(id, 1)?.ok_or(Error::EntryUnknown { id })?;
         let site = self.site_of(current.draft.program)?;
         // Both days in the site's zone, by the server's clock: neither a
         // client's zone nor its clock can stretch "the same day".
@@ -117,7 +117,7 @@ impl Local {
         }
         let note = self.note(Some(actor.nip()), AuditAction::EntryCorrected, reason.clone());
         let change = Change::Correct { id, base, draft, reason };
-        let mut written = self.store.commit(&[change], actor.nip(), self.clock.now(), &note)?;
+        let mut written = self.store()?.commit(&[change], actor.nip(), self.clock.now(), &note)?;
         let entry = written.remove(0);
         // A correction may move the entry: both programmes' registers change.
         self.entries_changed([current.draft.program, entry.draft.program]);
@@ -131,7 +131,7 @@ impl Local {
         let reason = self.reason(reason, true)?;
         let note = self.note(Some(actor.nip()), AuditAction::EntryVoided, reason.clone());
         let change = Change::Void { id, base, reason };
-        let mut written = self.store.commit(&[change], actor.nip(), self.clock.now(), &note)?;
+        let mut written = self.store()?.commit(&[change], actor.nip(), self.clock.now(), &note)?;
         let entry = written.remove(0);
         self.entries_changed([entry.draft.program]);
         Ok(entry)
@@ -145,7 +145,7 @@ impl Local {
         self.permit(actor, Action::VerifyEntry { site: self.site_of(current.draft.program)?, own })?;
         let note = self.note(Some(actor.nip()), AuditAction::EntryVerified, String::new());
         let change = Change::Verify { id, revision };
-        let mut written = self.store.commit(&[change], actor.nip(), self.clock.now(), &note)?;
+        let mut written = self.store()?.commit(&[change], actor.nip(), self.clock.now(), &note)?;
         let entry = written.remove(0);
         self.entries_changed([entry.draft.program]);
         Ok(entry)
@@ -153,7 +153,7 @@ impl Local {
 
     /// Who verified a revision, and when.
     pub fn verification(&self, id: EntryId, revision: u32) -> Result<Option<Verification>> {
-        Ok(self.store.verification(id, revision)?)
+        Ok(self.store()?.verification(id, revision)?)
     }
 
     /// Entries the officer could verify: current, not voided, not yet
@@ -162,15 +162,17 @@ impl Local {
     pub fn verification_queue(&self, actor: &Actor) -> Result<Vec<Entry>> {
         let fresh = self.refreshed(actor)?;
         let mut queue = Vec::new();
-        for site in self.sites()? {
+        // One handle for the whole walk (a reopen waits for it to go).
+        let store = self.store()?;
+        for site in store.sites()? {
             let action = Action::VerifyEntry { site: site.id, own: false };
             if permission::check(fresh.officer(), action).is_err() {
                 continue;
             }
-            for entry in self.store.site_entries(site.id, chrono::NaiveDate::MIN, chrono::NaiveDate::MAX)? {
+            for entry in store.site_entries(site.id, chrono::NaiveDate::MIN, chrono::NaiveDate::MAX)? {
                 if !entry.voided
                     && entry.recorded_by != *actor.nip()
-                    && self.store.verification(entry.id, entry.revision)?.is_none()
+                    && store.verification(entry.id, entry.revision)?.is_none()
                 {
                     queue.push(entry);
                 }
@@ -190,7 +192,7 @@ impl Local {
     }
 
     fn live_entry(&self, id: EntryId) -> Result<Entry> {
-        let entry = self.store.current(id)?.ok_or(Error::EntryUnknown { id })?;
+        let entry = self.store()?.current(id)?.ok_or(Error::EntryUnknown { id })?;
         if entry.voided {
             return Err(Error::EntryVoided { id });
         }
@@ -217,7 +219,7 @@ impl Local {
         let programs: Vec<ProgramId> = drafts.iter().map(|d| d.program).collect();
         let changes: Vec<Change> = drafts.into_iter().map(Change::Add).collect();
         let note = self.note(Some(actor.nip()), AuditAction::Imported, format!("{count} entries"));
-        let written = self.store.commit(&changes, actor.nip(), self.clock.now(), &note)?;
+        let written = self.store()?.commit(&changes, actor.nip(), self.clock.now(), &note)?;
         self.entries_changed(programs);
         Ok(written.iter().map(|e| e.id).collect())
     }

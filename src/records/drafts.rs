@@ -97,17 +97,17 @@ impl Local {
     pub fn save_draft(&self, by: &Actor, draft: FormDraft) -> Result<()> {
         draft.check()?;
         let now = self.clock.now();
-        self.store.put_draft(by.nip(), &KeptDraft { saved_at: now, draft })?;
-        self.store.drop_drafts(|kept: &KeptDraft| expired(kept, now))?;
+        self.store()?.put_draft(by.nip(), &KeptDraft { saved_at: now, draft })?;
+        self.store()?.drop_drafts(|kept: &KeptDraft| expired(kept, now))?;
         Ok(())
     }
 
     /// The officer's draft, unless none is kept or it expired (an expired
     /// one is dropped now).
     pub fn saved_draft(&self, by: &Actor) -> Result<Option<FormDraft>> {
-        let Some(kept) = self.store.draft::<KeptDraft>(by.nip())? else { return Ok(None) };
+        let Some(kept) = self.store()?.draft::<KeptDraft>(by.nip())? else { return Ok(None) };
         if expired(&kept, self.clock.now()) {
-            self.store.remove_draft(by.nip())?;
+            self.store()?.remove_draft(by.nip())?;
             return Ok(None);
         }
         Ok(Some(kept.draft))
@@ -115,7 +115,7 @@ impl Local {
 
     /// Forgets the officer's draft: the form was saved or thrown away.
     pub fn discard_draft(&self, by: &Actor) -> Result<()> {
-        Ok(self.store.remove_draft(by.nip())?)
+        Ok(self.store()?.remove_draft(by.nip())?)
     }
 }
 

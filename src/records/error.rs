@@ -182,6 +182,16 @@ pub enum Error {
         rows: usize,
         chars: usize,
     },
+    // New variants go last: bincode numbers them in order.
+    /// No room left on the disk: the change was not saved.
+    DiskFull,
+    /// The server holds the connection but has not answered in time (it
+    /// is stopped or stuck). Whether the request was carried out is not
+    /// known; the connection is dropped and the next call connects again.
+    ServerNotAnswering {
+        socket: PathBuf,
+        seconds: u64,
+    },
 }
 
 impl From<StoreError> for Error {
@@ -195,6 +205,7 @@ impl From<StoreError> for Error {
             StoreError::Conflict { current } => Error::ChangedByAnother { current },
             StoreError::UnknownEntry { id } => Error::EntryUnknown { id },
             StoreError::Io { detail } => Error::Io { detail },
+            StoreError::DiskFull => Error::DiskFull,
             StoreError::BackupExists { path } => Error::BackupExists { path },
             StoreError::TotalOverflow => Error::TotalOverflow,
             StoreError::BackupDamaged { path, damage } => Error::BackupDamaged { path, damage },
@@ -234,6 +245,7 @@ impl Error {
             Error::NewerSchema { .. } => "error.db_newer",
             Error::Corrupt { .. } => "error.db_corrupt",
             Error::Io { .. } => "error.io",
+            Error::DiskFull => "error.disk_full",
             Error::Denied(d) => match d {
                 Denied::NotAtSite { .. } => "error.denied_site",
                 Denied::Role { .. } => "error.denied_role",
@@ -263,6 +275,7 @@ impl Error {
             Error::PinUnreadable => "cli.pin_missing",
             Error::LoginFailed => "error.login_failed",
             Error::ServerStopped { .. } => "server.stopped",
+            Error::ServerNotAnswering { .. } => "server.not_answering",
             Error::VersionMismatch { .. } => "server.version_mismatch",
             Error::AlreadyRunning { .. } => "server.already_running",
             Error::SocketInUse { .. } => "server.socket_in_use",
@@ -281,7 +294,9 @@ impl Error {
     pub fn args(&self) -> Vec<(&'static str, Arg)> {
         let text = |s: String| Arg::Text(s);
         match self {
-            Error::Invalid(_) | Error::PinUnreadable | Error::LoginFailed | Error::TotalOverflow => vec![],
+            Error::Invalid(_) | Error::PinUnreadable | Error::LoginFailed | Error::TotalOverflow | Error::DiskFull => {
+                vec![]
+            }
             Error::ImportRefused { total, .. } => vec![("count", Arg::Number(*total as i64))],
             Error::OfficerUnknown { nip } | Error::OfficerInactive { nip } | Error::OfficerExists { nip } => {
                 vec![("nip", text(nip.clone()))]
@@ -344,6 +359,9 @@ impl Error {
             }
             Error::ServerStopped { socket } | Error::SocketInUse { socket } => {
                 vec![("socket", text(socket.display().to_string()))]
+            }
+            Error::ServerNotAnswering { socket, seconds } => {
+                vec![("socket", text(socket.display().to_string())), ("seconds", Arg::Number(*seconds as i64))]
             }
             Error::VersionMismatch { socket, ours, theirs } => {
                 let theirs: Vec<String> = theirs.iter().map(u32::to_string).collect();

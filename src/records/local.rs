@@ -21,12 +21,13 @@ use crate::domain::reference::{Agreement, Partner, Program, ProgramId, Site};
 use crate::domain::reference_data::reference_data;
 use crate::domain::sector::Kind;
 use crate::domain::unit::Unit;
-use crate::store::{AuditAction, AuditNote, AuditRecord, BackupSummary, Change, OpenMode, Problem, Store};
+use crate::store::{AuditAction, AuditNote, AuditRecord, BackupSummary, Change, OpenMode, Problem, SharedStore, Store};
 
 /// Cheap to clone: the store, clock and change hub are shared.
 #[derive(Clone)]
 pub(crate) struct Local {
-    pub(super) store: Arc<Store>,
+    /// Reached through `store()`, never kept: a full disk makes it reopen.
+    shared: Arc<SharedStore>,
     pub(super) clock: Arc<dyn Clock>,
     pub(super) tz: FixedOffset,
     /// The Unix user recorded in the audit with each change.
@@ -45,7 +46,7 @@ impl Local {
     pub fn open(path: &Path, mode: OpenMode, clock: Box<dyn Clock>, tz: FixedOffset) -> Result<Local> {
         let hub = Arc::new(Hub::default());
         Ok(Local {
-            store: Arc::new(Store::open(path, mode)?),
+            shared: Arc::new(SharedStore::open(path, mode)?),
             clock: Arc::from(clock),
             tz,
             user: crate::unix::current_user().into(),
@@ -71,7 +72,13 @@ impl Local {
     }
 
     pub fn path(&self) -> &Path {
-        self.store.path()
+        self.shared.path()
+    }
+
+    /// The database for the operation at hand (reopened first if a write
+    /// failed on a full disk: `SharedStore`). Hold it no longer than that.
+    pub(super) fn store(&self) -> Result<Arc<Store>> {
+        Ok(self.shared.get()?)
     }
 
     pub fn today(&self) -> NaiveDate {
@@ -83,7 +90,7 @@ impl Local {
     }
 
     pub fn flush(&self) -> Result<()> {
-        Ok(self.store.flush()?)
+        Ok(self.store()?.flush()?)
     }
 
     pub fn subscribe(&self) -> Receiver<Update> {
@@ -103,7 +110,7 @@ impl Local {
         programs.sort_unstable();
         programs.dedup();
         let mut sites: Vec<_> =
-            programs.iter().filter_map(|p| self.store.program(*p).ok().flatten()).map(|p| p.site).collect();
+            programs.iter().filter_map(|p| self.store().ok()?.program(*p).ok().flatten()).map(|p| p.site).collect();
         sites.sort_unstable();
         sites.dedup();
         self.announce(Update::Entries { programs, sites });
@@ -116,8 +123,9 @@ impl Local {
     /// Creates the reference data, and with `demo` two demo officers and a
     /// year of sample entries. Changes nothing on an initialised database.
     pub fn init(&self, demo: bool) -> Result<InitOutcome> {
-        let created =
-            self.store.init_reference(&reference_data(), &self.note(None, AuditAction::Initialised, String::new()))?;
+        let created = self
+            .store()?
+            .init_reference(&reference_data(), &self.note(None, AuditAction::Initialised, String::new()))?;
         let reference = [self.sites()?.len(), self.partners()?.len(), self.agreements()?.len(), self.programs()?.len()];
         let mut outcome = InitOutcome { created, demo_entries: 0, reference };
         if created {
@@ -133,48 +141,48 @@ impl Local {
                 self.assign_sites(&admin, nip, &all_sites)?;
             }
             let actor = self.demo_actor(DEMO_OFFICERS[1].0)?;
-            let programs = self.store.programs()?;
+            let programs = self.store()?.programs()?;
             // The demo data meets the same rules as anything an officer sends.
             let drafts = self.validate_all(demo_drafts(&programs, self.today()))?;
             let changes: Vec<Change> = drafts.into_iter().map(Change::Add).collect();
             outcome.demo_entries = changes.len();
             let note = self.note(Some(actor.nip()), AuditAction::DemoLoaded, format!("{} entries", changes.len()));
-            self.store.commit(&changes, actor.nip(), self.clock.now(), &note)?;
+            self.store()?.commit(&changes, actor.nip(), self.clock.now(), &note)?;
             self.entries_changed(programs.iter().map(|p| p.id));
         }
         Ok(outcome)
     }
 
     pub fn is_initialised(&self) -> Result<bool> {
-        Ok(self.store.is_initialised()?)
+        Ok(self.store()?.is_initialised()?)
     }
 
     pub fn sites(&self) -> Result<Vec<Site>> {
-        Ok(self.store.sites()?)
+        Ok(self.store()?.sites()?)
     }
 
     pub fn partners(&self) -> Result<Vec<Partner>> {
-        Ok(self.store.partners()?)
+        Ok(self.store()?.partners()?)
     }
 
     pub fn agreements(&self) -> Result<Vec<Agreement>> {
-        Ok(self.store.agreements()?)
+        Ok(self.store()?.agreements()?)
     }
 
     pub fn programs(&self) -> Result<Vec<Program>> {
-        Ok(self.store.programs()?)
+        Ok(self.store()?.programs()?)
     }
 
     pub fn program(&self, id: ProgramId) -> Result<Program> {
-        self.store.program(id)?.ok_or(Error::ProgramUnknown { id })
+        self.store()?.program(id)?.ok_or(Error::ProgramUnknown { id })
     }
 
     pub fn current(&self, id: EntryId) -> Result<Entry> {
-        self.store.current(id)?.ok_or(Error::EntryUnknown { id })
+        self.store()?.current(id)?.ok_or(Error::EntryUnknown { id })
     }
 
     pub fn history(&self, id: EntryId) -> Result<Vec<Entry>> {
-        let history = self.store.history(id)?;
+        let history = self.store()?.history(id)?;
         if history.is_empty() {
             return Err(Error::EntryUnknown { id });
         }
@@ -187,9 +195,9 @@ impl Local {
         let in_range = |e: &Entry| {
             e.draft.date >= from && e.draft.date <= to && filter.program.is_none_or(|p| p == e.draft.program)
         };
-        let heads: BTreeMap<EntryId, u32> = self.store.heads()?.into_iter().collect();
+        let heads: BTreeMap<EntryId, u32> = self.store()?.heads()?.into_iter().collect();
         let mut found = Vec::new();
-        for entry in self.store.all_revisions() {
+        for entry in self.store()?.all_revisions() {
             let entry = entry?;
             let is_head = heads.get(&entry.id) == Some(&entry.revision);
             let state = match (is_head, entry.voided) {
@@ -206,14 +214,14 @@ impl Local {
     }
 
     pub fn register(&self, program: ProgramId, from: NaiveDate, to: NaiveDate) -> Result<Vec<Entry>> {
-        let mut entries = self.store.program_entries(program, from, to)?;
+        let mut entries = self.store()?.program_entries(program, from, to)?;
         entries.reverse();
         Ok(entries)
     }
 
     pub fn totals(&self, program: ProgramId, from: NaiveDate, to: NaiveDate) -> Result<Vec<Total>> {
         let mut sums: BTreeMap<(Kind, Unit, String), (i64, u32)> = BTreeMap::new();
-        for row in self.store.rollups(program, from, to)? {
+        for row in self.store()?.rollups(program, from, to)? {
             add_to(sums.entry((row.kind, row.unit, row.item)).or_default(), row.rollup.total, row.rollup.entries)?;
         }
         Ok(to_totals(sums))
@@ -221,7 +229,7 @@ impl Local {
 
     pub fn totals_by_scan(&self, program: ProgramId, from: NaiveDate, to: NaiveDate) -> Result<Vec<Total>> {
         let mut sums: BTreeMap<(Kind, Unit, String), (i64, u32)> = BTreeMap::new();
-        for entry in self.store.program_entries(program, from, to)? {
+        for entry in self.store()?.program_entries(program, from, to)? {
             if !crate::store::rollup::counts_in_totals(&entry) {
                 continue;
             }
@@ -233,7 +241,7 @@ impl Local {
     }
 
     pub fn head_counts(&self, program: ProgramId, at: NaiveDate) -> Result<BTreeMap<String, i64>> {
-        let entries = self.store.program_entries(program, NaiveDate::MIN, at)?;
+        let entries = self.store()?.program_entries(program, NaiveDate::MIN, at)?;
         Ok(head_counts(&entries, at))
     }
 
@@ -241,7 +249,7 @@ impl Local {
         self.permit(actor, crate::domain::permission::Action::ViewAudit)?;
         let day = |r: &AuditRecord| r.at.with_timezone(&self.tz).date_naive();
         Ok(self
-            .store
+            .store()?
             .audit_records()?
             .into_iter()
             .filter(|r| filter.from.is_none_or(|from| day(r) >= from))
@@ -251,21 +259,21 @@ impl Local {
     }
 
     pub fn check(&self) -> Result<Vec<Problem>> {
-        Ok(self.store.check()?)
+        Ok(self.store()?.check()?)
     }
 
     /// Admins only: a backup names every inmate and officer.
     pub fn backup(&self, by: &Actor, dest: &Path) -> Result<BackupSummary> {
         self.permit(by, crate::domain::permission::Action::ManageOfficers)?;
-        Ok(self.store.backup_to(dest, self.clock.now())?)
+        Ok(self.store()?.backup_to(dest, self.clock.now())?)
     }
 
     pub fn entry_count(&self) -> usize {
-        self.store.entry_count()
+        self.store().map_or(0, |store| store.entry_count())
     }
 
     pub fn count_entries(&self) -> Result<usize> {
-        Ok(self.store.entry_count())
+        Ok(self.store()?.entry_count())
     }
 }
 

@@ -25,7 +25,7 @@ fn shown(mut officer: Officer) -> Officer {
 
 impl Local {
     pub fn officers(&self) -> Result<Vec<Officer>> {
-        Ok(self.store.officers()?.into_iter().map(shown).collect())
+        Ok(self.store()?.officers()?.into_iter().map(shown).collect())
     }
 
     /// Every officer, for an admin managing accounts.
@@ -37,7 +37,7 @@ impl Local {
     /// True once any officer exists; before that the interface asks for
     /// the first administrator.
     pub fn has_officers(&self) -> Result<bool> {
-        Ok(!self.store.officers()?.is_empty())
+        Ok(!self.store()?.officers()?.is_empty())
     }
 
     /// Adds an officer with a PIN (6–12 digits, kept as an argon2id hash).
@@ -53,7 +53,7 @@ impl Local {
         let nip = Nip::parse(nip).map_err(|e| Error::invalid(Field::Notes, e))?;
         let name = check_name(name)?;
         check_pin(pin)?;
-        if self.store.officer(&nip)?.is_some() {
+        if self.store()?.officer(&nip)?.is_some() {
             return Err(Error::OfficerExists { nip: nip.to_string() });
         }
         let officer = Officer {
@@ -68,7 +68,7 @@ impl Local {
             locked_until: None,
         };
         let note = self.note(by.map(Actor::nip), AuditAction::OfficerAdded, format!("{} {}", nip, role.code()));
-        self.store.put_officer(&officer, &note)?;
+        self.store()?.put_officer(&officer, &note)?;
         self.announce(Update::Officers);
         Ok(shown(officer))
     }
@@ -76,7 +76,8 @@ impl Local {
     /// The officer with this NIP, refreshed from the store, for checks
     /// that must see a deactivation made since login.
     pub(super) fn refreshed(&self, actor: &Actor) -> Result<Actor> {
-        let officer = self.store.officer(actor.nip())?.ok_or(Error::OfficerUnknown { nip: actor.nip().to_string() })?;
+        let officer =
+            self.store()?.officer(actor.nip())?.ok_or(Error::OfficerUnknown { nip: actor.nip().to_string() })?;
         if !officer.active {
             return Err(Error::OfficerInactive { nip: officer.nip.to_string() });
         }
@@ -87,7 +88,7 @@ impl Local {
     /// `init --demo` records.
     pub(super) fn demo_actor(&self, nip: &str) -> Result<Actor> {
         let nip = Nip::parse(nip).map_err(|e| Error::invalid(Field::Notes, e))?;
-        let officer = self.store.officer(&nip)?.ok_or(Error::OfficerUnknown { nip: nip.to_string() })?;
+        let officer = self.store()?.officer(&nip)?.ok_or(Error::OfficerUnknown { nip: nip.to_string() })?;
         Ok(Actor { officer })
     }
 
@@ -110,7 +111,7 @@ impl Local {
         // the rest wait their turn, so a flood cannot exhaust the server.
         let _turn = self.pin_gate.enter();
         let now = self.clock.now();
-        let Some(officer) = self.store.officer(&nip)?.filter(|o| o.active) else {
+        let Some(officer) = self.store()?.officer(&nip)?.filter(|o| o.active) else {
             self.audit_limited(None, AuditAction::LoginFailed, nip.to_string());
             return Err(Error::LoginFailed);
         };
@@ -120,7 +121,7 @@ impl Local {
         }
         let right = pin.chars().count() <= PIN_MAX_DIGITS && pin::verify_pin(pin, &officer.pin_hash);
         let note = |action, detail: String| Some(self.note(Some(&nip), action, detail));
-        let outcome = self.store.change_officer(&nip, |o| {
+        let outcome = self.store()?.change_officer(&nip, |o| {
             // Locked, deactivated or given a new PIN while this PIN was
             // being checked: the check no longer speaks for the account.
             if let Some(until) = o.locked_until.filter(|until| *until > now) {
@@ -146,7 +147,7 @@ impl Local {
         })?;
         match outcome {
             Some(Ok(())) => {
-                let fresh = self.store.officer(&nip)?.ok_or(Error::LoginFailed)?;
+                let fresh = self.store()?.officer(&nip)?.ok_or(Error::LoginFailed)?;
                 Ok(Actor { officer: shown(fresh) })
             }
             Some(Err(Some(until))) => Err(self.locked_error(until)),
@@ -167,10 +168,10 @@ impl Local {
     ) -> Result<Officer> {
         self.permit(by, Action::ManageOfficers)?;
         let nip = Nip::parse(nip).map_err(|e| Error::invalid(Field::Notes, e))?;
-        let mut officer = self.store.officer(&nip)?.ok_or(Error::OfficerUnknown { nip: nip.to_string() })?;
+        let mut officer = self.store()?.officer(&nip)?.ok_or(Error::OfficerUnknown { nip: nip.to_string() })?;
         change(&mut officer);
         let note = self.note(Some(by.nip()), AuditAction::OfficerUpdated, format!("{nip} {detail}"));
-        self.store.put_officer(&officer, &note)?;
+        self.store()?.put_officer(&officer, &note)?;
         self.announce(Update::Officers);
         Ok(shown(officer))
     }

@@ -9,6 +9,7 @@ use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::mpsc::{self, Receiver, Sender};
 use std::sync::{Arc, Mutex, MutexGuard};
+use std::time::{Duration, Instant};
 
 use chrono::{FixedOffset, NaiveDate};
 
@@ -30,6 +31,14 @@ pub struct ServerInfo {
     pub db: PathBuf,
 }
 
+/// How long a call waits for its answer before asking whether the server
+/// still runs: under the 10 seconds an officer is promised to hear that a
+/// stopped server is not answering.
+const REPLY_WAIT: Duration = Duration::from_secs(8);
+/// How long a call waits, in all, on a server that is running (busy with a
+/// large import or check): past this it is taken to be stuck.
+const BUSY_WAIT: Duration = Duration::from_secs(600);
+
 pub(crate) struct Remote {
     connector: Connector,
     socket: PathBuf,
@@ -49,6 +58,9 @@ struct State {
     /// officer keeps working without typing the PIN again. Kept only in
     /// this process's memory, as the terminal already had it.
     credentials: Option<(String, String)>,
+    /// The connection was dropped because the server did not answer: the
+    /// next call connects again first.
+    unanswered: bool,
 }
 
 struct Connection {
@@ -71,7 +83,7 @@ impl Remote {
             clock,
             tz,
             db: accept.db,
-            state: Mutex::new(State { conn: Some(conn), info, identity: None, credentials: None }),
+            state: Mutex::new(State { conn: Some(conn), info, identity: None, credentials: None, unanswered: false }),
             subscribers,
         })
     }
@@ -118,6 +130,7 @@ impl Remote {
     /// name.
     pub(super) fn check_actor(&self, actor: Option<&Actor>) -> Result<()> {
         let Some(actor) = actor else { return Ok(()) };
+        self.revive()?;
         match &self.lock().identity {
             Some(nip) if nip == actor.nip() => Ok(()),
             Some(nip) => Err(Error::OtherOfficer { nip: nip.to_string() }),
@@ -126,15 +139,32 @@ impl Remote {
     }
 
     /// Sends one request and waits for its answer. A login's outcome also
-    /// sets who this connection is, as it does on the server.
+    /// sets who this connection is, as it does on the server. A connection
+    /// dropped after a server did not answer is made again first, so the
+    /// officer's next try works once the server is back.
     pub(super) fn call(&self, request: Request) -> Result<Response> {
+        self.revive()?;
         let frame = protocol::frame(&request)?;
         let login = match &request {
             Request::login { nip, pin } => Some((nip.clone(), pin.clone())),
             _ => None,
         };
         let mut state = self.lock();
-        let mut response = state.conn.as_mut().and_then(|c| c.exchange(&frame));
+        let pid = state.info.pid;
+        let mut response = match state.conn.as_mut().map(|c| c.exchange(&frame, pid)) {
+            Some(Exchange::Answered(response)) => Some(response),
+            Some(Exchange::Gone) | None => None,
+            Some(Exchange::NotAnswering(waited)) => {
+                // The request may still be carried out when the server
+                // wakes up; it is not sent again. The next call connects
+                // anew (logging the officer in again), so nothing waits on
+                // this connection's late answer.
+                state.conn = None;
+                state.identity = None;
+                state.unanswered = true;
+                return Err(Error::ServerNotAnswering { socket: self.socket.clone(), seconds: waited.as_secs() });
+            }
+        };
         if response.is_none() && state.identity.is_none() && state.conn.is_some() {
             // Nobody was logged in: the server may have closed the
             // connection at its login deadline without reading this
@@ -144,7 +174,11 @@ impl Remote {
             let (stream, accept) = (self.connector)()?;
             state.conn = Some(Connection::start(stream, self.subscribers.clone())?);
             state.info = ServerInfo { pid: accept.pid, protocol: accept.version, db: accept.db };
-            response = state.conn.as_mut().and_then(|c| c.exchange(&frame));
+            let pid = state.info.pid;
+            response = match state.conn.as_mut().map(|c| c.exchange(&frame, pid)) {
+                Some(Exchange::Answered(response)) => Some(response),
+                _ => None,
+            };
         }
         let Some(response) = response else {
             state.conn = None;
@@ -158,6 +192,12 @@ impl Remote {
         Ok(response)
     }
 
+    /// After a server did not answer, its connection was dropped: connect
+    /// again (and log in again) before the next request.
+    fn revive(&self) -> Result<()> {
+        if self.lock().unanswered { self.reconnect() } else { Ok(()) }
+    }
+
     /// Connects again and repeats the last login, if there was one.
     pub fn reconnect(&self) -> Result<()> {
         let (stream, accept) = (self.connector)()?;
@@ -166,6 +206,7 @@ impl Remote {
             let mut state = self.lock();
             state.conn = Some(conn);
             state.identity = None;
+            state.unanswered = false;
             state.info = ServerInfo { pid: accept.pid, protocol: accept.version, db: accept.db };
             state.credentials.clone()
         };
@@ -179,6 +220,10 @@ impl Remote {
 impl Connection {
     /// Starts the reader thread for a connected, greeted stream.
     fn start(stream: UnixStream, subscribers: Arc<Mutex<Vec<Sender<Update>>>>) -> Result<Connection> {
+        // A write that makes no progress for this long meets a server that
+        // reads nothing. Each write that moves some bytes starts it again,
+        // so a large import to a busy server still goes through.
+        stream.set_write_timeout(Some(REPLY_WAIT)).map_err(|e| Error::Io { detail: e.to_string() })?;
         let reader = stream.try_clone().map_err(|e| Error::Io { detail: e.to_string() })?;
         let (tx, replies) = mpsc::channel();
         let live = Arc::new(AtomicBool::new(true));
@@ -190,12 +235,43 @@ impl Connection {
         Ok(Connection { stream, replies, live })
     }
 
-    /// Writes a request and takes the next answer; `None` once the
-    /// connection is gone.
-    fn exchange(&mut self, frame: &[u8]) -> Option<Response> {
-        self.stream.write_all(frame).ok()?;
-        self.replies.recv().ok()
+    /// Writes a request and takes the next answer. Past `REPLY_WAIT` it
+    /// keeps waiting only while the server process (`pid`) is seen running,
+    /// as a busy server is; a stopped one is not answering.
+    fn exchange(&mut self, frame: &[u8], pid: u32) -> Exchange {
+        let sent = Instant::now();
+        match self.stream.write_all(frame) {
+            Ok(()) => {}
+            // A stopped server reads nothing: a large request fills the
+            // socket and the write times out (see `start`).
+            Err(e) if matches!(e.kind(), std::io::ErrorKind::WouldBlock | std::io::ErrorKind::TimedOut) => {
+                return Exchange::NotAnswering(sent.elapsed());
+            }
+            Err(_) => return Exchange::Gone,
+        }
+        let mut wait = REPLY_WAIT;
+        loop {
+            match self.replies.recv_timeout(wait) {
+                Ok(response) => return Exchange::Answered(response),
+                Err(mpsc::RecvTimeoutError::Disconnected) => return Exchange::Gone,
+                Err(mpsc::RecvTimeoutError::Timeout) => {
+                    if !crate::unix::process_running(pid) || sent.elapsed() >= BUSY_WAIT {
+                        return Exchange::NotAnswering(sent.elapsed());
+                    }
+                    wait = Duration::from_secs(1);
+                }
+            }
+        }
     }
+}
+
+/// How a request fared on a connection.
+enum Exchange {
+    Answered(Response),
+    /// The connection ended.
+    Gone,
+    /// No answer after this long.
+    NotAnswering(Duration),
 }
 
 impl Drop for Connection {

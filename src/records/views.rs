@@ -130,7 +130,7 @@ impl Local {
     /// Head count per species at the end of `at` (see `head_counts`), read
     /// from the programme's first day.
     pub fn herd_at(&self, program: ProgramId, at: NaiveDate) -> Result<BTreeMap<String, i64>> {
-        let entries = self.store.program_entries(program, floor(), at)?;
+        let entries = self.store()?.program_entries(program, floor(), at)?;
         Ok(head_counts(&entries, at))
     }
 

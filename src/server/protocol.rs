@@ -45,15 +45,18 @@ pub const MAGIC: [u8; 8] = *b"BINALOG\0";
 
 /// The protocol this build speaks first, and every one it can serve.
 /// Version 2 added the busy answer to the handshake; version 3 the
-/// drafts kept for officers (save_draft, saved_draft, discard_draft).
+/// drafts kept for officers (save_draft, saved_draft, discard_draft) and
+/// the full-disk and not-answering refusals among the errors.
 pub const PROTOCOL_VERSION: u32 = 3;
 pub const SPEAKS: &[u32] = &[3];
 
 /// The socket's name inside the database folder.
 pub const SOCKET_NAME: &str = "binalog.sock";
 
-/// How long a handshake may take; a server answers it at once.
-pub const HANDSHAKE_TIMEOUT: Duration = Duration::from_secs(30);
+/// How long a handshake may take; a server answers it at once. Under the
+/// 10 seconds within which a client says that its server is not answering
+/// (a stopped server still accepts connections, in the kernel's backlog).
+pub const HANDSHAKE_TIMEOUT: Duration = Duration::from_secs(8);
 
 /// The rest of a version-1 hello.
 #[derive(Clone, Debug, Serialize, Deserialize)]
@@ -293,6 +296,14 @@ pub fn connect_as(
     })();
     let payload = match answer {
         Ok(Some(p)) => p,
+        // A stopped (SIGSTOP) or stuck server still accepts connections,
+        // in the kernel's backlog, but says nothing.
+        Err(e) if matches!(e.kind(), io::ErrorKind::WouldBlock | io::ErrorKind::TimedOut) => {
+            return Err(ConnectError::Failed(Error::ServerNotAnswering {
+                socket: socket.to_path_buf(),
+                seconds: HANDSHAKE_TIMEOUT.as_secs(),
+            }));
+        }
         // A server that closes at once is one that is stopping.
         Ok(None) | Err(_) => return Err(stopped()),
     };

@@ -196,6 +196,13 @@ fn serve_requests(
             }
         };
         let Ok(request) = protocol::decode_request(&payload) else { break };
+        if crate::unix::peer_hung_up(stream) {
+            // The client gave up waiting (this server was stopped, see
+            // records::remote) and hung up: a change it can no longer hear
+            // about is not made, so that the officer's next try does not
+            // save it twice.
+            break;
+        }
         let is_login = matches!(request, Request::login { .. });
         let response = if is_login {
             let (on_login_thread, by) = (local.clone(), actor.clone());

@@ -217,7 +217,7 @@ mod tests {
         store.durable.fail.store(true, Ordering::SeqCst);
         let nip = Nip::parse("198503122010121001").unwrap();
         let saved = store.commit(&[add()], &nip, note(AuditAction::EntryAdded).at, &note(AuditAction::EntryAdded));
-        assert!(matches!(saved, Err(crate::store::StoreError::Io { .. })), "{saved:?}");
+        assert_eq!(saved, Err(crate::store::StoreError::DiskFull));
         store.durable.fail.store(false, Ordering::SeqCst);
         let again = store.commit(&[add()], &nip, note(AuditAction::EntryAdded).at, &note(AuditAction::EntryAdded));
         assert_eq!(again.unwrap().len(), 1);

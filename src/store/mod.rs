@@ -30,6 +30,7 @@ pub mod keys;
 mod migrate;
 mod read;
 pub mod rollup;
+mod shared;
 mod write;
 
 use std::path::{Path, PathBuf};
@@ -39,6 +40,7 @@ pub use backup::{BackupDamage, BackupSummary, restore, verify_backup};
 pub use check::Problem;
 pub use read::RollupRow;
 pub use rollup::Rollup;
+pub use shared::SharedStore;
 pub use write::{Change, Reference, Verification};
 
 use codec::{CodecError, SCHEMA_VERSION};
@@ -78,6 +80,9 @@ pub enum StoreError {
     Io {
         detail: String,
     },
+    /// The disk (or the user's quota) has no room left: the write that
+    /// needed it was not made.
+    DiskFull,
     /// The backup destination already exists.
     BackupExists {
         path: PathBuf,
@@ -111,15 +116,32 @@ impl From<sled::Error> for StoreError {
     fn from(e: sled::Error) -> StoreError {
         // sled's text ends with an empty " backtrace ()" in release builds.
         let detail = e.to_string().trim_end_matches(" backtrace ()").to_string();
-        match e {
+        match &e {
+            sled::Error::Io(io) => StoreError::from_io(io),
             sled::Error::Corruption { .. } => StoreError::Corrupt { tree: "sled".into(), detail },
             _ => StoreError::Io { detail },
         }
     }
 }
 
+impl StoreError {
+    /// THE place where an operating-system error becomes a store error:
+    /// no room to write is told apart, in words, from other failures
+    /// (never a debug dump of the OS error). No room is a full disk, a
+    /// full quota, or a file grown to the size limit set for the process.
+    /// The kind is what counts: sled hands out its latched error as a clone
+    /// that keeps the kind but not the OS code (its message is the OS
+    /// error's debug text: the dump users saw before).
+    pub fn from_io(e: &std::io::Error) -> StoreError {
+        use std::io::ErrorKind::{FileTooLarge, QuotaExceeded, StorageFull};
+        let full = matches!(e.raw_os_error(), Some(libc::ENOSPC | libc::EDQUOT | libc::EFBIG))
+            || matches!(e.kind(), StorageFull | QuotaExceeded | FileTooLarge);
+        if full { StoreError::DiskFull } else { StoreError::Io { detail: e.to_string() } }
+    }
+}
+
 pub(crate) fn io_error(e: std::io::Error) -> StoreError {
-    StoreError::Io { detail: e.to_string() }
+    StoreError::from_io(&e)
 }
 
 pub(crate) fn corrupt(tree: &str, e: CodecError) -> StoreError {
@@ -130,6 +152,9 @@ pub type Result<T> = std::result::Result<T, StoreError>;
 
 pub struct Store {
     path: PathBuf,
+    /// Shares sled's latch of a failed write with the open database
+    /// (see `has_failed_write`).
+    config: sled::Config,
     db: sled::Db,
     meta: sled::Tree,
     sites: sled::Tree,
@@ -167,21 +192,24 @@ impl Store {
         if !exists && mode == OpenMode::Existing {
             return Err(StoreError::Missing { path: path.to_path_buf() });
         }
-        create_private_dir(path).map_err(io_error)?;
+        create_private_dir(path).map_err(|e| StoreError::from_io(&e))?;
         damage::guarded(path, || {
-            let db = sled::Config::new().path(path).open().map_err(|e| damage::open_error(path, e))?;
-            let store = Store::over(db, path)?;
+            let config = sled::Config::new().path(path);
+            let db = config.open().map_err(|e| damage::open_error(path, e))?;
+            let store = Store { config, ..Store::over(db, path)? };
             store.check_schema()?;
             store.ensure_identity()?;
             Ok(store)
         })
     }
 
-    /// Wraps an open sled database.
+    /// Wraps an open sled database. Its failed writes are watched only
+    /// when `open` made it (it keeps the config).
     fn over(db: sled::Db, path: &Path) -> Result<Store> {
         let tree = |name: &str| db.open_tree(name);
         Ok(Store {
             path: path.to_path_buf(),
+            config: sled::Config::new(),
             meta: tree("meta")?,
             sites: tree("sites")?,
             partners: tree("partners")?,
@@ -223,6 +251,16 @@ impl Store {
         let value = change()?;
         self.flush()?;
         Ok(value)
+    }
+
+    /// True once a write of this database has failed (a full disk): sled
+    /// 0.34 keeps the first failed write's error in a global slot of its
+    /// page cache (`Config::global_error`, set in `pagecache/iobuf.rs`) and
+    /// from then on refuses every flush, and so every save, with it. Only
+    /// `PageCache::start`, i.e. opening the database again, clears it, so
+    /// `SharedStore` reopens a store in this state.
+    pub fn has_failed_write(&self) -> bool {
+        self.config.global_error().is_err()
     }
 
     fn check_schema(&self) -> Result<()> {
@@ -294,4 +332,21 @@ pub fn create_private_dir(path: &Path) -> std::io::Result<()> {
 /// the OS error is EWOULDBLOCK from flock or fcntl.
 fn is_lock_error(e: &std::io::Error) -> bool {
     e.kind() == std::io::ErrorKind::WouldBlock || e.to_string().contains("could not acquire lock")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::StoreError;
+
+    #[test]
+    fn no_room_is_a_full_disk_even_as_sled_hands_out_its_latched_copy() {
+        for code in [libc::ENOSPC, libc::EDQUOT, libc::EFBIG] {
+            let e = sled::Error::Io(std::io::Error::from_raw_os_error(code));
+            // sled keeps the first failed write and returns clones of it.
+            assert_eq!(StoreError::from(e.clone()), StoreError::DiskFull, "{code}");
+            assert_eq!(StoreError::from(e), StoreError::DiskFull, "{code}");
+        }
+        let denied = sled::Error::Io(std::io::Error::from_raw_os_error(libc::EACCES));
+        assert!(matches!(StoreError::from(denied), StoreError::Io { .. }));
+    }
 }

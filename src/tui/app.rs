@@ -222,8 +222,19 @@ pub enum Op {
 }
 
 impl Op {
-    fn reads_only(&self) -> bool {
-        matches!(self, Op::LoadQueue | Op::LoadOfficers | Op::LoadReference(_) | Op::LoadAudit(_) | Op::LoadDraft)
+    /// Reads, and the keeping of a draft: sending the same draft (or its
+    /// discarding) twice leaves the server as once, and it records nothing.
+    fn repeatable(&self) -> bool {
+        matches!(
+            self,
+            Op::LoadQueue
+                | Op::LoadOfficers
+                | Op::LoadReference(_)
+                | Op::LoadAudit(_)
+                | Op::LoadDraft
+                | Op::SaveDraft(_)
+                | Op::DiscardDraft
+        )
     }
 }
 
@@ -273,15 +284,16 @@ pub enum Cmd {
 }
 
 impl Cmd {
-    /// Whether running it again is harmless: it changes nothing stored.
-    /// A change is never repeated on its own after the server went away,
-    /// since the first attempt may have been saved before the answer was lost.
-    pub fn reads_only(&self) -> bool {
+    /// Whether running it again is harmless: it changes no record (a read,
+    /// or a draft kept). A change is never repeated on its own after the
+    /// server went away, since the first attempt may have been saved before
+    /// the answer was lost; nor is another started while one waits.
+    pub fn repeatable(&self) -> bool {
         match self {
             Cmd::LoadHome | Cmd::LoadPrograms | Cmd::LoadProgram { .. } | Cmd::LoadOlder { .. } | Cmd::LoadEntry(_) => {
                 true
             }
-            Cmd::Act { op, .. } => op.reads_only(),
+            Cmd::Act { op, .. } => op.repeatable(),
             Cmd::CreateAdmin { .. } | Cmd::Login { .. } | Cmd::Save { .. } => false,
         }
     }

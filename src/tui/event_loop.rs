@@ -5,14 +5,19 @@
 //! pushed by the server (live refresh); both arrive on one channel. The
 //! one deadline is the idle lock: while an officer is logged in, the wait
 //! ends at the moment the lock is due, which locks and draws once.
+//!
+//! Records calls run on a worker thread, one at a time and in order, and
+//! their answers come back on the same channel: a server that stops
+//! answering never freezes the screen (`Calls`).
 
 use std::collections::VecDeque;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::mpsc::{Receiver, RecvTimeoutError, Sender, channel};
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
 use crossterm::event::{self, Event};
 
-use super::app::{App, Msg};
+use super::app::{App, Cmd, Msg, Tone};
 use super::terminal::{self, Term};
 use super::theme::Theme;
 use super::{effects, keymap, update, view};
@@ -22,14 +27,18 @@ use crate::records::{Error, Records, Update};
 enum Input {
     Terminal(Event),
     Records(Update),
+    /// The answer to a call the worker ran; `change` when the call was one.
+    Answer {
+        msg: Box<Msg>,
+        change: bool,
+    },
     /// Reading the terminal failed: it is gone.
     Failed(std::io::Error),
 }
 
 /// Starts the threads that feed the channel: one blocks on the terminal,
 /// one on the records' change notices.
-fn inputs(records: &Records) -> std::io::Result<Receiver<Input>> {
-    let (send, receive) = channel();
+fn inputs(records: &Records, send: Sender<Input>) -> std::io::Result<()> {
     let keys: Sender<Input> = send.clone();
     std::thread::Builder::new().name("keys".into()).spawn(move || {
         loop {
@@ -51,25 +60,128 @@ fn inputs(records: &Records) -> std::io::Result<Receiver<Input>> {
             }
         }
     })?;
-    Ok(receive)
+    Ok(())
+}
+
+/// After this long without an answer, the screen says it is waiting.
+const TELL_WAITING_AFTER: Duration = Duration::from_secs(1);
+
+/// The records calls handed to the worker and not answered yet, and the
+/// keys typed ahead of their answers.
+struct Calls {
+    worker: Sender<Cmd>,
+    outstanding: usize,
+    /// Of those, the ones that change something stored.
+    changes: usize,
+    /// When the oldest outstanding call was sent, until the screen has
+    /// said it is waiting.
+    untold_since: Option<Instant>,
+    /// Keys that came while an answer was due and before the screen said
+    /// it is waiting: typed ahead (a burst over SSH), they are meant for
+    /// the screen the answer brings, so they wait for it, in order.
+    held: VecDeque<keymap::Key>,
+}
+
+impl Calls {
+    fn new(worker: Sender<Cmd>) -> Calls {
+        Calls { worker, outstanding: 0, changes: 0, untold_since: None, held: VecDeque::new() }
+    }
+
+    /// Whether a key goes to the screen now: when no answer is due, or
+    /// when the officer has been told that one is late and has typed
+    /// nothing ahead (then the key answers what they see).
+    fn live(&self) -> bool {
+        self.outstanding == 0 || (self.untold_since.is_none() && self.held.is_empty())
+    }
+
+    fn send(&mut self, cmds: Vec<Cmd>) {
+        for cmd in cmds {
+            if self.outstanding == 0 {
+                self.untold_since = Some(Instant::now());
+            }
+            self.outstanding += 1;
+            self.changes += usize::from(!cmd.repeatable());
+            // The worker lives as long as this loop; were it gone, the
+            // call would go unanswered, which is what the count says.
+            let _ = self.worker.send(cmd);
+        }
+    }
+
+    fn answered(&mut self, change: bool) {
+        self.outstanding = self.outstanding.saturating_sub(1);
+        if change {
+            self.changes = self.changes.saturating_sub(1);
+        }
+        if self.outstanding == 0 {
+            self.untold_since = None;
+        }
+    }
+}
+
+/// Runs calls in order as they come, answering each on `answers`. A change
+/// in this process holds the busy lock, so that a signal never ends the
+/// program between a save and its acknowledgement; over a server it does
+/// not, so a server that stops answering cannot hold up the screen.
+fn work(records: &Records, calls: Receiver<Cmd>, answers: Sender<Input>, leaving: &AtomicBool) {
+    let here = records.server().is_none();
+    for cmd in calls {
+        // Calls still queued when the officer quits are not made: none was
+        // acknowledged, and a stopped server would hold up the exit.
+        if leaving.load(Ordering::SeqCst) {
+            return;
+        }
+        let change = !cmd.repeatable();
+        let _busy = (here && change).then(terminal::busy);
+        if answers.send(Input::Answer { msg: Box::new(run_reconnecting(records, cmd)), change }).is_err() {
+            return;
+        }
+    }
 }
 
 pub fn run(term: &mut Term, records: &Records, app: &mut App, theme: Theme) -> std::io::Result<()> {
-    let inputs = inputs(records)?;
+    let (send, inputs) = channel();
+    self::inputs(records, send.clone())?;
+    let (worker, work_queue) = channel();
+    let leaving = AtomicBool::new(false);
+    std::thread::scope(|scope| {
+        let leaving = &leaving;
+        std::thread::Builder::new()
+            .name("records".into())
+            .spawn_scoped(scope, move || work(records, work_queue, send, leaving))?;
+        let mut calls = Calls::new(worker);
+        let ended = run_with(term, app, theme, &inputs, &mut calls);
+        // Leaving the scope waits for a call under way (a stopped server's
+        // answer is given up on within seconds, see records::remote).
+        leaving.store(true, Ordering::SeqCst);
+        ended
+    })
+}
+
+fn run_with(
+    term: &mut Term,
+    app: &mut App,
+    theme: Theme,
+    inputs: &Receiver<Input>,
+    calls: &mut Calls,
+) -> std::io::Result<()> {
     term.draw(|frame| view::draw(app, theme, frame))?;
     loop {
-        let Some(first) = next_input(app, &inputs) else {
+        let Some(first) = next_input(app, calls, inputs) else {
             let _busy = terminal::busy();
-            dispatch(records, app, Msg::IdleAt(Instant::now()));
+            if calls.untold_since.is_some_and(|since| since.elapsed() >= TELL_WAITING_AFTER) {
+                calls.untold_since = None;
+                app.notify(Tone::Ok, crate::i18n::text(app.lang, "tui.waiting").to_string());
+            }
+            calls.send(update::update(app, Msg::IdleAt(Instant::now())));
             term.draw(|frame| view::draw(app, theme, frame))?;
             continue;
         };
         let _busy = terminal::busy();
-        let mut changed = handle(records, app, first)?;
+        let mut changed = handle(app, calls, first)?;
         while !app.quit
             && let Ok(next) = inputs.try_recv()
         {
-            changed |= handle(records, app, next)?;
+            changed |= handle(app, calls, next)?;
         }
         if app.quit {
             return Ok(());
@@ -80,12 +192,14 @@ pub fn run(term: &mut Term, records: &Records, app: &mut App, theme: Theme) -> s
     }
 }
 
-/// The next input, or `None` when the idle lock falls due before one comes.
-fn next_input(app: &App, inputs: &Receiver<Input>) -> Option<Input> {
+/// The next input, or `None` when the idle lock falls due, or it is time
+/// to say that a call is still waiting, before one comes.
+fn next_input(app: &App, calls: &Calls, inputs: &Receiver<Input>) -> Option<Input> {
     // Both feeding threads end only with the process or a failed terminal,
     // which they report; a closed channel is reported as that failure.
     let gone = || Input::Failed(std::io::Error::other("input closed"));
-    match app.lock_deadline() {
+    let tell = calls.untold_since.map(|since| since + TELL_WAITING_AFTER);
+    match [app.lock_deadline(), tell].into_iter().flatten().min() {
         None => Some(inputs.recv().unwrap_or_else(|_| gone())),
         Some(deadline) => match inputs.recv_timeout(deadline.saturating_duration_since(Instant::now())) {
             Ok(input) => Some(input),
@@ -95,12 +209,26 @@ fn next_input(app: &App, inputs: &Receiver<Input>) -> Option<Input> {
     }
 }
 
-/// True when the input meant something to show (a key, a resize, a change).
-fn handle(records: &Records, app: &mut App, input: Input) -> std::io::Result<bool> {
+/// True when the input meant something to show (a key, a resize, a change,
+/// an answer).
+fn handle(app: &mut App, calls: &mut Calls, input: Input) -> std::io::Result<bool> {
     let event = match input {
         Input::Terminal(event) => event,
         Input::Records(update) => {
-            dispatch(records, app, Msg::Changed(update));
+            calls.send(update::update(app, Msg::Changed(update)));
+            return Ok(true);
+        }
+        Input::Answer { msg, change } => {
+            calls.answered(change);
+            calls.send(update::update(app, *msg));
+            // Keys typed ahead go on once every answer is in, and stop
+            // again at the next key that asks for one.
+            while calls.outstanding == 0
+                && !app.quit
+                && let Some(key) = calls.held.pop_front()
+            {
+                key_at(app, calls, key);
+            }
             return Ok(true);
         }
         Input::Failed(e) => return Err(e),
@@ -113,33 +241,56 @@ fn handle(records: &Records, app: &mut App, input: Input) -> std::io::Result<boo
                 if app.quit {
                     break;
                 }
-                key_at(records, app, key);
+                key_at(app, calls, key);
             }
             meant
         }
         Event::Resize(width, height) => {
-            dispatch(records, app, Msg::Resize(width, height));
+            calls.send(update::update(app, Msg::Resize(width, height)));
             true
         }
         _ => false,
     })
 }
 
-/// One key, with the idle lock's clock around it.
-fn key_at(records: &Records, app: &mut App, key: keymap::Key) {
+/// One key, with the idle lock's clock around it. A key typed ahead of an
+/// answer waits for it (`Calls::held`). Once the screen has said that an
+/// answer is late, keys work at once (help, Esc, moving about, typing),
+/// except one that would start another change, or leave the screen while a
+/// change waits for its answer: that one is undone, with a word that
+/// binalog is waiting, so nothing is sent twice and the answer finds the
+/// screen it belongs to.
+fn key_at(app: &mut App, calls: &mut Calls, key: keymap::Key) {
     let now = Instant::now();
+    if !calls.live() {
+        calls.held.push_back(key);
+        // The officer is at the keyboard: no idle lock meanwhile.
+        app.touch(now);
+        return;
+    }
     // A key after the lock fell due (the process was stopped, or the key
     // raced the deadline) meets the lock, not the screen behind it.
-    dispatch(records, app, Msg::IdleAt(now));
+    calls.send(update::update(app, Msg::IdleAt(now)));
     app.touch(now);
-    dispatch(records, app, Msg::Key(key));
-    // Time the key took (a PIN checked, a save flushed) is not time
-    // without a key: the officer was waiting for binalog.
-    app.touch(Instant::now());
+    let before = (calls.outstanding > 0).then(|| app.clone());
+    let cmds = update::update(app, Msg::Key(key));
+    if let Some(before) = before {
+        let starts_change = cmds.iter().any(|cmd| !cmd.repeatable());
+        let leaves = calls.changes > 0
+            && (std::mem::discriminant(&before.screen) != std::mem::discriminant(&app.screen)
+                || before.back.len() != app.back.len());
+        if starts_change || leaves {
+            *app = before;
+            app.notify(Tone::Ok, crate::i18n::text(app.lang, "tui.waiting").to_string());
+            return;
+        }
+    }
+    calls.send(cmds);
 }
 
 /// Updates the model with `msg`, then runs each command it asks for and
-/// feeds the answer back, until nothing is left to do.
+/// feeds the answer back, until nothing is left to do: the same steps as
+/// the loop, in one go (for tests of the interface without a terminal).
 pub fn dispatch(records: &Records, app: &mut App, msg: Msg) {
     let mut queue: VecDeque<_> = update::update(app, msg).into();
     while let Some(cmd) = queue.pop_front() {
@@ -157,5 +308,85 @@ fn run_reconnecting(records: &Records, cmd: super::app::Cmd) -> Msg {
     if !matches!(answer.error(), Some(Error::ServerStopped { .. })) || records.reconnect().is_err() {
         return answer;
     }
-    if cmd.reads_only() { effects::run(records, cmd) } else { answer }
+    if cmd.repeatable() { effects::run(records, cmd) } else { answer }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::sync::mpsc::{Receiver, channel};
+
+    use super::super::app::{Cmd, Msg, Screen};
+    use super::super::keymap::Key;
+    use super::super::screens::entry_form::FormField;
+    use super::super::tests::Harness;
+    use super::{Calls, Input, handle, key_at};
+    use crate::i18n::Lang;
+    use crate::records::Error;
+
+    /// A filled entry form with its save button focused, and the calls of
+    /// the loop, none sent yet (the worker's end kept to see what is).
+    fn form_to_save() -> (Harness, Calls, Receiver<Cmd>) {
+        let mut h = Harness::logged_in(Lang::En);
+        h.key(Key::Enter).key(Key::Char('t'));
+        h.keys(&[Key::Tab, Key::Tab]).typed("12,5").keys(&[Key::Tab, Key::Tab]).typed("Cabai");
+        h.keys(&[Key::Tab, Key::Tab]).typed("6").focus_field(FormField::Save);
+        let (worker, sent) = channel();
+        (h, Calls::new(worker), sent)
+    }
+
+    fn not_answering() -> Input {
+        let e = Error::ServerNotAnswering { socket: "/srv/binalog.sock".into(), seconds: 8 };
+        Input::Answer { msg: Box::new(Msg::Saved(Err(e))), change: true }
+    }
+
+    #[test]
+    fn keys_typed_ahead_of_an_answer_wait_for_it_in_order() {
+        let (mut h, mut calls, sent) = form_to_save();
+        key_at(&mut h.app, &mut calls, Key::Enter);
+        assert!(matches!(sent.try_recv(), Ok(Cmd::Save { .. })));
+        let form = h.app.screen.clone();
+        key_at(&mut h.app, &mut calls, Key::Esc);
+        key_at(&mut h.app, &mut calls, Key::Char('y'));
+        assert_eq!(h.app.screen, form, "typed-ahead keys waited");
+        // The answer: the save was not answered; then Esc asks whether to
+        // throw the form away, and y does.
+        handle(&mut h.app, &mut calls, not_answering()).unwrap();
+        assert!(calls.held.is_empty());
+        assert!(matches!(h.app.screen, Screen::Program(_)), "{:?}", h.app.screen);
+    }
+
+    #[test]
+    fn once_a_late_answer_is_told_help_and_esc_work_but_the_save_is_not_sent_again() {
+        let (mut h, mut calls, sent) = form_to_save();
+        key_at(&mut h.app, &mut calls, Key::Enter);
+        assert!(matches!(sent.try_recv(), Ok(Cmd::Save { .. })));
+        assert_eq!((calls.outstanding, calls.changes), (1, 1));
+        // What the loop does once the answer is a second late.
+        calls.untold_since = None;
+
+        let form = h.app.screen.clone();
+        key_at(&mut h.app, &mut calls, Key::Enter);
+        assert!(sent.try_recv().is_err(), "the save was sent twice");
+        assert_eq!(h.app.screen, form);
+        assert_eq!(h.app.notice.as_ref().map(|n| n.text.as_str()), Some("Still waiting for an answer..."));
+        // Help opens and Esc closes it; the form stays as it was.
+        key_at(&mut h.app, &mut calls, Key::Char('?'));
+        assert!(h.app.help);
+        key_at(&mut h.app, &mut calls, Key::Esc);
+        assert!(!h.app.help);
+        // Esc on the form asks whether to throw it away; yes would leave
+        // it before its save is answered, so it is undone; no stays.
+        key_at(&mut h.app, &mut calls, Key::Esc);
+        assert!(matches!(&h.app.screen, Screen::EntryForm(f) if f.confirm_discard));
+        key_at(&mut h.app, &mut calls, Key::Char('y'));
+        assert!(matches!(&h.app.screen, Screen::EntryForm(f) if f.confirm_discard));
+        key_at(&mut h.app, &mut calls, Key::Char('n'));
+        assert_eq!(h.app.screen, form);
+        assert!(sent.try_recv().is_err());
+        // The answer comes: the form is kept, and Enter saves it again.
+        handle(&mut h.app, &mut calls, not_answering()).unwrap();
+        assert_eq!(h.app.screen, form);
+        key_at(&mut h.app, &mut calls, Key::Enter);
+        assert!(matches!(sent.try_recv(), Ok(Cmd::Save { .. })));
+    }
 }

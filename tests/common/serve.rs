@@ -4,7 +4,7 @@
 
 use std::io::{BufRead, BufReader, Read};
 use std::path::{Path, PathBuf};
-use std::process::{Child, ExitStatus, Stdio};
+use std::process::{Child, Command, ExitStatus, Stdio};
 use std::sync::{Arc, Mutex};
 
 use binalog::clock::FixedClock;
@@ -29,7 +29,14 @@ impl Served {
 
     /// Starts it, or returns what it said when it could not.
     pub fn try_start(db: &Path, extra: &[&str]) -> Result<Served, String> {
-        let mut child = served(db)
+        Served::try_start_with(db, extra, |_| {})
+    }
+
+    /// Starts it with something more set on its command (limits, say).
+    pub fn try_start_with(db: &Path, extra: &[&str], prepare: impl FnOnce(&mut Command)) -> Result<Served, String> {
+        let mut command = served(db);
+        prepare(&mut command);
+        let mut child = command
             .args(["--lang", "en", "serve"])
             .args(extra)
             .stdin(Stdio::null())
@@ -91,5 +98,22 @@ impl Drop for Served {
     fn drop(&mut self) {
         let _ = self.child.kill();
         let _ = self.child.wait();
+    }
+}
+
+/// Waits until every thread of process `pid` has stopped: SIGSTOP is sent
+/// at once, but each thread stops on its own way back from the kernel, and
+/// a thread still running could yet serve the request meant to find the
+/// server stopped.
+pub fn until_stopped(pid: u32) {
+    let all_stopped = || {
+        std::fs::read_dir(format!("/proc/{pid}/task")).unwrap().all(|task| {
+            let stat = std::fs::read_to_string(task.unwrap().path().join("stat")).unwrap_or_default();
+            let state = stat.rfind(')').and_then(|end| stat[end + 1..].split_whitespace().next());
+            matches!(state, Some("T" | "t"))
+        })
+    };
+    while !all_stopped() {
+        std::thread::yield_now();
     }
 }
