@@ -81,7 +81,8 @@ pub struct BackupState {
     /// When the newest good backup was made.
     pub newest: Option<DateTime<Utc>>,
     /// When the database began (its first audit record): a database
-    /// without backups is overdue only once it is a day old.
+    /// without backups is overdue only once it is a day old; an empty
+    /// one (`None`) waits for the hour.
     pub born: Option<DateTime<Utc>>,
     /// When the last attempt failed, if it did.
     pub failed: Option<DateTime<Utc>>,
@@ -121,7 +122,7 @@ impl Schedule {
         if state.started <= hour {
             return true;
         }
-        state.newest.or(state.born).is_none_or(|since| now - since >= Duration::days(1))
+        state.newest.or(state.born).is_some_and(|since| now - since >= Duration::days(1))
     }
 
     /// When to ask again: the next hour, or sooner the retry after a
@@ -250,6 +251,8 @@ mod tests {
         assert!(!s.is_due(now, &new_db));
         let old_db = BackupState { born: Some(at(2026, 11, 1, 8, 0)), ..new_db };
         assert!(s.is_due(now, &old_db));
+        let empty = BackupState { born: None, ..new_db };
+        assert!(!s.is_due(now, &empty));
         // A catch-up before the hour counts for the day.
         let early = BackupState { started: at(2026, 12, 3, 0, 30), newest: Some(at(2026, 12, 3, 0, 31)), ..late };
         assert!(!s.is_due(at(2026, 12, 3, 2, 0), &early));

@@ -45,9 +45,10 @@ pub const MAGIC: [u8; 8] = *b"BINALOG\0";
 
 /// The protocol this build speaks first, and every one it can serve.
 /// Version 2 added the busy answer to the handshake; version 3 the
-/// drafts kept for officers (save_draft, saved_draft, discard_draft).
-pub const PROTOCOL_VERSION: u32 = 3;
-pub const SPEAKS: &[u32] = &[3];
+/// drafts kept for officers (save_draft, saved_draft, discard_draft);
+/// version 4 the daily backups' status (backup_status).
+pub const PROTOCOL_VERSION: u32 = 4;
+pub const SPEAKS: &[u32] = &[4];
 
 /// The socket's name inside the database folder.
 pub const SOCKET_NAME: &str = "binalog.sock";

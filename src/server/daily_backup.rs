@@ -1,0 +1,75 @@
+//! The server's daily backup: asks `domain::backup_plan` whether one is
+//! due by the server's own clock, has the records take it
+//! (records/backups.rs), and tells the accepting loop how long it may
+//! wait before asking again.
+
+use std::time::Duration;
+
+use chrono::{DateTime, NaiveTime, Utc};
+
+use crate::domain::backup_plan::{BackupState, Schedule};
+use crate::domain::date::wib;
+use crate::domain::invalid::Arg;
+use crate::i18n::{Lang, error, fill};
+use crate::records::Local;
+
+/// The longest the loop waits between two looks at the clock, so that a
+/// clock set forward or a machine waking from sleep is noticed.
+const LONGEST_WAIT: Duration = Duration::from_secs(3600);
+
+pub struct DailyBackups {
+    at: NaiveTime,
+    state: BackupState,
+}
+
+impl DailyBackups {
+    /// The schedule of a server started now; `None` when backups are off.
+    pub fn start(local: &Local, at: Option<NaiveTime>) -> Option<DailyBackups> {
+        let at = at?;
+        let state = BackupState {
+            started: local.now(),
+            newest: local.backup_status().ok().and_then(|s| s.last_good),
+            born: local.born().ok().flatten(),
+            failed: None,
+        };
+        Some(DailyBackups { at, state })
+    }
+
+    /// The hour in the sites' zone: the first site's, or WIB.
+    fn schedule(&self, local: &Local) -> Schedule {
+        let tz = local.sites().ok().and_then(|sites| sites.first().map(|s| s.tz())).unwrap_or_else(wib);
+        Schedule { at: self.at, tz }
+    }
+
+    /// Takes the backup if it is due; then how long until it may be due
+    /// again. A failure is audited and logged, and serving goes on.
+    pub fn tick(&mut self, local: &Local, lang: Lang) -> Duration {
+        let schedule = self.schedule(local);
+        let now = local.now();
+        if self.state.born.is_none() {
+            // Set up since this server started (`init` through it).
+            self.state.born = local.born().ok().flatten();
+        }
+        if schedule.is_due(now, &self.state) {
+            match local.daily_backup(schedule.day(now)) {
+                Ok(summary) => {
+                    self.state.newest = Some(summary.created);
+                    self.state.failed = None;
+                }
+                Err(e) => {
+                    self.state.failed = Some(now);
+                    let args = [("detail", Arg::Text(error(lang, &e)))];
+                    eprintln!("{}", fill(lang, "server.backup_failed", &args));
+                }
+            }
+        }
+        let now = local.now();
+        wait_until(schedule.next_check(now, &self.state), now)
+    }
+}
+
+/// Real time to wait for a next check at `next`: at least a second (the
+/// loop never spins), at most `LONGEST_WAIT`.
+fn wait_until(next: DateTime<Utc>, now: DateTime<Utc>) -> Duration {
+    (next - now).to_std().unwrap_or_default().clamp(Duration::from_secs(1), LONGEST_WAIT)
+}
