@@ -416,9 +416,10 @@ pub fn restore(file: &Path, dest: &Path) -> Result<(BackupSummary, Vec<Problem>)
 
 impl Store {
     /// The server's daily backup: `name` in `folder` (made mode 0700 if
-    /// missing), written and verified as any backup; then the daily files
-    /// `expired` picks from the folder's file names are deleted. A file of that name that is there
-    /// already but does not verify is moved aside, never overwritten.
+    /// missing), written and verified as any backup; then the files that
+    /// `expired` picks from the folder's names are deleted. A file of that
+    /// name already there that does not verify is moved aside, never
+    /// overwritten.
     pub fn daily_backup(
         &self,
         folder: &Path,
