@@ -39,6 +39,11 @@ fn database(db: &Path, born: DateTime<Utc>) {
 }
 
 fn serve(db: &Path, clock: Arc<ManualClock>) -> ServerThread {
+    serve_at(db, clock, NaiveTime::from_hms_opt(2, 0, 0))
+}
+
+/// `at`: `--backup-at`, `None` for off.
+fn serve_at(db: &Path, clock: Arc<ManualClock>, at: Option<NaiveTime>) -> ServerThread {
     when_released(|| {
         Server::bind(ServerConfig {
             db: db.to_path_buf(),
@@ -49,7 +54,7 @@ fn serve(db: &Path, clock: Arc<ManualClock>) -> ServerThread {
             idle_exit: None,
             limits: Limits::default(),
             lang: Lang::En,
-            backup_at: Some(NaiveTime::from_hms_opt(2, 0, 0).unwrap()),
+            backup_at: at,
         })
     })
     .spawn()
@@ -127,15 +132,33 @@ fn at_the_hour_the_server_writes_one_verified_backup_for_the_day_and_audits_it()
 }
 
 #[test]
-fn a_server_started_late_catches_up_when_the_newest_backup_is_over_a_day_old() {
+fn a_server_started_late_catches_up_then_deletes_what_is_not_kept_and_off_writes_nothing() {
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("db");
     database(&db, wib_at(1, 9, 0));
-    // Down at the hour of the 3rd: started at 09:00 with no backup at all.
+    // Off: nothing, however overdue.
+    let off = serve_at(&db, ManualClock::new(wib_at(3, 9, 0)), None);
+    drop(client(&off, NIP, PIN));
+    off.stop().unwrap();
+    assert!(!db.join("backups").exists());
+
+    // Twenty old daily files (none of them a good backup) and a file of
+    // someone else's.
+    let folder = db.join("backups");
+    std::fs::create_dir(&folder).unwrap();
+    for d in 1..=20 {
+        std::fs::write(folder.join(format!("binalog-2026-11-{d:02}.binalog")), b"old").unwrap();
+    }
+    std::fs::write(folder.join("notes.txt"), b"keep me").unwrap();
+    // Down at the hour of the 3rd: started at 09:00 with no good backup.
     let server = serve(&db, ManualClock::new(wib_at(3, 9, 0)));
     let admin = client(&server, ADMIN_NIP, ADMIN_PIN);
-    assert_eq!(files(&db.join("backups")), ["binalog-2026-12-03.binalog"]);
     assert_eq!(backup_audit(&admin).len(), 1);
+    // Kept: the 14 newest days (Dec 3, Nov 20 back to Nov 8), each month's last.
+    let mut kept: Vec<String> = (8..=20).map(|d| format!("binalog-2026-11-{d:02}.binalog")).collect();
+    kept.push("binalog-2026-12-03.binalog".into());
+    kept.push("notes.txt".into());
+    assert_eq!(files(&folder), kept);
     server.stop().unwrap();
 }
 
