@@ -59,6 +59,7 @@ fn start_server(dir: &Path) -> ServerThread {
         idle_exit: None,
         limits: Limits::default(),
         lang: Lang::En,
+        backup_at: None,
     })
     .unwrap()
     .spawn();

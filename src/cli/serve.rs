@@ -41,6 +41,19 @@ pub struct ServeArgs {
     /// Connections at once in all
     #[arg(long, default_value_t = Limits::default().max_connections, value_name = "COUNT")]
     pub max_connections: usize,
+    /// The hour of the daily backup into `backups/` in the database
+    /// folder, in the sites' zone (HH:MM), or `off`
+    #[arg(long, value_parser = parse_backup_at, default_value = "02:00", value_name = "HH:MM")]
+    pub backup_at: BackupAt,
+}
+
+/// `--backup-at`: an hour, or off. A type of its own because clap reads
+/// an `Option` field as "may be left out", not as "may say off".
+#[derive(Clone, Copy, Debug)]
+pub struct BackupAt(pub Option<chrono::NaiveTime>);
+
+fn parse_backup_at(s: &str) -> Result<BackupAt, String> {
+    crate::domain::backup_plan::parse_backup_at(s).map(BackupAt)
 }
 
 /// `90`, `90s`, `5m` or `1h`.
@@ -77,6 +90,7 @@ pub fn run(ctx: &Context, args: &ServeArgs) -> ExitCode {
             ..Limits::default()
         },
         lang,
+        backup_at: args.backup_at.0,
     };
     let server = match Server::bind(config) {
         Ok(server) => server,

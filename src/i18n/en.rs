@@ -314,6 +314,8 @@ pub const TEXTS: &[(&str, &str)] = &[
     ("tui.home_ending", "Agreements ending in {days} days"),
     ("tui.home_none_ending", "No agreement ends within {days} days."),
     ("tui.home_ends_on", "ends {date} (in {days} days)"),
+    ("tui.home_backup_stale", "Last backup {days} days ago ({date}): check the daily backups"),
+    ("tui.home_backup_none", "No daily backup yet: check the daily backups"),
     ("tui.programs_title", "Programmes"),
     ("tui.programs_search", "Search"),
     ("tui.programs_count", "{shown} of {total} programmes"),
@@ -537,6 +539,8 @@ pub const TEXTS: &[(&str, &str)] = &[
     ("tui.audit_officer_updated", "officer changed"),
     ("tui.audit_reference_added", "reference added"),
     ("tui.audit_denied", "request refused"),
+    ("tui.audit_backup_written", "daily backup written"),
+    ("tui.audit_backup_failed", "daily backup FAILED"),
     ("tui.audit_reference_updated", "reference changed"),
     (
         "tui.help_lock",
@@ -611,6 +615,7 @@ pub const TEXTS: &[(&str, &str)] = &[
         "Too many binalog connections to the server at {socket} (at most {max} in all). Try again shortly, or ask the administrator to raise --max-connections.",
     ),
     ("server.accept_failed", "binalog server: a connection could not be accepted: {detail}"),
+    ("server.backup_failed", "binalog server: the daily backup failed: {detail}"),
     ("server.listening", "binalog server for {db} listening on {socket} (process {pid})."),
     ("server.stopped_cleanly", "binalog server (process {pid}) stopped; every change is on disk."),
     (

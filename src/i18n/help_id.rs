@@ -140,4 +140,8 @@ pub const HELP: &[(&str, &str)] = &[
     ("serve.login_timeout", "Berapa lama klien boleh tersambung sebelum masuk pertama kali"),
     ("serve.max_per_user", "Sambungan sekaligus dari satu pengguna Unix"),
     ("serve.max_connections", "Sambungan sekaligus seluruhnya"),
+    (
+        "serve.backup_at",
+        "Jam cadangan harian ke `backups/` di folder basis data, di zona waktu lapas (JJ:MM), atau `off`",
+    ),
 ];

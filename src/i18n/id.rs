@@ -317,6 +317,8 @@ pub const TEXTS: &[(&str, &str)] = &[
     ("tui.home_ending", "PKS berakhir dalam {days} hari"),
     ("tui.home_none_ending", "Tidak ada PKS yang berakhir dalam {days} hari."),
     ("tui.home_ends_on", "berakhir {date} ({days} hari lagi)"),
+    ("tui.home_backup_stale", "Cadangan terakhir {days} hari lalu ({date}): periksa cadangan harian"),
+    ("tui.home_backup_none", "Belum ada cadangan harian: periksa cadangan harian"),
     ("tui.programs_title", "Program"),
     ("tui.programs_search", "Cari"),
     ("tui.programs_count", "{shown} dari {total} program"),
@@ -549,6 +551,8 @@ pub const TEXTS: &[(&str, &str)] = &[
     ("tui.audit_officer_updated", "petugas diubah"),
     ("tui.audit_reference_added", "data acuan ditambah"),
     ("tui.audit_denied", "permintaan ditolak"),
+    ("tui.audit_backup_written", "cadangan harian ditulis"),
+    ("tui.audit_backup_failed", "cadangan harian GAGAL"),
     ("tui.audit_reference_updated", "data acuan diubah"),
     (
         "tui.help_lock",
@@ -626,6 +630,7 @@ pub const TEXTS: &[(&str, &str)] = &[
         "Terlalu banyak sambungan binalog ke server di {socket} (paling banyak {max} seluruhnya). Coba lagi sebentar lagi, atau minta administrator menaikkan --max-connections.",
     ),
     ("server.accept_failed", "Server binalog: sambungan tidak bisa diterima: {detail}"),
+    ("server.backup_failed", "Server binalog: cadangan harian gagal: {detail}"),
     ("server.listening", "Server binalog untuk {db} mendengarkan di {socket} (proses {pid})."),
     ("server.stopped_cleanly", "Server binalog (proses {pid}) berhenti; semua perubahan sudah di disk."),
     (

@@ -29,6 +29,7 @@ use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
 use super::access::Access;
+use super::backups::BackupStatus;
 use super::drafts::FormDraft;
 use super::views::RegisterPage;
 use super::{Actor, AuditFilter, Backend, EntryFilter, Error, InitOutcome, Local, Records, Remote, Result};
@@ -279,6 +280,9 @@ records_api! {
     /// (store/backup.rs), verified once written; admins only. Over a server
     /// the server writes it: give an absolute path it may write to.
     Admin fn backup(by: &Actor, dest: &Path) -> BackupSummary;
+    /// When the server's last daily backup was good, and when one last
+    /// failed (records/backups.rs): the home screen's warning.
+    Supervisor fn backup_status() -> BackupStatus;
     /// How many entries the database holds.
     Officer fn count_entries() -> usize;
 

@@ -40,6 +40,8 @@ pub(crate) struct Local {
     pub(super) denials: super::access::SharedDenials,
     /// Turns at checking a PIN, for the whole server.
     pub(super) pin_gate: Arc<super::pin::PinGate>,
+    /// The daily backups' status, for the whole server.
+    pub(super) backups: super::backups::SharedBackupStatus,
 }
 
 impl Local {
@@ -54,6 +56,7 @@ impl Local {
             hub,
             denials: Default::default(),
             pin_gate: Default::default(),
+            backups: Default::default(),
         })
     }
 
@@ -83,6 +86,11 @@ impl Local {
 
     pub fn today(&self) -> NaiveDate {
         self.clock.today(self.tz)
+    }
+
+    /// The server's time (its injected clock).
+    pub fn now(&self) -> chrono::DateTime<chrono::Utc> {
+        self.clock.now()
     }
 
     pub fn tz(&self) -> FixedOffset {

@@ -13,6 +13,7 @@
 mod access;
 mod admin;
 pub mod api;
+mod backups;
 mod changes;
 pub mod drafts;
 mod error;
@@ -30,6 +31,7 @@ use chrono::{DateTime, Datelike, FixedOffset, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 
 pub use access::{Access, DENIALS_RECORDED_PER_MINUTE};
+pub use backups::BackupStatus;
 pub use drafts::{DraftRow, FormDraft};
 pub use error::{Error, Result};
 pub(crate) use local::Local;

@@ -55,6 +55,7 @@ fn start(db: &Path) -> ServerThread {
         idle_exit: None,
         limits: Limits::default(),
         lang: Lang::En,
+        backup_at: None,
     })
     .unwrap()
     .spawn()

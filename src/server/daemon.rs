@@ -17,8 +17,9 @@ use std::sync::mpsc;
 use std::thread::JoinHandle;
 use std::time::{Duration, Instant};
 
-use chrono::FixedOffset;
+use chrono::{FixedOffset, NaiveTime};
 
+use super::daily_backup::DailyBackups;
 use super::logins::Logins;
 use super::places::{Place, Places};
 use super::protocol::{self, Busy, SOCKET_NAME};
@@ -45,6 +46,8 @@ pub struct ServerConfig {
     pub limits: Limits,
     /// The language of the server's log lines.
     pub lang: Lang,
+    /// The hour of the daily backup in the sites' zone; `None`: none.
+    pub backup_at: Option<NaiveTime>,
 }
 
 /// Asks a running server to stop, as SIGTERM does. Cheap to clone.
@@ -77,6 +80,7 @@ pub struct Server {
     idle_exit: Option<Duration>,
     limits: Limits,
     lang: Lang,
+    backup_at: Option<NaiveTime>,
     stop_flag: Arc<AtomicBool>,
     wake_rx: UnixStream,
     wake_tx: Arc<UnixStream>,
@@ -127,6 +131,7 @@ impl Server {
             idle_exit: config.idle_exit,
             limits: config.limits,
             lang: config.lang,
+            backup_at: config.backup_at,
             stop_flag: Arc::new(AtomicBool::new(false)),
             wake_rx,
             wake_tx: Arc::new(wake_tx),
@@ -156,6 +161,7 @@ impl Server {
         let mut next_id = 0u64;
         let mut idle_since = Some(Instant::now());
         let mut failure = None;
+        let mut daily = DailyBackups::start(&self.local, self.backup_at);
         loop {
             while let Ok(id) = ended_rx.try_recv() {
                 if let Some(session) = sessions.remove(&id) {
@@ -168,12 +174,20 @@ impl Server {
             if self.stop_flag.load(Ordering::SeqCst) {
                 break;
             }
-            let timeout = match (self.idle_exit, idle_since) {
+            let idle_left = match (self.idle_exit, idle_since) {
                 (Some(limit), Some(since)) => match limit.checked_sub(since.elapsed()) {
                     Some(left) if !left.is_zero() => Some(left),
                     _ => break,
                 },
                 _ => None,
+            };
+            // Started here, before the next connection is accepted, and
+            // written on its own thread: writes wait for it, reads and
+            // handshakes go on.
+            let backup_due = daily.as_mut().map(|d| d.tick(&self.local, self.lang));
+            let timeout = match (idle_left, backup_due) {
+                (Some(a), Some(b)) => Some(a.min(b)),
+                (a, b) => a.or(b),
             };
             if let Err(e) = crate::unix::wait_readable(&[self.listener.as_raw_fd(), self.wake_rx.as_raw_fd()], timeout)
             {
@@ -219,6 +233,10 @@ impl Server {
         }
         for (_, session) in sessions.drain() {
             let _ = session.handle.join();
+        }
+        // A daily backup under way is finished, not cut off.
+        if let Some(daily) = daily.as_mut() {
+            daily.finish(self.local.now(), self.lang);
         }
         let flushed = self.local.flush();
         let _ = std::fs::remove_file(&self.socket);

@@ -4,7 +4,8 @@
 //! - `protocol`: frames, the version handshake, what crosses the socket.
 //! - `session`: one connection: its login, its requests, pushed updates.
 //! - `daemon`: the listening socket, a thread per connection, signals,
-//!   stopping when idle, stopping cleanly.
+//!   stopping when idle, stopping cleanly; `daily_backup`: when the
+//!   daily backup into `backups/` is due.
 //! - `spawn`: a client's side of "use the server, or start one".
 //! - `places`: how many connections each Unix user and everyone hold, and
 //!   the caps on both; `outbox`: what waits, bounded, for a slow client;
@@ -15,6 +16,7 @@
 //! `--direct` program runs in-process.
 
 pub mod daemon;
+mod daily_backup;
 mod logins;
 mod outbox;
 mod places;

@@ -45,8 +45,9 @@ pub const MAGIC: [u8; 8] = *b"BINALOG\0";
 
 /// The protocol this build speaks first, and every one it can serve.
 /// Version 2 added the busy answer to the handshake; version 3 the
-/// drafts kept for officers (save_draft, saved_draft, discard_draft) and
-/// the full-disk and not-answering refusals among the errors.
+/// drafts kept for officers (save_draft, saved_draft, discard_draft), the
+/// full-disk and not-answering refusals among the errors, and the daily
+/// backups' status (backup_status).
 pub const PROTOCOL_VERSION: u32 = 3;
 pub const SPEAKS: &[u32] = &[3];
 

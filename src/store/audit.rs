@@ -26,6 +26,10 @@ pub enum AuditAction {
     ReferenceUpdated,
     /// A request refused by the access table or the role rules.
     Denied,
+    /// The server's daily backup was written and verified.
+    BackupWritten,
+    /// The server's daily backup could not be written or did not verify.
+    BackupFailed,
 }
 
 impl AuditAction {
@@ -47,6 +51,8 @@ impl AuditAction {
             AuditAction::ReferenceAdded => "reference_added",
             AuditAction::ReferenceUpdated => "reference_updated",
             AuditAction::Denied => "denied",
+            AuditAction::BackupWritten => "backup_written",
+            AuditAction::BackupFailed => "backup_failed",
         }
     }
 }

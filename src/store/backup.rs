@@ -36,7 +36,7 @@
 
 use std::fs::{File, OpenOptions};
 use std::io::{self, BufReader, BufWriter, Read, Seek, SeekFrom, Write};
-use std::os::unix::fs::OpenOptionsExt;
+use std::os::unix::fs::{DirBuilderExt, OpenOptionsExt};
 use std::path::{Path, PathBuf};
 
 use chrono::{DateTime, Utc};
@@ -411,5 +411,43 @@ pub fn restore(file: &Path, dest: &Path) -> Result<(BackupSummary, Vec<Problem>)
             }
             Err(e)
         }
+    }
+}
+
+impl Store {
+    /// The server's daily backup: `name` in `folder` (made mode 0700 if
+    /// missing), written and verified as any backup; then the files that
+    /// `expired` picks from the folder's names are deleted. A file of that
+    /// name already there that does not verify is moved aside, never
+    /// overwritten.
+    pub fn daily_backup(
+        &self,
+        folder: &Path,
+        name: &str,
+        at: DateTime<Utc>,
+        expired: impl FnOnce(&[String]) -> Vec<String>,
+    ) -> Result<BackupSummary> {
+        if !folder.is_dir() {
+            std::fs::DirBuilder::new().mode(0o700).create(folder).map_err(io_error)?;
+            if let Some(parent) = folder.parent() {
+                sync_folder(parent).map_err(io_error)?;
+            }
+        }
+        let dest = folder.join(name);
+        if dest.exists() && verify_backup(&dest).is_err() {
+            std::fs::rename(&dest, folder.join(format!("{name}.damaged"))).map_err(io_error)?;
+        }
+        let summary = self.backup_to(&dest, at)?;
+        let names: Vec<String> = std::fs::read_dir(folder)
+            .map_err(io_error)?
+            .filter_map(|e| e.ok())
+            .filter(|e| e.file_type().is_ok_and(|t| t.is_file()))
+            .map(|e| e.file_name().to_string_lossy().into_owned())
+            .collect();
+        for old in expired(&names) {
+            std::fs::remove_file(folder.join(&old)).map_err(io_error)?;
+        }
+        sync_folder(folder).map_err(io_error)?;
+        Ok(summary)
     }
 }

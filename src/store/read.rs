@@ -153,6 +153,12 @@ impl Store {
         all(&self.audit, "audit")
     }
 
+    /// When the first audit record was written: when the database began.
+    pub fn first_audit_at(&self) -> Result<Option<chrono::DateTime<chrono::Utc>>> {
+        let Some((_, value)) = self.audit.first()? else { return Ok(None) };
+        Ok(Some(decode::<AuditRecord>(&value).map_err(|e| corrupt("audit", e))?.at))
+    }
+
     pub fn entry_count(&self) -> usize {
         self.heads.len()
     }

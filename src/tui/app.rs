@@ -39,6 +39,15 @@ pub struct HomeData {
     pub today: Vec<TodayRow>,
     pub latest: Vec<LatestRow>,
     pub ending: Vec<EndingRow>,
+    /// For supervisors and admins: the daily backups have stopped.
+    pub backup: Option<BackupNotice>,
+}
+
+/// The last good daily backup is more than two days old, or none exists.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct BackupNotice {
+    /// Its day in the user's zone, and how many days ago that was.
+    pub last_good: Option<(NaiveDate, i64)>,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -259,7 +268,11 @@ pub enum Cmd {
         nip: String,
         pin: String,
     },
-    LoadHome,
+    /// With `backups`, also whether the daily backups stopped (asked
+    /// only for supervisors and admins: the server refuses operators).
+    LoadHome {
+        backups: bool,
+    },
     LoadPrograms,
     /// Opens (or refreshes) a programme; with `form`, its entry form too.
     LoadProgram {
@@ -290,9 +303,11 @@ impl Cmd {
     /// the answer was lost; nor is another started while one waits.
     pub fn repeatable(&self) -> bool {
         match self {
-            Cmd::LoadHome | Cmd::LoadPrograms | Cmd::LoadProgram { .. } | Cmd::LoadOlder { .. } | Cmd::LoadEntry(_) => {
-                true
-            }
+            Cmd::LoadHome { .. }
+            | Cmd::LoadPrograms
+            | Cmd::LoadProgram { .. }
+            | Cmd::LoadOlder { .. }
+            | Cmd::LoadEntry(_) => true,
             Cmd::Act { op, .. } => op.repeatable(),
             Cmd::CreateAdmin { .. } | Cmd::Login { .. } | Cmd::Save { .. } => false,
         }

@@ -6,8 +6,9 @@ use std::collections::BTreeMap;
 use chrono::Datelike;
 
 use super::app::{
-    AuditData, AuditRow, Cmd, EndingRow, EntryData, HomeData, KeptForm, LatestRow, Msg, OfficerRow, OfficersData, Op,
-    ProgramData, ProgramInfo, ProgramRow, QueueData, QueueRow, RefChange, ReferenceData, RevisionRow, TodayRow,
+    AuditData, AuditRow, BackupNotice, Cmd, EndingRow, EntryData, HomeData, KeptForm, LatestRow, Msg, OfficerRow,
+    OfficersData, Op, ProgramData, ProgramInfo, ProgramRow, QueueData, QueueRow, RefChange, ReferenceData, RevisionRow,
+    TodayRow,
 };
 use super::screens::home::ENDING_WITHIN_DAYS;
 use super::screens::program::PAGE_ENTRIES;
@@ -25,7 +26,7 @@ pub fn run(records: &Records, cmd: Cmd) -> Msg {
     match cmd {
         Cmd::CreateAdmin { nip, name, pin } => Msg::AdminCreated(create_admin(records, &nip, &name, &pin)),
         Cmd::Login { nip, pin } => Msg::LoggedIn(records.login(&nip, &pin)),
-        Cmd::LoadHome => Msg::HomeLoaded(home(records)),
+        Cmd::LoadHome { backups } => Msg::HomeLoaded(home(records, backups)),
         Cmd::LoadPrograms => Msg::ProgramsLoaded(program_rows(records)),
         Cmd::LoadProgram { id, form } => Msg::ProgramLoaded(program(records, id), form),
         Cmd::LoadOlder { program, before } => Msg::OlderLoaded(
@@ -187,7 +188,7 @@ fn infos(records: &Records) -> Result<Vec<ProgramInfo>> {
     Ok(infos)
 }
 
-fn home(records: &Records) -> Result<HomeData> {
+fn home(records: &Records, backups: bool) -> Result<HomeData> {
     let infos = infos(records)?;
     let mut logged = records.logged_on(records.today())?;
     let today = infos
@@ -218,7 +219,21 @@ fn home(records: &Records) -> Result<HomeData> {
             agreement,
         })
         .collect();
-    Ok(HomeData { today, latest, ending })
+    let backup = if backups { backup_notice(records)? } else { None };
+    Ok(HomeData { today, latest, ending, backup })
+}
+
+/// Whether the daily backups stopped, and since when (domain/backup_plan.rs).
+fn backup_notice(records: &Records) -> Result<Option<BackupNotice>> {
+    let last_good = records.backup_status()?.last_good;
+    if !crate::domain::backup_plan::is_stale(records.now(), last_good) {
+        return Ok(None);
+    }
+    let last_good = last_good.map(|at| {
+        let day = records.local_time(at).date_naive();
+        (day, (records.today() - day).num_days())
+    });
+    Ok(Some(BackupNotice { last_good }))
 }
 
 fn program_rows(records: &Records) -> Result<Vec<ProgramRow>> {

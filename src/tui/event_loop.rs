@@ -169,8 +169,7 @@ fn run_with(
         let Some(first) = next_input(app, calls, inputs) else {
             let _busy = terminal::busy();
             if calls.untold_since.is_some_and(|since| since.elapsed() >= TELL_WAITING_AFTER) {
-                calls.untold_since = None;
-                app.notify(Tone::Ok, crate::i18n::text(app.lang, "tui.waiting").to_string());
+                tell_late(app, calls);
             }
             calls.send(update::update(app, Msg::IdleAt(Instant::now())));
             term.draw(|frame| view::draw(app, theme, frame))?;
@@ -189,6 +188,17 @@ fn run_with(
         if changed {
             term.draw(|frame| view::draw(app, theme, frame))?;
         }
+    }
+}
+
+/// Says that an answer is late. Keys typed while it was due go on now, as
+/// keys after the word do: held any longer, every key behind them would
+/// wait too, and the screen would seem frozen.
+fn tell_late(app: &mut App, calls: &mut Calls) {
+    calls.untold_since = None;
+    app.notify(Tone::Ok, crate::i18n::text(app.lang, "tui.waiting").to_string());
+    for key in std::mem::take(&mut calls.held) {
+        key_at(app, calls, key);
     }
 }
 
@@ -275,7 +285,9 @@ fn key_at(app: &mut App, calls: &mut Calls, key: keymap::Key) {
     let before = (calls.outstanding > 0).then(|| app.clone());
     let cmds = update::update(app, Msg::Key(key));
     if let Some(before) = before {
-        let starts_change = cmds.iter().any(|cmd| !cmd.repeatable());
+        // A change waits its turn behind reads and kept drafts; only
+        // behind another change is it refused (it might be sent twice).
+        let starts_change = calls.changes > 0 && cmds.iter().any(|cmd| !cmd.repeatable());
         let leaves = calls.changes > 0
             && (std::mem::discriminant(&before.screen) != std::mem::discriminant(&app.screen)
                 || before.back.len() != app.back.len());
@@ -319,7 +331,7 @@ mod tests {
     use super::super::keymap::Key;
     use super::super::screens::entry_form::FormField;
     use super::super::tests::Harness;
-    use super::{Calls, Input, handle, key_at};
+    use super::{Calls, Input, handle, key_at, tell_late};
     use crate::i18n::Lang;
     use crate::records::Error;
 
@@ -353,6 +365,23 @@ mod tests {
         handle(&mut h.app, &mut calls, not_answering()).unwrap();
         assert!(calls.held.is_empty());
         assert!(matches!(h.app.screen, Screen::Program(_)), "{:?}", h.app.screen);
+    }
+
+    #[test]
+    fn keys_typed_before_the_word_that_an_answer_is_late_go_on_after_it() {
+        let (mut h, mut calls, sent) = form_to_save();
+        key_at(&mut h.app, &mut calls, Key::Enter);
+        assert!(matches!(sent.try_recv(), Ok(Cmd::Save { .. })));
+        key_at(&mut h.app, &mut calls, Key::Char('?'));
+        key_at(&mut h.app, &mut calls, Key::Enter);
+        assert!(!h.app.help, "typed ahead: it waits");
+        tell_late(&mut h.app, &mut calls);
+        // Help opened; the Enter behind it went to the help (closing
+        // nothing twice), and no second save was sent.
+        assert!(calls.held.is_empty());
+        assert!(sent.try_recv().is_err(), "the save was sent twice");
+        key_at(&mut h.app, &mut calls, Key::Char('x'));
+        assert!(calls.held.is_empty(), "keys after the word are not held");
     }
 
     #[test]

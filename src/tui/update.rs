@@ -349,6 +349,11 @@ fn on_key(app: &mut App, key: Key) -> Vec<Cmd> {
 }
 
 /// The operation as the logged-in officer; nothing when nobody is.
+/// The home screen's data; the backups' state only for those shown it.
+fn load_home(app: &App) -> Cmd {
+    Cmd::LoadHome { backups: app.actor.as_ref().is_some_and(|a| a.officer().role >= Role::Supervisor) }
+}
+
 fn act(app: &App, op: Op) -> Vec<Cmd> {
     app.actor.iter().map(|actor| Cmd::Act { actor: actor.clone(), op: op.clone() }).collect()
 }
@@ -378,7 +383,7 @@ fn go_back(app: &mut App) -> Vec<Cmd> {
 /// Reads the current screen's data again.
 fn refresh(app: &App) -> Vec<Cmd> {
     match &app.screen {
-        Screen::Home(_) => vec![Cmd::LoadHome],
+        Screen::Home(_) => vec![load_home(app)],
         Screen::Programs(_) => vec![Cmd::LoadPrograms],
         Screen::Program(p) => vec![Cmd::LoadProgram { id: p.id(), form: false }],
         Screen::EntryView(v) => vec![Cmd::LoadEntry(v.data.entry.id)],
@@ -463,11 +468,11 @@ fn logged_in(app: &mut App, actor: crate::records::Actor) -> Vec<Cmd> {
             return vec![];
         }
         app.offer = Some(parked);
-        return vec![Cmd::LoadHome];
+        return vec![load_home(app)];
     }
     // Nothing of theirs in this process: the server may have kept a draft
     // (a dropped link, a closed terminal), offered once home is shown.
-    let mut cmds = vec![Cmd::LoadHome];
+    let mut cmds = vec![load_home(app)];
     cmds.extend(act(app, Op::LoadDraft));
     cmds
 }

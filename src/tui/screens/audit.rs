@@ -57,6 +57,8 @@ pub fn action_name(lang: Lang, action: AuditAction) -> &'static str {
             AuditAction::ReferenceAdded => "tui.audit_reference_added",
             AuditAction::ReferenceUpdated => "tui.audit_reference_updated",
             AuditAction::Denied => "tui.audit_denied",
+            AuditAction::BackupWritten => "tui.audit_backup_written",
+            AuditAction::BackupFailed => "tui.audit_backup_failed",
         },
     )
 }

@@ -11,7 +11,7 @@ use crate::domain::date::format_date;
 use crate::domain::invalid::Arg;
 use crate::domain::officer::Role;
 use crate::i18n::{fill, kind_name, text};
-use crate::tui::app::{Cmd, HomeData, Op, Screen};
+use crate::tui::app::{BackupNotice, Cmd, HomeData, Op, Screen};
 use crate::tui::keymap::{Key, apply, list_nav};
 use crate::tui::view::{Ui, quantities, titled};
 use crate::tui::widgets::list;
@@ -87,6 +87,14 @@ pub fn render(state: &State, frame: &mut Frame, area: Rect, ui: &Ui) -> Option<P
         }
         rows.push(Row::Program(i));
     }
+    let area = match &data.backup {
+        Some(notice) => {
+            let [line, rest] = Layout::vertical([Constraint::Length(1), Constraint::Min(0)]).areas(area);
+            render_backup_notice(notice, frame, line, ui);
+            rest
+        }
+        None => area,
+    };
     let wanted = rows.len().max(2) as u16 + 2;
     let [top, bottom] =
         Layout::vertical([Constraint::Length(wanted.min(area.height.saturating_sub(8))), Constraint::Min(0)])
@@ -128,6 +136,19 @@ pub fn render(state: &State, frame: &mut Frame, area: Rect, ui: &Ui) -> Option<P
     render_latest(state, frame, latest, ui);
     render_ending(state, frame, ending, ui);
     None
+}
+
+/// One line, marked with `!` so that it reads without colour too.
+fn render_backup_notice(notice: &BackupNotice, frame: &mut Frame, area: Rect, ui: &Ui) {
+    let said = match notice.last_good {
+        Some((day, days)) => {
+            let args = [("days", Arg::Number(days)), ("date", Arg::Date(day))];
+            fill(ui.lang, "tui.home_backup_stale", &args)
+        }
+        None => text(ui.lang, "tui.home_backup_none").to_string(),
+    };
+    let line = ui.theme.fit(&format!("! {said}"), usize::from(area.width));
+    frame.render_widget(Paragraph::new(Line::styled(line, ui.theme.missing())), area);
 }
 
 fn render_latest(state: &State, frame: &mut Frame, area: Rect, ui: &Ui) {

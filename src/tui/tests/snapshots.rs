@@ -307,3 +307,63 @@ fn several_quantities_id() {
 fn several_quantities_en() {
     several_quantities(Lang::En);
 }
+
+/// A good backup made `days` before the harness's "now", left in its
+/// database's `backups/` as the server's daily backup would leave it. It
+/// is taken from another database whose clock stood then: the folder's
+/// newest good backup is all the home screen reads.
+fn backup_made_days_ago(h: &Harness, days: i64) {
+    use crate::domain::officer::Role;
+    let at = h.records.now() - chrono::Duration::days(days);
+    let other_dir = tempfile::tempdir().unwrap();
+    let other = crate::records::Records::open(
+        other_dir.path(),
+        crate::store::OpenMode::CreateIfMissing,
+        Box::new(crate::clock::FixedClock(at)),
+        crate::domain::date::wib(),
+    )
+    .unwrap();
+    other.add_officer(None, ADMIN, "Admin", Role::Admin, PIN).unwrap();
+    let admin = other.login(ADMIN, PIN).unwrap();
+    let folder = h._dir.path().join(crate::store::damage::BACKUPS_FOLDER);
+    std::fs::create_dir_all(&folder).unwrap();
+    let name = crate::domain::backup_plan::file_name(h.records.local_time(at).date_naive());
+    other.backup(&admin, &folder.join(name)).unwrap();
+}
+
+fn backup_notice(h: &Harness) -> Option<crate::tui::app::BackupNotice> {
+    let Screen::Home(home) = &h.app.screen else { panic!("not at home: {:?}", h.app.notice) };
+    home.data.backup.clone()
+}
+
+/// Supervisors and admins are told when the newest backup is more than
+/// two days old; a day-old one, or an operator, shows nothing.
+fn backup_warning(lang: Lang) {
+    let l = code(lang);
+    let mut h = Harness::new(lang, true);
+    backup_made_days_ago(&h, 3);
+    h.login(SUPERVISOR);
+    let notice = backup_notice(&h).expect("a warning for a backup 3 days old");
+    assert_eq!(notice.last_good.map(|(_, days)| days), Some(3));
+    assert_snapshot!(format!("home_backup_stale_{l}"), h.screen());
+
+    let mut h = Harness::new(lang, true);
+    backup_made_days_ago(&h, 1);
+    h.login(SUPERVISOR);
+    assert_eq!(backup_notice(&h), None);
+    assert!(!h.screen().contains('!'), "{}", h.screen());
+
+    let mut h = Harness::new(lang, true);
+    h.login(OPERATOR);
+    assert_eq!(backup_notice(&h), None, "operators are not asked, nor told");
+}
+
+#[test]
+fn backup_warning_id() {
+    backup_warning(Lang::Id);
+}
+
+#[test]
+fn backup_warning_en() {
+    backup_warning(Lang::En);
+}
