@@ -15,6 +15,7 @@ mod admin;
 pub mod api;
 mod changes;
 mod error;
+mod import;
 mod local;
 mod officers;
 pub mod pin;
@@ -29,7 +30,9 @@ use chrono::{DateTime, Datelike, FixedOffset, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 
 pub use access::{Access, DENIALS_RECORDED_PER_MINUTE};
+pub use changes::Checked;
 pub use error::{Error, Result};
+pub use import::IMPORT_CHUNK;
 pub(crate) use local::Local;
 pub use officers::{LOCKOUT_MINUTES, MAX_FAILED_LOGINS};
 pub use remote::ServerInfo;

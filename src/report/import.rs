@@ -10,7 +10,7 @@ use crate::domain::entry::{EntryDraft, Field, Quantity, Status};
 use crate::domain::invalid::{Arg, Invalid};
 use crate::domain::sector::Kind;
 use crate::domain::unit::Unit;
-use crate::records::{Error, Records};
+use crate::records::{Error, IMPORT_CHUNK, Records};
 use crate::report::safe::read_csv_text;
 
 pub const REQUIRED: [&str; 8] = ["program_id", "date", "kind", "item", "value", "unit", "participants", "notes"];
@@ -245,21 +245,39 @@ fn group_and_validate(records: &Records, rows: Vec<Row>, problems: &mut Vec<Line
         };
         groups.push((vec![row.line], draft));
     }
+    // Checked by the records API a chunk at a time: over a server one
+    // request per chunk rather than one per row.
     let mut drafts = Vec::with_capacity(groups.len());
-    for (lines, draft) in groups {
-        match records.validate(draft) {
-            Ok(draft) => drafts.push(draft),
-            Err(Error::Invalid(found)) => {
-                for (field, e) in found {
-                    // A quantity's problem belongs to the row it came from.
-                    let line = match field {
-                        Field::Quantity(i) => lines.get(i).copied().unwrap_or(lines[0]),
-                        _ => lines[0],
-                    };
-                    problems.push(LineProblem::invalid(line, &e));
+    let mut groups = groups.into_iter().peekable();
+    while groups.peek().is_some() {
+        let (lines, chunk): (Vec<Vec<u64>>, Vec<EntryDraft>) = groups.by_ref().take(IMPORT_CHUNK).unzip();
+        let sent = chunk.len();
+        let checked = match records.validate_drafts(chunk) {
+            Ok(checked) if checked.len() == sent => checked,
+            Ok(checked) => {
+                let other = Error::Protocol { detail: format!("{} answers for {sent} drafts", checked.len()) };
+                problems.push(LineProblem { line: lines[0][0], key: other.key(), args: other.args() });
+                return drafts;
+            }
+            Err(other) => {
+                problems.push(LineProblem { line: lines[0][0], key: other.key(), args: other.args() });
+                return drafts;
+            }
+        };
+        for (lines, checked) in lines.iter().zip(checked) {
+            match checked {
+                Ok(draft) => drafts.push(draft),
+                Err(found) => {
+                    for (field, e) in found {
+                        // A quantity's problem belongs to the row it came from.
+                        let line = match field {
+                            Field::Quantity(i) => lines.get(i).copied().unwrap_or(lines[0]),
+                            _ => lines[0],
+                        };
+                        problems.push(LineProblem::invalid(line, &e));
+                    }
                 }
             }
-            Err(other) => problems.push(LineProblem { line: lines[0], key: other.key(), args: other.args() }),
         }
     }
     drafts

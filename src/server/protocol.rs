@@ -31,9 +31,9 @@ use serde::{Deserialize, Serialize};
 use crate::records::api::{Request, Response};
 use crate::records::{Connector, Error, Result, Update};
 
-/// The largest frame either side sends or accepts: room for an import of
-/// 100,000 entries (about 10 MB) several times over, while a corrupt or
-/// hostile length cannot make the reader allocate gigabytes.
+/// The largest frame either side sends or accepts: room for the largest
+/// answers (an export's entries) while a corrupt or hostile length cannot
+/// make the reader allocate gigabytes. Imports go in chunks far below it.
 pub const FRAME_CAP: usize = 64 << 20;
 
 /// The largest frame a connection may send before it has logged in: a
@@ -44,9 +44,10 @@ pub const PRE_LOGIN_FRAME_CAP: usize = 4 << 10;
 pub const MAGIC: [u8; 8] = *b"BINALOG\0";
 
 /// The protocol this build speaks first, and every one it can serve.
-/// Version 2 added the busy answer to the handshake.
-pub const PROTOCOL_VERSION: u32 = 2;
-pub const SPEAKS: &[u32] = &[2];
+/// Version 2 added the busy answer to the handshake; version 3 sends an
+/// import in chunks (`import_begin`, `import_chunk`, `import_finish`).
+pub const PROTOCOL_VERSION: u32 = 3;
+pub const SPEAKS: &[u32] = &[3];
 
 /// The socket's name inside the database folder.
 pub const SOCKET_NAME: &str = "binalog.sock";

@@ -68,3 +68,6 @@ pub const META_SCHEMA: &[u8] = b"schema";
 pub const META_NEXT_ENTRY: &[u8] = b"next_entry";
 pub const META_NEXT_AUDIT: &[u8] = b"next_audit";
 pub const META_INITIALISED: &[u8] = b"initialised";
+/// An import past its commit point whose staged drafts are still being
+/// made entries (`staging`).
+pub const META_IMPORT_COMMITTING: &[u8] = b"import_committing";

@@ -12,6 +12,7 @@
 //! | rollups     | programme, date, kind, unit, item    | Rollup                 |
 //! | audit       | sequence number                      | AuditRecord            |
 //! | verifications | entry id, revision                 | Verification           |
+//! | staging     | import, place                        | EntryDraft (staging.rs)|
 //!
 //! Indexes point at every entry's current revision, voided ones included;
 //! rollups count only done, unvoided current revisions.
@@ -24,6 +25,7 @@ pub mod keys;
 mod migrate;
 mod read;
 pub mod rollup;
+mod staging;
 mod write;
 
 use std::path::{Path, PathBuf};
@@ -33,6 +35,7 @@ pub use backup::BackupReport;
 pub use check::Problem;
 pub use read::RollupRow;
 pub use rollup::Rollup;
+pub use staging::ImportId;
 pub use write::{Change, Reference, Verification};
 
 use codec::{CodecError, SCHEMA_VERSION};
@@ -108,6 +111,7 @@ pub struct Store {
     rollups: sled::Tree,
     audit: sled::Tree,
     verifications: sled::Tree,
+    staging: sled::Tree,
 }
 
 /// How to open: an existing database only, or create one if absent.
@@ -130,6 +134,7 @@ impl Store {
         })?;
         let store = Store::over(db, path)?;
         store.check_schema()?;
+        store.recover_staging()?;
         Ok(store)
     }
 
@@ -151,6 +156,7 @@ impl Store {
             rollups: tree("rollups")?,
             audit: tree("audit")?,
             verifications: tree("verifications")?,
+            staging: tree("staging")?,
             db,
         })
     }
