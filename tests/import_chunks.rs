@@ -204,22 +204,38 @@ fn a_client_killed_mid_import_leaves_nothing_and_the_next_import_works() {
 #[ignore = "a measurement, run by hand"]
 fn server_memory_over_an_import_of_200000_rows() {
     let dir = prepared();
-    let server = Served::start(dir.path(), &[]);
-    let pid = server.child.id();
-    let memory = || {
+    let mut server = Served::start(dir.path(), &[]);
+    let memory_of = |pid: u32| {
         let status = std::fs::read_to_string(format!("/proc/{pid}/status")).unwrap();
         let field = |name: &str| {
             status.lines().find(|l| l.starts_with(name)).and_then(|l| l.split_whitespace().nth(1)).unwrap().to_string()
         };
         format!("VmHWM {} kB, VmRSS {} kB", field("VmHWM:"), field("VmRSS:"))
     };
+    let pid = server.child.id();
+    let memory = || memory_of(pid);
     println!("before: {}", memory());
     let client = server.client();
     let operator = client.login(NIP, PIN).unwrap();
     let started = std::time::Instant::now();
-    let ids = client.import(&operator, rows(200_000)).unwrap();
-    println!("imported {} rows in {:.1} s", ids.len(), started.elapsed().as_secs_f64());
+    let import = client.import_begin(&operator).unwrap();
+    for (n, chunk) in rows(200_000).chunks(IMPORT_CHUNK).enumerate() {
+        client.import_chunk(&operator, import, chunk.to_vec()).unwrap();
+        if n % 20 == 19 {
+            println!("staged {}: {}", (n + 1) * IMPORT_CHUNK, memory());
+        }
+    }
+    let ids = client.import_finish(&operator, import).unwrap();
+    println!("imported {} rows in {:.1} s", ids.end - ids.start, started.elapsed().as_secs_f64());
     println!("after: {}", memory());
     assert_eq!(client.count_entries().unwrap(), 200_000);
     println!("after counting: {}", memory());
+    drop(client);
+    server.terminate();
+    // For comparison: a new server on the same database, after a check
+    // (which reads every entry).
+    let again = Served::start(dir.path(), &[]);
+    let client = again.client();
+    assert_eq!(client.check().unwrap(), vec![]);
+    println!("a new server after check: {}", memory_of(again.child.id()));
 }
