@@ -239,3 +239,35 @@ fn server_memory_over_an_import_of_200000_rows() {
     assert_eq!(client.check().unwrap(), vec![]);
     println!("a new server after check: {}", memory_of(again.child.id()));
 }
+
+/// The command line's and the server's memory over `binalog import` of a
+/// 200,000-row file, for BENCHMARKS.md. Run by hand:
+///
+/// ```text
+/// cargo test --test import_chunks -- --ignored --nocapture cli_memory
+/// ```
+#[test]
+#[ignore = "a measurement, run by hand"]
+fn cli_memory_over_an_import_of_200000_rows() {
+    let dir = prepared();
+    let server = Served::start(dir.path(), &[]);
+    let mut csv = String::from("program_id,date,kind,item,value,unit,participants,notes\n");
+    for i in 0..200_000 {
+        let item = ["cabai", "tomat", "padi", "terong"][i % 4];
+        csv.push_str(&format!("{},{:02}/02/2026,harvest,{item},{},kg,3,\n", [1, 5][i % 2], 1 + i % 28, 1 + i % 97));
+    }
+    let file = dir.path().join("rows.csv");
+    std::fs::write(&file, csv).unwrap();
+    let mut cmd = std::process::Command::new("/usr/bin/time");
+    cmd.args(["-f", "command line: peak %M kB, %e s", env!("CARGO_BIN_EXE_binalog")])
+        .env("BINALOG_DB", dir.path())
+        .env("BINALOG_FIXED_NOW", NOW)
+        .env_remove("BINALOG_DIRECT")
+        .args(["--lang", "en", "import", file.to_str().unwrap(), "--as", NIP]);
+    let out = with_pins(cmd, &[PIN]);
+    println!("{}{}", stdout(&out), stderr(&out));
+    assert!(out.status.success());
+    let status = std::fs::read_to_string(format!("/proc/{}/status", server.child.id())).unwrap();
+    let lines: Vec<&str> = status.lines().filter(|l| l.starts_with("VmHWM") || l.starts_with("VmRSS")).collect();
+    println!("server: {}", lines.join(", "));
+}
