@@ -141,6 +141,37 @@ fn a_bad_row_in_the_last_chunk_stores_nothing_and_is_named() {
     assert_eq!(client.count_entries().unwrap(), 0);
 }
 
+/// While one client imports, another reads over and over: each answer
+/// shows none of the import or all of it, never part (the entries are
+/// made visible a chunk per transaction, with the rollups before them,
+/// while the server keeps readers out).
+#[test]
+fn a_reader_sees_none_of_an_import_or_all_of_it() {
+    let n = 3 * IMPORT_CHUNK + 7;
+    let dir = prepared();
+    let server = Served::start(dir.path(), &[]);
+    let importer = server.client();
+    let operator = importer.login(NIP, PIN).unwrap();
+    let reader = server.client();
+    let drafts = rows(n);
+    let done_in_programme_1 = drafts.iter().filter(|d| d.program == 1 && d.status == Status::Done).count() as u32;
+    let (from, to) = (day(2026, 1, 1), day(2026, 3, 31));
+    let importing = std::thread::spawn(move || importer.import(&operator, drafts).unwrap().len());
+    let mut seen = std::collections::BTreeSet::new();
+    loop {
+        let count = reader.count_entries().unwrap();
+        assert!(count == 0 || count == n, "{count} of {n} entries visible");
+        let counted: u32 = reader.totals(1, from, to).unwrap().iter().map(|t| t.entries).sum();
+        assert!(counted == 0 || counted == done_in_programme_1, "{counted} of {done_in_programme_1} in the totals");
+        seen.insert((count, counted));
+        if count == n && counted == done_in_programme_1 {
+            break;
+        }
+    }
+    assert_eq!(importing.join().unwrap(), n);
+    assert!(seen.contains(&(n, done_in_programme_1)));
+}
+
 const SOCKET_ENV: &str = "BINALOG_TEST_SOCKET";
 /// What the child says once its chunks are staged.
 const STAGED: &str = "CHUNKS-STAGED";
