@@ -118,6 +118,9 @@ impl Store {
         at: DateTime<Utc>,
         note: &AuditNote,
     ) -> Result<std::ops::Range<EntryId>> {
+        // An import whose applying failed (a disk error) is finished first:
+        // there is one marker, and it must not be overwritten.
+        self.finish_committed()?;
         let marker = self.commit_point(import, count, by, at, note)?;
         self.apply_staged(&marker)?;
         Ok(marker.first..marker.first + marker.count)
@@ -225,14 +228,21 @@ impl Store {
         self.flush()
     }
 
-    /// At open, before anything reads: finishes an import a crash stopped
-    /// past its commit point, and drops every other staged row (imports
-    /// whose session ended with the process that held the database).
-    pub(super) fn recover_staging(&self) -> Result<()> {
+    /// Applies the import past its commit point that was not applied
+    /// whole, if there is one.
+    fn finish_committed(&self) -> Result<()> {
         if let Some(bytes) = self.meta.get(keys::META_IMPORT_COMMITTING)? {
             let marker: Committing = decode(&bytes).map_err(|e| super::corrupt("meta", e))?;
             self.apply_staged(&marker)?;
         }
+        Ok(())
+    }
+
+    /// At open, before anything reads: finishes an import a crash stopped
+    /// past its commit point, and drops every other staged row (imports
+    /// whose session ended with the process that held the database).
+    pub(super) fn recover_staging(&self) -> Result<()> {
+        self.finish_committed()?;
         if !self.staging.is_empty() {
             self.staging.clear()?;
             self.flush()?;
