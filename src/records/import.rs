@@ -62,11 +62,14 @@ impl SessionImports {
 
 impl Drop for SessionImports {
     fn drop(&mut self) {
-        for import in self.open().keys() {
+        let open = self.open();
+        for import in open.keys() {
             // The next open drops whatever this cannot.
             let _ = self.store.stage_discard(*import);
         }
-        give_back_memory();
+        if !open.is_empty() {
+            give_back_memory();
+        }
     }
 }
 
