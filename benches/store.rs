@@ -170,7 +170,10 @@ fn main() {
     println!("| durable single-entry save, median of {saves} | {} |", ms(median));
     println!("| durable single-entry save, p99 of {saves} | {} |", ms(p99));
     println!("| import of {imported} entries: parse and check CSV | {} |", ms(parse));
-    println!("| import of {imported} entries: total, one durable transaction | {} |", ms(import_total));
+    println!(
+        "| import of {imported} entries: total, staged in chunks and made visible at once | {} |",
+        ms(import_total)
+    );
     println!(
         "| one month's totals from rollups ({entries} entries over 5 years, mean of {months} months) | {} |",
         ms(rollup)

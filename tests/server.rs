@@ -21,7 +21,7 @@ use binalog::domain::permission::Denied;
 use binalog::domain::{Amount, Entry, EntryDraft, Kind, Role};
 use binalog::i18n::{self, Lang};
 use binalog::records::api::{Request, Response};
-use binalog::records::{Actor, EntryFilter, Error, Records, Update};
+use binalog::records::{Actor, EntryFilter, Error, IMPORT_CHUNK, Records, Update};
 use binalog::server::protocol::{self, ConnectError, ServerFrame};
 use common::serve::Served;
 use common::*;
@@ -505,11 +505,12 @@ fn the_server_acts_as_the_officer_logged_in_on_the_connection() {
     assert_eq!(records.count_entries().unwrap(), 0);
 }
 
+/// An import crosses the wire a chunk at a time, each a small frame.
 #[test]
-fn an_import_of_100000_entries_fits_in_one_frame() {
-    let drafts: Vec<EntryDraft> = (0..100_000).map(|i| load_draft(i % 8, i)).collect();
-    let frame = protocol::frame(&Request::import { drafts }).unwrap();
-    assert!(frame.len() < protocol::FRAME_CAP / 4, "{} bytes", frame.len());
+fn an_import_chunk_is_a_small_frame() {
+    let drafts: Vec<EntryDraft> = (0..IMPORT_CHUNK).map(|i| load_draft(i % 8, i)).collect();
+    let frame = protocol::frame(&Request::import_chunk { import: 1, drafts }).unwrap();
+    assert!(frame.len() < 1 << 20, "{} bytes", frame.len());
 }
 
 /// Time is the server's: a client whose clock says 2099 starts a server on

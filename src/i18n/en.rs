@@ -71,6 +71,10 @@ pub const TEXTS: &[(&str, &str)] = &[
     // Records errors
     ("error.import_refused", "Import refused, nothing was stored: {count} entries break the rules."),
     ("error.import_row", "  entry {row}: {problem}"),
+    (
+        "error.import_unknown",
+        "That import was not begun on this connection or has ended. Nothing of it was stored: import the file again.",
+    ),
     ("error.total_overflow", "A total would pass the largest number binalog can hold. Nothing was stored."),
     ("error.invalid", "The input is not right yet."),
     (

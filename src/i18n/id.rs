@@ -72,6 +72,10 @@ pub const TEXTS: &[(&str, &str)] = &[
     ("error.import_refused", "Impor ditolak, tidak ada yang disimpan: {count} entri melanggar aturan."),
     ("error.import_row", "  entri ke-{row}: {problem}"),
     (
+        "error.import_unknown",
+        "Impor itu tidak dimulai pada sambungan ini atau sudah berakhir. Tidak ada yang disimpan darinya: impor ulang berkasnya.",
+    ),
+    (
         "error.total_overflow",
         "Jumlah total akan melampaui angka terbesar yang dapat disimpan binalog. Tidak ada yang disimpan.",
     ),

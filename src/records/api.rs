@@ -23,6 +23,7 @@
 //! - `name: T`: sent as it is.
 
 use std::collections::BTreeMap;
+use std::ops::Range;
 use std::path::Path;
 
 use chrono::NaiveDate;
@@ -30,6 +31,7 @@ use serde::{Deserialize, Serialize};
 
 use super::access::Access;
 use super::backups::BackupStatus;
+use super::changes::Checked;
 use super::drafts::FormDraft;
 use super::views::RegisterPage;
 use super::{Actor, AuditFilter, Backend, EntryFilter, Error, InitOutcome, Local, Records, Remote, Result};
@@ -41,7 +43,7 @@ use crate::domain::reference::{
     Agreement, AgreementId, Partner, PartnerId, Program, ProgramId, ProgramStatus, Site, SiteId,
 };
 use crate::domain::sector::Sector;
-use crate::store::{AuditRecord, BackupSummary, Problem, Verification};
+use crate::store::{AuditRecord, BackupSummary, ImportId, Problem, Verification};
 
 /// The server acts only as the officer who logged in on the connection.
 fn logged_in(actor: Option<&Actor>) -> Result<&Actor> {
@@ -160,6 +162,10 @@ macro_rules! records_api {
                 if let Err(e) = local.admit(self.access(), actor, self.method()) {
                     return self.refused(e);
                 }
+                // Nobody reads while an import is being made visible; the
+                // finishing request takes the gate alone itself.
+                let _shared = (!matches!(self, Request::import_finish { .. }))
+                    .then(|| local.import_gate.read().unwrap_or_else(|e| e.into_inner()));
                 match self {
                     $( Request::$name { $($field),* } => Response::$name((|| -> Result<$ret> {
                         local.$name($(records_api!(@serve actor, $form $arg)),*)
@@ -291,6 +297,9 @@ records_api! {
     /// Checks a draft against its programme and today's date, returning it
     /// cleaned. Front ends call this to show problems before saving.
     Officer fn validate(draft: EntryDraft) -> EntryDraft;
+    /// Checks many drafts as `validate` checks one, each on its own: the
+    /// cleaned draft or its problems, in the order sent.
+    Officer fn validate_drafts(drafts: Vec<EntryDraft>) -> Vec<Checked>;
     /// Records a new entry. Returns once it is durable.
     Officer fn add_entry(actor: &Actor, draft: EntryDraft) -> Entry;
     /// Replaces an entry's current revision (`base`) with a corrected one.
@@ -308,10 +317,18 @@ records_api! {
     /// verified, recorded by someone else, at the officer's sites; oldest
     /// first, so nothing waits forever.
     Supervisor fn verification_queue(actor: &Actor) -> Vec<Entry>;
-    /// Stores many validated drafts in one transaction: all or nothing.
-    /// The officer must be allowed to record at every programme's site.
-    /// Returns the new entries' ids.
-    Officer fn import(actor: &Actor, drafts: Vec<EntryDraft>) -> Vec<EntryId>;
+    // An import, in chunks (records/import.rs): front ends call
+    // `Records::import`, which sends these.
+
+    /// Begins an import staged out of sight; returns its number.
+    Officer fn import_begin(actor: &Actor) -> ImportId;
+    /// Validates drafts as `add_entry` does and stages them; refused with
+    /// every bad draft named by its place in the chunk, staging none.
+    Officer fn import_chunk(actor: &Actor, import: ImportId, drafts: Vec<EntryDraft>) -> ();
+    /// Makes every staged draft an entry, all visible at once.
+    Officer fn import_finish(actor: &Actor, import: ImportId) -> Range<EntryId>;
+    /// Drops an unfinished import.
+    Officer fn import_abort(actor: &Actor, import: ImportId) -> ();
 
     // Drafts (records/drafts.rs): the form being typed, kept per officer.
 

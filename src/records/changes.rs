@@ -14,6 +14,9 @@ use crate::store::{AuditAction, Change, Verification};
 /// The bad drafts an import refusal lists at most (and counts them all).
 pub const IMPORT_PROBLEMS_SHOWN: usize = 50;
 
+/// One draft checked: cleaned, or every problem with its field.
+pub type Checked = std::result::Result<EntryDraft, Vec<(Field, Invalid)>>;
+
 impl Local {
     /// Refuses the action unless the officer's role and sites allow it.
     /// The officer record is re-read so a deactivation or a change of
@@ -49,18 +52,9 @@ impl Local {
     /// Validates many drafts as `validate` does one, returning them cleaned;
     /// if any fails, every bad draft is named by its place (from 1).
     pub(super) fn validate_all(&self, drafts: Vec<EntryDraft>) -> Result<Vec<EntryDraft>> {
-        let programs: HashMap<ProgramId, Program> = self.programs()?.into_iter().map(|p| (p.id, p)).collect();
-        // Each site's today, by the server's clock in the site's zone.
-        let todays: HashMap<SiteId, chrono::NaiveDate> =
-            self.sites()?.into_iter().map(|s| (s.id, self.clock.today(s.tz()))).collect();
-        let today_at = |site: SiteId| todays.get(&site).copied().unwrap_or_else(|| self.today());
         let mut valid = Vec::with_capacity(drafts.len());
         let mut refused = Vec::new();
-        for (n, draft) in drafts.into_iter().enumerate() {
-            let checked = match programs.get(&draft.program) {
-                Some(program) => draft.validate(program, today_at(program.site)),
-                None => Err(vec![(Field::Program, Invalid::ProgramUnknown { input: draft.program.to_string() })]),
-            };
+        for (n, checked) in self.validate_drafts(drafts)?.into_iter().enumerate() {
             match checked {
                 Ok(draft) => valid.push(draft),
                 Err(problems) => refused.push((n + 1, problems)),
@@ -73,6 +67,24 @@ impl Local {
         let total = refused.len();
         refused.truncate(IMPORT_PROBLEMS_SHOWN);
         Err(Error::ImportRefused { rows: refused, total })
+    }
+
+    /// Checks many drafts as `validate` checks one, each on its own: the
+    /// cleaned draft, or what is wrong with it. One request for a chunk of
+    /// an import file instead of one per row.
+    pub fn validate_drafts(&self, drafts: Vec<EntryDraft>) -> Result<Vec<Checked>> {
+        let programs: HashMap<ProgramId, Program> = self.programs()?.into_iter().map(|p| (p.id, p)).collect();
+        // Each site's today, by the server's clock in the site's zone.
+        let todays: HashMap<SiteId, chrono::NaiveDate> =
+            self.sites()?.into_iter().map(|s| (s.id, self.clock.today(s.tz()))).collect();
+        let today_at = |site: SiteId| todays.get(&site).copied().unwrap_or_else(|| self.today());
+        Ok(drafts
+            .into_iter()
+            .map(|draft| match programs.get(&draft.program) {
+                Some(program) => draft.validate(program, today_at(program.site)),
+                None => Err(vec![(Field::Program, Invalid::ProgramUnknown { input: draft.program.to_string() })]),
+            })
+            .collect())
     }
 
     /// Records a new entry. Returns once it is durable.
@@ -197,30 +209,5 @@ impl Local {
             return Err(Error::EntryVoided { id });
         }
         Ok(entry)
-    }
-
-    /// Stores many drafts in one transaction: all or nothing. Each draft
-    /// is validated exactly as `add_entry` validates one, whoever sent it
-    /// (the CLI checks rows first, but a request may come from anywhere);
-    /// if any fails, nothing is stored and every bad draft is named by its
-    /// place in the request. The officer must be allowed to record at
-    /// every programme's site. Returns the new entries' ids.
-    pub fn import(&self, actor: &Actor, drafts: Vec<EntryDraft>) -> Result<Vec<EntryId>> {
-        let sites: HashMap<ProgramId, SiteId> = self.programs()?.into_iter().map(|p| (p.id, p.site)).collect();
-        let mut checked: Vec<SiteId> = Vec::new();
-        for site in drafts.iter().filter_map(|d| sites.get(&d.program).copied()) {
-            if !checked.contains(&site) {
-                self.permit(actor, Action::AddEntry { site })?;
-                checked.push(site);
-            }
-        }
-        let drafts = self.validate_all(drafts)?;
-        let count = drafts.len();
-        let programs: Vec<ProgramId> = drafts.iter().map(|d| d.program).collect();
-        let changes: Vec<Change> = drafts.into_iter().map(Change::Add).collect();
-        let note = self.note(Some(actor.nip()), AuditAction::Imported, format!("{count} entries"));
-        let written = self.store()?.commit(&changes, actor.nip(), self.clock.now(), &note)?;
-        self.entries_changed(programs);
-        Ok(written.iter().map(|e| e.id).collect())
     }
 }

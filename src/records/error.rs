@@ -24,6 +24,9 @@ pub enum Error {
     /// A total would pass the largest number binalog can hold; nothing
     /// was stored.
     TotalOverflow,
+    /// A chunk or the end of an import this session did not begin, or has
+    /// already finished or dropped; nothing of it was stored.
+    ImportUnknown,
     OfficerUnknown {
         nip: String,
     },
@@ -232,6 +235,7 @@ impl Error {
             Error::Invalid(_) => "error.invalid",
             Error::ImportRefused { .. } => "error.import_refused",
             Error::TotalOverflow => "error.total_overflow",
+            Error::ImportUnknown => "error.import_unknown",
             Error::OfficerUnknown { .. } => "error.officer_unknown",
             Error::OfficerInactive { .. } => "error.officer_inactive",
             Error::OfficerExists { .. } => "error.officer_exists",
@@ -294,7 +298,12 @@ impl Error {
     pub fn args(&self) -> Vec<(&'static str, Arg)> {
         let text = |s: String| Arg::Text(s);
         match self {
-            Error::Invalid(_) | Error::PinUnreadable | Error::LoginFailed | Error::TotalOverflow | Error::DiskFull => {
+            Error::Invalid(_)
+            | Error::PinUnreadable
+            | Error::LoginFailed
+            | Error::TotalOverflow
+            | Error::DiskFull
+            | Error::ImportUnknown => {
                 vec![]
             }
             Error::ImportRefused { total, .. } => vec![("count", Arg::Number(*total as i64))],

@@ -42,13 +42,21 @@ pub(crate) struct Local {
     pub(super) pin_gate: Arc<super::pin::PinGate>,
     /// The daily backups' status, for the whole server.
     pub(super) backups: super::backups::SharedBackupStatus,
+    /// Held shared by every request, alone by an import being made
+    /// visible: for the whole server.
+    pub(super) import_gate: super::import::ImportGate,
+    /// This session's unfinished imports (a new set per session).
+    pub(super) imports: Arc<super::import::SessionImports>,
 }
 
 impl Local {
     pub fn open(path: &Path, mode: OpenMode, clock: Box<dyn Clock>, tz: FixedOffset) -> Result<Local> {
         let hub = Arc::new(Hub::default());
+        let shared = Arc::new(SharedStore::open(path, mode)?);
         Ok(Local {
-            shared: Arc::new(SharedStore::open(path, mode)?),
+            imports: Arc::new(super::import::SessionImports::new(shared.clone())),
+            import_gate: Default::default(),
+            shared,
             clock: Arc::from(clock),
             tz,
             user: crate::unix::current_user().into(),
@@ -63,7 +71,13 @@ impl Local {
     /// A copy for one server connection: its client's user and time zone,
     /// and its own origin for change announcements.
     pub fn for_session(&self, user: &str, tz: FixedOffset) -> Local {
-        Local { tz, user: user.into(), origin: self.hub.new_origin(), ..self.clone() }
+        Local {
+            tz,
+            user: user.into(),
+            origin: self.hub.new_origin(),
+            imports: Arc::new(super::import::SessionImports::new(self.shared.clone())),
+            ..self.clone()
+        }
     }
 
     pub fn origin(&self) -> u64 {

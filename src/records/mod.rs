@@ -17,6 +17,7 @@ mod backups;
 mod changes;
 pub mod drafts;
 mod error;
+mod import;
 mod local;
 mod officers;
 pub mod pin;
@@ -32,8 +33,10 @@ use serde::{Deserialize, Serialize};
 
 pub use access::{Access, DENIALS_RECORDED_PER_MINUTE};
 pub use backups::BackupStatus;
+pub use changes::Checked;
 pub use drafts::{DraftRow, FormDraft};
 pub use error::{Error, Result};
+pub use import::IMPORT_CHUNK;
 pub(crate) use local::Local;
 pub use officers::{LOCKOUT_MINUTES, MAX_FAILED_LOGINS};
 pub use remote::ServerInfo;

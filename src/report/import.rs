@@ -10,7 +10,7 @@ use crate::domain::entry::{EntryDraft, Field, Quantity, Status};
 use crate::domain::invalid::{Arg, Invalid};
 use crate::domain::sector::Kind;
 use crate::domain::unit::Unit;
-use crate::records::{Error, Records};
+use crate::records::{Error, IMPORT_CHUNK, Records};
 use crate::report::safe::read_csv_text;
 
 pub const REQUIRED: [&str; 8] = ["program_id", "date", "kind", "item", "value", "unit", "participants", "notes"];
@@ -51,45 +51,37 @@ struct Row {
 }
 
 /// Reads and checks the whole file. Either every row is good and the plan
-/// is returned, or every problem found is.
-pub fn plan(records: &Records, mut input: impl Read) -> Result<Plan, Vec<LineProblem>> {
-    let mut bytes = Vec::new();
-    if let Err(e) = input.read_to_end(&mut bytes) {
-        return Err(vec![LineProblem {
-            line: 1,
-            key: "cli.csv_malformed",
-            args: vec![("detail", Arg::Text(e.to_string()))],
-        }]);
-    }
-    let bytes = lf_line_ends(bytes);
-    if let Some(line) = unclosed_quote(&bytes) {
-        return Err(vec![LineProblem { line, key: "cli.import_unclosed_quote", args: vec![] }]);
-    }
-    let mut reader = csv::ReaderBuilder::new().flexible(false).trim(csv::Trim::All).from_reader(bytes.as_slice());
-    let headers = reader
-        .headers()
-        .map_err(|e| vec![csv_problem(1, &e)])?
-        .iter()
-        .map(|h| h.trim_start_matches('\u{feff}').to_lowercase())
-        .collect::<Vec<_>>();
+/// is returned, or every problem found is. The file is read as a stream,
+/// a row at a time; what is held is the drafts, which must all be checked
+/// before any is stored.
+pub fn plan(records: &Records, input: impl Read) -> Result<Plan, Vec<LineProblem>> {
+    let mut reader = csv::ReaderBuilder::new().flexible(false).trim(csv::Trim::All).from_reader(Normalised::new(input));
+    let headers = match reader.headers() {
+        Ok(headers) => headers.iter().map(|h| h.trim_start_matches('\u{feff}').to_lowercase()).collect::<Vec<_>>(),
+        Err(e) => return Err(unclosed_first(reader, vec![csv_problem(1, &e)])),
+    };
     let column = |name: &str| headers.iter().position(|h| h == name);
     let missing: Vec<&str> = REQUIRED.iter().copied().filter(|c| column(c).is_none()).collect();
     if !missing.is_empty() {
-        return Err(vec![LineProblem {
-            line: 1,
-            key: "cli.import_columns",
-            args: vec![("columns", Arg::Text(missing.join(", ")))],
-        }]);
+        let problem =
+            LineProblem { line: 1, key: "cli.import_columns", args: vec![("columns", Arg::Text(missing.join(", ")))] };
+        return Err(unclosed_first(reader, vec![problem]));
     }
     let (entry_col, status_col) = (column("entry_id"), column("status"));
     let mut problems = Vec::new();
-    let mut rows = Vec::new();
+    let mut groups = Groups::default();
+    let mut rows = 0;
     for record in reader.records() {
+        rows += 1;
         let record = match record {
             Ok(r) => r,
             Err(e) => {
                 let line = e.position().map_or(0, |p| p.line());
                 problems.push(csv_problem(line, &e));
+                if e.is_io_error() {
+                    // The file cannot be read on: asking again would fail again.
+                    break;
+                }
                 continue;
             }
         };
@@ -97,73 +89,134 @@ pub fn plan(records: &Records, mut input: impl Read) -> Result<Plan, Vec<LinePro
         let cell = |col: Option<usize>| col.and_then(|i| record.get(i)).unwrap_or("").to_string();
         let cells: HashMap<&str, String> = REQUIRED.iter().map(|name| (*name, cell(column(name)))).collect();
         match parse_row(line, &cells, &cell(entry_col), &cell(status_col)) {
-            Ok(row) => rows.push(row),
+            Ok(row) => groups.add(row),
             Err(e) => problems.push(LineProblem::invalid(line, &e)),
         }
     }
-    if rows.is_empty() && problems.is_empty() {
+    if let Some(line) = reader.get_ref().unclosed_quote() {
+        return Err(vec![LineProblem { line, key: "cli.import_unclosed_quote", args: vec![] }]);
+    }
+    if rows == 0 {
         return Err(vec![LineProblem { line: 1, key: "cli.import_empty", args: vec![] }]);
     }
-    let row_count = rows.len() + problems.len();
-    let drafts = group_and_validate(records, rows, &mut problems);
+    problems.append(&mut groups.problems);
+    let drafts = validate(records, groups.drafts, &mut problems);
     if problems.is_empty() {
-        Ok(Plan { drafts, rows: row_count })
+        Ok(Plan { drafts, rows })
     } else {
         problems.sort_by_key(|p| p.line);
         Err(problems)
     }
 }
 
-/// The file with every line end (CRLF as spreadsheets write, LF, a lone CR)
-/// made LF. The CSV reader counts lines by LF and, after a CRLF, starts the
-/// next record on the LF it has not yet read: every line named one too low.
-fn lf_line_ends(bytes: Vec<u8>) -> Vec<u8> {
-    if !bytes.contains(&b'\r') {
-        return bytes;
+/// A quote left open anywhere in the file is the one problem worth naming:
+/// the CSV reader took the rest of the file into that cell. Reads the rest
+/// of the file to find one.
+fn unclosed_first<R: Read>(reader: csv::Reader<Normalised<R>>, problems: Vec<LineProblem>) -> Vec<LineProblem> {
+    let mut rest = reader.into_inner();
+    if std::io::copy(&mut rest, &mut std::io::sink()).is_ok()
+        && let Some(line) = rest.unclosed_quote()
+    {
+        return vec![LineProblem { line, key: "cli.import_unclosed_quote", args: vec![] }];
     }
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut iter = bytes.iter().copied().peekable();
-    while let Some(b) = iter.next() {
-        if b == b'\r' {
-            iter.next_if_eq(&b'\n');
-            out.push(b'\n');
-        } else {
-            out.push(b);
-        }
-    }
-    out
+    problems
 }
 
-/// The line where a quoted cell opens that no quote closes, if any. The CSV
-/// reader would take the rest of the file into that one cell and say
-/// nothing. Follows the reader's rules: a quote opens a cell only as its
-/// first character, and `""` inside one is a quote character.
-fn unclosed_quote(bytes: &[u8]) -> Option<u64> {
-    #[derive(Clone, Copy)]
-    enum State {
-        CellStart,
-        Unquoted,
-        Quoted { opened: u64 },
-        QuoteInQuoted { opened: u64 },
+/// The file as the CSV reader gets it, with every line end (CRLF as
+/// spreadsheets write, LF, a lone CR) made LF: the reader counts lines by
+/// LF and, after a CRLF, starts the next record on the LF it has not yet
+/// read, so every line would be named one too low. On the way it watches
+/// for a quoted cell that no quote closes (`Quotes`).
+struct Normalised<R> {
+    inner: R,
+    /// The last byte read was a CR, made LF: an LF right after it is the
+    /// same line end.
+    after_cr: bool,
+    quotes: Quotes,
+}
+
+impl<R: Read> Normalised<R> {
+    fn new(inner: R) -> Normalised<R> {
+        Normalised { inner, after_cr: false, quotes: Quotes::default() }
     }
-    let mut line = 1;
-    let mut state = State::CellStart;
-    for &b in bytes {
-        state = match (state, b) {
-            (State::CellStart, b'"') => State::Quoted { opened: line },
-            (State::Quoted { opened }, b'"') => State::QuoteInQuoted { opened },
-            (State::Quoted { .. }, _) => state,
-            (State::QuoteInQuoted { opened }, b'"') => State::Quoted { opened },
-            (_, b',' | b'\n') => State::CellStart,
-            _ => State::Unquoted,
-        };
-        if b == b'\n' {
-            line += 1;
+
+    /// The line where a quoted cell opens that no quote closes, once the
+    /// whole file has been read.
+    fn unclosed_quote(&self) -> Option<u64> {
+        self.quotes.unclosed()
+    }
+}
+
+impl<R: Read> Read for Normalised<R> {
+    fn read(&mut self, out: &mut [u8]) -> std::io::Result<usize> {
+        loop {
+            let read = self.inner.read(out)?;
+            if read == 0 {
+                return Ok(0);
+            }
+            // Rewritten in place: never longer than what was read.
+            let mut kept = 0;
+            for i in 0..read {
+                let b = out[i];
+                if std::mem::replace(&mut self.after_cr, b == b'\r') && b == b'\n' {
+                    continue;
+                }
+                let b = if b == b'\r' { b'\n' } else { b };
+                self.quotes.feed(b);
+                out[kept] = b;
+                kept += 1;
+            }
+            // Only the LF of a CRLF split across reads: read on.
+            if kept > 0 {
+                return Ok(kept);
+            }
         }
     }
-    match state {
-        State::Quoted { opened } => Some(opened),
-        _ => None,
+}
+
+/// Follows the CSV reader's rules for quotes: a quote opens a cell only as
+/// its first character, and `""` inside one is a quote character.
+#[derive(Clone, Copy, Debug)]
+enum QuoteState {
+    CellStart,
+    Unquoted,
+    Quoted { opened: u64 },
+    QuoteInQuoted { opened: u64 },
+}
+
+#[derive(Debug)]
+struct Quotes {
+    line: u64,
+    state: QuoteState,
+}
+
+impl Default for Quotes {
+    fn default() -> Quotes {
+        Quotes { line: 1, state: QuoteState::CellStart }
+    }
+}
+
+impl Quotes {
+    /// One byte of the file, line ends already LF.
+    fn feed(&mut self, b: u8) {
+        self.state = match (self.state, b) {
+            (QuoteState::CellStart, b'"') => QuoteState::Quoted { opened: self.line },
+            (QuoteState::Quoted { opened }, b'"') => QuoteState::QuoteInQuoted { opened },
+            (QuoteState::Quoted { .. }, _) => self.state,
+            (QuoteState::QuoteInQuoted { opened }, b'"') => QuoteState::Quoted { opened },
+            (_, b',' | b'\n') => QuoteState::CellStart,
+            _ => QuoteState::Unquoted,
+        };
+        if b == b'\n' {
+            self.line += 1;
+        }
+    }
+
+    fn unclosed(&self) -> Option<u64> {
+        match self.state {
+            QuoteState::Quoted { opened } => Some(opened),
+            _ => None,
+        }
     }
 }
 
@@ -203,17 +256,24 @@ fn parse_row(line: u64, cells: &HashMap<&str, String>, group: &str, status: &str
 }
 
 /// Rows sharing an entry_id become one entry; a blank entry_id is an entry
-/// of its own. Each draft is then checked against its programme.
-fn group_and_validate(records: &Records, rows: Vec<Row>, problems: &mut Vec<LineProblem>) -> Vec<EntryDraft> {
-    let mut groups: Vec<(Vec<u64>, EntryDraft)> = Vec::new();
-    let mut by_id: HashMap<String, usize> = HashMap::new();
-    for row in rows {
+/// of its own. Grouped as the rows are read.
+#[derive(Default)]
+struct Groups {
+    /// Each draft with the lines it came from.
+    drafts: Vec<(Vec<u64>, EntryDraft)>,
+    by_id: HashMap<String, usize>,
+    /// Rows that do not fit the entry their entry_id names.
+    problems: Vec<LineProblem>,
+}
+
+impl Groups {
+    fn add(&mut self, row: Row) {
         if !row.group.is_empty()
-            && let Some(&at) = by_id.get(&row.group)
+            && let Some(&at) = self.by_id.get(&row.group)
         {
-            let (lines, draft) = &mut groups[at];
+            let (lines, draft) = &mut self.drafts[at];
             match differing_column(draft, &row) {
-                Some(column) => problems.push(LineProblem {
+                Some(column) => self.problems.push(LineProblem {
                     line: row.line,
                     key: "cli.import_group",
                     args: vec![
@@ -227,10 +287,10 @@ fn group_and_validate(records: &Records, rows: Vec<Row>, problems: &mut Vec<Line
                     draft.quantities.push(row.quantity);
                 }
             }
-            continue;
+            return;
         }
         if !row.group.is_empty() {
-            by_id.insert(row.group.clone(), groups.len());
+            self.by_id.insert(row.group.clone(), self.drafts.len());
         }
         let draft = EntryDraft {
             program: row.program,
@@ -243,23 +303,49 @@ fn group_and_validate(records: &Records, rows: Vec<Row>, problems: &mut Vec<Line
             notes: row.notes,
             status: row.status,
         };
-        groups.push((vec![row.line], draft));
+        self.drafts.push((vec![row.line], draft));
     }
+}
+
+/// Each draft checked against its programme.
+fn validate(
+    records: &Records,
+    groups: Vec<(Vec<u64>, EntryDraft)>,
+    problems: &mut Vec<LineProblem>,
+) -> Vec<EntryDraft> {
+    // Checked by the records API a chunk at a time: over a server one
+    // request per chunk rather than one per row.
     let mut drafts = Vec::with_capacity(groups.len());
-    for (lines, draft) in groups {
-        match records.validate(draft) {
-            Ok(draft) => drafts.push(draft),
-            Err(Error::Invalid(found)) => {
-                for (field, e) in found {
-                    // A quantity's problem belongs to the row it came from.
-                    let line = match field {
-                        Field::Quantity(i) => lines.get(i).copied().unwrap_or(lines[0]),
-                        _ => lines[0],
-                    };
-                    problems.push(LineProblem::invalid(line, &e));
+    let mut groups = groups.into_iter().peekable();
+    while groups.peek().is_some() {
+        let (lines, chunk): (Vec<Vec<u64>>, Vec<EntryDraft>) = groups.by_ref().take(IMPORT_CHUNK).unzip();
+        let sent = chunk.len();
+        let checked = match records.validate_drafts(chunk) {
+            Ok(checked) if checked.len() == sent => checked,
+            Ok(checked) => {
+                let other = Error::Protocol { detail: format!("{} answers for {sent} drafts", checked.len()) };
+                problems.push(LineProblem { line: lines[0][0], key: other.key(), args: other.args() });
+                return drafts;
+            }
+            Err(other) => {
+                problems.push(LineProblem { line: lines[0][0], key: other.key(), args: other.args() });
+                return drafts;
+            }
+        };
+        for (lines, checked) in lines.iter().zip(checked) {
+            match checked {
+                Ok(draft) => drafts.push(draft),
+                Err(found) => {
+                    for (field, e) in found {
+                        // A quantity's problem belongs to the row it came from.
+                        let line = match field {
+                            Field::Quantity(i) => lines.get(i).copied().unwrap_or(lines[0]),
+                            _ => lines[0],
+                        };
+                        problems.push(LineProblem::invalid(line, &e));
+                    }
                 }
             }
-            Err(other) => problems.push(LineProblem { line: lines[0], key: other.key(), args: other.args() }),
         }
     }
     drafts
@@ -286,6 +372,36 @@ fn differing_column(draft: &EntryDraft, row: &Row) -> Option<&'static str> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The file as the CSV reader gets it, read in pieces of `piece`
+    /// bytes, and the line of an unclosed quote.
+    fn normalised(bytes: &[u8], piece: usize) -> (Vec<u8>, Option<u64>) {
+        struct Pieces<'a>(&'a [u8], usize);
+        impl Read for Pieces<'_> {
+            fn read(&mut self, out: &mut [u8]) -> std::io::Result<usize> {
+                let n = self.0.len().min(self.1).min(out.len());
+                out[..n].copy_from_slice(&self.0[..n]);
+                self.0 = &self.0[n..];
+                Ok(n)
+            }
+        }
+        let mut reader = Normalised::new(Pieces(bytes, piece));
+        let mut out = Vec::new();
+        reader.read_to_end(&mut out).unwrap();
+        (out, reader.unclosed_quote())
+    }
+
+    fn lf_line_ends(bytes: Vec<u8>) -> Vec<u8> {
+        let whole = normalised(&bytes, usize::MAX).0;
+        for piece in 1..4 {
+            assert_eq!(normalised(&bytes, piece).0, whole, "read {piece} bytes at a time");
+        }
+        whole
+    }
+
+    fn unclosed_quote(bytes: &[u8]) -> Option<u64> {
+        normalised(bytes, 3).1
+    }
 
     #[test]
     fn every_line_end_becomes_lf() {

@@ -31,9 +31,9 @@ use serde::{Deserialize, Serialize};
 use crate::records::api::{Request, Response};
 use crate::records::{Connector, Error, Result, Update};
 
-/// The largest frame either side sends or accepts: room for an import of
-/// 100,000 entries (about 10 MB) several times over, while a corrupt or
-/// hostile length cannot make the reader allocate gigabytes.
+/// The largest frame either side sends or accepts: room for the largest
+/// answers (an export's entries) while a corrupt or hostile length cannot
+/// make the reader allocate gigabytes. Imports go in chunks far below it.
 pub const FRAME_CAP: usize = 64 << 20;
 
 /// The largest frame a connection may send before it has logged in: a
@@ -46,8 +46,9 @@ pub const MAGIC: [u8; 8] = *b"BINALOG\0";
 /// The protocol this build speaks first, and every one it can serve.
 /// Version 2 added the busy answer to the handshake; version 3 the
 /// drafts kept for officers (save_draft, saved_draft, discard_draft), the
-/// full-disk and not-answering refusals among the errors, and the daily
-/// backups' status (backup_status).
+/// full-disk and not-answering refusals among the errors, the daily
+/// backups' status (backup_status), and imports sent in chunks
+/// (`import_begin`, `import_chunk`, `import_finish`).
 pub const PROTOCOL_VERSION: u32 = 3;
 pub const SPEAKS: &[u32] = &[3];
 

@@ -85,6 +85,10 @@ impl Stored for crate::domain::Program {}
 impl Stored for crate::domain::Officer {}
 impl Stored for super::rollup::Rollup {}
 impl Stored for super::write::Verification {}
+// Staged import rows and the import marker: dropped or applied at the
+// next open, so never read by a later schema.
+impl Stored for EntryDraft {}
+impl Stored for super::staging::Committing {}
 
 impl Stored for Entry {
     fn decode_old(version: u8, body: &[u8]) -> Result<Self, CodecError> {

@@ -70,3 +70,6 @@ pub const META_NEXT_AUDIT: &[u8] = b"next_audit";
 pub const META_INITIALISED: &[u8] = b"initialised";
 /// 16 random bytes made once, when the database is first opened.
 pub const META_IDENTITY: &[u8] = b"identity";
+/// An import past its commit point whose staged drafts are still being
+/// made entries (`staging`).
+pub const META_IMPORT_COMMITTING: &[u8] = b"import_committing";

@@ -13,6 +13,7 @@
 //! | audit       | sequence number                      | AuditRecord            |
 //! | verifications | entry id, revision                 | Verification           |
 //! | drafts      | NIP                                  | the officer's unsaved form (records::drafts) |
+//! | staging     | import, place                        | EntryDraft (staging.rs)|
 //!
 //! Indexes point at every entry's current revision, voided ones included;
 //! rollups count only done, unvoided current revisions. `drafts` came
@@ -31,6 +32,7 @@ mod migrate;
 mod read;
 pub mod rollup;
 mod shared;
+mod staging;
 mod write;
 
 use std::path::{Path, PathBuf};
@@ -41,6 +43,7 @@ pub use check::Problem;
 pub use read::RollupRow;
 pub use rollup::Rollup;
 pub use shared::SharedStore;
+pub use staging::ImportId;
 pub use write::{Change, Reference, Verification};
 
 use codec::{CodecError, SCHEMA_VERSION};
@@ -177,7 +180,13 @@ pub struct Store {
     /// write half-done and writes wait the moment it takes. Reads never
     /// take it.
     gate: std::sync::RwLock<()>,
+    staging: sled::Tree,
 }
+
+/// sled's page cache, by sled's own count (the memory it takes is several
+/// times this): with 64 MiB a server importing 200,000 rows peaked at
+/// 190 MB and stayed there, with 16 MiB at 135 MB (BENCHMARKS.md).
+const CACHE_BYTES: u64 = 16 << 20;
 
 /// How to open: an existing database only, or create one if absent.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -194,11 +203,15 @@ impl Store {
         }
         create_private_dir(path).map_err(|e| StoreError::from_io(&e))?;
         damage::guarded(path, || {
-            let config = sled::Config::new().path(path);
+            // sled's page cache defaults to 1 GiB and, once filled by an
+            // import or a long session, stays that large: the server keeps
+            // to a budget.
+            let config = sled::Config::new().path(path).cache_capacity(CACHE_BYTES);
             let db = config.open().map_err(|e| damage::open_error(path, e))?;
             let store = Store { config, ..Store::over(db, path)? };
             store.check_schema()?;
             store.ensure_identity()?;
+            store.recover_staging()?;
             Ok(store)
         })
     }
@@ -226,6 +239,7 @@ impl Store {
             drafts: tree("drafts")?,
             durable: durable::Durable::new(path).map_err(io_error)?,
             gate: std::sync::RwLock::new(()),
+            staging: tree("staging")?,
             db,
         })
     }

@@ -49,13 +49,13 @@ pub struct Verification {
     pub at: DateTime<Utc>,
 }
 
-type TxResult<T> = std::result::Result<T, ConflictableTransactionError<StoreError>>;
+pub(super) type TxResult<T> = std::result::Result<T, ConflictableTransactionError<StoreError>>;
 
-fn abort<T>(e: StoreError) -> TxResult<T> {
+pub(super) fn abort<T>(e: StoreError) -> TxResult<T> {
     Err(ConflictableTransactionError::Abort(e))
 }
 
-fn finish<T>(result: std::result::Result<T, TransactionError<StoreError>>) -> Result<T> {
+pub(super) fn finish<T>(result: std::result::Result<T, TransactionError<StoreError>>) -> Result<T> {
     result.map_err(|e| match e {
         TransactionError::Abort(e) => e,
         TransactionError::Storage(e) => StoreError::from(e),
@@ -63,7 +63,7 @@ fn finish<T>(result: std::result::Result<T, TransactionError<StoreError>>) -> Re
 }
 
 /// Reads and bumps a counter in `meta`, returning the value before the bump.
-fn next_counter(meta: &TransactionalTree, key: &[u8], first: u64, by: u64) -> TxResult<u64> {
+pub(super) fn next_counter(meta: &TransactionalTree, key: &[u8], first: u64, by: u64) -> TxResult<u64> {
     let next = match meta.get(key)? {
         Some(bytes) => decode::<u64>(&bytes).or_else(|e| abort(super::corrupt("meta", e)))?,
         None => first,
@@ -72,7 +72,7 @@ fn next_counter(meta: &TransactionalTree, key: &[u8], first: u64, by: u64) -> Tx
     Ok(next)
 }
 
-fn append_audit(
+pub(super) fn append_audit(
     meta: &TransactionalTree,
     audit: &TransactionalTree,
     note: &AuditNote,
@@ -279,13 +279,13 @@ impl Store {
         })
     }
 
-    fn program_sites(&self) -> Result<HashMap<ProgramId, SiteId>> {
+    pub(super) fn program_sites(&self) -> Result<HashMap<ProgramId, SiteId>> {
         Ok(self.programs()?.into_iter().map(|p| (p.id, p.site)).collect())
     }
 }
 
 #[allow(clippy::too_many_arguments)]
-fn new_revision(
+pub(super) fn new_revision(
     id: EntryId,
     revision: u32,
     supersedes: Option<u32>,
