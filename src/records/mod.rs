@@ -19,6 +19,7 @@ mod local;
 mod officers;
 pub mod pin;
 mod remote;
+mod scale;
 mod updates;
 pub mod views;
 
@@ -34,6 +35,7 @@ pub(crate) use local::Local;
 pub use officers::{LOCKOUT_MINUTES, MAX_FAILED_LOGINS};
 pub use remote::ServerInfo;
 pub(crate) use remote::{Connector, Remote};
+pub use scale::{SCALE_BATCH, ScaleOutcome};
 pub use updates::Update;
 
 use crate::clock::Clock;

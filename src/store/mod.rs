@@ -108,6 +108,9 @@ pub struct Store {
     rollups: sled::Tree,
     audit: sled::Tree,
     verifications: sled::Tree,
+    /// Revisions decoded from `entries` since opening: a plain counter with
+    /// no behaviour, so tests can prove a read touched only what it needed.
+    entry_reads: std::sync::atomic::AtomicU64,
 }
 
 /// How to open: an existing database only, or create one if absent.
@@ -151,6 +154,7 @@ impl Store {
             rollups: tree("rollups")?,
             audit: tree("audit")?,
             verifications: tree("verifications")?,
+            entry_reads: Default::default(),
             db,
         })
     }
