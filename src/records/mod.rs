@@ -14,6 +14,8 @@ mod access;
 mod admin;
 pub mod api;
 mod changes;
+#[cfg(test)]
+mod entries_tests;
 mod error;
 mod local;
 mod officers;
