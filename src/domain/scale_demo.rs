@@ -9,6 +9,7 @@ use std::collections::VecDeque;
 use chrono::{Datelike, Duration, Months, NaiveDate, Weekday};
 
 use super::amount::Amount;
+use super::demo::Dice;
 use super::entry::{EntryDraft, Quantity, Status};
 use super::reference::Program;
 use super::sector::{Kind, Sector};
@@ -23,32 +24,6 @@ pub struct ScaleSpec {
 }
 
 pub const SCALE_SEED: u64 = 0x5EED_B1A1_0600_2025;
-
-/// splitmix64: well mixed from any seed, no dependency.
-struct Dice(u64);
-
-impl Dice {
-    fn next(&mut self) -> u64 {
-        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
-        let mut z = self.0;
-        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-        z ^ (z >> 31)
-    }
-
-    /// A whole number in `lo..=hi`.
-    fn between(&mut self, lo: i64, hi: i64) -> i64 {
-        lo + (self.next() % (hi - lo + 1) as u64) as i64
-    }
-
-    fn chance(&mut self, percent: u64) -> bool {
-        self.next() % 100 < percent
-    }
-
-    fn pick<'a>(&mut self, items: &[&'a str]) -> &'a str {
-        items[(self.next() % items.len() as u64) as usize]
-    }
-}
 
 /// The first day of `years` years ending on `last_day`.
 pub fn first_day(last_day: NaiveDate, years: u32) -> NaiveDate {
@@ -132,7 +107,8 @@ impl ScaleDrafts {
         }
         ScaleDrafts {
             slots,
-            dice: Dice(spec.seed),
+            // xorshift stays at zero from zero: every seed is moved off it.
+            dice: Dice((spec.seed ^ 0x9E37_79B9_7F4A_7C15).max(1)),
             day: first,
             last_day,
             total_weight,
