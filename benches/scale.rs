@@ -32,7 +32,7 @@ use common::ms;
 const NOW: &str = "2030-05-18T09:00:00+07:00";
 /// What the register screen asks for (tui::screens::program::PAGE_ENTRIES).
 const PAGE: usize = 200;
-const RUNS: usize = 7;
+const RUNS: usize = 15;
 
 fn clock() -> Box<FixedClock> {
     Box::new(FixedClock(DateTime::parse_from_rfc3339(NOW).unwrap().with_timezone(&Utc)))
