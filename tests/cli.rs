@@ -288,6 +288,7 @@ fn a_scale_demo_stores_the_rows_it_writes_as_csv_on_a_new_database_only() {
     let again = run(&db, &args);
     assert!(stdout(&again).contains("was set up before; nothing changed"), "{}", stdout(&again));
     assert_eq!(stdout(&run(&db, &["export"])), written, "nothing added");
+    assert_eq!(std::fs::read_to_string(&csv).unwrap(), written, "the CSV made with the database is kept");
 
     let no_demo = run(&dir.path().join("other"), &["init", "--entries", "5"]);
     assert_eq!(no_demo.status.code(), Some(2), "--entries needs --demo");

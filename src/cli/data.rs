@@ -1,7 +1,7 @@
 //! `init`, `export`, `import` and `check`.
 
 use std::fs::File;
-use std::io::{Read, Write};
+use std::io::Read;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
@@ -92,18 +92,21 @@ fn demo_logins(lang: Lang) -> Vec<String> {
 /// through a server. A database a server holds is not new anyway.
 fn init_scale(ctx: &Context, entries: u64, args: &ScaleArgs) -> ExitCode {
     let lang = ctx.lang();
-    // The CSV file is opened first so that a bad path stores nothing.
-    let mut file = match args.csv.as_deref().map(File::create).transpose() {
+    // The CSV file is opened first so that a bad path stores nothing, and
+    // emptied only once entries come, so that a database made before keeps
+    // the file made with it.
+    let open = |path: &Path| std::fs::OpenOptions::new().write(true).create(true).truncate(false).open(path);
+    let mut file = match args.csv.as_deref().map(open).transpose() {
         Ok(file) => file.map(std::io::BufWriter::new),
         Err(e) => return file_unwritable(lang, args.csv.as_deref(), &e),
     };
     let spec = ScaleSpec { years: args.years, entries, seed: SCALE_SEED };
-    let mut sink: Option<&mut dyn Write> = file.as_mut().map(|f| f as &mut dyn Write);
+    let mut sink = file.as_mut();
     let mut rows: Option<CsvRows> = None;
     let created = {
         let mut written = |records: &Records, batch: &[Entry]| -> std::io::Result<()> {
             if let Some(out) = sink.take() {
-                rows = Some(CsvRows::start(records, out).map_err(|e| std::io::Error::other(i18n::error(lang, &e)))?);
+                rows = Some(start_csv(records, out, lang)?);
             }
             if let Some(rows) = rows.as_mut() {
                 for entry in batch {
@@ -123,9 +126,9 @@ fn init_scale(ctx: &Context, entries: u64, args: &ScaleArgs) -> ExitCode {
     }
     if let (None, Some(out)) = (&rows, sink) {
         // No entry fell in the window: the file still gets its header.
-        match CsvRows::start(&records, out) {
+        match start_csv(&records, out, lang) {
             Ok(started) => rows = Some(started),
-            Err(e) => return ctx.fail(&e),
+            Err(e) => return file_unwritable(lang, args.csv.as_deref(), &e),
         }
     }
     let mut lines = vec![init_created(ctx, &outcome.init)];
@@ -149,6 +152,12 @@ fn init_scale(ctx: &Context, entries: u64, args: &ScaleArgs) -> ExitCode {
     }
     lines.extend(demo_logins(lang));
     out::said(ctx, &lines.join("\n"))
+}
+
+/// Empties the CSV file and starts its rows.
+fn start_csv<'w>(records: &Records, out: &'w mut std::io::BufWriter<File>, lang: Lang) -> std::io::Result<CsvRows<'w>> {
+    out.get_ref().set_len(0)?;
+    CsvRows::start(records, out).map_err(|e| std::io::Error::other(i18n::error(lang, &e)))
 }
 
 fn file_unwritable(lang: Lang, path: Option<&Path>, e: &std::io::Error) -> ExitCode {
