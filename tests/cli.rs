@@ -243,3 +243,40 @@ fn a_new_database_folder_is_closed_to_other_users() {
     assert_eq!(mode & 0o007, 0, "others get nothing: {mode:o}");
     assert_eq!(mode & 0o700, 0o700, "the owner gets everything: {mode:o}");
 }
+
+#[test]
+fn a_scale_demo_stores_the_rows_it_writes_as_csv_on_a_new_database_only() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("db");
+    let csv = dir.path().join("rows.csv");
+    let args = ["--lang", "en", "init", "--demo", "--entries", "3000", "--years", "1", "--csv", csv.to_str().unwrap()];
+    // Without --direct too: the entries go straight to the store, and no
+    // server is left holding the database (the export below opens it).
+    let out = served(&db).args(args).output().unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let said = stdout(&out);
+    assert!(said.contains("3 sites, 6 partners, 6 agreements, 21 programmes"), "{said}");
+    // One year back from 10 March 2026, but never before the programmes began.
+    assert!(said.contains("3000 entries from 19/05/2025 to 10/03/2026"), "{said}");
+    assert!(said.contains("PIN 123456"), "{said}");
+    let written = std::fs::read_to_string(&csv).unwrap();
+    let rows = written.lines().count() - 1;
+    assert!(rows >= 3000 && said.contains(&format!("CSV to {}: {rows} rows", csv.display())), "{said}");
+    assert_eq!(stdout(&run(&db, &["export"])), written, "the CSV holds what export gives");
+    let programs = stdout(&run(&db, &["programs", "--format", "csv"]));
+    assert!(programs.contains(",Penggemukan Sapi,peternakan,Lapas Terbuka Kelas IIB Nusakambangan,"), "{programs}");
+
+    let again = run(&db, &args);
+    assert!(stdout(&again).contains("was set up before; nothing changed"), "{}", stdout(&again));
+    assert_eq!(stdout(&run(&db, &["export"])), written, "nothing added");
+    assert_eq!(std::fs::read_to_string(&csv).unwrap(), written, "the CSV made with the database is kept");
+
+    let no_demo = run(&dir.path().join("other"), &["init", "--entries", "5"]);
+    assert_eq!(no_demo.status.code(), Some(2), "--entries needs --demo");
+    let missing = dir.path().join("no/such/folder/rows.csv");
+    let other = dir.path().join("other");
+    let bad = run(&other, &["--lang", "en", "init", "--demo", "--entries", "5", "--csv", missing.to_str().unwrap()]);
+    assert_eq!(bad.status.code(), Some(1));
+    assert!(stderr(&bad).contains("cannot be written"), "{}", stderr(&bad));
+    assert!(!other.exists(), "nothing made before the CSV file could be opened");
+}

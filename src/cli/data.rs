@@ -2,49 +2,172 @@
 
 use std::fs::File;
 use std::io::Read;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use super::{Context, ExportArgs, ExportFormat, ImportArgs, out};
+use crate::clock;
 use crate::domain::demo::{DEMO_OFFICERS, DEMO_PIN};
+use crate::domain::entry::Entry;
 use crate::domain::invalid::Arg;
+use crate::domain::scale_demo::{SCALE_SEED, ScaleSpec};
 use crate::i18n::{self, Lang, fill};
-use crate::records::EntryFilter;
+use crate::records::{EntryFilter, InitOutcome, Records, RevisionState};
+use crate::report::export::CsvRows;
 use crate::report::{export, import};
 use crate::store::{OpenMode, Problem};
 
-pub fn init(ctx: &Context, demo: bool) -> ExitCode {
-    let lang = ctx.lang();
-    let path = Arg::Text(ctx.db_path().display().to_string());
+/// `init --demo --entries N`: a database for measuring binalog at scale.
+#[derive(clap::Args, Debug)]
+pub struct ScaleArgs {
+    /// With --demo, on a new database only: this many generated entries in
+    /// 21 programmes instead of the year of samples (for measuring)
+    #[arg(long, requires = "demo", value_name = "N",
+          value_parser = clap::value_parser!(u64).range(1..=10_000_000))]
+    pub entries: Option<u64>,
+    /// With --entries: spread over this many years up to today (never
+    /// before a programme's start)
+    #[arg(long, requires = "entries", default_value_t = 5, value_parser = clap::value_parser!(u32).range(1..=30))]
+    pub years: u32,
+    /// With --entries: also write the same rows as export CSV to this file
+    #[arg(long, requires = "entries", value_name = "FILE")]
+    pub csv: Option<PathBuf>,
+}
+
+pub fn init(ctx: &Context, demo: bool, scale: &ScaleArgs) -> ExitCode {
+    if let Some(entries) = scale.entries {
+        return init_scale(ctx, entries, scale);
+    }
     let result = ctx.open(OpenMode::CreateIfMissing).and_then(|records| records.init(demo));
     match result {
-        Ok(outcome) if !outcome.created => out::said(ctx, &fill(lang, "cli.init_exists", &[("path", path)])),
+        Ok(outcome) if !outcome.created => init_exists(ctx),
         Ok(outcome) => {
-            let [sites, partners, agreements, programs] = outcome.reference;
-            let n = |v: usize| Arg::Number(v as i64);
-            let args = [
-                ("path", path),
-                ("sites", n(sites)),
-                ("partners", n(partners)),
-                ("agreements", n(agreements)),
-                ("programs", n(programs)),
-            ];
-            let mut lines = vec![fill(lang, "cli.init_created", &args)];
+            let mut lines = vec![init_created(ctx, &outcome)];
             if demo {
-                lines.push(fill(lang, "cli.init_demo", &[("count", n(outcome.demo_entries))]));
-                for (nip, name, role) in DEMO_OFFICERS {
-                    let args = [
-                        ("name", Arg::Text(name.into())),
-                        ("nip", Arg::Text(nip.into())),
-                        ("role", Arg::Text(role.code().into())),
-                        ("pin", Arg::Text(DEMO_PIN.into())),
-                    ];
-                    lines.push(fill(lang, "cli.init_demo_login", &args));
-                }
+                let count = Arg::Number(outcome.demo_entries as i64);
+                lines.push(fill(ctx.lang(), "cli.init_demo", &[("count", count)]));
+                lines.extend(demo_logins(ctx.lang()));
             }
             out::said(ctx, &lines.join("\n"))
         }
         Err(e) => ctx.fail(&e),
     }
+}
+
+fn init_exists(ctx: &Context) -> ExitCode {
+    let path = Arg::Text(ctx.db_path().display().to_string());
+    out::said(ctx, &fill(ctx.lang(), "cli.init_exists", &[("path", path)]))
+}
+
+fn init_created(ctx: &Context, outcome: &InitOutcome) -> String {
+    let [sites, partners, agreements, programs] = outcome.reference;
+    let n = |v: usize| Arg::Number(v as i64);
+    let args = [
+        ("path", Arg::Text(ctx.db_path().display().to_string())),
+        ("sites", n(sites)),
+        ("partners", n(partners)),
+        ("agreements", n(agreements)),
+        ("programs", n(programs)),
+    ];
+    fill(ctx.lang(), "cli.init_created", &args)
+}
+
+fn demo_logins(lang: Lang) -> Vec<String> {
+    DEMO_OFFICERS
+        .iter()
+        .map(|(nip, name, role)| {
+            let args = [
+                ("name", Arg::Text((*name).into())),
+                ("nip", Arg::Text((*nip).into())),
+                ("role", Arg::Text(role.code().into())),
+                ("pin", Arg::Text(DEMO_PIN.into())),
+            ];
+            fill(lang, "cli.init_demo_login", &args)
+        })
+        .collect()
+}
+
+/// Always in this process, whatever `--direct` says: the entries go
+/// straight to the store in large batches, never a million requests
+/// through a server. A database a server holds is not new anyway.
+fn init_scale(ctx: &Context, entries: u64, args: &ScaleArgs) -> ExitCode {
+    let lang = ctx.lang();
+    // The CSV file is opened first so that a bad path stores nothing, and
+    // emptied only once entries come, so that a database made before keeps
+    // the file made with it.
+    let open = |path: &Path| std::fs::OpenOptions::new().write(true).create(true).truncate(false).open(path);
+    let mut file = match args.csv.as_deref().map(open).transpose() {
+        Ok(file) => file.map(std::io::BufWriter::new),
+        Err(e) => return file_unwritable(lang, args.csv.as_deref(), &e),
+    };
+    let spec = ScaleSpec { years: args.years, entries, seed: SCALE_SEED };
+    let mut sink = file.as_mut();
+    let mut rows: Option<CsvRows> = None;
+    let created = {
+        let mut written = |records: &Records, batch: &[Entry]| -> std::io::Result<()> {
+            if let Some(out) = sink.take() {
+                rows = Some(start_csv(records, out, lang)?);
+            }
+            if let Some(rows) = rows.as_mut() {
+                for entry in batch {
+                    rows.write(entry, RevisionState::Current)?;
+                }
+            }
+            Ok(())
+        };
+        Records::create_scale_demo(&ctx.db_path(), clock::from_env(), ctx.global.tz, spec, &mut written)
+    };
+    let (records, outcome) = match created {
+        Ok(created) => created,
+        Err(e) => return ctx.fail(&ctx.held_by_server(e)),
+    };
+    if !outcome.init.created {
+        return init_exists(ctx);
+    }
+    if let (None, Some(out)) = (&rows, sink) {
+        // No entry fell in the window: the file still gets its header.
+        match start_csv(&records, out, lang) {
+            Ok(started) => rows = Some(started),
+            Err(e) => return file_unwritable(lang, args.csv.as_deref(), &e),
+        }
+    }
+    let mut lines = vec![init_created(ctx, &outcome.init)];
+    let (from, to) = outcome.span.unwrap_or((records.today(), records.today()));
+    let scale_args =
+        [("count", Arg::Number(outcome.init.demo_entries as i64)), ("from", Arg::Date(from)), ("to", Arg::Date(to))];
+    lines.push(fill(lang, "cli.init_scale", &scale_args));
+    if let Some(rows) = rows {
+        let path = args.csv.as_deref();
+        // Flushes the file too: csv's flush flushes what it writes to.
+        match rows.finish() {
+            Ok(n) => {
+                let csv_args = [
+                    ("path", Arg::Text(path.unwrap_or(Path::new("")).display().to_string())),
+                    ("rows", Arg::Number(n as i64)),
+                ];
+                lines.push(fill(lang, "cli.init_scale_csv", &csv_args));
+            }
+            Err(e) => return file_unwritable(lang, path, &e),
+        }
+    }
+    lines.extend(demo_logins(lang));
+    out::said(ctx, &lines.join("\n"))
+}
+
+/// Empties the CSV file and starts its rows.
+fn start_csv<'w>(records: &Records, out: &'w mut std::io::BufWriter<File>, lang: Lang) -> std::io::Result<CsvRows<'w>> {
+    out.get_ref().set_len(0)?;
+    CsvRows::start(records, out).map_err(|e| std::io::Error::other(i18n::error(lang, &e)))
+}
+
+fn file_unwritable(lang: Lang, path: Option<&Path>, e: &std::io::Error) -> ExitCode {
+    let path = path.unwrap_or(Path::new("")).display().to_string();
+    out::complain(&fill(
+        lang,
+        "cli.file_unwritable",
+        &[("path", Arg::Text(path)), ("detail", Arg::Text(e.to_string()))],
+    ));
+    ExitCode::from(1)
 }
 
 pub fn export(ctx: &Context, args: &ExportArgs) -> ExitCode {

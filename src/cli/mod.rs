@@ -101,6 +101,8 @@ pub enum Command {
         /// Also add a year of sample entries
         #[arg(long)]
         demo: bool,
+        #[command(flatten)]
+        scale: data::ScaleArgs,
     },
     /// Manage officers (admins)
     #[command(subcommand)]
@@ -311,7 +313,7 @@ pub fn run(cli: Cli) -> ExitCode {
     let ctx = Context { global: cli.global };
     match cli.command {
         None => crate::tui::run(&ctx),
-        Some(Command::Init { demo }) => data::init(&ctx, demo),
+        Some(Command::Init { demo, scale }) => data::init(&ctx, demo, &scale),
         Some(Command::Officer(command)) => officer::run(&ctx, command),
         Some(Command::Sites(args)) => listing::sites(&ctx, args.format, args.as_nip.as_deref()),
         Some(Command::Partners(args)) => listing::partners(&ctx, args.format, args.as_nip.as_deref()),

@@ -10,11 +10,12 @@ use super::reference::Program;
 use super::sector::{Kind, Sector};
 use super::unit::Unit;
 
-/// xorshift64*: enough randomness for sample data, no dependency.
-struct Dice(u64);
+/// xorshift64*: enough randomness for sample data, no dependency. The
+/// scale demo rolls the same dice.
+pub(super) struct Dice(pub(super) u64);
 
 impl Dice {
-    fn next(&mut self) -> u64 {
+    pub(super) fn next(&mut self) -> u64 {
         self.0 ^= self.0 >> 12;
         self.0 ^= self.0 << 25;
         self.0 ^= self.0 >> 27;
@@ -22,15 +23,15 @@ impl Dice {
     }
 
     /// A whole number in `lo..=hi`.
-    fn between(&mut self, lo: i64, hi: i64) -> i64 {
+    pub(super) fn between(&mut self, lo: i64, hi: i64) -> i64 {
         lo + (self.next() % (hi - lo + 1) as u64) as i64
     }
 
-    fn chance(&mut self, percent: u64) -> bool {
+    pub(super) fn chance(&mut self, percent: u64) -> bool {
         self.next() % 100 < percent
     }
 
-    fn pick<'a>(&mut self, items: &[&'a str]) -> &'a str {
+    pub(super) fn pick<'a>(&mut self, items: &[&'a str]) -> &'a str {
         items[(self.next() % items.len() as u64) as usize]
     }
 }

@@ -74,6 +74,43 @@ pub fn reference_data() -> ReferenceData {
     ReferenceData { sites, partners, agreements, programs }
 }
 
+/// Fifteen more programmes (ids 7 to 21) for a scale demo database
+/// (`init --demo --entries N`), never for real records: the kinds of work
+/// the partners' fields suggest, spread over the three sites so that each
+/// site runs every sector. Each is under its partner's agreement and runs
+/// from the signing for the agreement's five years.
+pub fn scale_programs() -> Vec<Program> {
+    let signed = signing_date();
+    let program = |id, name: &str, sector, site, partner| Program {
+        id,
+        name: name.into(),
+        sector,
+        site,
+        partner,
+        agreement: partner,
+        start: signed,
+        end: five_years_after(signed),
+        status: ProgramStatus::Active,
+    };
+    vec![
+        program(7, "Budidaya Jamur Tiram", Sector::Pertanian, 3, 1),
+        program(8, "Hidroponik Sayur Daun", Sector::Pertanian, 2, 1),
+        program(9, "Padi Organik Sawah Terbuka", Sector::Pertanian, 1, 5),
+        program(10, "Peternakan Kambing", Sector::Peternakan, 2, 3),
+        program(11, "Peternakan Ayam Kampung", Sector::Peternakan, 3, 3),
+        program(12, "Penggemukan Sapi", Sector::Peternakan, 1, 3),
+        program(13, "Budidaya Maggot BSF", Sector::PengolahanSampah, 1, 4),
+        program(14, "Daur Ulang Plastik", Sector::PengolahanSampah, 3, 4),
+        program(15, "Bank Sampah & Kompos", Sector::PengolahanSampah, 2, 4),
+        program(16, "Sablon & Kaos", Sector::Konveksi, 2, 6),
+        program(17, "Jahit Seragam", Sector::Konveksi, 1, 6),
+        program(18, "Kerajinan Tas & Dompet", Sector::Konveksi, 2, 6),
+        program(19, "Pelatihan Las & Bengkel", Sector::Pelatihan, 1, 2),
+        program(20, "Pelatihan Barista & Tata Boga", Sector::Pelatihan, 2, 2),
+        program(21, "Pelatihan Pertukangan Kayu", Sector::Pelatihan, 3, 2),
+    ]
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -87,6 +124,27 @@ mod tests {
             let agreement = data.agreements.iter().find(|a| a.id == p.agreement).unwrap();
             assert_eq!(agreement.partner, p.partner);
             assert_eq!(agreement.end, NaiveDate::from_ymd_opt(2030, 5, 19).unwrap());
+        }
+    }
+
+    #[test]
+    fn scale_programmes_follow_the_starters_and_cover_every_site_and_sector() {
+        let data = reference_data();
+        let extra = scale_programs();
+        let all: Vec<&Program> = data.programs.iter().chain(&extra).collect();
+        let ids: Vec<u32> = all.iter().map(|p| p.id).collect();
+        assert_eq!(ids, (1..=21).collect::<Vec<u32>>());
+        for p in &extra {
+            let agreement = data.agreements.iter().find(|a| a.id == p.agreement).unwrap();
+            assert_eq!(agreement.partner, p.partner);
+            assert!(agreement.sites.contains(&p.site));
+            let field = data.partners.iter().find(|x| x.id == p.partner).unwrap().field;
+            assert!(field.is_none_or(|f| f == p.sector), "{}", p.name);
+        }
+        for site in &data.sites {
+            for sector in Sector::ALL {
+                assert!(all.iter().any(|p| p.site == site.id && p.sector == sector), "{} {sector:?}", site.code);
+            }
         }
     }
 }

@@ -25,6 +25,13 @@ pub const HELP: &[(&str, &str)] = &[
     // Commands
     ("init", "Siapkan basis data dengan data acuan penandatanganan 19 Mei 2025"),
     ("init.demo", "Tambahkan juga contoh kegiatan setahun dan petugas demo"),
+    (
+        "init.entries",
+        "Dengan --demo, hanya pada basis data baru: sebanyak N kegiatan buatan dalam 21 program, \
+         bukan contoh setahun (untuk mengukur kinerja)",
+    ),
+    ("init.years", "Dengan --entries: tersebar selama sekian tahun sampai hari ini (tidak sebelum program dimulai)"),
+    ("init.csv", "Dengan --entries: tulis juga baris-baris kegiatan itu sebagai CSV ekspor ke berkas ini"),
     ("officer", "Kelola petugas (admin)"),
     ("officer.add", "Tambah petugas; PIN-nya ditanyakan dua kali tanpa ditampilkan"),
     ("officer.add.name", "Nama petugas"),

@@ -154,15 +154,7 @@ impl Local {
             self.announce(Update::Reference);
         }
         if created && demo {
-            let (admin_nip, admin_name, _) = DEMO_OFFICERS[0];
-            self.add_officer(None, admin_nip, admin_name, Role::Admin, DEMO_PIN)?;
-            let admin = self.demo_actor(admin_nip)?;
-            let all_sites: Vec<_> = self.sites()?.iter().map(|s| s.id).collect();
-            for (nip, name, role) in &DEMO_OFFICERS[1..] {
-                self.add_officer(Some(&admin), nip, name, *role, DEMO_PIN)?;
-                self.assign_sites(&admin, nip, &all_sites)?;
-            }
-            let actor = self.demo_actor(DEMO_OFFICERS[1].0)?;
+            let actor = self.add_demo_officers()?;
             let programs = self.store()?.programs()?;
             // The demo data meets the same rules as anything an officer sends.
             let drafts = self.validate_all(demo_drafts(&programs, self.today()))?;
@@ -173,6 +165,20 @@ impl Local {
             self.entries_changed(programs.iter().map(|p| p.id));
         }
         Ok(outcome)
+    }
+
+    /// The demo officers, at every site; returns the operator, who
+    /// records the demo entries.
+    pub(super) fn add_demo_officers(&self) -> Result<Actor> {
+        let (admin_nip, admin_name, _) = DEMO_OFFICERS[0];
+        self.add_officer(None, admin_nip, admin_name, Role::Admin, DEMO_PIN)?;
+        let admin = self.demo_actor(admin_nip)?;
+        let all_sites: Vec<_> = self.sites()?.iter().map(|s| s.id).collect();
+        for (nip, name, role) in &DEMO_OFFICERS[1..] {
+            self.add_officer(Some(&admin), nip, name, *role, DEMO_PIN)?;
+            self.assign_sites(&admin, nip, &all_sites)?;
+        }
+        self.demo_actor(DEMO_OFFICERS[1].0)
     }
 
     pub fn is_initialised(&self) -> Result<bool> {
@@ -211,23 +217,52 @@ impl Local {
         Ok(history)
     }
 
+    /// Reads through the programme or site index between the filter's
+    /// dates, so a month costs that month's entries, not the database's.
+    /// With `history`, the revisions of those entries that match the filter
+    /// themselves. A revision in range whose entry a correction later moved
+    /// out of range (to another day or programme) is not found this way:
+    /// the indexes know only current revisions. Without any filter every
+    /// revision is wanted, and one pass over them all is the cheapest way.
     pub fn entries(&self, filter: &EntryFilter) -> Result<Vec<(Entry, RevisionState)>> {
+        if filter.program.is_none() && filter.from.is_none() && filter.to.is_none() {
+            return self.entries_by_scan(filter);
+        }
         let from = filter.from.unwrap_or(NaiveDate::MIN);
         let to = filter.to.unwrap_or(NaiveDate::MAX);
-        let in_range = |e: &Entry| {
-            e.draft.date >= from && e.draft.date <= to && filter.program.is_none_or(|p| p == e.draft.program)
-        };
-        let heads: BTreeMap<EntryId, u32> = self.store()?.heads()?.into_iter().collect();
+        let store = self.store()?;
         let mut found = Vec::new();
-        for entry in self.store()?.all_revisions() {
+        for id in store.entry_ids(filter.program, from, to)? {
+            if filter.history {
+                let head = store.head(id)?;
+                for entry in store.history(id)? {
+                    let state = revision_state(&entry, head == Some(entry.revision));
+                    if matches_filter(filter, &entry) {
+                        found.push((entry, state));
+                    }
+                }
+            } else if let Some(entry) = store.current(id)?
+                && !entry.voided
+                && matches_filter(filter, &entry)
+            {
+                found.push((entry, RevisionState::Current));
+            }
+        }
+        found.sort_by_key(|(e, _)| (e.draft.date, e.id, e.revision));
+        Ok(found)
+    }
+
+    /// `entries` by reading every revision of every entry: what it did
+    /// before the indexes were used, kept as the reference the indexed
+    /// reads are tested against.
+    pub(crate) fn entries_by_scan(&self, filter: &EntryFilter) -> Result<Vec<(Entry, RevisionState)>> {
+        let store = self.store()?;
+        let heads: BTreeMap<EntryId, u32> = store.heads()?.into_iter().collect();
+        let mut found = Vec::new();
+        for entry in store.all_revisions() {
             let entry = entry?;
-            let is_head = heads.get(&entry.id) == Some(&entry.revision);
-            let state = match (is_head, entry.voided) {
-                (true, false) => RevisionState::Current,
-                (true, true) => RevisionState::Voided,
-                (false, _) => RevisionState::Superseded,
-            };
-            if (state == RevisionState::Current || filter.history) && in_range(&entry) {
+            let state = revision_state(&entry, heads.get(&entry.id) == Some(&entry.revision));
+            if (state == RevisionState::Current || filter.history) && matches_filter(filter, &entry) {
                 found.push((entry, state));
             }
         }
@@ -297,6 +332,22 @@ impl Local {
     pub fn count_entries(&self) -> Result<usize> {
         Ok(self.store()?.entry_count())
     }
+}
+
+fn revision_state(entry: &Entry, is_head: bool) -> RevisionState {
+    match (is_head, entry.voided) {
+        (true, false) => RevisionState::Current,
+        (true, true) => RevisionState::Voided,
+        (false, _) => RevisionState::Superseded,
+    }
+}
+
+/// Whether a revision's own date and programme are within the filter.
+fn matches_filter(filter: &EntryFilter, entry: &Entry) -> bool {
+    let d = &entry.draft;
+    filter.from.is_none_or(|from| d.date >= from)
+        && filter.to.is_none_or(|to| d.date <= to)
+        && filter.program.is_none_or(|p| p == d.program)
 }
 
 /// Adds to a running total; past i64 is an error, never a wrapped sum.

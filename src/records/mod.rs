@@ -16,12 +16,15 @@ pub mod api;
 mod backups;
 mod changes;
 pub mod drafts;
+#[cfg(test)]
+mod entries_tests;
 mod error;
 mod import;
 mod local;
 mod officers;
 pub mod pin;
 mod remote;
+mod scale;
 mod updates;
 pub mod views;
 
@@ -41,6 +44,7 @@ pub(crate) use local::Local;
 pub use officers::{LOCKOUT_MINUTES, MAX_FAILED_LOGINS};
 pub use remote::ServerInfo;
 pub(crate) use remote::{Connector, Remote};
+pub use scale::{SCALE_BATCH, ScaleOutcome};
 pub use updates::Update;
 
 use crate::clock::Clock;

@@ -68,48 +68,83 @@ pub fn export(
     format: Format,
     out: &mut dyn Write,
 ) -> Result<std::io::Result<usize>> {
-    let names = Names::load(records)?;
     let entries = records.entries(filter)?;
     Ok(match format {
-        Format::Csv => write_csv(&names, &entries, out),
-        Format::Jsonl => write_jsonl(&names, &entries, out),
+        Format::Csv => write_csv(CsvRows::start(records, out)?, &entries),
+        Format::Jsonl => write_jsonl(&Names::load(records)?, &entries, out),
     })
 }
 
-fn write_csv(names: &Names, entries: &[(Entry, RevisionState)], out: &mut dyn Write) -> std::io::Result<usize> {
-    let mut csv = csv::Writer::from_writer(out);
-    csv.write_record(CSV_COLUMNS).map_err(io_error)?;
-    let mut rows = 0;
+fn write_csv(mut rows: CsvRows, entries: &[(Entry, RevisionState)]) -> std::io::Result<usize> {
     for (entry, state) in entries {
+        rows.write(entry, *state)?;
+    }
+    rows.finish()
+}
+
+/// The export's CSV, written entry by entry: `export` writes a filter's
+/// entries through it, and the scale demo the rows it stores, so that both
+/// give the same rows for the same entries.
+pub struct CsvRows<'w> {
+    names: Names,
+    csv: csv::Writer<&'w mut dyn Write>,
+    header_written: bool,
+    rows: usize,
+}
+
+impl<'w> CsvRows<'w> {
+    /// Looks up the names of the records entries point at; writes nothing yet.
+    pub fn start(records: &Records, out: &'w mut dyn Write) -> Result<CsvRows<'w>> {
+        Ok(CsvRows { names: Names::load(records)?, csv: csv::Writer::from_writer(out), header_written: false, rows: 0 })
+    }
+
+    fn header(&mut self) -> std::io::Result<()> {
+        if !self.header_written {
+            self.csv.write_record(CSV_COLUMNS).map_err(io_error)?;
+            self.header_written = true;
+        }
+        Ok(())
+    }
+
+    /// One row per quantity of the entry.
+    pub fn write(&mut self, entry: &Entry, state: RevisionState) -> std::io::Result<()> {
+        self.header()?;
         let d = &entry.draft;
-        let (program, sector, site, partner) = names.of(d.program);
+        let (program, sector, site, partner) = self.names.of(d.program);
         for q in &d.quantities {
             // Text columns through `csv_text`, numbers and dates as they are.
-            csv.write_record([
-                entry.id.to_string().as_str(),
-                &d.date.format("%Y-%m-%d").to_string(),
-                &csv_text(site),
-                &d.program.to_string(),
-                &csv_text(program),
-                &csv_text(sector),
-                &csv_text(partner),
-                &csv_text(d.kind.code()),
-                &csv_text(&q.item),
-                &q.value.to_plain(),
-                &csv_text(q.unit.code()),
-                &d.participants.to_string(),
-                &csv_text(&d.notes),
-                &csv_text(status(entry, *state)),
-                &entry.revision.to_string(),
-                &csv_text(entry.recorded_by.as_str()),
-                &entry.recorded_at.to_rfc3339_opts(SecondsFormat::Secs, true),
-            ])
-            .map_err(io_error)?;
-            rows += 1;
+            self.csv
+                .write_record([
+                    entry.id.to_string().as_str(),
+                    &d.date.format("%Y-%m-%d").to_string(),
+                    &csv_text(site),
+                    &d.program.to_string(),
+                    &csv_text(program),
+                    &csv_text(sector),
+                    &csv_text(partner),
+                    &csv_text(d.kind.code()),
+                    &csv_text(&q.item),
+                    &q.value.to_plain(),
+                    &csv_text(q.unit.code()),
+                    &d.participants.to_string(),
+                    &csv_text(&d.notes),
+                    &csv_text(status(entry, state)),
+                    &entry.revision.to_string(),
+                    &csv_text(entry.recorded_by.as_str()),
+                    &entry.recorded_at.to_rfc3339_opts(SecondsFormat::Secs, true),
+                ])
+                .map_err(io_error)?;
+            self.rows += 1;
         }
+        Ok(())
     }
-    csv.flush()?;
-    Ok(rows)
+
+    /// Writes the header if no row came, flushes, and returns the rows written.
+    pub fn finish(mut self) -> std::io::Result<usize> {
+        self.header()?;
+        self.csv.flush()?;
+        Ok(self.rows)
+    }
 }
 
 /// The I/O error inside a CSV error, kept as it is so that the caller can

@@ -1,6 +1,8 @@
 //! Reads. Every value goes through the codec; a value that will not decode
 //! is reported as corruption naming its tree, never skipped silently.
 
+use std::sync::atomic::Ordering;
+
 use chrono::NaiveDate;
 use serde::de::DeserializeOwned;
 
@@ -72,19 +74,29 @@ impl Store {
     }
 
     pub fn revision(&self, id: EntryId, revision: u32) -> Result<Option<Entry>> {
-        self.entries
-            .get(keys::revision(id, revision))?
-            .map(|v| decode(&v).map_err(|e| corrupt("entries", e)))
-            .transpose()
+        self.entries.get(keys::revision(id, revision))?.map(|v| self.decode_entry(&v)).transpose()
+    }
+
+    /// The current revision number of an entry.
+    pub fn head(&self, id: EntryId) -> Result<Option<u32>> {
+        self.heads.get(id.to_be_bytes())?.map(|v| decode(&v).map_err(|e| corrupt("heads", e))).transpose()
     }
 
     /// Every revision of an entry, oldest first.
     pub fn history(&self, id: EntryId) -> Result<Vec<Entry>> {
-        self.entries
-            .scan_prefix(id.to_be_bytes())
-            .values()
-            .map(|v| decode(&v?).map_err(|e| corrupt("entries", e)))
-            .collect()
+        self.entries.scan_prefix(id.to_be_bytes()).values().map(|v| self.decode_entry(&v?)).collect()
+    }
+
+    /// Every read of a revision comes through here, so that `entry_reads`
+    /// counts them all.
+    fn decode_entry(&self, bytes: &[u8]) -> Result<Entry> {
+        self.entry_reads.fetch_add(1, Ordering::Relaxed);
+        decode(bytes).map_err(|e| corrupt("entries", e))
+    }
+
+    /// How many revisions were read from `entries` since the store opened.
+    pub fn entry_reads(&self) -> u64 {
+        self.entry_reads.load(Ordering::Relaxed)
     }
 
     /// Current revisions of a programme's entries between two dates
@@ -99,12 +111,8 @@ impl Store {
     }
 
     fn indexed(&self, index: &sled::Tree, owner: u32, from: NaiveDate, to: NaiveDate) -> Result<Vec<Entry>> {
-        let (start, end) = keys::dated_range(owner, from, to);
         let mut found = Vec::new();
-        for key in index.range(start..end).keys() {
-            let key = key?;
-            let id = keys::u64_from(&key[8..])
-                .ok_or_else(|| super::StoreError::Corrupt { tree: "index".into(), detail: "short key".into() })?;
+        for id in dated_ids(index, Some(owner), from, to)? {
             if let Some(entry) = self.current(id)? {
                 found.push(entry);
             }
@@ -112,9 +120,21 @@ impl Store {
         Ok(found)
     }
 
+    /// Ids of the entries whose current revision falls between two dates
+    /// (inclusive), of one programme or of all, from the indexes alone: no
+    /// entry is read. One programme's are in date then id order; all
+    /// programmes' come site by site.
+    pub fn entry_ids(&self, program: Option<ProgramId>, from: NaiveDate, to: NaiveDate) -> Result<Vec<EntryId>> {
+        match program {
+            Some(program) => dated_ids(&self.by_program, Some(program), from, to),
+            // Three sites are three range scans where the programmes are twenty.
+            None => dated_ids(&self.by_site, None, from, to),
+        }
+    }
+
     /// Every revision of every entry, in id then revision order.
     pub fn all_revisions(&self) -> impl Iterator<Item = Result<Entry>> + '_ {
-        self.entries.iter().values().map(|v| decode(&v?).map_err(|e| corrupt("entries", e)))
+        self.entries.iter().values().map(|v| self.decode_entry(&v?))
     }
 
     /// The current revision number of every entry.
@@ -162,6 +182,38 @@ impl Store {
     pub fn entry_count(&self) -> usize {
         self.heads.len()
     }
+}
+
+/// Entry ids in a dated index (`by_program` or `by_site`) between two
+/// dates, for one owner or every owner. Without an owner it seeks from one
+/// owner's first key to the next owner's, so it reads only keys in range
+/// plus one key per owner.
+fn dated_ids(index: &sled::Tree, owner: Option<u32>, from: NaiveDate, to: NaiveDate) -> Result<Vec<EntryId>> {
+    let short = || super::StoreError::Corrupt { tree: "index".into(), detail: "short key".into() };
+    let mut ids = Vec::new();
+    let mut current = owner.unwrap_or(0);
+    loop {
+        let (start, end) = keys::dated_range(current, from, to);
+        if owner.is_none() {
+            // The first key at or after (current, from) names the next owner
+            // that has any entries from that day on.
+            let Some(first) = index.range(start.as_slice()..).keys().next().transpose()? else { break };
+            let found = keys::u32_from(&first).ok_or_else(short)?;
+            if found != current {
+                current = found;
+                continue;
+            }
+        }
+        for key in index.range(start..end).keys() {
+            let key = key?;
+            ids.push(key.get(8..).and_then(keys::u64_from).ok_or_else(short)?);
+        }
+        match (owner, current.checked_add(1)) {
+            (None, Some(next)) => current = next,
+            _ => break,
+        }
+    }
+    Ok(ids)
 }
 
 pub(super) fn rollup_row(key: &[u8], value: &[u8]) -> Result<RollupRow> {

@@ -1,0 +1,256 @@
+//! binalog on five years of records beside SQLite holding the same rows,
+//! printed as a Markdown table for BENCHMARKS.md:
+//!
+//!   cargo bench --bench scale
+//!
+//! The first run generates the scale demo database (a million entries over
+//! five years in 21 programmes, `init --demo --entries`), its CSV and a
+//! SQLite copy of the CSV under target/tmp/scale-<entries>/, and later runs
+//! reuse them (delete the folder to start again). BINALOG_SCALE_ENTRIES
+//! sets another size. SQLite runs in python3's sqlite3 module
+//! (benches/scale_sqlite.py) with an index on (programme, date).
+
+mod common;
+
+use std::collections::BTreeMap;
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::time::{Duration, Instant};
+
+use binalog::clock::FixedClock;
+use binalog::domain::date::wib;
+use binalog::domain::scale_demo::{SCALE_SEED, ScaleSpec};
+use binalog::domain::{Program, Sector};
+use binalog::records::{EntryFilter, Records, RevisionState};
+use binalog::report::export::{self, CsvRows, Format};
+use binalog::store::OpenMode;
+use chrono::{DateTime, NaiveDate, Utc};
+use common::ms;
+
+/// The eve of the agreements' end: five whole years of entries.
+const NOW: &str = "2030-05-18T09:00:00+07:00";
+/// What the register screen asks for (tui::screens::program::PAGE_ENTRIES).
+const PAGE: usize = 200;
+const RUNS: usize = 15;
+
+fn clock() -> Box<FixedClock> {
+    Box::new(FixedClock(DateTime::parse_from_rfc3339(NOW).unwrap().with_timezone(&Utc)))
+}
+
+/// The database, CSV and SQLite file, made once.
+fn generated(entries: u64) -> PathBuf {
+    let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join(format!("scale-{entries}"));
+    if dir.join("done").exists() {
+        return dir;
+    }
+    if dir.exists() {
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
+    std::fs::create_dir_all(&dir).unwrap();
+    eprintln!("generating {entries} entries into {} (once)", dir.display());
+    let mut csv = std::io::BufWriter::new(std::fs::File::create(dir.join("rows.csv")).unwrap());
+    let mut rows: Option<CsvRows> = None;
+    let mut sink: Option<&mut dyn Write> = Some(&mut csv);
+    let spec = ScaleSpec { years: 5, entries, seed: SCALE_SEED };
+    let t = Instant::now();
+    let (_records, outcome) =
+        Records::create_scale_demo(&dir.join("db"), clock(), wib(), spec, &mut |records, batch| {
+            if let Some(out) = sink.take() {
+                rows = Some(CsvRows::start(records, out).unwrap());
+            }
+            for entry in batch {
+                rows.as_mut().unwrap().write(entry, RevisionState::Current)?;
+            }
+            Ok(())
+        })
+        .unwrap();
+    let csv_rows = rows.unwrap().finish().unwrap();
+    let took = t.elapsed();
+    assert_eq!(outcome.init.demo_entries as u64, entries);
+    std::fs::write(
+        dir.join("done"),
+        format!("{entries} entries, {csv_rows} CSV rows, generated in {:.1} s\n", took.as_secs_f64()),
+    )
+    .unwrap();
+    dir
+}
+
+fn median(mut times: Vec<Duration>) -> Duration {
+    times.sort();
+    times[times.len() / 2]
+}
+
+/// Median of RUNS after one warm-up, with what the last run returned.
+fn timed<T>(mut run: impl FnMut() -> T) -> (Duration, T) {
+    let mut last = run();
+    let mut times = Vec::new();
+    for _ in 0..RUNS {
+        let t = Instant::now();
+        last = run();
+        times.push(t.elapsed());
+    }
+    (median(times), last)
+}
+
+/// What the terminal interface reads to open a register (tui/effects.rs
+/// `program`): the first page, the month's and year's totals, the items
+/// used and, for livestock, the head counts.
+fn open_register(records: &Records, program: &Program) -> usize {
+    let today = records.today();
+    let page = records.register_page(program, None, PAGE).unwrap();
+    let (month_from, month_to) = Records::month_of(today);
+    let year_from = NaiveDate::from_ymd_opt(2030, 1, 1).unwrap();
+    records.totals(program.id, month_from, month_to).unwrap();
+    records.totals(program.id, year_from, today).unwrap();
+    records.items_used(program.id).unwrap();
+    if program.sector == Sector::Peternakan {
+        records.herd_at(program.id, today).unwrap();
+    }
+    page.entries.len()
+}
+
+fn export_rows(records: &Records, filter: &EntryFilter) -> usize {
+    let mut out = Vec::new();
+    export::export(records, filter, Format::Csv, &mut out).unwrap().unwrap()
+}
+
+fn disk_size(path: &Path) -> u64 {
+    std::fs::read_dir(path)
+        .unwrap()
+        .map(|e| {
+            let e = e.unwrap();
+            let meta = e.metadata().unwrap();
+            if meta.is_dir() { disk_size(&e.path()) } else { meta.len() }
+        })
+        .sum()
+}
+
+/// The SQLite side's figures by name: (milliseconds or count, rows).
+fn sqlite(dir: &Path, args: &[String]) -> BTreeMap<String, (f64, u64)> {
+    let output = Command::new("python3")
+        .arg(Path::new(env!("CARGO_MANIFEST_DIR")).join("benches/scale_sqlite.py"))
+        .arg(dir.join("rows.csv"))
+        .arg(dir.join("rows.sqlite"))
+        .args(args)
+        .output()
+        .expect("python3 runs");
+    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+    String::from_utf8(output.stdout)
+        .unwrap()
+        .lines()
+        .map(|line| {
+            let mut words = line.split_whitespace();
+            let name = words.next().unwrap().to_string();
+            (name, (words.next().unwrap().parse().unwrap(), words.next().unwrap().parse().unwrap()))
+        })
+        .collect()
+}
+
+fn main() {
+    // `cargo test --benches` runs this with --bench absent: keep that cheap.
+    if !std::env::args().any(|a| a == "--bench") {
+        return;
+    }
+    let entries: u64 = std::env::var("BINALOG_SCALE_ENTRIES").ok().and_then(|v| v.parse().ok()).unwrap_or(1_000_000);
+    let dir = generated(entries);
+    // Loads SQLite on the first run, and counts each programme's entries.
+    let setup = sqlite(&dir, &["0", "0", "0", "0", "0"].map(String::from));
+    let t = Instant::now();
+    let records = Records::open(&dir.join("db"), OpenMode::Existing, clock(), wib()).unwrap();
+    let opened = t.elapsed();
+    let programs = records.programs().unwrap();
+    let size_of = |p: &Program| setup.get(&format!("entries_{}", p.id)).map_or(0, |v| v.0 as u64);
+    let largest = programs.iter().max_by_key(|p| size_of(p)).unwrap();
+    let largest_count = size_of(largest);
+    let livestock = programs.iter().find(|p| p.sector == Sector::Peternakan).unwrap();
+    let (from, to) = (NaiveDate::from_ymd_opt(2028, 3, 1).unwrap(), NaiveDate::from_ymd_opt(2028, 3, 31).unwrap());
+
+    let (register, register_rows) = timed(|| open_register(&records, largest));
+    let (herd, herd_rows) = timed(|| open_register(&records, livestock));
+    let one = EntryFilter { from: Some(from), to: Some(to), program: Some(largest.id), history: false };
+    let all = EntryFilter { program: None, ..one.clone() };
+    let (one_read, _) = timed(|| records.entries(&one).unwrap().len());
+    let (one_export, one_rows) = timed(|| export_rows(&records, &one));
+    let (all_read, _) = timed(|| records.entries(&all).unwrap().len());
+    let (all_export, all_rows) = timed(|| export_rows(&records, &all));
+    let history = EntryFilter { history: true, ..one.clone() };
+    let (history_export, _) = timed(|| export_rows(&records, &history));
+    // What every filtered export read before the indexes were used, and
+    // what an export without a filter still reads: every revision. Once.
+    let t = Instant::now();
+    let everything = records.entries(&EntryFilter { history: true, ..EntryFilter::default() }).unwrap().len();
+    let full_scan = t.elapsed();
+    drop(records);
+    let binalog_size = disk_size(&dir.join("db"));
+
+    let args = [largest.id, livestock.id].map(|id| id.to_string());
+    let mut sqlite = sqlite(&dir, &[&args[..], &[from.to_string(), to.to_string(), RUNS.to_string()]].concat());
+    if let Some(load) = setup.get("load") {
+        sqlite.insert("load".into(), *load);
+    }
+    let lite = |name: &str| sqlite[name].0;
+    let ratio = |d: Duration, name: &str| format!("{:.1}x", d.as_secs_f64() * 1000.0 / lite(name));
+    let generation = std::fs::read_to_string(dir.join("done")).unwrap();
+
+    println!("Database: {}", generation.trim());
+    println!(
+        "Largest programme: {} (id {}), {largest_count} entries; livestock: {} (id {}); month {from} to {to}.",
+        largest.name, largest.id, livestock.name, livestock.id
+    );
+    println!();
+    println!("| measure | binalog | SQLite | binalog / SQLite |");
+    println!("| --- | --- | --- | --- |");
+    println!("| open the database (sled) | {} | | |", ms(opened));
+    println!(
+        "| open a register, largest programme ({register_rows} entries + totals; SQLite: first {PAGE} rows) | {} | {:.3} ms | {} |",
+        ms(register),
+        lite("register"),
+        ratio(register, "register")
+    );
+    println!(
+        "| open a livestock register ({herd_rows} entries + totals + head count; SQLite: first {PAGE} rows) | {} | {:.3} ms | {} |",
+        ms(herd),
+        lite("livestock"),
+        ratio(herd, "livestock")
+    );
+    println!(
+        "| programme-month, entries read (`Records::entries`) | {} | {:.3} ms ({} rows) | {} |",
+        ms(one_read),
+        lite("program_month"),
+        sqlite["program_month"].1,
+        ratio(one_read, "program_month")
+    );
+    println!(
+        "| programme-month export to CSV ({one_rows} rows) | {} | | {} |",
+        ms(one_export),
+        ratio(one_export, "program_month")
+    );
+    println!("| programme-month export with --history | {} | | |", ms(history_export));
+    println!(
+        "| month across all programmes, entries read | {} | {:.3} ms ({} rows) | {} |",
+        ms(all_read),
+        lite("all_month"),
+        sqlite["all_month"].1,
+        ratio(all_read, "all_month")
+    );
+    println!(
+        "| month across all programmes, export to CSV ({all_rows} rows) | {} | | {} |",
+        ms(all_export),
+        ratio(all_export, "all_month")
+    );
+    println!(
+        "| every revision read ({everything}; what any filtered export cost before, one run) | {} | | |",
+        ms(full_scan)
+    );
+    let mb = |bytes: f64| format!("{:.0} MB", bytes / 1e6);
+    println!(
+        "| size on disk | {} | {} | {:.1}x |",
+        mb(binalog_size as f64),
+        mb(sqlite["size"].0),
+        binalog_size as f64 / sqlite["size"].0
+    );
+    if let Some((load, _)) = sqlite.get("load") {
+        println!("| (SQLite: load of the CSV and index, this run) | | {:.0} ms | |", load);
+    }
+}

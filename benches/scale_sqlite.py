@@ -1,0 +1,68 @@
+"""The SQLite side of `cargo bench --bench scale`: loads the scale demo's
+CSV (the same rows binalog holds) into one table with an index on
+(programme, date) unless the database file exists, then times the same
+questions binalog answers. Prints one `name milliseconds rows` line each.
+
+Usage: python3 scale_sqlite.py ROWS.csv ROWS.sqlite PROGRAM LIVESTOCK FROM TO RUNS
+(PROGRAM 0: load and count each programme's entries only)
+"""
+
+import csv
+import os
+import sqlite3
+import statistics
+import sys
+import time
+
+csv_path, db_path, program, livestock, first, last, runs = sys.argv[1:8]
+program, livestock, runs = int(program), int(livestock), int(runs)
+
+COLUMNS = [
+    "entry_id", "date", "site", "program_id", "program", "sector", "partner", "kind", "item",
+    "value", "unit", "participants", "notes", "status", "revision", "recorded_by", "recorded_at",
+]
+
+if not os.path.exists(db_path):
+    t = time.perf_counter()
+    tmp = db_path + ".loading"
+    if os.path.exists(tmp):
+        os.remove(tmp)
+    con = sqlite3.connect(tmp)
+    types = {"entry_id": "INTEGER", "program_id": "INTEGER", "participants": "INTEGER", "revision": "INTEGER",
+             "value": "NUMERIC"}
+    con.execute("CREATE TABLE rows (" + ", ".join(f"{c} {types.get(c, 'TEXT')}" for c in COLUMNS) + ")")
+    with open(csv_path, newline="") as f:
+        reader = csv.reader(f)
+        next(reader)
+        con.executemany(f"INSERT INTO rows VALUES ({', '.join('?' * len(COLUMNS))})", reader)
+    con.execute("CREATE INDEX rows_program_date ON rows (program_id, date)")
+    con.commit()
+    con.close()
+    os.rename(tmp, db_path)
+    print(f"load {(time.perf_counter() - t) * 1000:.1f} 0")
+
+con = sqlite3.connect(db_path)
+for program_id, n in con.execute("SELECT program_id, COUNT(DISTINCT entry_id) FROM rows GROUP BY program_id"):
+    print(f"entries_{program_id} {n} 0")
+if program == 0:
+    sys.exit(0)
+cols = ", ".join(COLUMNS)
+
+
+def timed(name, sql, args):
+    con.execute(sql, args).fetchall()  # warm
+    times = []
+    for _ in range(runs):
+        t = time.perf_counter()
+        rows = con.execute(sql, args).fetchall()
+        times.append(time.perf_counter() - t)
+    print(f"{name} {statistics.median(times) * 1000:.3f} {len(rows)}")
+
+
+page = f"SELECT {cols} FROM rows WHERE program_id = ? ORDER BY date DESC, entry_id DESC LIMIT 200"
+timed("register", page, (program,))
+timed("livestock", page, (livestock,))
+month = f"SELECT {cols} FROM rows WHERE program_id = ? AND date BETWEEN ? AND ? ORDER BY date, entry_id"
+timed("program_month", month, (program, first, last))
+timed("all_month", f"SELECT {cols} FROM rows WHERE date BETWEEN ? AND ? ORDER BY date, entry_id", (first, last))
+print(f"size {os.path.getsize(db_path)} 0")
