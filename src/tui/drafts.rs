@@ -173,15 +173,7 @@ pub fn offer(app: &mut App, kept: KeptForm) {
     back.push(Screen::Program(Box::new(program::State::new(kept.program))));
     let mut form = match kept.entry {
         Some(data) => {
-            let required = crate::domain::permission::reason_required(officer);
-            let form = entry_form::State::correcting(
-                data.program.clone(),
-                data.items.clone(),
-                app.today,
-                &data.entry,
-                required,
-                app.lang,
-            );
+            let form = super::update::correction_form(app, &data, officer);
             back.push(Screen::EntryView(Box::new(entry_view::State::new(data, app.lang, Some(officer), app.today))));
             form
         }

@@ -406,17 +406,19 @@ fn open_form(app: &mut App) {
 /// From an entry: the form correcting its current revision.
 fn open_correction(app: &mut App) {
     let (Screen::EntryView(view), Some(actor)) = (&app.screen, &app.actor) else { return };
-    let data = &view.data;
-    let required = crate::domain::permission::reason_required(actor.officer());
-    let form = entry_form::State::correcting(
-        data.program.clone(),
-        data.items.clone(),
-        app.today,
-        &data.entry,
-        required,
-        app.lang,
-    );
+    let form = correction_form(app, &view.data, actor.officer());
     app.push(Screen::EntryForm(Box::new(form)));
+}
+
+/// The form correcting an entry's current revision, asking a reason of
+/// the officers who must give one.
+pub(super) fn correction_form(
+    app: &App,
+    data: &super::app::EntryData,
+    officer: &crate::domain::officer::Officer,
+) -> entry_form::State {
+    let required = crate::domain::permission::reason_required(officer);
+    entry_form::State::correcting(data.program.clone(), data.items.clone(), app.today, &data.entry, required, app.lang)
 }
 
 /// Locks the terminal: the officer's screens are put aside, untouched, and
