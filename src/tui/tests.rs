@@ -10,6 +10,7 @@ mod quantities;
 mod revisions;
 mod snapshots;
 mod update;
+mod widths;
 
 use chrono::{TimeZone, Utc};
 use ratatui::Terminal;

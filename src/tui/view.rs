@@ -138,7 +138,7 @@ fn draw_screen(app: &App, theme: Theme, frame: &mut Frame) {
         return;
     }
     let notice_lines = match &app.notice {
-        Some(n) => (n.text.chars().count() as u16).div_ceil(area.width).clamp(1, 3),
+        Some(n) => (super::theme::cells(&n.text) as u16).div_ceil(area.width).clamp(1, 3),
         None => 0,
     };
     let [head, body, notice, foot] = Layout::vertical([

@@ -13,6 +13,7 @@ use crate::domain::officer::Role;
 use crate::i18n::{fill, kind_name, text};
 use crate::tui::app::{BackupNotice, Cmd, HomeData, Op, Screen};
 use crate::tui::keymap::{Key, apply, list_nav};
+use crate::tui::theme::cells;
 use crate::tui::view::{Ui, quantities, titled};
 use crate::tui::widgets::list;
 
@@ -198,7 +199,7 @@ fn render_ending(state: &State, frame: &mut Frame, area: Rect, ui: &Ui) {
         let left = (row.agreement.end - ui.today).num_days();
         let args = [("date", Arg::Date(row.agreement.end)), ("days", Arg::Number(left))];
         let ends = fill(lang, "tui.home_ends_on", &args);
-        let room = width.saturating_sub(row.agreement.number.chars().count() + ends.chars().count() + 2);
+        let room = width.saturating_sub(cells(&row.agreement.number) + cells(&ends) + 2);
         lines.push(Line::from(vec![
             Span::styled(row.agreement.number.clone(), theme.strong()),
             Span::raw(format!(" {} ", theme.pad(&row.partner, room))),

@@ -121,15 +121,15 @@ fn render_totals(state: &State, frame: &mut Frame, area: Rect, ui: &Ui) {
             lines.push(Line::from(format!(" {}", text(lang, "tui.never"))));
         }
         for (species, count) in herd {
-            lines.push(Line::from(format!(" {} {count} {}", theme.pad(species, 16), Unit::Ekor.label())));
+            lines.push(Line::from(format!(" {} {count} {}", theme.pad_middle(species, 16), Unit::Ekor.label())));
         }
     }
     // Item, this month, this year: 12 + 11 + 13 columns fill the 36 inside the box.
     let header = format!(
-        "{} {:>10} {:>12}",
+        "{} {} {}",
         theme.pad("", 12),
-        theme.fit(text(lang, "tui.totals_month"), 10),
-        theme.fit(text(lang, "tui.totals_year"), 12)
+        theme.pad_left(text(lang, "tui.totals_month"), 10),
+        theme.pad_left(text(lang, "tui.totals_year"), 12)
     );
     lines.push(Line::styled(header, theme.strong()));
     // A head count is a reset, not an amount: summing counts means nothing,
@@ -145,17 +145,27 @@ fn render_totals(state: &State, frame: &mut Frame, area: Rect, ui: &Ui) {
             lines.push(Line::styled(theme.fit(kind_name(lang, total.kind), width), theme.strong()));
         }
         let month = find(&state.data.month, total).map_or_else(|| "-".to_string(), |m| amount(lang, m.value));
-        let item = if total.item.is_empty() {
-            total.unit.label().to_string()
-        } else {
-            format!("{} {}", total.item, total.unit.label())
-        };
+        let item = item_label(theme, &total.item, total.unit.label(), 11);
         lines.push(Line::from(vec![
-            Span::raw(format!(" {}", theme.pad(&item, 11))),
-            Span::raw(format!(" {month:>10} {:>12}", amount(lang, total.value))),
+            Span::raw(format!(" {}", theme.pad_middle(&item, 11))),
+            Span::raw(format!(" {} {}", theme.pad_left(&month, 10), theme.pad_left(&amount(lang, total.value), 12))),
         ]));
     }
     frame.render_widget(Paragraph::new(lines), inner);
+}
+
+/// `item unit` in `width` cells. The item is cut in its middle, before
+/// the unit, so items sharing a start (or an end) stay apart; the unit too
+/// when there is no room for both.
+fn item_label(theme: crate::tui::theme::Theme, item: &str, unit: &str, width: usize) -> String {
+    let room = width.saturating_sub(crate::tui::theme::cells(unit) + 1);
+    if item.is_empty() {
+        return theme.fit(unit, width);
+    }
+    if room >= 5 {
+        return format!("{} {unit}", theme.fit_middle(item, room));
+    }
+    theme.fit_middle(&format!("{item} {unit}"), width)
 }
 
 fn find<'a>(totals: &'a [Total], like: &Total) -> Option<&'a Total> {
