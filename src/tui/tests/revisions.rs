@@ -206,3 +206,26 @@ fn operators_have_no_queue() {
     assert!(matches!(h.app.screen, Screen::Home(_)));
     assert!(!h.screen().contains("v verify"));
 }
+
+#[test]
+fn long_notes_are_shown_in_full_on_the_entry_screen() {
+    let mut h = Harness::logged_in(Lang::En);
+    let words: Vec<String> = (1..=60).map(|n| format!("catatan{n}")).collect();
+    let notes = words.join(" ");
+    h.key(Key::Char('t')).keys(&[Key::Tab, Key::Tab]).typed("12,5").keys(&[Key::Tab, Key::Tab]).typed("cabai");
+    focus(&mut h, FormField::Notes);
+    h.typed(&notes);
+    h.keys(&[Key::Tab, Key::Enter]);
+    let Screen::Program(_) = &h.app.screen else { panic!("{:?}\n{}", h.app.notice, h.screen()) };
+    h.key(Key::Enter);
+    assert_eq!(view(&h).data.entry.draft.notes, notes);
+    // Scroll to the end, gathering every line shown on the way.
+    let mut seen = h.screen();
+    for _ in 0..10 {
+        h.key(Key::Char('j'));
+        seen.push_str(&h.screen());
+    }
+    for word in &words {
+        assert!(seen.split(|c: char| c.is_whitespace() || c == '│').any(|w| w == word), "{word} never shown:\n{seen}");
+    }
+}
