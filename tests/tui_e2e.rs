@@ -445,3 +445,38 @@ fn a_stopped_server_never_freezes_the_form_and_the_same_form_saves_after_it_cont
     let csv = export(dir.path());
     assert_eq!(csv.lines().skip(1).count(), 1, "saved once: {csv}");
 }
+
+/// Issue 10: an officer's long name is shortened in the header, never the
+/// programme's name, and the lock box still tells another officer to press
+/// Tab.
+#[test]
+fn a_long_officer_name_leaves_the_programme_in_the_title_and_the_lock_box_whole() {
+    let long = "Raden Mas Bambang Sulistyo Wicaksono Hadiningrat Putra Nusantara";
+    let dir = tempfile::tempdir().unwrap();
+    let mut s = Session::start(dir.path());
+    s.wait_for("Penyiapan pertama");
+    s.send(&format!("{ADMIN}\r{long}\r{PIN}\r"));
+    s.wait_for("Ulangi PIN");
+    s.send(&format!("{PIN}\r"));
+    s.wait_for("Akun administrator dibuat");
+    s.send(&format!("{PIN}\r"));
+    s.wait_for("Hari ini, 10/03/2026");
+    s.send("p");
+    s.wait_for("6 dari 6 program");
+    s.send("cabai");
+    s.wait_for("1 dari 6 program");
+    s.send("\r");
+    s.wait_for("Belum ada catatan. Tekan t");
+    let header = s.contents().lines().next().unwrap_or_default().to_string();
+    assert!(header.contains("binalog · Hortikultura Cabai & Sayur"), "{header}");
+    assert!(header.contains("Raden Mas") && header.contains("…") && header.contains("10/03/2026"), "{header}");
+    s.send("\x0c");
+    s.wait_for("Tab ganti petugas");
+    let locked = s.contents();
+    let joined = locked.split('│').map(str::trim).filter(|p| !p.is_empty()).collect::<Vec<_>>().join(" ");
+    assert!(joined.contains("Petugas lain: tekan Tab untuk masuk."), "{locked}");
+    assert!(joined.contains(&format!("({ADMIN})")), "{locked}");
+    s.send("\x03");
+    let (code, _) = s.finish();
+    assert_eq!(code, 0);
+}
