@@ -6,6 +6,7 @@ mod admin;
 mod drafts;
 mod flow;
 mod lock;
+mod pushed;
 mod quantities;
 mod revisions;
 mod snapshots;

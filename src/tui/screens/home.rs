@@ -36,7 +36,9 @@ impl State {
 
     /// New data for the same screen (after a save, or coming back).
     pub fn refresh(&mut self, data: HomeData) {
-        self.selected = self.selected.min(data.today.len().saturating_sub(1));
+        // The selection stays on its programme, not its row number.
+        let chosen = self.data.today.get(self.selected).map(|row| row.info.program.id);
+        self.selected = list::reselect(&data.today, chosen, self.selected, |row| row.info.program.id);
         self.data = data;
     }
 

@@ -31,11 +31,13 @@ pub const PAGE_ENTRIES: usize = 200;
 pub struct State {
     pub data: ProgramData,
     pub selected: usize,
+    /// The entry to select when the next reload brings it: the one just saved.
+    pub select_on_reload: Option<crate::domain::entry::EntryId>,
 }
 
 impl State {
     pub fn new(data: ProgramData) -> State {
-        State { data, selected: 0 }
+        State { data, selected: 0, select_on_reload: None }
     }
 
     pub fn id(&self) -> u32 {
@@ -65,6 +67,15 @@ impl State {
             }
             _ => Action::None,
         }
+    }
+
+    /// New data for the same programme (another officer saved, or coming
+    /// back): the selection stays on the entry it was on, wherever the
+    /// reload put it; on the same row if that entry is gone.
+    pub fn refresh(&mut self, data: ProgramData) {
+        let chosen = self.select_on_reload.take().or_else(|| self.data.register.get(self.selected).map(|e| e.id));
+        self.selected = crate::tui::widgets::list::reselect(&data.register, chosen, self.selected, |e| e.id);
+        self.data = data;
     }
 
     pub fn append(&mut self, page: crate::records::views::RegisterPage) {
