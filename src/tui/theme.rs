@@ -85,6 +85,11 @@ impl Theme {
         if self.ascii { "+" } else { "✓" }
     }
 
+    /// Marks a voided entry.
+    pub fn voided(self) -> &'static str {
+        if self.ascii { "x" } else { "×" }
+    }
+
     pub fn cross(self) -> &'static str {
         if self.ascii { "-" } else { "·" }
     }
@@ -221,6 +226,7 @@ fn ascii_of(c: char) -> char {
         '‹' | '«' => '<',
         '›' | '»' => '>',
         '✓' => '+',
+        '×' => 'x',
         '•' => '*',
         '–' | '—' | '─' => '-',
         'à'..='å' => 'a',

@@ -80,6 +80,7 @@ impl State {
 
     pub fn append(&mut self, page: crate::records::views::RegisterPage) {
         self.data.register.extend(page.entries);
+        self.data.verified.extend(page.verified);
         self.data.older = page.older;
     }
 }
@@ -109,14 +110,22 @@ fn render_register(state: &State, frame: &mut Frame, area: Rect, ui: &Ui) {
     }
     let width = usize::from(inner.width).saturating_sub(2);
     list::render(frame, inner, theme, register.len(), Some(state.selected), |i| {
-        Line::from(theme.fit(&register_row(&register[i], ui), width))
+        Line::from(theme.fit(&register_row(&register[i], state.data.verified.contains(&register[i].id), ui), width))
     });
 }
 
-fn register_row(entry: &Entry, ui: &Ui) -> String {
-    let kind = ui.theme.pad(kind_name(ui.lang, entry.draft.kind), 11);
+/// A register row starts with its state's mark, read without colour too:
+/// voided, verified, or a blank for neither.
+fn register_row(entry: &Entry, verified: bool, ui: &Ui) -> String {
+    let kind = ui.theme.pad(kind_name(ui.lang, entry.draft.kind), 10);
+    let mark = match (entry.voided, verified) {
+        (true, _) => ui.theme.voided(),
+        (false, true) => ui.theme.check(),
+        (false, false) => " ",
+    };
     let voided = if entry.voided { format!(" ({})", text(ui.lang, "tui.voided")) } else { String::new() };
-    format!("{} {kind} {}{voided}", format_date(entry.draft.date), quantities(ui.lang, &entry.draft.quantities))
+    let date = format_date(entry.draft.date);
+    format!("{mark} {date} {kind} {}{voided}", quantities(ui.lang, &entry.draft.quantities))
 }
 
 fn render_totals(state: &State, frame: &mut Frame, area: Rect, ui: &Ui) {

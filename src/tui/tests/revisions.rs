@@ -229,3 +229,30 @@ fn long_notes_are_shown_in_full_on_the_entry_screen() {
         assert!(seen.split(|c: char| c.is_whitespace() || c == '│').any(|w| w == word), "{word} never shown:\n{seen}");
     }
 }
+
+#[test]
+fn the_register_marks_voided_and_verified_entries_without_colour_too() {
+    let mut h = Harness::logged_in(Lang::En);
+    let verified = record_harvest(&mut h);
+    let voided = record_harvest(&mut h);
+    let supervisor = h.records.login(SUPERVISOR, crate::tui::tests::PIN).unwrap();
+    h.records.verify_entry(&supervisor, verified, 1).unwrap();
+    h.records.void_entry(&supervisor, voided, 1, "double").unwrap();
+    let Screen::Program(p) = &h.app.screen else { panic!("not the register") };
+    let program = p.id();
+    h.run(Cmd::LoadProgram { id: program, form: false });
+    let rows = |h: &Harness| -> Vec<String> {
+        h.screen()
+            .lines()
+            .filter(|l| l.contains("12.5 kg cabai"))
+            .map(|l| l.split("││").next().unwrap().to_string())
+            .collect()
+    };
+    // Newest first: the voided one, then the verified one.
+    let shown = rows(&h);
+    assert!(shown[0].contains("× 10/03/2026"), "{shown:?}");
+    assert!(shown[1].contains("✓ 10/03/2026"), "{shown:?}");
+    h.theme = crate::tui::theme::Theme { color: false, ascii: true };
+    let shown = rows(&h);
+    assert!(shown[0].contains("x 10/03/2026") && shown[1].contains("+ 10/03/2026"), "{shown:?}");
+}
