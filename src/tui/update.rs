@@ -261,11 +261,30 @@ fn asking(screen: &Screen) -> bool {
     }
 }
 
+/// Ctrl-C quits at once, unless typed work would go with it: then it
+/// warns first, as q and Esc do, and a second Ctrl-C quits.
+fn interrupt(app: &mut App) {
+    let warned = std::mem::take(&mut app.quit_warned);
+    let others = app.parked.iter().filter(|p| p.unsaved()).count();
+    let here = app.screen.unsaved() || app.back.iter().any(Screen::unsaved) || app.offer.is_some();
+    if warned || (others == 0 && !here) {
+        app.quit = true;
+        return;
+    }
+    app.quit_warned = true;
+    let said = if here {
+        text(app.lang, "tui.quit_unsaved").to_string()
+    } else {
+        fill(app.lang, "tui.quit_loses_drafts", &[("count", Arg::Number(others as i64))])
+    };
+    app.notify(Tone::Error, said);
+}
+
 fn on_key(app: &mut App, key: Key) -> Vec<Cmd> {
     // A message stays until the officer does something else.
     app.notice = None;
     if key == Key::Interrupt {
-        app.quit = true;
+        interrupt(app);
         return vec![];
     }
     if app.too_small() {

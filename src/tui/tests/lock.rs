@@ -211,3 +211,38 @@ fn a_long_name_gives_way_to_the_programme_in_the_title_and_the_lock_box_keeps_it
         assert!(joined.contains(LONG_NIP), "{locked}");
     }
 }
+
+#[test]
+fn ctrl_c_on_a_form_being_typed_warns_first_and_a_second_quits() {
+    let mut h = operator_typing();
+    h.key(Key::Interrupt);
+    assert!(!h.app.quit, "typed work would be lost without a word");
+    assert_eq!(h.app.notice.as_ref().map(|n| n.tone), Some(Tone::Error));
+    assert!(h.screen().contains("Tekan Ctrl-C lagi"), "{}", h.screen());
+    assert_eq!(form_value(&h), "12,5", "the form is kept");
+    h.key(Key::Interrupt);
+    assert!(h.app.quit);
+}
+
+#[test]
+fn ctrl_c_with_another_officers_draft_waiting_warns_as_q_does() {
+    let mut h = operator_typing();
+    h.key(Key::Lock).key(Key::Tab);
+    h.login(SUPERVISOR);
+    h.key(Key::Interrupt);
+    assert!(!h.app.quit);
+    let said = h.app.notice.as_ref().map(|n| n.text.clone()).unwrap_or_default();
+    assert!(said.contains("draf"), "{said}");
+    // Any other key between, and the question is asked again.
+    h.key(Key::Down).key(Key::Interrupt);
+    assert!(!h.app.quit);
+    h.key(Key::Interrupt);
+    assert!(h.app.quit);
+}
+
+#[test]
+fn ctrl_c_with_nothing_typed_quits_at_once() {
+    let mut h = Harness::logged_in(Lang::Id);
+    h.key(Key::Enter).key(Key::Interrupt);
+    assert!(h.app.quit);
+}
