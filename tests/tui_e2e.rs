@@ -190,11 +190,26 @@ fn export(db: &Path) -> String {
 /// (the session and its server have ended); its standard output. The PIN,
 /// for commands that act `--as` an officer, goes on standard input.
 fn binalog(db: &Path, args: &[&str]) -> String {
-    let mut child = Command::new(BIN)
+    cli(db, args, true)
+}
+
+/// The command line as another officer's terminal, through the server the
+/// session runs on: the server pushes its change to the session.
+fn served(db: &Path, args: &[&str]) -> String {
+    cli(db, args, false)
+}
+
+fn cli(db: &Path, args: &[&str], direct: bool) -> String {
+    let mut command = Command::new(BIN);
+    if direct {
+        command.env("BINALOG_DIRECT", "1");
+    } else {
+        command.env_remove("BINALOG_DIRECT");
+    }
+    let mut child = command
         .args(args)
         .arg("--pin-stdin")
         .env("BINALOG_DB", db)
-        .env("BINALOG_DIRECT", "1")
         .env("BINALOG_FIXED_NOW", NOW)
         .env_remove("BINALOG_LANG")
         .stdin(std::process::Stdio::piped())
@@ -236,7 +251,7 @@ fn an_officer_records_a_harvest_that_export_then_shows() {
     // the button that adds a quantity, participants.
     s.send("\t\t12,5\t\tcabai\t\t4\t\t\r");
     s.wait_for("Tersimpan: Panen 12,5 kg cabai, 10/03/2026.");
-    s.wait_for("10/03/2026 Panen       12,5 kg cabai");
+    s.wait_for("10/03/2026 Panen      12,5 kg cabai");
     s.send("q");
     let (code, raw) = s.finish();
     assert_eq!(code, 0);
@@ -387,7 +402,7 @@ fn an_officer_records_two_quantities_in_one_entry() {
     s.wait_for("Nilai 2");
     s.send("4\t\ttomat\t\t4\t\t\r");
     s.wait_for("Tersimpan: Panen 12,5 kg cabai, 4 kg tomat, 10/03/2026.");
-    s.wait_for("10/03/2026 Panen       12,5 kg cabai,");
+    s.wait_for("10/03/2026 Panen      12,5 kg cabai");
     s.send("\r");
     // The footer is the last line a frame writes: the whole entry is in.
     s.wait_for("j/k gulir  c koreksi");
@@ -444,4 +459,195 @@ fn a_stopped_server_never_freezes_the_form_and_the_same_form_saves_after_it_cont
     assert_eq!(code, 0);
     let csv = export(dir.path());
     assert_eq!(csv.lines().skip(1).count(), 1, "saved once: {csv}");
+}
+
+/// Issue 10: an officer's long name is shortened in the header, never the
+/// programme's name, and the lock box still tells another officer to press
+/// Tab.
+#[test]
+fn a_long_officer_name_leaves_the_programme_in_the_title_and_the_lock_box_whole() {
+    let long = "Raden Mas Bambang Sulistyo Wicaksono Hadiningrat Putra Nusantara";
+    let dir = tempfile::tempdir().unwrap();
+    let mut s = Session::start(dir.path());
+    s.wait_for("Penyiapan pertama");
+    s.send(&format!("{ADMIN}\r{long}\r{PIN}\r"));
+    s.wait_for("Ulangi PIN");
+    s.send(&format!("{PIN}\r"));
+    s.wait_for("Akun administrator dibuat");
+    s.send(&format!("{PIN}\r"));
+    s.wait_for("Hari ini, 10/03/2026");
+    s.send("p");
+    s.wait_for("6 dari 6 program");
+    s.send("cabai");
+    s.wait_for("1 dari 6 program");
+    s.send("\r");
+    s.wait_for("Belum ada catatan. Tekan t");
+    let header = s.contents().lines().next().unwrap_or_default().to_string();
+    assert!(header.contains("binalog · Hortikultura Cabai & Sayur"), "{header}");
+    assert!(header.contains("Raden Mas") && header.contains("…") && header.contains("10/03/2026"), "{header}");
+    s.send("\x0c");
+    s.wait_for("Tab ganti petugas");
+    let locked = s.contents();
+    let joined = locked.split('│').map(str::trim).filter(|p| !p.is_empty()).collect::<Vec<_>>().join(" ");
+    assert!(joined.contains("Petugas lain: tekan Tab untuk masuk."), "{locked}");
+    assert!(joined.contains(&format!("({ADMIN})")), "{locked}");
+    s.send("\x03");
+    let (code, _) = s.finish();
+    assert_eq!(code, 0);
+}
+
+impl Session {
+    /// The text of the line holding the `>` of the selection, marker aside.
+    fn selected_row(&self) -> String {
+        let contents = self.contents();
+        let line =
+            contents.lines().find(|l| l.starts_with("│>")).unwrap_or_else(|| panic!("no selection:\n{contents}"));
+        line.trim_start_matches("│>").split('│').next().unwrap_or_default().trim().to_string()
+    }
+
+    /// The column of the last character on `row` before column `before`.
+    fn last_column(&self, row: u16, before: u16) -> Option<u16> {
+        let screen = self.screen.screen();
+        (0..before).rev().find(|&col| screen.cell(row, col).is_some_and(|c| !c.contents().trim().is_empty()))
+    }
+
+    /// The row whose text contains `text`.
+    fn row_of(&self, text: &str) -> u16 {
+        let contents = self.contents();
+        contents.lines().position(|l| l.contains(text)).unwrap_or_else(|| panic!("no {text:?}:\n{contents}")) as u16
+    }
+
+    /// The row whose totals (the right panel) contain `text`.
+    fn totals_row_of(&self, text: &str) -> u16 {
+        let contents = self.contents();
+        let found = contents.lines().position(|l| l.split_once("││").is_some_and(|(_, totals)| totals.contains(text)));
+        found.unwrap_or_else(|| panic!("no {text:?} in the totals:\n{contents}")) as u16
+    }
+}
+
+/// Another officer saves harvest `qty` in programme 1 today, through the server.
+fn another_officer_saves(db: &Path, qty: &str) {
+    served(db, &["entry", "add", "--program", "1", "--kind", "harvest", "--qty", qty, "--as", SUPERVISOR]);
+}
+
+/// Issue 10: saves pushed by another officer keep the `>` on the entry it
+/// was on (Enter opens that one), and saves made while the terminal is
+/// locked show once it is unlocked.
+#[test]
+fn pushed_saves_keep_the_selection_and_show_after_an_unlock() {
+    let dir = tempfile::tempdir().unwrap();
+    binalog(dir.path(), &["init", "--demo"]);
+    let mut s = Session::start(dir.path());
+    s.wait_for("Masukkan NIP dan PIN Anda.");
+    s.send(&format!("{OPERATOR}\r{PIN}\r\r"));
+    s.wait_for("Catatan, terbaru dulu");
+    s.send("jj");
+    s.wait_for("│    10/03/2026");
+    let chosen = s.selected_row();
+    assert!(chosen.contains("09/03/2026"), "{chosen}");
+    another_officer_saves(dir.path(), "7 kg terong");
+    s.wait_for("7 kg terong");
+    assert_eq!(s.selected_row(), chosen, "the selection moved:\n{}", s.contents());
+    s.send("\r");
+    s.wait_for("j/k gulir");
+    let view = s.contents();
+    assert!(view.contains("Tanggal           09/03/2026"), "Enter opened another entry:\n{view}");
+    s.send("\x1b");
+    s.wait_for("Catatan, terbaru dulu");
+    s.send("\x0c");
+    s.wait_for("Tab ganti petugas");
+    another_officer_saves(dir.path(), "9 kg tomat");
+    s.send(&format!("{PIN}\r"));
+    s.wait_for("9 kg tomat");
+    s.send("q");
+    let (code, _) = s.finish();
+    assert_eq!(code, 0);
+}
+
+/// Issue 10: Ctrl-C on a form being typed asks first; a second one quits.
+#[test]
+fn ctrl_c_on_a_typed_form_warns_before_quitting() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut s = Session::start(dir.path());
+    set_up_and_open_programme(&mut s);
+    s.send("\t\t12,5");
+    s.wait_for("[12,5");
+    s.send("\x03");
+    s.wait_for("Tekan Ctrl-C lagi untuk tetap keluar.");
+    assert!(s.contents().contains("[12,5"), "the form is still there:\n{}", s.contents());
+    s.send("\x03");
+    let (code, _) = s.finish();
+    assert_eq!(code, 0);
+}
+
+/// Issue 10: long notes are read in full on the entry screen, scrolling.
+#[test]
+fn long_notes_can_be_read_in_full() {
+    let dir = tempfile::tempdir().unwrap();
+    binalog(dir.path(), &["init", "--demo"]);
+    let words: Vec<String> = (1..=70).map(|n| format!("kata{n}")).collect();
+    let notes = words.join(" ");
+    binalog(
+        dir.path(),
+        &[
+            "entry",
+            "add",
+            "--program",
+            "1",
+            "--kind",
+            "harvest",
+            "--qty",
+            "2 kg cabai",
+            "--notes",
+            &notes,
+            "--as",
+            OPERATOR,
+        ],
+    );
+    let mut s = Session::start(dir.path());
+    s.wait_for("Masukkan NIP dan PIN Anda.");
+    s.send(&format!("{OPERATOR}\r{PIN}\r\r"));
+    s.wait_for("2 kg cabai");
+    s.send("\r");
+    s.wait_for("j/k gulir");
+    let mut seen = s.contents();
+    s.send("jjjjjjjjjjjj");
+    s.wait_for("kata70");
+    seen.push_str(&s.contents());
+    for word in &words {
+        assert!(seen.split(|c: char| c.is_whitespace() || c == '│').any(|w| w == word), "{word} never shown:\n{seen}");
+    }
+    s.send("q");
+    let (code, _) = s.finish();
+    assert_eq!(code, 0);
+}
+
+/// Issue 10: CJK items keep the totals' columns, and two emoji leave a
+/// field's closing bracket in place.
+#[test]
+fn wide_characters_keep_columns_and_brackets_in_place() {
+    let dir = tempfile::tempdir().unwrap();
+    binalog(dir.path(), &["init", "--demo"]);
+    for qty in ["3 kg 鸡蛋鸡蛋鸡蛋", "3 kg 🐑🐑"] {
+        binalog(dir.path(), &["entry", "add", "--program", "1", "--kind", "harvest", "--qty", qty, "--as", OPERATOR]);
+    }
+    let mut s = Session::start(dir.path());
+    s.wait_for("Masukkan NIP dan PIN Anda.");
+    s.send(&format!("{OPERATOR}\r{PIN}\r\r"));
+    // The footer is the last line a frame writes: the whole register is in.
+    s.wait_for("t catat baru");
+    // The year's totals end in the same column on every row.
+    let ends: Vec<Option<u16>> =
+        [" cabai kg", "鸡", "🐑", " terong kg"].iter().map(|item| s.last_column(s.totals_row_of(item), 79)).collect();
+    assert!(ends.iter().all(|e| *e == ends[0] && e.is_some()), "{ends:?}:\n{}", s.contents());
+    s.send("t");
+    s.wait_for("Catatan baru");
+    let row = s.row_of("Barang");
+    let bracket = s.last_column(row, 47);
+    s.send("\t\t\t\t🐑🐑");
+    s.wait_for("[🐑🐑");
+    assert_eq!(s.last_column(row, 47), bracket, "{}", s.contents());
+    s.send("\x03\x03");
+    let (code, _) = s.finish();
+    assert_eq!(code, 0);
 }

@@ -450,6 +450,7 @@ pub const TEXTS: &[(&str, &str)] = &[
     ("tui.offer_title", "Unsaved form"),
     ("tui.offer_intro", "You left a form that was not saved:"),
     ("tui.offer_keys", "Enter: continue it    d: discard it"),
+    ("tui.quit_unsaved", "What you typed here is not saved. Press Ctrl-C again to quit anyway."),
     ("tui.offer_discarded", "The unsaved form was discarded."),
     ("tui.correct_title", "Correct entry {id}: {program}"),
     ("tui.label_change_reason", "Reason"),

@@ -456,6 +456,7 @@ pub const TEXTS: &[(&str, &str)] = &[
     ("tui.offer_title", "Isian belum disimpan"),
     ("tui.offer_intro", "Anda meninggalkan isian yang belum disimpan:"),
     ("tui.offer_keys", "Enter: lanjutkan mengisi    d: buang isian"),
+    ("tui.quit_unsaved", "Isian di sini belum disimpan. Tekan Ctrl-C lagi untuk tetap keluar."),
     ("tui.offer_discarded", "Isian yang belum disimpan dibuang."),
     ("tui.correct_title", "Koreksi catatan {id}: {program}"),
     ("tui.label_change_reason", "Alasan koreksi"),

@@ -8,7 +8,7 @@ use std::collections::BTreeMap;
 use chrono::{Duration, NaiveDate};
 
 use super::{Local, Result, Total};
-use crate::domain::entry::Entry;
+use crate::domain::entry::{Entry, EntryId};
 use crate::domain::inventory::head_counts;
 use crate::domain::officer::Nip;
 use crate::domain::reference::{Agreement, Program, ProgramId};
@@ -31,6 +31,9 @@ pub struct RegisterPage {
     /// Where the next older page ends (exclusive); `None` once the oldest
     /// entry has been read.
     pub older: Option<NaiveDate>,
+    /// The entries on the page whose current revision a supervisor
+    /// verified, so a register can mark them without asking entry by entry.
+    pub verified: std::collections::BTreeSet<EntryId>,
 }
 
 impl Local {
@@ -45,7 +48,7 @@ impl Local {
         let (mut to, open_end) = match before {
             Some(before) => match before.pred_opt() {
                 Some(day) => (day, false),
-                None => return Ok(RegisterPage { entries, older: None }),
+                None => return self.page(entries, None),
             },
             None => (self.today(), true),
         };
@@ -60,16 +63,28 @@ impl Local {
             let found = !window.is_empty();
             entries.append(&mut window);
             if last {
-                return Ok(RegisterPage { entries, older: None });
+                return self.page(entries, None);
             }
             if entries.len() >= want {
-                return Ok(RegisterPage { entries, older: Some(from) });
+                return self.page(entries, Some(from));
             }
             to = from.pred_opt().unwrap_or(from);
             if !found {
                 days *= 2;
             }
         }
+    }
+
+    /// A page of `entries`, with which of them are verified.
+    fn page(&self, entries: Vec<Entry>, older: Option<NaiveDate>) -> Result<RegisterPage> {
+        let store = self.store()?;
+        let mut verified = std::collections::BTreeSet::new();
+        for entry in &entries {
+            if store.verification(entry.id, entry.revision)?.is_some() {
+                verified.insert(entry.id);
+            }
+        }
+        Ok(RegisterPage { entries, older, verified })
     }
 
     /// The date of each programme's newest entry (voided ones aside).
@@ -218,7 +233,7 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let r = records(dir.path());
         let page = r.register_page(&r.program(2).unwrap(), None, 50).unwrap();
-        assert_eq!(page, RegisterPage { entries: vec![], older: None });
+        assert_eq!(page, RegisterPage { entries: vec![], older: None, verified: Default::default() });
         assert!(r.last_entry_dates().unwrap().is_empty());
         assert!(r.agreements_ending(180).unwrap().is_empty());
         assert_eq!(r.agreements_ending(365 * 5).unwrap().len(), 6);

@@ -82,6 +82,8 @@ pub struct ProgramData {
     pub register: Vec<Entry>,
     /// Where the next older page of the register ends; `None` when all is loaded.
     pub older: Option<NaiveDate>,
+    /// Entries of the register whose current revision is verified.
+    pub verified: std::collections::BTreeSet<EntryId>,
     pub month: Vec<Total>,
     pub year: Vec<Total>,
     /// Head count per species today, for livestock programmes.

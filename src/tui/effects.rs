@@ -253,7 +253,16 @@ fn program(records: &Records, id: ProgramId) -> Result<ProgramData> {
     let year = records.totals(id, year_from, year_to)?;
     let herd = if program.sector == Sector::Peternakan { Some(records.herd_at(id, today)?) } else { None };
     let items = records.items_used(id)?;
-    Ok(ProgramData { register: page.entries, older: page.older, month, year, herd, items, info })
+    Ok(ProgramData {
+        register: page.entries,
+        older: page.older,
+        verified: page.verified,
+        month,
+        year,
+        herd,
+        items,
+        info,
+    })
 }
 
 fn entry(records: &Records, id: u64) -> Result<EntryData> {

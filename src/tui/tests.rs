@@ -6,10 +6,12 @@ mod admin;
 mod drafts;
 mod flow;
 mod lock;
+mod pushed;
 mod quantities;
 mod revisions;
 mod snapshots;
 mod update;
+mod widths;
 
 use chrono::{TimeZone, Utc};
 use ratatui::Terminal;

@@ -6,6 +6,7 @@
 use ratatui::style::{Color, Modifier, Style};
 use ratatui::symbols::border;
 use ratatui::widgets::{Block, Borders};
+use unicode_width::{UnicodeWidthChar, UnicodeWidthStr};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Theme {
@@ -84,6 +85,11 @@ impl Theme {
         if self.ascii { "+" } else { "✓" }
     }
 
+    /// Marks a voided entry.
+    pub fn voided(self) -> &'static str {
+        if self.ascii { "x" } else { "×" }
+    }
+
     pub fn cross(self) -> &'static str {
         if self.ascii { "-" } else { "·" }
     }
@@ -123,22 +129,77 @@ impl Theme {
         if self.ascii { "-" } else { "–" }
     }
 
-    /// `text` cut to `width` characters, marking the cut.
+    /// `text` cut to `width` terminal cells, marking the cut at the end.
+    /// Cells, not characters: an emoji or a CJK character takes two.
     pub fn fit(self, text: &str, width: usize) -> String {
-        if text.chars().count() <= width {
+        if text.width() <= width {
             return text.to_string();
         }
-        let mut cut: String = text.chars().take(width.saturating_sub(1)).collect();
-        if width > 0 {
-            cut.push_str(self.ellipsis());
+        if width == 0 {
+            return String::new();
         }
+        let mut cut = take_cells(text.chars(), width - 1);
+        cut.push_str(self.ellipsis());
         cut
     }
 
-    /// `text` cut or padded to exactly `width` characters.
-    pub fn pad(self, text: &str, width: usize) -> String {
-        format!("{:<width$}", self.fit(text, width))
+    /// `text` cut to `width` cells in the middle, keeping its start and
+    /// end: items that share a long prefix stay apart ("pakan ayam…jagung").
+    pub fn fit_middle(self, text: &str, width: usize) -> String {
+        if text.width() <= width {
+            return text.to_string();
+        }
+        if width < 3 {
+            return self.fit(text, width);
+        }
+        let room = width - 1;
+        let tail_cells = room - room / 2;
+        let tail: String = take_cells(text.chars().rev(), tail_cells).chars().rev().collect();
+        let head = take_cells(text.chars(), room - tail.width());
+        format!("{head}{}{tail}", self.ellipsis())
     }
+
+    /// `text` cut or padded to exactly `width` cells.
+    pub fn pad(self, text: &str, width: usize) -> String {
+        pad_cells(&self.fit(text, width), width)
+    }
+
+    /// `text` cut in the middle or padded to exactly `width` cells.
+    pub fn pad_middle(self, text: &str, width: usize) -> String {
+        pad_cells(&self.fit_middle(text, width), width)
+    }
+
+    /// `text` cut or padded on the left to exactly `width` cells: numbers
+    /// in columns.
+    pub fn pad_left(self, text: &str, width: usize) -> String {
+        let fitted = self.fit(text, width);
+        format!("{}{fitted}", " ".repeat(width.saturating_sub(fitted.width())))
+    }
+}
+
+/// The leading characters of `chars` that fill at most `cells` cells.
+fn take_cells(chars: impl Iterator<Item = char>, cells: usize) -> String {
+    let mut used = 0;
+    let mut out = String::new();
+    for c in chars {
+        let w = c.width().unwrap_or(0);
+        if used + w > cells {
+            break;
+        }
+        used += w;
+        out.push(c);
+    }
+    out
+}
+
+/// Spaces after `text` up to `width` cells.
+fn pad_cells(text: &str, width: usize) -> String {
+    format!("{text}{}", " ".repeat(width.saturating_sub(text.width())))
+}
+
+/// How many terminal cells `text` takes.
+pub fn cells(text: &str) -> usize {
+    text.width()
 }
 
 /// Replaces every character a non-UTF-8 terminal cannot show: the few
@@ -165,6 +226,7 @@ fn ascii_of(c: char) -> char {
         '‹' | '«' => '<',
         '›' | '»' => '>',
         '✓' => '+',
+        '×' => 'x',
         '•' => '*',
         '–' | '—' | '─' => '-',
         'à'..='å' => 'a',
@@ -217,6 +279,24 @@ mod tests {
         }
         assert!(plain.selected().add_modifier.contains(Modifier::REVERSED));
         assert_eq!(plain.fit("Lapas Terbuka", 6), "Lapas~");
+    }
+
+    #[test]
+    fn widths_count_terminal_cells_not_characters() {
+        let theme = Theme { color: true, ascii: false };
+        // Two emoji take four cells: the pad leaves room for exactly that.
+        assert_eq!(cells(&theme.pad("🐑🐑", 6)), 6);
+        assert_eq!(theme.pad("🐑🐑", 6), "🐑🐑  ");
+        assert_eq!(theme.fit("鸡蛋鸡蛋", 5), "鸡蛋…");
+        assert_eq!(cells(&theme.pad("鸡蛋鸡蛋鸡蛋", 7)), 7);
+        assert_eq!(theme.pad_left("1.250", 8), "   1.250");
+        // Items sharing a long prefix stay apart when cut in the middle.
+        let a = theme.fit_middle("domba garut betina dewasa", 12);
+        let b = theme.fit_middle("domba garut betina anakan", 12);
+        assert_ne!(a, b);
+        assert_eq!(cells(&a), 12);
+        assert_eq!(a, "domba…dewasa");
+        assert_eq!(theme.fit_middle("domba", 12), "domba");
     }
 
     #[test]

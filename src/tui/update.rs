@@ -75,10 +75,7 @@ fn handle(app: &mut App, msg: Msg) -> Vec<Cmd> {
         }
         Msg::ProgramLoaded(Ok(data), form) => {
             match &mut app.screen {
-                Screen::Program(state) if state.id() == data.info.program.id => {
-                    state.selected = state.selected.min(data.register.len().saturating_sub(1));
-                    state.data = data;
-                }
+                Screen::Program(state) if state.id() == data.info.program.id => state.refresh(data),
                 _ => app.push(Screen::Program(Box::new(program::State::new(data)))),
             }
             if form {
@@ -106,8 +103,8 @@ fn handle(app: &mut App, msg: Msg) -> Vec<Cmd> {
             let program = draft.program;
             let mut cmds = go_back(app);
             match &mut app.screen {
-                // The new entry is the newest: the reload go_back asked for shows it first.
-                Screen::Program(state) if state.id() == program => state.selected = 0,
+                // The reload go_back asked for brings the new entry: it is selected.
+                Screen::Program(state) if state.id() == program => state.select_on_reload = Some(entry.id),
                 _ => cmds.push(Cmd::LoadProgram { id: program, form: false }),
             }
             app.notify(Tone::Ok, saved);
@@ -264,11 +261,30 @@ fn asking(screen: &Screen) -> bool {
     }
 }
 
+/// Ctrl-C quits at once, unless typed work would go with it: then it
+/// warns first, as q and Esc do, and a second Ctrl-C quits.
+fn interrupt(app: &mut App) {
+    let warned = std::mem::take(&mut app.quit_warned);
+    let others = app.parked.iter().filter(|p| p.unsaved()).count();
+    let here = app.screen.unsaved() || app.back.iter().any(Screen::unsaved) || app.offer.is_some();
+    if warned || (others == 0 && !here) {
+        app.quit = true;
+        return;
+    }
+    app.quit_warned = true;
+    let said = if here {
+        text(app.lang, "tui.quit_unsaved").to_string()
+    } else {
+        fill(app.lang, "tui.quit_loses_drafts", &[("count", Arg::Number(others as i64))])
+    };
+    app.notify(Tone::Error, said);
+}
+
 fn on_key(app: &mut App, key: Key) -> Vec<Cmd> {
     // A message stays until the officer does something else.
     app.notice = None;
     if key == Key::Interrupt {
-        app.quit = true;
+        interrupt(app);
         return vec![];
     }
     if app.too_small() {
@@ -464,10 +480,12 @@ fn logged_in(app: &mut App, actor: crate::records::Actor) -> Vec<Cmd> {
     if let Some(at) = app.parked.iter().position(|p| p.nip == nip) {
         let parked = app.parked.remove(at);
         if !parked.draft {
-            // Nobody else came in between: back exactly where they were.
+            // Nobody else came in between: back exactly where they were,
+            // with what others saved meanwhile (the lock ignored their
+            // updates).
             app.screen = parked.screen;
             app.back = parked.back;
-            return vec![];
+            return refresh(app);
         }
         app.offer = Some(parked);
         return vec![load_home(app)];

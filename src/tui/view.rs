@@ -138,7 +138,7 @@ fn draw_screen(app: &App, theme: Theme, frame: &mut Frame) {
         return;
     }
     let notice_lines = match &app.notice {
-        Some(n) => (n.text.chars().count() as u16).div_ceil(area.width).clamp(1, 3),
+        Some(n) => (super::theme::cells(&n.text) as u16).div_ceil(area.width).clamp(1, 3),
         None => 0,
     };
     let [head, body, notice, foot] = Layout::vertical([
@@ -190,11 +190,19 @@ fn draw_screen(app: &App, theme: Theme, frame: &mut Frame) {
 fn draw_header(app: &App, ui: &Ui, frame: &mut Frame, area: Rect) {
     let theme = ui.theme;
     let title = title(&app.screen, app.lang);
-    let mut right = format_date(app.today);
-    if let Some(actor) = &app.actor {
-        right = format!("{}{}{right}", actor.officer().name, theme.separator());
-    }
-    let room = usize::from(area.width).saturating_sub(right.chars().count() + 12);
+    let (width, date) = (usize::from(area.width), format_date(app.today));
+    let lead = super::theme::cells("binalog") + super::theme::cells(theme.separator());
+    let right = match &app.actor {
+        // The officer's name gives way first: the title says where one is.
+        Some(actor) => {
+            let fixed = lead + super::theme::cells(&title) + 1 + super::theme::cells(theme.separator()) + date.len();
+            let name = &actor.officer().name;
+            let room = width.saturating_sub(fixed).max(NAME_AT_LEAST.min(super::theme::cells(name)));
+            format!("{}{}{date}", theme.fit(name, room), theme.separator())
+        }
+        None => date,
+    };
+    let room = width.saturating_sub(lead + 1 + super::theme::cells(&right));
     let left = Line::from(vec![
         Span::styled("binalog", theme.title()),
         Span::raw(theme.separator()),
@@ -203,6 +211,9 @@ fn draw_header(app: &App, ui: &Ui, frame: &mut Frame, area: Rect) {
     frame.render_widget(left, area);
     frame.render_widget(Line::from(right).right_aligned(), area);
 }
+
+/// Cells the officer's name keeps in the header however long the title.
+const NAME_AT_LEAST: usize = 12;
 
 /// Asks the officer who just logged in whether to go on with the form they
 /// left unsaved when another officer took the terminal.

@@ -135,7 +135,7 @@ pub fn render(state: &State, frame: &mut Frame, area: Rect, ui: &Ui) -> Option<P
     ];
     let mut x = area.x;
     for (key, field, label_width, input_width) in fields {
-        let label_width = label_width.max(text(lang, key).chars().count() as u16 + 2);
+        let label_width = label_width.max(crate::tui::theme::cells(text(lang, key)) as u16 + 2);
         let row = Rect { x, y: area.y, width: label_width + input_width, height: 1 };
         let label = Label { text: text(lang, key), width: label_width, focused: state.focus == field, faulty: false };
         cursor = labelled_input(frame, row, theme, label, &state.filter[field]).or(cursor);

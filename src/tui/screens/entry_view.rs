@@ -24,7 +24,7 @@ use crate::domain::text::TextField;
 use crate::i18n::{Lang, fill, kind_name, text};
 use crate::tui::app::{EntryData, Op, RevisionRow};
 use crate::tui::keymap::{Key, Nav, list_nav};
-use crate::tui::theme::Theme;
+use crate::tui::theme::{Theme, cells};
 use crate::tui::view::{Ui, local_time, quantities, titled};
 use crate::tui::widgets::input::TextInput;
 
@@ -243,24 +243,31 @@ pub fn changes(lang: Lang, theme: Theme, before: &EntryDraft, after: &EntryDraft
 /// Where a revision's details start, under its heading.
 const INDENT: &str = "        ";
 
-/// `text` broken at spaces into lines of at most `width` characters; a
-/// word longer than a line is cut.
+/// `text` broken at spaces into lines of at most `width` terminal cells;
+/// a word longer than a line goes on over the next lines, so nothing of
+/// it is lost.
 pub fn wrap(text: &str, width: usize) -> Vec<String> {
     let width = width.max(1);
     let mut lines = vec![String::new()];
     for word in text.split(' ') {
         let line = lines.last_mut().expect("one line at least");
-        let len = line.chars().count();
-        if len > 0 && len + 1 + word.chars().count() > width {
+        let len = cells(line);
+        if len > 0 && len + 1 + cells(word) > width {
             lines.push(String::new());
         }
         let line = lines.last_mut().expect("one line at least");
         if !line.is_empty() {
             line.push(' ');
         }
-        line.push_str(word);
+        for c in word.chars() {
+            let line = lines.last_mut().expect("one line at least");
+            if cells(line) + unicode_width::UnicodeWidthChar::width(c).unwrap_or(0) > width {
+                lines.push(String::new());
+            }
+            lines.last_mut().expect("one line at least").push(c);
+        }
     }
-    lines.into_iter().map(|l| l.chars().take(width).collect()).collect()
+    lines
 }
 
 /// Every line the screen shows, each at most `width` characters.
@@ -302,9 +309,14 @@ fn body(data: &EntryData, lang: Lang, theme: Theme, width: usize) -> Vec<Line<'s
             )));
         }
     }
+    lines.push(row("tui.label_participants", people(lang, draft)));
+    // Notes in full, over as many lines as they need: the screen scrolls.
+    for (i, part) in wrap(&notes(draft), width.saturating_sub(label_width)).into_iter().enumerate() {
+        let label =
+            if i == 0 { theme.pad(text(lang, "tui.label_notes"), label_width) } else { " ".repeat(label_width) };
+        lines.push(Line::from(vec![Span::styled(label, theme.strong()), Span::raw(part)]));
+    }
     lines.extend([
-        row("tui.label_participants", people(lang, draft)),
-        row("tui.label_notes", notes(draft)),
         row("tui.label_status", format!("{}{check}", status(lang, entry))),
         row("tui.label_id", format!("{} (rev. {})", entry.id, entry.revision)),
         Line::styled(text(lang, "tui.revisions_title"), theme.title()),
@@ -421,6 +433,7 @@ mod tests {
             ["verified by Supervisor Demo", "(198705052010012003),", "10/03/2026"]
         );
         assert_eq!(wrap("short", 30), ["short"]);
-        assert_eq!(wrap("abcdefgh", 4), ["abcd"]);
+        assert_eq!(wrap("abcdefgh", 4), ["abcd", "efgh"], "a long word goes on, not cut");
+        assert_eq!(wrap("鸡蛋鸡蛋鸡", 4), ["鸡蛋", "鸡蛋", "鸡"], "two cells a character");
     }
 }

@@ -13,6 +13,7 @@ use crate::domain::officer::Role;
 use crate::i18n::{fill, kind_name, text};
 use crate::tui::app::{BackupNotice, Cmd, HomeData, Op, Screen};
 use crate::tui::keymap::{Key, apply, list_nav};
+use crate::tui::theme::cells;
 use crate::tui::view::{Ui, quantities, titled};
 use crate::tui::widgets::list;
 
@@ -35,7 +36,9 @@ impl State {
 
     /// New data for the same screen (after a save, or coming back).
     pub fn refresh(&mut self, data: HomeData) {
-        self.selected = self.selected.min(data.today.len().saturating_sub(1));
+        // The selection stays on its programme, not its row number.
+        let chosen = self.data.today.get(self.selected).map(|row| row.info.program.id);
+        self.selected = list::reselect(&data.today, chosen, self.selected, |row| row.info.program.id);
         self.data = data;
     }
 
@@ -198,7 +201,7 @@ fn render_ending(state: &State, frame: &mut Frame, area: Rect, ui: &Ui) {
         let left = (row.agreement.end - ui.today).num_days();
         let args = [("date", Arg::Date(row.agreement.end)), ("days", Arg::Number(left))];
         let ends = fill(lang, "tui.home_ends_on", &args);
-        let room = width.saturating_sub(row.agreement.number.chars().count() + ends.chars().count() + 2);
+        let room = width.saturating_sub(cells(&row.agreement.number) + cells(&ends) + 2);
         lines.push(Line::from(vec![
             Span::styled(row.agreement.number.clone(), theme.strong()),
             Span::raw(format!(" {} ", theme.pad(&row.partner, room))),

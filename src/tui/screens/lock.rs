@@ -13,6 +13,7 @@ use crate::domain::officer::PIN_MAX_DIGITS;
 use crate::i18n::{fill, text};
 use crate::tui::app::Cmd;
 use crate::tui::keymap::Key;
+use crate::tui::theme::cells;
 use crate::tui::view::{Ui, titled};
 use crate::tui::widgets::input::TextInput;
 
@@ -55,9 +56,14 @@ pub fn render(state: &State, frame: &mut Frame, area: Rect, ui: &Ui) -> Option<P
     let inner = block.inner(boxed);
     frame.render_widget(block, boxed);
     let pad = Rect { x: inner.x + 1, width: inner.width.saturating_sub(2), ..inner };
-    let args = [("name", Arg::Text(state.name.clone())), ("nip", Arg::Text(state.nip.clone()))];
+    // A long name is shortened to keep its line to one, so the way in for
+    // another officer below is never pushed out of the box.
+    let for_whom = |name: &str| {
+        fill(lang, "tui.lock_for", &[("name", Arg::Text(name.to_string())), ("nip", Arg::Text(state.nip.clone()))])
+    };
+    let room = usize::from(pad.width).saturating_sub(cells(&for_whom("")));
     let lines = vec![
-        Line::styled(fill(lang, "tui.lock_for", &args), ui.theme.strong()),
+        Line::styled(for_whom(&ui.theme.fit(&state.name, room)), ui.theme.strong()),
         Line::from(text(lang, "tui.lock_intro")),
     ];
     frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: true }), Rect { height: 4, ..pad });

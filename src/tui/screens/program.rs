@@ -31,11 +31,13 @@ pub const PAGE_ENTRIES: usize = 200;
 pub struct State {
     pub data: ProgramData,
     pub selected: usize,
+    /// The entry to select when the next reload brings it: the one just saved.
+    pub select_on_reload: Option<crate::domain::entry::EntryId>,
 }
 
 impl State {
     pub fn new(data: ProgramData) -> State {
-        State { data, selected: 0 }
+        State { data, selected: 0, select_on_reload: None }
     }
 
     pub fn id(&self) -> u32 {
@@ -67,8 +69,18 @@ impl State {
         }
     }
 
+    /// New data for the same programme (another officer saved, or coming
+    /// back): the selection stays on the entry it was on, wherever the
+    /// reload put it; on the same row if that entry is gone.
+    pub fn refresh(&mut self, data: ProgramData) {
+        let chosen = self.select_on_reload.take().or_else(|| self.data.register.get(self.selected).map(|e| e.id));
+        self.selected = crate::tui::widgets::list::reselect(&data.register, chosen, self.selected, |e| e.id);
+        self.data = data;
+    }
+
     pub fn append(&mut self, page: crate::records::views::RegisterPage) {
         self.data.register.extend(page.entries);
+        self.data.verified.extend(page.verified);
         self.data.older = page.older;
     }
 }
@@ -98,14 +110,22 @@ fn render_register(state: &State, frame: &mut Frame, area: Rect, ui: &Ui) {
     }
     let width = usize::from(inner.width).saturating_sub(2);
     list::render(frame, inner, theme, register.len(), Some(state.selected), |i| {
-        Line::from(theme.fit(&register_row(&register[i], ui), width))
+        Line::from(theme.fit(&register_row(&register[i], state.data.verified.contains(&register[i].id), ui), width))
     });
 }
 
-fn register_row(entry: &Entry, ui: &Ui) -> String {
-    let kind = ui.theme.pad(kind_name(ui.lang, entry.draft.kind), 11);
+/// A register row starts with its state's mark, read without colour too:
+/// voided, verified, or a blank for neither.
+fn register_row(entry: &Entry, verified: bool, ui: &Ui) -> String {
+    let kind = ui.theme.pad(kind_name(ui.lang, entry.draft.kind), 10);
+    let mark = match (entry.voided, verified) {
+        (true, _) => ui.theme.voided(),
+        (false, true) => ui.theme.check(),
+        (false, false) => " ",
+    };
     let voided = if entry.voided { format!(" ({})", text(ui.lang, "tui.voided")) } else { String::new() };
-    format!("{} {kind} {}{voided}", format_date(entry.draft.date), quantities(ui.lang, &entry.draft.quantities))
+    let date = format_date(entry.draft.date);
+    format!("{mark} {date} {kind} {}{voided}", quantities(ui.lang, &entry.draft.quantities))
 }
 
 fn render_totals(state: &State, frame: &mut Frame, area: Rect, ui: &Ui) {
@@ -121,15 +141,15 @@ fn render_totals(state: &State, frame: &mut Frame, area: Rect, ui: &Ui) {
             lines.push(Line::from(format!(" {}", text(lang, "tui.never"))));
         }
         for (species, count) in herd {
-            lines.push(Line::from(format!(" {} {count} {}", theme.pad(species, 16), Unit::Ekor.label())));
+            lines.push(Line::from(format!(" {} {count} {}", theme.pad_middle(species, 16), Unit::Ekor.label())));
         }
     }
     // Item, this month, this year: 12 + 11 + 13 columns fill the 36 inside the box.
     let header = format!(
-        "{} {:>10} {:>12}",
+        "{} {} {}",
         theme.pad("", 12),
-        theme.fit(text(lang, "tui.totals_month"), 10),
-        theme.fit(text(lang, "tui.totals_year"), 12)
+        theme.pad_left(text(lang, "tui.totals_month"), 10),
+        theme.pad_left(text(lang, "tui.totals_year"), 12)
     );
     lines.push(Line::styled(header, theme.strong()));
     // A head count is a reset, not an amount: summing counts means nothing,
@@ -145,17 +165,27 @@ fn render_totals(state: &State, frame: &mut Frame, area: Rect, ui: &Ui) {
             lines.push(Line::styled(theme.fit(kind_name(lang, total.kind), width), theme.strong()));
         }
         let month = find(&state.data.month, total).map_or_else(|| "-".to_string(), |m| amount(lang, m.value));
-        let item = if total.item.is_empty() {
-            total.unit.label().to_string()
-        } else {
-            format!("{} {}", total.item, total.unit.label())
-        };
+        let item = item_label(theme, &total.item, total.unit.label(), 11);
         lines.push(Line::from(vec![
-            Span::raw(format!(" {}", theme.pad(&item, 11))),
-            Span::raw(format!(" {month:>10} {:>12}", amount(lang, total.value))),
+            Span::raw(format!(" {}", theme.pad_middle(&item, 11))),
+            Span::raw(format!(" {} {}", theme.pad_left(&month, 10), theme.pad_left(&amount(lang, total.value), 12))),
         ]));
     }
     frame.render_widget(Paragraph::new(lines), inner);
+}
+
+/// `item unit` in `width` cells. The item is cut in its middle, before
+/// the unit, so items sharing a start (or an end) stay apart; the unit too
+/// when there is no room for both.
+fn item_label(theme: crate::tui::theme::Theme, item: &str, unit: &str, width: usize) -> String {
+    let room = width.saturating_sub(crate::tui::theme::cells(unit) + 1);
+    if item.is_empty() {
+        return theme.fit(unit, width);
+    }
+    if room >= 5 {
+        return format!("{} {unit}", theme.fit_middle(item, room));
+    }
+    theme.fit_middle(&format!("{item} {unit}"), width)
 }
 
 fn find<'a>(totals: &'a [Total], like: &Total) -> Option<&'a Total> {

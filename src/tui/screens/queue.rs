@@ -28,7 +28,9 @@ impl State {
     }
 
     pub fn refresh(&mut self, data: QueueData) {
-        self.selected = self.selected.min(data.rows.len().saturating_sub(1));
+        // The selection stays on its entry, not its row number.
+        let chosen = self.data.rows.get(self.selected).map(|row| row.entry.id);
+        self.selected = crate::tui::widgets::list::reselect(&data.rows, chosen, self.selected, |row| row.entry.id);
         self.data = data;
     }
 

@@ -115,6 +115,9 @@ fn keys_not_yet_sent_wait_for_the_exit_and_quitting_sends_them() {
     assert!(unsent.take().is_none(), "and only once");
 
     let mut h = operator_typing();
+    // The first Ctrl-C warns that the form is not saved; the second quits.
+    h.key(Key::Interrupt);
+    assert!(!h.app.quit);
     h.key(Key::Interrupt);
     assert!(h.app.quit);
     assert_eq!(kept(&h).unwrap().rows[0].value, "12,5", "Ctrl-C sent it before quitting");

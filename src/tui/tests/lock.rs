@@ -179,3 +179,70 @@ fn quitting_with_a_parked_draft_asks_twice() {
     h.key(Key::Esc);
     assert!(h.app.quit);
 }
+
+/// An admin whose name is longer than any header leaves room for.
+const LONG_NAME: &str = "Raden Mas Bambang Sulistyo Wicaksono Hadiningrat Putra Nusantara";
+const LONG_NIP: &str = "198203032006041004";
+
+fn long_named(lang: Lang) -> Harness {
+    let mut h = Harness::new(lang, true);
+    let admin = h.records.login(super::ADMIN, PIN).unwrap();
+    h.records.add_officer(Some(&admin), LONG_NIP, LONG_NAME, crate::domain::officer::Role::Admin, PIN).unwrap();
+    h.login(LONG_NIP);
+    h
+}
+
+#[test]
+fn a_long_name_gives_way_to_the_programme_in_the_title_and_the_lock_box_keeps_its_words() {
+    for lang in [Lang::Id, Lang::En] {
+        let mut h = long_named(lang);
+        h.key(Key::Enter);
+        let Screen::Program(p) = &h.app.screen else { panic!("{}", h.screen()) };
+        let programme = p.data.info.program.name.clone();
+        let screen = h.screen();
+        let header = screen.lines().next().unwrap();
+        assert!(header.contains(&programme) && header.contains("10/03/2026"), "{screen}");
+        assert!(header.contains("Raden Mas") && header.contains('…'), "the name is shortened, not dropped: {header}");
+        h.key(Key::Lock);
+        let locked = h.screen();
+        let tab = if lang == Lang::Id { "Petugas lain: tekan Tab untuk masuk." } else { "press Tab to log in." };
+        let joined = locked.split('│').map(str::trim).filter(|s| !s.is_empty()).collect::<Vec<_>>().join(" ");
+        assert!(joined.contains(tab), "{locked}");
+        assert!(joined.contains(LONG_NIP), "{locked}");
+    }
+}
+
+#[test]
+fn ctrl_c_on_a_form_being_typed_warns_first_and_a_second_quits() {
+    let mut h = operator_typing();
+    h.key(Key::Interrupt);
+    assert!(!h.app.quit, "typed work would be lost without a word");
+    assert_eq!(h.app.notice.as_ref().map(|n| n.tone), Some(Tone::Error));
+    assert!(h.screen().contains("Tekan Ctrl-C lagi"), "{}", h.screen());
+    assert_eq!(form_value(&h), "12,5", "the form is kept");
+    h.key(Key::Interrupt);
+    assert!(h.app.quit);
+}
+
+#[test]
+fn ctrl_c_with_another_officers_draft_waiting_warns_as_q_does() {
+    let mut h = operator_typing();
+    h.key(Key::Lock).key(Key::Tab);
+    h.login(SUPERVISOR);
+    h.key(Key::Interrupt);
+    assert!(!h.app.quit);
+    let said = h.app.notice.as_ref().map(|n| n.text.clone()).unwrap_or_default();
+    assert!(said.contains("draf"), "{said}");
+    // Any other key between, and the question is asked again.
+    h.key(Key::Down).key(Key::Interrupt);
+    assert!(!h.app.quit);
+    h.key(Key::Interrupt);
+    assert!(h.app.quit);
+}
+
+#[test]
+fn ctrl_c_with_nothing_typed_quits_at_once() {
+    let mut h = Harness::logged_in(Lang::Id);
+    h.key(Key::Enter).key(Key::Interrupt);
+    assert!(h.app.quit);
+}

@@ -206,3 +206,53 @@ fn operators_have_no_queue() {
     assert!(matches!(h.app.screen, Screen::Home(_)));
     assert!(!h.screen().contains("v verify"));
 }
+
+#[test]
+fn long_notes_are_shown_in_full_on_the_entry_screen() {
+    let mut h = Harness::logged_in(Lang::En);
+    let words: Vec<String> = (1..=60).map(|n| format!("catatan{n}")).collect();
+    let notes = words.join(" ");
+    h.key(Key::Char('t')).keys(&[Key::Tab, Key::Tab]).typed("12,5").keys(&[Key::Tab, Key::Tab]).typed("cabai");
+    focus(&mut h, FormField::Notes);
+    h.typed(&notes);
+    h.keys(&[Key::Tab, Key::Enter]);
+    let Screen::Program(_) = &h.app.screen else { panic!("{:?}\n{}", h.app.notice, h.screen()) };
+    h.key(Key::Enter);
+    assert_eq!(view(&h).data.entry.draft.notes, notes);
+    // Scroll to the end, gathering every line shown on the way.
+    let mut seen = h.screen();
+    for _ in 0..10 {
+        h.key(Key::Char('j'));
+        seen.push_str(&h.screen());
+    }
+    for word in &words {
+        assert!(seen.split(|c: char| c.is_whitespace() || c == '│').any(|w| w == word), "{word} never shown:\n{seen}");
+    }
+}
+
+#[test]
+fn the_register_marks_voided_and_verified_entries_without_colour_too() {
+    let mut h = Harness::logged_in(Lang::En);
+    let verified = record_harvest(&mut h);
+    let voided = record_harvest(&mut h);
+    let supervisor = h.records.login(SUPERVISOR, crate::tui::tests::PIN).unwrap();
+    h.records.verify_entry(&supervisor, verified, 1).unwrap();
+    h.records.void_entry(&supervisor, voided, 1, "double").unwrap();
+    let Screen::Program(p) = &h.app.screen else { panic!("not the register") };
+    let program = p.id();
+    h.run(Cmd::LoadProgram { id: program, form: false });
+    let rows = |h: &Harness| -> Vec<String> {
+        h.screen()
+            .lines()
+            .filter(|l| l.contains("12.5 kg cabai"))
+            .map(|l| l.split("││").next().unwrap().to_string())
+            .collect()
+    };
+    // Newest first: the voided one, then the verified one.
+    let shown = rows(&h);
+    assert!(shown[0].contains("× 10/03/2026"), "{shown:?}");
+    assert!(shown[1].contains("✓ 10/03/2026"), "{shown:?}");
+    h.theme = crate::tui::theme::Theme { color: false, ascii: true };
+    let shown = rows(&h);
+    assert!(shown[0].contains("x 10/03/2026") && shown[1].contains("+ 10/03/2026"), "{shown:?}");
+}

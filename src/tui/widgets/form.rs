@@ -301,7 +301,7 @@ fn input_width(input: &TextInput) -> u16 {
 pub fn confirm(frame: &mut Frame, area: Rect, ui: &Ui, question: &str) {
     let (lang, theme) = (ui.lang, ui.theme);
     let width = 60.min(area.width);
-    let lines = (question.chars().count() as u16).div_ceil(width.saturating_sub(2).max(1));
+    let lines = (crate::tui::theme::cells(question) as u16).div_ceil(width.saturating_sub(2).max(1));
     let boxed = Rect {
         x: area.x + (area.width - width) / 2,
         y: area.y + area.height / 3,

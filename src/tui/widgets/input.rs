@@ -130,13 +130,27 @@ impl TextInput {
         } else {
             self.text.chars().collect()
         };
-        // Keep the cursor inside the field: show the tail when it is past the width.
-        let start = (self.cursor + 1).saturating_sub(inner);
-        let visible: String = shown.iter().skip(start).take(inner).collect();
+        // Keep the cursor inside the field: show the tail when it is past
+        // the width. Widths are terminal cells: an emoji takes two.
+        let width = |c: &char| unicode_width::UnicodeWidthChar::width(*c).unwrap_or(0);
+        let mut start = 0;
+        while start < self.cursor && shown[start..self.cursor].iter().map(width).sum::<usize>() + 1 > inner {
+            start += 1;
+        }
+        let mut used = 0;
+        let visible: String = shown[start..]
+            .iter()
+            .take_while(|c| {
+                used += width(c);
+                used <= inner
+            })
+            .collect();
+        let padded = format!("{visible}{}", " ".repeat(inner.saturating_sub(crate::tui::theme::cells(&visible))));
         let style = if focused { theme.strong() } else { ratatui::style::Style::new() };
-        let line = Line::from(vec![Span::raw("["), Span::styled(format!("{visible:<inner$}"), style), Span::raw("]")]);
+        let line = Line::from(vec![Span::raw("["), Span::styled(padded, style), Span::raw("]")]);
         frame.render_widget(line, area);
-        focused.then(|| Position::new(area.x + 1 + (self.cursor - start) as u16, area.y))
+        let before: usize = shown[start..self.cursor.min(shown.len())].iter().map(width).sum();
+        focused.then(|| Position::new(area.x + 1 + before as u16, area.y))
     }
 }
 

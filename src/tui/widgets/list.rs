@@ -40,6 +40,16 @@ pub fn render(
     }
 }
 
+/// Where the record `chosen` (by its identity) is among `rows` after a
+/// reload; the same row number, kept inside the list, when it is gone.
+/// A pushed update inserts and removes rows: a row number alone would
+/// move the selection to another record.
+pub fn reselect<T, K: PartialEq>(rows: &[T], chosen: Option<K>, row: usize, id: impl Fn(&T) -> K) -> usize {
+    chosen
+        .and_then(|chosen| rows.iter().position(|r| id(r) == chosen))
+        .unwrap_or_else(|| row.min(rows.len().saturating_sub(1)))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -51,5 +61,15 @@ mod tests {
         assert_eq!(page_start(10, 10), 10);
         assert_eq!(page_start(25, 10), 20);
         assert_eq!(page_start(3, 0), 0);
+    }
+
+    #[test]
+    fn the_selection_follows_its_record_and_else_keeps_its_row() {
+        let before = 20;
+        assert_eq!(reselect(&[30, 20, 10], Some(before), 1, |r| *r), 1);
+        assert_eq!(reselect(&[40, 30, 20, 10], Some(before), 1, |r| *r), 2, "a newer record came on top");
+        assert_eq!(reselect(&[40, 30, 10], Some(before), 1, |r| *r), 1, "gone: the same row");
+        assert_eq!(reselect(&[40], Some(before), 3, |r| *r), 0, "gone: a row still in the list");
+        assert_eq!(reselect::<i32, i32>(&[], Some(before), 3, |r| *r), 0);
     }
 }
