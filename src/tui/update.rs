@@ -256,7 +256,7 @@ fn changed(app: &mut App, update: &Update) -> Vec<Cmd> {
 /// open help over it.
 fn asking(screen: &Screen) -> bool {
     match screen {
-        Screen::EntryForm(f) => f.confirm_discard,
+        Screen::EntryForm(f) => f.confirm_discard || f.below_zero.is_some(),
         Screen::AdminForm(f) => f.form.confirm_discard,
         Screen::Officers(o) => o.confirm_active.is_some(),
         Screen::EntryView(v) => v.void.as_ref().is_some_and(|d| d.confirming),
@@ -398,7 +398,8 @@ fn refresh(app: &App) -> Vec<Cmd> {
 fn open_form(app: &mut App) {
     if let Screen::Program(state) = &app.screen {
         let data = &state.data;
-        let form = entry_form::State::new(data.info.program.clone(), data.items.clone(), app.today);
+        let form = entry_form::State::new(data.info.program.clone(), data.items.clone(), app.today)
+            .with_herd(data.herd.clone());
         app.push(Screen::EntryForm(Box::new(form)));
     }
 }

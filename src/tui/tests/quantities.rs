@@ -412,3 +412,33 @@ fn rows_that_outgrow_the_screen_scroll_to_keep_the_focus_in_view() {
     let screen = h.screen();
     assert!(screen.contains(">Topik 5"), "{screen}");
 }
+
+#[test]
+fn a_death_past_the_herd_asks_for_a_reason_before_saving() {
+    let herd = std::collections::BTreeMap::from([("domba".to_string(), 44)]);
+    let mut form = livestock_form().with_herd(Some(herd));
+    form.focus = FormField::Kind;
+    while form.kind() != Kind::Death {
+        keys(&mut form, &[Key::Down]);
+    }
+    form.rows[0].value.set("100");
+    form.rows[0].item.set("domba");
+    form.notes.set("penyakit");
+    form.focus = FormField::Save;
+    assert_eq!(keys(&mut form, &[Key::Enter]), Action::None, "not saved before it is confirmed");
+    let ask = form.below_zero.as_ref().expect("the question is asked");
+    assert_eq!(ask.left, [("domba".to_string(), 44, -56)]);
+    // No reason, no save; Esc goes back to the form with all typed.
+    assert_eq!(keys(&mut form, &[Key::Enter]), Action::None);
+    assert!(form.below_zero.as_ref().unwrap().problem.is_some());
+    keys(&mut form, &[Key::Esc]);
+    assert!(form.below_zero.is_none());
+    assert_eq!(form.rows[0].value.text(), "100");
+    keys(&mut form, &[Key::Enter]);
+    typed(&mut form, "hitungan lalu salah");
+    let Action::Save(draft) = keys(&mut form, &[Key::Enter]) else { panic!("{:?}", form.below_zero) };
+    assert_eq!(draft.notes, "penyakit / hitungan lalu salah", "the reason is kept with the entry");
+    // Within the herd nothing is asked.
+    form.rows[0].value.set("44");
+    assert!(matches!(keys(&mut form, &[Key::Enter]), Action::Save(_)));
+}
