@@ -339,6 +339,7 @@ pub const TEXTS: &[(&str, &str)] = &[
     ("tui.totals_month", "This month"),
     ("tui.totals_year", "This year"),
     ("tui.herd_title", "Head count today"),
+    ("tui.field_full", "This field is full (at most {max} characters): delete first with Backspace or Ctrl-U."),
     ("tui.herd_below_zero", "below zero, check the count"),
     ("tui.below_zero_title", "Head count below zero"),
     ("tui.below_zero_left", "{item}: {on_hand} on hand, {left} would be left."),
@@ -416,7 +417,7 @@ pub const TEXTS: &[(&str, &str)] = &[
     ),
     (
         "tui.help_form",
-        "Tab or Enter: next field. Shift-Tab: previous field.\nKind and Unit: the arrows or a first letter choose.\nItem: type a new name, or the up/down arrows to choose one\nused before in this programme.\nValue: a comma or a dot for decimals (12,5), no thousands separator.\nSeveral quantities in one entry (12,5 kg cabai and 4 kg tomat):\n+ or Space on [+ Another quantity], or + on a Unit: add a quantity.\n- on a Unit: remove that quantity. An added one left empty is not saved.\nDate: dd/mm/yyyy; today unless changed.\nEnter on [Save]: save. \"Saved\" appears once the data is safe.\nEsc: cancel (asks first when something was typed).",
+        "Tab or Enter: next field. Shift-Tab: previous field.\nKind and Unit: the arrows or a first letter choose.\nItem: type a new name, or the up/down arrows to choose one\nused before in this programme.\nValue: a comma or a dot for decimals (12,5), no thousands separator.\nSeveral quantities in one entry (12,5 kg cabai and 4 kg tomat):\n+ or Space on [+ Another quantity], or + on a Unit: add a quantity.\n- on a Unit: remove that quantity. An added one left empty is not saved.\nDate: dd/mm/yyyy; today unless changed.\nTyping: Left/Right, Home/End; Ctrl-U deletes to the start, Ctrl-W a word.\nEnter on [Save]: save. \"Saved\" appears once the data is safe.\nEsc: cancel (asks first when something was typed).",
     ),
     (
         "tui.help_entry",

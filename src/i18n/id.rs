@@ -342,6 +342,7 @@ pub const TEXTS: &[(&str, &str)] = &[
     ("tui.totals_month", "Bulan ini"),
     ("tui.totals_year", "Tahun ini"),
     ("tui.herd_title", "Ternak hari ini"),
+    ("tui.field_full", "Kolom ini penuh (paling banyak {max} karakter): hapus dulu dengan Backspace atau Ctrl-U."),
     ("tui.herd_below_zero", "di bawah nol, periksa hitungan"),
     ("tui.below_zero_title", "Ternak menjadi minus"),
     ("tui.below_zero_left", "{item}: ada {on_hand} ekor, tersisa {left} ekor."),
@@ -419,7 +420,7 @@ pub const TEXTS: &[(&str, &str)] = &[
     ),
     (
         "tui.help_form",
-        "Tab atau Enter: isian berikutnya. Shift-Tab: isian sebelumnya.\nJenis dan Satuan: panah atau huruf awal untuk memilih.\nBarang: ketik nama baru, atau panah atas/bawah untuk memilih\nbarang yang pernah dicatat di program ini.\nNilai: koma atau titik untuk desimal (12,5), tanpa pemisah ribuan.\nBeberapa jumlah dalam satu catatan (12,5 kg cabai dan 4 kg tomat):\n+ atau Spasi pada [+ Jumlah lagi], atau + pada Satuan: tambah jumlah.\n- pada Satuan: hapus jumlah itu. Jumlah tambahan yang kosong tak disimpan.\nTanggal: hh/bb/tttt; bawaannya hari ini.\nEnter pada [Simpan]: simpan. \"Tersimpan\" muncul setelah data aman.\nEsc: batal (ditanya dulu jika sudah ada isian).",
+        "Tab atau Enter: isian berikutnya. Shift-Tab: isian sebelumnya.\nJenis dan Satuan: panah atau huruf awal untuk memilih.\nBarang: ketik nama baru, atau panah atas/bawah untuk memilih\nbarang yang pernah dicatat di program ini.\nNilai: koma atau titik untuk desimal (12,5), tanpa pemisah ribuan.\nBeberapa jumlah dalam satu catatan (12,5 kg cabai dan 4 kg tomat):\n+ atau Spasi pada [+ Jumlah lagi], atau + pada Satuan: tambah jumlah.\n- pada Satuan: hapus jumlah itu. Jumlah tambahan yang kosong tak disimpan.\nTanggal: hh/bb/tttt; bawaannya hari ini.\nMengetik: Kiri/Kanan, Home/End; Ctrl-U hapus sampai awal, Ctrl-W hapus kata.\nEnter pada [Simpan]: simpan. \"Tersimpan\" muncul setelah data aman.\nEsc: batal (ditanya dulu jika sudah ada isian).",
     ),
     (
         "tui.help_entry",

@@ -559,7 +559,7 @@ impl State {
                     && input.edit(other)
                 {
                     // The officer is fixing this field: its old message no longer applies.
-                    let refused = input.refused().map(|e| i18n::invalid(lang, e));
+                    let refused = input.refusal(lang);
                     self.problems.retain(|(f, _)| *f != focus);
                     if let Some(message) = refused {
                         self.problems.push((focus, message));
@@ -710,7 +710,7 @@ impl State {
             }
             other => {
                 if ask.reason.edit(other) {
-                    ask.problem = ask.reason.refused().map(|e| i18n::invalid(lang, e));
+                    ask.problem = ask.reason.refusal(lang);
                 }
             }
         }

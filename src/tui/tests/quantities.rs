@@ -442,3 +442,15 @@ fn a_death_past_the_herd_asks_for_a_reason_before_saving() {
     form.rows[0].value.set("44");
     assert!(matches!(keys(&mut form, &[Key::Enter]), Action::Save(_)));
 }
+
+#[test]
+fn a_full_date_field_says_so_and_ctrl_u_clears_it() {
+    let mut form = harvest_form();
+    assert_eq!(form.focus, FormField::Date);
+    typed(&mut form, "0");
+    assert_eq!(faulty(&form), [FormField::Date], "a key into a full field is not dropped silently");
+    keys(&mut form, &[Key::ClearToStart]);
+    assert!(faulty(&form).is_empty());
+    typed(&mut form, "02/03/2026");
+    assert_eq!(form.date.text(), "02/03/2026");
+}
