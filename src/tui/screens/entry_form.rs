@@ -454,12 +454,17 @@ impl State {
         }
     }
 
-    /// Items used before with the chosen kind that contain what was typed
-    /// in row `n`.
+    /// Items used before in the programme that contain what was typed in
+    /// row `n`: those of the chosen kind first, then those of any other
+    /// (a species counted is the one born, bought, sold), each item once.
     pub fn suggestions(&self, n: usize) -> Vec<&Total> {
         let query = self.rows.get(n).map_or(String::new(), |r| r.item_query.trim().to_lowercase());
+        let kind = self.kind();
+        let matching = |t: &&Total| !t.item.is_empty() && t.item.to_lowercase().contains(&query);
+        let same = self.used.iter().filter(|t| t.kind == kind).filter(matching);
+        let other = self.used.iter().filter(|t| t.kind != kind).filter(matching);
         let mut seen: Vec<&Total> = Vec::new();
-        for t in self.used.iter().filter(|t| t.kind == self.kind() && t.item.contains(&query)) {
+        for t in same.chain(other) {
             if !seen.iter().any(|s| s.item == t.item) {
                 seen.push(t);
             }

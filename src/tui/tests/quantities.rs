@@ -454,3 +454,21 @@ fn a_full_date_field_says_so_and_ctrl_u_clears_it() {
     typed(&mut form, "02/03/2026");
     assert_eq!(form.date.text(), "02/03/2026");
 }
+
+#[test]
+fn a_species_counted_before_is_offered_for_a_birth() {
+    let program = reference_data().programs.into_iter().find(|p| p.id == 3).unwrap();
+    let total =
+        |kind, item: &str| Total { kind, unit: Unit::Ekor, item: item.into(), value: Amount::whole(1), entries: 1 };
+    let used = vec![total(Kind::HeadCount, "domba"), total(Kind::Birth, "kambing"), total(Kind::Death, "domba")];
+    let mut form = Form::new(program, used, today());
+    form.focus = FormField::Kind;
+    while form.kind() != Kind::Birth {
+        keys(&mut form, &[Key::Down]);
+    }
+    let names: Vec<&str> = form.suggestions(0).iter().map(|t| t.item.as_str()).collect();
+    assert_eq!(names, ["kambing", "domba"], "the kind's own first, then the programme's others, each once");
+    form.focus = FormField::Item(0);
+    keys(&mut form, &[Key::Down, Key::Down]);
+    assert_eq!((form.rows[0].item.text(), form.unit(0)), ("domba", Unit::Ekor));
+}
