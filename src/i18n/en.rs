@@ -324,6 +324,11 @@ pub const TEXTS: &[(&str, &str)] = &[
     ("tui.home_backup_stale", "Last backup {days} days ago ({date}): check the daily backups"),
     ("tui.home_backup_none", "No daily backup yet: check the daily backups"),
     ("tui.programs_title", "Programmes"),
+    ("tui.programs_title_marked", "Programmes (- : another site, read only)"),
+    (
+        "tui.form_not_at_site",
+        "You are not assigned to {site}: this programme is read only for you. Ask an admin to add the site to your account.",
+    ),
     ("tui.programs_search", "Search"),
     ("tui.programs_count", "{shown} of {total} programmes"),
     ("tui.programs_none", "No programme matches \"{filter}\"."),

@@ -327,6 +327,11 @@ pub const TEXTS: &[(&str, &str)] = &[
     ("tui.home_backup_stale", "Cadangan terakhir {days} hari lalu ({date}): periksa cadangan harian"),
     ("tui.home_backup_none", "Belum ada cadangan harian: periksa cadangan harian"),
     ("tui.programs_title", "Program"),
+    ("tui.programs_title_marked", "Program (- : lapas lain, hanya dilihat)"),
+    (
+        "tui.form_not_at_site",
+        "Anda tidak ditugaskan di {site}: program ini hanya bisa dilihat. Minta admin menambahkan lapas ini ke akun Anda.",
+    ),
     ("tui.programs_search", "Cari"),
     ("tui.programs_count", "{shown} dari {total} program"),
     ("tui.programs_none", "Tidak ada program yang cocok dengan \"{filter}\"."),

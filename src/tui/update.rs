@@ -66,10 +66,15 @@ fn handle(app: &mut App, msg: Msg) -> Vec<Cmd> {
             vec![]
         }
         Msg::ProgramsLoaded(Ok(rows)) => {
+            let sites =
+                app.actor.as_ref().map(|a| a.officer()).filter(|o| o.role != Role::Admin).map(|o| o.sites.clone());
             if let Screen::Programs(state) = &mut app.screen {
                 state.refresh(rows);
+                state.sites = sites;
             } else {
-                app.push(Screen::Programs(programs::State::new(rows)));
+                let mut state = programs::State::new(rows);
+                state.sites = sites;
+                app.push(Screen::Programs(state));
             }
             vec![]
         }
@@ -398,6 +403,16 @@ fn refresh(app: &App) -> Vec<Cmd> {
 fn open_form(app: &mut App) {
     if let Screen::Program(state) = &app.screen {
         let data = &state.data;
+        // Refused before anything is typed, naming the site: the records
+        // API would refuse the save anyway.
+        let add = crate::domain::permission::Action::AddEntry { site: data.info.program.site };
+        if let Some(actor) = &app.actor
+            && crate::domain::permission::check(actor.officer(), add).is_err()
+        {
+            let said = fill(app.lang, "tui.form_not_at_site", &[("site", Arg::Text(data.info.site.clone()))]);
+            app.notify(Tone::Error, said);
+            return;
+        }
         let form = entry_form::State::new(data.info.program.clone(), data.items.clone(), app.today)
             .with_herd(data.herd.clone());
         app.push(Screen::EntryForm(Box::new(form)));
