@@ -469,7 +469,7 @@ pub const TEXTS: &[(&str, &str)] = &[
     ("tui.hint_change_reason_optional", "May be left empty when correcting your own entry on the day; better written."),
     ("tui.corrected", "The correction is saved as revision {revision}."),
     ("tui.voided_done", "The entry is voided (revision {revision}); it no longer counts in any total."),
-    ("tui.verified_done", "Revision {revision} is verified."),
+    ("tui.verified_done", "Entry {id} ({program}, {date}) revision {revision} is verified."),
     ("tui.verified", "verified"),
     ("tui.not_verified", "not verified yet"),
     ("tui.verified_by", "verified by {by}, {at}"),

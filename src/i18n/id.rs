@@ -478,7 +478,7 @@ pub const TEXTS: &[(&str, &str)] = &[
     ),
     ("tui.corrected", "Koreksi tersimpan sebagai revisi {revision}."),
     ("tui.voided_done", "Catatan dibatalkan (revisi {revision}); tidak lagi dihitung dalam jumlah."),
-    ("tui.verified_done", "Revisi {revision} diverifikasi."),
+    ("tui.verified_done", "Catatan {id} ({program}, {date}) revisi {revision} diverifikasi."),
     ("tui.verified", "diverifikasi"),
     ("tui.not_verified", "belum diverifikasi"),
     ("tui.verified_by", "diverifikasi oleh {by}, {at}"),

@@ -166,7 +166,20 @@ fn handle(app: &mut App, msg: Msg) -> Vec<Cmd> {
             vec![]
         }
         Msg::Verified(Ok(entry)) => {
-            let said = fill(app.lang, "tui.verified_done", &[("revision", Arg::Number(i64::from(entry.revision)))]);
+            // Named as the officer sees it on the queue or the entry: number,
+            // programme and date, not only the revision.
+            let program = match &app.screen {
+                Screen::Queue(q) => q.data.rows.iter().find(|r| r.entry.id == entry.id).map(|r| r.program.clone()),
+                Screen::EntryView(v) => Some(v.data.program.name.clone()),
+                _ => None,
+            };
+            let args = [
+                ("revision", Arg::Number(i64::from(entry.revision))),
+                ("id", Arg::Number(entry.id as i64)),
+                ("program", Arg::Text(program.unwrap_or_else(|| entry.draft.program.to_string()))),
+                ("date", Arg::Date(entry.draft.date)),
+            ];
+            let said = fill(app.lang, "tui.verified_done", &args);
             app.notify(Tone::Ok, said);
             refresh(app)
         }

@@ -179,8 +179,14 @@ fn the_queue_lists_the_oldest_first_and_verifying_takes_an_entry_off_it() {
     let dates: Vec<_> = queue.data.rows.iter().map(|r| r.entry.draft.date).collect();
     assert!(dates.windows(2).all(|w| w[0] <= w[1]), "oldest first");
     let first = queue.data.rows[0].entry.clone();
+    let program = queue.data.rows[0].program.clone();
     h.key(Key::Char('v'));
-    assert_eq!(h.app.notice.as_ref().unwrap().text, "Revision 1 is verified.");
+    let said = format!(
+        "Entry {} ({program}, {}) revision 1 is verified.",
+        first.id,
+        crate::domain::date::format_date(first.draft.date)
+    );
+    assert_eq!(h.app.notice.as_ref().unwrap().text, said, "the entry is named");
     let Screen::Queue(queue) = &h.app.screen else { panic!("still the queue") };
     assert_eq!(queue.data.rows.len(), before - 1);
     assert!(h.records.verification(first.id, first.revision).unwrap().is_some());
