@@ -506,6 +506,7 @@ pub const TEXTS: &[(&str, &str)] = &[
     ("tui.officer_active", "active"),
     ("tui.officer_inactive", "inactive"),
     ("tui.officer_locked", "locked till {until}"),
+    ("tui.officer_site_count", "{count} sites"),
     ("tui.confirm_deactivate", "Deactivate {name} ({nip})? They can no longer log in; their records stay."),
     ("tui.confirm_activate", "Activate {name} ({nip}) again?"),
     ("tui.role_operator", "operator"),

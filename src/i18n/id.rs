@@ -518,6 +518,7 @@ pub const TEXTS: &[(&str, &str)] = &[
     ("tui.officer_active", "aktif"),
     ("tui.officer_inactive", "nonaktif"),
     ("tui.officer_locked", "kunci s.d. {until}"),
+    ("tui.officer_site_count", "{count} lapas"),
     ("tui.confirm_deactivate", "Nonaktifkan {name} ({nip})? Petugas ini tidak bisa masuk lagi; catatannya tetap."),
     ("tui.confirm_activate", "Aktifkan lagi {name} ({nip})?"),
     ("tui.role_operator", "operator"),
