@@ -470,6 +470,10 @@ pub const TEXTS: &[(&str, &str)] = &[
     ("tui.corrected", "The correction is saved as revision {revision}."),
     ("tui.voided_done", "The entry is voided (revision {revision}); it no longer counts in any total."),
     ("tui.verified_done", "Entry {id} ({program}, {date}) revision {revision} is verified."),
+    (
+        "tui.correct_stale",
+        "Entry {id} was just changed by {who}: revision {revision}, {what}, {date}. Your correction is kept here: Enter on [Save] replaces it, Esc cancels.",
+    ),
     ("tui.verified", "verified"),
     ("tui.not_verified", "not verified yet"),
     ("tui.verified_by", "verified by {by}, {at}"),

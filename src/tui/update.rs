@@ -141,11 +141,33 @@ fn handle(app: &mut App, msg: Msg) -> Vec<Cmd> {
             app.notify(Tone::Ok, said);
             cmds
         }
-        Msg::Corrected(Err(e @ Error::ChangedByAnother { .. })) => {
-            // The form was based on an older revision: show the newest one.
-            let cmds = if matches!(app.screen, Screen::EntryForm(_)) { go_back(app) } else { vec![] };
-            app.fail(&e);
-            cmds
+        Msg::Corrected(Err(Error::ChangedByAnother { current })) => {
+            // The form was based on an older revision. What was typed stays:
+            // the form says who changed what, and saving again replaces it.
+            let by = &current.recorded_by;
+            let name = app.back.iter().rev().find_map(|s| match s {
+                Screen::EntryView(v) if v.data.entry.id == current.id => v.data.names.get(by).cloned(),
+                _ => None,
+            });
+            let who = name.map_or_else(|| by.to_string(), |n| format!("{n} ({by})"));
+            let what = format!(
+                "{} {}",
+                kind_name(app.lang, current.draft.kind),
+                crate::tui::view::quantities(app.lang, &current.draft.quantities)
+            );
+            let args = [
+                ("id", Arg::Number(current.id as i64)),
+                ("revision", Arg::Number(i64::from(current.revision))),
+                ("who", Arg::Text(who)),
+                ("what", Arg::Text(what)),
+                ("date", Arg::Date(current.draft.date)),
+            ];
+            let said = fill(app.lang, "tui.correct_stale", &args);
+            match &mut app.screen {
+                Screen::EntryForm(form) => form.rebase(current.revision, said),
+                _ => app.notify(Tone::Error, said),
+            }
+            vec![]
         }
         Msg::Voided(Ok(entry)) => {
             let said = fill(app.lang, "tui.voided_done", &[("revision", Arg::Number(i64::from(entry.revision)))]);

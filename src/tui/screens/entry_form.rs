@@ -722,6 +722,17 @@ impl State {
         Action::None
     }
 
+    /// Another officer changed the entry after this correction began: the
+    /// typed correction stays, the message says what the other revision
+    /// holds, and saving again corrects that revision.
+    pub fn rebase(&mut self, revision: u32, message: String) {
+        if let Some(c) = &mut self.correcting {
+            c.base = revision;
+        }
+        self.problems = vec![(FormField::Save, message)];
+        self.focus = FormField::Save;
+    }
+
     /// Shows problems the records API found when saving.
     pub fn refused(&mut self, problems: &[(Field, Invalid)], lang: Lang) {
         let found = problems.iter().map(|(f, e)| (self.field_of(*f, e), e.clone())).collect();
