@@ -479,6 +479,9 @@ pub const TEXTS: &[(&str, &str)] = &[
     ("tui.corrected", "Koreksi tersimpan sebagai revisi {revision}."),
     ("tui.voided_done", "Catatan dibatalkan (revisi {revision}); tidak lagi dihitung dalam jumlah."),
     ("tui.verified_done", "Catatan {id} ({program}, {date}) revisi {revision} diverifikasi."),
+    ("tui.audit_until", "sampai {at}"),
+    ("tui.audit_entries", "{count} catatan"),
+    ("tui.audit_bytes", "{count} bita"),
     (
         "tui.correct_stale",
         "Catatan {id} baru saja diubah oleh {who}: revisi {revision}, {what}, {date}. Koreksi Anda tetap di sini: Enter pada [Simpan] untuk menggantinya, Esc untuk batal.",
