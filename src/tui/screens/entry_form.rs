@@ -996,8 +996,9 @@ fn render_below_zero(ask: &BelowZero, frame: &mut Frame, area: Rect, ui: &Ui) ->
         .left
         .iter()
         .map(|(item, on_hand, left)| {
-            let args =
-                [("item", Arg::Text(item.clone())), ("on_hand", Arg::Number(*on_hand)), ("left", Arg::Number(*left))];
+            // Grouped as every amount: 1.200 ekor.
+            let heads = |n: i64| Arg::Amount(crate::tui::view::whole(n));
+            let args = [("item", Arg::Text(item.clone())), ("on_hand", heads(*on_hand)), ("left", heads(*left))];
             Line::styled(format!("! {}", fill(lang, "tui.below_zero_left", &args)), theme.error())
         })
         .collect();

@@ -121,7 +121,9 @@ fn render_totals(state: &State, frame: &mut Frame, area: Rect, ui: &Ui) {
             lines.push(Line::from(format!(" {}", text(lang, "tui.never"))));
         }
         for (species, count) in herd {
-            let said = format!(" {} {count} {}", theme.pad(species, 16), Unit::Ekor.label());
+            // Grouped as every other amount: 1.200 ekor, not 1200.
+            let heads = amount(lang, crate::tui::view::whole(*count));
+            let said = format!(" {} {heads} {}", theme.pad(species, 16), Unit::Ekor.label());
             if *count < 0 {
                 // Marked in words too, so it reads without colour.
                 lines.push(Line::styled(theme.fit(&format!("!{}", &said[1..]), width), theme.error()));

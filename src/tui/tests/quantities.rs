@@ -472,3 +472,10 @@ fn a_species_counted_before_is_offered_for_a_birth() {
     keys(&mut form, &[Key::Down, Key::Down]);
     assert_eq!((form.rows[0].item.text(), form.unit(0)), ("domba", Unit::Ekor));
 }
+
+#[test]
+fn head_counts_are_grouped_like_every_amount() {
+    assert_eq!(crate::tui::view::amount(Lang::En, crate::tui::view::whole(1200)), "1,200");
+    assert_eq!(crate::tui::view::amount(Lang::Id, crate::tui::view::whole(-1200)), "-1.200");
+    assert_eq!(crate::tui::view::whole(i64::MAX), crate::domain::Amount::from_milli(i64::MAX), "saturates");
+}
