@@ -61,13 +61,20 @@ fn the_role_matrix_at_the_api() {
     let r = &w.records;
     // Adding: at one's own sites only; admins everywhere.
     let mine = r.add_entry(&w.operator, harvest(1)).unwrap();
+    // Refused by the site's name, which the message shows.
+    let elsewhere = Error::NotAtSite { site: 2, name: "Lapas Kelas IIA Gladakan".into() };
     assert_eq!(
-        denied(r.add_entry(&w.operator, draft(4, day(2026, 3, 9), Kind::WasteReceived, "9 kg"))),
-        Denied::NotAtSite { site: 2 }
+        r.add_entry(&w.operator, draft(4, day(2026, 3, 9), Kind::WasteReceived, "9 kg")),
+        Err(elsewhere.clone())
     );
     assert_eq!(
-        denied(r.add_entry(&w.supervisor, draft(4, day(2026, 3, 9), Kind::WasteReceived, "9 kg"))),
-        Denied::NotAtSite { site: 2 }
+        r.add_entry(&w.supervisor, draft(4, day(2026, 3, 9), Kind::WasteReceived, "9 kg")),
+        Err(elsewhere.clone())
+    );
+    let said = binalog::i18n::error(binalog::i18n::Lang::Id, &elsewhere);
+    assert_eq!(
+        said,
+        "Anda tidak ditugaskan di Lapas Kelas IIA Gladakan. Minta admin menambahkan lapas ini ke akun Anda."
     );
     r.add_entry(&w.admin, draft(4, day(2026, 3, 9), Kind::WasteReceived, "9 kg")).unwrap();
 

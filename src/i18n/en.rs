@@ -149,6 +149,7 @@ pub const TEXTS: &[(&str, &str)] = &[
         "The folder {path} is not empty. A restore goes only into an empty or new folder: name one with --db.",
     ),
     ("error.denied_site", "You are not assigned to site {site}. Ask an admin to add this site to your account."),
+    ("error.denied_site_named", "You are not assigned to {site}. Ask an admin to add this site to your account."),
     ("error.denied_role", "Only the role {role} or above may do this."),
     (
         "error.denied_not_own",

@@ -155,6 +155,7 @@ pub const TEXTS: &[(&str, &str)] = &[
         "Folder {path} tidak kosong. Pemulihan hanya ke folder kosong atau baru: sebutkan dengan --db.",
     ),
     ("error.denied_site", "Anda tidak ditugaskan di lapas {site}. Minta admin menambahkan lapas ini ke akun Anda."),
+    ("error.denied_site_named", "Anda tidak ditugaskan di {site}. Minta admin menambahkan lapas ini ke akun Anda."),
     ("error.denied_role", "Tindakan ini hanya untuk peran {role} ke atas."),
     (
         "error.denied_not_own",

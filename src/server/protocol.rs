@@ -48,9 +48,10 @@ pub const MAGIC: [u8; 8] = *b"BINALOG\0";
 /// drafts kept for officers (save_draft, saved_draft, discard_draft), the
 /// full-disk and not-answering refusals among the errors, the daily
 /// backups' status (backup_status), and imports sent in chunks
-/// (`import_begin`, `import_chunk`, `import_finish`).
-pub const PROTOCOL_VERSION: u32 = 3;
-pub const SPEAKS: &[u32] = &[3];
+/// (`import_begin`, `import_chunk`, `import_finish`); version 4 the
+/// refusal that names the site an officer is not assigned to.
+pub const PROTOCOL_VERSION: u32 = 4;
+pub const SPEAKS: &[u32] = &[4];
 
 /// The socket's name inside the database folder.
 pub const SOCKET_NAME: &str = "binalog.sock";
