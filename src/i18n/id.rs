@@ -168,7 +168,7 @@ pub const TEXTS: &[(&str, &str)] = &[
     ("error.denied_own_entry", "Catatan yang Anda buat sendiri harus diverifikasi supervisor lain."),
     (
         "error.login_locked",
-        "Terlalu banyak PIN salah. NIP ini dikunci sampai pukul {until}; coba lagi nanti atau minta admin mengatur ulang PIN.",
+        "Terlalu banyak PIN salah. NIP ini dikunci sampai {until}; coba lagi nanti atau minta admin mengatur ulang PIN.",
     ),
     ("error.officers_exist", "Sudah ada petugas terdaftar: petugas baru ditambahkan oleh admin (--as NIP admin)."),
     ("error.first_officer_admin", "Petugas pertama harus admin (--role admin)."),
