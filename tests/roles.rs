@@ -61,13 +61,20 @@ fn the_role_matrix_at_the_api() {
     let r = &w.records;
     // Adding: at one's own sites only; admins everywhere.
     let mine = r.add_entry(&w.operator, harvest(1)).unwrap();
+    // Refused by the site's name, which the message shows.
+    let elsewhere = Error::NotAtSite { site: 2, name: "Lapas Kelas IIA Gladakan".into() };
     assert_eq!(
-        denied(r.add_entry(&w.operator, draft(4, day(2026, 3, 9), Kind::WasteReceived, "9 kg"))),
-        Denied::NotAtSite { site: 2 }
+        r.add_entry(&w.operator, draft(4, day(2026, 3, 9), Kind::WasteReceived, "9 kg")),
+        Err(elsewhere.clone())
     );
     assert_eq!(
-        denied(r.add_entry(&w.supervisor, draft(4, day(2026, 3, 9), Kind::WasteReceived, "9 kg"))),
-        Denied::NotAtSite { site: 2 }
+        r.add_entry(&w.supervisor, draft(4, day(2026, 3, 9), Kind::WasteReceived, "9 kg")),
+        Err(elsewhere.clone())
+    );
+    let said = binalog::i18n::error(binalog::i18n::Lang::Id, &elsewhere);
+    assert_eq!(
+        said,
+        "Anda tidak ditugaskan di Lapas Kelas IIA Gladakan. Minta admin menambahkan lapas ini ke akun Anda."
     );
     r.add_entry(&w.admin, draft(4, day(2026, 3, 9), Kind::WasteReceived, "9 kg")).unwrap();
 
@@ -155,7 +162,7 @@ fn five_wrong_pins_lock_for_five_minutes() {
     for _ in 0..4 {
         assert_eq!(r.login(NIP, "000000").unwrap_err(), Error::LoginFailed);
     }
-    assert!(matches!(r.login(NIP, "000000"), Err(Error::LoginLocked { until }) if until == "09:05"));
+    assert!(matches!(r.login(NIP, "000000"), Err(Error::LoginLocked { until }) if until == "10/03/2026 09:05"));
     assert!(matches!(r.login(NIP, PIN), Err(Error::LoginLocked { .. })), "even the right PIN waits");
     w.clock.advance(Duration::minutes(5));
     r.login(NIP, PIN).unwrap();
@@ -225,7 +232,7 @@ fn a_lockout_survives_a_restart() {
         assert!(stderr(&run_with_pins(db, &args, &["000000"])).contains("NIP atau PIN salah"));
     }
     let fifth = run_with_pins(db, &args, &["000000"]);
-    assert!(stderr(&fifth).contains("dikunci sampai pukul 09:05"), "{}", stderr(&fifth));
+    assert!(stderr(&fifth).contains("dikunci sampai 10/03/2026 09:05"), "{}", stderr(&fifth));
     let right = run_with_pins(db, &args, &[PIN]);
     assert!(stderr(&right).contains("dikunci"), "{}", stderr(&right));
     let out = run_with_pins_at(db, "2026-03-10T09:05:01+07:00", &args, &[PIN]);

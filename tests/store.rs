@@ -319,7 +319,7 @@ fn check_reports_tampering() {
     let report = stdout(&out);
     assert!(report.contains("The check found 3 problems"), "{report}");
     assert!(report.contains("the audit trail has a gap: number 1 is followed by 3"), "{report}");
-    assert!(report.contains("should be 2 from 1 entries, stored 0.001 from 1"), "{report}");
+    assert!(report.contains("should be 2 from 1 entry, stored 0.001 from 1"), "{report}");
     assert!(report.contains("by_site") && report.contains("index key missing"), "{report}");
 }
 

@@ -680,3 +680,46 @@ fn wide_characters_keep_columns_and_brackets_in_place() {
     let (code, _) = s.finish();
     assert_eq!(code, 0);
 }
+
+/// Issue 10: a death past the herd asks for a reason, and the count below
+/// zero is marked in words.
+#[test]
+fn a_death_past_the_herd_asks_for_a_reason_and_the_count_is_marked_below_zero() {
+    let _turn = one_at_a_time();
+    let dir = tempfile::tempdir().unwrap();
+    let mut s = Session::start(dir.path());
+    s.wait_for("Penyiapan pertama");
+    s.send(&format!("{ADMIN}\rSiti Rahma\r{PIN}\r"));
+    s.wait_for("Ulangi PIN");
+    s.send(&format!("{PIN}\r"));
+    s.wait_for("Akun administrator dibuat");
+    s.send(&format!("{PIN}\r"));
+    s.wait_for("Hari ini, 10/03/2026");
+    s.send("p");
+    s.wait_for("6 dari 6 program");
+    s.send("domba");
+    s.wait_for("1 dari 6 program");
+    s.send("\r");
+    s.wait_for("Belum ada catatan. Tekan t");
+    // A head count of 44 (the first kind of a livestock programme).
+    s.send("t");
+    s.wait_for("Catatan baru: Peternakan Domba");
+    s.send("\t\t44\t\tdomba\t\t\t\t\r");
+    s.wait_for("Tersimpan:");
+    // Then a death of 100: the form says what it would leave and asks why.
+    s.send("t");
+    s.wait_for("Catatan baru: Peternakan Domba");
+    s.send("\t\x1b[B\x1b[B\x1b[B\t100\t\tdomba\t\t\tsakit\t\r");
+    s.wait_for("domba: ada 44 ekor, tersisa -56 ekor.");
+    s.send("\r");
+    s.wait_for("Tulis alasannya dulu");
+    s.send("hitungan lalu salah\r");
+    s.wait_for("Tersimpan:");
+    s.wait_for("!domba            -56 ekor");
+    s.wait_for("di bawah nol, periksa hitungan");
+    s.send("q");
+    let (code, _) = s.finish();
+    assert_eq!(code, 0);
+    let csv = export(dir.path());
+    assert!(csv.contains("sakit / hitungan lalu salah"), "the reason is kept: {csv}");
+}

@@ -25,6 +25,9 @@ pub enum Arg {
     Date(NaiveDate),
     /// Shown by its name in the language, with the code one types.
     Kind(Kind),
+    /// A kind by its name in the language alone, where the officer chose
+    /// it by name (the form) rather than typed its code (the CLI).
+    KindName(Kind),
     Sector(Sector),
 }
 
@@ -232,7 +235,8 @@ impl Invalid {
                 ("kind", text(kind.code())),
                 ("units", text(&kind.units().iter().map(|u| u.code()).collect::<Vec<_>>().join(", "))),
             ],
-            Invalid::ItemMissing { kind } | Invalid::ReasonMissing { kind } => vec![("kind", Arg::Kind(*kind))],
+            // Named in the language only: the form offers kinds by name.
+            Invalid::ItemMissing { kind } | Invalid::ReasonMissing { kind } => vec![("kind", Arg::KindName(*kind))],
             // The maximum as an amount so it is grouped: "1.000 karakter".
             Invalid::TextTooLong { field, max } => vec![
                 ("field", Arg::Label(field.label_key())),

@@ -7,7 +7,7 @@ use std::collections::BTreeMap;
 use chrono::NaiveDate;
 
 use super::amount::Amount;
-use super::entry::{Entry, Status};
+use super::entry::{Entry, EntryDraft, Status};
 use super::sector::InventoryEffect;
 use super::unit::Unit;
 
@@ -37,6 +37,27 @@ pub fn head_counts(entries: &[Entry], at: NaiveDate) -> BTreeMap<String, i64> {
         }
     }
     counts
+}
+
+/// The species a death or sale would take below zero, with the count on
+/// hand and the count it would leave. Stock below zero is a fact to flag
+/// (a miscount, an animal born unrecorded), not a forbidden state: the
+/// interface asks the officer to confirm with a reason before saving.
+pub fn below_zero(herd: &BTreeMap<String, i64>, draft: &EntryDraft) -> Vec<(String, i64, i64)> {
+    if draft.kind.inventory_effect() != InventoryEffect::Decrement {
+        return Vec::new();
+    }
+    let mut left: BTreeMap<&str, (i64, i64)> = BTreeMap::new();
+    for q in draft.quantities.iter().filter(|q| q.unit == Unit::Ekor) {
+        let on_hand = herd.get(&q.item).copied().unwrap_or(0);
+        let heads = q.value.milli() / Amount::whole(1).milli();
+        let (_, after) = left.entry(q.item.as_str()).or_insert((on_hand, on_hand));
+        *after = after.saturating_sub(heads);
+    }
+    left.into_iter()
+        .filter(|(_, (_, after))| *after < 0)
+        .map(|(item, (on, after))| (item.to_string(), on, after))
+        .collect()
 }
 
 #[cfg(test)]
@@ -76,5 +97,16 @@ mod tests {
         pending.draft.status = Status::Pending;
         let entries = vec![entry(1, 1, Kind::HeadCount, "40 ekor domba"), voided, pending];
         assert_eq!(head_counts(&entries, NaiveDate::from_ymd_opt(2026, 1, 5).unwrap())["domba"], 40);
+    }
+
+    #[test]
+    fn a_death_past_the_herd_is_flagged_with_what_it_would_leave() {
+        let herd = BTreeMap::from([("domba".to_string(), 44)]);
+        let death = entry(1, 1, Kind::Death, "100 ekor domba").draft;
+        assert_eq!(below_zero(&herd, &death), [("domba".to_string(), 44, -56)]);
+        let fine = entry(1, 1, Kind::Death, "44 ekor domba").draft;
+        assert!(below_zero(&herd, &fine).is_empty());
+        let birth = entry(1, 1, Kind::Birth, "100 ekor kambing").draft;
+        assert!(below_zero(&herd, &birth).is_empty(), "only deaths and sales take away");
     }
 }

@@ -70,10 +70,21 @@ pub fn text(lang: Lang, key: &'static str) -> &'static str {
     lang.catalog().get(key).copied().unwrap_or(key)
 }
 
-/// The text for a key with its `{name}` placeholders filled.
+/// The text for a key with its `{name}` placeholders filled. A count's
+/// word takes its form from the number as `{name|one|other}`: English
+/// writes "{count} {count|entry|entries}"; Indonesian has no plural and
+/// writes the word once ("{count} catatan").
 pub fn fill(lang: Lang, key: &'static str, args: &[(&str, Arg)]) -> String {
     let mut out = text(lang, key).to_string();
     for (name, value) in args {
+        // Any argument that is a count chooses the form; another takes the plural.
+        let count = match value {
+            Arg::Number(n) => Some(*n),
+            Arg::Amount(a) | Arg::Decimal(a) => Some(if *a == crate::domain::Amount::whole(1) { 1 } else { 2 }),
+            Arg::Text(t) => t.parse().ok(),
+            _ => None,
+        };
+        out = plural(&out, name, count.unwrap_or(2));
         let value = match value {
             Arg::Text(s) => s.clone(),
             Arg::Number(n) => n.to_string(),
@@ -82,10 +93,28 @@ pub fn fill(lang: Lang, key: &'static str, args: &[(&str, Arg)]) -> String {
             Arg::Label(key) => text(lang, key).to_string(),
             Arg::Date(d) => format_date(*d),
             Arg::Kind(k) => format!("{} ({})", kind_name(lang, *k), k.code()),
+            Arg::KindName(k) => kind_name(lang, *k).to_string(),
             Arg::Sector(s) => sector_name(lang, *s).to_string(),
         };
         out = out.replace(&format!("{{{name}}}"), &value);
     }
+    out
+}
+
+/// Replaces every `{name|one|other}` in `text` with the form for `n`.
+fn plural(text: &str, name: &str, n: i64) -> String {
+    let open = format!("{{{name}|");
+    let mut out = String::new();
+    let mut rest = text;
+    while let Some(at) = rest.find(&open) {
+        let Some(end) = rest[at..].find('}') else { break };
+        let forms = &rest[at + open.len()..at + end];
+        let (one, other) = forms.split_once('|').unwrap_or((forms, forms));
+        out.push_str(&rest[..at]);
+        out.push_str(if n == 1 { one } else { other });
+        rest = &rest[at + end + 1..];
+    }
+    out.push_str(rest);
     out
 }
 

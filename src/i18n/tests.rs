@@ -3,7 +3,11 @@ use std::collections::BTreeSet;
 use super::*;
 
 fn placeholders(text: &str) -> BTreeSet<String> {
-    text.split('{').skip(1).filter_map(|s| s.split_once('}').map(|(name, _)| name.to_string())).collect()
+    // A plural form `{count|one|other}` names the placeholder `count`.
+    text.split('{')
+        .skip(1)
+        .filter_map(|s| s.split_once('}').map(|(name, _)| name.split('|').next().unwrap_or(name).to_string()))
+        .collect()
 }
 
 #[test]
@@ -70,4 +74,21 @@ fn thousands_message_in_both_languages() {
         invalid(Lang::En, &e),
         "The value \"1.250,5\" has a thousands separator. Write it without one, for example 1250.5."
     );
+}
+
+#[test]
+fn counts_take_the_singular_in_english_and_one_word_in_indonesian() {
+    let one = [("count", Arg::Number(1)), ("kinds", Arg::Text("Panen 1".into()))];
+    assert_eq!(fill(Lang::En, "tui.home_logged", &one), "1 entry: Panen 1");
+    let two = [("count", Arg::Number(2)), ("kinds", Arg::Text("Panen 2".into()))];
+    assert_eq!(fill(Lang::En, "tui.home_logged", &two), "2 entries: Panen 2");
+    assert_eq!(fill(Lang::Id, "tui.home_logged", &one), "1 catatan: Panen 1");
+    assert_eq!(plural("{n} {n|field|fields} {n|is|are}", "n", 1), "{n} field is");
+}
+
+#[test]
+fn a_kind_is_named_in_the_language_only() {
+    let e = Invalid::ReasonMissing { kind: Kind::Death };
+    let said = invalid(Lang::Id, &e);
+    assert!(said.contains("Kematian") && !said.contains("death"), "{said}");
 }

@@ -127,7 +127,7 @@ fn refusal_code(e: &Error) -> String {
     match e {
         Error::NotLoggedIn => "not logged in".into(),
         Error::Denied(Denied::Role { needed }) => format!("needs {}", needed.code()),
-        Error::Denied(Denied::NotAtSite { site }) => format!("not at site {site}"),
+        Error::Denied(Denied::NotAtSite { site }) | Error::NotAtSite { site, .. } => format!("not at site {site}"),
         Error::Denied(Denied::NotOwnEntry) => "not own entry".into(),
         Error::Denied(Denied::NotSameDay) => "not the same day".into(),
         Error::Denied(Denied::OwnEntry) => "own entry".into(),

@@ -24,7 +24,14 @@ impl Local {
     pub(super) fn permit(&self, actor: &Actor, action: Action) -> Result<()> {
         let fresh = self.refreshed(actor)?;
         permission::check(fresh.officer(), action).map_err(|denied| {
-            let e = Error::Denied(denied);
+            let e = match denied {
+                // Named: "not assigned to Lapas Kelas IIA Gladakan", not "to site 2".
+                permission::Denied::NotAtSite { site } => match self.store().ok().and_then(|s| s.site(site).ok()?) {
+                    Some(found) => Error::NotAtSite { site, name: found.name },
+                    None => Error::Denied(denied),
+                },
+                other => Error::Denied(other),
+            };
             self.audit_refusal(Some(actor.nip()), &format!("{action:?}"), &e);
             e
         })

@@ -195,6 +195,13 @@ pub enum Error {
         socket: PathBuf,
         seconds: u64,
     },
+    /// The officer is not assigned to the site, named so the message says
+    /// which place (the domain's `Denied::NotAtSite` knows only its number;
+    /// the records layer adds the name it reads from the store).
+    NotAtSite {
+        site: crate::domain::reference::SiteId,
+        name: String,
+    },
 }
 
 impl From<StoreError> for Error {
@@ -280,6 +287,7 @@ impl Error {
             Error::LoginFailed => "error.login_failed",
             Error::ServerStopped { .. } => "server.stopped",
             Error::ServerNotAnswering { .. } => "server.not_answering",
+            Error::NotAtSite { .. } => "error.denied_site_named",
             Error::VersionMismatch { .. } => "server.version_mismatch",
             Error::AlreadyRunning { .. } => "server.already_running",
             Error::SocketInUse { .. } => "server.socket_in_use",
@@ -369,6 +377,7 @@ impl Error {
             Error::ServerStopped { socket } | Error::SocketInUse { socket } => {
                 vec![("socket", text(socket.display().to_string()))]
             }
+            Error::NotAtSite { name, .. } => vec![("site", text(name.clone()))],
             Error::ServerNotAnswering { socket, seconds } => {
                 vec![("socket", text(socket.display().to_string())), ("seconds", Arg::Number(*seconds as i64))]
             }

@@ -156,7 +156,7 @@ impl Local {
     }
 
     fn locked_error(&self, until: DateTime<Utc>) -> Error {
-        Error::LoginLocked { until: until.with_timezone(&self.tz).format("%H:%M").to_string() }
+        Error::LoginLocked { until: until.with_timezone(&self.tz).format("%d/%m/%Y %H:%M").to_string() }
     }
 
     fn update_officer(

@@ -49,7 +49,8 @@ pub const MAGIC: [u8; 8] = *b"BINALOG\0";
 /// full-disk and not-answering refusals among the errors, the daily
 /// backups' status (backup_status), and imports sent in chunks
 /// (`import_begin`, `import_chunk`, `import_finish`); version 4 the
-/// verified entries of a register page.
+/// verified entries of a register page, and the refusal that names the
+/// site an officer is not assigned to.
 pub const PROTOCOL_VERSION: u32 = 4;
 pub const SPEAKS: &[u32] = &[4];
 

@@ -170,6 +170,7 @@ pub fn offer(app: &mut App, kept: KeptForm) {
         back.push(app.screen.clone());
     }
     let (program, items) = (kept.program.info.program.clone(), kept.program.items.clone());
+    let herd = kept.program.herd.clone();
     back.push(Screen::Program(Box::new(program::State::new(kept.program))));
     let mut form = match kept.entry {
         Some(data) => {
@@ -177,7 +178,7 @@ pub fn offer(app: &mut App, kept: KeptForm) {
             back.push(Screen::EntryView(Box::new(entry_view::State::new(data, app.lang, Some(officer), app.today))));
             form
         }
-        None => entry_form::State::new(program, items, app.today),
+        None => entry_form::State::new(program, items, app.today).with_herd(herd),
     };
     form.restore(&kept.draft);
     let (nip, name) = (officer.nip.clone(), officer.name.clone());

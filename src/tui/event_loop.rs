@@ -96,7 +96,10 @@ impl Calls {
 
     fn send(&mut self, cmds: Vec<Cmd>) {
         for cmd in cmds {
-            if self.outstanding == 0 {
+            // A change sent while an earlier answer is already known to be
+            // late is told about in its turn: the officer who pressed Save
+            // hears that it waits.
+            if self.outstanding == 0 || (!cmd.repeatable() && self.untold_since.is_none()) {
                 self.untold_since = Some(Instant::now());
             }
             self.outstanding += 1;
@@ -349,6 +352,18 @@ mod tests {
     fn not_answering() -> Input {
         let e = Error::ServerNotAnswering { socket: "/srv/binalog.sock".into(), seconds: 8 };
         Input::Answer { msg: Box::new(Msg::Saved(Err(e))), change: true }
+    }
+
+    #[test]
+    fn a_save_pressed_behind_a_late_read_is_told_about_in_its_turn() {
+        let (mut h, mut calls, sent) = form_to_save();
+        // A read already known to be late (told, so keys are live).
+        calls.send(vec![Cmd::LoadHome { backups: false }]);
+        calls.untold_since = None;
+        key_at(&mut h.app, &mut calls, Key::Enter);
+        assert!(matches!(sent.try_recv(), Ok(Cmd::LoadHome { .. })));
+        assert!(matches!(sent.try_recv(), Ok(Cmd::Save { .. })), "the save waits its turn behind the read");
+        assert!(calls.untold_since.is_some(), "the officer will be told the save waits");
     }
 
     #[test]

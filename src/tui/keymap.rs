@@ -1,6 +1,7 @@
 //! Keys as the interface understands them. Only keys every SSH client and
-//! terminal sends alike: no function keys, no mouse; Ctrl-C (quit) and
-//! Ctrl-L (lock) are the only control combinations.
+//! terminal sends alike: no function keys, no mouse; Ctrl-C (quit),
+//! Ctrl-L (lock) and a shell line's editing keys (Ctrl-U, Ctrl-W, Ctrl-A,
+//! Ctrl-E) are the only control combinations.
 
 use crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
 
@@ -25,6 +26,10 @@ pub enum Key {
     Interrupt,
     /// Ctrl-L: lock the terminal now, from any screen, even while typing.
     Lock,
+    /// Ctrl-U in a text field: delete everything before the cursor.
+    ClearToStart,
+    /// Ctrl-W in a text field: delete the word before the cursor.
+    DeleteWord,
 }
 
 /// The keys a key press stands for. Releases and control combinations
@@ -38,6 +43,11 @@ pub fn from_event(event: KeyEvent) -> Vec<Key> {
             _ if event.kind == KeyEventKind::Release => vec![],
             KeyCode::Char('c') => vec![Key::Interrupt],
             KeyCode::Char('l') => vec![Key::Lock],
+            // The editing keys of a shell line.
+            KeyCode::Char('u') => vec![Key::ClearToStart],
+            KeyCode::Char('w') => vec![Key::DeleteWord],
+            KeyCode::Char('a') => vec![Key::Home],
+            KeyCode::Char('e') => vec![Key::End],
             _ => vec![],
         };
     }
@@ -148,6 +158,9 @@ mod tests {
         assert_eq!(from_event(ctrl_s), vec![]);
         let ctrl_l = KeyEvent::new(KeyCode::Char('l'), KeyModifiers::CONTROL);
         assert_eq!(from_event(ctrl_l), vec![Key::Lock]);
+        let ctrl = |c| from_event(KeyEvent::new(KeyCode::Char(c), KeyModifiers::CONTROL));
+        assert_eq!([ctrl('u'), ctrl('w')], [vec![Key::ClearToStart], vec![Key::DeleteWord]]);
+        assert_eq!([ctrl('a'), ctrl('e')], [vec![Key::Home], vec![Key::End]]);
     }
 
     #[test]

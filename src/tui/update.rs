@@ -66,10 +66,15 @@ fn handle(app: &mut App, msg: Msg) -> Vec<Cmd> {
             vec![]
         }
         Msg::ProgramsLoaded(Ok(rows)) => {
+            let sites =
+                app.actor.as_ref().map(|a| a.officer()).filter(|o| o.role != Role::Admin).map(|o| o.sites.clone());
             if let Screen::Programs(state) = &mut app.screen {
                 state.refresh(rows);
+                state.sites = sites;
             } else {
-                app.push(Screen::Programs(programs::State::new(rows)));
+                let mut state = programs::State::new(rows);
+                state.sites = sites;
+                app.push(Screen::Programs(state));
             }
             vec![]
         }
@@ -133,11 +138,33 @@ fn handle(app: &mut App, msg: Msg) -> Vec<Cmd> {
             app.notify(Tone::Ok, said);
             cmds
         }
-        Msg::Corrected(Err(e @ Error::ChangedByAnother { .. })) => {
-            // The form was based on an older revision: show the newest one.
-            let cmds = if matches!(app.screen, Screen::EntryForm(_)) { go_back(app) } else { vec![] };
-            app.fail(&e);
-            cmds
+        Msg::Corrected(Err(Error::ChangedByAnother { current })) => {
+            // The form was based on an older revision. What was typed stays:
+            // the form says who changed what, and saving again replaces it.
+            let by = &current.recorded_by;
+            let name = app.back.iter().rev().find_map(|s| match s {
+                Screen::EntryView(v) if v.data.entry.id == current.id => v.data.names.get(by).cloned(),
+                _ => None,
+            });
+            let who = name.map_or_else(|| by.to_string(), |n| format!("{n} ({by})"));
+            let what = format!(
+                "{} {}",
+                kind_name(app.lang, current.draft.kind),
+                crate::tui::view::quantities(app.lang, &current.draft.quantities)
+            );
+            let args = [
+                ("id", Arg::Number(current.id as i64)),
+                ("revision", Arg::Number(i64::from(current.revision))),
+                ("who", Arg::Text(who)),
+                ("what", Arg::Text(what)),
+                ("date", Arg::Date(current.draft.date)),
+            ];
+            let said = fill(app.lang, "tui.correct_stale", &args);
+            match &mut app.screen {
+                Screen::EntryForm(form) => form.rebase(current.revision, said),
+                _ => app.notify(Tone::Error, said),
+            }
+            vec![]
         }
         Msg::Voided(Ok(entry)) => {
             let said = fill(app.lang, "tui.voided_done", &[("revision", Arg::Number(i64::from(entry.revision)))]);
@@ -158,7 +185,20 @@ fn handle(app: &mut App, msg: Msg) -> Vec<Cmd> {
             vec![]
         }
         Msg::Verified(Ok(entry)) => {
-            let said = fill(app.lang, "tui.verified_done", &[("revision", Arg::Number(i64::from(entry.revision)))]);
+            // Named as the officer sees it on the queue or the entry: number,
+            // programme and date, not only the revision.
+            let program = match &app.screen {
+                Screen::Queue(q) => q.data.rows.iter().find(|r| r.entry.id == entry.id).map(|r| r.program.clone()),
+                Screen::EntryView(v) => Some(v.data.program.name.clone()),
+                _ => None,
+            };
+            let args = [
+                ("revision", Arg::Number(i64::from(entry.revision))),
+                ("id", Arg::Number(entry.id as i64)),
+                ("program", Arg::Text(program.unwrap_or_else(|| entry.draft.program.to_string()))),
+                ("date", Arg::Date(entry.draft.date)),
+            ];
+            let said = fill(app.lang, "tui.verified_done", &args);
             app.notify(Tone::Ok, said);
             refresh(app)
         }
@@ -253,7 +293,7 @@ fn changed(app: &mut App, update: &Update) -> Vec<Cmd> {
 /// open help over it.
 fn asking(screen: &Screen) -> bool {
     match screen {
-        Screen::EntryForm(f) => f.confirm_discard,
+        Screen::EntryForm(f) => f.confirm_discard || f.below_zero.is_some(),
         Screen::AdminForm(f) => f.form.confirm_discard,
         Screen::Officers(o) => o.confirm_active.is_some(),
         Screen::EntryView(v) => v.void.as_ref().is_some_and(|d| d.confirming),
@@ -414,7 +454,18 @@ fn refresh(app: &App) -> Vec<Cmd> {
 fn open_form(app: &mut App) {
     if let Screen::Program(state) = &app.screen {
         let data = &state.data;
-        let form = entry_form::State::new(data.info.program.clone(), data.items.clone(), app.today);
+        // Refused before anything is typed, naming the site: the records
+        // API would refuse the save anyway.
+        let add = crate::domain::permission::Action::AddEntry { site: data.info.program.site };
+        if let Some(actor) = &app.actor
+            && crate::domain::permission::check(actor.officer(), add).is_err()
+        {
+            let said = fill(app.lang, "tui.form_not_at_site", &[("site", Arg::Text(data.info.site.clone()))]);
+            app.notify(Tone::Error, said);
+            return;
+        }
+        let form = entry_form::State::new(data.info.program.clone(), data.items.clone(), app.today)
+            .with_herd(data.herd.clone());
         app.push(Screen::EntryForm(Box::new(form)));
     }
 }

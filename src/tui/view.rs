@@ -43,6 +43,12 @@ pub fn amount(lang: Lang, value: Amount) -> String {
     value.format_grouped(lang.decimal_mark(), lang.group_mark())
 }
 
+/// A count (of animals) as an amount, to be grouped like every other:
+/// saturating, as head counts are, so a damaged store cannot overflow it.
+pub fn whole(count: i64) -> Amount {
+    Amount::from_milli(count.saturating_mul(Amount::whole(1).milli()))
+}
+
 /// `12,5 kg cabai`, `Rp 8.250.000`, joined with commas.
 pub fn quantities(lang: Lang, quantities: &[Quantity]) -> String {
     let one = |q: &Quantity| {

@@ -242,8 +242,7 @@ impl State {
     pub fn key(&mut self, key: Key, lang: Lang) -> Action {
         match self.form.key(key) {
             Outcome::None => {
-                if let Some((at, e)) = self.form.refusal() {
-                    let message = i18n::invalid(lang, e);
+                if let Some((at, message)) = self.form.refusal(lang) {
                     self.form.problems.retain(|(f, _)| *f != Some(at));
                     self.form.problems.push((Some(at), message));
                 }

@@ -167,7 +167,7 @@ pub fn render(state: &State, frame: &mut Frame, area: Rect, ui: &Ui) -> Option<P
             row.at.format("%d/%m/%Y %H:%M"),
             theme.pad(&officer, 18),
             theme.pad(action_name(lang, r.action), 18),
-            r.detail
+            shown_detail(lang, &r.detail, *row.at.offset())
         );
         Line::from(theme.fit(&line, width))
     });
@@ -189,7 +189,7 @@ pub fn render(state: &State, frame: &mut Frame, area: Rect, ui: &Ui) -> Option<P
             action_name(lang, r.action)
         );
         if !r.detail.is_empty() {
-            said.push_str(&format!(" ({})", r.detail));
+            said.push_str(&format!(" ({})", shown_detail(lang, &r.detail, *row.at.offset())));
         }
         if !entries.is_empty() {
             said.push_str(&format!(" {} {}", theme.separator().trim(), entries.join(", ")));
@@ -199,4 +199,54 @@ pub fn render(state: &State, frame: &mut Frame, area: Rect, ui: &Ui) -> Option<P
             .render_widget(Line::from(vec![Span::styled(theme.fit(&said, usize::from(inner.width)), theme.dim())]), at);
     }
     cursor
+}
+
+/// A stored detail in the officer's language. The records layer writes a
+/// few details as short English phrases ("2133 entries", "until <RFC 3339
+/// time>"); those are shown through the catalog, times as dd/mm/yyyy HH:MM
+/// in the zone of the row's time. Anything else is shown as stored.
+pub fn shown_detail(lang: Lang, detail: &str, zone: chrono::FixedOffset) -> String {
+    if let Some(at) = detail.strip_prefix("until ")
+        && let Ok(at) = chrono::DateTime::parse_from_rfc3339(at)
+    {
+        let at = at.with_timezone(&zone).format("%d/%m/%Y %H:%M").to_string();
+        return fill(lang, "tui.audit_until", &[("at", Arg::Text(at))]);
+    }
+    // "N entries", alone or at the end of "name: N entries, M bytes".
+    let mut out = Vec::new();
+    for part in detail.split(", ") {
+        let (head, tail) = part.rsplit_once(' ').map_or(("", part), |(h, t)| (h, t));
+        let (prefix, number) = head.rsplit_once(' ').map_or(("", head), |(p, n)| (p, n));
+        let key = match tail {
+            "entries" => Some("tui.audit_entries"),
+            "bytes" => Some("tui.audit_bytes"),
+            _ => None,
+        };
+        match (key, number.parse::<i64>()) {
+            (Some(key), Ok(n)) => {
+                let said = fill(lang, key, &[("count", Arg::Number(n))]);
+                out.push(if prefix.is_empty() { said } else { format!("{prefix} {said}") });
+            }
+            _ => out.push(part.to_string()),
+        }
+    }
+    out.join(", ")
+}
+
+#[cfg(test)]
+mod detail_tests {
+    use super::*;
+
+    #[test]
+    fn stored_english_details_read_in_the_language_with_local_times() {
+        let wib = chrono::FixedOffset::east_opt(7 * 3600).unwrap();
+        assert_eq!(shown_detail(Lang::Id, "2133 entries", wib), "2133 catatan");
+        assert_eq!(shown_detail(Lang::En, "1 entries", wib), "1 entry");
+        assert_eq!(shown_detail(Lang::Id, "until 2026-12-01T13:45:27.230834728+00:00", wib), "sampai 01/12/2026 20:45");
+        assert_eq!(
+            shown_detail(Lang::Id, "daily-2026-12-01.binalog: 12 entries, 4096 bytes", wib),
+            "daily-2026-12-01.binalog: 12 catatan, 4096 bita"
+        );
+        assert_eq!(shown_detail(Lang::En, "a reason, kept", wib), "a reason, kept");
+    }
 }

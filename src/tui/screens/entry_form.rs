@@ -9,7 +9,7 @@
 //! lost. When the rows outgrow the screen, the fields scroll a page at a
 //! time to keep the focused one in view.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 
 use chrono::NaiveDate;
 use ratatui::Frame;
@@ -141,6 +141,22 @@ pub struct State {
     sent: Vec<usize>,
     /// How the form looked when it opened, to tell whether anything changed.
     pristine: Vec<String>,
+    /// Today's head count per species, for a livestock programme: a death
+    /// or sale past it asks to be confirmed first. `None` when not known.
+    pub herd: Option<BTreeMap<String, i64>>,
+    /// A checked draft that would take a species below zero, waiting for
+    /// the officer to confirm it with a reason.
+    pub below_zero: Option<Box<BelowZero>>,
+}
+
+/// The question asked before saving a death or sale larger than the herd.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct BelowZero {
+    pub draft: EntryDraft,
+    /// Species, count on hand, count it would leave.
+    pub left: Vec<(String, i64, i64)>,
+    pub reason: TextInput,
+    pub problem: Option<String>,
 }
 
 fn count_input() -> TextInput {
@@ -168,10 +184,19 @@ impl State {
             status: Status::Done,
             sent: Vec::new(),
             pristine: Vec::new(),
+            herd: None,
+            below_zero: None,
         };
         state.offer_price();
         state.pristine = state.fingerprint();
         state
+    }
+
+    /// The programme's head count today, to warn before a death or sale
+    /// takes a species below zero.
+    pub fn with_herd(mut self, herd: Option<BTreeMap<String, i64>>) -> State {
+        self.herd = herd;
+        self
     }
 
     /// A correction of `entry`'s current revision, filled in with it: every
@@ -429,12 +454,17 @@ impl State {
         }
     }
 
-    /// Items used before with the chosen kind that contain what was typed
-    /// in row `n`.
+    /// Items used before in the programme that contain what was typed in
+    /// row `n`: those of the chosen kind first, then those of any other
+    /// (a species counted is the one born, bought, sold), each item once.
     pub fn suggestions(&self, n: usize) -> Vec<&Total> {
         let query = self.rows.get(n).map_or(String::new(), |r| r.item_query.trim().to_lowercase());
+        let kind = self.kind();
+        let matching = |t: &&Total| !t.item.is_empty() && t.item.to_lowercase().contains(&query);
+        let same = self.used.iter().filter(|t| t.kind == kind).filter(matching);
+        let other = self.used.iter().filter(|t| t.kind != kind).filter(matching);
         let mut seen: Vec<&Total> = Vec::new();
-        for t in self.used.iter().filter(|t| t.kind == self.kind() && t.item.contains(&query)) {
+        for t in same.chain(other) {
             if !seen.iter().any(|s| s.item == t.item) {
                 seen.push(t);
             }
@@ -511,6 +541,9 @@ impl State {
             }
             return Action::None;
         }
+        if self.below_zero.is_some() {
+            return self.confirm_below_zero(key, lang);
+        }
         let choosing = matches!(self.focus, FormField::Kind | FormField::Unit(_));
         match (key, self.focus) {
             (Key::Esc, _) if self.dirty() => self.confirm_discard = true,
@@ -531,7 +564,7 @@ impl State {
                     && input.edit(other)
                 {
                     // The officer is fixing this field: its old message no longer applies.
-                    let refused = input.refused().map(|e| i18n::invalid(lang, e));
+                    let refused = input.refusal(lang);
                     self.problems.retain(|(f, _)| *f != focus);
                     if let Some(message) = refused {
                         self.problems.push((focus, message));
@@ -631,13 +664,73 @@ impl State {
         match checked {
             Ok(draft) if found.is_empty() => {
                 self.problems.clear();
-                Action::Save(draft)
+                // A correction's herd already holds the entry corrected:
+                // the warning is for new deaths and sales only.
+                let left = match (&self.herd, &self.correcting) {
+                    (Some(herd), None) => crate::domain::inventory::below_zero(herd, &draft),
+                    _ => Vec::new(),
+                };
+                if left.is_empty() {
+                    return Action::Save(draft);
+                }
+                let reason = TextInput::for_field(TextField::Reason);
+                self.below_zero = Some(Box::new(BelowZero { draft, left, reason, problem: None }));
+                Action::None
             }
             _ => {
                 self.mark(found, lang);
                 Action::None
             }
         }
+    }
+
+    /// The question before a death or sale past the herd: Esc goes back to
+    /// the form, Enter saves once a reason is typed; the reason is kept in
+    /// the entry's notes, where the register and audit show it.
+    fn confirm_below_zero(&mut self, key: Key, lang: Lang) -> Action {
+        let Some(ask) = self.below_zero.as_mut() else { return Action::None };
+        match key {
+            Key::Esc => self.below_zero = None,
+            Key::Enter if ask.reason.is_empty() => {
+                ask.problem = Some(text(lang, "tui.below_zero_reason_missing").to_string());
+            }
+            Key::Enter => {
+                let mut draft = ask.draft.clone();
+                let reason = ask.reason.text().trim();
+                draft.notes = if draft.notes.trim().is_empty() {
+                    reason.to_string()
+                } else {
+                    format!("{} / {reason}", draft.notes)
+                };
+                match draft.validate(&self.program, self.today) {
+                    Ok(draft) => {
+                        self.below_zero = None;
+                        return Action::Save(draft);
+                    }
+                    Err(problems) => {
+                        let said: Vec<String> = problems.iter().map(|(_, e)| i18n::invalid(lang, e)).collect();
+                        ask.problem = Some(said.join(" "));
+                    }
+                }
+            }
+            other => {
+                if ask.reason.edit(other) {
+                    ask.problem = ask.reason.refusal(lang);
+                }
+            }
+        }
+        Action::None
+    }
+
+    /// Another officer changed the entry after this correction began: the
+    /// typed correction stays, the message says what the other revision
+    /// holds, and saving again corrects that revision.
+    pub fn rebase(&mut self, revision: u32, message: String) {
+        if let Some(c) = &mut self.correcting {
+            c.base = revision;
+        }
+        self.problems = vec![(FormField::Save, message)];
+        self.focus = FormField::Save;
     }
 
     /// Shows problems the records API found when saving.
@@ -887,6 +980,51 @@ pub fn render(state: &State, frame: &mut Frame, area: Rect, ui: &Ui) -> Option<P
     if state.confirm_discard {
         render_confirm(frame, area, ui);
         return None;
+    }
+    if let Some(ask) = &state.below_zero {
+        return render_below_zero(ask, frame, area, ui);
+    }
+    cursor
+}
+
+/// What the death or sale would leave, marked with `!` so it reads
+/// without colour, and the reason asked for.
+fn render_below_zero(ask: &BelowZero, frame: &mut Frame, area: Rect, ui: &Ui) -> Option<Position> {
+    let (lang, theme) = (ui.lang, ui.theme);
+    let width = 60.min(area.width);
+    let mut lines: Vec<Line> = ask
+        .left
+        .iter()
+        .map(|(item, on_hand, left)| {
+            // Grouped as every amount: 1.200 ekor.
+            let heads = |n: i64| Arg::Amount(crate::tui::view::whole(n));
+            let args = [("item", Arg::Text(item.clone())), ("on_hand", heads(*on_hand)), ("left", heads(*left))];
+            Line::styled(format!("! {}", fill(lang, "tui.below_zero_left", &args)), theme.error())
+        })
+        .collect();
+    lines.push(Line::from(text(lang, "tui.below_zero_ask")));
+    let text_width = usize::from(width.saturating_sub(2)).max(1);
+    let wrapped: usize = lines.iter().map(|l| super::entry_view::wrap(&l.to_string(), text_width).len()).sum();
+    let problem =
+        ask.problem.iter().map(|p| super::entry_view::wrap(&format!("! {p}"), text_width).len()).sum::<usize>();
+    let height = (wrapped + problem + 4).min(usize::from(area.height)) as u16;
+    let boxed = Rect { x: area.x + (area.width - width) / 2, y: area.y + 2, width, height };
+    let block = titled(theme, text(lang, "tui.below_zero_title"));
+    let inner = block.inner(boxed);
+    frame.render_widget(Clear, boxed);
+    frame.render_widget(block, boxed);
+    frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: true }), inner);
+    let field_y = inner.y + wrapped as u16;
+    if field_y >= inner.y + inner.height {
+        return None;
+    }
+    let field = Rect { y: field_y, height: 1, ..inner };
+    let cursor = ask.reason.render(frame, field, theme, true);
+    let below = Rect { y: field_y + 1, height: (inner.y + inner.height).saturating_sub(field_y + 1), ..inner };
+    if let Some(p) = &ask.problem {
+        problems(frame, below, theme, std::slice::from_ref(p));
+    } else if below.height > 0 {
+        frame.render_widget(Line::styled(text(lang, "tui.below_zero_keys"), theme.key()), below);
     }
     cursor
 }

@@ -403,7 +403,7 @@ fn render_void(dialog: &VoidDialog, frame: &mut Frame, area: Rect, ui: &Ui) -> O
         faulty: dialog.problem.is_some(),
     };
     // A character the reason's field refused, until the next edit.
-    let refused = dialog.reason.refused().map(|e| crate::i18n::invalid(lang, e));
+    let refused = dialog.reason.refusal(lang);
     let problem = dialog.problem.clone().or(refused);
     let label = Label { faulty: problem.is_some(), ..label };
     let cursor = labelled_input(frame, row, theme, label, &dialog.reason);

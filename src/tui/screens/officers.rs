@@ -98,13 +98,21 @@ pub fn render(state: &State, frame: &mut Frame, area: Rect, ui: &Ui) -> Option<P
         |id: &u32| state.data.sites.iter().find(|s| s.id == *id).map_or_else(|| id.to_string(), |s| s.code.clone());
     list::render(frame, rows, theme, officers.len(), Some(state.selected), |i| {
         let o = &officers[i];
-        let everywhere = state.data.sites.iter().all(|s| o.sites.contains(&s.id));
-        let sites = if o.role == crate::domain::officer::Role::Admin || everywhere {
+        // "All" is an admin's word: an admin works everywhere, sites to come
+        // included. Anyone else's sites are listed, however many.
+        let sites = if o.role == crate::domain::officer::Role::Admin {
             text(lang, "tui.all_sites").to_string()
         } else if o.sites.is_empty() {
             "-".to_string()
         } else {
-            o.sites.iter().map(code).collect::<Vec<_>>().join(",")
+            // The codes when they fit the column, else how many: the
+            // officer's site form lists them in full.
+            let listed = o.sites.iter().map(code).collect::<Vec<_>>().join(",");
+            if listed.chars().count() <= widths[3] {
+                listed
+            } else {
+                fill(lang, "tui.officer_site_count", &[("count", Arg::Number(o.sites.len() as i64))])
+            }
         };
         let status = match (o.active, &o.locked_until) {
             (false, _) => text(lang, "tui.officer_inactive").to_string(),

@@ -141,7 +141,17 @@ fn render_totals(state: &State, frame: &mut Frame, area: Rect, ui: &Ui) {
             lines.push(Line::from(format!(" {}", text(lang, "tui.never"))));
         }
         for (species, count) in herd {
-            lines.push(Line::from(format!(" {} {count} {}", theme.pad_middle(species, 16), Unit::Ekor.label())));
+            // Grouped as every other amount: 1.200 ekor, not 1200.
+            let heads = amount(lang, crate::tui::view::whole(*count));
+            let said = format!(" {} {heads} {}", theme.pad_middle(species, 16), Unit::Ekor.label());
+            if *count < 0 {
+                // Marked in words too, so it reads without colour.
+                lines.push(Line::styled(theme.fit(&format!("!{}", &said[1..]), width), theme.error()));
+                let why = format!("  {}", text(lang, "tui.herd_below_zero"));
+                lines.push(Line::styled(theme.fit(&why, width), theme.error()));
+            } else {
+                lines.push(Line::from(said));
+            }
         }
     }
     // Item, this month, this year: 12 + 11 + 13 columns fill the 36 inside the box.

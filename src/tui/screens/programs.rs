@@ -10,6 +10,7 @@ use ratatui::widgets::Paragraph;
 use super::{Action, Label, labelled_input};
 use crate::domain::date::format_date;
 use crate::domain::invalid::Arg;
+use crate::domain::reference::SiteId;
 use crate::i18n::{Lang, fill, sector_name, text};
 use crate::tui::app::{Cmd, ProgramRow};
 use crate::tui::keymap::{Key, apply, typing_nav};
@@ -22,6 +23,9 @@ pub struct State {
     pub filter: TextInput,
     /// Index into `shown()`.
     pub selected: usize,
+    /// The sites the officer may record at; `None` for every site (an
+    /// admin). Programmes elsewhere are listed, marked, for reading.
+    pub sites: Option<Vec<SiteId>>,
 }
 
 /// Whether every word of the filter appears in the programme's name, site,
@@ -43,12 +47,17 @@ pub fn matches(row: &ProgramRow, filter: &str) -> bool {
 
 impl State {
     pub fn new(rows: Vec<ProgramRow>) -> State {
-        State { rows, filter: TextInput::new(40), selected: 0 }
+        State { rows, filter: TextInput::new(40), selected: 0, sites: None }
     }
 
     pub fn refresh(&mut self, rows: Vec<ProgramRow>) {
         self.rows = rows;
         self.selected = self.selected.min(self.shown().len().saturating_sub(1));
+    }
+
+    /// Whether the officer may record in the row's programme.
+    pub fn may_record(&self, row: &ProgramRow) -> bool {
+        self.sites.as_ref().is_none_or(|sites| sites.contains(&row.info.program.site))
     }
 
     /// Indexes of the rows the filter lets through.
@@ -96,7 +105,9 @@ pub fn render(state: &State, frame: &mut Frame, area: Rect, ui: &Ui) -> Option<P
     let count_area = Rect { x: area.x + 53, y: area.y, width: area.width.saturating_sub(53), height: 1 };
     frame.render_widget(Line::from(count).right_aligned(), count_area);
     let boxed = Rect { y: area.y + 1, height: area.height.saturating_sub(1), ..area };
-    let block = titled(theme, text(lang, "tui.programs_title"));
+    let marked = state.rows.iter().any(|r| !state.may_record(r));
+    let title = if marked { "tui.programs_title_marked" } else { "tui.programs_title" };
+    let block = titled(theme, text(lang, title));
     let inner = block.inner(boxed);
     frame.render_widget(block, boxed);
     // Name, site, sector, partner, last entry: 28 + 9 + 11 + 14 + 10 and
@@ -129,13 +140,21 @@ pub fn render(state: &State, frame: &mut Frame, area: Rect, ui: &Ui) -> Option<P
             *first = first.to_ascii_uppercase();
         }
         let last = row.last.map_or_else(|| text(lang, "tui.never").to_string(), format_date);
-        Line::from(columns([
-            row.info.program.name.clone(),
-            site.into_iter().collect(),
-            sector_name(lang, row.info.program.sector).to_string(),
-            row.info.partner.clone(),
-            last,
-        ]))
+        // "-" before a programme the officer may only read: it reads
+        // without colour, and the title says what it means.
+        let name =
+            if state.may_record(row) { row.info.program.name.clone() } else { format!("- {}", row.info.program.name) };
+        let style = if state.may_record(row) { ratatui::style::Style::new() } else { theme.dim() };
+        Line::styled(
+            columns([
+                name,
+                site.into_iter().collect(),
+                sector_name(lang, row.info.program.sector).to_string(),
+                row.info.partner.clone(),
+                last,
+            ]),
+            style,
+        )
     });
     cursor
 }

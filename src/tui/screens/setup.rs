@@ -74,8 +74,7 @@ impl State {
             other => {
                 let field = &mut self.fields[self.focus];
                 field.edit(other);
-                if let Some(e) = field.refused() {
-                    let message = i18n::invalid(lang, e);
+                if let Some(message) = field.refusal(lang) {
                     self.problems.retain(|(f, _)| *f != self.focus);
                     self.problems.push((self.focus, message));
                 }

@@ -160,3 +160,20 @@ fn home_shows_the_sites_an_officer_works_at() {
     h.typed(OPERATOR).key(Key::Enter).typed(PIN).key(Key::Enter);
     assert!(h.screen().contains("belum ditugaskan di lapas mana pun"), "{}", h.screen());
 }
+
+#[test]
+fn an_operator_sees_which_programmes_are_theirs_and_is_refused_at_t_with_the_site_name() {
+    let mut h = Harness::new(Lang::Id, true);
+    let admin = h.records.login(ADMIN, PIN).unwrap();
+    h.records.assign_sites(&admin, OPERATOR, &[1]).unwrap();
+    h.login(OPERATOR);
+    h.key(Key::Char('p'));
+    let screen = h.screen();
+    assert!(screen.contains("lapas lain, hanya dilihat"), "{screen}");
+    assert!(screen.contains("- Budidaya Padi"), "another site's programme is marked: {screen}");
+    assert!(screen.contains("> Hortikultura Cabai"), "their own is not: {screen}");
+    h.typed("budidaya padi").key(Key::Enter).key(Key::Char('t'));
+    assert!(matches!(h.app.screen, crate::tui::app::Screen::Program(_)), "no form to fill in vain");
+    let notice = h.app.notice.as_ref().map(|n| n.text.clone()).unwrap_or_default();
+    assert!(notice.contains("Lapas Kelas IIA Gladakan"), "the site by name: {notice}");
+}

@@ -149,10 +149,14 @@ fn five_wrong_pins_on_the_lock_screen_lock_the_nip_and_say_until_when() {
     }
     let notice = h.app.notice.clone().unwrap();
     assert_eq!(notice.tone, Tone::Error);
-    assert!(notice.text.starts_with("Too many wrong PINs. This NIP is locked until 09:05"), "{}", notice.text);
+    assert!(
+        notice.text.starts_with("Too many wrong PINs. This NIP is locked until 10/03/2026 09:05"),
+        "{}",
+        notice.text
+    );
     h.typed(PIN).key(Key::Enter);
     assert!(matches!(h.app.screen, Screen::Lock(_)), "even the right PIN waits for the lockout");
-    assert!(h.screen().contains("locked until 09:05"), "{}", h.screen());
+    assert!(h.screen().contains("locked until 10/03/2026 09:05"), "{}", h.screen());
 }
 
 #[test]

@@ -412,3 +412,70 @@ fn rows_that_outgrow_the_screen_scroll_to_keep_the_focus_in_view() {
     let screen = h.screen();
     assert!(screen.contains(">Topik 5"), "{screen}");
 }
+
+#[test]
+fn a_death_past_the_herd_asks_for_a_reason_before_saving() {
+    let herd = std::collections::BTreeMap::from([("domba".to_string(), 44)]);
+    let mut form = livestock_form().with_herd(Some(herd));
+    form.focus = FormField::Kind;
+    while form.kind() != Kind::Death {
+        keys(&mut form, &[Key::Down]);
+    }
+    form.rows[0].value.set("100");
+    form.rows[0].item.set("domba");
+    form.notes.set("penyakit");
+    form.focus = FormField::Save;
+    assert_eq!(keys(&mut form, &[Key::Enter]), Action::None, "not saved before it is confirmed");
+    let ask = form.below_zero.as_ref().expect("the question is asked");
+    assert_eq!(ask.left, [("domba".to_string(), 44, -56)]);
+    // No reason, no save; Esc goes back to the form with all typed.
+    assert_eq!(keys(&mut form, &[Key::Enter]), Action::None);
+    assert!(form.below_zero.as_ref().unwrap().problem.is_some());
+    keys(&mut form, &[Key::Esc]);
+    assert!(form.below_zero.is_none());
+    assert_eq!(form.rows[0].value.text(), "100");
+    keys(&mut form, &[Key::Enter]);
+    typed(&mut form, "hitungan lalu salah");
+    let Action::Save(draft) = keys(&mut form, &[Key::Enter]) else { panic!("{:?}", form.below_zero) };
+    assert_eq!(draft.notes, "penyakit / hitungan lalu salah", "the reason is kept with the entry");
+    // Within the herd nothing is asked.
+    form.rows[0].value.set("44");
+    assert!(matches!(keys(&mut form, &[Key::Enter]), Action::Save(_)));
+}
+
+#[test]
+fn a_full_date_field_says_so_and_ctrl_u_clears_it() {
+    let mut form = harvest_form();
+    assert_eq!(form.focus, FormField::Date);
+    typed(&mut form, "0");
+    assert_eq!(faulty(&form), [FormField::Date], "a key into a full field is not dropped silently");
+    keys(&mut form, &[Key::ClearToStart]);
+    assert!(faulty(&form).is_empty());
+    typed(&mut form, "02/03/2026");
+    assert_eq!(form.date.text(), "02/03/2026");
+}
+
+#[test]
+fn a_species_counted_before_is_offered_for_a_birth() {
+    let program = reference_data().programs.into_iter().find(|p| p.id == 3).unwrap();
+    let total =
+        |kind, item: &str| Total { kind, unit: Unit::Ekor, item: item.into(), value: Amount::whole(1), entries: 1 };
+    let used = vec![total(Kind::HeadCount, "domba"), total(Kind::Birth, "kambing"), total(Kind::Death, "domba")];
+    let mut form = Form::new(program, used, today());
+    form.focus = FormField::Kind;
+    while form.kind() != Kind::Birth {
+        keys(&mut form, &[Key::Down]);
+    }
+    let names: Vec<&str> = form.suggestions(0).iter().map(|t| t.item.as_str()).collect();
+    assert_eq!(names, ["kambing", "domba"], "the kind's own first, then the programme's others, each once");
+    form.focus = FormField::Item(0);
+    keys(&mut form, &[Key::Down, Key::Down]);
+    assert_eq!((form.rows[0].item.text(), form.unit(0)), ("domba", Unit::Ekor));
+}
+
+#[test]
+fn head_counts_are_grouped_like_every_amount() {
+    assert_eq!(crate::tui::view::amount(Lang::En, crate::tui::view::whole(1200)), "1,200");
+    assert_eq!(crate::tui::view::amount(Lang::Id, crate::tui::view::whole(-1200)), "-1.200");
+    assert_eq!(crate::tui::view::whole(i64::MAX), crate::domain::Amount::from_milli(i64::MAX), "saturates");
+}

@@ -5,7 +5,7 @@
 use super::{Harness, OPERATOR, SUPERVISOR};
 use crate::domain::entry::EntryDraft;
 use crate::i18n::Lang;
-use crate::tui::app::{Cmd, Screen, Tone};
+use crate::tui::app::{Cmd, Screen};
 use crate::tui::keymap::Key;
 use crate::tui::screens::entry_form::FormField;
 
@@ -115,7 +115,7 @@ fn a_supervisor_must_give_a_reason_and_the_records_api_says_so() {
 }
 
 #[test]
-fn a_stale_base_says_another_officer_changed_it_and_shows_the_newest_revision() {
+fn a_stale_base_keeps_the_typed_correction_and_names_the_officer_who_changed_it() {
     let mut h = Harness::logged_in(Lang::En);
     let id = record_harvest(&mut h);
     h.key(Key::Char('x')).login(SUPERVISOR).run(Cmd::LoadEntry(id)).key(Key::Char('c'));
@@ -128,12 +128,20 @@ fn a_stale_base_says_another_officer_changed_it_and_shows_the_newest_revision() 
     h.typed("weighed again");
     focus(&mut h, FormField::Save);
     h.key(Key::Enter);
-    let notice = h.app.notice.clone().unwrap();
-    assert_eq!(notice.tone, Tone::Error);
-    assert!(notice.text.starts_with(&format!("Entry {id} was changed by another officer (revision 2 by {OPERATOR})")));
-    let v = view(&h);
-    assert_eq!((v.data.entry.revision, v.data.entry.draft.participants), (2, 9), "the newest revision shows");
+    let Screen::EntryForm(form) = &h.app.screen else { panic!("the typed correction is kept: {:?}", h.app.notice) };
+    assert_eq!(form.reason.text(), "weighed again");
+    let said = &form.problems[0].1;
+    assert!(
+        said.starts_with(&format!("Entry {id} was just changed by Operator Demo ({OPERATOR}): revision 2,")),
+        "the other officer by name: {said}"
+    );
+    assert!(h.screen().contains("Operator Demo"), "{}", h.screen());
     assert_eq!(h.records.current(id).unwrap().revision, 2, "the stale correction was not stored");
+    // Saving again, having seen it, corrects the newest revision.
+    h.key(Key::Enter);
+    let v = view(&h);
+    assert_eq!(v.data.entry.revision, 3, "{:?}", h.app.notice);
+    assert_eq!(h.records.current(id).unwrap().reason, "weighed again");
 }
 
 #[test]
@@ -179,8 +187,14 @@ fn the_queue_lists_the_oldest_first_and_verifying_takes_an_entry_off_it() {
     let dates: Vec<_> = queue.data.rows.iter().map(|r| r.entry.draft.date).collect();
     assert!(dates.windows(2).all(|w| w[0] <= w[1]), "oldest first");
     let first = queue.data.rows[0].entry.clone();
+    let program = queue.data.rows[0].program.clone();
     h.key(Key::Char('v'));
-    assert_eq!(h.app.notice.as_ref().unwrap().text, "Revision 1 is verified.");
+    let said = format!(
+        "Entry {} ({program}, {}) revision 1 is verified.",
+        first.id,
+        crate::domain::date::format_date(first.draft.date)
+    );
+    assert_eq!(h.app.notice.as_ref().unwrap().text, said, "the entry is named");
     let Screen::Queue(queue) = &h.app.screen else { panic!("still the queue") };
     assert_eq!(queue.data.rows.len(), before - 1);
     assert!(h.records.verification(first.id, first.revision).unwrap().is_some());

@@ -8,7 +8,6 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::Clear;
 
 use super::input::TextInput;
-use crate::domain::invalid::Invalid;
 use crate::domain::text::TextField;
 use crate::i18n::text;
 use crate::tui::keymap::Key;
@@ -128,9 +127,9 @@ impl Form {
     }
 
     /// The focused field and why it just refused a typed character.
-    pub fn refusal(&self) -> Option<(usize, &Invalid)> {
+    pub fn refusal(&self, lang: crate::i18n::Lang) -> Option<(usize, String)> {
         match &self.fields.get(self.focus)?.input {
-            Input::Text(t) => t.refused().map(|e| (self.focus, e)),
+            Input::Text(t) => t.refusal(lang).map(|e| (self.focus, e)),
             _ => None,
         }
     }

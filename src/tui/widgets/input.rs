@@ -6,8 +6,9 @@ use ratatui::Frame;
 use ratatui::layout::{Position, Rect};
 use ratatui::text::{Line, Span};
 
-use crate::domain::invalid::Invalid;
+use crate::domain::invalid::{Arg, Invalid};
 use crate::domain::text::{TextField, escape_forbidden, is_forbidden};
+use crate::i18n::{Lang, fill};
 use crate::tui::keymap::Key;
 use crate::tui::theme::Theme;
 
@@ -23,11 +24,14 @@ pub struct TextInput {
     /// Why the last typed character was not taken; cleared by the next edit.
     /// Boxed: a screen holds many fields, and a refusal is rare.
     refused: Option<Box<Invalid>>,
+    /// The last typed character was not taken because the field is full
+    /// (a field without stored-text rules: a date, a value, a count).
+    full: bool,
 }
 
 impl TextInput {
     pub fn new(max: usize) -> TextInput {
-        TextInput { text: String::new(), cursor: 0, max, masked: false, field: None, refused: None }
+        TextInput { text: String::new(), cursor: 0, max, masked: false, field: None, refused: None, full: false }
     }
 
     /// A field for stored text: its length and characters are the domain's
@@ -62,6 +66,17 @@ impl TextInput {
         self.refused.as_deref()
     }
 
+    /// Why the last key typed nothing, in the officer's language: the
+    /// domain's message for stored text, or that the field is full. A key
+    /// is never dropped without a word.
+    pub fn refusal(&self, lang: Lang) -> Option<String> {
+        match (&self.refused, self.full) {
+            (Some(e), _) => Some(crate::i18n::invalid(lang, e)),
+            (None, true) => Some(fill(lang, "tui.field_full", &[("max", Arg::Number(self.max as i64))])),
+            (None, false) => None,
+        }
+    }
+
     pub fn is_empty(&self) -> bool {
         self.text.trim().is_empty()
     }
@@ -80,11 +95,14 @@ impl TextInput {
     }
 
     /// Applies an editing key; false when the key is not an edit, so the
-    /// screen can use it (Enter, Tab, arrows up and down...).
+    /// screen can use it (Enter, Tab, arrows up and down...). The keys of a
+    /// shell line: Ctrl-U clears to the start, Ctrl-W deletes the word
+    /// before the cursor, Ctrl-A and Ctrl-E go to the start and the end.
     pub fn edit(&mut self, key: Key) -> bool {
         let len = self.text.chars().count();
-        if matches!(key, Key::Char(_) | Key::Backspace | Key::Delete) {
+        if matches!(key, Key::Char(_) | Key::Backspace | Key::Delete | Key::ClearToStart | Key::DeleteWord) {
             self.refused = None;
+            self.full = false;
         }
         match key {
             Key::Char(c) if !c.is_control() => {
@@ -93,6 +111,7 @@ impl TextInput {
                     self.refused = Some(Box::new(Invalid::TextForbidden { field, found }));
                 } else if len >= self.max {
                     self.refused = self.field.map(|field| Box::new(Invalid::TextTooLong { field, max: self.max }));
+                    self.full = self.refused.is_none();
                 } else {
                     let at = self.byte_at(self.cursor);
                     self.text.insert(at, c);
@@ -109,6 +128,19 @@ impl TextInput {
                 self.text.remove(at);
             }
             Key::Backspace | Key::Delete => {}
+            Key::ClearToStart => self.delete_before(0),
+            Key::DeleteWord => {
+                // Spaces before the cursor, then the word before them.
+                let chars: Vec<char> = self.text.chars().collect();
+                let mut start = self.cursor;
+                while start > 0 && chars[start - 1].is_whitespace() {
+                    start -= 1;
+                }
+                while start > 0 && !chars[start - 1].is_whitespace() {
+                    start -= 1;
+                }
+                self.delete_before(start);
+            }
             Key::Left => self.cursor = self.cursor.saturating_sub(1),
             Key::Right => self.cursor = (self.cursor + 1).min(len),
             Key::Home => self.cursor = 0,
@@ -116,6 +148,13 @@ impl TextInput {
             _ => return false,
         }
         true
+    }
+
+    /// Deletes from character `start` to the cursor.
+    fn delete_before(&mut self, start: usize) {
+        let (from, to) = (self.byte_at(start), self.byte_at(self.cursor));
+        self.text.replace_range(from..to, "");
+        self.cursor = start;
     }
 
     /// Draws `[text]` in `area` (one row); returns where the terminal's
@@ -214,5 +253,40 @@ mod tests {
             input.refused(),
             Some(&Invalid::TextForbidden { field: TextField::Notes, found: "\\u{200b}".into() })
         );
+    }
+
+    #[test]
+    fn shell_line_keys_clear_to_the_start_and_delete_the_word_before_the_cursor() {
+        let mut input = TextInput::new(40);
+        typed(&mut input, "panen cabai merah");
+        input.edit(Key::DeleteWord);
+        assert_eq!(input.text(), "panen cabai ");
+        input.edit(Key::DeleteWord);
+        assert_eq!(input.text(), "panen ");
+        typed(&mut input, "tomat");
+        input.edit(Key::Left);
+        input.edit(Key::Left);
+        input.edit(Key::ClearToStart);
+        assert_eq!(input.text(), "at", "only what is before the cursor goes");
+        input.edit(Key::End);
+        typed(&mut input, "!");
+        assert_eq!(input.text(), "at!");
+    }
+
+    #[test]
+    fn a_full_field_says_so_instead_of_dropping_keys_silently() {
+        // The officer's case: a full date field, Backspace, then a whole date.
+        let mut date = TextInput::new(10).with_text("01/12/2026");
+        date.edit(Key::Backspace);
+        typed(&mut date, "02/12/2026");
+        assert_eq!(date.text(), "01/12/2020");
+        let said = date.refusal(Lang::En).expect("a full field says so");
+        assert!(said.contains("10"), "{said}");
+        assert!(date.refusal(Lang::Id).is_some());
+        // Ctrl-U clears it and the date goes in whole.
+        date.edit(Key::ClearToStart);
+        assert_eq!(date.refusal(Lang::En), None);
+        typed(&mut date, "02/12/2026");
+        assert_eq!(date.text(), "02/12/2026");
     }
 }
