@@ -190,13 +190,8 @@ fn a_restore_goes_only_into_an_empty_or_new_folder() {
 /// default) and English.
 #[test]
 fn backup_verify_and_restore_through_the_binary() {
-    let dir = prepared();
+    let dir = prepared_with_one_entry();
     let db = dir.path();
-    let add = run_as_operator(
-        db,
-        &["entry", "add", "--program", "1", "--date", "05/03/2026", "--kind", "harvest", "--qty", "2 kg cabai"],
-    );
-    assert!(add.status.success(), "{}", stderr(&add));
     let out_dir = tempfile::tempdir().unwrap();
     let file = out_dir.path().join("cadangan.binalog");
     let file_arg = file.to_str().unwrap();

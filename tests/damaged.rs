@@ -35,13 +35,8 @@ fn snapshot_of(db: &Path) -> PathBuf {
 /// A database with one entry and a good backup in its `backups/` folder;
 /// returns it and its export.
 fn with_backup() -> (tempfile::TempDir, String) {
-    let dir = prepared();
+    let dir = prepared_with_one_entry();
     let db = dir.path();
-    let add = run_as_operator(
-        db,
-        &["entry", "add", "--program", "1", "--date", "05/03/2026", "--kind", "harvest", "--qty", "2 kg cabai"],
-    );
-    assert!(add.status.success(), "{}", stderr(&add));
     std::fs::create_dir(db.join("backups")).unwrap();
     let file = db.join("backups").join("harian-2026-03-10.binalog");
     let backup = run_with_pins(db, &["backup", file.to_str().unwrap(), "--as", ADMIN_NIP], &[ADMIN_PIN]);

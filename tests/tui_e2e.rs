@@ -238,21 +238,32 @@ fn cli(db: &Path, args: &[&str], direct: bool) -> String {
     String::from_utf8(out.stdout).unwrap()
 }
 
-/// First run: creates the administrator, logs in, opens the chilli programme.
-fn set_up_and_open_programme(s: &mut Session) {
+/// First run: creates the administrator `name` (NIP `ADMIN`) and logs in.
+fn set_up(s: &mut Session, name: &str) {
     s.wait_for("Penyiapan pertama");
-    s.send(&format!("{ADMIN}\rSiti Rahma\r{PIN}\r"));
+    s.send(&format!("{ADMIN}\r{name}\r{PIN}\r"));
     s.wait_for("Ulangi PIN");
     s.send(&format!("{PIN}\r"));
     s.wait_for("Akun administrator dibuat");
     s.send(&format!("{PIN}\r"));
     s.wait_for("Hari ini, 10/03/2026");
+}
+
+/// From home: finds the one programme matching `search` and opens its
+/// (empty) register.
+fn open_programme(s: &mut Session, search: &str) {
     s.send("p");
     s.wait_for("6 dari 6 program");
-    s.send("cabai");
+    s.send(search);
     s.wait_for("1 dari 6 program");
     s.send("\r");
     s.wait_for("Belum ada catatan. Tekan t");
+}
+
+/// First run: creates the administrator, logs in, opens the chilli programme.
+fn set_up_and_open_programme(s: &mut Session) {
+    set_up(s, "Siti Rahma");
+    open_programme(s, "cabai");
     s.send("t");
     s.wait_for("Catatan baru: Hortikultura Cabai & Sayur");
 }
@@ -494,19 +505,8 @@ fn a_long_officer_name_leaves_the_programme_in_the_title_and_the_lock_box_whole(
     let long = "Raden Mas Bambang Sulistyo Wicaksono Hadiningrat Putra Nusantara";
     let dir = tempfile::tempdir().unwrap();
     let mut s = Session::start(dir.path());
-    s.wait_for("Penyiapan pertama");
-    s.send(&format!("{ADMIN}\r{long}\r{PIN}\r"));
-    s.wait_for("Ulangi PIN");
-    s.send(&format!("{PIN}\r"));
-    s.wait_for("Akun administrator dibuat");
-    s.send(&format!("{PIN}\r"));
-    s.wait_for("Hari ini, 10/03/2026");
-    s.send("p");
-    s.wait_for("6 dari 6 program");
-    s.send("cabai");
-    s.wait_for("1 dari 6 program");
-    s.send("\r");
-    s.wait_for("Belum ada catatan. Tekan t");
+    set_up(&mut s, long);
+    open_programme(&mut s, "cabai");
     let header = s.contents().lines().next().unwrap_or_default().to_string();
     assert!(header.contains("binalog · Hortikultura Cabai & Sayur"), "{header}");
     assert!(header.contains("Raden Mas") && header.contains("…") && header.contains("10/03/2026"), "{header}");
@@ -688,19 +688,8 @@ fn a_death_past_the_herd_asks_for_a_reason_and_the_count_is_marked_below_zero() 
     let _turn = one_at_a_time();
     let dir = tempfile::tempdir().unwrap();
     let mut s = Session::start(dir.path());
-    s.wait_for("Penyiapan pertama");
-    s.send(&format!("{ADMIN}\rSiti Rahma\r{PIN}\r"));
-    s.wait_for("Ulangi PIN");
-    s.send(&format!("{PIN}\r"));
-    s.wait_for("Akun administrator dibuat");
-    s.send(&format!("{PIN}\r"));
-    s.wait_for("Hari ini, 10/03/2026");
-    s.send("p");
-    s.wait_for("6 dari 6 program");
-    s.send("domba");
-    s.wait_for("1 dari 6 program");
-    s.send("\r");
-    s.wait_for("Belum ada catatan. Tekan t");
+    set_up(&mut s, "Siti Rahma");
+    open_programme(&mut s, "domba");
     // A head count of 44 (the first kind of a livestock programme).
     s.send("t");
     s.wait_for("Catatan baru: Peternakan Domba");

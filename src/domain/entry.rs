@@ -118,6 +118,25 @@ impl Entry {
     }
 }
 
+#[cfg(test)]
+impl EntryDraft {
+    /// A done harvest of `qty` ("2 kg cabai") in `program` with three WBP:
+    /// the draft the crate's tests start from.
+    pub(crate) fn test_harvest(program: ProgramId, date: NaiveDate, qty: &str) -> EntryDraft {
+        EntryDraft {
+            program,
+            date,
+            kind: Kind::Harvest,
+            quantities: vec![Quantity::parse(qty).expect("a valid test quantity")],
+            participants: 3,
+            officers: 0,
+            cadets: 0,
+            notes: String::new(),
+            status: Status::Done,
+        }
+    }
+}
+
 impl EntryDraft {
     /// Cleans the free text and checks every rule that needs no stored data
     /// beyond the programme. Returns every problem, not just the first, so a

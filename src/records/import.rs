@@ -243,23 +243,13 @@ mod tests {
     use super::*;
     use crate::clock::FixedClock;
     use crate::domain::date::wib;
-    use crate::domain::entry::{Quantity, Status};
-    use crate::domain::{Kind, Role};
+
+    use crate::domain::Role;
     use crate::records::Backend;
     use crate::store::OpenMode;
 
     fn harvest(day: u32) -> EntryDraft {
-        EntryDraft {
-            program: 1,
-            date: chrono::NaiveDate::from_ymd_opt(2026, 3, day).unwrap(),
-            kind: Kind::Harvest,
-            quantities: vec![Quantity::parse("2 kg cabai").unwrap()],
-            participants: 3,
-            officers: 0,
-            cadets: 0,
-            notes: String::new(),
-            status: Status::Done,
-        }
+        EntryDraft::test_harvest(1, chrono::NaiveDate::from_ymd_opt(2026, 3, day).unwrap(), "2 kg cabai")
     }
 
     /// A session that ends mid-import (its connection closed, its client

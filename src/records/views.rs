@@ -160,7 +160,7 @@ mod tests {
     use super::*;
     use crate::clock::FixedClock;
     use crate::domain::date::wib;
-    use crate::domain::entry::{EntryDraft, Quantity, Status};
+    use crate::domain::entry::EntryDraft;
     use crate::domain::sector::Kind;
     use crate::records::Records;
     use crate::store::OpenMode;
@@ -179,17 +179,7 @@ mod tests {
     }
 
     fn harvest(date: NaiveDate, qty: &str) -> EntryDraft {
-        EntryDraft {
-            program: 1,
-            date,
-            kind: Kind::Harvest,
-            quantities: vec![Quantity::parse(qty).unwrap()],
-            participants: 3,
-            officers: 0,
-            cadets: 0,
-            notes: String::new(),
-            status: Status::Done,
-        }
+        EntryDraft::test_harvest(1, date, qty)
     }
 
     #[test]

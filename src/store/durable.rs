@@ -155,10 +155,10 @@ mod tests {
     use chrono::{NaiveDate, TimeZone, Utc};
 
     use super::Step;
-    use crate::domain::entry::{EntryDraft, Quantity, Status};
+    use crate::domain::entry::EntryDraft;
     use crate::domain::officer::Nip;
     use crate::domain::reference_data::reference_data;
-    use crate::domain::sector::Kind;
+
     use crate::store::{AuditAction, AuditNote, Change, OpenMode, Store};
 
     fn note(action: AuditAction) -> AuditNote {
@@ -167,17 +167,7 @@ mod tests {
     }
 
     fn add() -> Change {
-        Change::Add(EntryDraft {
-            program: 1,
-            date: NaiveDate::from_ymd_opt(2026, 3, 2).unwrap(),
-            kind: Kind::Harvest,
-            quantities: vec![Quantity::parse("12,5 kg cabai").unwrap()],
-            participants: 3,
-            officers: 0,
-            cadets: 0,
-            notes: String::new(),
-            status: Status::Done,
-        })
+        Change::Add(EntryDraft::test_harvest(1, NaiveDate::from_ymd_opt(2026, 3, 2).unwrap(), "12,5 kg cabai"))
     }
 
     fn steps(store: &Store) -> Vec<Step> {

@@ -219,3 +219,14 @@ pub fn prepared() -> tempfile::TempDir {
     add_officer_cli(dir.path());
     dir
 }
+
+/// `prepared`, with one harvest recorded by the operator on 05/03/2026.
+pub fn prepared_with_one_entry() -> tempfile::TempDir {
+    let dir = prepared();
+    let add = run_as_operator(
+        dir.path(),
+        &["entry", "add", "--program", "1", "--date", "05/03/2026", "--kind", "harvest", "--qty", "2 kg cabai"],
+    );
+    assert!(add.status.success(), "{}", stderr(&add));
+    dir
+}
