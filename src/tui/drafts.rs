@@ -23,72 +23,18 @@
 //! more goes to the terminal. A form saved as an entry, or thrown away,
 //! takes its draft with it.
 
-use std::sync::{Arc, Mutex};
-
-use super::app::{App, Cmd, KeptForm, Op, Parked, Screen};
+use super::app::{App, Parked};
+use super::data::KeptForm;
+use super::draft_sync::Kept;
+pub use super::draft_sync::{DraftSync, Unsent, send_unsent};
+use super::msg::{Cmd, Op};
+use super::screens::Screen;
 use super::screens::{entry_form, entry_view, program};
 use crate::domain::officer::Nip;
-use crate::records::{Actor, FormDraft, Records};
+use crate::records::Actor;
 
 /// Keys typed in one field before the form is kept without a field change.
 pub const KEYS_PER_SAVE: u32 = 16;
-
-/// What the server keeps of the logged-in officer's form, as this process
-/// knows it.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
-pub struct DraftSync {
-    kept: Kept,
-    /// Keys typed since the form was last sent.
-    keys: u32,
-    /// The form as typed since it was last sent, for an exit on a signal.
-    pub unsent: Unsent,
-}
-
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
-enum Kept {
-    /// Nothing: no draft, or it was discarded.
-    #[default]
-    Nothing,
-    /// This draft, sent from this process.
-    Same(FormDraft),
-    /// Perhaps one, from before this login (a lock, another process).
-    Unknown,
-}
-
-/// The form not yet on the server and whose it is, shared with the thread
-/// that ends the process on a signal.
-#[derive(Clone, Debug, Default)]
-pub struct Unsent(Arc<Mutex<Option<(Actor, FormDraft)>>>);
-
-/// The slot is plumbing, not part of what the interface shows: two models
-/// are the same whatever it holds.
-impl PartialEq for Unsent {
-    fn eq(&self, _: &Unsent) -> bool {
-        true
-    }
-}
-
-impl Eq for Unsent {}
-
-impl Unsent {
-    /// Takes what is waiting, leaving nothing.
-    pub fn take(&self) -> Option<(Actor, FormDraft)> {
-        self.0.lock().unwrap_or_else(|e| e.into_inner()).take()
-    }
-
-    fn set(&self, unsent: Option<(Actor, FormDraft)>) {
-        *self.0.lock().unwrap_or_else(|e| e.into_inner()) = unsent;
-    }
-}
-
-/// Sends the form typed since it was last kept, if any: on the way out of
-/// the process (a signal, a terminal gone, quitting). A failure cannot be
-/// told to anyone any more; the draft kept before it stays on the server.
-pub fn send_unsent(records: &Records, unsent: &Unsent) {
-    if let Some((actor, draft)) = unsent.take() {
-        let _ = records.save_draft(&actor, draft);
-    }
-}
 
 /// How things stood before a message, to see what it changed.
 pub struct Before {
@@ -174,7 +120,7 @@ pub fn offer(app: &mut App, kept: KeptForm) {
     back.push(Screen::Program(Box::new(program::State::new(kept.program))));
     let mut form = match kept.entry {
         Some(data) => {
-            let form = super::update::correction_form(app, &data, officer);
+            let form = entry_form::State::correction(&data, officer, app.today, app.lang);
             back.push(Screen::EntryView(Box::new(entry_view::State::new(data, app.lang, Some(officer), app.today))));
             form
         }

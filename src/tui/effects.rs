@@ -5,11 +5,11 @@ use std::collections::BTreeMap;
 
 use chrono::Datelike;
 
-use super::app::{
-    AuditData, AuditRow, BackupNotice, Cmd, EndingRow, EntryData, HomeData, KeptForm, LatestRow, Msg, OfficerRow,
-    OfficersData, Op, ProgramData, ProgramInfo, ProgramRow, QueueData, QueueRow, RefChange, ReferenceData, RevisionRow,
-    TodayRow,
+use super::data::{
+    AuditData, AuditRow, BackupNotice, EndingRow, EntryData, HomeData, KeptForm, LatestRow, OfficerRow, OfficersData,
+    ProgramData, ProgramInfo, ProgramRow, QueueData, QueueRow, RefChange, ReferenceData, RevisionRow, TodayRow,
 };
+use super::msg::{Cmd, Msg, Op};
 use super::screens::home::ENDING_WITHIN_DAYS;
 use super::screens::program::PAGE_ENTRIES;
 use super::screens::setup::Reference;

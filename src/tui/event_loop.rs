@@ -17,7 +17,8 @@ use std::time::{Duration, Instant};
 
 use crossterm::event::{self, Event};
 
-use super::app::{App, Cmd, Msg, Tone};
+use super::app::{App, Tone};
+use super::msg::{Cmd, Msg};
 use super::terminal::{self, Term};
 use super::theme::Theme;
 use super::{effects, keymap, update, view};
@@ -318,7 +319,7 @@ pub fn dispatch(records: &Records, app: &mut App, msg: Msg) {
 /// log the officer back in) and repeats it when it only reads. A change
 /// is answered with the "server stopped" message instead and the screen
 /// keeps what was typed: the officer checks, then saves again.
-fn run_reconnecting(records: &Records, cmd: super::app::Cmd) -> Msg {
+fn run_reconnecting(records: &Records, cmd: super::msg::Cmd) -> Msg {
     let answer = effects::run(records, cmd.clone());
     if !matches!(answer.error(), Some(Error::ServerStopped { .. })) || records.reconnect().is_err() {
         return answer;
@@ -330,8 +331,9 @@ fn run_reconnecting(records: &Records, cmd: super::app::Cmd) -> Msg {
 mod tests {
     use std::sync::mpsc::{Receiver, channel};
 
-    use super::super::app::{Cmd, Msg, Screen};
     use super::super::keymap::Key;
+    use super::super::msg::{Cmd, Msg};
+    use super::super::screens::Screen;
     use super::super::screens::entry_form::FormField;
     use super::super::tests::Harness;
     use super::{Calls, Input, handle, key_at, tell_late};

@@ -4,13 +4,17 @@
 
 pub mod app;
 pub mod backend;
+pub mod data;
+pub mod draft_sync;
 pub mod drafts;
 pub mod effects;
 pub mod event_loop;
 pub mod keymap;
+pub mod msg;
 pub mod screens;
 pub mod terminal;
 pub mod theme;
+pub mod ui;
 pub mod update;
 pub mod view;
 pub mod widgets;
@@ -24,7 +28,8 @@ use crate::cli::Context;
 use crate::i18n::Lang;
 use crate::records::{Error, Records, Result};
 use crate::store::OpenMode;
-use app::{App, Screen};
+use app::App;
+use screens::Screen;
 use screens::{login, setup};
 
 pub fn run(ctx: &Context) -> ExitCode {

@@ -17,9 +17,10 @@ use chrono::{TimeZone, Utc};
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 
-use super::app::{App, Cmd, Msg};
+use super::app::App;
 use super::event_loop::dispatch;
 use super::keymap::Key;
+use super::msg::{Cmd, Msg};
 use super::theme::Theme;
 use super::view;
 use crate::clock::FixedClock;
@@ -105,8 +106,8 @@ impl Harness {
     pub fn focus_field(&mut self, field: super::screens::entry_form::FormField) -> &mut Harness {
         for _ in 0..20 {
             match &self.app.screen {
-                super::app::Screen::EntryForm(form) if form.focus == field => return self,
-                super::app::Screen::EntryForm(_) => self.key(Key::Tab),
+                super::screens::Screen::EntryForm(form) if form.focus == field => return self,
+                super::screens::Screen::EntryForm(_) => self.key(Key::Tab),
                 other => panic!("not the form: {other:?}"),
             };
         }

@@ -4,9 +4,11 @@
 //! Time comes in messages too (`Msg::IdleAt`), so the idle lock is tested
 //! without waiting.
 
-use super::app::{App, Cmd, Msg, Op, Parked, Screen, Tone};
+use super::app::{App, Parked, Tone};
 use super::drafts;
 use super::keymap::Key;
+use super::msg::{Cmd, Msg, Op};
+use super::screens::Screen;
 use super::screens::{
     Action, audit, entry_form, entry_view, home, lock, login, officers, program, programs, queue, reference,
 };
@@ -101,7 +103,7 @@ fn handle(app: &mut App, msg: Msg) -> Vec<Cmd> {
             let what = format!(
                 "{} {}",
                 kind_name(app.lang, draft.kind),
-                crate::tui::view::quantities(app.lang, &draft.quantities)
+                crate::tui::ui::quantities(app.lang, &draft.quantities)
             );
             let args = [("what", Arg::Text(what)), ("date", Arg::Text(format_date(draft.date)))];
             let saved = fill(app.lang, "tui.saved", &args);
@@ -150,7 +152,7 @@ fn handle(app: &mut App, msg: Msg) -> Vec<Cmd> {
             let what = format!(
                 "{} {}",
                 kind_name(app.lang, current.draft.kind),
-                crate::tui::view::quantities(app.lang, &current.draft.quantities)
+                crate::tui::ui::quantities(app.lang, &current.draft.quantities)
             );
             let args = [
                 ("id", Arg::Number(current.id as i64)),
@@ -473,19 +475,8 @@ fn open_form(app: &mut App) {
 /// From an entry: the form correcting its current revision.
 fn open_correction(app: &mut App) {
     let (Screen::EntryView(view), Some(actor)) = (&app.screen, &app.actor) else { return };
-    let form = correction_form(app, &view.data, actor.officer());
+    let form = entry_form::State::correction(&view.data, actor.officer(), app.today, app.lang);
     app.push(Screen::EntryForm(Box::new(form)));
-}
-
-/// The form correcting an entry's current revision, asking a reason of
-/// the officers who must give one.
-pub(super) fn correction_form(
-    app: &App,
-    data: &super::app::EntryData,
-    officer: &crate::domain::officer::Officer,
-) -> entry_form::State {
-    let required = crate::domain::permission::reason_required(officer);
-    entry_form::State::correcting(data.program.clone(), data.items.clone(), app.today, &data.entry, required, app.lang)
 }
 
 /// Locks the terminal: the officer's screens are put aside, untouched, and

@@ -11,9 +11,9 @@ use super::leave;
 use super::reference::Section;
 use crate::i18n::text;
 use crate::records::AuditFilter;
-use crate::tui::app::Op;
 use crate::tui::keymap::{Key, apply, list_nav};
-use crate::tui::view::{Ui, titled};
+use crate::tui::msg::Op;
+use crate::tui::ui::{Ui, titled};
 use crate::tui::widgets::list;
 
 /// What the menu offers, in order, with the catalog keys of its name and description.

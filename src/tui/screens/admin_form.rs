@@ -17,9 +17,10 @@ use crate::domain::sector::Sector;
 use crate::domain::text::TextField;
 use crate::i18n::{self, Lang, fill, sector_name, text};
 use crate::records::Error;
-use crate::tui::app::{OfficerRow, Op, RefChange, ReferenceData};
+use crate::tui::data::{OfficerRow, RefChange, ReferenceData};
 use crate::tui::keymap::Key;
-use crate::tui::view::Ui;
+use crate::tui::msg::Op;
+use crate::tui::ui::Ui;
 use crate::tui::widgets::form::{Field, Form, Input, Outcome};
 
 /// What the form is for, and the record it changes.

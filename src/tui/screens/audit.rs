@@ -14,9 +14,10 @@ use crate::domain::officer::{NIP_DIGITS, Nip};
 use crate::i18n::{self, Lang, fill, text};
 use crate::records::AuditFilter;
 use crate::store::AuditAction;
-use crate::tui::app::{AuditData, Op};
+use crate::tui::data::AuditData;
 use crate::tui::keymap::{Key, Nav, apply, list_nav, typing_nav};
-use crate::tui::view::{Ui, titled};
+use crate::tui::msg::Op;
+use crate::tui::ui::{Ui, titled};
 use crate::tui::widgets::{input::TextInput, list};
 
 const NIP_FIELD: usize = 0;

@@ -28,7 +28,7 @@ use crate::domain::unit::Unit;
 use crate::i18n::{self, Lang, fill, kind_name, text};
 use crate::records::{DraftRow, FormDraft, Total};
 use crate::tui::keymap::Key;
-use crate::tui::view::{Ui, titled};
+use crate::tui::ui::{Ui, titled};
 use crate::tui::widgets::{input::TextInput, list};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -197,6 +197,18 @@ impl State {
     pub fn with_herd(mut self, herd: Option<BTreeMap<String, i64>>) -> State {
         self.herd = herd;
         self
+    }
+
+    /// The form correcting an entry's current revision, asking a reason of
+    /// the officers who must give one.
+    pub fn correction(
+        data: &crate::tui::data::EntryData,
+        officer: &crate::domain::officer::Officer,
+        today: NaiveDate,
+        lang: Lang,
+    ) -> State {
+        let required = crate::domain::permission::reason_required(officer);
+        State::correcting(data.program.clone(), data.items.clone(), today, &data.entry, required, lang)
     }
 
     /// A correction of `entry`'s current revision, filled in with it: every
@@ -997,7 +1009,7 @@ fn render_below_zero(ask: &BelowZero, frame: &mut Frame, area: Rect, ui: &Ui) ->
         .iter()
         .map(|(item, on_hand, left)| {
             // Grouped as every amount: 1.200 ekor.
-            let heads = |n: i64| Arg::Amount(crate::tui::view::whole(n));
+            let heads = |n: i64| Arg::Amount(crate::tui::ui::whole(n));
             let args = [("item", Arg::Text(item.clone())), ("on_hand", heads(*on_hand)), ("left", heads(*left))];
             Line::styled(format!("! {}", fill(lang, "tui.below_zero_left", &args)), theme.error())
         })

@@ -22,10 +22,11 @@ use crate::domain::officer::{Nip, Officer};
 use crate::domain::permission::{self, Action as Permit};
 use crate::domain::text::TextField;
 use crate::i18n::{Lang, fill, kind_name, text};
-use crate::tui::app::{EntryData, Op, RevisionRow};
+use crate::tui::data::{EntryData, RevisionRow};
 use crate::tui::keymap::{Key, Nav, list_nav};
+use crate::tui::msg::Op;
 use crate::tui::theme::{Theme, cells};
-use crate::tui::view::{Ui, local_time, quantities, titled};
+use crate::tui::ui::{Ui, local_time, quantities, titled};
 use crate::tui::widgets::input::TextInput;
 
 /// Which changes the logged-in officer's role allows on this entry.

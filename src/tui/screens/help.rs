@@ -7,8 +7,8 @@ use ratatui::text::Line;
 use ratatui::widgets::{Clear, Paragraph, Wrap};
 
 use crate::i18n::text;
-use crate::tui::app::Screen;
-use crate::tui::view::{Ui, titled};
+use crate::tui::screens::Screen;
+use crate::tui::ui::{Ui, titled};
 
 pub fn key_for(screen: &Screen) -> &'static str {
     match screen {

@@ -11,10 +11,12 @@ use crate::domain::date::format_date;
 use crate::domain::invalid::Arg;
 use crate::domain::officer::Role;
 use crate::i18n::{fill, kind_name, text};
-use crate::tui::app::{BackupNotice, Cmd, HomeData, Op, Screen};
+use crate::tui::data::{BackupNotice, HomeData};
 use crate::tui::keymap::{Key, apply, list_nav};
+use crate::tui::msg::{Cmd, Op};
+use crate::tui::screens::Screen;
 use crate::tui::theme::cells;
-use crate::tui::view::{Ui, quantities, titled};
+use crate::tui::ui::{Ui, quantities, titled};
 use crate::tui::widgets::list;
 
 /// How far ahead the home screen warns of agreements ending.

@@ -11,10 +11,10 @@ use super::{Action, Label, labelled_input};
 use crate::domain::invalid::Arg;
 use crate::domain::officer::PIN_MAX_DIGITS;
 use crate::i18n::{fill, text};
-use crate::tui::app::Cmd;
 use crate::tui::keymap::Key;
+use crate::tui::msg::Cmd;
 use crate::tui::theme::cells;
-use crate::tui::view::{Ui, titled};
+use crate::tui::ui::{Ui, titled};
 use crate::tui::widgets::input::TextInput;
 
 #[derive(Clone, Debug, PartialEq, Eq)]

@@ -9,9 +9,9 @@ use ratatui::widgets::{Clear, Paragraph, Wrap};
 use super::{Action, Label, labelled_input};
 use crate::domain::officer::PIN_MAX_DIGITS;
 use crate::i18n::text;
-use crate::tui::app::Cmd;
 use crate::tui::keymap::Key;
-use crate::tui::view::Ui;
+use crate::tui::msg::Cmd;
+use crate::tui::ui::Ui;
 use crate::tui::widgets::input::TextInput;
 
 #[derive(Clone, Debug, PartialEq, Eq)]

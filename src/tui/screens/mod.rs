@@ -21,7 +21,7 @@ use ratatui::Frame;
 use ratatui::layout::{Position, Rect};
 use ratatui::text::{Line, Span};
 
-use super::app::{Cmd, Op, Screen};
+use super::msg::{Cmd, Op};
 use super::theme::Theme;
 use super::widgets::input::TextInput;
 
@@ -104,4 +104,34 @@ pub fn problems(frame: &mut Frame, area: Rect, theme: Theme, messages: &[String]
     use ratatui::widgets::{Paragraph, Wrap};
     let lines: Vec<Line> = messages.iter().map(|m| Line::styled(format!("! {m}"), theme.error())).collect();
     frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: true }), area);
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Screen {
+    Setup(setup::State),
+    Login(login::State),
+    Home(home::State),
+    Programs(programs::State),
+    Program(Box<program::State>),
+    EntryForm(Box<entry_form::State>),
+    EntryView(Box<entry_view::State>),
+    /// The terminal locked after no key for a while: no record data shows.
+    Lock(lock::State),
+    Queue(Box<queue::State>),
+    AdminMenu(admin::Menu),
+    Officers(Box<officers::State>),
+    Reference(Box<reference::State>),
+    AdminForm(Box<admin_form::State>),
+    Audit(Box<audit::State>),
+}
+
+impl Screen {
+    /// Whether the screen holds typed work that is not saved yet.
+    pub fn unsaved(&self) -> bool {
+        match self {
+            Screen::EntryForm(form) => form.dirty(),
+            Screen::AdminForm(form) => form.dirty(),
+            _ => false,
+        }
+    }
 }

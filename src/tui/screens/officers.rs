@@ -12,9 +12,11 @@ use super::admin_form::{self, role_name};
 use super::leave;
 use crate::domain::invalid::Arg;
 use crate::i18n::{Lang, fill, text};
-use crate::tui::app::{OfficersData, Op, Screen};
+use crate::tui::data::OfficersData;
 use crate::tui::keymap::{Key, apply, list_nav};
-use crate::tui::view::{Ui, titled};
+use crate::tui::msg::Op;
+use crate::tui::screens::Screen;
+use crate::tui::ui::{Ui, titled};
 use crate::tui::widgets::{form::confirm, list};
 
 #[derive(Clone, Debug, PartialEq, Eq)]

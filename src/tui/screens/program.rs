@@ -15,9 +15,10 @@ use crate::domain::sector::Kind;
 use crate::domain::unit::Unit;
 use crate::i18n::{kind_name, sector_name, text};
 use crate::records::Total;
-use crate::tui::app::{Cmd, ProgramData};
+use crate::tui::data::ProgramData;
 use crate::tui::keymap::{Key, apply, list_nav};
-use crate::tui::view::{Ui, amount, quantities, titled};
+use crate::tui::msg::Cmd;
+use crate::tui::ui::{Ui, amount, quantities, titled};
 use crate::tui::widgets::list;
 
 /// How close to the end of what is loaded the selection may come before
@@ -142,7 +143,7 @@ fn render_totals(state: &State, frame: &mut Frame, area: Rect, ui: &Ui) {
         }
         for (species, count) in herd {
             // Grouped as every other amount: 1.200 ekor, not 1200.
-            let heads = amount(lang, crate::tui::view::whole(*count));
+            let heads = amount(lang, crate::tui::ui::whole(*count));
             let said = format!(" {} {heads} {}", theme.pad_middle(species, 16), Unit::Ekor.label());
             if *count < 0 {
                 // Marked in words too, so it reads without colour.

@@ -12,9 +12,10 @@ use crate::domain::date::format_date;
 use crate::domain::invalid::Arg;
 use crate::domain::reference::SiteId;
 use crate::i18n::{Lang, fill, sector_name, text};
-use crate::tui::app::{Cmd, ProgramRow};
+use crate::tui::data::ProgramRow;
 use crate::tui::keymap::{Key, apply, typing_nav};
-use crate::tui::view::{Ui, titled};
+use crate::tui::msg::Cmd;
+use crate::tui::ui::{Ui, titled};
 use crate::tui::widgets::{input::TextInput, list};
 
 #[derive(Clone, Debug, PartialEq, Eq)]

@@ -11,9 +11,10 @@ use super::leave;
 use crate::domain::date::format_date;
 use crate::domain::invalid::Arg;
 use crate::i18n::{fill, kind_name, text};
-use crate::tui::app::{Cmd, Op, QueueData};
+use crate::tui::data::QueueData;
 use crate::tui::keymap::{Key, apply, list_nav};
-use crate::tui::view::{Ui, quantities, titled};
+use crate::tui::msg::{Cmd, Op};
+use crate::tui::ui::{Ui, quantities, titled};
 use crate::tui::widgets::list;
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -81,7 +82,7 @@ pub fn render(state: &State, frame: &mut Frame, area: Rect, ui: &Ui) -> Option<P
         let args = [
             ("name", Arg::Text(name)),
             ("nip", Arg::Text(nip.to_string())),
-            ("at", Arg::Text(crate::tui::view::local_time(row.at))),
+            ("at", Arg::Text(crate::tui::ui::local_time(row.at))),
             ("revision", Arg::Number(i64::from(row.entry.revision))),
         ];
         let said = fill(lang, "tui.queue_recorded", &args);

@@ -12,18 +12,13 @@ use super::leave;
 use crate::domain::date::format_date;
 use crate::domain::reference::ProgramStatus;
 use crate::i18n::{Lang, sector_name, text};
-use crate::tui::app::{ReferenceData, Screen};
+use crate::tui::data::ReferenceData;
 use crate::tui::keymap::{Key, apply, list_nav};
-use crate::tui::view::{Ui, titled};
+use crate::tui::screens::Screen;
+use crate::tui::ui::{Ui, titled};
 use crate::tui::widgets::list;
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Section {
-    Sites,
-    Partners,
-    Agreements,
-    Programs,
-}
+pub use crate::tui::data::Section;
 
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct State {

@@ -11,9 +11,9 @@ use crate::domain::invalid::{Arg, Invalid};
 use crate::domain::officer::{Nip, PIN_MAX_DIGITS, check_name, check_pin};
 use crate::domain::text::TextField;
 use crate::i18n::{self, Lang, fill, text};
-use crate::tui::app::Cmd;
 use crate::tui::keymap::Key;
-use crate::tui::view::Ui;
+use crate::tui::msg::Cmd;
+use crate::tui::ui::Ui;
 use crate::tui::widgets::input::TextInput;
 
 const NIP: usize = 0;

@@ -4,8 +4,8 @@
 use super::{ADMIN, Harness, OPERATOR, PIN, SUPERVISOR};
 use crate::domain::reference::ProgramStatus;
 use crate::i18n::Lang;
-use crate::tui::app::Screen;
 use crate::tui::keymap::Key;
+use crate::tui::screens::Screen;
 
 /// The admin on the admin menu, the chosen item opened.
 fn admin_at(item: usize) -> Harness {

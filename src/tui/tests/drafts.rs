@@ -6,9 +6,10 @@
 use super::{Harness, OPERATOR, PIN};
 use crate::i18n::Lang;
 use crate::records::FormDraft;
-use crate::tui::app::{Msg, Screen};
 use crate::tui::drafts::{KEYS_PER_SAVE, send_unsent};
 use crate::tui::keymap::Key;
+use crate::tui::msg::Msg;
+use crate::tui::screens::Screen;
 use crate::tui::screens::entry_form::FormField;
 
 fn kept(h: &Harness) -> Option<FormDraft> {

@@ -4,8 +4,9 @@ use chrono::NaiveDate;
 
 use super::{ADMIN, Harness, OPERATOR, PIN};
 use crate::i18n::Lang;
-use crate::tui::app::{Screen, Tone};
+use crate::tui::app::Tone;
 use crate::tui::keymap::Key;
+use crate::tui::screens::Screen;
 use crate::tui::screens::entry_form::FormField;
 
 #[test]
@@ -173,7 +174,7 @@ fn an_operator_sees_which_programmes_are_theirs_and_is_refused_at_t_with_the_sit
     assert!(screen.contains("- Budidaya Padi"), "another site's programme is marked: {screen}");
     assert!(screen.contains("> Hortikultura Cabai"), "their own is not: {screen}");
     h.typed("budidaya padi").key(Key::Enter).key(Key::Char('t'));
-    assert!(matches!(h.app.screen, crate::tui::app::Screen::Program(_)), "no form to fill in vain");
+    assert!(matches!(h.app.screen, crate::tui::screens::Screen::Program(_)), "no form to fill in vain");
     let notice = h.app.notice.as_ref().map(|n| n.text.clone()).unwrap_or_default();
     assert!(notice.contains("Lapas Kelas IIA Gladakan"), "the site by name: {notice}");
 }

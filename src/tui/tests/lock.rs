@@ -5,8 +5,9 @@ use std::time::{Duration, Instant};
 
 use super::{Harness, OPERATOR, PIN, SUPERVISOR};
 use crate::i18n::Lang;
-use crate::tui::app::{Screen, Tone};
+use crate::tui::app::Tone;
 use crate::tui::keymap::Key;
+use crate::tui::screens::Screen;
 
 /// The operator on the chilli programme's new entry form with 12,5 typed.
 fn operator_typing() -> Harness {

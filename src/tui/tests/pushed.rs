@@ -7,9 +7,10 @@ use crate::domain::entry::{Entry, EntryDraft, Quantity, Status};
 use crate::domain::sector::Kind;
 use crate::i18n::Lang;
 use crate::records::Update;
-use crate::tui::app::{Msg, Screen};
 use crate::tui::event_loop::dispatch;
 use crate::tui::keymap::Key;
+use crate::tui::msg::Msg;
+use crate::tui::screens::Screen;
 
 /// The supervisor saves `what` in programme `program` today, as from
 /// another terminal, and the server's update reaches this one.

@@ -12,9 +12,9 @@ use crate::domain::sector::Kind;
 use crate::domain::{Amount, Unit};
 use crate::i18n::Lang;
 use crate::records::Total;
-use crate::tui::app::Screen;
 use crate::tui::keymap::Key;
 use crate::tui::screens::Action;
+use crate::tui::screens::Screen;
 use crate::tui::screens::entry_form::{FormField, State as Form};
 
 fn today() -> NaiveDate {
@@ -318,7 +318,7 @@ fn a_correction_shows_every_quantity_and_keeps_both() {
     assert_eq!(corrected.draft.quantities, [qty("12,5 kg cabai"), qty("4 kg tomat")]);
     assert_eq!(corrected.draft.participants, 5);
     // A supervisor corrects the second quantity.
-    h.key(Key::Char('x')).login(SUPERVISOR).run(crate::tui::app::Cmd::LoadEntry(id)).key(Key::Char('c'));
+    h.key(Key::Char('x')).login(SUPERVISOR).run(crate::tui::msg::Cmd::LoadEntry(id)).key(Key::Char('c'));
     h.focus_field(FormField::Value(1)).retype("4,5").focus_field(FormField::Reason).typed("weighed again");
     h.focus_field(FormField::Save).key(Key::Enter);
     let corrected = h.records.current(id).unwrap();
@@ -358,7 +358,7 @@ fn a_demo_sale_is_corrected_with_its_price_row_and_no_other() {
         .into_iter()
         .find(|e| e.draft.kind == Kind::Sale)
         .unwrap();
-    h.run(crate::tui::app::Cmd::LoadEntry(sale.id)).key(Key::Char('c'));
+    h.run(crate::tui::msg::Cmd::LoadEntry(sale.id)).key(Key::Char('c'));
     let Screen::EntryForm(form) = &h.app.screen else { panic!("not the form: {:?}", h.app.notice) };
     assert_eq!(form.rows.len(), 2);
     assert_eq!((form.unit(0), form.unit(1)), (Unit::Ekor, Unit::Rp));
@@ -475,7 +475,7 @@ fn a_species_counted_before_is_offered_for_a_birth() {
 
 #[test]
 fn head_counts_are_grouped_like_every_amount() {
-    assert_eq!(crate::tui::view::amount(Lang::En, crate::tui::view::whole(1200)), "1,200");
-    assert_eq!(crate::tui::view::amount(Lang::Id, crate::tui::view::whole(-1200)), "-1.200");
-    assert_eq!(crate::tui::view::whole(i64::MAX), crate::domain::Amount::from_milli(i64::MAX), "saturates");
+    assert_eq!(crate::tui::ui::amount(Lang::En, crate::tui::ui::whole(1200)), "1,200");
+    assert_eq!(crate::tui::ui::amount(Lang::Id, crate::tui::ui::whole(-1200)), "-1.200");
+    assert_eq!(crate::tui::ui::whole(i64::MAX), crate::domain::Amount::from_milli(i64::MAX), "saturates");
 }

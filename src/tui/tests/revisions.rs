@@ -5,8 +5,9 @@
 use super::{Harness, OPERATOR, SUPERVISOR};
 use crate::domain::entry::EntryDraft;
 use crate::i18n::Lang;
-use crate::tui::app::{Cmd, Screen};
 use crate::tui::keymap::Key;
+use crate::tui::msg::Cmd;
+use crate::tui::screens::Screen;
 use crate::tui::screens::entry_form::FormField;
 
 /// Records 12,5 kg cabai with 4 WBP as the logged-in officer, from home,

@@ -4,8 +4,9 @@ use insta::assert_snapshot;
 
 use super::{ADMIN, Harness, OPERATOR, PIN, SUPERVISOR};
 use crate::i18n::Lang;
-use crate::tui::app::{Cmd, Screen};
 use crate::tui::keymap::Key;
+use crate::tui::msg::Cmd;
+use crate::tui::screens::Screen;
 use crate::tui::screens::entry_form::FormField;
 use crate::tui::theme::Theme;
 
@@ -331,7 +332,7 @@ fn backup_made_days_ago(h: &Harness, days: i64) {
     other.backup(&admin, &folder.join(name)).unwrap();
 }
 
-fn backup_notice(h: &Harness) -> Option<crate::tui::app::BackupNotice> {
+fn backup_notice(h: &Harness) -> Option<crate::tui::data::BackupNotice> {
     let Screen::Home(home) = &h.app.screen else { panic!("not at home: {:?}", h.app.notice) };
     home.data.backup.clone()
 }

@@ -9,8 +9,8 @@ use crate::domain::sector::Kind;
 use crate::domain::unit::Unit;
 use crate::i18n::Lang;
 use crate::records::Total;
-use crate::tui::app::Screen;
 use crate::tui::keymap::Key;
+use crate::tui::screens::Screen;
 
 /// The operator on the first programme of home.
 fn on_a_programme() -> Harness {
@@ -20,7 +20,7 @@ fn on_a_programme() -> Harness {
     h
 }
 
-fn program(h: &mut Harness) -> &mut crate::tui::app::ProgramData {
+fn program(h: &mut Harness) -> &mut crate::tui::data::ProgramData {
     match &mut h.app.screen {
         Screen::Program(p) => &mut p.data,
         other => panic!("not a programme: {other:?}"),

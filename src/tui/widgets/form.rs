@@ -12,7 +12,7 @@ use crate::domain::text::TextField;
 use crate::i18n::text;
 use crate::tui::keymap::Key;
 use crate::tui::screens::{Label, label_line, labelled_input, problems};
-use crate::tui::view::{Ui, titled};
+use crate::tui::ui::{Ui, titled};
 
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Input {
