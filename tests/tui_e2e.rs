@@ -362,7 +362,7 @@ fn a_form_cut_off_by_a_hangup_is_offered_at_the_next_login_and_saves() {
     // From the date to Simpan: eight fields on.
     s.send("\t\t\t\t\t\t\t\t\r");
     s.wait_for("Tersimpan: Panen 7,5 kg terong, 10/03/2026.");
-    s.wait_for("q keluar");
+    s.wait_for("x ganti petugas  ? bantuan");
     s.send("q");
     let (code, _) = s.finish();
     assert_eq!(code, 0);
@@ -391,7 +391,7 @@ fn the_idle_lock_engages_and_another_officer_corrects_with_a_reason() {
     s.send(&format!("{OPERATOR}\r{PIN}\rt\t\t12,5\t\tcabai\t\t4\t\t\r"));
     s.wait_for("Tersimpan: Panen 12,5 kg cabai, 10/03/2026.");
     // The footer is the last line a frame writes: the whole lock screen is in.
-    s.wait_for("Tab ganti petugas  ? bantuan  Ctrl-C keluar");
+    s.wait_for("Tab ganti petugas  Ctrl-C keluar  ? bantuan");
     let locked = s.contents();
     assert!(locked.contains("Dipakai oleh Operator Demo (199001012015031002)."), "{locked}");
     assert!(!locked.contains("Hortikultura") && !locked.contains("cabai"), "record data on the lock:\n{locked}");
@@ -399,7 +399,7 @@ fn the_idle_lock_engages_and_another_officer_corrects_with_a_reason() {
     // WBP 4 -> 5 (six Tabs from the date), then the reason, then save.
     s.send(&format!("\t{SUPERVISOR}\r{PIN}\r\r\rc\t\t\t\t\t\t\x7f5\t\tditimbang ulang\t\r"));
     s.wait_for("Koreksi tersimpan sebagai revisi 2.");
-    s.wait_for("b batalkan  Esc kembali  ? bantuan");
+    s.wait_for("b batalkan  Esc kembali  x ganti petugas");
     let history = s.contents();
     for shown in [
         "Rev. 1  10/03/2026 09:00 WIB  Operator Demo (199001012015031002)",

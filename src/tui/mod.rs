@@ -4,6 +4,7 @@
 
 pub mod app;
 pub mod backend;
+pub mod bindings;
 pub mod data;
 pub mod draft_sync;
 pub mod drafts;

@@ -3,6 +3,7 @@
 //! temporary folder with the clock stopped at 10 March 2026, 09:00 WIB.
 
 mod admin;
+mod bindings;
 mod drafts;
 mod flow;
 mod lock;
@@ -130,20 +131,25 @@ impl Harness {
     }
 
     pub fn screen_at(&self, width: u16, height: u16) -> String {
-        let mut terminal = Terminal::new(TestBackend::new(width, height)).unwrap();
-        terminal.draw(|frame| view::draw(&self.app, self.theme, frame)).unwrap();
-        let buffer = terminal.backend().buffer();
-        let mut text = String::new();
-        for y in 0..buffer.area.height {
-            let line: String = (0..buffer.area.width).map(|x| buffer[(x, y)].symbol()).collect();
-            text.push_str(line.trim_end());
-            text.push('\n');
-        }
-        text
+        drawn(&self.app, self.theme, width, height)
     }
 
     /// The screen as an officer at an 80x24 terminal sees it.
     pub fn screen(&self) -> String {
         self.screen_at(80, 24)
     }
+}
+
+/// The model drawn on a terminal of `width` x `height`, as text.
+pub fn drawn(app: &App, theme: Theme, width: u16, height: u16) -> String {
+    let mut terminal = Terminal::new(TestBackend::new(width, height)).unwrap();
+    terminal.draw(|frame| view::draw(app, theme, frame)).unwrap();
+    let buffer = terminal.backend().buffer();
+    let mut text = String::new();
+    for y in 0..buffer.area.height {
+        let line: String = (0..buffer.area.width).map(|x| buffer[(x, y)].symbol()).collect();
+        text.push_str(line.trim_end());
+        text.push('\n');
+    }
+    text
 }

@@ -5,6 +5,7 @@
 //! without waiting.
 
 use super::app::{App, Parked, Tone};
+use super::bindings::{GLOBAL_KEYS, Global, HELP_KEYS, OFFER_KEYS, find};
 use super::drafts;
 use super::keymap::Key;
 use super::msg::{Cmd, Msg, Op};
@@ -280,27 +281,8 @@ fn changed(app: &mut App, update: &Update) -> Vec<Cmd> {
     if app.actor.is_none() {
         return vec![];
     }
-    let shows = match (&app.screen, update) {
-        (Screen::Home(_) | Screen::Programs(_) | Screen::Queue(_), Update::Entries { .. }) => true,
-        (Screen::Program(p), Update::Entries { programs, .. }) => programs.contains(&p.id()),
-        (Screen::EntryView(v), Update::Entries { programs, .. }) => programs.contains(&v.data.entry.draft.program),
-        (Screen::Home(_) | Screen::Programs(_) | Screen::Reference(_), Update::Reference) => true,
-        (Screen::Officers(_), Update::Officers) => true,
-        _ => false,
-    };
+    let shows = app.screen.page().shows(update);
     if shows { refresh(app) } else { vec![] }
-}
-
-/// Whether the screen is asking a yes-or-no question, where `?` must not
-/// open help over it.
-fn asking(screen: &Screen) -> bool {
-    match screen {
-        Screen::EntryForm(f) => f.confirm_discard || f.below_zero.is_some(),
-        Screen::AdminForm(f) => f.form.confirm_discard,
-        Screen::Officers(o) => o.confirm_active.is_some(),
-        Screen::EntryView(v) => v.void.as_ref().is_some_and(|d| d.confirming),
-        _ => false,
-    }
 }
 
 /// Ctrl-C quits at once, unless typed work would go with it: then it
@@ -325,7 +307,8 @@ fn interrupt(app: &mut App) {
 fn on_key(app: &mut App, key: Key) -> Vec<Cmd> {
     // A message stays until the officer does something else.
     app.notice = None;
-    if key == Key::Interrupt {
+    let global = find(GLOBAL_KEYS, key);
+    if global == Some(Global::Quit) {
         interrupt(app);
         return vec![];
     }
@@ -333,12 +316,12 @@ fn on_key(app: &mut App, key: Key) -> Vec<Cmd> {
         // The officer cannot see the screen: a key would act blindly.
         return vec![];
     }
-    if key == Key::Lock {
+    if global == Some(Global::Lock) {
         lock(app);
         return vec![];
     }
     if app.help {
-        if matches!(key, Key::Esc | Key::Char('?' | 'q') | Key::Enter) {
+        if find(HELP_KEYS, key).is_some() {
             app.help = false;
         }
         return vec![];
@@ -346,29 +329,14 @@ fn on_key(app: &mut App, key: Key) -> Vec<Cmd> {
     if app.offer.is_some() {
         return offer_key(app, key);
     }
-    if key == Key::Char('?') && !asking(&app.screen) {
+    if global == Some(Global::Help) && !app.screen.page().asking() {
         app.help = true;
         return vec![];
     }
     let lang = app.lang;
     // The warning about parked drafts lasts for the next key only.
     let warned = std::mem::take(&mut app.quit_warned);
-    let action = match &mut app.screen {
-        Screen::Setup(s) => s.key(key, lang),
-        Screen::Login(s) => s.key(key),
-        Screen::Home(s) => s.key(key),
-        Screen::Programs(s) => s.key(key),
-        Screen::Program(s) => s.key(key),
-        Screen::EntryForm(s) => s.key(key, lang),
-        Screen::EntryView(s) => s.key(key),
-        Screen::Lock(s) => s.key(key),
-        Screen::Queue(s) => s.key(key),
-        Screen::AdminMenu(s) => s.key(key),
-        Screen::Officers(s) => s.key(key, lang),
-        Screen::Reference(s) => s.key(key, lang),
-        Screen::AdminForm(s) => s.key(key, lang),
-        Screen::Audit(s) => s.key(key, lang),
-    };
+    let action = app.screen.page_mut().key(key, lang);
     match action {
         Action::None => vec![],
         Action::Quit if !app.parked.is_empty() && !warned => {
@@ -406,7 +374,6 @@ fn on_key(app: &mut App, key: Key) -> Vec<Cmd> {
     }
 }
 
-/// The operation as the logged-in officer; nothing when nobody is.
 /// The home screen's data; the backups' state only for those shown it.
 fn load_home(app: &App) -> Cmd {
     Cmd::LoadHome { backups: app.actor.as_ref().is_some_and(|a| a.officer().role >= Role::Supervisor) }
@@ -440,15 +407,9 @@ fn go_back(app: &mut App) -> Vec<Cmd> {
 
 /// Reads the current screen's data again.
 fn refresh(app: &App) -> Vec<Cmd> {
-    match &app.screen {
-        Screen::Home(_) => vec![load_home(app)],
-        Screen::Programs(_) => vec![Cmd::LoadPrograms],
-        Screen::Program(p) => vec![Cmd::LoadProgram { id: p.id(), form: false }],
-        Screen::EntryView(v) => vec![Cmd::LoadEntry(v.data.entry.id)],
-        Screen::Queue(_) => act(app, Op::LoadQueue),
-        Screen::Officers(_) => act(app, Op::LoadOfficers),
-        Screen::Reference(r) => act(app, Op::LoadReference(r.section)),
-        Screen::Audit(a) => act(app, Op::LoadAudit(a.applied.clone())),
+    match app.screen.page().reload() {
+        Some(Action::Run(cmd)) => vec![cmd],
+        Some(Action::Do(op)) => act(app, op),
         _ => vec![],
     }
 }
@@ -542,15 +503,15 @@ fn logged_in(app: &mut App, actor: crate::records::Actor) -> Vec<Cmd> {
 /// Enter takes the offered draft up again; d or Esc throws it away, on
 /// the server too.
 fn offer_key(app: &mut App, key: Key) -> Vec<Cmd> {
-    match key {
-        Key::Enter | Key::Char('y' | 'Y') => {
+    match find(OFFER_KEYS, key) {
+        Some(true) => {
             if let Some(parked) = app.offer.take() {
                 app.screen = parked.screen;
                 app.back = parked.back;
             }
             vec![]
         }
-        Key::Char('d' | 'D' | 'n' | 'N') | Key::Esc => {
+        Some(false) => {
             app.offer = None;
             app.notify(Tone::Ok, text(app.lang, "tui.offer_discarded").to_string());
             drafts::declined(app)

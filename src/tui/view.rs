@@ -8,11 +8,8 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Paragraph, Wrap};
 
 use super::app::{App, Parked, Tone};
-use super::screens::Screen;
-use super::screens::{
-    admin, admin_form, audit, entry_form, entry_view, help, home, lock, login, officers, program, programs, queue,
-    reference, setup,
-};
+use super::bindings::{self, GLOBAL_KEYS, HELP_KEYS, Hint, OFFER_KEYS};
+use super::screens::{Screen, entry_form, help};
 use super::theme::Theme;
 use super::ui::{MIN_HEIGHT, MIN_WIDTH, Ui, titled};
 use super::widgets::footer;
@@ -22,54 +19,21 @@ use crate::i18n::{Lang, fill, text};
 
 /// The screen's title for the header line.
 pub fn title(screen: &Screen, lang: Lang) -> String {
-    let key = match screen {
-        Screen::Setup(_) => "tui.title_setup",
-        Screen::Login(_) => "tui.title_login",
-        Screen::Home(_) => "tui.title_home",
-        Screen::Programs(_) => "tui.title_programs",
-        Screen::Program(p) => return p.data.info.program.name.clone(),
-        Screen::EntryForm(f) if f.correcting.is_some() => "tui.title_correct",
-        Screen::EntryForm(_) => "tui.title_form",
-        Screen::EntryView(_) => "tui.title_entry",
-        Screen::Lock(_) => "tui.title_lock",
-        Screen::Queue(_) => "tui.title_queue",
-        Screen::AdminMenu(_) => "tui.title_admin",
-        Screen::Officers(_) => "tui.title_officers",
-        Screen::Reference(r) => reference::title_key(r.section),
-        Screen::AdminForm(f) => return f.title.clone(),
-        Screen::Audit(_) => "tui.title_audit",
-    };
-    text(lang, key).to_string()
+    screen.page().title(lang)
 }
 
-/// The footer: the keys of the screen, as `key words|key words`.
-fn footer(app: &App) -> String {
-    let lang = app.lang;
+/// The keys in force: help's, a draft offered back's, or the screen's,
+/// then the keys of every screen that the footer shows.
+pub fn hints(app: &App) -> Vec<Hint> {
     if app.help {
-        return text(lang, "tui.footer_help").to_string();
+        return bindings::hints(HELP_KEYS);
     }
     if app.offer.is_some() {
-        return text(lang, "tui.footer_offer").to_string();
+        return bindings::hints(OFFER_KEYS);
     }
-    let key = match &app.screen {
-        Screen::Setup(_) => "tui.footer_setup",
-        Screen::Login(_) => "tui.footer_login",
-        Screen::Home(h) => home::footer_key(h.role),
-        Screen::Programs(_) => "tui.footer_programs",
-        Screen::Program(_) => "tui.footer_program",
-        Screen::EntryForm(form) => form.footer_key(),
-        Screen::EntryView(v) => return v.footer(lang),
-        Screen::Lock(_) => "tui.footer_lock",
-        Screen::Queue(_) => "tui.footer_queue",
-        Screen::AdminMenu(_) => "tui.footer_admin",
-        Screen::Officers(o) if o.confirm_active.is_some() => "tui.footer_yes_no",
-        Screen::Officers(_) => "tui.footer_officers",
-        Screen::Reference(_) => "tui.footer_reference",
-        Screen::AdminForm(f) if f.form.confirm_discard => "tui.footer_confirm",
-        Screen::AdminForm(_) => "tui.footer_admin_form",
-        Screen::Audit(_) => "tui.footer_audit",
-    };
-    text(lang, key).to_string()
+    let mut all = app.screen.page().hints();
+    all.extend(bindings::hints(GLOBAL_KEYS).into_iter().filter(|h| h.footer));
+    all
 }
 
 pub fn draw(app: &App, theme: Theme, frame: &mut Frame) {
@@ -103,22 +67,7 @@ fn draw_screen(app: &App, theme: Theme, frame: &mut Frame) {
     ])
     .areas(area);
     draw_header(app, &ui, frame, head);
-    let cursor = match &app.screen {
-        Screen::Setup(s) => setup::render(s, frame, body, &ui),
-        Screen::Login(s) => login::render(s, frame, body, &ui),
-        Screen::Home(s) => home::render(s, frame, body, &ui),
-        Screen::Programs(s) => programs::render(s, frame, body, &ui),
-        Screen::Program(s) => program::render(s, frame, body, &ui),
-        Screen::EntryForm(s) => entry_form::render(s, frame, body, &ui),
-        Screen::EntryView(s) => entry_view::render(s, frame, body, &ui),
-        Screen::Lock(s) => lock::render(s, frame, body, &ui),
-        Screen::Queue(s) => queue::render(s, frame, body, &ui),
-        Screen::AdminMenu(s) => admin::render(s, frame, body, &ui),
-        Screen::Officers(s) => officers::render(s, frame, body, &ui),
-        Screen::Reference(s) => reference::render(s, frame, body, &ui),
-        Screen::AdminForm(s) => admin_form::render(s, frame, body, &ui),
-        Screen::Audit(s) => audit::render(s, frame, body, &ui),
-    };
+    let cursor = app.screen.page().render(frame, body, &ui);
     let cursor = match &app.offer {
         Some(parked) => {
             render_offer(parked, frame, body, &ui);
@@ -133,9 +82,9 @@ fn draw_screen(app: &App, theme: Theme, frame: &mut Frame) {
         };
         frame.render_widget(Paragraph::new(Line::styled(n.text.clone(), style)).wrap(Wrap { trim: true }), notice);
     }
-    footer::render(frame, foot, theme, &footer(app));
+    footer::render(frame, foot, theme, &bindings::footer(app.lang, &hints(app)));
     if app.help {
-        help::render(&app.screen, frame, body, &ui);
+        help::render(app.screen.page(), frame, body, &ui);
     } else if let Some(position) = cursor {
         frame.set_cursor_position(position);
     }

@@ -6,15 +6,15 @@ use ratatui::layout::{Position, Rect};
 use ratatui::text::Line;
 use ratatui::widgets::{Paragraph, Wrap};
 
-use super::Action;
-use super::leave;
 use super::reference::Section;
-use crate::i18n::text;
+use super::{Action, Page, leave};
+use crate::i18n::{Lang, text};
 use crate::records::AuditFilter;
-use crate::tui::keymap::{Key, apply, list_nav};
+use crate::tui::bindings::{Binding, Hint, TYPING_LIST_KEYS, find, hints_and_leave};
+use crate::tui::keymap::{Key, list_nav};
 use crate::tui::msg::Op;
 use crate::tui::ui::{Ui, titled};
-use crate::tui::widgets::list;
+use crate::tui::widgets::list::{self, Selection};
 
 /// What the menu offers, in order, with the catalog keys of its name and description.
 pub const ITEMS: [(&str, &str); 6] = [
@@ -28,17 +28,43 @@ pub const ITEMS: [(&str, &str); 6] = [
 
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Menu {
-    pub selected: usize,
+    pub selected: Selection,
 }
 
-impl Menu {
-    pub fn key(&mut self, key: Key) -> Action {
-        if let Some(nav) = list_nav(key) {
-            self.selected = apply(nav, self.selected, ITEMS.len());
-            return Action::None;
-        }
-        match key {
-            Key::Enter => Action::Do(match self.selected {
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Do {
+    Move,
+    Open,
+}
+
+const KEYS: &[Binding<Do>] = &[
+    Binding::shown(&[Key::Char('j'), Key::Char('k')], "j/k", "tui.do_select", Do::Move),
+    Binding::in_help(TYPING_LIST_KEYS, "tui.keyname_list", "tui.do_select", Do::Move),
+    Binding::shown(&[Key::Enter], "Enter", "tui.do_open", Do::Open),
+];
+
+impl Page for Menu {
+    fn title(&self, lang: Lang) -> String {
+        text(lang, "tui.title_admin").to_string()
+    }
+
+    fn about(&self) -> &'static str {
+        "tui.help_admin"
+    }
+
+    fn hints(&self) -> Vec<Hint> {
+        hints_and_leave(KEYS)
+    }
+
+    fn key(&mut self, key: Key, _lang: Lang) -> Action {
+        match find(KEYS, key) {
+            Some(Do::Move) => {
+                if let Some(nav) = list_nav(key) {
+                    self.selected.step(nav, ITEMS.len());
+                }
+                Action::None
+            }
+            Some(Do::Open) => Action::Do(match self.selected.row() {
                 0 => Op::LoadOfficers,
                 1 => Op::LoadReference(Section::Sites),
                 2 => Op::LoadReference(Section::Partners),
@@ -46,8 +72,12 @@ impl Menu {
                 4 => Op::LoadReference(Section::Programs),
                 _ => Op::LoadAudit(AuditFilter::default()),
             }),
-            other => leave(other),
+            None => leave(key),
         }
+    }
+
+    fn render(&self, frame: &mut Frame, area: Rect, ui: &Ui) -> Option<Position> {
+        render(self, frame, area, ui)
     }
 }
 
@@ -58,7 +88,7 @@ pub fn render(state: &Menu, frame: &mut Frame, area: Rect, ui: &Ui) -> Option<Po
     frame.render_widget(block, area);
     let rows = Rect { height: (ITEMS.len() as u16).min(inner.height), ..inner };
     let width = usize::from(inner.width).saturating_sub(2);
-    list::render(frame, rows, theme, ITEMS.len(), Some(state.selected), |i| {
+    list::render(frame, rows, theme, ITEMS.len(), Some(state.selected.row()), |i| {
         let (name, about) = ITEMS[i];
         Line::from(theme.fit(&format!("{} {}", theme.pad(text(lang, name), 18), text(lang, about)), width))
     });

@@ -8,7 +8,7 @@ use ratatui::Frame;
 use ratatui::layout::{Position, Rect};
 use ratatui::text::Line;
 
-use super::Action;
+use super::{Action, Page};
 use crate::domain::date::{format_date, parse_date};
 use crate::domain::invalid::{Arg, Invalid};
 use crate::domain::officer::{NIP_DIGITS, PIN_MAX_DIGITS, Role};
@@ -17,6 +17,7 @@ use crate::domain::sector::Sector;
 use crate::domain::text::TextField;
 use crate::i18n::{self, Lang, fill, sector_name, text};
 use crate::records::Error;
+use crate::tui::bindings::Hint;
 use crate::tui::data::{OfficerRow, RefChange, ReferenceData};
 use crate::tui::keymap::Key;
 use crate::tui::msg::Op;
@@ -240,7 +241,7 @@ impl State {
         self.form.dirty()
     }
 
-    pub fn key(&mut self, key: Key, lang: Lang) -> Action {
+    fn answer(&mut self, key: Key, lang: Lang) -> Action {
         match self.form.key(key) {
             Outcome::None => {
                 if let Some((at, message)) = self.form.refusal(lang) {
@@ -381,6 +382,36 @@ impl State {
             }
             other => self.form.refuse(vec![(None, i18n::error(lang, other))]),
         }
+    }
+}
+
+impl Page for State {
+    fn title(&self, _lang: Lang) -> String {
+        self.title.clone()
+    }
+
+    fn about(&self) -> &'static str {
+        "tui.help_admin_form"
+    }
+
+    fn hints(&self) -> Vec<Hint> {
+        self.form.hints()
+    }
+
+    fn key(&mut self, key: Key, lang: Lang) -> Action {
+        self.answer(key, lang)
+    }
+
+    fn render(&self, frame: &mut Frame, area: Rect, ui: &Ui) -> Option<Position> {
+        render(self, frame, area, ui)
+    }
+
+    fn unsaved(&self) -> bool {
+        self.dirty()
+    }
+
+    fn asking(&self) -> bool {
+        self.form.confirm_discard
     }
 }
 

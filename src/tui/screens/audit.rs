@@ -7,18 +7,20 @@ use ratatui::layout::{Position, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Paragraph, Wrap};
 
-use super::{Action, Label, labelled_input, problems};
+use super::{Action, Label, Page, labelled_input, leave, problems};
 use crate::domain::date::parse_date;
 use crate::domain::invalid::{Arg, Invalid};
 use crate::domain::officer::{NIP_DIGITS, Nip};
 use crate::i18n::{self, Lang, fill, text};
 use crate::records::AuditFilter;
 use crate::store::AuditAction;
+use crate::tui::bindings::{Binding, EDIT_KEYS, Hint, TYPING_LIST_KEYS, find, hints, hints_and_leave};
 use crate::tui::data::AuditData;
-use crate::tui::keymap::{Key, Nav, apply, list_nav, typing_nav};
+use crate::tui::keymap::{Key, list_nav};
 use crate::tui::msg::Op;
 use crate::tui::ui::{Ui, titled};
-use crate::tui::widgets::{input::TextInput, list};
+use crate::tui::widgets::input::TextInput;
+use crate::tui::widgets::list::{self, Selection};
 
 const NIP_FIELD: usize = 0;
 const FROM_FIELD: usize = 1;
@@ -32,7 +34,7 @@ pub struct State {
     /// Officer NIP, first day, last day.
     pub filter: [TextInput; 3],
     pub focus: usize,
-    pub selected: usize,
+    pub selected: Selection,
     pub problems: Vec<String>,
     /// The filter the trail on screen was read with.
     pub applied: AuditFilter,
@@ -70,7 +72,7 @@ impl State {
             data,
             filter: [TextInput::new(NIP_DIGITS + 6), TextInput::new(10), TextInput::new(10)],
             focus: LIST,
-            selected: 0,
+            selected: Selection::default(),
             problems: Vec::new(),
             applied: AuditFilter::default(),
         }
@@ -78,33 +80,7 @@ impl State {
 
     pub fn refresh(&mut self, data: AuditData) {
         self.data = data;
-        self.selected = 0;
-    }
-
-    pub fn key(&mut self, key: Key, lang: Lang) -> Action {
-        let len = self.data.rows.len();
-        let nav = if self.focus == LIST {
-            list_nav(key)
-        } else {
-            // Home and End move in the field being typed.
-            typing_nav(key).filter(|n| !matches!(n, Nav::First | Nav::Last))
-        };
-        if let Some(nav) = nav {
-            self.selected = apply(nav, self.selected, len);
-            return Action::None;
-        }
-        match key {
-            Key::Tab => self.focus = (self.focus + 1) % 4,
-            Key::BackTab => self.focus = (self.focus + 3) % 4,
-            Key::Esc => return Action::Back,
-            Key::Enter if self.focus != LIST => return self.apply(lang),
-            Key::Char('f') if self.focus == LIST => self.focus = NIP_FIELD,
-            Key::Char('x') if self.focus == LIST => return Action::Switch,
-            Key::Char('q') if self.focus == LIST => return Action::Quit,
-            other if self.focus != LIST && self.filter[self.focus].edit(other) => self.problems.clear(),
-            _ => {}
-        }
-        Action::None
+        self.selected.reset();
     }
 
     /// Reads the filter; asks for the trail when every part reads.
@@ -122,6 +98,86 @@ impl State {
         self.focus = LIST;
         self.applied = AuditFilter { officer, from, to };
         Action::Do(Op::LoadAudit(self.applied.clone()))
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Do {
+    Type,
+    Move,
+    Next,
+    Previous,
+    Apply,
+    Filter,
+    Leave,
+}
+
+/// On the list.
+const LIST_KEYS: &[Binding<Do>] = &[
+    Binding::shown(&[Key::Char('j'), Key::Char('k')], "j/k", "tui.do_scroll", Do::Move),
+    Binding::in_help(TYPING_LIST_KEYS, "tui.keyname_list", "tui.do_scroll", Do::Move),
+    Binding::shown(&[Key::Tab], "Tab", "tui.do_to_filter", Do::Next),
+    Binding::in_help(&[Key::BackTab], "Shift-Tab", "tui.do_to_filter", Do::Previous),
+    Binding::shown(&[Key::Char('f')], "f", "tui.do_filter", Do::Filter),
+];
+
+/// In a filter field, where letters type.
+const FIELD_KEYS: &[Binding<Do>] = &[
+    Binding::shown(&[Key::Enter], "Enter", "tui.do_apply", Do::Apply),
+    Binding::shown(&[Key::Tab], "Tab", "tui.do_next", Do::Next),
+    Binding::in_help(&[Key::BackTab], "Shift-Tab", "tui.do_previous", Do::Previous),
+    Binding::shown(&[Key::Up, Key::Down, Key::PageUp, Key::PageDown], "tui.keyname_up_down", "tui.do_scroll", Do::Move),
+    Binding::in_help(EDIT_KEYS, "tui.keyname_editing", "tui.do_edit_text", Do::Type),
+    Binding::shown(&[Key::Esc], "Esc", "tui.do_back", Do::Leave),
+];
+
+impl State {
+    fn keys(&self) -> &'static [Binding<Do>] {
+        if self.focus == LIST { LIST_KEYS } else { FIELD_KEYS }
+    }
+}
+
+impl Page for State {
+    fn title(&self, lang: Lang) -> String {
+        text(lang, "tui.title_audit").to_string()
+    }
+
+    fn about(&self) -> &'static str {
+        "tui.help_audit"
+    }
+
+    fn hints(&self) -> Vec<Hint> {
+        if self.focus == LIST { hints_and_leave(LIST_KEYS) } else { hints(FIELD_KEYS) }
+    }
+
+    fn key(&mut self, key: Key, lang: Lang) -> Action {
+        match find(self.keys(), key) {
+            Some(Do::Move) => {
+                if let Some(nav) = list_nav(key) {
+                    self.selected.step(nav, self.data.rows.len());
+                }
+            }
+            Some(Do::Next) => self.focus = (self.focus + 1) % 4,
+            Some(Do::Previous) => self.focus = (self.focus + 3) % 4,
+            Some(Do::Apply) => return self.apply(lang),
+            Some(Do::Filter) => self.focus = NIP_FIELD,
+            Some(Do::Leave) => return Action::Back,
+            Some(Do::Type) | None if self.focus != LIST => {
+                if self.filter[self.focus].edit(key) {
+                    self.problems.clear();
+                }
+            }
+            Some(Do::Type) | None => return leave(key),
+        }
+        Action::None
+    }
+
+    fn render(&self, frame: &mut Frame, area: Rect, ui: &Ui) -> Option<Position> {
+        render(self, frame, area, ui)
+    }
+
+    fn reload(&self) -> Option<Action> {
+        Some(Action::Do(Op::LoadAudit(self.applied.clone())))
     }
 }
 
@@ -159,7 +215,7 @@ pub fn render(state: &State, frame: &mut Frame, area: Rect, ui: &Ui) -> Option<P
     }
     let list_area = Rect { height: inner.height.saturating_sub(2), ..inner };
     let width = usize::from(inner.width).saturating_sub(2);
-    list::render(frame, list_area, theme, rows.len(), Some(state.selected), |i| {
+    list::render(frame, list_area, theme, rows.len(), Some(state.selected.row()), |i| {
         let row = &rows[i];
         let r = &row.record;
         let officer = r.officer.as_ref().map(|n| n.to_string()).unwrap_or_else(|| "-".into());
@@ -172,7 +228,7 @@ pub fn render(state: &State, frame: &mut Frame, area: Rect, ui: &Ui) -> Option<P
         );
         Line::from(theme.fit(&line, width))
     });
-    if let Some(row) = rows.get(state.selected) {
+    if let Some(row) = state.selected.of(rows) {
         let r = &row.record;
         let who = match &r.officer {
             Some(nip) => match state.data.names.get(nip) {

@@ -17,7 +17,7 @@ use ratatui::layout::{Position, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Clear, Paragraph, Wrap};
 
-use super::{Action, Label, label_line, labelled_input, problems};
+use super::{Action, Label, Page, label_line, labelled_input, problems};
 use crate::domain::date::{format_date, parse_date};
 use crate::domain::entry::{Entry, EntryDraft, EntryId, Field, PARTICIPANTS_MAX, Quantity, Status};
 use crate::domain::invalid::{Arg, Invalid};
@@ -27,6 +27,7 @@ use crate::domain::text::TextField;
 use crate::domain::unit::Unit;
 use crate::i18n::{self, Lang, fill, kind_name, text};
 use crate::records::{DraftRow, FormDraft, Total};
+use crate::tui::bindings::{Binding, EDIT_KEYS, Hint, find, hints};
 use crate::tui::keymap::Key;
 use crate::tui::ui::{Ui, titled};
 use crate::tui::widgets::{input::TextInput, list};
@@ -544,36 +545,45 @@ impl State {
         }
     }
 
-    pub fn key(&mut self, key: Key, lang: Lang) -> Action {
+    /// The keys in force for the focused field and any question asked.
+    fn keys(&self) -> Vec<Binding<Do>> {
         if self.confirm_discard {
-            match key {
-                Key::Char('y' | 'Y') => return Action::Back,
-                Key::Char('n' | 'N') | Key::Esc => self.confirm_discard = false,
-                _ => {}
-            }
-            return Action::None;
+            return DISCARD_KEYS.to_vec();
         }
         if self.below_zero.is_some() {
-            return self.confirm_below_zero(key, lang);
+            return BELOW_ZERO_KEYS.to_vec();
         }
         let choosing = matches!(self.focus, FormField::Kind | FormField::Unit(_));
-        match (key, self.focus) {
-            (Key::Esc, _) if self.dirty() => self.confirm_discard = true,
-            (Key::Esc, _) => return Action::Back,
-            (Key::Enter, FormField::Save) => return self.submit(lang),
-            // Only where nothing is typed: a value may start with +, an item hold a - .
-            (Key::Char('+'), FormField::Unit(_) | FormField::AddQuantity)
-            | (Key::Char(' '), FormField::AddQuantity) => self.add_row(),
-            (Key::Char('-'), FormField::Unit(n)) => self.remove_row(n),
-            (Key::Tab | Key::Enter, _) => self.step(true),
-            (Key::BackTab, _) => self.step(false),
-            (Key::Up, _) => self.choose(false),
-            (Key::Down, _) => self.choose(true),
-            (Key::Left | Key::Right, _) if choosing => self.choose(key == Key::Right),
-            (Key::Char(c), _) if choosing => self.jump(c, lang),
-            (other, focus) => {
+        let wanted = |b: &&Binding<Do>| match b.action {
+            Do::Save => self.focus == FormField::Save,
+            Do::Add => matches!(self.focus, FormField::Unit(_) | FormField::AddQuantity),
+            Do::AddHere => self.focus == FormField::AddQuantity,
+            Do::Remove => matches!(self.focus, FormField::Unit(_)) && self.rows.len() > 1,
+            Do::ChooseSide | Do::Jump => choosing,
+            _ => true,
+        };
+        KEYS.iter().filter(wanted).copied().collect()
+    }
+
+    fn key_in_form(&mut self, key: Key, lang: Lang) -> Action {
+        match (find(&self.keys(), key), self.focus) {
+            (Some(Do::Cancel), _) if self.dirty() => self.confirm_discard = true,
+            (Some(Do::Cancel), _) => return Action::Back,
+            (Some(Do::Save), _) => return self.submit(lang),
+            (Some(Do::Add | Do::AddHere), _) => self.add_row(),
+            (Some(Do::Remove), FormField::Unit(n)) => self.remove_row(n),
+            (Some(Do::Next), _) => self.step(true),
+            (Some(Do::Previous), _) => self.step(false),
+            (Some(Do::Choose), _) => self.choose(key == Key::Down),
+            (Some(Do::ChooseSide), _) => self.choose(key == Key::Right),
+            (Some(Do::Jump), _) | (None, FormField::Kind | FormField::Unit(_)) => {
+                if let Key::Char(c) = key {
+                    self.jump(c, lang)
+                }
+            }
+            (_, focus) => {
                 if let Some(input) = self.input_mut(focus)
-                    && input.edit(other)
+                    && input.edit(key)
                 {
                     // The officer is fixing this field: its old message no longer applies.
                     let refused = input.refusal(lang);
@@ -591,17 +601,6 @@ impl State {
             }
         }
         Action::None
-    }
-
-    /// The footer's keys for the focused field, as a catalog key.
-    pub fn footer_key(&self) -> &'static str {
-        match self.focus {
-            _ if self.confirm_discard => "tui.footer_confirm",
-            FormField::Unit(_) if self.rows.len() > 1 => "tui.footer_form_unit",
-            FormField::Unit(_) => "tui.footer_form_unit_one",
-            FormField::AddQuantity => "tui.footer_form_add",
-            _ => "tui.footer_form",
-        }
     }
 
     /// Builds the draft and checks it as the records API will; returns the
@@ -701,12 +700,12 @@ impl State {
     /// the entry's notes, where the register and audit show it.
     fn confirm_below_zero(&mut self, key: Key, lang: Lang) -> Action {
         let Some(ask) = self.below_zero.as_mut() else { return Action::None };
-        match key {
-            Key::Esc => self.below_zero = None,
-            Key::Enter if ask.reason.is_empty() => {
+        match find(BELOW_ZERO_KEYS, key) {
+            Some(Do::Cancel) => self.below_zero = None,
+            Some(Do::Save) if ask.reason.is_empty() => {
                 ask.problem = Some(text(lang, "tui.below_zero_reason_missing").to_string());
             }
-            Key::Enter => {
+            Some(Do::Save) => {
                 let mut draft = ask.draft.clone();
                 let reason = ask.reason.text().trim();
                 draft.notes = if draft.notes.trim().is_empty() {
@@ -725,8 +724,8 @@ impl State {
                     }
                 }
             }
-            other => {
-                if ask.reason.edit(other) {
+            _ => {
+                if ask.reason.edit(key) {
                     ask.problem = ask.reason.refusal(lang);
                 }
             }
@@ -852,6 +851,95 @@ fn label_text(state: &State, field: FormField, lang: Lang) -> String {
 }
 
 /// "New entry: programme" or "Correct entry 12: programme".
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Do {
+    Type,
+    Next,
+    Previous,
+    Choose,
+    ChooseSide,
+    Jump,
+    Save,
+    Add,
+    AddHere,
+    Remove,
+    Cancel,
+    Discard,
+}
+
+/// The form's keys; `keys()` keeps those that apply to the focused field.
+/// Where nothing is chosen, + and - type (a value may start with +, an
+/// item hold a -), and letters always type.
+const KEYS: &[Binding<Do>] = &[
+    Binding::shown(&[Key::Enter], "Enter", "tui.do_save", Do::Save),
+    Binding::shown(&[Key::Tab, Key::Enter], "Tab/Enter", "tui.do_next", Do::Next),
+    Binding::shown(&[Key::Up, Key::Down], "tui.keyname_up_down", "tui.do_choose", Do::Choose),
+    Binding::shown(&[Key::Char('+')], "+", "tui.do_add_quantity", Do::Add),
+    Binding::in_help(&[Key::Char(' ')], "tui.keyname_space", "tui.do_add_quantity", Do::AddHere),
+    Binding::shown(&[Key::Char('-')], "-", "tui.do_remove_quantity", Do::Remove),
+    Binding::in_help(&[Key::Left, Key::Right], "tui.keyname_left_right", "tui.do_choose", Do::ChooseSide),
+    Binding::in_help(&[], "tui.keyname_letter", "tui.do_choose_by_letter", Do::Jump),
+    Binding::in_help(EDIT_KEYS, "tui.keyname_editing", "tui.do_edit_text", Do::Type),
+    Binding::shown(&[Key::Esc], "Esc", "tui.do_cancel", Do::Cancel),
+    // Last: the first the footer leaves out when the field offers more.
+    Binding::shown(&[Key::BackTab], "Shift-Tab", "tui.do_previous", Do::Previous),
+];
+
+/// Asked whether to throw away what was typed.
+const DISCARD_KEYS: &[Binding<Do>] = &[
+    Binding::shown(&[Key::Char('y'), Key::Char('Y')], "y", "tui.do_discard", Do::Discard),
+    Binding::shown(&[Key::Char('n'), Key::Char('N'), Key::Esc], "n", "tui.do_keep_editing", Do::Type),
+];
+
+/// Asked for the reason stock may go below zero.
+const BELOW_ZERO_KEYS: &[Binding<Do>] = &[
+    Binding::shown(&[Key::Enter], "Enter", "tui.do_save_anyway", Do::Save),
+    Binding::in_help(EDIT_KEYS, "tui.keyname_editing", "tui.do_edit_text", Do::Type),
+    Binding::shown(&[Key::Esc], "Esc", "tui.do_back_to_form", Do::Cancel),
+];
+
+impl Page for State {
+    fn title(&self, lang: Lang) -> String {
+        let key = if self.correcting.is_some() { "tui.title_correct" } else { "tui.title_form" };
+        text(lang, key).to_string()
+    }
+
+    fn about(&self) -> &'static str {
+        "tui.help_form"
+    }
+
+    fn hints(&self) -> Vec<Hint> {
+        hints(&self.keys())
+    }
+
+    fn key(&mut self, key: Key, lang: Lang) -> Action {
+        if self.confirm_discard {
+            match find(DISCARD_KEYS, key) {
+                Some(Do::Discard) => return Action::Back,
+                Some(_) => self.confirm_discard = false,
+                None => {}
+            }
+            return Action::None;
+        }
+        if self.below_zero.is_some() {
+            return self.confirm_below_zero(key, lang);
+        }
+        self.key_in_form(key, lang)
+    }
+
+    fn render(&self, frame: &mut Frame, area: Rect, ui: &Ui) -> Option<Position> {
+        render(self, frame, area, ui)
+    }
+
+    fn unsaved(&self) -> bool {
+        self.dirty()
+    }
+
+    fn asking(&self) -> bool {
+        self.confirm_discard || self.below_zero.is_some()
+    }
+}
+
 pub fn form_title(state: &State, lang: Lang) -> String {
     let program = ("program", Arg::Text(state.program.name.clone()));
     match &state.correcting {

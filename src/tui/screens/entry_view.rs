@@ -13,8 +13,7 @@ use ratatui::layout::{Position, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Clear, Paragraph, Wrap};
 
-use super::leave;
-use super::{Action, Label, labelled_input};
+use super::{Action, Label, Page, labelled_input, leave};
 use crate::domain::date::format_date;
 use crate::domain::entry::{Entry, EntryDraft, Status};
 use crate::domain::invalid::Arg;
@@ -22,9 +21,11 @@ use crate::domain::officer::{Nip, Officer};
 use crate::domain::permission::{self, Action as Permit};
 use crate::domain::text::TextField;
 use crate::i18n::{Lang, fill, kind_name, text};
+use crate::records::Update;
+use crate::tui::bindings::{Binding, EDIT_KEYS, Hint, TYPING_LIST_KEYS, find, hints, hints_and_leave};
 use crate::tui::data::{EntryData, RevisionRow};
 use crate::tui::keymap::{Key, Nav, list_nav};
-use crate::tui::msg::Op;
+use crate::tui::msg::{Cmd, Op};
 use crate::tui::theme::{Theme, cells};
 use crate::tui::ui::{Ui, local_time, quantities, titled};
 use crate::tui::widgets::input::TextInput;
@@ -90,7 +91,82 @@ impl State {
         State { data, scroll: 0, allowed, void: None, lines }
     }
 
-    pub fn key(&mut self, key: Key) -> Action {
+    /// The records API refused the void: say why and let the reason be fixed.
+    pub fn void_refused(&mut self, message: String) {
+        if let Some(dialog) = &mut self.void {
+            dialog.confirming = false;
+            dialog.problem = Some(message);
+        }
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Do {
+    Scroll,
+    Correct,
+    Void,
+    Verify,
+}
+
+const KEYS: &[Binding<Do>] = &[
+    Binding::shown(&[Key::Char('j'), Key::Char('k')], "j/k", "tui.do_scroll", Do::Scroll),
+    Binding::in_help(TYPING_LIST_KEYS, "tui.keyname_list", "tui.do_scroll", Do::Scroll),
+    Binding::shown(&[Key::Char('c')], "c", "tui.do_correct", Do::Correct),
+    Binding::shown(&[Key::Char('b')], "b", "tui.do_void", Do::Void),
+    Binding::shown(&[Key::Char('v')], "v", "tui.do_verify", Do::Verify),
+];
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum InVoid {
+    Type,
+    Go,
+    Cancel,
+}
+
+/// Typing the reason for a void.
+const VOID_KEYS: &[Binding<InVoid>] = &[
+    Binding::shown(&[Key::Enter], "Enter", "tui.do_continue", InVoid::Go),
+    Binding::in_help(EDIT_KEYS, "tui.keyname_editing", "tui.do_edit_text", InVoid::Type),
+    Binding::shown(&[Key::Esc], "Esc", "tui.do_cancel", InVoid::Cancel),
+];
+
+/// Asked whether to void.
+const VOID_CONFIRM_KEYS: &[Binding<bool>] = &[
+    Binding::shown(&[Key::Char('y'), Key::Char('Y')], "y", "tui.do_void_entry", true),
+    Binding::shown(&[Key::Char('n'), Key::Char('N'), Key::Esc], "n", "tui.do_back_to_reason", false),
+];
+
+impl State {
+    /// The keys the officer's role allows on this entry.
+    fn keys(&self) -> Vec<Binding<Do>> {
+        let allowed = |b: &&Binding<Do>| match b.action {
+            Do::Scroll => true,
+            Do::Correct => self.allowed.correct,
+            Do::Void => self.allowed.void,
+            Do::Verify => self.allowed.verify,
+        };
+        KEYS.iter().filter(allowed).copied().collect()
+    }
+}
+
+impl Page for State {
+    fn title(&self, lang: Lang) -> String {
+        text(lang, "tui.title_entry").to_string()
+    }
+
+    fn about(&self) -> &'static str {
+        "tui.help_entry"
+    }
+
+    fn hints(&self) -> Vec<Hint> {
+        match &self.void {
+            Some(dialog) if dialog.confirming => hints(VOID_CONFIRM_KEYS),
+            Some(_) => hints(VOID_KEYS),
+            None => hints_and_leave(&self.keys()),
+        }
+    }
+
+    fn key(&mut self, key: Key, _lang: Lang) -> Action {
         if let Some(dialog) = &mut self.void {
             return match void_key(dialog, key, &self.data.entry) {
                 Some(action) => action,
@@ -100,22 +176,23 @@ impl State {
                 }
             };
         }
-        if let Some(nav) = list_nav(key) {
-            let max = self.lines.saturating_sub(VISIBLE);
-            self.scroll = match nav {
-                Nav::Up => self.scroll.saturating_sub(1),
-                Nav::Down => self.scroll.saturating_add(1).min(max),
-                Nav::PageUp => self.scroll.saturating_sub(10),
-                Nav::PageDown => self.scroll.saturating_add(10).min(max),
-                Nav::First => 0,
-                Nav::Last => max,
-            };
-            return Action::None;
-        }
         let entry = &self.data.entry;
-        match key {
-            Key::Char('c') if self.allowed.correct => Action::Correct,
-            Key::Char('b') if self.allowed.void => {
+        match find(&self.keys(), key) {
+            Some(Do::Scroll) => {
+                let max = self.lines.saturating_sub(VISIBLE);
+                self.scroll = match list_nav(key) {
+                    Some(Nav::Up) => self.scroll.saturating_sub(1),
+                    Some(Nav::Down) => self.scroll.saturating_add(1).min(max),
+                    Some(Nav::PageUp) => self.scroll.saturating_sub(10),
+                    Some(Nav::PageDown) => self.scroll.saturating_add(10).min(max),
+                    Some(Nav::First) => 0,
+                    Some(Nav::Last) => max,
+                    None => self.scroll,
+                };
+                Action::None
+            }
+            Some(Do::Correct) => Action::Correct,
+            Some(Do::Void) => {
                 self.void = Some(VoidDialog {
                     reason: TextInput::for_field(TextField::Reason),
                     confirming: false,
@@ -123,59 +200,46 @@ impl State {
                 });
                 Action::None
             }
-            Key::Char('v') if self.allowed.verify => Action::Do(Op::Verify { id: entry.id, revision: entry.revision }),
-            other => leave(other),
+            Some(Do::Verify) => Action::Do(Op::Verify { id: entry.id, revision: entry.revision }),
+            None => leave(key),
         }
     }
 
-    /// The records API refused the void: say why and let the reason be fixed.
-    pub fn void_refused(&mut self, message: String) {
-        if let Some(dialog) = &mut self.void {
-            dialog.confirming = false;
-            dialog.problem = Some(message);
-        }
+    fn render(&self, frame: &mut Frame, area: Rect, ui: &Ui) -> Option<Position> {
+        render(self, frame, area, ui)
     }
 
-    /// The keys of this screen for the footer, as `key words|key words`.
-    pub fn footer(&self, lang: Lang) -> String {
-        if let Some(dialog) = &self.void {
-            let key = if dialog.confirming { "tui.footer_void_confirm" } else { "tui.footer_void" };
-            return text(lang, key).to_string();
-        }
-        let mut keys = vec![text(lang, "tui.key_scroll")];
-        if self.allowed.correct {
-            keys.push(text(lang, "tui.key_correct"));
-        }
-        if self.allowed.void {
-            keys.push(text(lang, "tui.key_void"));
-        }
-        if self.allowed.verify {
-            keys.push(text(lang, "tui.key_verify"));
-        }
-        // x (switch officer) works here too; the help says so, the footer has no room.
-        keys.extend([text(lang, "tui.key_back"), text(lang, "tui.key_help")]);
-        keys.join("|")
+    fn reload(&self) -> Option<Action> {
+        Some(Action::Run(Cmd::LoadEntry(self.data.entry.id)))
+    }
+
+    fn shows(&self, update: &Update) -> bool {
+        matches!(update, Update::Entries { programs, .. } if programs.contains(&self.data.entry.draft.program))
+    }
+
+    fn asking(&self) -> bool {
+        self.void.as_ref().is_some_and(|d| d.confirming)
     }
 }
 
 /// A key in the void dialog; `None` closes it.
 fn void_key(dialog: &mut VoidDialog, key: Key, entry: &Entry) -> Option<Action> {
     if dialog.confirming {
-        match key {
-            Key::Char('y' | 'Y') => {
+        match find(VOID_CONFIRM_KEYS, key) {
+            Some(true) => {
                 let reason = dialog.reason.text().to_string();
                 return Some(Action::Do(Op::Void { id: entry.id, base: entry.revision, reason }));
             }
-            Key::Char('n' | 'N') | Key::Esc => dialog.confirming = false,
-            _ => {}
+            Some(false) => dialog.confirming = false,
+            None => {}
         }
         return Some(Action::None);
     }
-    match key {
-        Key::Enter => dialog.confirming = true,
-        Key::Esc => return None,
-        other => {
-            if dialog.reason.edit(other) {
+    match find(VOID_KEYS, key) {
+        Some(InVoid::Go) => dialog.confirming = true,
+        Some(InVoid::Cancel) => return None,
+        Some(InVoid::Type) | None => {
+            if dialog.reason.edit(key) {
                 dialog.problem = None;
             }
         }

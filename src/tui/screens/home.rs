@@ -6,18 +6,20 @@ use ratatui::layout::{Constraint, Layout, Position, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Paragraph, Wrap};
 
-use super::Action;
+use super::{Action, Page};
 use crate::domain::date::format_date;
 use crate::domain::invalid::Arg;
 use crate::domain::officer::Role;
-use crate::i18n::{fill, kind_name, text};
+use crate::i18n::{Lang, fill, kind_name, text};
+use crate::records::Update;
+use crate::tui::bindings::{Binding, Hint, TYPING_LIST_KEYS, find, hints};
 use crate::tui::data::{BackupNotice, HomeData};
-use crate::tui::keymap::{Key, apply, list_nav};
+use crate::tui::keymap::{Key, list_nav};
 use crate::tui::msg::{Cmd, Op};
 use crate::tui::screens::Screen;
 use crate::tui::theme::cells;
 use crate::tui::ui::{Ui, quantities, titled};
-use crate::tui::widgets::list;
+use crate::tui::widgets::list::{self, Selection};
 
 /// How far ahead the home screen warns of agreements ending.
 pub const ENDING_WITHIN_DAYS: i64 = 180;
@@ -25,52 +27,103 @@ pub const ENDING_WITHIN_DAYS: i64 = 180;
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct State {
     pub data: HomeData,
-    /// Index into `data.today`.
-    pub selected: usize,
+    /// Among `data.today`.
+    pub selected: Selection,
     /// The logged-in officer's role: which keys the screen offers.
     pub role: Role,
 }
 
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Do {
+    Move,
+    Open,
+    Record,
+    Find,
+    Verify,
+    Admin,
+    Switch,
+    Quit,
+}
+
+const KEYS: &[Binding<Do>] = &[
+    Binding::in_help(&[Key::Char('j'), Key::Char('k')], "j/k", "tui.do_select", Do::Move),
+    Binding::in_help(TYPING_LIST_KEYS, "tui.keyname_list", "tui.do_select", Do::Move),
+    Binding::shown(&[Key::Enter], "Enter", "tui.do_open", Do::Open),
+    Binding::shown(&[Key::Char('t')], "t", "tui.do_record", Do::Record),
+    Binding::shown(&[Key::Char('p')], "p", "tui.do_find_program", Do::Find),
+    Binding::shown(&[Key::Char('v')], "v", "tui.do_verify_queue", Do::Verify),
+    Binding::shown(&[Key::Char('a')], "a", "tui.do_admin", Do::Admin),
+    Binding::shown(&[Key::Char('x')], "x", "tui.do_switch", Do::Switch),
+    Binding::shown(&[Key::Char('q')], "q", "tui.do_quit", Do::Quit),
+];
+
 impl State {
     pub fn new(data: HomeData, role: Role) -> State {
-        State { data, selected: 0, role }
+        State { data, selected: Selection::default(), role }
     }
 
     /// New data for the same screen (after a save, or coming back).
     pub fn refresh(&mut self, data: HomeData) {
-        // The selection stays on its programme, not its row number.
-        let chosen = self.data.today.get(self.selected).map(|row| row.info.program.id);
-        self.selected = list::reselect(&data.today, chosen, self.selected, |row| row.info.program.id);
+        self.selected.follow(&self.data.today, &data.today, |row| row.info.program.id);
         self.data = data;
     }
 
-    pub fn key(&mut self, key: Key) -> Action {
-        if let Some(nav) = list_nav(key) {
-            self.selected = apply(nav, self.selected, self.data.today.len());
-            return Action::None;
-        }
-        let chosen = self.data.today.get(self.selected).map(|row| row.info.program.id);
-        match (key, chosen) {
-            (Key::Enter, Some(id)) => Action::Run(Cmd::LoadProgram { id, form: false }),
-            (Key::Char('t'), Some(id)) => Action::Run(Cmd::LoadProgram { id, form: true }),
-            (Key::Char('p'), _) => Action::Run(Cmd::LoadPrograms),
-            (Key::Char('v'), _) if self.role >= Role::Supervisor => Action::Do(Op::LoadQueue),
-            (Key::Char('a'), _) if self.role == Role::Admin => {
-                Action::Push(Box::new(Screen::AdminMenu(crate::tui::screens::admin::Menu::default())))
-            }
-            (Key::Char('x'), _) => Action::Switch,
-            (Key::Char('q'), _) => Action::Quit,
-            _ => Action::None,
-        }
+    /// Each role sees the keys it may use.
+    fn keys(&self) -> Vec<Binding<Do>> {
+        let allowed = |b: &&Binding<Do>| match b.action {
+            Do::Verify => self.role >= Role::Supervisor,
+            Do::Admin => self.role == Role::Admin,
+            _ => true,
+        };
+        KEYS.iter().filter(allowed).copied().collect()
     }
 }
 
-/// The footer's catalog key: each role sees the keys it may use.
-pub fn footer_key(role: Role) -> &'static str {
-    match role {
-        Role::Operator => "tui.footer_home",
-        Role::Supervisor => "tui.footer_home_supervisor",
-        Role::Admin => "tui.footer_home_admin",
+impl Page for State {
+    fn title(&self, lang: Lang) -> String {
+        text(lang, "tui.title_home").to_string()
+    }
+
+    fn about(&self) -> &'static str {
+        "tui.help_home"
+    }
+
+    fn hints(&self) -> Vec<Hint> {
+        hints(&self.keys())
+    }
+
+    fn key(&mut self, key: Key, _lang: Lang) -> Action {
+        let chosen = self.selected.of(&self.data.today).map(|row| row.info.program.id);
+        match (find(&self.keys(), key), chosen) {
+            (Some(Do::Move), _) => {
+                if let Some(nav) = list_nav(key) {
+                    self.selected.step(nav, self.data.today.len());
+                }
+                Action::None
+            }
+            (Some(Do::Open), Some(id)) => Action::Run(Cmd::LoadProgram { id, form: false }),
+            (Some(Do::Record), Some(id)) => Action::Run(Cmd::LoadProgram { id, form: true }),
+            (Some(Do::Find), _) => Action::Run(Cmd::LoadPrograms),
+            (Some(Do::Verify), _) => Action::Do(Op::LoadQueue),
+            (Some(Do::Admin), _) => {
+                Action::Push(Box::new(Screen::AdminMenu(crate::tui::screens::admin::Menu::default())))
+            }
+            (Some(Do::Switch), _) => Action::Switch,
+            (Some(Do::Quit), _) => Action::Quit,
+            _ => Action::None,
+        }
+    }
+
+    fn render(&self, frame: &mut Frame, area: Rect, ui: &Ui) -> Option<Position> {
+        render(self, frame, area, ui)
+    }
+
+    fn reload(&self) -> Option<Action> {
+        Some(Action::Run(Cmd::LoadHome { backups: self.role >= Role::Supervisor }))
+    }
+
+    fn shows(&self, update: &Update) -> bool {
+        matches!(update, Update::Entries { .. } | Update::Reference)
     }
 }
 
@@ -112,7 +165,7 @@ pub fn render(state: &State, frame: &mut Frame, area: Rect, ui: &Ui) -> Option<P
         let said = Paragraph::new(text(lang, "tui.home_no_sites")).style(theme.missing()).wrap(Wrap { trim: true });
         frame.render_widget(said, inner);
     }
-    let selected_row = rows.iter().position(|r| matches!(r, Row::Program(i) if *i == state.selected));
+    let selected_row = rows.iter().position(|r| matches!(r, Row::Program(i) if *i == state.selected.row()));
     let name_width = 34;
     let status_width = usize::from(inner.width).saturating_sub(name_width + 3);
     list::render(frame, inner, theme, rows.len(), selected_row, |r| match &rows[r] {

@@ -7,10 +7,11 @@ use ratatui::layout::{Position, Rect};
 use ratatui::text::Line;
 use ratatui::widgets::{Paragraph, Wrap};
 
-use super::{Action, Label, labelled_input};
+use super::{Action, Label, Page, labelled_input};
 use crate::domain::invalid::Arg;
 use crate::domain::officer::PIN_MAX_DIGITS;
-use crate::i18n::{fill, text};
+use crate::i18n::{Lang, fill, text};
+use crate::tui::bindings::{Binding, Hint, find, hints};
 use crate::tui::keymap::Key;
 use crate::tui::msg::Cmd;
 use crate::tui::theme::cells;
@@ -29,21 +30,57 @@ impl State {
     pub fn new(nip: &str, name: &str) -> State {
         State { nip: nip.to_string(), name: name.to_string(), pin: TextInput::masked(PIN_MAX_DIGITS) }
     }
+}
 
-    pub fn key(&mut self, key: Key) -> Action {
-        match key {
-            Key::Enter => {
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Do {
+    Type,
+    Unlock,
+    Switch,
+    Quit,
+}
+
+const KEYS: &[Binding<Do>] = &[
+    Binding::in_help(&[], "tui.keyname_digits", "tui.do_type_pin", Do::Type),
+    Binding::shown(&[Key::Enter], "Enter", "tui.do_unlock", Do::Unlock),
+    Binding::shown(&[Key::Tab, Key::BackTab, Key::Char('x'), Key::Char('X')], "Tab", "tui.do_switch", Do::Switch),
+    // Ctrl-C is answered everywhere (update.rs); the locked screen offers
+    // no other way out, so its footer says so.
+    Binding::shown(&[Key::Interrupt], "Ctrl-C", "tui.do_quit", Do::Quit),
+];
+
+impl Page for State {
+    fn title(&self, lang: Lang) -> String {
+        text(lang, "tui.title_lock").to_string()
+    }
+
+    fn about(&self) -> &'static str {
+        "tui.help_lock"
+    }
+
+    fn hints(&self) -> Vec<Hint> {
+        hints(KEYS)
+    }
+
+    fn key(&mut self, key: Key, _lang: Lang) -> Action {
+        match find(KEYS, key) {
+            Some(Do::Unlock) => {
                 let cmd = Cmd::Login { nip: self.nip.clone(), pin: self.pin.text().to_string() };
                 // The PIN is not kept once it has been sent, right or wrong.
                 self.pin.clear();
                 Action::Run(cmd)
             }
-            Key::Tab | Key::BackTab | Key::Char('x' | 'X') => Action::Switch,
-            other => {
-                self.pin.edit(other);
+            Some(Do::Switch) => Action::Switch,
+            Some(Do::Quit) => Action::Quit,
+            Some(Do::Type) | None => {
+                self.pin.edit(key);
                 Action::None
             }
         }
+    }
+
+    fn render(&self, frame: &mut Frame, area: Rect, ui: &Ui) -> Option<Position> {
+        render(self, frame, area, ui)
     }
 }
 
@@ -80,13 +117,13 @@ mod tests {
     fn enter_unlocks_with_the_pin_and_tab_lets_another_officer_in() {
         let mut state = State::new("199001012015031002", "Operator Demo");
         for c in "123456".chars() {
-            state.key(Key::Char(c));
+            state.key(Key::Char(c), Lang::Id);
         }
-        let action = state.key(Key::Enter);
+        let action = state.key(Key::Enter, Lang::Id);
         assert_eq!(action, Action::Run(Cmd::Login { nip: "199001012015031002".into(), pin: "123456".into() }));
         assert_eq!(state.pin.text(), "", "the PIN is forgotten once sent");
-        assert_eq!(state.key(Key::Tab), Action::Switch);
-        assert_eq!(state.key(Key::Char('x')), Action::Switch);
-        assert_eq!(state.key(Key::Esc), Action::None, "Esc does not quit and lose the locked work");
+        assert_eq!(state.key(Key::Tab, Lang::Id), Action::Switch);
+        assert_eq!(state.key(Key::Char('x'), Lang::Id), Action::Switch);
+        assert_eq!(state.key(Key::Esc, Lang::Id), Action::None, "Esc does not quit and lose the locked work");
     }
 }

@@ -6,9 +6,10 @@ use ratatui::layout::{Position, Rect};
 use ratatui::text::Line;
 use ratatui::widgets::{Clear, Paragraph, Wrap};
 
-use super::{Action, Label, labelled_input};
+use super::{Action, Label, Page, labelled_input};
 use crate::domain::officer::PIN_MAX_DIGITS;
-use crate::i18n::text;
+use crate::i18n::{Lang, text};
+use crate::tui::bindings::{Binding, EDIT_KEYS, Hint, find, hints};
 use crate::tui::keymap::Key;
 use crate::tui::msg::Cmd;
 use crate::tui::ui::Ui;
@@ -30,33 +31,66 @@ impl State {
     pub fn for_nip(nip: &str) -> State {
         State { nip: TextInput::new(24).with_text(nip), on_pin: true, ..State::new() }
     }
+}
 
-    pub fn key(&mut self, key: Key) -> Action {
-        match key {
-            Key::Esc => Action::Quit,
-            Key::Tab | Key::BackTab | Key::Up | Key::Down => {
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Do {
+    Type,
+    Move,
+    Enter,
+    Quit,
+}
+
+const KEYS: &[Binding<Do>] = &[
+    Binding::shown(&[Key::Tab, Key::BackTab, Key::Up, Key::Down], "Tab", "tui.do_move_field", Do::Move),
+    Binding::shown(&[Key::Enter], "Enter", "tui.do_log_in", Do::Enter),
+    Binding::in_help(EDIT_KEYS, "tui.keyname_editing", "tui.do_edit_text", Do::Type),
+    Binding::shown(&[Key::Esc], "Esc", "tui.do_quit", Do::Quit),
+];
+
+impl Page for State {
+    fn title(&self, lang: Lang) -> String {
+        text(lang, "tui.title_login").to_string()
+    }
+
+    fn about(&self) -> &'static str {
+        "tui.help_login"
+    }
+
+    fn hints(&self) -> Vec<Hint> {
+        hints(KEYS)
+    }
+
+    fn key(&mut self, key: Key, _lang: Lang) -> Action {
+        match find(KEYS, key) {
+            Some(Do::Quit) => Action::Quit,
+            Some(Do::Move) => {
                 self.on_pin = !self.on_pin;
                 Action::None
             }
-            Key::Enter if !self.on_pin => {
+            Some(Do::Enter) if !self.on_pin => {
                 self.on_pin = true;
                 Action::None
             }
-            Key::Enter => {
+            Some(Do::Enter) => {
                 let cmd = Cmd::Login { nip: self.nip.text().to_string(), pin: self.pin.text().to_string() };
                 // The PIN is not kept once it has been sent, right or wrong.
                 self.pin.clear();
                 Action::Run(cmd)
             }
-            other => {
+            Some(Do::Type) | None => {
                 if self.on_pin {
-                    self.pin.edit(other)
+                    self.pin.edit(key)
                 } else {
-                    self.nip.edit(other)
+                    self.nip.edit(key)
                 };
                 Action::None
             }
         }
+    }
+
+    fn render(&self, frame: &mut Frame, area: Rect, ui: &Ui) -> Option<Position> {
+        render(self, frame, area, ui)
     }
 }
 
@@ -96,19 +130,19 @@ mod tests {
     fn enter_moves_to_the_pin_then_logs_in_and_forgets_the_pin() {
         let mut state = State::new();
         for c in "198001012005011001".chars() {
-            state.key(Key::Char(c));
+            state.key(Key::Char(c), Lang::Id);
         }
-        assert_eq!(state.key(Key::Enter), Action::None);
+        assert_eq!(state.key(Key::Enter, Lang::Id), Action::None);
         assert!(state.on_pin);
         for c in "123456".chars() {
-            state.key(Key::Char(c));
+            state.key(Key::Char(c), Lang::Id);
         }
-        let action = state.key(Key::Enter);
+        let action = state.key(Key::Enter, Lang::Id);
         assert_eq!(action, Action::Run(Cmd::Login { nip: "198001012005011001".into(), pin: "123456".into() }));
         assert_eq!(state.pin.text(), "");
-        state.key(Key::BackTab);
+        state.key(Key::BackTab, Lang::Id);
         assert!(!state.on_pin);
-        state.key(Key::Char('q'));
+        state.key(Key::Char('q'), Lang::Id);
         assert_eq!(state.nip.text(), "198001012005011001q", "letters type in a field");
     }
 }

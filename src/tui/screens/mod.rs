@@ -16,14 +16,18 @@ pub mod queue;
 pub mod reference;
 pub mod setup;
 
-use crate::tui::keymap::Key;
 use ratatui::Frame;
 use ratatui::layout::{Position, Rect};
 use ratatui::text::{Line, Span};
 
+use super::bindings::{Hint, LEAVE, Leave, find};
+use super::keymap::Key;
 use super::msg::{Cmd, Op};
 use super::theme::Theme;
+use super::ui::Ui;
 use super::widgets::input::TextInput;
+use crate::i18n::Lang;
+use crate::records::Update;
 
 /// What a key on a screen asks of the application.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -50,11 +54,11 @@ pub enum Action {
 /// The keys every browsing screen shares once its own keys are matched:
 /// Esc goes back, x switches officer, q quits; anything else does nothing.
 pub fn leave(key: Key) -> Action {
-    match key {
-        Key::Esc => Action::Back,
-        Key::Char('x') => Action::Switch,
-        Key::Char('q') => Action::Quit,
-        _ => Action::None,
+    match find(LEAVE, key) {
+        Some(Leave::Back) => Action::Back,
+        Some(Leave::Switch) => Action::Switch,
+        Some(Leave::Quit) => Action::Quit,
+        None => Action::None,
     }
 }
 
@@ -106,8 +110,96 @@ pub fn problems(frame: &mut Frame, area: Rect, theme: Theme, messages: &[String]
     frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: true }), area);
 }
 
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub enum Screen {
+/// What every screen is: one module holding its state, its key table, how
+/// it draws itself, and how it reads its data again. The interface's
+/// `update`, `view` and help reach a screen only through this trait.
+pub trait Page {
+    /// The header's title.
+    fn title(&self, lang: Lang) -> String;
+    /// Catalog key of the help's first lines: what the screen shows.
+    fn about(&self) -> &'static str;
+    /// The keys in force now, from the screen's key table: the footer and
+    /// the help are made from them, and `key` answers exactly these.
+    fn hints(&self) -> Vec<Hint>;
+    fn key(&mut self, key: Key, lang: Lang) -> Action;
+    /// Draws the screen; where the cursor goes, if a field is being typed.
+    fn render(&self, frame: &mut Frame, area: Rect, ui: &Ui) -> Option<Position>;
+    /// Reading its data again: coming back to it, after an unlock, or when
+    /// another officer's change is one it shows.
+    fn reload(&self) -> Option<Action> {
+        None
+    }
+    /// Whether another officer's change is one this screen shows.
+    fn shows(&self, _update: &Update) -> bool {
+        false
+    }
+    /// Whether it holds typed work that is not saved yet.
+    fn unsaved(&self) -> bool {
+        false
+    }
+    /// Whether it asks a yes-or-no question, where `?` must not open help.
+    fn asking(&self) -> bool {
+        false
+    }
+}
+
+/// A boxed screen is the screen (large states are boxed in the enum).
+impl<P: Page + ?Sized> Page for Box<P> {
+    fn title(&self, lang: Lang) -> String {
+        (**self).title(lang)
+    }
+    fn about(&self) -> &'static str {
+        (**self).about()
+    }
+    fn hints(&self) -> Vec<Hint> {
+        (**self).hints()
+    }
+    fn key(&mut self, key: Key, lang: Lang) -> Action {
+        (**self).key(key, lang)
+    }
+    fn render(&self, frame: &mut Frame, area: Rect, ui: &Ui) -> Option<Position> {
+        (**self).render(frame, area, ui)
+    }
+    fn reload(&self) -> Option<Action> {
+        (**self).reload()
+    }
+    fn shows(&self, update: &Update) -> bool {
+        (**self).shows(update)
+    }
+    fn unsaved(&self) -> bool {
+        (**self).unsaved()
+    }
+    fn asking(&self) -> bool {
+        (**self).asking()
+    }
+}
+
+/// The screens, each once: the enum the model holds and its dispatch to
+/// each screen's `Page`. A new screen is its module and one line here.
+macro_rules! screens {
+    ($($(#[$doc:meta])* $name:ident($state:ty),)*) => {
+        #[derive(Clone, Debug, PartialEq, Eq)]
+        pub enum Screen {
+            $($(#[$doc])* $name($state),)*
+        }
+
+        impl Screen {
+            pub fn page(&self) -> &dyn Page {
+                match self {
+                    $(Screen::$name(s) => s,)*
+                }
+            }
+
+            pub fn page_mut(&mut self) -> &mut dyn Page {
+                match self {
+                    $(Screen::$name(s) => s,)*
+                }
+            }
+        }
+    };
+}
+
+screens! {
     Setup(setup::State),
     Login(login::State),
     Home(home::State),
@@ -128,10 +220,6 @@ pub enum Screen {
 impl Screen {
     /// Whether the screen holds typed work that is not saved yet.
     pub fn unsaved(&self) -> bool {
-        match self {
-            Screen::EntryForm(form) => form.dirty(),
-            Screen::AdminForm(form) => form.dirty(),
-            _ => false,
-        }
+        self.page().unsaved()
     }
 }

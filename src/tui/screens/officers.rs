@@ -7,68 +7,122 @@ use ratatui::Frame;
 use ratatui::layout::{Position, Rect};
 use ratatui::text::{Line, Span};
 
-use super::Action;
 use super::admin_form::{self, role_name};
 use super::leave;
+use super::{Action, Page};
 use crate::domain::invalid::Arg;
 use crate::i18n::{Lang, fill, text};
+use crate::records::Update;
+use crate::tui::bindings::{Binding, Hint, TYPING_LIST_KEYS, YES_NO, find, hints, hints_and_leave};
 use crate::tui::data::OfficersData;
-use crate::tui::keymap::{Key, apply, list_nav};
+use crate::tui::keymap::{Key, list_nav};
 use crate::tui::msg::Op;
 use crate::tui::screens::Screen;
 use crate::tui::ui::{Ui, titled};
-use crate::tui::widgets::{form::confirm, list};
+use crate::tui::widgets::form::confirm;
+use crate::tui::widgets::list::{self, Selection};
 
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct State {
     pub data: OfficersData,
-    pub selected: usize,
+    pub selected: Selection,
     /// Asking whether to stop (false) or restore (true) the selected login.
     pub confirm_active: Option<bool>,
 }
 
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Do {
+    Move,
+    Add,
+    Sites,
+    Active,
+    ResetPin,
+}
+
+const KEYS: &[Binding<Do>] = &[
+    Binding::in_help(&[Key::Char('j'), Key::Char('k')], "j/k", "tui.do_select", Do::Move),
+    Binding::in_help(TYPING_LIST_KEYS, "tui.keyname_list", "tui.do_select", Do::Move),
+    Binding::shown(&[Key::Char('n')], "n", "tui.do_add", Do::Add),
+    Binding::shown(&[Key::Char('s'), Key::Enter], "s", "tui.do_sites", Do::Sites),
+    Binding::shown(&[Key::Char('d')], "d", "tui.do_active", Do::Active),
+    Binding::shown(&[Key::Char('r')], "r", "tui.do_reset_pin", Do::ResetPin),
+];
+
 impl State {
     pub fn new(data: OfficersData) -> State {
-        State { data, selected: 0, confirm_active: None }
+        State { data, selected: Selection::default(), confirm_active: None }
     }
 
     pub fn refresh(&mut self, data: OfficersData) {
-        self.selected = self.selected.min(data.officers.len().saturating_sub(1));
+        self.selected.follow(&self.data.officers, &data.officers, |o| o.nip.clone());
         self.data = data;
         self.confirm_active = None;
     }
+}
 
-    pub fn key(&mut self, key: Key, lang: Lang) -> Action {
-        let chosen = self.data.officers.get(self.selected);
+impl Page for State {
+    fn title(&self, lang: Lang) -> String {
+        text(lang, "tui.title_officers").to_string()
+    }
+
+    fn about(&self) -> &'static str {
+        "tui.help_officers"
+    }
+
+    fn hints(&self) -> Vec<Hint> {
+        if self.confirm_active.is_some() { hints(YES_NO) } else { hints_and_leave(KEYS) }
+    }
+
+    fn key(&mut self, key: Key, lang: Lang) -> Action {
+        let chosen = self.selected.of(&self.data.officers);
         if let Some(active) = self.confirm_active {
-            return match (key, chosen) {
-                (Key::Char('y' | 'Y'), Some(o)) => {
+            return match (find(YES_NO, key), chosen) {
+                (Some(true), Some(o)) => {
                     self.confirm_active = None;
                     Action::Do(Op::SetActive { nip: o.nip.to_string(), active })
                 }
-                (Key::Char('n' | 'N') | Key::Esc, _) => {
+                (Some(false), _) => {
                     self.confirm_active = None;
                     Action::None
                 }
                 _ => Action::None,
             };
         }
-        if let Some(nav) = list_nav(key) {
-            self.selected = apply(nav, self.selected, self.data.officers.len());
-            return Action::None;
-        }
         let sites = &self.data.sites;
         let push = |state: admin_form::State| Action::Push(Box::new(Screen::AdminForm(Box::new(state))));
-        match (key, chosen) {
-            (Key::Char('n'), _) => push(admin_form::State::add_officer(lang, sites)),
-            (Key::Char('s') | Key::Enter, Some(o)) => push(admin_form::State::assign_sites(lang, o, sites)),
-            (Key::Char('r'), Some(o)) => push(admin_form::State::reset_pin(lang, o)),
-            (Key::Char('d'), Some(o)) => {
+        match (find(KEYS, key), chosen) {
+            (Some(Do::Move), _) => {
+                if let Some(nav) = list_nav(key) {
+                    self.selected.step(nav, self.data.officers.len());
+                }
+                Action::None
+            }
+            (Some(Do::Add), _) => push(admin_form::State::add_officer(lang, sites)),
+            (Some(Do::Sites), Some(o)) => push(admin_form::State::assign_sites(lang, o, sites)),
+            (Some(Do::ResetPin), Some(o)) => push(admin_form::State::reset_pin(lang, o)),
+            (Some(Do::Active), Some(o)) => {
                 self.confirm_active = Some(!o.active);
                 Action::None
             }
-            (other, _) => leave(other),
+            (Some(_), None) => Action::None,
+            (None, _) => leave(key),
         }
+    }
+
+    fn render(&self, frame: &mut Frame, area: Rect, ui: &Ui) -> Option<Position> {
+        render(self, frame, area, ui)
+    }
+
+    fn reload(&self) -> Option<Action> {
+        Some(Action::Do(Op::LoadOfficers))
+    }
+
+    fn shows(&self, update: &Update) -> bool {
+        matches!(update, Update::Officers)
+    }
+
+    fn asking(&self) -> bool {
+        self.confirm_active.is_some()
     }
 }
 
@@ -98,7 +152,7 @@ pub fn render(state: &State, frame: &mut Frame, area: Rect, ui: &Ui) -> Option<P
     let rows = Rect { y: inner.y + 1, height: inner.height.saturating_sub(1), ..inner };
     let code =
         |id: &u32| state.data.sites.iter().find(|s| s.id == *id).map_or_else(|| id.to_string(), |s| s.code.clone());
-    list::render(frame, rows, theme, officers.len(), Some(state.selected), |i| {
+    list::render(frame, rows, theme, officers.len(), Some(state.selected.row()), |i| {
         let o = &officers[i];
         // "All" is an admin's word: an admin works everywhere, sites to come
         // included. Anyone else's sites are listed, however many.
@@ -125,7 +179,7 @@ pub fn render(state: &State, frame: &mut Frame, area: Rect, ui: &Ui) -> Option<P
         };
         Line::from(columns([o.nip.to_string(), o.name.clone(), role_name(lang, o.role).into(), sites, status]))
     });
-    if let (Some(active), Some(o)) = (state.confirm_active, officers.get(state.selected)) {
+    if let (Some(active), Some(o)) = (state.confirm_active, state.selected.of(officers)) {
         let key = if active { "tui.confirm_activate" } else { "tui.confirm_deactivate" };
         let args = [("name", Arg::Text(o.name.clone())), ("nip", Arg::Text(o.nip.to_string()))];
         confirm(frame, area, ui, &fill(lang, key, &args));

@@ -7,19 +7,19 @@ use ratatui::layout::{Constraint, Layout, Position, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Paragraph, Wrap};
 
-use super::Action;
-use super::leave;
+use super::{Action, Page, leave};
 use crate::domain::date::format_date;
 use crate::domain::entry::Entry;
 use crate::domain::sector::Kind;
 use crate::domain::unit::Unit;
-use crate::i18n::{kind_name, sector_name, text};
-use crate::records::Total;
+use crate::i18n::{Lang, kind_name, sector_name, text};
+use crate::records::{Total, Update};
+use crate::tui::bindings::{self, Binding, Hint, TYPING_LIST_KEYS, hints_and_leave};
 use crate::tui::data::ProgramData;
-use crate::tui::keymap::{Key, apply, list_nav};
+use crate::tui::keymap::{Key, list_nav};
 use crate::tui::msg::Cmd;
 use crate::tui::ui::{Ui, amount, quantities, titled};
-use crate::tui::widgets::list;
+use crate::tui::widgets::list::{self, Selection};
 
 /// How close to the end of what is loaded the selection may come before
 /// the next older page is read: more than a page key moves.
@@ -31,39 +31,81 @@ pub const PAGE_ENTRIES: usize = 200;
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct State {
     pub data: ProgramData,
-    pub selected: usize,
+    pub selected: Selection,
     /// The entry to select when the next reload brings it: the one just saved.
     pub select_on_reload: Option<crate::domain::entry::EntryId>,
 }
 
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Do {
+    Move,
+    View,
+    Record,
+}
+
+const KEYS: &[Binding<Do>] = &[
+    Binding::shown(&[Key::Char('j'), Key::Char('k')], "j/k", "tui.do_select", Do::Move),
+    Binding::in_help(TYPING_LIST_KEYS, "tui.keyname_list", "tui.do_select", Do::Move),
+    Binding::shown(&[Key::Enter], "Enter", "tui.do_view", Do::View),
+    Binding::shown(&[Key::Char('t')], "t", "tui.do_new_entry", Do::Record),
+];
+
+impl Page for State {
+    fn title(&self, _lang: Lang) -> String {
+        self.data.info.program.name.clone()
+    }
+
+    fn about(&self) -> &'static str {
+        "tui.help_program"
+    }
+
+    fn hints(&self) -> Vec<Hint> {
+        hints_and_leave(KEYS)
+    }
+
+    fn key(&mut self, key: Key, _lang: Lang) -> Action {
+        match bindings::find(KEYS, key) {
+            Some(Do::Move) => {
+                if let Some(nav) = list_nav(key) {
+                    self.selected.step(nav, self.data.register.len());
+                }
+                self.load_more()
+            }
+            Some(Do::View) => match self.selected.of(&self.data.register) {
+                Some(entry) => Action::Run(Cmd::LoadEntry(entry.id)),
+                None => Action::None,
+            },
+            Some(Do::Record) => Action::OpenForm,
+            None => leave(key),
+        }
+    }
+
+    fn render(&self, frame: &mut Frame, area: Rect, ui: &Ui) -> Option<Position> {
+        render(self, frame, area, ui)
+    }
+
+    fn reload(&self) -> Option<Action> {
+        Some(Action::Run(Cmd::LoadProgram { id: self.id(), form: false }))
+    }
+
+    fn shows(&self, update: &Update) -> bool {
+        matches!(update, Update::Entries { programs, .. } if programs.contains(&self.id()))
+    }
+}
+
 impl State {
     pub fn new(data: ProgramData) -> State {
-        State { data, selected: 0, select_on_reload: None }
+        State { data, selected: Selection::default(), select_on_reload: None }
     }
 
     pub fn id(&self) -> u32 {
         self.data.info.program.id
     }
 
-    pub fn key(&mut self, key: Key) -> Action {
-        if let Some(nav) = list_nav(key) {
-            self.selected = apply(nav, self.selected, self.data.register.len());
-            return self.load_more();
-        }
-        match key {
-            Key::Enter => match self.data.register.get(self.selected) {
-                Some(entry) => Action::Run(Cmd::LoadEntry(entry.id)),
-                None => Action::None,
-            },
-            Key::Char('t') => Action::OpenForm,
-            other => leave(other),
-        }
-    }
-
     /// Asks for the next older page when the selection nears the end.
     fn load_more(&self) -> Action {
         match self.data.older {
-            Some(before) if self.selected + PREFETCH >= self.data.register.len() => {
+            Some(before) if self.selected.row() + PREFETCH >= self.data.register.len() => {
                 Action::Run(Cmd::LoadOlder { program: self.id(), before })
             }
             _ => Action::None,
@@ -74,8 +116,8 @@ impl State {
     /// back): the selection stays on the entry it was on, wherever the
     /// reload put it; on the same row if that entry is gone.
     pub fn refresh(&mut self, data: ProgramData) {
-        let chosen = self.select_on_reload.take().or_else(|| self.data.register.get(self.selected).map(|e| e.id));
-        self.selected = crate::tui::widgets::list::reselect(&data.register, chosen, self.selected, |e| e.id);
+        let chosen = self.select_on_reload.take().or_else(|| self.selected.of(&self.data.register).map(|e| e.id));
+        self.selected.follow_to(&data.register, chosen, |e| e.id);
         self.data = data;
     }
 
@@ -110,7 +152,7 @@ fn render_register(state: &State, frame: &mut Frame, area: Rect, ui: &Ui) {
         return;
     }
     let width = usize::from(inner.width).saturating_sub(2);
-    list::render(frame, inner, theme, register.len(), Some(state.selected), |i| {
+    list::render(frame, inner, theme, register.len(), Some(state.selected.row()), |i| {
         Line::from(theme.fit(&register_row(&register[i], state.data.verified.contains(&register[i].id), ui), width))
     });
 }

@@ -7,23 +7,26 @@ use ratatui::layout::{Position, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 
-use super::{Action, Label, labelled_input};
+use super::{Action, Label, Page, labelled_input};
 use crate::domain::date::format_date;
 use crate::domain::invalid::Arg;
 use crate::domain::reference::SiteId;
 use crate::i18n::{Lang, fill, sector_name, text};
+use crate::records::Update;
+use crate::tui::bindings::{Binding, EDIT_KEYS, Hint, TYPING_LIST_KEYS, find, hints};
 use crate::tui::data::ProgramRow;
-use crate::tui::keymap::{Key, apply, typing_nav};
+use crate::tui::keymap::{Key, typing_nav};
 use crate::tui::msg::Cmd;
 use crate::tui::ui::{Ui, titled};
-use crate::tui::widgets::{input::TextInput, list};
+use crate::tui::widgets::input::TextInput;
+use crate::tui::widgets::list::{self, Selection};
 
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct State {
     pub rows: Vec<ProgramRow>,
     pub filter: TextInput,
-    /// Index into `shown()`.
-    pub selected: usize,
+    /// Among `shown()`.
+    pub selected: Selection,
     /// The sites the officer may record at; `None` for every site (an
     /// admin). Programmes elsewhere are listed, marked, for reading.
     pub sites: Option<Vec<SiteId>>,
@@ -46,14 +49,33 @@ pub fn matches(row: &ProgramRow, filter: &str) -> bool {
     filter.to_lowercase().split_whitespace().all(|word| haystack.contains(word))
 }
 
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Do {
+    Type,
+    Move,
+    Open,
+    ClearOrBack,
+}
+
+/// Letters type into the filter, so only keys no name holds act here.
+const KEYS: &[Binding<Do>] = &[
+    Binding::shown(&[], "tui.keyname_letters", "tui.do_search", Do::Type),
+    Binding::in_help(TYPING_LIST_KEYS, "tui.keyname_list", "tui.do_select", Do::Move),
+    Binding::shown(&[Key::Enter], "Enter", "tui.do_open", Do::Open),
+    Binding::shown(&[Key::Esc], "Esc", "tui.do_clear_or_back", Do::ClearOrBack),
+    Binding::in_help(EDIT_KEYS, "tui.keyname_editing", "tui.do_edit_text", Do::Type),
+];
+
 impl State {
     pub fn new(rows: Vec<ProgramRow>) -> State {
-        State { rows, filter: TextInput::new(40), selected: 0, sites: None }
+        State { rows, filter: TextInput::new(40), selected: Selection::default(), sites: None }
     }
 
     pub fn refresh(&mut self, rows: Vec<ProgramRow>) {
+        let old: Vec<_> = self.shown().into_iter().map(|i| self.rows[i].info.program.id).collect();
         self.rows = rows;
-        self.selected = self.selected.min(self.shown().len().saturating_sub(1));
+        let new: Vec<_> = self.shown().into_iter().map(|i| self.rows[i].info.program.id).collect();
+        self.selected.follow(&old, &new, |id| *id);
     }
 
     /// Whether the officer may record in the row's programme.
@@ -65,30 +87,58 @@ impl State {
     pub fn shown(&self) -> Vec<usize> {
         (0..self.rows.len()).filter(|&i| matches(&self.rows[i], self.filter.text())).collect()
     }
+}
 
-    pub fn key(&mut self, key: Key) -> Action {
-        if let Some(nav) = typing_nav(key) {
-            self.selected = apply(nav, self.selected, self.shown().len());
-            return Action::None;
-        }
-        match key {
-            Key::Enter => match self.shown().get(self.selected) {
+impl Page for State {
+    fn title(&self, lang: Lang) -> String {
+        text(lang, "tui.title_programs").to_string()
+    }
+
+    fn about(&self) -> &'static str {
+        "tui.help_programs"
+    }
+
+    fn hints(&self) -> Vec<Hint> {
+        hints(KEYS)
+    }
+
+    fn key(&mut self, key: Key, _lang: Lang) -> Action {
+        match find(KEYS, key) {
+            Some(Do::Move) => {
+                if let Some(nav) = typing_nav(key) {
+                    self.selected.step(nav, self.shown().len());
+                }
+                Action::None
+            }
+            Some(Do::Open) => match self.selected.of(&self.shown()) {
                 Some(&i) => Action::Run(Cmd::LoadProgram { id: self.rows[i].info.program.id, form: false }),
                 None => Action::None,
             },
-            Key::Esc if !self.filter.text().is_empty() => {
+            Some(Do::ClearOrBack) if !self.filter.text().is_empty() => {
                 self.filter.clear();
-                self.selected = 0;
+                self.selected.reset();
                 Action::None
             }
-            Key::Esc => Action::Back,
-            other => {
-                if self.filter.edit(other) {
-                    self.selected = 0;
+            Some(Do::ClearOrBack) => Action::Back,
+            Some(Do::Type) | None => {
+                if self.filter.edit(key) {
+                    self.selected.reset();
                 }
                 Action::None
             }
         }
+    }
+
+    fn render(&self, frame: &mut Frame, area: Rect, ui: &Ui) -> Option<Position> {
+        render(self, frame, area, ui)
+    }
+
+    fn reload(&self) -> Option<Action> {
+        Some(Action::Run(Cmd::LoadPrograms))
+    }
+
+    fn shows(&self, update: &Update) -> bool {
+        matches!(update, Update::Entries { .. } | Update::Reference)
     }
 }
 
@@ -134,7 +184,7 @@ pub fn render(state: &State, frame: &mut Frame, area: Rect, ui: &Ui) -> Option<P
         frame.render_widget(Paragraph::new(format!("  {none}")), rows_area);
         return cursor;
     }
-    list::render(frame, rows_area, theme, shown.len(), Some(state.selected), |n| {
+    list::render(frame, rows_area, theme, shown.len(), Some(state.selected.row()), |n| {
         let row = &state.rows[shown[n]];
         let mut site: Vec<char> = row.info.site_code.chars().collect();
         if let Some(first) = site.first_mut() {

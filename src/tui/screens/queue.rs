@@ -6,46 +6,88 @@ use ratatui::layout::{Position, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Paragraph, Wrap};
 
-use super::Action;
-use super::leave;
+use super::{Action, Page, leave};
 use crate::domain::date::format_date;
 use crate::domain::invalid::Arg;
-use crate::i18n::{fill, kind_name, text};
+use crate::i18n::{Lang, fill, kind_name, text};
+use crate::records::Update;
+use crate::tui::bindings::{Binding, Hint, TYPING_LIST_KEYS, find, hints_and_leave};
 use crate::tui::data::QueueData;
-use crate::tui::keymap::{Key, apply, list_nav};
+use crate::tui::keymap::{Key, list_nav};
 use crate::tui::msg::{Cmd, Op};
 use crate::tui::ui::{Ui, quantities, titled};
-use crate::tui::widgets::list;
+use crate::tui::widgets::list::{self, Selection};
 
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct State {
     pub data: QueueData,
-    pub selected: usize,
+    pub selected: Selection,
 }
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Do {
+    Move,
+    View,
+    Verify,
+}
+
+const KEYS: &[Binding<Do>] = &[
+    Binding::shown(&[Key::Char('j'), Key::Char('k')], "j/k", "tui.do_select", Do::Move),
+    Binding::in_help(TYPING_LIST_KEYS, "tui.keyname_list", "tui.do_select", Do::Move),
+    Binding::shown(&[Key::Enter], "Enter", "tui.do_view", Do::View),
+    Binding::shown(&[Key::Char('v')], "v", "tui.do_verify", Do::Verify),
+];
 
 impl State {
     pub fn new(data: QueueData) -> State {
-        State { data, selected: 0 }
+        State { data, selected: Selection::default() }
     }
 
     pub fn refresh(&mut self, data: QueueData) {
-        // The selection stays on its entry, not its row number.
-        let chosen = self.data.rows.get(self.selected).map(|row| row.entry.id);
-        self.selected = crate::tui::widgets::list::reselect(&data.rows, chosen, self.selected, |row| row.entry.id);
+        self.selected.follow(&self.data.rows, &data.rows, |row| row.entry.id);
         self.data = data;
     }
+}
 
-    pub fn key(&mut self, key: Key) -> Action {
-        if let Some(nav) = list_nav(key) {
-            self.selected = apply(nav, self.selected, self.data.rows.len());
-            return Action::None;
+impl Page for State {
+    fn title(&self, lang: Lang) -> String {
+        text(lang, "tui.title_queue").to_string()
+    }
+
+    fn about(&self) -> &'static str {
+        "tui.help_queue"
+    }
+
+    fn hints(&self) -> Vec<Hint> {
+        hints_and_leave(KEYS)
+    }
+
+    fn key(&mut self, key: Key, _lang: Lang) -> Action {
+        let chosen = self.selected.of(&self.data.rows).map(|r| &r.entry);
+        match (find(KEYS, key), chosen) {
+            (Some(Do::Move), _) => {
+                if let Some(nav) = list_nav(key) {
+                    self.selected.step(nav, self.data.rows.len());
+                }
+                Action::None
+            }
+            (Some(Do::View), Some(entry)) => Action::Run(Cmd::LoadEntry(entry.id)),
+            (Some(Do::Verify), Some(entry)) => Action::Do(Op::Verify { id: entry.id, revision: entry.revision }),
+            (Some(_), None) => Action::None,
+            (None, _) => leave(key),
         }
-        let chosen = self.data.rows.get(self.selected).map(|r| &r.entry);
-        match (key, chosen) {
-            (Key::Enter, Some(entry)) => Action::Run(Cmd::LoadEntry(entry.id)),
-            (Key::Char('v'), Some(entry)) => Action::Do(Op::Verify { id: entry.id, revision: entry.revision }),
-            (other, _) => leave(other),
-        }
+    }
+
+    fn render(&self, frame: &mut Frame, area: Rect, ui: &Ui) -> Option<Position> {
+        render(self, frame, area, ui)
+    }
+
+    fn reload(&self) -> Option<Action> {
+        Some(Action::Do(Op::LoadQueue))
+    }
+
+    fn shows(&self, update: &Update) -> bool {
+        matches!(update, Update::Entries { .. })
     }
 }
 
@@ -64,7 +106,7 @@ pub fn render(state: &State, frame: &mut Frame, area: Rect, ui: &Ui) -> Option<P
     // recorder in full on the last line.
     let list_area = Rect { height: inner.height.saturating_sub(2), ..inner };
     let width = usize::from(inner.width).saturating_sub(2);
-    list::render(frame, list_area, theme, rows.len(), Some(state.selected), |i| {
+    list::render(frame, list_area, theme, rows.len(), Some(state.selected.row()), |i| {
         let row = &rows[i];
         let draft = &row.entry.draft;
         let line = format!(
@@ -76,7 +118,7 @@ pub fn render(state: &State, frame: &mut Frame, area: Rect, ui: &Ui) -> Option<P
         );
         Line::from(theme.fit(&line, width))
     });
-    if let Some(row) = rows.get(state.selected) {
+    if let Some(row) = state.selected.of(rows) {
         let nip = &row.entry.recorded_by;
         let name = state.data.names.get(nip).cloned().unwrap_or_default();
         let args = [

@@ -6,17 +6,18 @@ use ratatui::Frame;
 use ratatui::layout::{Position, Rect};
 use ratatui::text::{Line, Span};
 
-use super::Action;
-use super::admin_form;
-use super::leave;
+use super::{Action, Page, admin_form, leave};
 use crate::domain::date::format_date;
 use crate::domain::reference::ProgramStatus;
 use crate::i18n::{Lang, sector_name, text};
+use crate::records::Update;
+use crate::tui::bindings::{Binding, Hint, TYPING_LIST_KEYS, find, hints_and_leave};
 use crate::tui::data::ReferenceData;
-use crate::tui::keymap::{Key, apply, list_nav};
+use crate::tui::keymap::{Key, list_nav};
+use crate::tui::msg::Op;
 use crate::tui::screens::Screen;
 use crate::tui::ui::{Ui, titled};
-use crate::tui::widgets::list;
+use crate::tui::widgets::list::{self, Selection};
 
 pub use crate::tui::data::Section;
 
@@ -24,17 +25,74 @@ pub use crate::tui::data::Section;
 pub struct State {
     pub section: Section,
     pub data: ReferenceData,
-    pub selected: usize,
+    pub selected: Selection,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Do {
+    Move,
+    Add,
+    Edit,
+}
+
+const KEYS: &[Binding<Do>] = &[
+    Binding::shown(&[Key::Char('j'), Key::Char('k')], "j/k", "tui.do_select", Do::Move),
+    Binding::in_help(TYPING_LIST_KEYS, "tui.keyname_list", "tui.do_select", Do::Move),
+    Binding::shown(&[Key::Char('n')], "n", "tui.do_add", Do::Add),
+    Binding::shown(&[Key::Enter, Key::Char('e')], "Enter", "tui.do_edit", Do::Edit),
+];
+
+impl Page for State {
+    fn title(&self, lang: Lang) -> String {
+        text(lang, title_key(self.section)).to_string()
+    }
+
+    fn about(&self) -> &'static str {
+        "tui.help_reference"
+    }
+
+    fn hints(&self) -> Vec<Hint> {
+        hints_and_leave(KEYS)
+    }
+
+    fn key(&mut self, key: Key, lang: Lang) -> Action {
+        let push = |state: admin_form::State| Action::Push(Box::new(Screen::AdminForm(Box::new(state))));
+        match (find(KEYS, key), self.selected_id()) {
+            (Some(Do::Move), _) => {
+                if let Some(nav) = list_nav(key) {
+                    self.selected.step(nav, self.len());
+                }
+                Action::None
+            }
+            (Some(Do::Add), _) => push(self.form(lang, None)),
+            (Some(Do::Edit), Some(id)) => push(self.form(lang, Some(id))),
+            (Some(Do::Edit), None) => Action::None,
+            (None, _) => leave(key),
+        }
+    }
+
+    fn render(&self, frame: &mut Frame, area: Rect, ui: &Ui) -> Option<Position> {
+        render(self, frame, area, ui)
+    }
+
+    fn reload(&self) -> Option<Action> {
+        Some(Action::Do(Op::LoadReference(self.section)))
+    }
+
+    fn shows(&self, update: &Update) -> bool {
+        matches!(update, Update::Reference)
+    }
 }
 
 impl State {
     pub fn new(section: Section, data: ReferenceData) -> State {
-        State { section, data, selected: 0 }
+        State { section, data, selected: Selection::default() }
     }
 
     pub fn refresh(&mut self, data: ReferenceData) {
+        let before = self.ids();
         self.data = data;
-        self.selected = self.selected.min(self.len().saturating_sub(1));
+        self.selected.follow(&before, &self.ids(), |id| *id);
     }
 
     pub fn len(&self) -> usize {
@@ -50,14 +108,18 @@ impl State {
         self.len() == 0
     }
 
-    fn selected_id(&self) -> Option<u32> {
-        let i = self.selected;
+    /// The listed records' ids, in order.
+    fn ids(&self) -> Vec<u32> {
         match self.section {
-            Section::Sites => self.data.sites.get(i).map(|r| r.id),
-            Section::Partners => self.data.partners.get(i).map(|r| r.id),
-            Section::Agreements => self.data.agreements.get(i).map(|r| r.id),
-            Section::Programs => self.data.programs.get(i).map(|r| r.id),
+            Section::Sites => self.data.sites.iter().map(|r| r.id).collect(),
+            Section::Partners => self.data.partners.iter().map(|r| r.id).collect(),
+            Section::Agreements => self.data.agreements.iter().map(|r| r.id).collect(),
+            Section::Programs => self.data.programs.iter().map(|r| r.id).collect(),
         }
+    }
+
+    fn selected_id(&self) -> Option<u32> {
+        self.selected.of(&self.ids()).copied()
     }
 
     fn form(&self, lang: Lang, id: Option<u32>) -> admin_form::State {
@@ -66,19 +128,6 @@ impl State {
             Section::Partners => admin_form::State::partner(lang, &self.data, id),
             Section::Agreements => admin_form::State::agreement(lang, &self.data, id),
             Section::Programs => admin_form::State::program(lang, &self.data, id),
-        }
-    }
-
-    pub fn key(&mut self, key: Key, lang: Lang) -> Action {
-        if let Some(nav) = list_nav(key) {
-            self.selected = apply(nav, self.selected, self.len());
-            return Action::None;
-        }
-        let push = |state: admin_form::State| Action::Push(Box::new(Screen::AdminForm(Box::new(state))));
-        match (key, self.selected_id()) {
-            (Key::Char('n'), _) => push(self.form(lang, None)),
-            (Key::Enter | Key::Char('e'), Some(id)) => push(self.form(lang, Some(id))),
-            (other, _) => leave(other),
         }
     }
 }
@@ -140,7 +189,7 @@ pub fn render(state: &State, frame: &mut Frame, area: Rect, ui: &Ui) -> Option<P
     );
     let rows = Rect { y: inner.y + 1, height: inner.height.saturating_sub(2), ..inner };
     let width = usize::from(inner.width).saturating_sub(2);
-    list::render(frame, rows, theme, state.len(), Some(state.selected), |i| {
+    list::render(frame, rows, theme, state.len(), Some(state.selected.row()), |i| {
         let line = match state.section {
             Section::Sites => {
                 let s = &data.sites[i];

@@ -6,11 +6,12 @@ use ratatui::layout::{Position, Rect};
 use ratatui::text::Line;
 use ratatui::widgets::{Paragraph, Wrap};
 
-use super::{Action, Label, labelled_input, problems};
+use super::{Action, Label, Page, labelled_input, problems};
 use crate::domain::invalid::{Arg, Invalid};
 use crate::domain::officer::{Nip, PIN_MAX_DIGITS, check_name, check_pin};
 use crate::domain::text::TextField;
 use crate::i18n::{self, Lang, fill, text};
+use crate::tui::bindings::{Binding, EDIT_KEYS, Hint, find, hints};
 use crate::tui::keymap::Key;
 use crate::tui::msg::Cmd;
 use crate::tui::ui::Ui;
@@ -55,34 +56,6 @@ impl State {
         }
     }
 
-    pub fn key(&mut self, key: Key, lang: Lang) -> Action {
-        match key {
-            Key::Esc => Action::Quit,
-            Key::Tab | Key::Down => {
-                self.focus = (self.focus + 1) % FIELDS;
-                Action::None
-            }
-            Key::BackTab | Key::Up => {
-                self.focus = (self.focus + FIELDS - 1) % FIELDS;
-                Action::None
-            }
-            Key::Enter if self.focus < PIN_AGAIN => {
-                self.focus += 1;
-                Action::None
-            }
-            Key::Enter => self.submit(lang),
-            other => {
-                let field = &mut self.fields[self.focus];
-                field.edit(other);
-                if let Some(message) = field.refusal(lang) {
-                    self.problems.retain(|(f, _)| *f != self.focus);
-                    self.problems.push((self.focus, message));
-                }
-                Action::None
-            }
-        }
-    }
-
     /// Checks every field; asks for the administrator only when all are right.
     fn submit(&mut self, lang: Lang) -> Action {
         let [nip, name, pin, again] = &self.fields;
@@ -111,6 +84,69 @@ impl State {
             name: name.text().to_string(),
             pin: pin.text().to_string(),
         })
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Do {
+    Type,
+    Next,
+    Previous,
+    Enter,
+    Quit,
+}
+
+const KEYS: &[Binding<Do>] = &[
+    Binding::shown(&[Key::Tab, Key::Down], "Tab", "tui.do_next", Do::Next),
+    Binding::in_help(&[Key::BackTab, Key::Up], "Shift-Tab", "tui.do_previous", Do::Previous),
+    Binding::shown(&[Key::Enter], "Enter", "tui.do_next_or_create", Do::Enter),
+    Binding::in_help(EDIT_KEYS, "tui.keyname_editing", "tui.do_edit_text", Do::Type),
+    Binding::shown(&[Key::Esc], "Esc", "tui.do_quit", Do::Quit),
+];
+
+impl Page for State {
+    fn title(&self, lang: Lang) -> String {
+        text(lang, "tui.title_setup").to_string()
+    }
+
+    fn about(&self) -> &'static str {
+        "tui.help_setup"
+    }
+
+    fn hints(&self) -> Vec<Hint> {
+        hints(KEYS)
+    }
+
+    fn key(&mut self, key: Key, lang: Lang) -> Action {
+        match find(KEYS, key) {
+            Some(Do::Quit) => Action::Quit,
+            Some(Do::Next) => {
+                self.focus = (self.focus + 1) % FIELDS;
+                Action::None
+            }
+            Some(Do::Previous) => {
+                self.focus = (self.focus + FIELDS - 1) % FIELDS;
+                Action::None
+            }
+            Some(Do::Enter) if self.focus < PIN_AGAIN => {
+                self.focus += 1;
+                Action::None
+            }
+            Some(Do::Enter) => self.submit(lang),
+            Some(Do::Type) | None => {
+                let field = &mut self.fields[self.focus];
+                field.edit(key);
+                if let Some(message) = field.refusal(lang) {
+                    self.problems.retain(|(f, _)| *f != self.focus);
+                    self.problems.push((self.focus, message));
+                }
+                Action::None
+            }
+        }
+    }
+
+    fn render(&self, frame: &mut Frame, area: Rect, ui: &Ui) -> Option<Position> {
+        render(self, frame, area, ui)
     }
 }
 

@@ -88,7 +88,7 @@ fn the_register_loads_older_pages_while_scrolling_to_the_first_entry() {
     }
     let Screen::Program(program) = &h.app.screen else { panic!("not a programme") };
     assert_eq!(program.data.register.len(), all);
-    assert_eq!(program.selected, all - 1);
+    assert_eq!(program.selected.row(), all - 1);
     assert!(program.data.older.is_none());
     let dates: Vec<NaiveDate> = program.data.register.iter().map(|e| e.draft.date).collect();
     assert!(dates.windows(2).all(|w| w[0] >= w[1]), "newest first throughout");
@@ -128,7 +128,7 @@ fn a_register_of_twelve_thousand_entries_is_read_a_page_at_a_time() {
     h.app = crate::tui::start(&h.records, Lang::Id).unwrap();
     h.typed(ADMIN).key(Key::Enter).typed(PIN).key(Key::Enter).key(Key::Enter);
     let register = |h: &Harness| match &h.app.screen {
-        Screen::Program(p) => (p.data.register.len(), p.selected, p.data.older.is_some()),
+        Screen::Program(p) => (p.data.register.len(), p.selected.row(), p.data.older.is_some()),
         _ => panic!("not a programme"),
     };
     let (first_page, _, more) = register(&h);

@@ -62,7 +62,7 @@ fn the_register_selection_stays_on_its_entry_when_another_officer_saves() {
     let saved = another_officer_saves(&mut h, program, "7 kg terong");
     let state = register(&h);
     assert_eq!(state.data.register[0].id, saved.id, "the new entry came on top");
-    assert_eq!(state.data.register[state.selected].id, chosen);
+    assert_eq!(state.data.register[state.selected.row()].id, chosen);
     h.key(Key::Enter);
     let Screen::EntryView(view) = &h.app.screen else { panic!("{}", h.screen()) };
     assert_eq!(view.data.entry.id, chosen, "Enter opens the entry that was selected");
@@ -75,7 +75,7 @@ fn an_entry_saved_here_is_selected_once_the_register_reloads() {
     h.key(Key::Char('t')).keys(&[Key::Tab, Key::Tab]).typed("3").keys(&[Key::Tab, Key::Tab]).typed("cabai");
     h.keys(&[Key::Tab, Key::Tab, Key::Tab, Key::Tab, Key::Enter]);
     let state = register(&h);
-    assert_eq!(state.selected, 0, "{}", h.screen());
+    assert_eq!(state.selected.row(), 0, "{}", h.screen());
     assert_eq!(state.data.register[0].draft.quantities, vec![Quantity::parse("3 kg cabai").unwrap()]);
 }
 
@@ -84,12 +84,12 @@ fn the_home_selection_stays_on_its_programme_when_rows_come_before_it() {
     let mut h = Harness::logged_in_as(Lang::En, super::ADMIN);
     h.key(Key::Down).key(Key::Down);
     let Screen::Home(home) = &mut h.app.screen else { panic!("not home") };
-    let chosen = home.data.today[home.selected].info.program.id;
+    let chosen = home.data.today[home.selected.row()].info.program.id;
     let mut data = home.data.clone();
     // A programme added at another terminal, listed before the chosen one.
     let mut added = data.today[0].clone();
     added.info.program.id = 999;
     data.today.insert(0, added);
     home.refresh(data);
-    assert_eq!(home.data.today[home.selected].info.program.id, chosen);
+    assert_eq!(home.data.today[home.selected.row()].info.program.id, chosen);
 }

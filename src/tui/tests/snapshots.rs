@@ -10,6 +10,15 @@ use crate::tui::screens::Screen;
 use crate::tui::screens::entry_form::FormField;
 use crate::tui::theme::Theme;
 
+/// A snapshot of the screen, after checking that its footer and help show
+/// every key it answers (`super::bindings::shown_and_bound`).
+macro_rules! snap {
+    ($name:expr, $h:expr) => {{
+        super::bindings::shown_and_bound(&$h);
+        assert_snapshot!($name, $h.screen());
+    }};
+}
+
 fn code(lang: Lang) -> &'static str {
     match lang {
         Lang::Id => "id",
@@ -20,45 +29,45 @@ fn code(lang: Lang) -> &'static str {
 fn first_run(lang: Lang) {
     let l = code(lang);
     let mut h = Harness::new(lang, false);
-    assert_snapshot!(format!("setup_{l}"), h.screen());
+    snap!(format!("setup_{l}"), h);
     h.typed("12345").key(Key::Enter).key(Key::Enter).typed("1234").key(Key::Enter).key(Key::Enter);
-    assert_snapshot!(format!("setup_problems_{l}"), h.screen());
+    snap!(format!("setup_problems_{l}"), h);
     let mut h = Harness::new(lang, true);
-    assert_snapshot!(format!("login_{l}"), h.screen());
+    snap!(format!("login_{l}"), h);
     h.typed(ADMIN).key(Key::Enter).typed("111111").key(Key::Enter);
-    assert_snapshot!(format!("login_failed_{l}"), h.screen());
+    snap!(format!("login_failed_{l}"), h);
     h.typed(PIN);
     h.key(Key::Char('?'));
-    assert_snapshot!(format!("help_login_{l}"), h.screen());
+    snap!(format!("help_login_{l}"), h);
 }
 
 fn main_screens(lang: Lang) {
     let l = code(lang);
     let mut h = Harness::logged_in(lang);
-    assert_snapshot!(format!("home_{l}"), h.screen());
+    snap!(format!("home_{l}"), h);
     h.key(Key::Char('?'));
-    assert_snapshot!(format!("help_home_{l}"), h.screen());
+    snap!(format!("help_home_{l}"), h);
     h.key(Key::Esc).key(Key::Char('p'));
-    assert_snapshot!(format!("programs_{l}"), h.screen());
+    snap!(format!("programs_{l}"), h);
     h.typed("gla");
-    assert_snapshot!(format!("programs_filtered_{l}"), h.screen());
+    snap!(format!("programs_filtered_{l}"), h);
     h.key(Key::Esc).key(Key::Down).key(Key::Enter);
-    assert_snapshot!(format!("program_livestock_{l}"), h.screen());
+    snap!(format!("program_livestock_{l}"), h);
     h.key(Key::Esc).key(Key::Esc).key(Key::Esc);
     h.key(Key::Enter);
-    assert_snapshot!(format!("program_{l}"), h.screen());
+    snap!(format!("program_{l}"), h);
     h.key(Key::Char('t'));
-    assert_snapshot!(format!("entry_form_{l}"), h.screen());
+    snap!(format!("entry_form_{l}"), h);
     h.keys(&[Key::Tab, Key::Tab])
         .typed("1.250,5")
         .keys(&[Key::Tab, Key::Tab, Key::Down, Key::Tab, Key::Tab])
         .typed("lima");
     h.keys(&[Key::Tab, Key::Tab, Key::Enter]);
-    assert_snapshot!(format!("entry_form_problems_{l}"), h.screen());
+    snap!(format!("entry_form_problems_{l}"), h);
     h.key(Key::Esc);
-    assert_snapshot!(format!("entry_form_discard_{l}"), h.screen());
+    snap!(format!("entry_form_discard_{l}"), h);
     h.key(Key::Char('n')).key(Key::Char('?'));
-    assert_snapshot!(format!("help_entry_form_{l}"), h.screen());
+    snap!(format!("help_entry_form_{l}"), h);
     h.key(Key::Esc).key(Key::End);
     for _ in 0..7 {
         h.key(Key::Backspace);
@@ -68,11 +77,11 @@ fn main_screens(lang: Lang) {
         h.key(Key::Backspace);
     }
     h.typed("6").keys(&[Key::Tab, Key::Tab, Key::Enter]);
-    assert_snapshot!(format!("saved_{l}"), h.screen());
+    snap!(format!("saved_{l}"), h);
     h.key(Key::Enter);
-    assert_snapshot!(format!("entry_view_{l}"), h.screen());
+    snap!(format!("entry_view_{l}"), h);
     h.key(Key::Char('?'));
-    assert_snapshot!(format!("help_entry_view_{l}"), h.screen());
+    snap!(format!("help_entry_view_{l}"), h);
     assert_snapshot!(format!("too_small_{l}"), h.screen_at(79, 24));
 }
 
@@ -80,13 +89,13 @@ fn other_forms(lang: Lang) {
     let l = code(lang);
     let mut h = Harness::logged_in(lang);
     h.key(Key::End).key(Key::Char('t'));
-    assert_snapshot!(format!("entry_form_training_{l}"), h.screen());
+    snap!(format!("entry_form_training_{l}"), h);
     h.key(Key::Esc).key(Key::Esc).keys(&[Key::Home, Key::Down, Key::Char('t'), Key::Tab]);
     for _ in 0..4 {
         h.key(Key::Down);
     }
     h.keys(&[Key::Tab, Key::Tab, Key::Tab, Key::Tab]);
-    assert_snapshot!(format!("entry_form_sale_{l}"), h.screen());
+    snap!(format!("entry_form_sale_{l}"), h);
 }
 
 /// The lock, another officer's home, and the draft offered back.
@@ -94,13 +103,13 @@ fn lock_and_drafts(lang: Lang) {
     let l = code(lang);
     let mut h = Harness::logged_in(lang);
     h.key(Key::Char('t')).keys(&[Key::Tab, Key::Tab]).typed("12,5").key(Key::Lock);
-    assert_snapshot!(format!("lock_{l}"), h.screen());
+    snap!(format!("lock_{l}"), h);
     h.key(Key::Char('?'));
-    assert_snapshot!(format!("help_lock_{l}"), h.screen());
+    snap!(format!("help_lock_{l}"), h);
     h.key(Key::Esc).key(Key::Tab).login(SUPERVISOR);
-    assert_snapshot!(format!("home_supervisor_{l}"), h.screen());
+    snap!(format!("home_supervisor_{l}"), h);
     h.key(Key::Char('x')).login(OPERATOR);
-    assert_snapshot!(format!("draft_offered_{l}"), h.screen());
+    snap!(format!("draft_offered_{l}"), h);
 }
 
 /// An entry corrected by its operator and by a supervisor, verified, then
@@ -113,51 +122,51 @@ fn revisions(lang: Lang) {
     let Screen::EntryView(view) = &h.app.screen else { panic!("{:?}", h.app.notice) };
     let id = view.data.entry.id;
     h.key(Key::Char('c')).focus_field(FormField::Value(0)).retype("12,8").focus_field(FormField::Reason);
-    assert_snapshot!(format!("correct_form_{l}"), h.screen());
+    snap!(format!("correct_form_{l}"), h);
     h.focus_field(FormField::Save).key(Key::Enter);
     h.key(Key::Char('x')).login(SUPERVISOR).run(Cmd::LoadEntry(id)).key(Key::Char('v')).key(Key::Char('c'));
     h.focus_field(FormField::Participants).retype("5").focus_field(FormField::Notes).typed("2 WBP sakit");
     h.focus_field(FormField::Reason).typed("ditimbang ulang").focus_field(FormField::Save).key(Key::Enter);
-    assert_snapshot!(format!("entry_history_{l}"), h.screen());
+    snap!(format!("entry_history_{l}"), h);
     h.key(Key::Char('b')).typed("salah program");
-    assert_snapshot!(format!("void_reason_{l}"), h.screen());
+    snap!(format!("void_reason_{l}"), h);
     h.key(Key::Enter);
-    assert_snapshot!(format!("void_confirm_{l}"), h.screen());
+    snap!(format!("void_confirm_{l}"), h);
     h.key(Key::Char('y'));
-    assert_snapshot!(format!("entry_voided_{l}"), h.screen());
+    snap!(format!("entry_voided_{l}"), h);
     h.key(Key::Esc).key(Key::Esc).key(Key::Char('v'));
-    assert_snapshot!(format!("queue_{l}"), h.screen());
+    snap!(format!("queue_{l}"), h);
     h.key(Key::Char('?'));
-    assert_snapshot!(format!("help_queue_{l}"), h.screen());
+    snap!(format!("help_queue_{l}"), h);
 }
 
 fn admin_screens(lang: Lang) {
     let l = code(lang);
     let mut h = Harness::logged_in_as(lang, ADMIN);
-    assert_snapshot!(format!("home_admin_{l}"), h.screen());
+    snap!(format!("home_admin_{l}"), h);
     h.key(Key::Char('a'));
-    assert_snapshot!(format!("admin_menu_{l}"), h.screen());
+    snap!(format!("admin_menu_{l}"), h);
     h.key(Key::Char('?'));
-    assert_snapshot!(format!("help_admin_{l}"), h.screen());
+    snap!(format!("help_admin_{l}"), h);
     h.key(Key::Esc).key(Key::Enter);
-    assert_snapshot!(format!("officers_{l}"), h.screen());
+    snap!(format!("officers_{l}"), h);
     h.key(Key::Char('?'));
-    assert_snapshot!(format!("help_officers_{l}"), h.screen());
+    snap!(format!("help_officers_{l}"), h);
     h.key(Key::Esc).key(Key::Char('n')).typed("1995 0101 2020 011001").key(Key::Tab).typed("Rina Astuti");
     h.keys(&[Key::Tab, Key::Right, Key::Tab, Key::Right, Key::Char(' '), Key::Tab]).typed("123").keys(&[
         Key::Tab,
         Key::Tab,
         Key::Enter,
     ]);
-    assert_snapshot!(format!("officer_form_{l}"), h.screen());
+    snap!(format!("officer_form_{l}"), h);
     h.key(Key::Char('?'));
-    assert_snapshot!(format!("help_admin_form_{l}"), h.screen());
+    snap!(format!("help_admin_form_{l}"), h);
     h.key(Key::Esc).key(Key::Esc).key(Key::Char('y')).key(Key::End).key(Key::Char('s'));
-    assert_snapshot!(format!("officer_sites_{l}"), h.screen());
+    snap!(format!("officer_sites_{l}"), h);
     h.key(Key::Esc).key(Key::Char('r'));
-    assert_snapshot!(format!("officer_pin_{l}"), h.screen());
+    snap!(format!("officer_pin_{l}"), h);
     h.key(Key::Esc).key(Key::Char('d'));
-    assert_snapshot!(format!("officer_deactivate_{l}"), h.screen());
+    snap!(format!("officer_deactivate_{l}"), h);
     h.key(Key::Char('n')).key(Key::Esc);
     assert!(matches!(h.app.screen, Screen::AdminMenu(_)));
     for (item, name) in [(1, "sites"), (2, "partners"), (3, "agreements"), (4, "programs_admin")] {
@@ -166,27 +175,27 @@ fn admin_screens(lang: Lang) {
             h.key(Key::Down);
         }
         h.key(Key::Enter);
-        assert_snapshot!(format!("{name}_{l}"), h.screen());
+        snap!(format!("{name}_{l}"), h);
         if item == 1 {
             h.key(Key::Char('?'));
-            assert_snapshot!(format!("help_reference_{l}"), h.screen());
+            snap!(format!("help_reference_{l}"), h);
             h.key(Key::Esc).key(Key::Enter);
-            assert_snapshot!(format!("site_edit_{l}"), h.screen());
+            snap!(format!("site_edit_{l}"), h);
             h.key(Key::Esc);
         }
         h.key(Key::Esc);
     }
     h.key(Key::Enter).key(Key::Enter);
-    assert_snapshot!(format!("program_edit_{l}"), h.screen());
+    snap!(format!("program_edit_{l}"), h);
     h.key(Key::Esc).key(Key::Esc).key(Key::Up).key(Key::Enter).key(Key::Char('n'));
-    assert_snapshot!(format!("agreement_form_{l}"), h.screen());
+    snap!(format!("agreement_form_{l}"), h);
     h.key(Key::Esc).key(Key::Esc).key(Key::End).key(Key::Enter);
-    assert_snapshot!(format!("audit_{l}"), h.screen());
+    snap!(format!("audit_{l}"), h);
     h.key(Key::Char('?'));
-    assert_snapshot!(format!("help_audit_{l}"), h.screen());
+    snap!(format!("help_audit_{l}"), h);
     h.key(Key::Esc);
     h.key(Key::Char('f')).typed(ADMIN).key(Key::Tab).typed("10/03/2026").key(Key::Tab).typed("1/1").key(Key::Enter);
-    assert_snapshot!(format!("audit_filter_problem_{l}"), h.screen());
+    snap!(format!("audit_filter_problem_{l}"), h);
 }
 
 #[test]
@@ -282,21 +291,21 @@ fn several_quantities(lang: Lang) {
     h.key(Key::Enter).key(Key::Char('t'));
     h.keys(&[Key::Tab, Key::Tab]).typed("12,5").keys(&[Key::Tab, Key::Tab]).typed("cabai");
     h.keys(&[Key::Tab, Key::Char('+')]).typed("4").keys(&[Key::Tab, Key::Tab]).typed("tomat").key(Key::BackTab);
-    assert_snapshot!(format!("entry_form_two_rows_{l}"), h.screen());
+    snap!(format!("entry_form_two_rows_{l}"), h);
     h.focus_field(FormField::Value(1)).retype("4.250,5").focus_field(FormField::Participants).typed("4");
     h.focus_field(FormField::Save).key(Key::Enter);
-    assert_snapshot!(format!("entry_form_row_problem_{l}"), h.screen());
+    snap!(format!("entry_form_row_problem_{l}"), h);
     h.retype("4").focus_field(FormField::AddQuantity).key(Key::Char('+')).typed("1,5").key(Key::Tab);
     h.key(Key::Tab).typed("terong").focus_field(FormField::Save).key(Key::Enter);
-    assert_snapshot!(format!("saved_several_{l}"), h.screen());
+    snap!(format!("saved_several_{l}"), h);
     h.key(Key::Enter);
-    assert_snapshot!(format!("entry_view_several_{l}"), h.screen());
+    snap!(format!("entry_view_several_{l}"), h);
     h.key(Key::Esc).key(Key::Esc).key(Key::End).key(Key::Char('t')).focus_field(FormField::AddQuantity);
     for _ in 0..4 {
         h.key(Key::Char('+')).focus_field(FormField::AddQuantity);
     }
     h.focus_field(FormField::Notes);
-    assert_snapshot!(format!("entry_form_scrolled_{l}"), h.screen());
+    snap!(format!("entry_form_scrolled_{l}"), h);
 }
 
 #[test]
@@ -346,7 +355,7 @@ fn backup_warning(lang: Lang) {
     h.login(SUPERVISOR);
     let notice = backup_notice(&h).expect("a warning for a backup 3 days old");
     assert_eq!(notice.last_good.map(|(_, days)| days), Some(3));
-    assert_snapshot!(format!("home_backup_stale_{l}"), h.screen());
+    snap!(format!("home_backup_stale_{l}"), h);
 
     let mut h = Harness::new(lang, true);
     backup_made_days_ago(&h, 1);

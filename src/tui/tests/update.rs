@@ -1,5 +1,6 @@
 //! The update logic alone: no terminal, no database.
 
+use crate::tui::screens::Page;
 use chrono::NaiveDate;
 
 use crate::domain::entry::{Field, Quantity};

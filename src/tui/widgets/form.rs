@@ -10,6 +10,7 @@ use ratatui::widgets::Clear;
 use super::input::TextInput;
 use crate::domain::text::TextField;
 use crate::i18n::text;
+use crate::tui::bindings::{Binding, EDIT_KEYS, Hint, find, hints};
 use crate::tui::keymap::Key;
 use crate::tui::screens::{Label, label_line, labelled_input, problems};
 use crate::tui::ui::{Ui, titled};
@@ -162,55 +163,77 @@ impl Form {
         self.problems.iter().any(|(f, _)| *f == Some(field))
     }
 
-    pub fn key(&mut self, key: Key) -> Outcome {
+    /// The keys in force: a question, or the focused field's.
+    fn keys(&self) -> Vec<Binding<Do>> {
         if self.confirm_discard {
-            match key {
-                Key::Char('y' | 'Y') => return Outcome::Cancel,
-                Key::Char('n' | 'N') | Key::Esc => self.confirm_discard = false,
-                _ => {}
-            }
-            return Outcome::None;
+            return DISCARD_KEYS.to_vec();
         }
+        let on_save = self.focus == self.fields.len();
+        let input = self.fields.get(self.focus).map(|f| &f.input);
+        let wanted = |b: &&Binding<Do>| match b.action {
+            Do::Submit => on_save,
+            Do::Choose => matches!(input, Some(Input::Choice { .. })),
+            Do::MoveCheck | Do::Tick => matches!(input, Some(Input::Checks { .. })),
+            Do::Type => matches!(input, Some(Input::Text(_))),
+            _ => true,
+        };
+        KEYS.iter().filter(wanted).copied().collect()
+    }
+
+    pub fn hints(&self) -> Vec<Hint> {
+        hints(&self.keys())
+    }
+
+    pub fn key(&mut self, key: Key) -> Outcome {
         let count = self.fields.len() + 1;
-        match key {
-            Key::Esc if self.dirty() => self.confirm_discard = true,
-            Key::Esc => return Outcome::Cancel,
-            Key::Enter if self.focus == self.fields.len() => return Outcome::Submit,
-            Key::Tab | Key::Enter | Key::Down => self.focus = (self.focus + 1) % count,
-            Key::BackTab | Key::Up => self.focus = (self.focus + count - 1) % count,
-            other => {
-                let focus = self.focus;
-                let Some(field) = self.fields.get_mut(focus) else { return Outcome::None };
-                let changed = match &mut field.input {
-                    Input::Text(t) => t.edit(other),
-                    Input::Choice { options, selected, .. } => {
-                        let n = options.len().max(1);
-                        match other {
-                            Key::Right | Key::Char(' ') => *selected = (*selected + 1) % n,
-                            Key::Left => *selected = (*selected + n - 1) % n,
-                            _ => return Outcome::None,
-                        }
-                        true
-                    }
-                    Input::Checks { options, checked, cursor, .. } => {
-                        match other {
-                            Key::Right => *cursor = (*cursor + 1).min(options.len().saturating_sub(1)),
-                            Key::Left => *cursor = cursor.saturating_sub(1),
-                            Key::Char(' ' | 'x' | 'X') => {
-                                if let Some(c) = checked.get_mut(*cursor) {
-                                    *c = !*c;
-                                }
-                            }
-                            _ => return Outcome::None,
-                        }
-                        true
-                    }
-                };
-                if changed {
-                    // The officer is fixing this field: its old message no longer applies.
-                    self.problems.retain(|(f, _)| *f != Some(focus));
-                }
+        let focus = self.focus;
+        let (found, dirty, asking) = (find(&self.keys(), key), self.dirty(), self.confirm_discard);
+        let changed = match (found, self.fields.get_mut(focus).map(|f| &mut f.input)) {
+            (Some(Do::Discard), _) => return Outcome::Cancel,
+            (Some(Do::KeepEditing), _) => {
+                self.confirm_discard = false;
+                false
             }
+            (_, _) if asking => false,
+            (Some(Do::Cancel), _) if dirty => {
+                self.confirm_discard = true;
+                false
+            }
+            (Some(Do::Cancel), _) => return Outcome::Cancel,
+            (Some(Do::Submit), _) => return Outcome::Submit,
+            (Some(Do::Next), _) => {
+                self.focus = (focus + 1) % count;
+                false
+            }
+            (Some(Do::Previous), _) => {
+                self.focus = (focus + count - 1) % count;
+                false
+            }
+            (Some(Do::Choose), Some(Input::Choice { options, selected, .. })) => {
+                let n = options.len().max(1);
+                *selected = if key == Key::Left { (*selected + n - 1) % n } else { (*selected + 1) % n };
+                true
+            }
+            (Some(Do::MoveCheck), Some(Input::Checks { options, cursor, .. })) => {
+                *cursor = if key == Key::Left {
+                    cursor.saturating_sub(1)
+                } else {
+                    (*cursor + 1).min(options.len().saturating_sub(1))
+                };
+                true
+            }
+            (Some(Do::Tick), Some(Input::Checks { checked, cursor, .. })) => {
+                if let Some(c) = checked.get_mut(*cursor) {
+                    *c = !*c;
+                }
+                true
+            }
+            (Some(Do::Type) | None, Some(Input::Text(t))) => t.edit(key),
+            _ => false,
+        };
+        if changed {
+            // The officer is fixing this field: its old message no longer applies.
+            self.problems.retain(|(f, _)| *f != Some(focus));
         }
         Outcome::None
     }
@@ -314,6 +337,39 @@ pub fn confirm(frame: &mut Frame, area: Rect, ui: &Ui, question: &str) {
     let body = vec![Line::from(question.to_string()), Line::styled(text(lang, "tui.confirm_yes_no"), theme.key())];
     frame.render_widget(ratatui::widgets::Paragraph::new(body).wrap(ratatui::widgets::Wrap { trim: true }), inner);
 }
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Do {
+    Type,
+    Next,
+    Previous,
+    Choose,
+    MoveCheck,
+    Tick,
+    Submit,
+    Cancel,
+    Discard,
+    KeepEditing,
+}
+
+/// A form's keys; `keys()` keeps those of the focused field.
+const KEYS: &[Binding<Do>] = &[
+    Binding::shown(&[Key::Enter], "Enter", "tui.do_save", Do::Submit),
+    Binding::shown(&[Key::Tab, Key::Enter, Key::Down], "Tab/Enter", "tui.do_next", Do::Next),
+    Binding::shown(&[Key::Left, Key::Right, Key::Char(' ')], "tui.keyname_left_right", "tui.do_choose", Do::Choose),
+    Binding::shown(&[Key::Left, Key::Right], "tui.keyname_left_right", "tui.do_move_in_boxes", Do::MoveCheck),
+    Binding::shown(&[Key::Char(' '), Key::Char('x'), Key::Char('X')], "tui.keyname_space", "tui.do_tick", Do::Tick),
+    Binding::in_help(EDIT_KEYS, "tui.keyname_editing", "tui.do_edit_text", Do::Type),
+    Binding::shown(&[Key::Esc], "Esc", "tui.do_cancel", Do::Cancel),
+    // Last: the first the footer leaves out when the field offers more.
+    Binding::shown(&[Key::BackTab, Key::Up], "Shift-Tab", "tui.do_previous", Do::Previous),
+];
+
+/// Asked whether to throw away what was typed.
+const DISCARD_KEYS: &[Binding<Do>] = &[
+    Binding::shown(&[Key::Char('y'), Key::Char('Y')], "y", "tui.do_discard", Do::Discard),
+    Binding::shown(&[Key::Char('n'), Key::Char('N'), Key::Esc], "n", "tui.do_keep_editing", Do::KeepEditing),
+];
 
 #[cfg(test)]
 mod tests {

@@ -5,6 +5,7 @@ use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 
+use crate::tui::keymap::{Nav, apply};
 use crate::tui::theme::Theme;
 
 /// The first row shown. The list moves a page at a time: on a slow link one
@@ -40,14 +41,46 @@ pub fn render(
     }
 }
 
-/// Where the record `chosen` (by its identity) is among `rows` after a
-/// reload; the same row number, kept inside the list, when it is gone.
-/// A pushed update inserts and removes rows: a row number alone would
-/// move the selection to another record.
-pub fn reselect<T, K: PartialEq>(rows: &[T], chosen: Option<K>, row: usize, id: impl Fn(&T) -> K) -> usize {
-    chosen
-        .and_then(|chosen| rows.iter().position(|r| id(r) == chosen))
-        .unwrap_or_else(|| row.min(rows.len().saturating_sub(1)))
+/// The selected row of a list, shared by every list screen. After a
+/// reload it stays on its record, found by identity, not by row number: a
+/// pushed update inserts and removes rows, and a row number alone would
+/// move the selection to another record (Enter would open the wrong one).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Selection(usize);
+
+impl Selection {
+    pub fn row(self) -> usize {
+        self.0
+    }
+
+    /// The selected record of `rows`.
+    pub fn of<T>(self, rows: &[T]) -> Option<&T> {
+        rows.get(self.0)
+    }
+
+    /// A move in a list of `len` rows.
+    pub fn step(&mut self, nav: Nav, len: usize) {
+        self.0 = apply(nav, self.0, len);
+    }
+
+    /// Back to the first row (a new filter).
+    pub fn reset(&mut self) {
+        self.0 = 0;
+    }
+
+    /// The rows change from `old` to `new`: the selection follows its record.
+    pub fn follow<T, K: PartialEq>(&mut self, old: &[T], new: &[T], id: impl Fn(&T) -> K) {
+        let chosen = old.get(self.0).map(&id);
+        self.follow_to(new, chosen, id);
+    }
+
+    /// Selects the record `chosen` among `rows`; the same row number, kept
+    /// inside the list, when it is not there.
+    pub fn follow_to<T, K: PartialEq>(&mut self, rows: &[T], chosen: Option<K>, id: impl Fn(&T) -> K) {
+        self.0 = chosen
+            .and_then(|chosen| rows.iter().position(|r| id(r) == chosen))
+            .unwrap_or_else(|| self.0.min(rows.len().saturating_sub(1)));
+    }
 }
 
 #[cfg(test)]
@@ -65,11 +98,19 @@ mod tests {
 
     #[test]
     fn the_selection_follows_its_record_and_else_keeps_its_row() {
-        let before = 20;
-        assert_eq!(reselect(&[30, 20, 10], Some(before), 1, |r| *r), 1);
-        assert_eq!(reselect(&[40, 30, 20, 10], Some(before), 1, |r| *r), 2, "a newer record came on top");
-        assert_eq!(reselect(&[40, 30, 10], Some(before), 1, |r| *r), 1, "gone: the same row");
-        assert_eq!(reselect(&[40], Some(before), 3, |r| *r), 0, "gone: a row still in the list");
-        assert_eq!(reselect::<i32, i32>(&[], Some(before), 3, |r| *r), 0);
+        let old = [30, 20, 10];
+        let follow = |row: usize, new: &[i32]| {
+            let mut s = Selection(row);
+            s.follow(&old, new, |r| *r);
+            s.row()
+        };
+        assert_eq!(follow(1, &[30, 20, 10]), 1);
+        assert_eq!(follow(1, &[40, 30, 20, 10]), 2, "a newer record came on top");
+        assert_eq!(follow(1, &[40, 30, 10]), 1, "gone: the same row");
+        assert_eq!(follow(2, &[40]), 0, "gone: a row still in the list");
+        assert_eq!(follow(2, &[]), 0);
+        let mut s = Selection::default();
+        s.step(Nav::Last, 3);
+        assert_eq!(s.of(&old), Some(&10));
     }
 }
