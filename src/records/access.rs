@@ -159,12 +159,12 @@ mod samples {
     use crate::domain::reference::{Program, ProgramStatus};
     use crate::domain::sector::{Kind, Sector};
     use crate::domain::unit::Unit;
-    use crate::records::{AuditFilter, EntryFilter};
+    use crate::records::{AuditFilter, EntryFilter, RegisterQuery};
 
     macro_rules! sample_default {
         ($($ty:ty),*) => { $( impl Sample for $ty { fn sample() -> Self { <$ty>::default() } } )* };
     }
-    sample_default!(bool, u32, u64, usize, i64, String, EntryFilter, AuditFilter);
+    sample_default!(bool, u32, u64, usize, i64, String, EntryFilter, AuditFilter, RegisterQuery);
 
     impl Sample for NaiveDate {
         fn sample() -> Self {

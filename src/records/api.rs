@@ -33,6 +33,7 @@ use super::access::Access;
 use super::backups::BackupStatus;
 use super::changes::Checked;
 use super::drafts::FormDraft;
+use super::register_search::RegisterQuery;
 use super::views::RegisterPage;
 use super::{Actor, AuditFilter, Backend, EntryFilter, Error, InitOutcome, Local, Records, Remote, Result};
 use super::{RevisionState, Total};
@@ -271,6 +272,8 @@ records_api! {
     Officer fn head_counts(program: ProgramId, at: NaiveDate) -> BTreeMap<String, i64>;
     // What the terminal interface shows (records/views.rs).
     Officer fn register_page(program: &Program, before: Option<NaiveDate>, want: usize) -> RegisterPage;
+    /// The register searched by day, kind, state or text (records/register_search.rs).
+    Officer fn search_register(program: ProgramId, query: &RegisterQuery, want: usize) -> RegisterPage;
     Officer fn last_entry_dates() -> BTreeMap<ProgramId, NaiveDate>;
     Officer fn logged_on(date: NaiveDate) -> BTreeMap<ProgramId, Vec<Entry>>;
     Officer fn latest_entries(limit: usize) -> Vec<Entry>;

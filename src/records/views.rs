@@ -16,13 +16,13 @@ use crate::domain::reference::{Agreement, Program, ProgramId};
 /// The earliest day a range may start on. `keys::day` stores days from the
 /// common era as u32, so `NaiveDate::MIN` (a negative day) would wrap round
 /// and turn a range into an empty one.
-fn floor() -> NaiveDate {
+pub(super) fn floor() -> NaiveDate {
     NaiveDate::from_ymd_opt(1, 1, 1).expect("1 January of year 1 exists")
 }
 
 /// Days the first backward window of a register page covers; it doubles
 /// while windows come back empty, so a quiet programme costs few reads.
-const FIRST_WINDOW_DAYS: i64 = 31;
+pub(super) const FIRST_WINDOW_DAYS: i64 = 31;
 
 /// Part of a programme's register, newest first, always whole days.
 #[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
@@ -76,7 +76,7 @@ impl Local {
     }
 
     /// A page of `entries`, with which of them are verified.
-    fn page(&self, entries: Vec<Entry>, older: Option<NaiveDate>) -> Result<RegisterPage> {
+    pub(super) fn page(&self, entries: Vec<Entry>, older: Option<NaiveDate>) -> Result<RegisterPage> {
         let store = self.store()?;
         let mut verified = std::collections::BTreeSet::new();
         for entry in &entries {
