@@ -13,9 +13,12 @@ pub mod cli;
 pub mod clock;
 pub mod domain;
 pub mod i18n;
+#[cfg(test)]
+mod layers;
 pub mod records;
 pub mod report;
 pub mod server;
 pub mod store;
 pub mod tui;
 pub mod unix;
+pub mod wire;

@@ -272,6 +272,7 @@ fn a_client_of_another_version_is_told_which_versions_meet() {
     let server = Served::start(dir.path(), &[]);
     let result = protocol::connect_as(&server.socket, 99, &protocol::hello_for(wib()));
     let Err(ConnectError::Failed(e)) = result else { panic!("version 99 was not refused: {result:?}") };
+    let e = Error::from(e);
     let ours = protocol::PROTOCOL_VERSION;
     assert_eq!(e, Error::VersionMismatch { socket: server.socket.clone(), ours: 99, theirs: vec![ours] });
     assert_eq!(

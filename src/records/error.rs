@@ -226,6 +226,23 @@ impl From<StoreError> for Error {
     }
 }
 
+impl From<crate::wire::Error> for Error {
+    fn from(e: crate::wire::Error) -> Error {
+        use crate::wire::Error as Wire;
+        match e {
+            Wire::ServerStopped { socket } => Error::ServerStopped { socket },
+            Wire::VersionMismatch { socket, ours, theirs } => Error::VersionMismatch { socket, ours, theirs },
+            Wire::ConnectFailed { socket, detail } => Error::ConnectFailed { socket, detail },
+            Wire::TooLarge { size, max } => Error::TooLarge { size, max },
+            Wire::Protocol { detail } => Error::Protocol { detail },
+            Wire::TooManyConnections { user, max } => Error::TooManyConnections { user, max },
+            Wire::ServerFull { socket, max } => Error::ServerFull { socket, max },
+            Wire::ServerNotAnswering { socket, seconds } => Error::ServerNotAnswering { socket, seconds },
+            Wire::Io { detail } => Error::Io { detail },
+        }
+    }
+}
+
 impl From<Invalid> for Error {
     fn from(e: Invalid) -> Error {
         Error::Invalid(vec![(Field::Notes, e)])

@@ -42,8 +42,9 @@ pub use error::{Error, Result};
 pub use import::IMPORT_CHUNK;
 pub(crate) use local::Local;
 pub use officers::{LOCKOUT_MINUTES, MAX_FAILED_LOGINS};
+pub(crate) use remote::Remote;
 pub use remote::ServerInfo;
-pub(crate) use remote::{Connector, Remote};
+pub use remote::{Connector, plain_connector};
 pub use scale::{SCALE_BATCH, ScaleOutcome};
 pub use updates::Update;
 
@@ -150,7 +151,7 @@ impl Records {
     /// decide `today()` on this side; the server checks dates against its
     /// own clock in this zone.
     pub fn connect(socket: &Path, clock: Box<dyn Clock>, tz: FixedOffset) -> Result<Records> {
-        let connector = crate::server::protocol::plain_connector(socket.to_path_buf(), tz);
+        let connector = plain_connector(socket.to_path_buf(), tz);
         Records::connect_with(connector, socket, clock, tz)
     }
 

@@ -93,7 +93,7 @@ fn try_connect(options: &StartOptions, hello: &Hello) -> Result<Option<(UnixStre
     match protocol::connect(&options.socket, hello) {
         Ok(connected) => Ok(Some(connected)),
         Err(ConnectError::Absent) => Ok(None),
-        Err(ConnectError::Failed(e)) => Err(e),
+        Err(ConnectError::Failed(e)) => Err(e.into()),
     }
 }
 
