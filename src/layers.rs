@@ -121,6 +121,29 @@ fn every_module_uses_only_lower_layers() {
     assert!(wrong.is_empty(), "uses against the layers:\n{}", wrong.join("\n"));
 }
 
+/// Only the records API opens the store: front ends and the server name
+/// what it keeps through `records` (records/mod.rs re-exports it).
+#[test]
+fn only_records_uses_the_store() {
+    let graph = graph();
+    let users: Vec<String> = graph
+        .iter()
+        .filter(|(module, used)| used.contains_key("store") && module.as_str() != "records")
+        .map(|(module, used)| format!("{module} ({})", used["store"].display()))
+        .collect();
+    assert!(users.is_empty(), "modules using the store directly: {users:?}");
+}
+
+/// The API list names only records and domain types: what crosses the
+/// socket is the records API's, whatever the store keeps.
+#[test]
+fn the_api_list_names_no_store_type() {
+    let api = Path::new(env!("CARGO_MANIFEST_DIR")).join("src/records/api.rs");
+    let text = std::fs::read_to_string(api).expect("api.rs is readable");
+    assert!(text.contains("records_api!"), "api.rs was read");
+    assert_eq!(uses(&text).iter().filter(|m| *m == "store").count(), 0, "api.rs names a store path");
+}
+
 #[test]
 fn the_reader_sees_grouped_and_plain_paths() {
     let text = "use crate::wire::protocol;\nuse crate::{domain::Amount, store};\nlet x = crate::records::Error;";

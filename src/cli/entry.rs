@@ -10,8 +10,8 @@ use crate::domain::entry::{Entry, EntryDraft, Field, Quantity, Status};
 use crate::domain::invalid::{Arg, Invalid};
 use crate::domain::sector::Kind;
 use crate::i18n::{self, fill, text};
+use crate::records::OpenMode;
 use crate::records::{Error, Records, Result};
-use crate::store::OpenMode;
 
 #[derive(Subcommand, Debug)]
 pub enum EntryCommand {

@@ -22,8 +22,8 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 use crate::clock;
 use crate::domain::date::{parse_date, parse_time_zone};
 use crate::i18n::{self, Lang};
+use crate::records::OpenMode;
 use crate::records::{Error, Records};
-use crate::store::OpenMode;
 
 #[derive(Parser, Debug)]
 #[command(name = "binalog", version, about = "Catatan kegiatan pembinaan kemandirian / work programme records")]

@@ -35,6 +35,7 @@ use super::changes::Checked;
 use super::drafts::FormDraft;
 use super::views::RegisterPage;
 use super::{Actor, AuditFilter, Backend, EntryFilter, Error, InitOutcome, Local, Records, Remote, Result};
+use super::{AuditRecord, BackupSummary, ImportId, Problem, Verification};
 use super::{RevisionState, Total};
 use crate::domain::entry::{Entry, EntryDraft, EntryId};
 use crate::domain::officer::Nip;
@@ -43,7 +44,6 @@ use crate::domain::reference::{
     Agreement, AgreementId, Partner, PartnerId, Program, ProgramId, ProgramStatus, Site, SiteId,
 };
 use crate::domain::sector::Sector;
-use crate::store::{AuditRecord, BackupSummary, ImportId, Problem, Verification};
 
 /// The server acts only as the officer who logged in on the connection.
 fn logged_in(actor: Option<&Actor>) -> Result<&Actor> {

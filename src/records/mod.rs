@@ -1,6 +1,9 @@
 //! The records API: everything a front end may do, as plain domain values
-//! in and out (never sled types), so the command line, the terminal
-//! interface and the server all share one set of rules.
+//! and the records types below in and out (never sled or store types:
+//! what the store keeps and reports is named here, `AuditRecord`,
+//! `Problem` and the rest, and a front end imports it from here), so the
+//! command line, the terminal interface and the server all share one set
+//! of rules.
 //!
 //! A `Records` runs its operations either in this process (`Local`, which
 //! owns the database) or through a binalog server (`Remote`, a client on
@@ -19,6 +22,7 @@ pub mod drafts;
 #[cfg(test)]
 mod entries_tests;
 mod error;
+pub mod files;
 mod import;
 mod local;
 mod officers;
@@ -48,13 +52,19 @@ pub use remote::{Connector, plain_connector};
 pub use scale::{SCALE_BATCH, ScaleOutcome};
 pub use updates::Update;
 
+/// What the store keeps and reports, as the records API hands it out.
+/// The same values the store holds (re-exported, not copied): the wire
+/// and the store agree on them, and a change to one is a protocol change.
+pub use crate::store::{
+    AuditAction, AuditRecord, BackupDamage, BackupSummary, ImportId, OpenMode, Problem, Rollup, Verification,
+};
+
 use crate::clock::Clock;
 use crate::domain::Amount;
 use crate::domain::officer::{Nip, Officer};
 use crate::domain::reference::ProgramId;
 use crate::domain::sector::Kind;
 use crate::domain::unit::Unit;
-use crate::store::OpenMode;
 
 /// An officer the records API has identified; changes are made as them.
 /// Over a server the connection's own login decides who acts: an `Actor`

@@ -27,8 +27,8 @@ use super::session::{self, Limits, Shared};
 use crate::clock::Clock;
 use crate::domain::invalid::Arg;
 use crate::i18n::{Lang, fill};
+use crate::records::OpenMode;
 use crate::records::{Error, Local, Result};
-use crate::store::OpenMode;
 
 /// Everything `binalog serve` is told.
 pub struct ServerConfig {

@@ -71,7 +71,7 @@ pub fn connect_or_start(options: &StartOptions, hello: &Hello) -> Result<(UnixSt
     if !options.create && !options.db.exists() {
         return Err(Error::Missing { path: options.db.clone() });
     }
-    crate::store::create_private_dir(&options.db).map_err(|e| Error::Io { detail: e.to_string() })?;
+    crate::records::files::create_private_dir(&options.db).map_err(|e| Error::Io { detail: e.to_string() })?;
     // Whoever holds the lock starts the server; the others wait, then find
     // it answering. A folder we may not write to gets no lock, and no
     // server of ours either: the start below then says why.

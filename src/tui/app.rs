@@ -19,8 +19,8 @@ use crate::domain::reference::{
 };
 use crate::domain::sector::{Kind, Sector};
 use crate::i18n::Lang;
+use crate::records::AuditRecord;
 use crate::records::{Actor, AuditFilter, Error, FormDraft, Total};
-use crate::store::AuditRecord;
 
 /// A programme with the names of its site and partner.
 #[derive(Clone, Debug, PartialEq, Eq)]

@@ -22,8 +22,8 @@ use std::process::ExitCode;
 
 use crate::cli::Context;
 use crate::i18n::Lang;
+use crate::records::OpenMode;
 use crate::records::{Error, Records, Result};
-use crate::store::OpenMode;
 use app::{App, Screen};
 use screens::{login, setup};
 
