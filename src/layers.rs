@@ -12,9 +12,10 @@ use std::path::{Path, PathBuf};
 /// of strictly lower layers.
 const LAYERS: &[&[&str]] = &[
     &["clock", "unix", "domain"],
+    // The catalogs word every layer's errors (`i18n::Message`).
+    &["i18n"],
     &["store", "wire"],
     &["records"],
-    &["i18n"],
     &["report", "server"],
     &["tui"],
     &["cli"],

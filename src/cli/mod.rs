@@ -22,8 +22,8 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 use crate::clock;
 use crate::domain::date::{parse_date, parse_time_zone};
 use crate::i18n::{self, Lang};
-use crate::records::OpenMode;
 use crate::records::{Error, Records};
+use crate::records::{OpenMode, StoreError, WireError};
 
 #[derive(Parser, Debug)]
 #[command(name = "binalog", version, about = "Catatan kegiatan pembinaan kemandirian / work programme records")]
@@ -254,7 +254,7 @@ impl Context {
             crate::server::spawn::open(&self.db_path(), socket, create, clock::from_env(), self.global.tz, self.lang())?
         };
         if mode == OpenMode::Existing && !records.is_initialised()? {
-            return Err(Error::NotInitialised { path: self.db_path() });
+            return Err(StoreError::NotInitialised { path: self.db_path() }.into());
         }
         Ok(records)
     }
@@ -262,12 +262,12 @@ impl Context {
     /// A database locked by a server is better named as such: the fix is to
     /// leave out `--direct`.
     fn held_by_server(&self, e: Error) -> Error {
-        let Error::Locked { path } = e else { return e };
+        let Error::Store(StoreError::Locked { path }) = e else { return e };
         let socket = self.global.socket.clone().unwrap_or_else(|| path.join(crate::server::protocol::SOCKET_NAME));
         if std::os::unix::net::UnixStream::connect(&socket).is_ok() {
-            Error::AlreadyRunning { path, socket }
+            WireError::AlreadyRunning { path, socket }.into()
         } else {
-            Error::Locked { path }
+            StoreError::Locked { path }.into()
         }
     }
 

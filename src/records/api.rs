@@ -229,9 +229,9 @@ macro_rules! records_api {
                     $( records_api!(@check self, $form $arg); )*
                     match self.call(Request::$name { $($build)* })? {
                         Response::$name(result) => result,
-                        other => Err(Error::Protocol {
+                        other => Err(crate::wire::Error::Protocol {
                             detail: format!("{} answered for {}", other.method(), stringify!($name)),
-                        }),
+                        }.into()),
                     }
                 }
             )*

@@ -38,6 +38,9 @@ use std::sync::mpsc::Receiver;
 use chrono::{DateTime, Datelike, FixedOffset, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 
+/// The lower layers' errors, as `Error` wraps them.
+pub use crate::store::StoreError;
+pub use crate::wire::Error as WireError;
 pub use access::{Access, DENIALS_RECORDED_PER_MINUTE};
 pub use backups::BackupStatus;
 pub use changes::Checked;

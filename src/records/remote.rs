@@ -15,6 +15,7 @@ use super::api::{Request, Response};
 use super::{Actor, Error, Result, Update};
 use crate::clock::Clock;
 use crate::domain::officer::Nip;
+use crate::wire::Error as WireError;
 use crate::wire::connection::{Connection, Exchange, Subscribers};
 use crate::wire::protocol::{self, Accept, ConnectError, Hello};
 
@@ -27,7 +28,7 @@ pub fn plain_connector(socket: PathBuf, tz: FixedOffset) -> Connector {
     let hello: Hello = protocol::hello_for(tz);
     Box::new(move || match protocol::connect(&socket, &hello) {
         Ok(connected) => Ok(connected),
-        Err(ConnectError::Absent) => Err(Error::ServerStopped { socket: socket.clone() }),
+        Err(ConnectError::Absent) => Err(WireError::ServerStopped { socket: socket.clone() }.into()),
         Err(ConnectError::Failed(e)) => Err(e.into()),
     })
 }
@@ -114,7 +115,7 @@ impl Remote {
     }
 
     fn stopped(&self) -> Error {
-        Error::ServerStopped { socket: self.socket.clone() }
+        WireError::ServerStopped { socket: self.socket.clone() }.into()
     }
 
     /// The officer a caller names must be the one logged in on this
@@ -155,7 +156,9 @@ impl Remote {
                 state.conn = None;
                 state.identity = None;
                 state.unanswered = true;
-                return Err(Error::ServerNotAnswering { socket: self.socket.clone(), seconds: waited.as_secs() });
+                return Err(
+                    WireError::ServerNotAnswering { socket: self.socket.clone(), seconds: waited.as_secs() }.into()
+                );
             }
         };
         if response.is_none() && state.identity.is_none() && state.conn.is_some() {

@@ -10,7 +10,8 @@ use crate::domain::entry::{EntryDraft, Field, Quantity, Status};
 use crate::domain::invalid::{Arg, Invalid};
 use crate::domain::sector::Kind;
 use crate::domain::unit::Unit;
-use crate::records::{Error, IMPORT_CHUNK, Records};
+use crate::i18n::Message;
+use crate::records::{IMPORT_CHUNK, Records, WireError};
 use crate::report::safe::read_csv_text;
 
 pub const REQUIRED: [&str; 8] = ["program_id", "date", "kind", "item", "value", "unit", "participants", "notes"];
@@ -323,7 +324,7 @@ fn validate(
         let checked = match records.validate_drafts(chunk) {
             Ok(checked) if checked.len() == sent => checked,
             Ok(checked) => {
-                let other = Error::Protocol { detail: format!("{} answers for {sent} drafts", checked.len()) };
+                let other = WireError::Protocol { detail: format!("{} answers for {sent} drafts", checked.len()) };
                 problems.push(LineProblem { line: lines[0][0], key: other.key(), args: other.args() });
                 return drafts;
             }

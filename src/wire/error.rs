@@ -6,6 +6,7 @@ use std::path::PathBuf;
 use serde::{Deserialize, Serialize};
 
 use crate::domain::invalid::Arg;
+use crate::i18n::Message;
 
 /// Serializable: a server's refusal of a request (too large, unreadable)
 /// reaches its client inside the records API's error.
@@ -31,6 +32,13 @@ pub enum Error {
     ServerNotAnswering { socket: PathBuf, seconds: u64 },
     /// The socket could not be set up on this side.
     Io { detail: String },
+    /// `serve` on a database whose server is already answering.
+    AlreadyRunning { path: PathBuf, socket: PathBuf },
+    /// Something other than a binalog server of this database answers on
+    /// the socket path.
+    SocketInUse { socket: PathBuf },
+    /// A server could not be started in the background.
+    StartFailed { detail: String, log: PathBuf },
 }
 
 pub type Result<T> = std::result::Result<T, Error>;
@@ -39,9 +47,10 @@ impl Error {
     pub fn io(e: std::io::Error) -> Error {
         Error::Io { detail: e.to_string() }
     }
+}
 
-    /// The catalog key of the message.
-    pub fn key(&self) -> &'static str {
+impl Message for Error {
+    fn key(&self) -> &'static str {
         match self {
             Error::ServerStopped { .. } => "server.stopped",
             Error::ServerNotAnswering { .. } => "server.not_answering",
@@ -52,15 +61,19 @@ impl Error {
             Error::TooManyConnections { .. } => "server.too_many_connections",
             Error::ServerFull { .. } => "server.full",
             Error::Io { .. } => "error.io",
+            Error::AlreadyRunning { .. } => "server.already_running",
+            Error::SocketInUse { .. } => "server.socket_in_use",
+            Error::StartFailed { .. } => "server.start_failed",
         }
     }
 
-    /// The values the message's placeholders take.
-    pub fn args(&self) -> Vec<(&'static str, Arg)> {
+    fn args(&self) -> Vec<(&'static str, Arg)> {
         let text = |s: String| Arg::Text(s);
         let shown = |p: &PathBuf| Arg::Text(p.display().to_string());
         match self {
-            Error::ServerStopped { socket } => vec![("socket", shown(socket))],
+            Error::ServerStopped { socket } | Error::SocketInUse { socket } => vec![("socket", shown(socket))],
+            Error::AlreadyRunning { path, socket } => vec![("path", shown(path)), ("socket", shown(socket))],
+            Error::StartFailed { detail, log } => vec![("detail", text(detail.clone())), ("log", shown(log))],
             Error::ServerNotAnswering { socket, seconds } => {
                 vec![("socket", shown(socket)), ("seconds", Arg::Number(*seconds as i64))]
             }
