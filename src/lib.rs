@@ -12,6 +12,7 @@
 pub mod cli;
 pub mod clock;
 pub mod domain;
+pub mod frontend;
 pub mod i18n;
 #[cfg(test)]
 mod layers;
