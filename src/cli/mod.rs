@@ -6,6 +6,8 @@ mod admin;
 mod audit;
 mod backup;
 mod data;
+#[cfg(test)]
+mod draft_agreement_tests;
 mod entry;
 mod help;
 mod listing;
