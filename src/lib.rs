@@ -3,7 +3,9 @@
 //!
 //! Data flows one way: a front end (command line or terminal interface)
 //! calls the `records` API, which validates with the pure `domain` rules and
-//! writes through `store`, the only module that knows sled.
+//! writes through `store`, the only module that knows sled, or sends the
+//! call over `wire` to a `server` running the same code. Each module uses
+//! only the layers below it (tested in layers.rs).
 
 // The records API list (records/api.rs) expands one method parameter per
 // macro step.

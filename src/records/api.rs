@@ -4,7 +4,7 @@
 //! - `Records::name(...)`, public, running the method in this process
 //!   (`Local`) or through the server (`Remote`);
 //! - `Request::name { .. }` and `Response::name(Result<..>)`, what crosses
-//!   the socket (bincode, see `server::protocol`);
+//!   the socket (bincode, see `wire::protocol`);
 //! - `Remote::name(...)`, the client call, and `Request::run`, the
 //!   server's dispatch to `Local::name`.
 //!
