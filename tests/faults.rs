@@ -14,7 +14,7 @@ use binalog::clock::FixedClock;
 use binalog::domain::date::wib;
 use binalog::domain::{Amount, EntryDraft, Kind};
 use binalog::i18n::{self, Lang};
-use binalog::records::{Actor, EntryFilter, Error, Records};
+use binalog::records::{Actor, EntryFilter, Error, Records, StoreError, WireError};
 use common::serve::{self, Served};
 use common::*;
 
@@ -174,7 +174,7 @@ fn saves_survive_running_out_of_room(served: &Served, room: &dyn Room) {
         }
     }
     let (i, e) = refused.expect("a save with no room is refused");
-    assert_eq!(e, Error::DiskFull);
+    assert_eq!(e, Error::Store(StoreError::DiskFull));
     let id_text = i18n::error(Lang::Id, &e);
     assert!(id_text.starts_with("Disk penuh: tidak ada yang tersimpan"), "{id_text}");
     assert!(i18n::error(Lang::En, &e).starts_with("The disk is full: nothing was saved"));
@@ -184,7 +184,7 @@ fn saves_survive_running_out_of_room(served: &Served, room: &dyn Room) {
     // refused save left in sled's memory.
     match records.entries(&EntryFilter::default()) {
         Ok(entries) => assert_eq!(entries.len(), acked.len()),
-        Err(e) => assert_eq!(e, Error::DiskFull),
+        Err(e) => assert_eq!(e, Error::Store(StoreError::DiskFull)),
     }
 
     // Room returns: the same form saves, without a restart of the server
@@ -246,19 +246,19 @@ fn a_stopped_server_is_reported_as_not_answering_and_the_same_form_saves_after_i
     serve::until_stopped(served.child.id());
     let form = nth_draft(1);
     let e = records.add_entry(&actor, form.clone()).unwrap_err();
-    assert!(matches!(e, Error::ServerNotAnswering { .. }), "{e:?}");
+    assert!(matches!(e, Error::Connection(WireError::ServerNotAnswering { .. })), "{e:?}");
     let text = i18n::error(Lang::Id, &e);
     assert!(text.contains("tidak menjawab"), "{text}");
     assert!(i18n::error(Lang::En, &e).contains("has not answered"));
     // Tried again while the server is still stopped: the client connects
     // anew and says the same, rather than calling the server gone.
     let again = records.add_entry(&actor, form.clone()).unwrap_err();
-    assert!(matches!(again, Error::ServerNotAnswering { .. }), "{again:?}");
+    assert!(matches!(again, Error::Connection(WireError::ServerNotAnswering { .. })), "{again:?}");
     // A request larger than the socket holds cannot even be sent to a
     // server that reads nothing: said the same way, not hung in the write.
     let import: Vec<EntryDraft> = (100..20_100).map(nth_draft).collect();
     let big = other.import(&other_actor, import).unwrap_err();
-    assert!(matches!(big, Error::ServerNotAnswering { .. }), "{big:?}");
+    assert!(matches!(big, Error::Connection(WireError::ServerNotAnswering { .. })), "{big:?}");
 
     served.signal(libc::SIGCONT);
     // The same form, from the same client: it connects again, logs the

@@ -21,7 +21,7 @@ use binalog::domain::permission::Denied;
 use binalog::domain::{Amount, Entry, EntryDraft, Kind, Role};
 use binalog::i18n::{self, Lang};
 use binalog::records::api::{Request, Response};
-use binalog::records::{Actor, EntryFilter, Error, IMPORT_CHUNK, Records, Update};
+use binalog::records::{Actor, EntryFilter, Error, IMPORT_CHUNK, Records, Update, WireError};
 use binalog::server::protocol::{self, ConnectError, ServerFrame};
 use common::serve::Served;
 use common::*;
@@ -52,7 +52,7 @@ fn writers(
             let socket = socket.to_path_buf();
             let acked = acked.clone();
             std::thread::spawn(move || {
-                let stopped = |e: &Error| matches!(e, Error::ServerStopped { .. });
+                let stopped = |e: &Error| matches!(e, Error::Connection(WireError::ServerStopped { .. }));
                 let records = match Records::connect(&socket, Box::new(FixedClock(now())), wib()) {
                     Ok(r) => r,
                     Err(e) if stopped(&e) => return,
@@ -273,7 +273,7 @@ fn a_client_of_another_version_is_told_which_versions_meet() {
     let result = protocol::connect_as(&server.socket, 99, &protocol::hello_for(wib()));
     let Err(ConnectError::Failed(e)) = result else { panic!("version 99 was not refused: {result:?}") };
     let ours = protocol::PROTOCOL_VERSION;
-    assert_eq!(e, Error::VersionMismatch { socket: server.socket.clone(), ours: 99, theirs: vec![ours] });
+    assert_eq!(e, WireError::VersionMismatch { socket: server.socket.clone(), ours: 99, theirs: vec![ours] });
     assert_eq!(
         i18n::error(Lang::En, &e),
         format!(
@@ -400,7 +400,7 @@ fn sigterm_finishes_the_requests_in_flight_and_clients_reconnect() {
 
     // Clients say so in the officer's language, and are told it happened.
     let e = officer.sites().unwrap_err();
-    assert!(matches!(e, Error::ServerStopped { .. }), "{e:?}");
+    assert!(matches!(e, Error::Connection(WireError::ServerStopped { .. })), "{e:?}");
     assert!(i18n::error(Lang::En, &e).starts_with("The binalog server"), "{}", i18n::error(Lang::En, &e));
     assert!(i18n::error(Lang::Id, &e).contains("berhenti"));
     assert!(updates.iter().any(|u| u == Update::Disconnected));

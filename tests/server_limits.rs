@@ -18,7 +18,7 @@ use binalog::domain::Kind;
 use binalog::domain::date::wib;
 use binalog::i18n::{self, Lang};
 use binalog::records::api::{Request, Response};
-use binalog::records::{Error, Records, Update};
+use binalog::records::{Error, Records, Update, WireError};
 use binalog::server::protocol::{self, Answer, Busy, ServerFrame};
 use common::serve::Served;
 use common::*;
@@ -174,7 +174,7 @@ fn connections_over_the_user_cap_or_the_total_cap_are_refused_by_name() {
     let _third = greeted(&server.socket);
 
     let e = client(&server.socket).err().expect("a fourth connection is refused");
-    assert_eq!(e, Error::TooManyConnections { user: me.clone(), max: 3 });
+    assert_eq!(e, Error::Connection(WireError::TooManyConnections { user: me.clone(), max: 3 }));
     assert!(
         i18n::error(Lang::En, &e).starts_with(&format!("Too many binalog connections from user {me} (at most 3).")),
         "{}",
@@ -200,7 +200,7 @@ fn connections_over_the_user_cap_or_the_total_cap_are_refused_by_name() {
     let _one = greeted(&full.socket);
     let _two = greeted(&full.socket);
     let e = client(&full.socket).err().expect("a third connection is refused");
-    assert_eq!(e, Error::ServerFull { socket: full.socket.clone(), max: 2 });
+    assert_eq!(e, Error::Connection(WireError::ServerFull { socket: full.socket.clone(), max: 2 }));
     assert!(i18n::error(Lang::En, &e).contains("(at most 2 in all)"), "{}", i18n::error(Lang::En, &e));
 }
 
@@ -324,7 +324,7 @@ fn five_hundred_hostile_connections_leave_the_server_small_and_answering() {
     match client(&server.socket) {
         Err(e) => assert_eq!(
             (e, held.len() + promised.len()),
-            (Error::ServerFull { socket: server.socket.clone(), max: 200 }, 200)
+            (Error::Connection(WireError::ServerFull { socket: server.socket.clone(), max: 200 }), 200)
         ),
         Ok(_) => assert!(held.len() + promised.len() < 200),
     }

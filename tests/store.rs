@@ -91,7 +91,7 @@ fn a_newer_database_is_refused_with_a_clear_message() {
     assert!(stderr(&out).contains(&expected), "{}", stderr(&out));
     let out = run(dir.path(), &["--lang", "en", "check"]);
     assert!(stderr(&out).contains("newer binalog"), "{}", stderr(&out));
-    let e = Error::NewerSchema { found: 99, supported: u32::from(codec::SCHEMA_VERSION) };
+    let e = Error::Store(StoreError::NewerSchema { found: 99, supported: u32::from(codec::SCHEMA_VERSION) });
     assert!(i18n::error(Lang::En, &e).contains("schema 99"));
 }
 
@@ -607,7 +607,10 @@ fn totals_never_wrap() {
     straight_to_store(dir.path(), vec![next_day]).unwrap();
     let records = open(dir.path());
     assert_eq!(records.count_entries().unwrap(), 2);
-    assert_eq!(records.totals(1, day(2026, 3, 1), day(2026, 3, 31)), Err(Error::TotalOverflow));
-    assert_eq!(records.totals_by_scan(1, day(2026, 3, 1), day(2026, 3, 31)), Err(Error::TotalOverflow));
+    assert_eq!(records.totals(1, day(2026, 3, 1), day(2026, 3, 31)), Err(Error::Store(StoreError::TotalOverflow)));
+    assert_eq!(
+        records.totals_by_scan(1, day(2026, 3, 1), day(2026, 3, 31)),
+        Err(Error::Store(StoreError::TotalOverflow))
+    );
     assert_eq!(records.totals(1, day(2026, 3, 2), day(2026, 3, 2)).unwrap()[0].value, Amount::from_milli(1 << 62));
 }

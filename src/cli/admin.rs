@@ -10,8 +10,8 @@ use crate::domain::invalid::Arg;
 use crate::domain::reference::ProgramStatus;
 use crate::domain::sector::Sector;
 use crate::i18n::fill;
+use crate::records::OpenMode;
 use crate::records::{Error, Records, Result};
-use crate::store::OpenMode;
 
 fn parse_sector(s: &str) -> std::result::Result<Sector, String> {
     Sector::from_code(s).ok_or_else(|| format!("'{s}': pertanian, peternakan, pengolahan_sampah, konveksi, pelatihan"))

@@ -7,8 +7,8 @@ use clap::{Args, ValueEnum};
 use super::listing::{self, Cell, Listing};
 use super::{Context, ListFormat, actor, parse_day};
 use crate::domain::officer::Nip;
+use crate::records::OpenMode;
 use crate::records::{AuditFilter, Error};
-use crate::store::OpenMode;
 
 #[derive(Clone, Copy, Debug, ValueEnum)]
 pub enum AuditFormat {

@@ -7,7 +7,8 @@ use std::process::ExitCode;
 use super::{Context, out};
 use crate::domain::invalid::Arg;
 use crate::i18n::{Lang, fill};
-use crate::store::{BackupSummary, OpenMode};
+use crate::records::files;
+use crate::records::{BackupSummary, OpenMode};
 
 pub fn backup(ctx: &Context, dest: &Path, as_nip: &str) -> ExitCode {
     // A server writes the file from its own working folder: name it fully.
@@ -30,13 +31,13 @@ pub fn verify_backup(ctx: &Context, file: &Path) -> ExitCode {
     if let Some(code) = unreadable(ctx, file) {
         return code;
     }
-    match crate::store::verify_backup(file) {
+    match files::verify_backup(file) {
         Ok(summary) => {
             let _ = out::say(&fill(ctx.lang(), "cli.backup_good", &[("path", path_arg(&summary.path))]));
             print_summary(ctx, &summary);
             ExitCode::SUCCESS
         }
-        Err(e) => ctx.fail(&e.into()),
+        Err(e) => ctx.fail(&e),
     }
 }
 
@@ -45,14 +46,14 @@ pub fn restore(ctx: &Context, file: &Path) -> ExitCode {
         return code;
     }
     let dest = ctx.db_path();
-    match crate::store::restore(file, &dest) {
+    match files::restore(file, &dest) {
         Ok((summary, problems)) => {
             let args = [("path", path_arg(&summary.path)), ("db", path_arg(&dest))];
             let _ = out::say(&fill(ctx.lang(), "cli.restore_done", &args));
             print_summary(ctx, &summary);
             super::data::report_check(ctx, &problems, summary.entries as usize)
         }
-        Err(e) => ctx.fail(&e.into()),
+        Err(e) => ctx.fail(&e),
     }
 }
 
@@ -96,13 +97,13 @@ fn print_summary(ctx: &Context, s: &BackupSummary) {
 /// another name), then checks the database from a copy.
 pub fn repair_snapshot(ctx: &Context) -> ExitCode {
     let path = ctx.db_path();
-    let moved = match crate::store::damage::repair_snapshot(&path) {
+    let moved = match files::repair_snapshot(&path) {
         Ok(moved) => moved,
-        Err(e) => return ctx.fail(&ctx.held_by_server(e.into())),
+        Err(e) => return ctx.fail(&ctx.held_by_server(e)),
     };
     let _ = out::say(&fill(ctx.lang(), "cli.repair_done", &[("moved", path_arg(&moved))]));
-    match crate::store::check::check_copy(&path) {
+    match files::check_copy(&path) {
         Ok((problems, entries)) => super::data::report_check(ctx, &problems, entries),
-        Err(e) => ctx.fail(&e.into()),
+        Err(e) => ctx.fail(&e),
     }
 }

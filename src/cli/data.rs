@@ -13,9 +13,9 @@ use crate::domain::invalid::Arg;
 use crate::domain::scale_demo::{SCALE_SEED, ScaleSpec};
 use crate::i18n::{self, Lang, fill};
 use crate::records::{EntryFilter, InitOutcome, Records, RevisionState};
+use crate::records::{OpenMode, Problem};
 use crate::report::export::CsvRows;
 use crate::report::{export, import};
-use crate::store::{OpenMode, Problem};
 
 /// `init --demo --entries N`: a database for measuring binalog at scale.
 #[derive(clap::Args, Debug)]
@@ -242,7 +242,7 @@ pub fn import(ctx: &Context, args: &ImportArgs) -> ExitCode {
 
 /// The database a server has open is checked by that server, as the
 /// admin `as_nip`. Any other folder is checked from a copy
-/// (store::check::check_copy), so nothing that is being checked is opened
+/// (records::files::check_copy), so nothing that is being checked is opened
 /// for writing; a backup file is checked as `verify-backup` does.
 pub fn check(ctx: &Context, as_nip: Option<&str>) -> ExitCode {
     let path = ctx.db_path();
@@ -251,9 +251,9 @@ pub fn check(ctx: &Context, as_nip: Option<&str>) -> ExitCode {
         return super::backup::verify_backup(ctx, &path);
     }
     if ctx.global.direct || !ctx.server_answers() {
-        return match crate::store::check::check_copy(&path) {
+        return match crate::records::files::check_copy(&path) {
             Ok((problems, entries)) => report_check(ctx, &problems, entries),
-            Err(e) => ctx.fail(&ctx.held_by_server(e.into())),
+            Err(e) => ctx.fail(&ctx.held_by_server(e)),
         };
     }
     let records = match ctx.open(OpenMode::Existing).and_then(|r| super::actor::login_if(ctx, &r, as_nip).map(|_| r)) {

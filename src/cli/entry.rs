@@ -5,13 +5,13 @@ use std::process::ExitCode;
 use clap::{Args, Subcommand};
 
 use super::{Context, actor, out};
-use crate::domain::date::{format_date, parse_date};
-use crate::domain::entry::{Entry, EntryDraft, Field, Quantity, Status};
-use crate::domain::invalid::{Arg, Invalid};
-use crate::domain::sector::Kind;
+use crate::domain::date::format_date;
+use crate::domain::draft_text::{self, TypedDraft, TypedQuantity};
+use crate::domain::entry::{Entry, EntryDraft};
+use crate::domain::invalid::Arg;
 use crate::i18n::{self, fill, text};
+use crate::records::OpenMode;
 use crate::records::{Error, Records, Result};
-use crate::store::OpenMode;
 
 #[derive(Subcommand, Debug)]
 pub enum EntryCommand {
@@ -136,7 +136,7 @@ fn change(ctx: &Context, records: &Records, command: EntryCommand) -> Result<Ent
     match command {
         EntryCommand::Add(args) => {
             let by = actor::login(ctx, records, &args.as_nip)?;
-            let draft = blank(args.program, records.today());
+            let draft = draft_text::blank(args.program, records.today());
             let draft = apply(draft, &args.fields, true)?;
             records.add_entry(&by, draft)
         }
@@ -168,61 +168,27 @@ fn change(ctx: &Context, records: &Records, command: EntryCommand) -> Result<Ent
     }
 }
 
-fn blank(program: u32, today: chrono::NaiveDate) -> EntryDraft {
-    EntryDraft {
-        program,
-        date: today,
-        kind: Kind::Harvest,
-        quantities: vec![],
-        participants: 0,
-        officers: 0,
-        cadets: 0,
-        notes: String::new(),
-        status: Status::Done,
-    }
-}
-
-/// Lays the typed fields over a draft, collecting every problem at once.
-/// A new entry must name its kind and quantities; a correction keeps what
-/// it does not mention.
-fn apply(mut draft: EntryDraft, fields: &Fields, new: bool) -> Result<EntryDraft> {
-    let mut problems = Vec::new();
-    if let Some(text) = &fields.date {
-        match parse_date(text) {
-            Ok(d) => draft.date = d,
-            Err(e) => problems.push((Field::Date, e)),
-        }
-    }
-    match &fields.kind {
-        Some(code) => match Kind::from_code(code) {
-            Some(kind) => draft.kind = kind,
-            None => problems.push((Field::Kind, Invalid::KindUnknown { input: code.clone() })),
-        },
-        None if new => problems.push((Field::Kind, Invalid::KindMissing)),
-        None => {}
-    }
-    if !fields.quantities.is_empty() {
-        draft.quantities.clear();
-        for (i, text) in fields.quantities.iter().enumerate() {
-            match Quantity::parse(text) {
-                Ok(q) => draft.quantities.push(q),
-                Err(e) => problems.push((Field::Quantity(i), e)),
-            }
-        }
-    }
-    if let Some(status) = &fields.status {
-        match Status::parse(status) {
-            Ok(s) => draft.status = s,
-            Err(e) => problems.push((Field::Notes, e)),
-        }
-    }
-    draft.participants = fields.participants.unwrap_or(draft.participants);
-    draft.officers = fields.officers.unwrap_or(draft.officers);
-    draft.cadets = fields.cadets.unwrap_or(draft.cadets);
-    if let Some(notes) = &fields.notes {
-        draft.notes = notes.clone();
-    }
-    if problems.is_empty() { Ok(draft) } else { Err(Error::Invalid(problems)) }
+/// Lays the typed fields over a draft (domain/draft_text.rs, as the form
+/// and an import read them), collecting every problem at once. A new entry
+/// must name its kind and quantities; a correction keeps what it does not
+/// mention.
+pub(crate) fn apply(draft: EntryDraft, fields: &Fields, new: bool) -> Result<EntryDraft> {
+    let count = |n: Option<u32>| n.map(|n| n.to_string());
+    let (participants, officers, cadets) = (count(fields.participants), count(fields.officers), count(fields.cadets));
+    let typed = TypedDraft {
+        program: None,
+        date: fields.date.as_deref(),
+        kind: fields.kind.as_deref(),
+        kind_required: new,
+        quantities: (!fields.quantities.is_empty())
+            .then(|| fields.quantities.iter().map(|q| TypedQuantity::Line(q)).collect()),
+        participants: participants.as_deref(),
+        officers: officers.as_deref(),
+        cadets: cadets.as_deref(),
+        notes: fields.notes.as_deref(),
+        status: fields.status.as_deref(),
+    };
+    typed.parse(draft).into_result().map_err(Error::Invalid)
 }
 
 /// One line describing a revision: when, kind, quantities, who, and why.

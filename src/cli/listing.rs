@@ -77,7 +77,7 @@ fn show(
     build: impl FnOnce(&Records, Option<&Actor>) -> Result<Listing>,
     format: ListFormat,
 ) -> ExitCode {
-    let built = ctx.open(crate::store::OpenMode::Existing).and_then(|r| {
+    let built = ctx.open(crate::records::OpenMode::Existing).and_then(|r| {
         let by = super::actor::login_if(ctx, &r, as_nip)?;
         build(&r, by.as_ref())
     });

@@ -6,6 +6,8 @@ mod admin;
 mod audit;
 mod backup;
 mod data;
+#[cfg(test)]
+mod draft_agreement_tests;
 mod entry;
 mod help;
 mod listing;
@@ -19,11 +21,11 @@ use std::process::ExitCode;
 use chrono::FixedOffset;
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
-use crate::clock;
 use crate::domain::date::{parse_date, parse_time_zone};
+use crate::frontend::FrontEnd;
 use crate::i18n::{self, Lang};
+use crate::records::OpenMode;
 use crate::records::{Error, Records};
-use crate::store::OpenMode;
 
 #[derive(Parser, Debug)]
 #[command(name = "binalog", version, about = "Catatan kegiatan pembinaan kemandirian / work programme records")]
@@ -228,54 +230,50 @@ pub(crate) fn parse_day(s: &str) -> Result<chrono::NaiveDate, String> {
     parse_date(s).map_err(|e| i18n::invalid(Lang::En, &e))
 }
 
-/// What every command needs: the options and a way to open the records.
+/// What every command needs: the options and a way to open the records
+/// (the front ends' shared part, `FrontEnd`, made from the options).
 pub struct Context {
     pub global: Global,
+    pub front: FrontEnd,
 }
 
 impl Context {
+    pub fn new(global: Global) -> Context {
+        let front = FrontEnd {
+            lang: global.lang,
+            db: global.db.clone().unwrap_or_else(default_db_path),
+            socket: global.socket.clone(),
+            direct: global.direct,
+            tz: global.tz,
+            ascii: global.ascii,
+            idle_lock: global.idle_lock,
+        };
+        Context { global, front }
+    }
+
     pub fn lang(&self) -> Lang {
-        self.global.lang
+        self.front.lang
     }
 
     pub fn db_path(&self) -> PathBuf {
-        self.global.db.clone().unwrap_or_else(default_db_path)
+        self.front.db.clone()
     }
 
     /// The records, through the database's server (started if none
     /// answers), or in this process with `--direct`.
     pub fn open(&self, mode: OpenMode) -> Result<Records, Error> {
-        let records = if self.global.direct {
-            Records::open(&self.db_path(), mode, clock::from_env(), self.global.tz)
-                .map_err(|e| self.held_by_server(e))?
-        } else {
-            let create = mode == OpenMode::CreateIfMissing;
-            let socket = self.global.socket.as_deref();
-            crate::server::spawn::open(&self.db_path(), socket, create, clock::from_env(), self.global.tz, self.lang())?
-        };
-        if mode == OpenMode::Existing && !records.is_initialised()? {
-            return Err(Error::NotInitialised { path: self.db_path() });
-        }
-        Ok(records)
+        self.front.open(mode)
     }
 
     /// A database locked by a server is better named as such: the fix is to
     /// leave out `--direct`.
     fn held_by_server(&self, e: Error) -> Error {
-        let Error::Locked { path } = e else { return e };
-        let socket = self.global.socket.clone().unwrap_or_else(|| path.join(crate::server::protocol::SOCKET_NAME));
-        if std::os::unix::net::UnixStream::connect(&socket).is_ok() {
-            Error::AlreadyRunning { path, socket }
-        } else {
-            Error::Locked { path }
-        }
+        self.front.held_by_server(e)
     }
 
     /// Whether a server answers on the database's socket.
     fn server_answers(&self) -> bool {
-        let socket =
-            self.global.socket.clone().unwrap_or_else(|| self.db_path().join(crate::server::protocol::SOCKET_NAME));
-        std::os::unix::net::UnixStream::connect(socket).is_ok()
+        self.front.server_answers()
     }
 
     /// Prints an error in the user's language; returns the failure code.
@@ -310,9 +308,12 @@ pub fn run(cli: Cli) -> ExitCode {
     // Every file any command creates (exports, the server's log, a
     // database) is kept from other users.
     crate::unix::restrict_umask();
-    let ctx = Context { global: cli.global };
+    let ctx = Context::new(cli.global);
     match cli.command {
-        None => crate::tui::run(&ctx),
+        None => match crate::tui::run(&ctx.front) {
+            Ok(()) => ExitCode::SUCCESS,
+            Err(e) => ctx.fail(&e),
+        },
         Some(Command::Init { demo, scale }) => data::init(&ctx, demo, &scale),
         Some(Command::Officer(command)) => officer::run(&ctx, command),
         Some(Command::Sites(args)) => listing::sites(&ctx, args.format, args.as_nip.as_deref()),

@@ -9,8 +9,8 @@ use super::{Context, ListFormat, actor, listing, out};
 use crate::domain::invalid::Arg;
 use crate::domain::officer::{Officer, Role};
 use crate::i18n::fill;
+use crate::records::OpenMode;
 use crate::records::{Error, Records, Result};
-use crate::store::OpenMode;
 
 #[derive(Subcommand, Debug)]
 pub enum OfficerCommand {

@@ -4,6 +4,7 @@ pub mod amount;
 pub mod backup_plan;
 pub mod date;
 pub mod demo;
+pub mod draft_text;
 pub mod entry;
 pub mod invalid;
 pub mod inventory;

@@ -13,7 +13,6 @@ use crate::domain::date::format_date;
 use crate::domain::entry::Field;
 use crate::domain::invalid::{Arg, Invalid};
 use crate::domain::sector::{Kind, Sector};
-use crate::records::Error;
 
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
 pub enum Lang {
@@ -133,33 +132,55 @@ pub fn field(lang: Lang, field: Field) -> String {
     }
 }
 
-/// One message per problem; validation problems each on their own line.
-pub fn error(lang: Lang, e: &Error) -> String {
-    match e {
-        Error::Invalid(problems) => problems.iter().map(|(_, p)| invalid(lang, p)).collect::<Vec<_>>().join("\n"),
-        Error::ImportRefused { rows, .. } => {
-            let mut lines = vec![fill(lang, e.key(), &e.args())];
-            for (row, problems) in rows {
-                for (_, p) in problems {
-                    let args = [("row", Arg::Number(*row as i64)), ("problem", Arg::Text(invalid(lang, p)))];
-                    lines.push(fill(lang, "error.import_row", &args));
-                }
-            }
-            lines.join("\n")
-        }
-        // What to do next depends on what is damaged and what backups exist.
-        Error::Damaged { snapshot, backup, .. } => {
-            let args = e.args();
-            let mut lines = vec![fill(lang, e.key(), &args)];
-            if snapshot.is_some() {
-                lines.push(fill(lang, "error.db_damaged_snapshot", &args));
-            }
-            let next = if backup.is_some() { "error.db_damaged_restore" } else { "error.db_damaged_no_backup" };
-            lines.push(fill(lang, next, &args));
-            lines.join("\n")
-        }
-        other => fill(lang, other.key(), &other.args()),
+/// A language-free message: a catalog key and its placeholders' values.
+/// Every layer's error is one (domain `Invalid`, `store::StoreError`,
+/// `wire::Error`, `records::Error`), so each is worded here, in the user's
+/// language, and none of them needs to know the catalogs.
+pub trait Message {
+    fn key(&self) -> &'static str;
+    fn args(&self) -> Vec<(&'static str, Arg)>;
+
+    /// The whole message in `lang`: one sentence, unless the error says
+    /// more (each problem of an import on its own line, what to do next).
+    fn render(&self, lang: Lang) -> String {
+        fill(lang, self.key(), &self.args())
     }
+
+    /// The message as `Display`, in `lang`.
+    fn shown(&self, lang: Lang) -> Shown<'_, Self>
+    where
+        Self: Sized,
+    {
+        Shown { lang, message: self }
+    }
+}
+
+/// A message with its language: `format!("{}", e.shown(lang))`.
+pub struct Shown<'a, M: ?Sized> {
+    lang: Lang,
+    message: &'a M,
+}
+
+impl<M: Message + ?Sized> std::fmt::Display for Shown<'_, M> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.message.render(self.lang))
+    }
+}
+
+impl Message for Invalid {
+    fn key(&self) -> &'static str {
+        Invalid::key(self)
+    }
+
+    fn args(&self) -> Vec<(&'static str, Arg)> {
+        Invalid::args(self)
+    }
+}
+
+/// An error of any layer, in `lang`: one message per problem, validation
+/// problems each on their own line.
+pub fn error<M: Message + ?Sized>(lang: Lang, e: &M) -> String {
+    e.render(lang)
 }
 
 pub fn sector_name(lang: Lang, sector: Sector) -> &'static str {

@@ -4,7 +4,7 @@
 //! - `Records::name(...)`, public, running the method in this process
 //!   (`Local`) or through the server (`Remote`);
 //! - `Request::name { .. }` and `Response::name(Result<..>)`, what crosses
-//!   the socket (bincode, see `server::protocol`);
+//!   the socket (bincode, see `wire::protocol`);
 //! - `Remote::name(...)`, the client call, and `Request::run`, the
 //!   server's dispatch to `Local::name`.
 //!
@@ -36,6 +36,7 @@ use super::drafts::FormDraft;
 use super::register_search::RegisterQuery;
 use super::views::RegisterPage;
 use super::{Actor, AuditFilter, Backend, EntryFilter, Error, InitOutcome, Local, Records, Remote, Result};
+use super::{AuditRecord, BackupSummary, ImportId, Problem, Verification};
 use super::{RevisionState, Total};
 use crate::domain::entry::{Entry, EntryDraft, EntryId};
 use crate::domain::officer::Nip;
@@ -44,7 +45,6 @@ use crate::domain::reference::{
     Agreement, AgreementId, Partner, PartnerId, Program, ProgramId, ProgramStatus, Site, SiteId,
 };
 use crate::domain::sector::Sector;
-use crate::store::{AuditRecord, BackupSummary, ImportId, Problem, Verification};
 
 /// The server acts only as the officer who logged in on the connection.
 fn logged_in(actor: Option<&Actor>) -> Result<&Actor> {
@@ -230,9 +230,9 @@ macro_rules! records_api {
                     $( records_api!(@check self, $form $arg); )*
                     match self.call(Request::$name { $($build)* })? {
                         Response::$name(result) => result,
-                        other => Err(Error::Protocol {
+                        other => Err(crate::wire::Error::Protocol {
                             detail: format!("{} answered for {}", other.method(), stringify!($name)),
-                        }),
+                        }.into()),
                     }
                 }
             )*

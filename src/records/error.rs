@@ -1,15 +1,20 @@
-//! What the records API can refuse, language-free like `Invalid`.
-
-use std::path::PathBuf;
+//! What the records API can refuse, language-free like `Invalid`; the
+//! catalog words it (`i18n::Message`).
 
 use serde::{Deserialize, Serialize};
 
 use crate::domain::entry::{Entry, Field};
 use crate::domain::invalid::{Arg, Invalid};
 use crate::domain::permission::Denied;
-use crate::store::{BackupDamage, StoreError};
+use crate::i18n::{Lang, Message, fill};
+use crate::store::StoreError;
+use crate::wire::Error as WireError;
 
 /// Serializable so that a server's refusal reaches its client intact.
+/// The records layer's own refusals (access, logins, the rules of entries
+/// and officers) are its variants; what a lower layer refused comes
+/// wrapped as that layer's error: validation as the domain's `Invalid`
+/// per field, the database as `Store`, the socket as `Connection`.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub enum Error {
     /// The input broke one or more rules; each names its field.
@@ -21,9 +26,10 @@ pub enum Error {
         rows: Vec<(usize, Vec<(Field, Invalid)>)>,
         total: usize,
     },
-    /// A total would pass the largest number binalog can hold; nothing
-    /// was stored.
-    TotalOverflow,
+    /// The database refused or failed (store/mod.rs).
+    Store(StoreError),
+    /// The server could not be reached, or the socket failed (wire/error.rs).
+    Connection(WireError),
     /// A chunk or the end of an import this session did not begin, or has
     /// already finished or dropped; nothing of it was stored.
     ImportUnknown,
@@ -49,23 +55,8 @@ pub enum Error {
     ChangedByAnother {
         current: Box<Entry>,
     },
-    Locked {
-        path: PathBuf,
-    },
-    Missing {
-        path: PathBuf,
-    },
-    NotInitialised {
-        path: PathBuf,
-    },
-    NewerSchema {
-        found: u32,
-        supported: u32,
-    },
-    Corrupt {
-        tree: String,
-        detail: String,
-    },
+    /// An operating-system failure on this side, outside the database and
+    /// the socket (a terminal, a file to write).
     Io {
         detail: String,
     },
@@ -73,31 +64,6 @@ pub enum Error {
     LoginFailed,
     /// No PIN could be read from the terminal or standard input.
     PinUnreadable,
-    /// The backup destination already exists.
-    BackupExists {
-        path: PathBuf,
-    },
-    /// A backup file that is refused, and why.
-    BackupDamaged {
-        path: PathBuf,
-        damage: BackupDamage,
-    },
-    /// A restore goes only into an empty or new folder.
-    FolderNotEmpty {
-        path: PathBuf,
-    },
-    /// sled cannot open the database: what it said, the damaged snapshot
-    /// if that is the damaged part, the newest good backup and its date.
-    Damaged {
-        path: PathBuf,
-        detail: String,
-        snapshot: Option<PathBuf>,
-        backup: Option<(PathBuf, chrono::DateTime<chrono::Utc>)>,
-    },
-    /// `repair --snapshot` found the snapshot intact and left it.
-    SnapshotIntact {
-        path: PathBuf,
-    },
     /// The officer's role or sites do not allow the action.
     Denied(Denied),
     /// The account is locked after too many wrong PINs, until this time.
@@ -122,61 +88,11 @@ pub enum Error {
         site: u32,
         agreement: u32,
     },
-    // The server and its clients (src/server, records/remote.rs).
-    /// The server's connection ended: it stopped, or was stopped.
-    ServerStopped {
-        socket: PathBuf,
-    },
-    /// Client and server speak no protocol version in common.
-    VersionMismatch {
-        socket: PathBuf,
-        ours: u32,
-        theirs: Vec<u32>,
-    },
-    /// `serve` on a database whose server is already answering.
-    AlreadyRunning {
-        path: PathBuf,
-        socket: PathBuf,
-    },
-    /// Something other than a binalog server of this database answers on
-    /// the socket path.
-    SocketInUse {
-        socket: PathBuf,
-    },
-    /// The socket exists but refuses us (permissions, most likely).
-    ConnectFailed {
-        socket: PathBuf,
-        detail: String,
-    },
-    /// A server could not be started in the background.
-    StartFailed {
-        detail: String,
-        log: PathBuf,
-    },
     /// A change was asked for on a connection where no officer logged in.
     NotLoggedIn,
     /// The connection is logged in as another officer than the one named.
     OtherOfficer {
         nip: String,
-    },
-    /// A request or answer larger than the protocol allows.
-    TooLarge {
-        size: u64,
-        max: u64,
-    },
-    /// The other side sent something this version cannot read.
-    Protocol {
-        detail: String,
-    },
-    /// The server refused a connection: this Unix user has `max` already.
-    TooManyConnections {
-        user: String,
-        max: u32,
-    },
-    /// The server refused a connection: it has `max` in all already.
-    ServerFull {
-        socket: PathBuf,
-        max: u32,
     },
     /// A form's draft past what the server keeps (records/drafts.rs):
     /// too many quantity rows, or a short field too long or holding a
@@ -184,16 +100,6 @@ pub enum Error {
     DraftRefused {
         rows: usize,
         chars: usize,
-    },
-    // New variants go last: bincode numbers them in order.
-    /// No room left on the disk: the change was not saved.
-    DiskFull,
-    /// The server holds the connection but has not answered in time (it
-    /// is stopped or stuck). Whether the request was carried out is not
-    /// known; the connection is dropped and the next call connects again.
-    ServerNotAnswering {
-        socket: PathBuf,
-        seconds: u64,
     },
     /// The officer is not assigned to the site, named so the message says
     /// which place (the domain's `Denied::NotAtSite` knows only its number;
@@ -204,25 +110,22 @@ pub enum Error {
     },
 }
 
+/// The store's refusals, as the records API words them: a change based on
+/// an old revision and an unknown entry are the records layer's own
+/// refusals (it makes them too); the rest stay the store's.
 impl From<StoreError> for Error {
     fn from(e: StoreError) -> Error {
         match e {
-            StoreError::Locked { path } => Error::Locked { path },
-            StoreError::Missing { path } => Error::Missing { path },
-            StoreError::NotInitialised { path } => Error::NotInitialised { path },
-            StoreError::NewerSchema { found, supported } => Error::NewerSchema { found, supported },
-            StoreError::Corrupt { tree, detail } => Error::Corrupt { tree, detail },
             StoreError::Conflict { current } => Error::ChangedByAnother { current },
             StoreError::UnknownEntry { id } => Error::EntryUnknown { id },
-            StoreError::Io { detail } => Error::Io { detail },
-            StoreError::DiskFull => Error::DiskFull,
-            StoreError::BackupExists { path } => Error::BackupExists { path },
-            StoreError::TotalOverflow => Error::TotalOverflow,
-            StoreError::BackupDamaged { path, damage } => Error::BackupDamaged { path, damage },
-            StoreError::FolderNotEmpty { path } => Error::FolderNotEmpty { path },
-            StoreError::Damaged { path, detail, snapshot, backup } => Error::Damaged { path, detail, snapshot, backup },
-            StoreError::SnapshotIntact { path } => Error::SnapshotIntact { path },
+            other => Error::Store(other),
         }
+    }
+}
+
+impl From<WireError> for Error {
+    fn from(e: WireError) -> Error {
+        Error::Connection(e)
     }
 }
 
@@ -237,11 +140,20 @@ impl Error {
         Error::Invalid(vec![(field, e)])
     }
 
-    pub fn key(&self) -> &'static str {
+    /// The server stopped, or its connection ended: `Records::reconnect`
+    /// may help.
+    pub fn is_server_stopped(&self) -> bool {
+        matches!(self, Error::Connection(WireError::ServerStopped { .. }))
+    }
+}
+
+impl Message for Error {
+    fn key(&self) -> &'static str {
         match self {
             Error::Invalid(_) => "error.invalid",
             Error::ImportRefused { .. } => "error.import_refused",
-            Error::TotalOverflow => "error.total_overflow",
+            Error::Store(e) => e.key(),
+            Error::Connection(e) => e.key(),
             Error::ImportUnknown => "error.import_unknown",
             Error::OfficerUnknown { .. } => "error.officer_unknown",
             Error::OfficerInactive { .. } => "error.officer_inactive",
@@ -250,13 +162,7 @@ impl Error {
             Error::EntryUnknown { .. } => "error.entry_unknown",
             Error::EntryVoided { .. } => "error.entry_voided",
             Error::ChangedByAnother { .. } => "error.changed_by_another",
-            Error::Locked { .. } => "error.db_locked",
-            Error::Missing { .. } => "error.db_missing",
-            Error::NotInitialised { .. } => "error.db_not_initialised",
-            Error::NewerSchema { .. } => "error.db_newer",
-            Error::Corrupt { .. } => "error.db_corrupt",
             Error::Io { .. } => "error.io",
-            Error::DiskFull => "error.disk_full",
             Error::Denied(d) => match d {
                 Denied::NotAtSite { .. } => "error.denied_site",
                 Denied::Role { .. } => "error.denied_role",
@@ -272,48 +178,21 @@ impl Error {
             Error::PartnerUnknown { .. } => "error.partner_unknown",
             Error::AgreementUnknown { .. } => "error.agreement_unknown",
             Error::SiteNotInAgreement { .. } => "error.site_not_in_agreement",
-            Error::BackupExists { .. } => "error.backup_exists",
-            Error::BackupDamaged { damage, .. } => match damage {
-                BackupDamage::BadMagic => "error.backup_bad_magic",
-                BackupDamage::UnknownVersion { .. } => "error.backup_unknown_version",
-                BackupDamage::Truncated { .. } => "error.backup_truncated",
-                BackupDamage::ChecksumMismatch => "error.backup_checksum",
-                BackupDamage::Malformed { .. } => "error.backup_malformed",
-            },
-            Error::FolderNotEmpty { .. } => "error.folder_not_empty",
-            Error::Damaged { .. } => "error.db_damaged",
-            Error::SnapshotIntact { .. } => "error.snapshot_intact",
             Error::PinUnreadable => "cli.pin_missing",
             Error::LoginFailed => "error.login_failed",
-            Error::ServerStopped { .. } => "server.stopped",
-            Error::ServerNotAnswering { .. } => "server.not_answering",
             Error::NotAtSite { .. } => "error.denied_site_named",
-            Error::VersionMismatch { .. } => "server.version_mismatch",
-            Error::AlreadyRunning { .. } => "server.already_running",
-            Error::SocketInUse { .. } => "server.socket_in_use",
-            Error::ConnectFailed { .. } => "server.connect_failed",
-            Error::StartFailed { .. } => "server.start_failed",
             Error::NotLoggedIn => "server.not_logged_in",
             Error::OtherOfficer { .. } => "server.other_officer",
-            Error::TooLarge { .. } => "server.too_large",
-            Error::Protocol { .. } => "server.protocol",
-            Error::TooManyConnections { .. } => "server.too_many_connections",
-            Error::ServerFull { .. } => "server.full",
             Error::DraftRefused { .. } => "error.draft_refused",
         }
     }
 
-    pub fn args(&self) -> Vec<(&'static str, Arg)> {
+    fn args(&self) -> Vec<(&'static str, Arg)> {
         let text = |s: String| Arg::Text(s);
         match self {
-            Error::Invalid(_)
-            | Error::PinUnreadable
-            | Error::LoginFailed
-            | Error::TotalOverflow
-            | Error::DiskFull
-            | Error::ImportUnknown => {
-                vec![]
-            }
+            Error::Store(e) => e.args(),
+            Error::Connection(e) => e.args(),
+            Error::Invalid(_) | Error::PinUnreadable | Error::LoginFailed | Error::ImportUnknown => vec![],
             Error::ImportRefused { total, .. } => vec![("count", Arg::Number(*total as i64))],
             Error::OfficerUnknown { nip } | Error::OfficerInactive { nip } | Error::OfficerExists { nip } => {
                 vec![("nip", text(nip.clone()))]
@@ -325,44 +204,6 @@ impl Error {
                 ("revision", Arg::Number(i64::from(current.revision))),
                 ("by", text(current.recorded_by.to_string())),
             ],
-            Error::Locked { path }
-            | Error::Missing { path }
-            | Error::NotInitialised { path }
-            | Error::BackupExists { path }
-            | Error::FolderNotEmpty { path }
-            | Error::SnapshotIntact { path } => {
-                vec![("path", text(path.display().to_string()))]
-            }
-            Error::Damaged { path, detail, snapshot, backup } => {
-                let shown = |p: &std::path::Path| text(p.display().to_string());
-                let mut args = vec![("path", shown(path)), ("detail", text(detail.clone()))];
-                if let Some(snapshot) = snapshot {
-                    args.push(("snapshot", shown(snapshot)));
-                }
-                if let Some((file, made)) = backup {
-                    args.push(("backup", shown(file)));
-                    args.push(("made", text(made.format("%d/%m/%Y %H:%M UTC").to_string())));
-                }
-                args.push(("backups", shown(&path.join(crate::store::damage::BACKUPS_FOLDER))));
-                args
-            }
-            Error::BackupDamaged { path, damage } => {
-                let mut args = vec![("path", text(path.display().to_string()))];
-                match damage {
-                    BackupDamage::UnknownVersion { found } => args.push(("found", Arg::Number(i64::from(*found)))),
-                    BackupDamage::Truncated { at } => args.push(("at", Arg::Number(*at as i64))),
-                    BackupDamage::Malformed { at, detail } => {
-                        args.push(("at", Arg::Number(*at as i64)));
-                        args.push(("detail", text(detail.clone())));
-                    }
-                    BackupDamage::BadMagic | BackupDamage::ChecksumMismatch => {}
-                }
-                args
-            }
-            Error::NewerSchema { found, supported } => {
-                vec![("found", Arg::Number(i64::from(*found))), ("supported", Arg::Number(i64::from(*supported)))]
-            }
-            Error::Corrupt { tree, detail } => vec![("tree", text(tree.clone())), ("detail", text(detail.clone()))],
             Error::Io { detail } => vec![("detail", text(detail.clone()))],
             Error::Denied(Denied::NotAtSite { site }) => vec![("site", Arg::Number(i64::from(*site)))],
             Error::Denied(Denied::Role { needed }) => vec![("role", text(needed.code().to_string()))],
@@ -374,47 +215,71 @@ impl Error {
             Error::SiteNotInAgreement { site, agreement } => {
                 vec![("site", Arg::Number(i64::from(*site))), ("agreement", Arg::Number(i64::from(*agreement)))]
             }
-            Error::ServerStopped { socket } | Error::SocketInUse { socket } => {
-                vec![("socket", text(socket.display().to_string()))]
-            }
             Error::NotAtSite { name, .. } => vec![("site", text(name.clone()))],
-            Error::ServerNotAnswering { socket, seconds } => {
-                vec![("socket", text(socket.display().to_string())), ("seconds", Arg::Number(*seconds as i64))]
-            }
-            Error::VersionMismatch { socket, ours, theirs } => {
-                let theirs: Vec<String> = theirs.iter().map(u32::to_string).collect();
-                vec![
-                    ("socket", text(socket.display().to_string())),
-                    ("ours", Arg::Number(i64::from(*ours))),
-                    ("theirs", text(theirs.join(", "))),
-                ]
-            }
-            Error::AlreadyRunning { path, socket } => {
-                vec![("path", text(path.display().to_string())), ("socket", text(socket.display().to_string()))]
-            }
-            Error::ConnectFailed { socket, detail } => {
-                vec![("socket", text(socket.display().to_string())), ("detail", text(detail.clone()))]
-            }
-            Error::StartFailed { detail, log } => {
-                vec![("detail", text(detail.clone())), ("log", text(log.display().to_string()))]
-            }
             Error::NotLoggedIn => vec![],
             Error::OtherOfficer { nip } => vec![("nip", text(nip.clone()))],
-            Error::TooLarge { size, max } => {
-                vec![("size", Arg::Number(*size as i64)), ("max", Arg::Number(*max as i64))]
-            }
-            Error::Protocol { detail } => vec![("detail", text(detail.clone()))],
-            Error::TooManyConnections { user, max } => {
-                vec![("user", text(user.clone())), ("max", Arg::Number(i64::from(*max)))]
-            }
-            Error::ServerFull { socket, max } => {
-                vec![("socket", text(socket.display().to_string())), ("max", Arg::Number(i64::from(*max)))]
-            }
             Error::DraftRefused { rows, chars } => {
                 vec![("rows", Arg::Number(*rows as i64)), ("chars", Arg::Number(*chars as i64))]
             }
         }
     }
+
+    /// Validation problems each on their own line, an import's problems
+    /// each with its row; a lower layer's error as that layer words it.
+    fn render(&self, lang: Lang) -> String {
+        let invalid = |p: &Invalid| p.render(lang);
+        match self {
+            Error::Invalid(problems) => problems.iter().map(|(_, p)| invalid(p)).collect::<Vec<_>>().join("\n"),
+            Error::ImportRefused { rows, .. } => {
+                let mut lines = vec![fill(lang, self.key(), &self.args())];
+                for (row, problems) in rows {
+                    for (_, p) in problems {
+                        let args = [("row", Arg::Number(*row as i64)), ("problem", Arg::Text(invalid(p)))];
+                        lines.push(fill(lang, "error.import_row", &args));
+                    }
+                }
+                lines.join("\n")
+            }
+            Error::Store(e) => e.render(lang),
+            Error::Connection(e) => e.render(lang),
+            other => fill(lang, other.key(), &other.args()),
+        }
+    }
 }
 
 pub type Result<T> = std::result::Result<T, Error>;
+
+#[cfg(test)]
+mod tests {
+    use std::path::PathBuf;
+
+    use super::*;
+
+    /// Each layer words its own errors; the records error wrapping one says
+    /// exactly what that layer says, in either language.
+    #[test]
+    fn a_wrapped_error_reads_as_its_layer_words_it() {
+        let socket = PathBuf::from("/srv/binalog.sock");
+        let wire = WireError::ServerStopped { socket: socket.clone() };
+        let store = StoreError::Damaged { path: "/srv/db".into(), detail: "bad".into(), snapshot: None, backup: None };
+        for lang in [Lang::Id, Lang::En] {
+            let said = wire.shown(lang).to_string();
+            assert!(said.contains("/srv/binalog.sock"), "{said}");
+            assert_eq!(Error::from(wire.clone()).shown(lang).to_string(), said);
+            let said = store.render(lang);
+            assert_eq!(said.lines().count(), 2, "what to do next follows: {said}");
+            assert_eq!(Error::from(store.clone()).render(lang), said);
+        }
+        assert_ne!(wire.render(Lang::Id), wire.render(Lang::En));
+    }
+
+    /// The store's conflict and unknown entry are the records API's own
+    /// refusals (the records layer makes them too); the rest stay wrapped.
+    #[test]
+    fn store_errors_convert_at_the_boundary() {
+        assert_eq!(Error::from(StoreError::UnknownEntry { id: 7 }), Error::EntryUnknown { id: 7 });
+        assert_eq!(Error::from(StoreError::DiskFull), Error::Store(StoreError::DiskFull));
+        let e = Error::Invalid(vec![(Field::Notes, Invalid::PinMismatch), (Field::Date, Invalid::PinMismatch)]);
+        assert_eq!(e.render(Lang::En).lines().count(), 2, "one line per problem");
+    }
+}

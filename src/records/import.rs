@@ -15,7 +15,7 @@ use std::ops::Range;
 use std::sync::{Arc, Mutex, RwLock};
 
 use super::changes::IMPORT_PROBLEMS_SHOWN;
-use super::{Actor, Error, Local, Records, Result};
+use super::{Actor, Error, Local, Records, Result, WireError};
 use crate::domain::entry::{EntryDraft, EntryId};
 use crate::domain::officer::Nip;
 use crate::domain::permission::Action;
@@ -199,7 +199,10 @@ impl Records {
         }
         let ids = self.import_finish(actor, import)?;
         if ids.end - ids.start != expected {
-            return Err(Error::Protocol { detail: format!("{} of {expected} drafts imported", ids.end - ids.start) });
+            return Err(WireError::Protocol {
+                detail: format!("{} of {expected} drafts imported", ids.end - ids.start),
+            }
+            .into());
         }
         Ok(ids.collect())
     }

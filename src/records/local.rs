@@ -352,8 +352,8 @@ fn matches_filter(filter: &EntryFilter, entry: &Entry) -> bool {
 
 /// Adds to a running total; past i64 is an error, never a wrapped sum.
 fn add_to(slot: &mut (i64, u32), milli: i64, entries: u32) -> Result<()> {
-    slot.0 = slot.0.checked_add(milli).ok_or(Error::TotalOverflow)?;
-    slot.1 = slot.1.checked_add(entries).ok_or(Error::TotalOverflow)?;
+    slot.0 = slot.0.checked_add(milli).ok_or(Error::Store(crate::store::StoreError::TotalOverflow))?;
+    slot.1 = slot.1.checked_add(entries).ok_or(Error::Store(crate::store::StoreError::TotalOverflow))?;
     Ok(())
 }
 

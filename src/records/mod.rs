@@ -1,6 +1,9 @@
 //! The records API: everything a front end may do, as plain domain values
-//! in and out (never sled types), so the command line, the terminal
-//! interface and the server all share one set of rules.
+//! and the records types below in and out (never sled or store types:
+//! what the store keeps and reports is named here, `AuditRecord`,
+//! `Problem` and the rest, and a front end imports it from here), so the
+//! command line, the terminal interface and the server all share one set
+//! of rules.
 //!
 //! A `Records` runs its operations either in this process (`Local`, which
 //! owns the database) or through a binalog server (`Remote`, a client on
@@ -19,6 +22,7 @@ pub mod drafts;
 #[cfg(test)]
 mod entries_tests;
 mod error;
+pub mod files;
 mod import;
 mod local;
 mod officers;
@@ -35,6 +39,9 @@ use std::sync::mpsc::Receiver;
 use chrono::{DateTime, Datelike, FixedOffset, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 
+/// The lower layers' errors, as `Error` wraps them.
+pub use crate::store::StoreError;
+pub use crate::wire::Error as WireError;
 pub use access::{Access, DENIALS_RECORDED_PER_MINUTE};
 pub use backups::BackupStatus;
 pub use changes::Checked;
@@ -44,10 +51,18 @@ pub use import::IMPORT_CHUNK;
 pub(crate) use local::Local;
 pub use officers::{LOCKOUT_MINUTES, MAX_FAILED_LOGINS};
 pub use register_search::{EntryState, RegisterQuery};
+pub(crate) use remote::Remote;
 pub use remote::ServerInfo;
-pub(crate) use remote::{Connector, Remote};
+pub use remote::{Connector, plain_connector};
 pub use scale::{SCALE_BATCH, ScaleOutcome};
 pub use updates::Update;
+
+/// What the store keeps and reports, as the records API hands it out.
+/// The same values the store holds (re-exported, not copied): the wire
+/// and the store agree on them, and a change to one is a protocol change.
+pub use crate::store::{
+    AuditAction, AuditRecord, BackupDamage, BackupSummary, ImportId, OpenMode, Problem, Rollup, Verification,
+};
 
 use crate::clock::Clock;
 use crate::domain::Amount;
@@ -55,7 +70,6 @@ use crate::domain::officer::{Nip, Officer};
 use crate::domain::reference::ProgramId;
 use crate::domain::sector::Kind;
 use crate::domain::unit::Unit;
-use crate::store::OpenMode;
 
 /// An officer the records API has identified; changes are made as them.
 /// Over a server the connection's own login decides who acts: an `Actor`
@@ -152,7 +166,7 @@ impl Records {
     /// decide `today()` on this side; the server checks dates against its
     /// own clock in this zone.
     pub fn connect(socket: &Path, clock: Box<dyn Clock>, tz: FixedOffset) -> Result<Records> {
-        let connector = crate::server::protocol::plain_connector(socket.to_path_buf(), tz);
+        let connector = plain_connector(socket.to_path_buf(), tz);
         Records::connect_with(connector, socket, clock, tz)
     }
 

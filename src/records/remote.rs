@@ -1,15 +1,13 @@
 //! The records API as a client of a binalog server. The methods themselves
-//! are generated from the API list (api.rs); this file holds the
-//! connection: one request at a time, a reader thread that sorts the
-//! server's frames into answers and pushed updates, and reconnecting.
+//! are generated from the API list (api.rs); this file holds who is logged
+//! in on the connection and reconnecting. The connection itself (one
+//! request at a time, a reader thread sorting answers from pushed updates)
+//! is the wire's (wire/connection.rs).
 
-use std::io::Write;
 use std::os::unix::net::UnixStream;
 use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::mpsc::{self, Receiver, Sender};
+use std::sync::mpsc::{self, Receiver};
 use std::sync::{Arc, Mutex, MutexGuard};
-use std::time::{Duration, Instant};
 
 use chrono::{FixedOffset, NaiveDate};
 
@@ -17,11 +15,23 @@ use super::api::{Request, Response};
 use super::{Actor, Error, Result, Update};
 use crate::clock::Clock;
 use crate::domain::officer::Nip;
-use crate::server::protocol::{self, Accept, ServerFrame};
+use crate::wire::Error as WireError;
+use crate::wire::connection::{Connection, Exchange, Subscribers};
+use crate::wire::protocol::{self, Accept, ConnectError, Hello};
 
 /// Makes a connection and shakes hands: plain (an existing server only) or
 /// starting a server when none answers (`server::spawn`).
-pub(crate) type Connector = Box<dyn Fn() -> Result<(UnixStream, Accept)> + Send + Sync>;
+pub type Connector = Box<dyn Fn() -> Result<(UnixStream, Accept)> + Send + Sync>;
+
+/// Connects to whatever answers on `socket`, never starting a server.
+pub fn plain_connector(socket: PathBuf, tz: FixedOffset) -> Connector {
+    let hello: Hello = protocol::hello_for(tz);
+    Box::new(move || match protocol::connect(&socket, &hello) {
+        Ok(connected) => Ok(connected),
+        Err(ConnectError::Absent) => Err(WireError::ServerStopped { socket: socket.clone() }.into()),
+        Err(ConnectError::Failed(e)) => Err(e.into()),
+    })
+}
 
 /// Which server a client talks to.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -31,14 +41,6 @@ pub struct ServerInfo {
     pub db: PathBuf,
 }
 
-/// How long a call waits for its answer before asking whether the server
-/// still runs: under the 10 seconds an officer is promised to hear that a
-/// stopped server is not answering.
-const REPLY_WAIT: Duration = Duration::from_secs(8);
-/// How long a call waits, in all, on a server that is running (busy with a
-/// large import or check): past this it is taken to be stuck.
-const BUSY_WAIT: Duration = Duration::from_secs(600);
-
 pub(crate) struct Remote {
     connector: Connector,
     socket: PathBuf,
@@ -46,11 +48,11 @@ pub(crate) struct Remote {
     tz: FixedOffset,
     db: PathBuf,
     state: Mutex<State>,
-    subscribers: Arc<Mutex<Vec<Sender<Update>>>>,
+    subscribers: Subscribers<Update>,
 }
 
 struct State {
-    conn: Option<Connection>,
+    conn: Option<Connection<Response>>,
     info: ServerInfo,
     /// The officer logged in on this connection, as the server holds it.
     identity: Option<Nip>,
@@ -63,19 +65,11 @@ struct State {
     unanswered: bool,
 }
 
-struct Connection {
-    stream: UnixStream,
-    replies: Receiver<Response>,
-    /// Cleared when this side closes the connection (a reconnect, a drop):
-    /// then its end is no news for the subscribers.
-    live: Arc<AtomicBool>,
-}
-
 impl Remote {
     pub fn connect(connector: Connector, socket: PathBuf, clock: Box<dyn Clock>, tz: FixedOffset) -> Result<Remote> {
         let subscribers = Arc::new(Mutex::new(Vec::new()));
         let (stream, accept) = connector()?;
-        let conn = Connection::start(stream, subscribers.clone())?;
+        let conn = start(stream, &subscribers)?;
         let info = ServerInfo { pid: accept.pid, protocol: accept.version, db: accept.db.clone() };
         Ok(Remote {
             connector,
@@ -121,7 +115,7 @@ impl Remote {
     }
 
     fn stopped(&self) -> Error {
-        Error::ServerStopped { socket: self.socket.clone() }
+        WireError::ServerStopped { socket: self.socket.clone() }.into()
     }
 
     /// The officer a caller names must be the one logged in on this
@@ -162,7 +156,9 @@ impl Remote {
                 state.conn = None;
                 state.identity = None;
                 state.unanswered = true;
-                return Err(Error::ServerNotAnswering { socket: self.socket.clone(), seconds: waited.as_secs() });
+                return Err(
+                    WireError::ServerNotAnswering { socket: self.socket.clone(), seconds: waited.as_secs() }.into()
+                );
             }
         };
         if response.is_none() && state.identity.is_none() && state.conn.is_some() {
@@ -172,7 +168,7 @@ impl Remote {
             // once more (the officer who left the login screen open).
             state.conn = None;
             let (stream, accept) = (self.connector)()?;
-            state.conn = Some(Connection::start(stream, self.subscribers.clone())?);
+            state.conn = Some(start(stream, &self.subscribers)?);
             state.info = ServerInfo { pid: accept.pid, protocol: accept.version, db: accept.db };
             let pid = state.info.pid;
             response = match state.conn.as_mut().map(|c| c.exchange(&frame, pid)) {
@@ -201,7 +197,7 @@ impl Remote {
     /// Connects again and repeats the last login, if there was one.
     pub fn reconnect(&self) -> Result<()> {
         let (stream, accept) = (self.connector)()?;
-        let conn = Connection::start(stream, self.subscribers.clone())?;
+        let conn = start(stream, &self.subscribers)?;
         let credentials = {
             let mut state = self.lock();
             state.conn = Some(conn);
@@ -217,105 +213,7 @@ impl Remote {
     }
 }
 
-impl Connection {
-    /// Starts the reader thread for a connected, greeted stream.
-    fn start(stream: UnixStream, subscribers: Arc<Mutex<Vec<Sender<Update>>>>) -> Result<Connection> {
-        // A write that makes no progress for this long meets a server that
-        // reads nothing. Each write that moves some bytes starts it again,
-        // so a large import to a busy server still goes through.
-        stream.set_write_timeout(Some(REPLY_WAIT)).map_err(|e| Error::Io { detail: e.to_string() })?;
-        let reader = stream.try_clone().map_err(|e| Error::Io { detail: e.to_string() })?;
-        let (tx, replies) = mpsc::channel();
-        let live = Arc::new(AtomicBool::new(true));
-        let still_live = live.clone();
-        std::thread::Builder::new()
-            .name("binalog-client".into())
-            .spawn(move || read_frames(reader, tx, subscribers, still_live))
-            .map_err(|e| Error::Io { detail: e.to_string() })?;
-        Ok(Connection { stream, replies, live })
-    }
-
-    /// Writes a request and takes the next answer. Past `REPLY_WAIT` it
-    /// keeps waiting only while the server process (`pid`) is seen running,
-    /// as a busy server is; a stopped one is not answering.
-    fn exchange(&mut self, frame: &[u8], pid: u32) -> Exchange {
-        let sent = Instant::now();
-        match self.stream.write_all(frame) {
-            Ok(()) => {}
-            // A stopped server reads nothing: a large request fills the
-            // socket and the write times out (see `start`).
-            Err(e) if matches!(e.kind(), std::io::ErrorKind::WouldBlock | std::io::ErrorKind::TimedOut) => {
-                return Exchange::NotAnswering(sent.elapsed());
-            }
-            Err(_) => return Exchange::Gone,
-        }
-        let mut wait = REPLY_WAIT;
-        loop {
-            match self.replies.recv_timeout(wait) {
-                Ok(response) => return Exchange::Answered(response),
-                Err(mpsc::RecvTimeoutError::Disconnected) => return Exchange::Gone,
-                Err(mpsc::RecvTimeoutError::Timeout) => {
-                    if !crate::unix::process_running(pid) || sent.elapsed() >= BUSY_WAIT {
-                        return Exchange::NotAnswering(sent.elapsed());
-                    }
-                    wait = Duration::from_secs(1);
-                }
-            }
-        }
-    }
-}
-
-/// How a request fared on a connection.
-enum Exchange {
-    Answered(Response),
-    /// The connection ended.
-    Gone,
-    /// No answer after this long.
-    NotAnswering(Duration),
-}
-
-impl Drop for Connection {
-    fn drop(&mut self) {
-        // Ends the reader thread, which would otherwise wait for the server.
-        self.live.store(false, Ordering::SeqCst);
-        let _ = self.stream.shutdown(std::net::Shutdown::Both);
-    }
-}
-
-/// Runs until the connection ends: answers go to the caller waiting in
-/// `call`, updates to every subscriber. Dropping `replies` at the end
-/// tells a waiting caller that the server has gone; subscribers hear
-/// `Disconnected` unless this side closed the connection itself, or the
-/// server closed it at its login deadline.
-fn read_frames(
-    mut stream: UnixStream,
-    replies: Sender<Response>,
-    subscribers: Arc<Mutex<Vec<Sender<Update>>>>,
-    live: Arc<AtomicBool>,
-) {
-    let publish = |update: Update| {
-        let mut subscribers = subscribers.lock().unwrap_or_else(|e| e.into_inner());
-        subscribers.retain(|s| s.send(update.clone()).is_ok());
-    };
-    while let Ok(Some(payload)) = protocol::read_frame(&mut stream) {
-        match protocol::decode::<ServerFrame>(&payload) {
-            Ok(ServerFrame::Reply(response)) => {
-                if replies.send(response).is_err() {
-                    break;
-                }
-            }
-            Ok(ServerFrame::Update(update)) => publish(update),
-            Ok(ServerFrame::LoginExpired) => {
-                // Nobody logged in in time: no news for the subscribers;
-                // the next request connects again (`call`).
-                live.store(false, Ordering::SeqCst);
-                break;
-            }
-            Err(_) => break,
-        }
-    }
-    drop(replies);
-    if live.load(Ordering::SeqCst) {
-        publish(Update::Disconnected);
-    }
+/// A connection whose end tells the subscribers `Update::Disconnected`.
+fn start(stream: UnixStream, subscribers: &Subscribers<Update>) -> Result<Connection<Response>> {
+    Ok(Connection::start(stream, subscribers.clone(), Update::Disconnected)?)
 }

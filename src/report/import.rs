@@ -5,12 +5,11 @@
 use std::collections::HashMap;
 use std::io::Read;
 
-use crate::domain::date::parse_date;
-use crate::domain::entry::{EntryDraft, Field, Quantity, Status};
+use crate::domain::draft_text::{self, TypedDraft, TypedQuantity, name_prices};
+use crate::domain::entry::{EntryDraft, Field};
 use crate::domain::invalid::{Arg, Invalid};
-use crate::domain::sector::Kind;
-use crate::domain::unit::Unit;
-use crate::records::{Error, IMPORT_CHUNK, Records};
+use crate::i18n::Message;
+use crate::records::{IMPORT_CHUNK, Records, WireError};
 use crate::report::safe::read_csv_text;
 
 pub const REQUIRED: [&str; 8] = ["program_id", "date", "kind", "item", "value", "unit", "participants", "notes"];
@@ -37,17 +36,12 @@ pub struct Plan {
     pub rows: usize,
 }
 
-/// One data row, parsed as far as its own fields allow.
+/// One data row: an entry of one quantity, read as the form and the
+/// command line read theirs (domain/draft_text.rs).
 struct Row {
     line: u64,
     group: String,
-    program: u32,
-    date: chrono::NaiveDate,
-    kind: Kind,
-    quantity: Quantity,
-    participants: u32,
-    notes: String,
-    status: Status,
+    draft: EntryDraft,
 }
 
 /// Reads and checks the whole file. Either every row is good and the plan
@@ -55,6 +49,22 @@ struct Row {
 /// a row at a time; what is held is the drafts, which must all be checked
 /// before any is stored.
 pub fn plan(records: &Records, input: impl Read) -> Result<Plan, Vec<LineProblem>> {
+    let (groups, rows, mut problems) = read_drafts(input)?;
+    let drafts = validate(records, groups, &mut problems);
+    if problems.is_empty() {
+        Ok(Plan { drafts, rows })
+    } else {
+        problems.sort_by_key(|p| p.line);
+        Err(problems)
+    }
+}
+
+/// The drafts a file holds, each with its lines, before the records API
+/// checks them against their programmes; the rows read and the problems
+/// found so far. Err when the file cannot be read as rows at all.
+type FileDrafts = (Vec<(Vec<u64>, EntryDraft)>, usize, Vec<LineProblem>);
+
+fn read_drafts(input: impl Read) -> Result<FileDrafts, Vec<LineProblem>> {
     let mut reader = csv::ReaderBuilder::new().flexible(false).trim(csv::Trim::All).from_reader(Normalised::new(input));
     let headers = match reader.headers() {
         Ok(headers) => headers.iter().map(|h| h.trim_start_matches('\u{feff}').to_lowercase()).collect::<Vec<_>>(),
@@ -100,12 +110,16 @@ pub fn plan(records: &Records, input: impl Read) -> Result<Plan, Vec<LineProblem
         return Err(vec![LineProblem { line: 1, key: "cli.import_empty", args: vec![] }]);
     }
     problems.append(&mut groups.problems);
-    let drafts = validate(records, groups.drafts, &mut problems);
-    if problems.is_empty() {
-        Ok(Plan { drafts, rows })
-    } else {
-        problems.sort_by_key(|p| p.line);
-        Err(problems)
+    Ok((groups.drafts, rows, problems))
+}
+
+/// The drafts of a file as read, before any programme's rules: what the
+/// entry form and the command line would make of the same text.
+#[cfg(test)]
+pub(crate) fn drafts(input: impl Read) -> Result<Vec<EntryDraft>, Vec<LineProblem>> {
+    match read_drafts(input)? {
+        (groups, _, problems) if problems.is_empty() => Ok(groups.into_iter().map(|(_, draft)| draft).collect()),
+        (_, _, problems) => Err(problems),
     }
 }
 
@@ -224,35 +238,28 @@ fn csv_problem(line: u64, e: &csv::Error) -> LineProblem {
     LineProblem { line, key: "cli.csv_malformed", args: vec![("detail", Arg::Text(e.to_string()))] }
 }
 
+/// A row's cells as a draft; the first problem found, if any (a row is
+/// one line of the file, named once).
 fn parse_row(line: u64, cells: &HashMap<&str, String>, group: &str, status: &str) -> Result<Row, Invalid> {
     let get = |name: &str| cells.get(name).map_or("", String::as_str);
-    let program_text = get("program_id");
-    let program = program_text.parse().map_err(|_| Invalid::ProgramUnknown { input: program_text.to_string() })?;
-    let date = parse_date(get("date"))?;
-    let kind_text = get("kind");
-    let kind = Kind::from_code(kind_text).ok_or(Invalid::KindUnknown { input: kind_text.to_string() })?;
-    let unit_text = get("unit");
-    let unit = Unit::from_code(unit_text).ok_or(Invalid::UnitUnknown { input: unit_text.to_string() })?;
-    let quantity = Quantity::new(get("value"), unit, &read_csv_text(get("item")))?;
-    let participants_text = get("participants");
-    let participants = if participants_text.is_empty() {
-        0
-    } else {
-        participants_text
-            .parse()
-            .map_err(|_| Invalid::ParticipantsNotNumber { input: participants_text.to_string() })?
+    let (item, notes) = (read_csv_text(get("item")), read_csv_text(get("notes")));
+    let typed = TypedDraft {
+        program: Some(get("program_id")),
+        date: Some(get("date")),
+        kind: Some(get("kind")),
+        kind_required: true,
+        quantities: Some(vec![TypedQuantity::Parts { value: get("value"), unit: get("unit"), item: &item }]),
+        participants: Some(get("participants")),
+        officers: None,
+        cadets: None,
+        notes: Some(&notes),
+        status: Some(status),
     };
-    Ok(Row {
-        line,
-        group: group.to_string(),
-        program,
-        date,
-        kind,
-        quantity,
-        participants,
-        notes: read_csv_text(get("notes")).into_owned(),
-        status: Status::parse(status)?,
-    })
+    let parsed = typed.parse(draft_text::blank(0, chrono::NaiveDate::default()));
+    match parsed.problems.into_iter().next() {
+        Some((_, e)) => Err(e),
+        None => Ok(Row { line, group: group.to_string(), draft: parsed.draft }),
+    }
 }
 
 /// Rows sharing an entry_id become one entry; a blank entry_id is an entry
@@ -284,7 +291,9 @@ impl Groups {
                 }),
                 None => {
                     lines.push(row.line);
-                    draft.quantities.push(row.quantity);
+                    draft.quantities.extend(row.draft.quantities);
+                    // A price row names what the entry's other rows name.
+                    name_prices(&mut draft.quantities);
                 }
             }
             return;
@@ -292,18 +301,7 @@ impl Groups {
         if !row.group.is_empty() {
             self.by_id.insert(row.group.clone(), self.drafts.len());
         }
-        let draft = EntryDraft {
-            program: row.program,
-            date: row.date,
-            kind: row.kind,
-            quantities: vec![row.quantity],
-            participants: row.participants,
-            officers: 0,
-            cadets: 0,
-            notes: row.notes,
-            status: row.status,
-        };
-        self.drafts.push((vec![row.line], draft));
+        self.drafts.push((vec![row.line], row.draft));
     }
 }
 
@@ -323,7 +321,7 @@ fn validate(
         let checked = match records.validate_drafts(chunk) {
             Ok(checked) if checked.len() == sent => checked,
             Ok(checked) => {
-                let other = Error::Protocol { detail: format!("{} answers for {sent} drafts", checked.len()) };
+                let other = WireError::Protocol { detail: format!("{} answers for {sent} drafts", checked.len()) };
                 problems.push(LineProblem { line: lines[0][0], key: other.key(), args: other.args() });
                 return drafts;
             }
@@ -352,6 +350,7 @@ fn validate(
 }
 
 fn differing_column(draft: &EntryDraft, row: &Row) -> Option<&'static str> {
+    let row = &row.draft;
     if draft.program != row.program {
         Some("program_id")
     } else if draft.date != row.date {

@@ -15,9 +15,9 @@ use crate::clock::FixedClock;
 use crate::domain::date::wib;
 use crate::domain::officer::Role;
 use crate::i18n::Lang;
+use crate::records::AuditAction;
 use crate::records::api::{ACCESS_TABLE, Request, Response};
 use crate::records::{Access, Error, Records};
-use crate::store::AuditAction;
 
 const ADMIN: (&str, &str) = ("198001012005011001", "135790");
 const SUPERVISOR: (&str, &str) = ("198705052010012003", "975310");

@@ -28,7 +28,7 @@ use crate::clock::Clock;
 use crate::domain::invalid::Arg;
 use crate::i18n::{Lang, fill};
 use crate::records::{Error, Local, Result};
-use crate::store::OpenMode;
+use crate::records::{OpenMode, StoreError, WireError};
 
 /// Everything `binalog serve` is told.
 pub struct ServerConfig {
@@ -103,8 +103,8 @@ impl Server {
         let socket = config.socket.clone().unwrap_or_else(|| config.db.join(SOCKET_NAME));
         let mode = if config.create { OpenMode::CreateIfMissing } else { OpenMode::Existing };
         let local = match Local::open(&config.db, mode, config.clock, config.tz) {
-            Err(Error::Locked { path }) if UnixStream::connect(&socket).is_ok() => {
-                return Err(Error::AlreadyRunning { path, socket });
+            Err(Error::Store(StoreError::Locked { path })) if UnixStream::connect(&socket).is_ok() => {
+                return Err(WireError::AlreadyRunning { path, socket }.into());
             }
             other => other?,
         };
@@ -112,7 +112,7 @@ impl Server {
         // socket that still answers belongs to something else.
         if socket.exists() || socket.symlink_metadata().is_ok() {
             if UnixStream::connect(&socket).is_ok() {
-                return Err(Error::SocketInUse { socket });
+                return Err(WireError::SocketInUse { socket }.into());
             }
             remove_stale(&socket)?;
         }
@@ -336,7 +336,7 @@ impl Drop for ServerThread {
 fn remove_stale(socket: &Path) -> Result<()> {
     let meta = socket.symlink_metadata().map_err(|e| Error::Io { detail: e.to_string() })?;
     if !meta.file_type().is_socket() {
-        return Err(Error::SocketInUse { socket: socket.to_path_buf() });
+        return Err(WireError::SocketInUse { socket: socket.to_path_buf() }.into());
     }
     std::fs::remove_file(socket).map_err(|e| Error::Io { detail: format!("{}: {e}", socket.display()) })
 }

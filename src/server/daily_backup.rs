@@ -11,8 +11,8 @@ use crate::domain::backup_plan::{BackupState, Schedule};
 use crate::domain::date::wib;
 use crate::domain::invalid::Arg;
 use crate::i18n::{Lang, error, fill};
+use crate::records::BackupSummary;
 use crate::records::{Error, Local, Result};
-use crate::store::BackupSummary;
 use std::thread::JoinHandle;
 
 /// The longest the loop waits between two looks at the clock, so that a

@@ -1,7 +1,8 @@
 //! The binalog server: one process owns the database (sled lets only one
 //! open it) and serves every officer's binalog over a Unix socket.
 //!
-//! - `protocol`: frames, the version handshake, what crosses the socket.
+//! - `protocol`: what crosses the socket: the wire's frames and handshake
+//!   (src/wire) with the records API's requests, answers and updates.
 //! - `session`: one connection: its login, its requests, pushed updates.
 //! - `daemon`: the listening socket, a thread per connection, signals,
 //!   stopping when idle, stopping cleanly; `daily_backup`: when the

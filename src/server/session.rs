@@ -271,7 +271,7 @@ fn reply_frame(response: Response) -> Option<Vec<u8>> {
         Ok(frame) => Some(frame),
         Err(too_large) => {
             let ServerFrame::Reply(response) = reply else { return None };
-            protocol::frame(&ServerFrame::Reply(response.into_error(too_large))).ok()
+            protocol::frame(&ServerFrame::Reply(response.into_error(too_large.into()))).ok()
         }
     }
 }

@@ -17,7 +17,7 @@ use chrono::FixedOffset;
 use super::protocol::{self, Accept, ConnectError, Hello, SOCKET_NAME};
 use crate::clock::Clock;
 use crate::i18n::Lang;
-use crate::records::{Connector, Error, Records, Result};
+use crate::records::{Connector, Error, Records, Result, StoreError, WireError};
 
 /// How long a server started on demand outlives its last client.
 pub const IDLE_EXIT: Duration = Duration::from_secs(60);
@@ -69,9 +69,9 @@ pub fn connect_or_start(options: &StartOptions, hello: &Hello) -> Result<(UnixSt
         return Ok(connected);
     }
     if !options.create && !options.db.exists() {
-        return Err(Error::Missing { path: options.db.clone() });
+        return Err(StoreError::Missing { path: options.db.clone() }.into());
     }
-    crate::store::create_private_dir(&options.db).map_err(|e| Error::Io { detail: e.to_string() })?;
+    crate::records::files::create_private_dir(&options.db).map_err(|e| Error::Io { detail: e.to_string() })?;
     // Whoever holds the lock starts the server; the others wait, then find
     // it answering. A folder we may not write to gets no lock, and no
     // server of ours either: the start below then says why.
@@ -81,9 +81,9 @@ pub fn connect_or_start(options: &StartOptions, hello: &Hello) -> Result<(UnixSt
     }
     match start(options) {
         // Someone else's server won the database between our two looks.
-        Ok(()) | Err(Error::AlreadyRunning { .. }) => match try_connect(options, hello)? {
+        Ok(()) | Err(Error::Connection(WireError::AlreadyRunning { .. })) => match try_connect(options, hello)? {
             Some(connected) => Ok(connected),
-            None => Err(Error::ServerStopped { socket: options.socket.clone() }),
+            None => Err(WireError::ServerStopped { socket: options.socket.clone() }.into()),
         },
         Err(e) => Err(e),
     }
@@ -93,7 +93,7 @@ fn try_connect(options: &StartOptions, hello: &Hello) -> Result<Option<(UnixStre
     match protocol::connect(&options.socket, hello) {
         Ok(connected) => Ok(Some(connected)),
         Err(ConnectError::Absent) => Ok(None),
-        Err(ConnectError::Failed(e)) => Err(e),
+        Err(ConnectError::Failed(e)) => Err(e.into()),
     }
 }
 
@@ -106,7 +106,7 @@ fn start_lock(db: &Path) -> Option<File> {
 /// Runs `binalog serve` in the background and waits for its report.
 fn start(options: &StartOptions) -> Result<()> {
     let log_path = options.db.join(LOG_NAME);
-    let failed = |detail: String| Error::StartFailed { detail, log: log_path.clone() };
+    let failed = |detail: String| Error::from(WireError::StartFailed { detail, log: log_path.clone() });
     let log = OpenOptions::new().create(true).append(true).open(&log_path).map_err(|e| failed(e.to_string()))?;
     let mut command = Command::new(&options.exe);
     command
@@ -138,7 +138,9 @@ fn start(options: &StartOptions) -> Result<()> {
     let payload = protocol::read_frame(&mut report);
     drop(report);
     let outcome = match payload {
-        Ok(Some(payload)) => protocol::decode::<Result<()>>(&payload).map_err(|detail| Error::Protocol { detail })?,
+        Ok(Some(payload)) => {
+            protocol::decode::<Result<()>>(&payload).map_err(|detail| WireError::Protocol { detail })?
+        }
         // It ended without a word: say how.
         _ => Err(failed(child.wait().map_or_else(|e| e.to_string(), |status| status.to_string()))),
     };

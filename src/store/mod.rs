@@ -28,6 +28,7 @@ pub mod damage;
 mod drafts;
 pub(crate) mod durable;
 pub mod keys;
+mod message;
 mod migrate;
 mod read;
 pub mod rollup;
@@ -48,7 +49,9 @@ pub use write::{Change, Reference, Verification};
 
 use codec::{CodecError, SCHEMA_VERSION};
 
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// Serializable: a server's store error reaches its client inside the
+/// records API's error.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub enum StoreError {
     /// Another process holds the database.
     Locked {

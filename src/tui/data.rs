@@ -11,8 +11,8 @@ use crate::domain::reference::{
     Agreement, AgreementId, Partner, PartnerId, Program, ProgramId, ProgramStatus, Site, SiteId,
 };
 use crate::domain::sector::{Kind, Sector};
+use crate::records::AuditRecord;
 use crate::records::{FormDraft, Total};
-use crate::store::AuditRecord;
 
 /// A programme with the names of its site and partner.
 #[derive(Clone, Debug, PartialEq, Eq)]

@@ -321,7 +321,7 @@ pub fn dispatch(records: &Records, app: &mut App, msg: Msg) {
 /// keeps what was typed: the officer checks, then saves again.
 fn run_reconnecting(records: &Records, cmd: super::msg::Cmd) -> Msg {
     let answer = effects::run(records, cmd.clone());
-    if !matches!(answer.error(), Some(Error::ServerStopped { .. })) || records.reconnect().is_err() {
+    if !answer.error().is_some_and(Error::is_server_stopped) || records.reconnect().is_err() {
         return answer;
     }
     if cmd.repeatable() { effects::run(records, cmd) } else { answer }
@@ -352,7 +352,10 @@ mod tests {
     }
 
     fn not_answering() -> Input {
-        let e = Error::ServerNotAnswering { socket: "/srv/binalog.sock".into(), seconds: 8 };
+        let e = Error::from(crate::records::WireError::ServerNotAnswering {
+            socket: "/srv/binalog.sock".into(),
+            seconds: 8,
+        });
         Input::Answer { msg: Box::new(Msg::Saved(Err(e))), change: true }
     }
 

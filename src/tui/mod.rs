@@ -23,30 +23,24 @@ pub mod widgets;
 #[cfg(test)]
 mod tests;
 
-use std::process::ExitCode;
-
-use crate::cli::Context;
+use crate::frontend::FrontEnd;
 use crate::i18n::Lang;
+use crate::records::OpenMode;
 use crate::records::{Error, Records, Result};
-use crate::store::OpenMode;
 use app::App;
 use screens::Screen;
 use screens::{login, setup};
 
-pub fn run(ctx: &Context) -> ExitCode {
-    let records = match ctx.open(OpenMode::CreateIfMissing) {
-        Ok(r) => r,
-        Err(e) => return ctx.fail(&e),
-    };
+/// Runs the interface until the officer quits; an error that ends it is
+/// the caller's to show (the terminal is restored by then).
+pub fn run(ctx: &FrontEnd) -> Result<()> {
+    let records = ctx.open(OpenMode::CreateIfMissing)?;
     // Reference data is created once; afterwards `init` is not asked at all
     // (a server answers it only before the first officer exists).
     let setup = || if records.is_initialised()? { Ok(()) } else { records.init(false).map(|_| ()) };
-    let mut app = match setup().and_then(|_| start(&records, ctx.lang())) {
-        Ok(app) => app,
-        Err(e) => return ctx.fail(&e),
-    };
-    app.idle_lock = ctx.global.idle_lock;
-    let theme = theme::Theme::from_env(ctx.global.ascii);
+    let mut app = setup().and_then(|_| start(&records, ctx.lang))?;
+    app.idle_lock = ctx.idle_lock;
+    let theme = theme::Theme::from_env(ctx.ascii);
     // What was typed since the form was last kept goes to the server on
     // the way out, however the process ends (tui/drafts.rs).
     let records = std::sync::Arc::new(records);
@@ -63,10 +57,7 @@ pub fn run(ctx: &Context) -> ExitCode {
     // After quitting nothing waits (quitting sends the form); a terminal
     // that is gone may leave the last keys unsent.
     drafts::send_unsent(&records, &unsent);
-    match result {
-        Ok(()) => ExitCode::SUCCESS,
-        Err(e) => ctx.fail(&Error::Io { detail: e.to_string() }),
-    }
+    result.map_err(|e| Error::Io { detail: e.to_string() })
 }
 
 /// The first screen: setup while no officer exists, else login.

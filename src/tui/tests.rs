@@ -27,8 +27,8 @@ use super::view;
 use crate::clock::FixedClock;
 use crate::domain::date::wib;
 use crate::i18n::Lang;
+use crate::records::OpenMode;
 use crate::records::Records;
-use crate::store::OpenMode;
 
 pub const ADMIN: &str = "198001012005011001";
 pub const OPERATOR: &str = "199001012015031002";

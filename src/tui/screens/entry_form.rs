@@ -9,7 +9,7 @@
 //! lost. When the rows outgrow the screen, the fields scroll a page at a
 //! time to keep the focused one in view.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeMap;
 
 use chrono::NaiveDate;
 use ratatui::Frame;
@@ -18,8 +18,9 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Clear, Paragraph, Wrap};
 
 use super::{Action, Label, Page, label_line, labelled_input, problems};
-use crate::domain::date::{format_date, parse_date};
-use crate::domain::entry::{Entry, EntryDraft, EntryId, Field, PARTICIPANTS_MAX, Quantity, Status};
+use crate::domain::date::format_date;
+use crate::domain::draft_text::{self, TypedDraft, TypedQuantity};
+use crate::domain::entry::{Entry, EntryDraft, EntryId, Field, PARTICIPANTS_MAX, Status};
 use crate::domain::invalid::{Arg, Invalid};
 use crate::domain::reference::Program;
 use crate::domain::sector::Kind;
@@ -606,63 +607,53 @@ impl State {
     /// Builds the draft and checks it as the records API will; returns the
     /// draft to save, or marks every faulty field.
     fn submit(&mut self, lang: Lang) -> Action {
-        let mut found: Vec<(FormField, Invalid)> = Vec::new();
-        let date = parse_date(self.date.text()).unwrap_or_else(|e| {
-            found.push((FormField::Date, e));
-            self.today
-        });
         let kind = self.kind();
-        let mut quantities = Vec::new();
-        let mut sent = Vec::new();
-        for (n, row) in self.rows.iter().enumerate() {
-            // An added row left blank is no quantity: a sale's price may stay empty.
-            if n > 0 && row.is_blank() {
+        // An added row left blank is no quantity: a sale's price may stay empty.
+        let passed: Vec<usize> = (0..self.rows.len()).filter(|&n| n == 0 || !self.rows[n].is_blank()).collect();
+        let training = kind == Kind::Training;
+        // Read as the command line and an import read theirs
+        // (domain/draft_text.rs); the training counts are fields of a
+        // training only.
+        let typed = TypedDraft {
+            program: None,
+            date: Some(self.date.text()),
+            kind: Some(kind.code()),
+            kind_required: true,
+            quantities: Some(
+                passed
+                    .iter()
+                    .map(|&n| TypedQuantity::Parts {
+                        value: self.rows[n].value.text(),
+                        unit: self.unit(n).code(),
+                        item: self.rows[n].item.text(),
+                    })
+                    .collect(),
+            ),
+            participants: Some(self.participants.text()),
+            officers: training.then(|| self.officers.text()),
+            cadets: training.then(|| self.cadets.text()),
+            notes: Some(self.notes.text()),
+            status: Some(self.status.code()),
+        };
+        let parsed = typed.parse(draft_text::blank(self.program.id, self.today));
+        self.sent = parsed.kept.iter().map(|&k| passed[k]).collect();
+        let mut found: Vec<(FormField, Invalid)> = Vec::new();
+        for (field, e) in parsed.problems {
+            let Field::Quantity(i) = field else {
+                found.push((self.field_of(field, &e), e));
+                continue;
+            };
+            let n = passed[i];
+            if matches!(e, Invalid::TextTooLong { .. } | Invalid::TextForbidden { .. }) {
+                found.push((FormField::Item(n), e));
                 continue;
             }
-            let unit = self.unit(n);
-            match Quantity::new(row.value.text(), unit, row.item.text()) {
-                Ok(q) => {
-                    quantities.push(q);
-                    sent.push(n);
-                }
-                Err(e @ (Invalid::TextTooLong { .. } | Invalid::TextForbidden { .. })) => {
-                    found.push((FormField::Item(n), e))
-                }
-                Err(e) => {
-                    found.push((FormField::Value(n), e));
-                    if kind.needs_item() && unit != Unit::Rp && row.item.is_empty() {
-                        found.push((FormField::Item(n), Invalid::ItemMissing { kind }));
-                    }
-                }
+            found.push((FormField::Value(n), e));
+            if kind.needs_item() && self.unit(n) != Unit::Rp && self.rows[n].item.is_empty() {
+                found.push((FormField::Item(n), Invalid::ItemMissing { kind }));
             }
         }
-        name_prices(&mut quantities);
-        self.sent = sent;
-        let mut count = |field: FormField, input: &TextInput| -> u32 {
-            let typed = input.text().trim();
-            if typed.is_empty() {
-                return 0;
-            }
-            typed.parse().unwrap_or_else(|_| {
-                found.push((field, Invalid::ParticipantsNotNumber { input: typed.to_string() }));
-                0
-            })
-        };
-        let participants = count(FormField::Participants, &self.participants);
-        let training = kind == Kind::Training;
-        let officers = if training { count(FormField::Officers, &self.officers) } else { 0 };
-        let cadets = if training { count(FormField::Cadets, &self.cadets) } else { 0 };
-        let draft = EntryDraft {
-            program: self.program.id,
-            date,
-            kind,
-            quantities,
-            participants,
-            officers,
-            cadets,
-            notes: self.notes.text().to_string(),
-            status: self.status,
-        };
+        let draft = parsed.draft;
         let checked = draft.validate(&self.program, self.today);
         if let Err(problems) = &checked {
             for (field, e) in problems {
@@ -776,6 +767,16 @@ impl State {
                     _ => FormField::Value(n),
                 }
             }
+            (Field::Participants, Invalid::ParticipantsNotNumber { input }) => {
+                let holds = |typed: &TextInput| typed.text().trim() == input;
+                if holds(&self.officers) {
+                    FormField::Officers
+                } else if holds(&self.cadets) {
+                    FormField::Cadets
+                } else {
+                    FormField::Participants
+                }
+            }
             (Field::Participants, _) => {
                 let over = |input: &TextInput| input.text().trim().parse::<u32>().is_ok_and(|n| n > PARTICIPANTS_MAX);
                 if over(&self.officers) {
@@ -798,18 +799,6 @@ impl State {
 
     fn faulty(&self, field: FormField) -> bool {
         self.problems.iter().any(|(f, _)| *f == field)
-    }
-}
-
-/// A price left without an item is the price of what the other quantities
-/// name, when they all name the same thing (3 ekor domba, Rp 8.250.000
-/// domba), as the form's price field always stored it.
-fn name_prices(quantities: &mut [Quantity]) {
-    let named: BTreeSet<&str> =
-        quantities.iter().filter(|q| q.unit != Unit::Rp && !q.item.is_empty()).map(|q| q.item.as_str()).collect();
-    let (1, Some(item)) = (named.len(), named.first().map(|i| i.to_string())) else { return };
-    for q in quantities.iter_mut().filter(|q| q.unit == Unit::Rp && q.item.is_empty()) {
-        q.item = item.clone();
     }
 }
 

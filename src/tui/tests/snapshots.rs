@@ -328,14 +328,14 @@ fn backup_made_days_ago(h: &Harness, days: i64) {
     let other_dir = tempfile::tempdir().unwrap();
     let other = crate::records::Records::open(
         other_dir.path(),
-        crate::store::OpenMode::CreateIfMissing,
+        crate::records::OpenMode::CreateIfMissing,
         Box::new(crate::clock::FixedClock(at)),
         crate::domain::date::wib(),
     )
     .unwrap();
     other.add_officer(None, ADMIN, "Admin", Role::Admin, PIN).unwrap();
     let admin = other.login(ADMIN, PIN).unwrap();
-    let folder = h._dir.path().join(crate::store::damage::BACKUPS_FOLDER);
+    let folder = h._dir.path().join(crate::records::files::BACKUPS_FOLDER);
     std::fs::create_dir_all(&folder).unwrap();
     let name = crate::domain::backup_plan::file_name(h.records.local_time(at).date_naive());
     other.backup(&admin, &folder.join(name)).unwrap();
