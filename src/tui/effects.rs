@@ -38,6 +38,7 @@ pub fn run(records: &Records, cmd: Cmd) -> Msg {
         Cmd::Save { actor, draft } => Msg::Saved(records.add_entry(&actor, draft)),
         Cmd::LoadEntry(id) => Msg::EntryLoaded(entry(records, id)),
         Cmd::Act { actor, op } => act(records, &actor, op),
+        Cmd::Refresh(cmd) => Msg::Refreshed { answer: Box::new(run(records, (*cmd).clone())), asked: cmd },
     }
 }
 

@@ -121,6 +121,11 @@ pub enum Cmd {
         actor: Actor,
         op: Op,
     },
+    /// Reads the current screen's data again. Its answer counts only if
+    /// the screen on top still asks for the same reload when it comes: a
+    /// pushed update may ask for a register just as Enter opens an entry
+    /// over it, and the register's late answer must not cover the entry.
+    Refresh(Box<Cmd>),
 }
 
 impl Cmd {
@@ -136,6 +141,7 @@ impl Cmd {
             | Cmd::LoadOlder { .. }
             | Cmd::LoadEntry(_) => true,
             Cmd::Act { op, .. } => op.repeatable(),
+            Cmd::Refresh(cmd) => cmd.repeatable(),
             Cmd::CreateAdmin { .. } | Cmd::Login { .. } | Cmd::Save { .. } => false,
         }
     }
@@ -171,6 +177,8 @@ pub enum Msg {
     DraftLoaded(Result<Option<Box<KeptForm>>, Error>),
     /// Another officer's change became durable, or the server went away.
     Changed(crate::records::Update),
+    /// The answer to `Cmd::Refresh(asked)`.
+    Refreshed { asked: Box<Cmd>, answer: Box<Msg> },
 }
 
 impl Msg {
@@ -195,6 +203,7 @@ impl Msg {
             | Msg::AdminSaved(Err(e))
             | Msg::DraftKept(Err(e))
             | Msg::DraftLoaded(Err(e)) => Some(e),
+            Msg::Refreshed { answer, .. } => answer.error(),
             _ => None,
         }
     }

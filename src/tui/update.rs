@@ -252,6 +252,10 @@ fn handle(app: &mut App, msg: Msg) -> Vec<Cmd> {
             vec![]
         }
         Msg::Changed(update) => changed(app, &update),
+        // A reload's answer, for the screen that asked only.
+        Msg::Refreshed { asked, answer } => {
+            if reloads(app).contains(&asked) { handle(app, *answer) } else { vec![] }
+        }
         Msg::DraftKept(Ok(())) | Msg::DraftLoaded(Ok(None)) => vec![],
         Msg::DraftKept(Err(_)) => {
             drafts::failed(app);
@@ -407,6 +411,11 @@ fn go_back(app: &mut App) -> Vec<Cmd> {
 
 /// Reads the current screen's data again.
 fn refresh(app: &App) -> Vec<Cmd> {
+    reloads(app).into_iter().map(|cmd| Cmd::Refresh(Box::new(cmd))).collect()
+}
+
+/// What reading the current screen's data again asks of the records API.
+fn reloads(app: &App) -> Vec<Cmd> {
     match app.screen.page().reload() {
         Some(Action::Run(cmd)) => vec![cmd],
         Some(Action::Do(op)) => act(app, op),

@@ -93,3 +93,31 @@ fn the_home_selection_stays_on_its_programme_when_rows_come_before_it() {
     home.refresh(data);
     assert_eq!(home.data.today[home.selected.row()].info.program.id, chosen);
 }
+
+/// Enter opens an entry just as another officer's save makes the register
+/// ask for its data again: the register's answer, come after the entry's,
+/// refreshes the register under the entry, never covers the entry with a
+/// second register (Esc would then lead back to the entry, not home).
+#[test]
+fn a_reload_answered_after_another_screen_opened_does_not_cover_it() {
+    let mut h = Harness::logged_in(Lang::En);
+    h.key(Key::Enter);
+    let program = register(&h).id();
+    let reload = crate::tui::update::update(
+        &mut h.app,
+        Msg::Changed(Update::Entries { programs: vec![program], sites: vec![] }),
+    );
+    assert!(matches!(reload.as_slice(), [crate::tui::msg::Cmd::Refresh(_)]), "{reload:?}");
+    // Enter opens the selected entry before the reload is answered.
+    h.key(Key::Enter);
+    assert!(matches!(h.app.screen, Screen::EntryView(_)));
+    let depth = h.app.back.len();
+    for cmd in reload {
+        let answer = crate::tui::effects::run(&h.records, cmd);
+        dispatch(&h.records, &mut h.app, answer);
+    }
+    assert!(matches!(h.app.screen, Screen::EntryView(_)), "the late register covered the entry");
+    assert_eq!(h.app.back.len(), depth);
+    h.key(Key::Esc);
+    assert!(matches!(h.app.screen, Screen::Program(_)));
+}

@@ -101,7 +101,7 @@ fn esc_clears_the_filter_then_goes_back() {
     press(&mut app, &[Key::Esc]);
     assert_eq!(shown_names(&app).len(), 6);
     let cmds = press(&mut app, &[Key::Esc]);
-    assert_eq!(cmds, vec![Cmd::LoadPrograms], "the screen returned to is refreshed");
+    assert_eq!(cmds, vec![Cmd::Refresh(Box::new(Cmd::LoadPrograms))], "the screen returned to is refreshed");
     assert!(app.back.is_empty());
 }
 
