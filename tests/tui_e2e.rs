@@ -571,8 +571,8 @@ fn pushed_saves_keep_the_selection_and_show_after_an_unlock() {
     s.wait_for("│    10/03/2026");
     let chosen = s.selected_row();
     assert!(chosen.contains("09/03/2026"), "{chosen}");
-    another_officer_saves(dir.path(), "7 kg terong");
-    s.wait_for("7 kg terong");
+    another_officer_saves(dir.path(), "7,1250 kg terong");
+    s.wait_for("7,125 kg tero");
     assert_eq!(s.selected_row(), chosen, "the selection moved:\n{}", s.contents());
     s.send("\r");
     s.wait_for("j/k gulir");
@@ -582,9 +582,9 @@ fn pushed_saves_keep_the_selection_and_show_after_an_unlock() {
     s.wait_for("Catatan, terbaru dulu");
     s.send("\x0c");
     s.wait_for("Tab ganti petugas");
-    another_officer_saves(dir.path(), "9 kg tomat");
+    another_officer_saves(dir.path(), "9,3750 kg tomat");
     s.send(&format!("{PIN}\r"));
-    s.wait_for("9 kg tomat");
+    s.wait_for("9,375 kg tomat");
     s.send("q");
     let (code, _) = s.finish();
     assert_eq!(code, 0);

@@ -88,6 +88,12 @@ impl Amount {
                 decimal: Amount(int * SCALE + frac),
             });
         }
+        // Zeros past the third decimal say nothing more: `7,1250` is how a
+        // value with three decimals is typed unambiguously.
+        let frac_part = match frac_part.get(DECIMALS..) {
+            Some(rest) if rest.chars().all(|c| c == '0') => &frac_part[..DECIMALS],
+            _ => frac_part,
+        };
         if frac_part.len() > DECIMALS {
             return Err(Invalid::ValueTooPrecise { input: owned() });
         }
@@ -202,6 +208,15 @@ mod tests {
         ambiguous("+5,000", 5_000_000, 5_000);
         // A whole-only unit too: "1.000 ekor" once meant one animal.
         assert!(matches!(Amount::parse("1.000", Unit::Ekor), Err(Invalid::ValueAmbiguous { .. })));
+        // The decimal reading offered is one that can be typed: a zero more.
+        let e = Amount::parse("7,125", Unit::Kg).unwrap_err();
+        assert_eq!(
+            crate::i18n::invalid(crate::i18n::Lang::Id, &e),
+            "7,125 bisa berarti 7125 atau 7,1250: tulis 7125 atau 7,1250."
+        );
+        assert_eq!(Amount::parse("7,1250", Unit::Kg), Ok(Amount(7_125)));
+        assert_eq!(Amount::parse("7.12500", Unit::Kg), Ok(Amount(7_125)));
+        assert!(matches!(Amount::parse("7,1251", Unit::Kg), Err(Invalid::ValueTooPrecise { .. })));
         let e = Amount::parse("1.250", Unit::Kg).unwrap_err();
         assert_eq!(
             crate::i18n::invalid(crate::i18n::Lang::Id, &e),

@@ -20,6 +20,9 @@ pub enum Arg {
     /// Ungrouped, with the language's decimal mark (`1,25`), for a value
     /// the officer should type as shown.
     Decimal(Amount),
+    /// As `Decimal`, written so that it cannot be read as a thousands
+    /// group: the way to type a value with three decimals.
+    DecimalToType(Amount),
     /// A catalog key, shown as its text in the language (a field's name).
     Label(&'static str),
     Date(NaiveDate),
@@ -249,7 +252,7 @@ impl Invalid {
             Invalid::ValueAmbiguous { input, thousands, decimal } => vec![
                 ("input", text(input)),
                 ("thousands", Arg::Decimal(*thousands)),
-                ("decimal", Arg::Decimal(*decimal)),
+                ("decimal", Arg::DecimalToType(*decimal)),
             ],
             Invalid::DateInFuture { date, today } => vec![("date", Arg::Date(*date)), ("today", Arg::Date(*today))],
             Invalid::DateBeforeStart { date, start } => {

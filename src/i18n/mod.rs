@@ -79,7 +79,9 @@ pub fn fill(lang: Lang, key: &'static str, args: &[(&str, Arg)]) -> String {
         // Any argument that is a count chooses the form; another takes the plural.
         let count = match value {
             Arg::Number(n) => Some(*n),
-            Arg::Amount(a) | Arg::Decimal(a) => Some(if *a == crate::domain::Amount::whole(1) { 1 } else { 2 }),
+            Arg::Amount(a) | Arg::Decimal(a) | Arg::DecimalToType(a) => {
+                Some(if *a == crate::domain::Amount::whole(1) { 1 } else { 2 })
+            }
             Arg::Text(t) => t.parse().ok(),
             _ => None,
         };
@@ -89,6 +91,12 @@ pub fn fill(lang: Lang, key: &'static str, args: &[(&str, Arg)]) -> String {
             Arg::Number(n) => n.to_string(),
             Arg::Amount(a) => a.format_grouped(lang.decimal_mark(), lang.group_mark()),
             Arg::Decimal(a) => a.format(lang.decimal_mark()),
+            // Three decimals read as a thousands group: a fourth digit, a
+            // zero, makes the decimal reading the only one (`7,1250`).
+            Arg::DecimalToType(a) if a.milli() % 10 != 0 && a.milli().abs() >= 1000 => {
+                format!("{}0", a.format(lang.decimal_mark()))
+            }
+            Arg::DecimalToType(a) => a.format(lang.decimal_mark()),
             Arg::Label(key) => text(lang, key).to_string(),
             Arg::Date(d) => format_date(*d),
             Arg::Kind(k) => format!("{} ({})", kind_name(lang, *k), k.code()),

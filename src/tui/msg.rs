@@ -178,7 +178,10 @@ pub enum Msg {
     /// Another officer's change became durable, or the server went away.
     Changed(crate::records::Update),
     /// The answer to `Cmd::Refresh(asked)`.
-    Refreshed { asked: Box<Cmd>, answer: Box<Msg> },
+    Refreshed {
+        asked: Box<Cmd>,
+        answer: Box<Msg>,
+    },
 }
 
 impl Msg {

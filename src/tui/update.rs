@@ -254,7 +254,11 @@ fn handle(app: &mut App, msg: Msg) -> Vec<Cmd> {
         Msg::Changed(update) => changed(app, &update),
         // A reload's answer, for the screen that asked only.
         Msg::Refreshed { asked, answer } => {
-            if reloads(app).contains(&asked) { handle(app, *answer) } else { vec![] }
+            if reloads(app).contains(&asked) {
+                handle(app, *answer)
+            } else {
+                vec![]
+            }
         }
         Msg::DraftKept(Ok(())) | Msg::DraftLoaded(Ok(None)) => vec![],
         Msg::DraftKept(Err(_)) => {
