@@ -29,6 +29,9 @@ pub fn run(records: &Records, cmd: Cmd) -> Msg {
         Cmd::LoadHome { backups } => Msg::HomeLoaded(home(records, backups)),
         Cmd::LoadPrograms => Msg::ProgramsLoaded(program_rows(records)),
         Cmd::LoadProgram { id, form } => Msg::ProgramLoaded(program(records, id), form),
+        Cmd::SearchRegister { program, query, append } => {
+            Msg::RegisterFound { page: records.search_register(program, &query, PAGE_ENTRIES), program, query, append }
+        }
         Cmd::LoadOlder { program, before } => Msg::OlderLoaded(
             program,
             records.program(program).and_then(|p| records.register_page(&p, Some(before), PAGE_ENTRIES)),

@@ -13,7 +13,7 @@ use super::keymap::Key;
 use crate::domain::entry::{Entry, EntryDraft, EntryId};
 use crate::domain::officer::Role;
 use crate::domain::reference::{ProgramId, SiteId};
-use crate::records::{Actor, AuditFilter, Error, FormDraft};
+use crate::records::{Actor, AuditFilter, Error, FormDraft, RegisterQuery};
 
 /// What the logged-in officer asks of the records API; `update` adds who
 /// they are (`Cmd::Act`), so no screen ever holds an officer's identity.
@@ -106,6 +106,13 @@ pub enum Cmd {
         id: ProgramId,
         form: bool,
     },
+    /// The register searched (`records::RegisterQuery`); with `append`,
+    /// the next older page of the same search.
+    SearchRegister {
+        program: ProgramId,
+        query: RegisterQuery,
+        append: bool,
+    },
     LoadOlder {
         program: ProgramId,
         before: NaiveDate,
@@ -139,6 +146,7 @@ impl Cmd {
             | Cmd::LoadPrograms
             | Cmd::LoadProgram { .. }
             | Cmd::LoadOlder { .. }
+            | Cmd::SearchRegister { .. }
             | Cmd::LoadEntry(_) => true,
             Cmd::Act { op, .. } => op.repeatable(),
             Cmd::Refresh(cmd) => cmd.repeatable(),
@@ -158,6 +166,13 @@ pub enum Msg {
     ProgramsLoaded(Result<Vec<ProgramRow>, Error>),
     ProgramLoaded(Result<ProgramData, Error>, bool),
     OlderLoaded(ProgramId, Result<crate::records::views::RegisterPage, Error>),
+    /// A register search's page, for the search that asked.
+    RegisterFound {
+        program: ProgramId,
+        query: RegisterQuery,
+        append: bool,
+        page: Result<crate::records::views::RegisterPage, Error>,
+    },
     Saved(Result<Entry, Error>),
     EntryLoaded(Result<EntryData, Error>),
     /// No key came until this instant: the idle lock may be due.
@@ -194,6 +209,7 @@ impl Msg {
             | Msg::ProgramsLoaded(Err(e))
             | Msg::ProgramLoaded(Err(e), _)
             | Msg::OlderLoaded(_, Err(e))
+            | Msg::RegisterFound { page: Err(e), .. }
             | Msg::Saved(Err(e))
             | Msg::EntryLoaded(Err(e))
             | Msg::Corrected(Err(e))

@@ -10,6 +10,7 @@ mod lock;
 mod pushed;
 mod quantities;
 mod revisions;
+mod search;
 mod snapshots;
 mod update;
 mod widths;

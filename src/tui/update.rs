@@ -91,6 +91,15 @@ fn handle(app: &mut App, msg: Msg) -> Vec<Cmd> {
             }
             vec![]
         }
+        Msg::RegisterFound { program, query, append, page: Ok(page) } => {
+            if let Screen::Program(state) = &mut app.screen
+                && state.id() == program
+                && state.query == query
+            {
+                state.found(page, append);
+            }
+            vec![]
+        }
         Msg::OlderLoaded(id, Ok(page)) => {
             if let Screen::Program(state) = &mut app.screen
                 && state.id() == id

@@ -7,18 +7,20 @@ use ratatui::layout::{Constraint, Layout, Position, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Paragraph, Wrap};
 
-use super::{Action, Page, leave};
-use crate::domain::date::format_date;
+use super::{Action, Label, Page, labelled_input, leave};
+use crate::domain::date::{format_date, parse_date};
 use crate::domain::entry::Entry;
+use crate::domain::invalid::Arg;
 use crate::domain::sector::Kind;
 use crate::domain::unit::Unit;
-use crate::i18n::{Lang, kind_name, sector_name, text};
-use crate::records::{Total, Update};
-use crate::tui::bindings::{self, Binding, Hint, TYPING_LIST_KEYS, hints_and_leave};
+use crate::i18n::{Lang, fill, kind_name, sector_name, text};
+use crate::records::{EntryState, RegisterQuery, Total, Update};
+use crate::tui::bindings::{self, Binding, EDIT_KEYS, Hint, TYPING_LIST_KEYS, hints};
 use crate::tui::data::ProgramData;
 use crate::tui::keymap::{Key, list_nav};
 use crate::tui::msg::Cmd;
 use crate::tui::ui::{Ui, amount, quantities, titled};
+use crate::tui::widgets::input::TextInput;
 use crate::tui::widgets::list::{self, Selection};
 
 /// How close to the end of what is loaded the selection may come before
@@ -34,6 +36,24 @@ pub struct State {
     pub selected: Selection,
     /// The entry to select when the next reload brings it: the one just saved.
     pub select_on_reload: Option<crate::domain::entry::EntryId>,
+    /// What the register shows: the newest entries, or a search.
+    pub query: RegisterQuery,
+    /// A day or a text being typed for the search.
+    pub prompt: Option<Prompt>,
+}
+
+/// The one-line question over the register: a day to go to, or a text.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Prompt {
+    pub asks: Asks,
+    pub input: TextInput,
+    pub problem: Option<String>,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Asks {
+    Day,
+    Text,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -41,13 +61,33 @@ enum Do {
     Move,
     View,
     Record,
+    Day,
+    Text,
+    Kind,
+    State,
+    ClearOrBack,
+    Apply,
+    Cancel,
+    Type,
 }
 
 const KEYS: &[Binding<Do>] = &[
-    Binding::shown(&[Key::Char('j'), Key::Char('k')], "j/k", "tui.do_select", Do::Move),
+    Binding::in_help(&[Key::Char('j'), Key::Char('k')], "j/k", "tui.do_select", Do::Move),
     Binding::in_help(TYPING_LIST_KEYS, "tui.keyname_list", "tui.do_select", Do::Move),
     Binding::shown(&[Key::Enter], "Enter", "tui.do_view", Do::View),
     Binding::shown(&[Key::Char('t')], "t", "tui.do_new_entry", Do::Record),
+    Binding::shown(&[Key::Char('g')], "g", "tui.do_go_to_day", Do::Day),
+    Binding::shown(&[Key::Char('/')], "/", "tui.do_find", Do::Text),
+    Binding::in_help(&[Key::Char('f')], "f", "tui.do_filter_kind", Do::Kind),
+    Binding::in_help(&[Key::Char('s')], "s", "tui.do_filter_state", Do::State),
+    Binding::shown(&[Key::Esc], "Esc", "tui.do_clear_search_or_back", Do::ClearOrBack),
+];
+
+/// Typing a day or a text for the search.
+const PROMPT_KEYS: &[Binding<Do>] = &[
+    Binding::shown(&[Key::Enter], "Enter", "tui.do_search", Do::Apply),
+    Binding::in_help(EDIT_KEYS, "tui.keyname_editing", "tui.do_edit_text", Do::Type),
+    Binding::shown(&[Key::Esc], "Esc", "tui.do_cancel", Do::Cancel),
 ];
 
 impl Page for State {
@@ -60,10 +100,18 @@ impl Page for State {
     }
 
     fn hints(&self) -> Vec<Hint> {
-        hints_and_leave(KEYS)
+        if self.prompt.is_some() {
+            return hints(PROMPT_KEYS);
+        }
+        // Esc is the screen's own (it clears a search first).
+        let leave = hints(bindings::LEAVE).into_iter().filter(|h| h.name != "Esc");
+        hints(KEYS).into_iter().chain(leave).collect()
     }
 
-    fn key(&mut self, key: Key, _lang: Lang) -> Action {
+    fn key(&mut self, key: Key, lang: Lang) -> Action {
+        if self.prompt.is_some() {
+            return self.prompt_key(key, lang);
+        }
         match bindings::find(KEYS, key) {
             Some(Do::Move) => {
                 if let Some(nav) = list_nav(key) {
@@ -76,7 +124,27 @@ impl Page for State {
                 None => Action::None,
             },
             Some(Do::Record) => Action::OpenForm,
-            None => leave(key),
+            Some(Do::Day) => self.ask(Asks::Day),
+            Some(Do::Text) => self.ask(Asks::Text),
+            Some(Do::Kind) => {
+                let kinds = self.data.info.program.sector.kinds();
+                let next = match self.query.kind.and_then(|k| kinds.iter().position(|&c| c == k)) {
+                    Some(at) => kinds.get(at + 1).copied(),
+                    None => kinds.first().copied(),
+                };
+                self.search(RegisterQuery { kind: next, ..self.query.clone() })
+            }
+            Some(Do::State) => {
+                let all = EntryState::ALL;
+                let next = match self.query.state.and_then(|s| all.iter().position(|&c| c == s)) {
+                    Some(at) => all.get(at + 1).copied(),
+                    None => Some(all[0]),
+                };
+                self.search(RegisterQuery { state: next, ..self.query.clone() })
+            }
+            Some(Do::ClearOrBack) if self.query != RegisterQuery::default() => self.search(RegisterQuery::default()),
+            Some(Do::ClearOrBack) => Action::Back,
+            Some(_) | None => leave(key),
         }
     }
 
@@ -95,7 +163,73 @@ impl Page for State {
 
 impl State {
     pub fn new(data: ProgramData) -> State {
-        State { data, selected: Selection::default(), select_on_reload: None }
+        State {
+            data,
+            selected: Selection::default(),
+            select_on_reload: None,
+            query: RegisterQuery::default(),
+            prompt: None,
+        }
+    }
+
+    fn ask(&mut self, asks: Asks) -> Action {
+        let input = match asks {
+            Asks::Day => TextInput::new(10),
+            Asks::Text => TextInput::for_field(crate::domain::text::TextField::Item).with_text(&self.query.text),
+        };
+        self.prompt = Some(Prompt { asks, input, problem: None });
+        Action::None
+    }
+
+    fn prompt_key(&mut self, key: Key, lang: Lang) -> Action {
+        let Some(prompt) = self.prompt.as_mut() else { return Action::None };
+        match bindings::find(PROMPT_KEYS, key) {
+            Some(Do::Cancel) => self.prompt = None,
+            Some(Do::Apply) => {
+                let typed = prompt.input.text().trim().to_string();
+                let query = match prompt.asks {
+                    Asks::Text => RegisterQuery { text: typed, ..self.query.clone() },
+                    Asks::Day if typed.is_empty() => RegisterQuery { through: None, ..self.query.clone() },
+                    Asks::Day => match parse_date(&typed) {
+                        Ok(day) => RegisterQuery { through: Some(day), ..self.query.clone() },
+                        Err(e) => {
+                            prompt.problem = Some(crate::i18n::invalid(lang, &e));
+                            return Action::None;
+                        }
+                    },
+                };
+                self.prompt = None;
+                return self.search(query);
+            }
+            _ => {
+                if prompt.input.edit(key) {
+                    prompt.problem = prompt.input.refusal(lang);
+                }
+            }
+        }
+        Action::None
+    }
+
+    /// Shows the register as `query` asks: its first page is read.
+    fn search(&mut self, query: RegisterQuery) -> Action {
+        self.query = query.clone();
+        Action::Run(Cmd::SearchRegister { program: self.id(), query, append: false })
+    }
+
+    /// A page of the search on screen: the first, or the next older one.
+    pub fn found(&mut self, page: crate::records::views::RegisterPage, append: bool) {
+        if append {
+            return self.append(page);
+        }
+        self.data.register = page.entries;
+        self.data.verified = page.verified;
+        self.data.older = page.older;
+        self.selected.reset();
+    }
+
+    /// Whether the register shows a search rather than the newest entries.
+    pub fn searching(&self) -> bool {
+        self.query != RegisterQuery::default()
     }
 
     pub fn id(&self) -> u32 {
@@ -106,7 +240,12 @@ impl State {
     fn load_more(&self) -> Action {
         match self.data.older {
             Some(before) if self.selected.row() + PREFETCH >= self.data.register.len() => {
-                Action::Run(Cmd::LoadOlder { program: self.id(), before })
+                if self.searching() {
+                    let query = RegisterQuery { through: before.pred_opt(), ..self.query.clone() };
+                    Action::Run(Cmd::SearchRegister { program: self.id(), query, append: true })
+                } else {
+                    Action::Run(Cmd::LoadOlder { program: self.id(), before })
+                }
             }
             _ => Action::None,
         }
@@ -115,7 +254,13 @@ impl State {
     /// New data for the same programme (another officer saved, or coming
     /// back): the selection stays on the entry it was on, wherever the
     /// reload put it; on the same row if that entry is gone.
-    pub fn refresh(&mut self, data: ProgramData) {
+    pub fn refresh(&mut self, mut data: ProgramData) {
+        if self.searching() {
+            // The search's rows stay; the totals and the rest are new.
+            data.register = std::mem::take(&mut self.data.register);
+            data.verified = std::mem::take(&mut self.data.verified);
+            data.older = self.data.older;
+        }
         let chosen = self.select_on_reload.take().or_else(|| self.selected.of(&self.data.register).map(|e| e.id));
         self.selected.follow_to(&data.register, chosen, |e| e.id);
         self.data = data;
@@ -134,21 +279,77 @@ pub fn render(state: &State, frame: &mut Frame, area: Rect, ui: &Ui) -> Option<P
     let about =
         [sector_name(lang, info.program.sector), info.site.as_str(), info.partner.as_str()].join(theme.separator());
     let [head, body] = Layout::vertical([Constraint::Length(1), Constraint::Min(0)]).areas(area);
-    frame.render_widget(Line::from(theme.fit(&about, usize::from(head.width))), head);
-    let [left, right] = Layout::horizontal([Constraint::Length(42), Constraint::Min(0)]).areas(body);
+    let cursor = match &state.prompt {
+        Some(prompt) => {
+            let label = match prompt.asks {
+                Asks::Day => text(lang, "tui.prompt_day"),
+                Asks::Text => text(lang, "tui.prompt_text"),
+            };
+            let width = (crate::tui::theme::cells(label) + 2) as u16;
+            let label = Label { text: label, width, focused: true, faulty: prompt.problem.is_some() };
+            labelled_input(frame, Rect { width: head.width.min(width + 44), ..head }, theme, label, &prompt.input)
+        }
+        None => {
+            frame.render_widget(Line::from(theme.fit(&about, usize::from(head.width))), head);
+            None
+        }
+    };
+    // The register takes what a wider terminal gives; the totals keep theirs.
+    let [left, right] = Layout::horizontal([Constraint::Min(42), Constraint::Length(38)]).areas(body);
     render_register(state, frame, left, ui);
     render_totals(state, frame, right, ui);
-    None
+    cursor
+}
+
+/// The register's title: what it shows when it is a search.
+fn register_title(state: &State, lang: Lang) -> String {
+    if !state.searching() {
+        return text(lang, "tui.register_title").to_string();
+    }
+    let query = &state.query;
+    let mut parts = Vec::new();
+    if let Some(day) = query.through {
+        parts.push(fill(lang, "tui.register_through", &[("date", Arg::Date(day))]));
+    }
+    if let Some(kind) = query.kind {
+        parts.push(kind_name(lang, kind).to_string());
+    }
+    if let Some(state) = query.state {
+        parts.push(text(lang, state_key(state)).to_string());
+    }
+    if !query.text.is_empty() {
+        parts.push(format!("\"{}\"", query.text));
+    }
+    fill(lang, "tui.register_found", &[("what", Arg::Text(parts.join(", ")))])
+}
+
+fn state_key(state: EntryState) -> &'static str {
+    match state {
+        EntryState::Done => "tui.state_done",
+        EntryState::Pending => "tui.state_pending",
+        EntryState::Voided => "tui.state_voided",
+        EntryState::Unverified => "tui.state_unverified",
+    }
 }
 
 fn render_register(state: &State, frame: &mut Frame, area: Rect, ui: &Ui) {
     let (lang, theme) = (ui.lang, ui.theme);
-    let block = titled(theme, text(lang, "tui.register_title"));
+    let title = theme.fit(&register_title(state, lang), usize::from(area.width).saturating_sub(4));
+    let block = titled(theme, &title);
     let inner = block.inner(area);
     frame.render_widget(block, area);
+    let inner = match state.prompt.as_ref().and_then(|p| p.problem.as_ref()) {
+        Some(problem) => {
+            let line = theme.fit(&format!("! {problem}"), usize::from(inner.width));
+            frame.render_widget(Line::styled(line, theme.error()), Rect { height: 1, ..inner });
+            Rect { y: inner.y + 1, height: inner.height.saturating_sub(1), ..inner }
+        }
+        None => inner,
+    };
     let register = &state.data.register;
     if register.is_empty() {
-        frame.render_widget(Paragraph::new(text(lang, "tui.register_empty")).wrap(Wrap { trim: true }), inner);
+        let key = if state.searching() { "tui.register_none_found" } else { "tui.register_empty" };
+        frame.render_widget(Paragraph::new(text(lang, key)).wrap(Wrap { trim: true }), inner);
         return;
     }
     let width = usize::from(inner.width).saturating_sub(2);
@@ -168,7 +369,9 @@ fn register_row(entry: &Entry, verified: bool, ui: &Ui) -> String {
     };
     let voided = if entry.voided { format!(" ({})", text(ui.lang, "tui.voided")) } else { String::new() };
     let date = format_date(entry.draft.date);
-    format!("{mark} {date} {kind} {}{voided}", quantities(ui.lang, &entry.draft.quantities))
+    // The notes come last: only a wider terminal has room for them.
+    let notes = if entry.draft.notes.is_empty() { String::new() } else { format!(" · {}", entry.draft.notes) };
+    format!("{mark} {date} {kind} {}{voided}{notes}", quantities(ui.lang, &entry.draft.quantities))
 }
 
 fn render_totals(state: &State, frame: &mut Frame, area: Rect, ui: &Ui) {
