@@ -50,6 +50,13 @@ pub const TEXTS: &[(&str, &str)] = &[
     ("invalid.date_after_end", "The date {date} is after the programme ended ({end}). Check the date."),
     ("invalid.date_out_of_range", "The date {date} is outside {from} to {to}. Check the date."),
     ("invalid.tz_unknown", "Unknown time zone \"{input}\". Use WIB, WITA, WIT or a form like +07:00."),
+    ("invalid.period_format", "The period \"{input}\" cannot be read. Write a month as 2026-11 and a year as 2026."),
+    ("invalid.period_month", "There is no month {month}. Write a month from 1 to 12, for example 2026-11."),
+    ("invalid.period_week", "Year {year} has no week {week}. Write an ISO week from 1 to 52 or 53."),
+    ("invalid.period_year", "The year {year} is outside 2000 to 2100. Check the year."),
+    ("invalid.period_backwards", "The period from {from} to {to} runs backwards. Write the first day before the last."),
+    ("invalid.grouping_unknown", "Unknown grouping \"{input}\". Choose: site, program, sector, partner."),
+    ("invalid.target_zero", "A target must be more than zero. Write the amount to reach in a year."),
     // Entries
     ("invalid.kind_unknown", "Unknown kind of activity \"{input}\"."),
     ("invalid.kind_missing", "Choose the kind of activity (--kind), for example harvest."),

@@ -50,6 +50,16 @@ pub const TEXTS: &[(&str, &str)] = &[
     ("invalid.date_after_end", "Tanggal {date} setelah program berakhir ({end}). Periksa tanggalnya."),
     ("invalid.date_out_of_range", "Tanggal {date} di luar rentang {from} sampai {to}. Periksa tanggalnya."),
     ("invalid.tz_unknown", "Zona waktu \"{input}\" tidak dikenal. Pakai WIB, WITA, WIT atau bentuk +07:00."),
+    ("invalid.period_format", "Periode \"{input}\" tidak terbaca. Tulis bulan sebagai 2026-11 dan tahun sebagai 2026."),
+    ("invalid.period_month", "Bulan {month} tidak ada. Tulis bulan 1 sampai 12, misalnya 2026-11."),
+    ("invalid.period_week", "Minggu {week} tidak ada di tahun {year}. Tulis minggu ISO 1 sampai 52 atau 53."),
+    ("invalid.period_year", "Tahun {year} di luar rentang 2000 sampai 2100. Periksa tahunnya."),
+    (
+        "invalid.period_backwards",
+        "Periode dari {from} sampai {to} berjalan mundur. Tulis tanggal awal sebelum tanggal akhir.",
+    ),
+    ("invalid.grouping_unknown", "Pengelompokan \"{input}\" tidak dikenal. Pilih: site, program, sector, partner."),
+    ("invalid.target_zero", "Target harus lebih dari nol. Tulis jumlah yang ingin dicapai setahun."),
     // Entries
     ("invalid.kind_unknown", "Jenis kegiatan \"{input}\" tidak dikenal."),
     ("invalid.kind_missing", "Pilih jenis kegiatan (--kind), misalnya harvest."),
