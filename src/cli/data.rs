@@ -288,6 +288,20 @@ fn problem(lang: Lang, p: &Problem) -> String {
         }
         Problem::IndexMissing { tree, key } => fill(lang, "check.index_missing", &[("tree", t(tree)), ("key", t(key))]),
         Problem::IndexExtra { tree, key } => fill(lang, "check.index_extra", &[("tree", t(tree)), ("key", t(key))]),
+        Problem::ActivityWrong { key, expected, found } => {
+            let people = |a: &crate::store::Activity| n(a.participants + a.officers + a.cadets);
+            fill(
+                lang,
+                "check.activity_wrong",
+                &[
+                    ("key", t(key)),
+                    ("expected", n(expected.entries)),
+                    ("expected_people", people(expected)),
+                    ("found", n(found.entries)),
+                    ("found_people", people(found)),
+                ],
+            )
+        }
         Problem::RollupWrong { key, expected, found } => i18n::fill(
             lang,
             "check.rollup_wrong",

@@ -286,6 +286,10 @@ pub const TEXTS: &[(&str, &str)] = &[
     ("check.index_missing", "{tree} {key}: index key missing"),
     ("check.index_extra", "{tree} {key}: index key without an entry"),
     (
+        "check.activity_wrong",
+        "activity {key}: should be {expected} {expected|entry|entries} and {expected_people} people, stored {found} and {found_people}",
+    ),
+    (
         "check.rollup_wrong",
         "total {key}: should be {expected} from {expected_entries} {expected_entries|entry|entries}, stored {found} from {found_entries}",
     ),

@@ -289,6 +289,10 @@ pub const TEXTS: &[(&str, &str)] = &[
     ("check.index_missing", "{tree} {key}: kunci indeks hilang"),
     ("check.index_extra", "{tree} {key}: kunci indeks tanpa catatan"),
     (
+        "check.activity_wrong",
+        "rekap kegiatan {key}: seharusnya {expected} catatan dan {expected_people} orang, tersimpan {found} catatan dan {found_people} orang",
+    ),
+    (
         "check.rollup_wrong",
         "rekap {key}: seharusnya {expected} dari {expected_entries} catatan, tersimpan {found} dari {found_entries}",
     ),
