@@ -79,6 +79,10 @@ pub const TEXTS: &[(&str, &str)] = &[
     ("error.import_refused", "Import refused, nothing was stored: {count} {count|entry|entries} break the rules."),
     ("error.import_row", "  entry {row}: {problem}"),
     (
+        "error.too_many_to_verify",
+        "{count} entries at once are too many to verify: at most {max}. Filter the queue first.",
+    ),
+    (
         "error.import_unknown",
         "That import was not begun on this connection or has ended. Nothing of it was stored: import the file again.",
     ),

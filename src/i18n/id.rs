@@ -82,6 +82,10 @@ pub const TEXTS: &[(&str, &str)] = &[
     ("error.import_refused", "Impor ditolak, tidak ada yang disimpan: {count} entri melanggar aturan."),
     ("error.import_row", "  entri ke-{row}: {problem}"),
     (
+        "error.too_many_to_verify",
+        "{count} catatan sekaligus terlalu banyak untuk diperiksa: paling banyak {max}. Saring antrean dulu.",
+    ),
+    (
         "error.import_unknown",
         "Impor itu tidak dimulai pada sambungan ini atau sudah berakhir. Tidak ada yang disimpan darinya: impor ulang berkasnya.",
     ),

@@ -168,6 +168,11 @@ pub enum Error {
     Protocol {
         detail: String,
     },
+    /// More entries sent to verify at once than one confirmation covers.
+    TooManyToVerify {
+        count: usize,
+        max: usize,
+    },
     /// The server refused a connection: this Unix user has `max` already.
     TooManyConnections {
         user: String,
@@ -300,6 +305,7 @@ impl Error {
             Error::TooManyConnections { .. } => "server.too_many_connections",
             Error::ServerFull { .. } => "server.full",
             Error::DraftRefused { .. } => "error.draft_refused",
+            Error::TooManyToVerify { .. } => "error.too_many_to_verify",
         }
     }
 
@@ -412,6 +418,9 @@ impl Error {
             }
             Error::DraftRefused { rows, chars } => {
                 vec![("rows", Arg::Number(*rows as i64)), ("chars", Arg::Number(*chars as i64))]
+            }
+            Error::TooManyToVerify { count, max } => {
+                vec![("count", Arg::Number(*count as i64)), ("max", Arg::Number(*max as i64))]
             }
         }
     }

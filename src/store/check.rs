@@ -91,6 +91,18 @@ impl Store {
             let texts = [(&program.name, TextField::ProgramName)];
             refused.extend(text_problems("programs", program.id.to_string(), &texts));
         }
+        for (_, target) in decode_all::<crate::domain::report::Target>(&self.targets, "targets", &mut problems)? {
+            // Today's rules for a target, against its programme as stored.
+            if let Some(program) = programs.get(&target.program) {
+                let t = &target;
+                if let Err(problem) =
+                    crate::domain::report::Target::check(program, t.year, t.kind, t.value, t.unit, &t.item)
+                {
+                    let key = format!("{} {} {} {}", t.program, t.year, t.kind.code(), t.item);
+                    refused.push(Problem::RecordValueRefused { tree: "targets".into(), key, problem });
+                }
+            }
+        }
         let audit = decode_all::<super::AuditRecord>(&self.audit, "audit", &mut problems)?;
         for pair in audit.windows(2) {
             let (after, next) = (pair[0].1.seq, pair[1].1.seq);

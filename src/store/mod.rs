@@ -11,6 +11,7 @@
 //! | by_site     | site, date, entry id                 | (empty)                |
 //! | rollups     | programme, date, kind, unit, item    | Rollup                 |
 //! | activity    | programme, date, kind                | Activity (rollup.rs)   |
+//! | targets     | programme, year, kind, unit, item    | Target (targets.rs)    |
 //! | audit       | sequence number                      | AuditRecord            |
 //! | verifications | entry id, revision                 | Verification           |
 //! | drafts      | NIP                                  | the officer's unsaved form (records::drafts) |
@@ -35,6 +36,7 @@ pub mod rollup;
 mod rollup_build;
 mod shared;
 mod staging;
+mod targets;
 mod write;
 
 use std::path::{Path, PathBuf};
@@ -176,6 +178,7 @@ pub struct Store {
     verifications: sled::Tree,
     drafts: sled::Tree,
     activity: sled::Tree,
+    targets: sled::Tree,
     /// The durable step after sled's flush (durable.rs).
     durable: durable::Durable,
     /// Every write holds this shared from its transaction to its durable
@@ -245,6 +248,7 @@ impl Store {
             verifications: tree("verifications")?,
             drafts: tree("drafts")?,
             activity: tree("activity")?,
+            targets: tree("targets")?,
             durable: durable::Durable::new(path).map_err(io_error)?,
             gate: std::sync::RwLock::new(()),
             staging: tree("staging")?,

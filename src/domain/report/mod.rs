@@ -6,7 +6,7 @@
 //! Pure: the records API reads the daily rollups and hands them here as
 //! `DayTotal` and `DayActivity` rows; nothing here reads an entry.
 
-mod figures;
+pub mod figures;
 mod period;
 mod stock;
 mod target;

@@ -35,6 +35,18 @@ impl Target {
         unit: Unit,
         item: &str,
     ) -> Result<Target, Invalid> {
+        Target::check(program, year, kind, Amount::parse(value, unit)?, unit, item)
+    }
+
+    /// `new` for a value already read: `check` asks it of stored targets.
+    pub fn check(
+        program: &Program,
+        year: i32,
+        kind: Kind,
+        value: Amount,
+        unit: Unit,
+        item: &str,
+    ) -> Result<Target, Invalid> {
         if !YEARS.contains(&year) {
             return Err(Invalid::PeriodYear { year: i64::from(year) });
         }
@@ -44,7 +56,7 @@ impl Target {
         if !kind.units().contains(&unit) {
             return Err(Invalid::UnitNotForKind { unit, kind });
         }
-        let value = Amount::parse(value, unit)?;
+        value.check_for(unit, &value.to_plain())?;
         if value == Amount::ZERO {
             return Err(Invalid::TargetZero);
         }
