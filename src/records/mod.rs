@@ -26,6 +26,8 @@ pub mod pin;
 mod queue;
 mod remote;
 mod report;
+#[cfg(test)]
+mod report_tests;
 mod scale;
 mod updates;
 pub mod views;
