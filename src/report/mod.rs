@@ -2,6 +2,7 @@
 
 pub mod export;
 pub mod import;
+pub mod monthly;
 pub mod safe;
 
 /// The CSV columns of `export`, in order; `import` reads the same names.

@@ -114,7 +114,14 @@ pub fn build(inputs: &Inputs) -> Report {
             for t in &targets {
                 sums.entry((t.kind, t.unit, t.item.clone())).or_default();
             }
-            let lines = sums.into_iter().map(|(key, sum)| line(key, sum, &targets, inputs)).collect();
+            // Rows read only for the year so far show when a target asks for them.
+            let lines = sums
+                .into_iter()
+                .map(|(key, sum)| line(key, sum, &targets, inputs))
+                .filter(|l| {
+                    l.value != Amount::ZERO || l.previous != Amount::ZERO || l.entries > 0 || l.target.is_some()
+                })
+                .collect();
             let livestock = livestock(&programs, inputs);
             let training = programs.iter().any(|p| p.sector == Sector::Pelatihan).then(|| Training {
                 current: attendance(inputs.activity, &ids, period.from, period.to),
