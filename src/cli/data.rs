@@ -173,6 +173,7 @@ fn file_unwritable(lang: Lang, path: Option<&Path>, e: &std::io::Error) -> ExitC
 pub fn export(ctx: &Context, args: &ExportArgs) -> ExitCode {
     let filter = EntryFilter { from: args.from, to: args.to, program: args.program, history: args.history };
     let format = match args.format {
+        ExportFormat::Csv if args.excel => export::Format::ExcelCsv,
         ExportFormat::Csv => export::Format::Csv,
         ExportFormat::Jsonl => export::Format::Jsonl,
     };

@@ -210,6 +210,10 @@ pub struct ExportArgs {
     pub program: Option<u32>,
     #[arg(long, value_enum, default_value = "csv")]
     pub format: ExportFormat,
+    /// CSV for Excel set to Indonesian: semicolons, decimal comma, a UTF-8
+    /// byte-order mark and CRLF line ends
+    #[arg(long, conflicts_with = "format")]
+    pub excel: bool,
     /// Include superseded and voided revisions
     #[arg(long)]
     pub history: bool,

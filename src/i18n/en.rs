@@ -256,6 +256,22 @@ pub const TEXTS: &[(&str, &str)] = &[
         "cli.import_group",
         "entry_id {group} is also on line {first}, but {column} differs. The rows of one entry must agree except for their quantities.",
     ),
+    (
+        "cli.import_columns_semicolon",
+        "This file is separated by semicolons (as Excel in Indonesian saves it) but its header has no column {columns}. Its header: \"{header}\". The first line must name the columns of binalog's export, for example program_id;date;kind;item;value;unit;participants;notes.",
+    ),
+    (
+        "cli.import_columns_tab",
+        "This file is separated by tabs but its header has no column {columns}. Its header: \"{header}\". The first line must name the columns of binalog's export.",
+    ),
+    (
+        "cli.import_columns_one",
+        "This file's header is a single column (\"{header}\"): its columns are not separated by commas, semicolons or tabs. Save it as CSV with the columns {columns}.",
+    ),
+    (
+        "cli.import_utf16",
+        "This file is saved as UTF-16 (\"Unicode Text\" in Excel). Save it again as \"CSV UTF-8\" and import it again.",
+    ),
     ("cli.import_empty", "The file has no data rows."),
     ("cli.csv_malformed", "A CSV line cannot be read: {detail}"),
     (

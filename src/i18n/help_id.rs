@@ -139,6 +139,10 @@ pub const HELP: &[(&str, &str)] = &[
     ("target.list.year", "Hanya target tahun ini"),
     ("export", "Tulis catatan ke keluaran standar sebagai CSV atau JSON Lines"),
     ("export.program", "Hanya program ini"),
+    (
+        "export.excel",
+        "CSV untuk Excel berbahasa Indonesia: titik koma, koma desimal, tanda BOM UTF-8 dan akhir baris CRLF",
+    ),
     ("export.history", "Sertakan revisi yang sudah diganti atau dibatalkan"),
     ("import", "Baca catatan dari berkas CSV: semua baris atau tidak sama sekali"),
     ("import.file", "Berkas CSV dengan kolom seperti hasil export; - membaca masukan standar"),

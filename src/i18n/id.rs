@@ -259,6 +259,22 @@ pub const TEXTS: &[(&str, &str)] = &[
         "cli.import_group",
         "entry_id {group} juga ada di baris {first}, tetapi {column} berbeda. Baris satu catatan harus sama kecuali jumlahnya.",
     ),
+    (
+        "cli.import_columns_semicolon",
+        "Berkas ini dipisah titik koma (seperti Excel berbahasa Indonesia menyimpannya), tetapi baris judulnya tidak memuat kolom {columns}. Judulnya: \"{header}\". Baris pertama harus berisi nama kolom ekspor binalog, misalnya program_id;date;kind;item;value;unit;participants;notes.",
+    ),
+    (
+        "cli.import_columns_tab",
+        "Berkas ini dipisah tab, tetapi baris judulnya tidak memuat kolom {columns}. Judulnya: \"{header}\". Baris pertama harus berisi nama kolom ekspor binalog.",
+    ),
+    (
+        "cli.import_columns_one",
+        "Baris judul berkas ini hanya satu kolom (\"{header}\"): kolomnya tidak dipisah koma, titik koma, atau tab. Simpan sebagai CSV dengan kolom {columns}.",
+    ),
+    (
+        "cli.import_utf16",
+        "Berkas ini tersimpan sebagai UTF-16 (\"Unicode Text\" di Excel). Simpan ulang sebagai \"CSV UTF-8\" lalu impor lagi.",
+    ),
     ("cli.import_empty", "Berkas tidak berisi baris data."),
     ("cli.csv_malformed", "Baris CSV tidak terbaca: {detail}"),
     (

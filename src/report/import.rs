@@ -5,12 +5,14 @@
 use std::collections::HashMap;
 use std::io::Read;
 
+use crate::domain::Amount;
 use crate::domain::date::parse_date;
 use crate::domain::entry::{EntryDraft, Field, Quantity, Status};
 use crate::domain::invalid::{Arg, Invalid};
 use crate::domain::sector::Kind;
 use crate::domain::unit::Unit;
 use crate::records::{Error, IMPORT_CHUNK, Records};
+use crate::report::dialect::Dialect;
 use crate::report::safe::read_csv_text;
 
 pub const REQUIRED: [&str; 8] = ["program_id", "date", "kind", "item", "value", "unit", "participants", "notes"];
@@ -55,7 +57,15 @@ struct Row {
 /// a row at a time; what is held is the drafts, which must all be checked
 /// before any is stored.
 pub fn plan(records: &Records, input: impl Read) -> Result<Plan, Vec<LineProblem>> {
-    let mut reader = csv::ReaderBuilder::new().flexible(false).trim(csv::Trim::All).from_reader(Normalised::new(input));
+    let (dialect, input) = match Dialect::detect(input) {
+        Ok(found) => found,
+        Err(problem) => return Err(vec![problem]),
+    };
+    let mut reader = csv::ReaderBuilder::new()
+        .flexible(false)
+        .trim(csv::Trim::All)
+        .delimiter(dialect.separator)
+        .from_reader(Normalised::new(input, dialect.separator));
     let headers = match reader.headers() {
         Ok(headers) => headers.iter().map(|h| h.trim_start_matches('\u{feff}').to_lowercase()).collect::<Vec<_>>(),
         Err(e) => return Err(unclosed_first(reader, vec![csv_problem(1, &e)])),
@@ -63,9 +73,7 @@ pub fn plan(records: &Records, input: impl Read) -> Result<Plan, Vec<LineProblem
     let column = |name: &str| headers.iter().position(|h| h == name);
     let missing: Vec<&str> = REQUIRED.iter().copied().filter(|c| column(c).is_none()).collect();
     if !missing.is_empty() {
-        let problem =
-            LineProblem { line: 1, key: "cli.import_columns", args: vec![("columns", Arg::Text(missing.join(", ")))] };
-        return Err(unclosed_first(reader, vec![problem]));
+        return Err(unclosed_first(reader, vec![dialect.columns_missing(&missing, &headers)]));
     }
     let (entry_col, status_col) = (column("entry_id"), column("status"));
     let mut problems = Vec::new();
@@ -88,7 +96,7 @@ pub fn plan(records: &Records, input: impl Read) -> Result<Plan, Vec<LineProblem
         let line = record.position().map_or(0, |p| p.line());
         let cell = |col: Option<usize>| col.and_then(|i| record.get(i)).unwrap_or("").to_string();
         let cells: HashMap<&str, String> = REQUIRED.iter().map(|name| (*name, cell(column(name)))).collect();
-        match parse_row(line, &cells, &cell(entry_col), &cell(status_col)) {
+        match parse_row(line, &cells, &cell(entry_col), &cell(status_col), dialect.decimal_comma) {
             Ok(row) => groups.add(row),
             Err(e) => problems.push(LineProblem::invalid(line, &e)),
         }
@@ -136,8 +144,8 @@ struct Normalised<R> {
 }
 
 impl<R: Read> Normalised<R> {
-    fn new(inner: R) -> Normalised<R> {
-        Normalised { inner, after_cr: false, quotes: Quotes::default() }
+    fn new(inner: R, separator: u8) -> Normalised<R> {
+        Normalised { inner, after_cr: false, quotes: Quotes { line: 1, state: QuoteState::CellStart, separator } }
     }
 
     /// The line where a quoted cell opens that no quote closes, once the
@@ -188,12 +196,7 @@ enum QuoteState {
 struct Quotes {
     line: u64,
     state: QuoteState,
-}
-
-impl Default for Quotes {
-    fn default() -> Quotes {
-        Quotes { line: 1, state: QuoteState::CellStart }
-    }
+    separator: u8,
 }
 
 impl Quotes {
@@ -204,7 +207,8 @@ impl Quotes {
             (QuoteState::Quoted { opened }, b'"') => QuoteState::QuoteInQuoted { opened },
             (QuoteState::Quoted { .. }, _) => self.state,
             (QuoteState::QuoteInQuoted { opened }, b'"') => QuoteState::Quoted { opened },
-            (_, b',' | b'\n') => QuoteState::CellStart,
+            (_, b'\n') => QuoteState::CellStart,
+            (_, b) if b == self.separator => QuoteState::CellStart,
             _ => QuoteState::Unquoted,
         };
         if b == b'\n' {
@@ -224,7 +228,15 @@ fn csv_problem(line: u64, e: &csv::Error) -> LineProblem {
     LineProblem { line, key: "cli.csv_malformed", args: vec![("detail", Arg::Text(e.to_string()))] }
 }
 
-fn parse_row(line: u64, cells: &HashMap<&str, String>, group: &str, status: &str) -> Result<Row, Invalid> {
+/// `decimal_comma`: the file is Excel's Indonesian CSV, where a comma in a
+/// value is its decimal mark and never a thousands separator.
+fn parse_row(
+    line: u64,
+    cells: &HashMap<&str, String>,
+    group: &str,
+    status: &str,
+    decimal_comma: bool,
+) -> Result<Row, Invalid> {
     let get = |name: &str| cells.get(name).map_or("", String::as_str);
     let program_text = get("program_id");
     let program = program_text.parse().map_err(|_| Invalid::ProgramUnknown { input: program_text.to_string() })?;
@@ -233,7 +245,12 @@ fn parse_row(line: u64, cells: &HashMap<&str, String>, group: &str, status: &str
     let kind = Kind::from_code(kind_text).ok_or(Invalid::KindUnknown { input: kind_text.to_string() })?;
     let unit_text = get("unit");
     let unit = Unit::from_code(unit_text).ok_or(Invalid::UnitUnknown { input: unit_text.to_string() })?;
-    let quantity = Quantity::new(get("value"), unit, &read_csv_text(get("item")))?;
+    let value = if decimal_comma && get("value").contains(',') {
+        Amount::parse_decimal_comma(get("value"), unit)?
+    } else {
+        Amount::parse(get("value"), unit)?
+    };
+    let quantity = Quantity::of(value, unit, &read_csv_text(get("item")))?;
     let participants_text = get("participants");
     let participants = if participants_text.is_empty() {
         0
@@ -385,7 +402,7 @@ mod tests {
                 Ok(n)
             }
         }
-        let mut reader = Normalised::new(Pieces(bytes, piece));
+        let mut reader = Normalised::new(Pieces(bytes, piece), b',');
         let mut out = Vec::new();
         reader.read_to_end(&mut out).unwrap();
         (out, reader.unclosed_quote())

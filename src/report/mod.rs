@@ -1,5 +1,6 @@
 //! Getting records out (CSV, JSON Lines) and in (CSV), through the records API.
 
+mod dialect;
 pub mod export;
 pub mod import;
 pub mod monthly;
