@@ -98,17 +98,8 @@ impl Local {
     pub fn report(&self, by: &Actor, spec: ReportSpec) -> Result<Report> {
         let programs = self.programs_for(by, spec.site, spec.program)?;
         let period = spec.period;
-        let from = period.previous().from.min(period.year_to_date().from);
-        let mut totals = Vec::new();
-        let mut activity = Vec::new();
-        for program in &programs {
-            // Stock at a month's end needs every count and move before it.
-            let first = if program.sector == Sector::Peternakan { NaiveDate::MIN } else { from };
-            totals.extend(self.day_totals(program.id, first, period.to)?);
-            if program.sector == Sector::Pelatihan {
-                activity.extend(self.day_activity(program.id, from, period.to)?);
-            }
-        }
+        let previous = period.previous().from;
+        let from = previous.min(period.year_to_date().from);
         let store = self.store()?;
         let targets: Vec<Target> = store
             .targets(None)?
@@ -116,6 +107,23 @@ impl Local {
             .filter(|t| programs.iter().any(|p| p.id == t.program))
             .filter(|t| (from.year()..=period.to.year()).contains(&t.year))
             .collect();
+        let mut totals = Vec::new();
+        let mut activity = Vec::new();
+        for program in &programs {
+            // Stock at a month's end needs every count and move before it;
+            // the year so far is read only where a target measures it.
+            let first = if program.sector == Sector::Peternakan {
+                NaiveDate::MIN
+            } else if targets.iter().any(|t| t.program == program.id) {
+                from
+            } else {
+                previous
+            };
+            totals.extend(self.day_totals(program.id, first, period.to)?);
+            if program.sector == Sector::Pelatihan {
+                activity.extend(self.day_activity(program.id, previous, period.to)?);
+            }
+        }
         let inputs = figures::Inputs {
             spec,
             made_on: self.today(),

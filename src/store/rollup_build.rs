@@ -44,7 +44,8 @@ mod tests {
     use chrono::{DateTime, NaiveDate, Utc};
 
     use super::super::rollup::Activity;
-    use super::super::{AuditAction, AuditNote, Change, OpenMode, Problem, Store, StoreError};
+    use super::super::staging::tests::reopened;
+    use super::super::{AuditAction, AuditNote, Change, OpenMode, Problem, Store};
     use super::keys;
     use crate::domain::Kind;
     use crate::domain::entry::{EntryDraft, Quantity, Status};
@@ -73,17 +74,6 @@ mod tests {
             notes: String::new(),
             status: Status::Done,
         }
-    }
-
-    fn reopened(dir: &std::path::Path) -> Store {
-        for _ in 0..1_000_000 {
-            match Store::open(dir, OpenMode::Existing) {
-                Ok(store) => return store,
-                Err(StoreError::Locked { .. }) => std::thread::yield_now(),
-                Err(e) => panic!("{e:?}"),
-            }
-        }
-        panic!("the database stayed locked")
     }
 
     #[test]

@@ -241,7 +241,7 @@ impl Store {
 }
 
 #[cfg(test)]
-mod tests {
+pub(super) mod tests {
     use super::*;
     use crate::domain::Kind;
     use crate::domain::entry::{Quantity, Status};
@@ -368,7 +368,7 @@ mod tests {
 
     /// Opens a database this process held a moment ago: sled lets go of
     /// its lock lazily, so "locked" is retried (yielding in between).
-    fn reopened(dir: &std::path::Path) -> Store {
+    pub(in crate::store) fn reopened(dir: &std::path::Path) -> Store {
         for _ in 0..1_000_000 {
             match Store::open(dir, OpenMode::Existing) {
                 Ok(store) => return store,

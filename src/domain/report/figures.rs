@@ -86,12 +86,17 @@ pub fn build(inputs: &Inputs) -> Report {
     for program in inputs.programs {
         groups.entry(key_of(inputs.spec.by, program)).or_default().push(program);
     }
+    let mut rows_of: BTreeMap<u32, Vec<&DayTotal>> = BTreeMap::new();
+    for row in inputs.totals {
+        rows_of.entry(row.program).or_default().push(row);
+    }
+    let no_rows = Vec::new();
     let figures = groups
         .into_iter()
         .map(|(key, programs)| {
             let ids: BTreeSet<_> = programs.iter().map(|p| p.id).collect();
             let mut sums: BTreeMap<LineKey, Sums> = BTreeMap::new();
-            for row in inputs.totals.iter().filter(|r| ids.contains(&r.program)) {
+            for row in ids.iter().flat_map(|id| rows_of.get(id).unwrap_or(&no_rows)) {
                 let inside = |from: NaiveDate, to: NaiveDate| row.date >= from && row.date <= to;
                 let (now, before, to_date) =
                     (inside(period.from, period.to), inside(previous.from, previous.to), inside(ytd.from, ytd.to));
@@ -122,7 +127,7 @@ pub fn build(inputs: &Inputs) -> Report {
                     l.value != Amount::ZERO || l.previous != Amount::ZERO || l.entries > 0 || l.target.is_some()
                 })
                 .collect();
-            let livestock = livestock(&programs, inputs);
+            let livestock = livestock(&programs, &rows_of, inputs);
             let training = programs.iter().any(|p| p.sector == Sector::Pelatihan).then(|| Training {
                 current: attendance(inputs.activity, &ids, period.from, period.to),
                 previous: attendance(inputs.activity, &ids, previous.from, previous.to),
@@ -198,12 +203,12 @@ fn attendance(rows: &[DayActivity], ids: &BTreeSet<u32>, from: NaiveDate, to: Na
 
 /// Month-end stock of the group's livestock programmes, summed per month
 /// and species. A herd that went below zero keeps its warning in the sum.
-fn livestock(programs: &[&Program], inputs: &Inputs) -> Vec<StockMonth> {
+fn livestock(programs: &[&Program], rows_of: &BTreeMap<u32, Vec<&DayTotal>>, inputs: &Inputs) -> Vec<StockMonth> {
     let months = inputs.spec.period.months();
     let mut merged: BTreeMap<(NaiveDate, String), StockMonth> = BTreeMap::new();
     for program in programs.iter().filter(|p| p.sector == Sector::Peternakan) {
-        let rows: Vec<DayTotal> = inputs.totals.iter().filter(|r| r.program == program.id).cloned().collect();
-        for month in month_end_stock(&rows, &months) {
+        let rows = rows_of.get(&program.id).map_or(&[][..], Vec::as_slice);
+        for month in month_end_stock(rows.iter().copied(), &months) {
             match merged.get_mut(&(month.from, month.item.clone())) {
                 None => {
                     merged.insert((month.from, month.item.clone()), month);

@@ -39,6 +39,21 @@ pub struct StockMonth {
 }
 
 impl StockMonth {
+    /// A month with no births, purchases, deaths or sales (yet).
+    fn quiet(month: &Period, item: &str, lowest: i64) -> StockMonth {
+        StockMonth {
+            from: month.from,
+            to: month.to,
+            item: item.to_string(),
+            stock: 0,
+            births: 0,
+            purchases: 0,
+            deaths: 0,
+            sales: 0,
+            lowest,
+        }
+    }
+
     pub fn went_below_zero(&self) -> bool {
         self.lowest < 0
     }
@@ -56,9 +71,9 @@ struct Day {
 /// Month-end stock per species for each month of `months` (in order),
 /// from one programme's rows from its first day to the last month's end.
 /// Rows of other kinds and units are ignored.
-pub fn month_end_stock(rows: &[DayTotal], months: &[Period]) -> Vec<StockMonth> {
+pub fn month_end_stock<'a>(rows: impl IntoIterator<Item = &'a DayTotal>, months: &[Period]) -> Vec<StockMonth> {
     let mut days: BTreeMap<(NaiveDate, &str), Day> = BTreeMap::new();
-    for row in rows.iter().filter(|r| r.unit == Unit::Ekor) {
+    for row in rows.into_iter().filter(|r| r.unit == Unit::Ekor) {
         let heads = row.total / SCALE;
         let day = days.entry((row.date, row.item.as_str())).or_default();
         match (row.kind.inventory_effect(), row.kind) {
@@ -87,17 +102,7 @@ pub fn month_end_stock(rows: &[DayTotal], months: &[Period]) -> Vec<StockMonth> 
             }
             *level = level.saturating_add(day.births + day.purchases).saturating_sub(day.deaths + day.sales);
             if *date >= month.from {
-                let sum = sums.entry(item).or_insert_with(|| StockMonth {
-                    from: month.from,
-                    to: month.to,
-                    item: item.to_string(),
-                    stock: 0,
-                    births: 0,
-                    purchases: 0,
-                    deaths: 0,
-                    sales: 0,
-                    lowest: i64::MAX,
-                });
+                let sum = sums.entry(item).or_insert_with(|| StockMonth::quiet(month, item, i64::MAX));
                 sum.births += day.births;
                 sum.purchases += day.purchases;
                 sum.deaths += day.deaths;
@@ -109,17 +114,7 @@ pub fn month_end_stock(rows: &[DayTotal], months: &[Period]) -> Vec<StockMonth> 
         for item in &items {
             let level = stock.get(item).copied();
             let Some(level) = level else { continue };
-            let mut row = sums.remove(item).unwrap_or(StockMonth {
-                from: month.from,
-                to: month.to,
-                item: item.to_string(),
-                stock: 0,
-                births: 0,
-                purchases: 0,
-                deaths: 0,
-                sales: 0,
-                lowest: level,
-            });
+            let mut row = sums.remove(item).unwrap_or_else(|| StockMonth::quiet(month, item, level));
             row.stock = level;
             // The stock carried in counts too: a month that starts below zero.
             row.lowest = row.lowest.min(level);
