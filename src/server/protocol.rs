@@ -53,7 +53,7 @@ pub const MAGIC: [u8; 8] = *b"BINALOG\0";
 /// site an officer is not assigned to; version 5 reports, targets, chart
 /// series, the filtered verification queue and `verify_range`.
 pub const PROTOCOL_VERSION: u32 = 5;
-pub const SPEAKS: &[u32] = &[4];
+pub const SPEAKS: &[u32] = &[5];
 
 /// The socket's name inside the database folder.
 pub const SOCKET_NAME: &str = "binalog.sock";
