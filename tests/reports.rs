@@ -158,3 +158,41 @@ fn an_excel_indonesian_export_imports_back_to_the_same_entries() {
     let refused = run_as_operator(copy.path(), &["--lang", "en", "import", utf16.to_str().unwrap()]);
     assert!(stderr(&refused).contains("saved as UTF-16"), "{}", stderr(&refused));
 }
+
+#[test]
+fn through_a_server_reports_targets_and_the_queue_keep_to_roles_and_sites() {
+    use binalog::domain::report::{GroupKey, Grouping, Period, ReportSpec};
+    use binalog::domain::{Kind, Role};
+    use binalog::records::QueueFilter;
+
+    let dir = prepared();
+    let server = common::serve::Served::start(dir.path(), &[]);
+    let admin_client = server.client();
+    let admin = admin_client.login(ADMIN_NIP, ADMIN_PIN).unwrap();
+    admin_client.add_officer(Some(&admin), SUPERVISOR_NIP, "Sri Supervisor", Role::Supervisor, PIN).unwrap();
+    admin_client.assign_sites(&admin, SUPERVISOR_NIP, &[1]).unwrap();
+    let operator_client = server.anonymous();
+    let operator = operator_client.login(NIP, PIN).unwrap();
+    for (program, d) in [(1, 2), (1, 3), (5, 4)] {
+        let draft = draft(program, day(2026, 3, d), Kind::Harvest, "2,5 kg cabai");
+        operator_client.add_entry(&operator, draft).unwrap();
+    }
+    admin_client.assign_sites(&admin, NIP, &[2]).unwrap();
+
+    let spec = ReportSpec { period: Period::month(2026, 3).unwrap(), by: Grouping::Site, site: None, program: None };
+    let groups: Vec<GroupKey> = operator_client.report(&operator, spec).unwrap().groups.iter().map(|g| g.key).collect();
+    assert_eq!(groups, [GroupKey::Site(2)], "the operator's one site");
+    assert!(operator_client.set_target(&operator, 1, 2026, Kind::Harvest, "10 kg cabai").is_err());
+    admin_client.set_target(&admin, 1, 2026, Kind::Harvest, "120 kg cabai").unwrap();
+    assert_eq!(operator_client.targets(Some(1), Some(2026)).unwrap().len(), 1);
+
+    let supervisor_client = server.anonymous();
+    let supervisor = supervisor_client.login(SUPERVISOR_NIP, PIN).unwrap();
+    let filter = QueueFilter { program: Some(1), ..Default::default() };
+    let queue = supervisor_client.verification_queue_in(&supervisor, &filter).unwrap();
+    assert_eq!(queue.len(), 2);
+    let marked: Vec<_> = queue.iter().map(|e| (e.id, e.revision)).collect();
+    assert_eq!(supervisor_client.verify_range(&supervisor, &marked).unwrap(), 2);
+    assert!(supervisor_client.verification_queue(&supervisor).unwrap().is_empty(), "programme 5 is at site 2");
+    assert!(operator_client.verify_range(&operator, &marked).is_err(), "operators do not verify");
+}
