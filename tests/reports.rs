@@ -196,3 +196,42 @@ fn through_a_server_reports_targets_and_the_queue_keep_to_roles_and_sites() {
     assert!(supervisor_client.verification_queue(&supervisor).unwrap().is_empty(), "programme 5 is at site 2");
     assert!(operator_client.verify_range(&operator, &marked).is_err(), "operators do not verify");
 }
+
+#[test]
+fn a_supervisor_filters_the_queue_and_verifies_what_it_lists_at_once() {
+    let dir = prepared();
+    let db = dir.path();
+    add(db, "02/03/2026", "1 kg cabai");
+    add(db, "03/03/2026", "2 kg cabai");
+    let other = ["entry", "add", "--program", "5", "--date", "04/03/2026", "--kind", "harvest", "--qty", "3 kg gabah"];
+    assert!(run_as_operator(db, &other).status.success());
+    let args = [
+        "officer",
+        "add",
+        "--nip",
+        SUPERVISOR_NIP,
+        "--name",
+        "Sri",
+        "--role",
+        "supervisor",
+        "--sites",
+        "1",
+        "--as",
+        ADMIN_NIP,
+    ];
+    let added = run_with_pins(db, &args, &[ADMIN_PIN, PIN]);
+    assert!(added.status.success(), "{}", stderr(&added));
+    let as_supervisor = |args: &[&str]| {
+        let mut all = vec!["entry", "queue"];
+        all.extend_from_slice(args);
+        all.extend_from_slice(&["--as", SUPERVISOR_NIP]);
+        run_with_pins(db, &all, &[PIN])
+    };
+    let listed = stdout(&as_supervisor(&["--program", "1", "--from", "2026-03-03"]));
+    assert_eq!(listed.lines().count(), 1, "{listed}");
+    assert!(listed.contains("2 kg cabai"), "{listed}");
+    let verified = as_supervisor(&["--site", "1", "--verify"]);
+    assert!(verified.status.success(), "{}", stderr(&verified));
+    assert_eq!(stdout(&verified), "2 catatan diverifikasi.\n");
+    assert_eq!(stdout(&as_supervisor(&[])), "", "nothing left at the supervisor's site");
+}

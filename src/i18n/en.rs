@@ -711,6 +711,7 @@ pub const TEXTS: &[(&str, &str)] = &[
     ("tui.hint_row_extra", "An added quantity left empty is not saved. - on its Unit removes it."),
     ("tui.form_more_above", "{count} more fields above"),
     ("tui.form_more_below", "{count} more fields below"),
+    ("cli.verified_range", "{count} {count|entry|entries} verified."),
     // Reports (report/monthly.rs) and targets
     ("report.title_month", "MONTHLY REPORT OF THE WORK PROGRAMMES"),
     ("report.title", "REPORT OF THE WORK PROGRAMMES"),

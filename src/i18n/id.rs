@@ -723,6 +723,7 @@ pub const TEXTS: &[(&str, &str)] = &[
     ("tui.hint_row_extra", "Jumlah tambahan yang dibiarkan kosong tidak disimpan. - pada Satuan menghapusnya."),
     ("tui.form_more_above", "{count} isian lagi di atas"),
     ("tui.form_more_below", "{count} isian lagi di bawah"),
+    ("cli.verified_range", "{count} catatan diverifikasi."),
     // Reports (report/monthly.rs) and targets
     ("report.title_month", "LAPORAN BULANAN KEGIATAN PEMBINAAN KEMANDIRIAN"),
     ("report.title", "LAPORAN KEGIATAN PEMBINAAN KEMANDIRIAN"),
