@@ -74,6 +74,8 @@ fn a_monthly_report_shows_target_realisation_and_achievement_in_each_format() {
     assert!(json["agreements"].as_array().unwrap().iter().any(|a| a["days_left"].as_str().is_some()));
 
     // Refused before any PIN is asked.
+    let week = stdout(&report(db, &["--week", "2026-W07", "--program", "1", "--format", "csv"]));
+    assert!(week.contains("2026-02-09,2026-02-15,program:1,Hortikultura Cabai & Sayur,harvest,cabai,kg,"), "{week}");
     let wrong_month = run(db, &["report", "--month", "2026-13", "--as", ADMIN_NIP]);
     assert_eq!(wrong_month.status.code(), Some(1));
     assert!(stderr(&wrong_month).contains("Bulan 13 tidak ada"), "{}", stderr(&wrong_month));

@@ -26,15 +26,18 @@ pub enum ReportFormat {
 #[derive(Args, Debug)]
 pub struct ReportArgs {
     /// A month: 2026-11
-    #[arg(long, value_name = "YYYY-MM", conflicts_with_all = ["year", "from", "to"])]
+    #[arg(long, value_name = "YYYY-MM", conflicts_with_all = ["year", "week", "from", "to"])]
     pub month: Option<String>,
     /// A year: 2026
-    #[arg(long, value_name = "YYYY", conflicts_with_all = ["from", "to"])]
+    #[arg(long, value_name = "YYYY", conflicts_with_all = ["week", "from", "to"])]
     pub year: Option<String>,
+    /// An ISO week: 2026-W48
+    #[arg(long, value_name = "YYYY-Www", conflicts_with_all = ["from", "to"])]
+    pub week: Option<String>,
     /// First day of any range (dd/mm/yyyy or yyyy-mm-dd)
     #[arg(long, value_parser = parse_day)]
     pub from: Option<chrono::NaiveDate>,
-    /// Last day of the range [default: the first]
+    /// Last day of the range [default: the first, a one-day report]
     #[arg(long, value_parser = parse_day)]
     pub to: Option<chrono::NaiveDate>,
     /// Only this site's programmes
@@ -90,10 +93,13 @@ fn period(args: &ReportArgs) -> Option<Result<Period>> {
         Period::parse_month(month)
     } else if let Some(year) = &args.year {
         Period::parse_year(year)
+    } else if let Some(week) = &args.week {
+        Period::parse_week(week)
     } else {
         match (args.from, args.to) {
-            (Some(from), to) => Period::range(from, to.unwrap_or(from)),
-            (None, Some(to)) => Period::range(to, to),
+            (Some(from), None) => Period::day(from),
+            (Some(from), Some(to)) => Period::range(from, to),
+            (None, Some(to)) => Period::day(to),
             (None, None) => return None,
         }
     };

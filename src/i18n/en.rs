@@ -50,7 +50,10 @@ pub const TEXTS: &[(&str, &str)] = &[
     ("invalid.date_after_end", "The date {date} is after the programme ended ({end}). Check the date."),
     ("invalid.date_out_of_range", "The date {date} is outside {from} to {to}. Check the date."),
     ("invalid.tz_unknown", "Unknown time zone \"{input}\". Use WIB, WITA, WIT or a form like +07:00."),
-    ("invalid.period_format", "The period \"{input}\" cannot be read. Write a month as 2026-11 and a year as 2026."),
+    (
+        "invalid.period_format",
+        "The period \"{input}\" cannot be read. Write a month as 2026-11, a week as 2026-W48 and a year as 2026.",
+    ),
     ("invalid.period_month", "There is no month {month}. Write a month from 1 to 12, for example 2026-11."),
     ("invalid.period_week", "Year {year} has no week {week}. Write an ISO week from 1 to 52 or 53."),
     ("invalid.period_year", "The year {year} is outside 2000 to 2100. Check the year."),
@@ -764,5 +767,8 @@ pub const TEXTS: &[(&str, &str)] = &[
     ("report.col.end", "Ends"),
     ("report.col.days_left", "Days left"),
     ("cli.target_saved", "Target for {year} of programme {program} saved: {kind} {value} {unit} {item}."),
-    ("cli.report_needs_period", "Choose the report's period: --month 2026-11, --year 2026, or --from and --to."),
+    (
+        "cli.report_needs_period",
+        "Choose the report's period: --month 2026-11, --year 2026, --week 2026-W48, or --from (and --to).",
+    ),
 ];

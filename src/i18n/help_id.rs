@@ -125,6 +125,7 @@ pub const HELP: &[(&str, &str)] = &[
     ("report", "Laporan bulanan (Laporan Bulanan): target, realisasi, capaian"),
     ("report.month", "Satu bulan: 2026-11"),
     ("report.year", "Satu tahun: 2026"),
+    ("report.week", "Satu minggu ISO: 2026-W48"),
     ("report.from", "Hari pertama rentang mana pun (hh/bb/tttt atau tttt-bb-hh)"),
     ("report.to", "Hari terakhir rentang [bawaan: hari pertama]"),
     ("report.site", "Hanya program di lapas ini"),

@@ -50,7 +50,10 @@ pub const TEXTS: &[(&str, &str)] = &[
     ("invalid.date_after_end", "Tanggal {date} setelah program berakhir ({end}). Periksa tanggalnya."),
     ("invalid.date_out_of_range", "Tanggal {date} di luar rentang {from} sampai {to}. Periksa tanggalnya."),
     ("invalid.tz_unknown", "Zona waktu \"{input}\" tidak dikenal. Pakai WIB, WITA, WIT atau bentuk +07:00."),
-    ("invalid.period_format", "Periode \"{input}\" tidak terbaca. Tulis bulan sebagai 2026-11 dan tahun sebagai 2026."),
+    (
+        "invalid.period_format",
+        "Periode \"{input}\" tidak terbaca. Tulis bulan sebagai 2026-11, minggu sebagai 2026-W48 dan tahun sebagai 2026.",
+    ),
     ("invalid.period_month", "Bulan {month} tidak ada. Tulis bulan 1 sampai 12, misalnya 2026-11."),
     ("invalid.period_week", "Minggu {week} tidak ada di tahun {year}. Tulis minggu ISO 1 sampai 52 atau 53."),
     ("invalid.period_year", "Tahun {year} di luar rentang 2000 sampai 2100. Periksa tahunnya."),
@@ -776,5 +779,8 @@ pub const TEXTS: &[(&str, &str)] = &[
     ("report.col.end", "Berakhir"),
     ("report.col.days_left", "Sisa hari"),
     ("cli.target_saved", "Target {year} program {program} disimpan: {kind} {value} {unit} {item}."),
-    ("cli.report_needs_period", "Pilih periode laporan: --month 2026-11, --year 2026, atau --from dan --to."),
+    (
+        "cli.report_needs_period",
+        "Pilih periode laporan: --month 2026-11, --year 2026, --week 2026-W48, atau --from (dan --to).",
+    ),
 ];

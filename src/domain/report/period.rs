@@ -93,6 +93,16 @@ impl Period {
         Period::month(year, month)
     }
 
+    /// An ISO week as `2026-W48` (or `2026-48`).
+    pub fn parse_week(input: &str) -> Result<Period, Invalid> {
+        let refuse = || Invalid::PeriodFormat { input: input.trim().to_string() };
+        let upper = input.trim().to_uppercase();
+        let (y, w) = upper.split_once('-').ok_or_else(refuse)?;
+        let w = w.strip_prefix('W').unwrap_or(w);
+        let year = y.parse::<i32>().ok().filter(|_| y.len() == 4).ok_or_else(refuse)?;
+        Period::iso_week(year, w.parse::<u32>().map_err(|_| refuse())?)
+    }
+
     pub fn parse_year(input: &str) -> Result<Period, Invalid> {
         let text = input.trim();
         let year = text.parse::<i32>().ok().filter(|_| text.len() == 4);
@@ -212,6 +222,9 @@ mod tests {
         assert!(matches!(Period::parse_month("2026-13"), Err(Invalid::PeriodMonth { month: 13 })));
         assert!(matches!(Period::parse_month("11-2026"), Err(Invalid::PeriodFormat { .. })));
         assert!(matches!(Period::parse_year("26"), Err(Invalid::PeriodFormat { .. })));
+        assert_eq!(Period::parse_week("2026-w01").unwrap(), Period::iso_week(2026, 1).unwrap());
+        assert!(matches!(Period::parse_week("2026-W60"), Err(Invalid::PeriodWeek { .. })));
+        assert!(matches!(Period::parse_week("W48"), Err(Invalid::PeriodFormat { .. })));
         assert!(matches!(Period::year(1900), Err(Invalid::PeriodYear { .. })));
         assert!(matches!(Period::iso_week(2026, 54), Err(Invalid::PeriodWeek { .. })));
         assert!(matches!(Period::range(d(2026, 3, 2), d(2026, 3, 1)), Err(Invalid::PeriodBackwards { .. })));
