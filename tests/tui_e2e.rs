@@ -362,7 +362,7 @@ fn a_form_cut_off_by_a_hangup_is_offered_at_the_next_login_and_saves() {
     // From the date to Simpan: eight fields on.
     s.send("\t\t\t\t\t\t\t\t\r");
     s.wait_for("Tersimpan: Panen 7,5 kg terong, 10/03/2026.");
-    s.wait_for("x ganti petugas  ? bantuan");
+    s.wait_for("Esc kembali  ? bantuan");
     s.send("q");
     let (code, _) = s.finish();
     assert_eq!(code, 0);

@@ -173,6 +173,7 @@ fn file_unwritable(lang: Lang, path: Option<&Path>, e: &std::io::Error) -> ExitC
 pub fn export(ctx: &Context, args: &ExportArgs) -> ExitCode {
     let filter = EntryFilter { from: args.from, to: args.to, program: args.program, history: args.history };
     let format = match args.format {
+        ExportFormat::Csv if args.excel => export::Format::ExcelCsv,
         ExportFormat::Csv => export::Format::Csv,
         ExportFormat::Jsonl => export::Format::Jsonl,
     };
@@ -288,6 +289,20 @@ fn problem(lang: Lang, p: &Problem) -> String {
         }
         Problem::IndexMissing { tree, key } => fill(lang, "check.index_missing", &[("tree", t(tree)), ("key", t(key))]),
         Problem::IndexExtra { tree, key } => fill(lang, "check.index_extra", &[("tree", t(tree)), ("key", t(key))]),
+        Problem::ActivityWrong { key, expected, found } => {
+            let people = |a: &crate::records::Activity| n(a.participants + a.officers + a.cadets);
+            fill(
+                lang,
+                "check.activity_wrong",
+                &[
+                    ("key", t(key)),
+                    ("expected", n(expected.entries)),
+                    ("expected_people", people(expected)),
+                    ("found", n(found.entries)),
+                    ("found_people", people(found)),
+                ],
+            )
+        }
         Problem::RollupWrong { key, expected, found } => i18n::fill(
             lang,
             "check.rollup_wrong",

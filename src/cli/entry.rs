@@ -48,6 +48,19 @@ pub enum EntryCommand {
     },
     /// Entries waiting for your verification (supervisors)
     Queue {
+        /// Only this site's entries
+        #[arg(long)]
+        site: Option<u32>,
+        /// Only this programme's entries
+        #[arg(long)]
+        program: Option<u32>,
+        #[arg(long, value_parser = super::parse_day)]
+        from: Option<chrono::NaiveDate>,
+        #[arg(long, value_parser = super::parse_day)]
+        to: Option<chrono::NaiveDate>,
+        /// Verify every entry listed, at once (each verification audited)
+        #[arg(long)]
+        verify: bool,
         #[arg(long = "as", value_name = "NIP")]
         as_nip: String,
     },
@@ -121,7 +134,10 @@ pub fn run(ctx: &Context, command: EntryCommand) -> ExitCode {
         EntryCommand::Show { id, as_nip } => {
             actor::login_if(ctx, &records, as_nip.as_deref()).and_then(|_| show(ctx, &records, id))
         }
-        EntryCommand::Queue { as_nip } => queue(ctx, &records, &as_nip),
+        EntryCommand::Queue { site, program, from, to, verify, as_nip } => {
+            let filter = crate::records::QueueFilter { site, program, from, to };
+            queue(ctx, &records, &filter, verify, &as_nip)
+        }
         // Printed only now that the change is durable: scripts rely on it.
         change_command => change(ctx, &records, change_command).map(|entry| entry.id.to_string()),
     };
@@ -245,10 +261,22 @@ fn show(ctx: &Context, records: &Records, id: u64) -> Result<String> {
     Ok(lines.join("\n"))
 }
 
-fn queue(ctx: &Context, records: &Records, as_nip: &str) -> Result<String> {
+fn queue(
+    ctx: &Context,
+    records: &Records,
+    filter: &crate::records::QueueFilter,
+    verify: bool,
+    as_nip: &str,
+) -> Result<String> {
     let by = actor::login(ctx, records, as_nip)?;
-    let lines: Vec<String> = records
-        .verification_queue(&by)?
+    let queue = records.verification_queue_in(&by, filter)?;
+    if verify {
+        // Exactly the revisions listed: one changed meanwhile refuses them all.
+        let listed: Vec<_> = queue.iter().map(|e| (e.id, e.revision)).collect();
+        let count = records.verify_range(&by, &listed)?;
+        return Ok(fill(ctx.lang(), "cli.verified_range", &[("count", Arg::Number(count as i64))]));
+    }
+    let lines: Vec<String> = queue
         .iter()
         .map(|entry| format!("#{} r{} p{} {}", entry.id, entry.revision, entry.draft.program, describe(ctx, entry)))
         .collect();

@@ -71,7 +71,7 @@ pub struct Listing {
 /// Logs in as `as_nip` when given (a server answers reads only to an
 /// officer; `--direct` needs the database's files, which hold everything
 /// anyway), then builds and prints.
-fn show(
+pub(super) fn show(
     ctx: &Context,
     as_nip: Option<&str>,
     build: impl FnOnce(&Records, Option<&Actor>) -> Result<Listing>,

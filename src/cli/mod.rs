@@ -13,6 +13,7 @@ mod help;
 mod listing;
 mod officer;
 mod out;
+mod report;
 mod serve;
 
 use std::path::PathBuf;
@@ -134,6 +135,11 @@ pub enum Command {
     Entry(entry::EntryCommand),
     /// The audit trail (admins)
     Audit(audit::AuditArgs),
+    /// The monthly report (Laporan Bulanan): target, realisation, achievement
+    Report(report::ReportArgs),
+    /// Set or list programmes' yearly targets
+    #[command(subcommand)]
+    Target(report::TargetCommand),
     /// Write entries to standard output as CSV or JSON Lines
     Export(ExportArgs),
     /// Read entries from a CSV file: all rows or none
@@ -206,6 +212,10 @@ pub struct ExportArgs {
     pub program: Option<u32>,
     #[arg(long, value_enum, default_value = "csv")]
     pub format: ExportFormat,
+    /// CSV for Excel set to Indonesian: semicolons, decimal comma, a UTF-8
+    /// byte-order mark and CRLF line ends
+    #[arg(long, conflicts_with = "format")]
+    pub excel: bool,
     /// Include superseded and voided revisions
     #[arg(long)]
     pub history: bool,
@@ -326,6 +336,8 @@ pub fn run(cli: Cli) -> ExitCode {
         Some(Command::Program(command)) => admin::program(&ctx, command),
         Some(Command::Entry(command)) => entry::run(&ctx, command),
         Some(Command::Audit(args)) => audit::run(&ctx, &args),
+        Some(Command::Report(args)) => report::report(&ctx, &args),
+        Some(Command::Target(command)) => report::target(&ctx, command),
         Some(Command::Export(args)) => data::export(&ctx, &args),
         Some(Command::Import(args)) => data::import(&ctx, &args),
         Some(Command::Check { as_nip }) => data::check(&ctx, as_nip.as_deref()),

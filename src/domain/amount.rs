@@ -56,6 +56,17 @@ impl Amount {
     /// `1234.567` (a group would be `1.234.567`), `1.25`, `1.2500` (too
     /// precise anyway).
     pub fn parse(input: &str, unit: Unit) -> Result<Amount, Invalid> {
+        Amount::parse_with(input, unit, None)
+    }
+
+    /// `parse` for a value whose decimal mark is known to be a comma (a
+    /// file Excel wrote in Indonesian): `1,125` is one and an eighth, never
+    /// ambiguous, and a dot is a thousands separator, refused as one.
+    pub fn parse_decimal_comma(input: &str, unit: Unit) -> Result<Amount, Invalid> {
+        Amount::parse_with(input, unit, Some(','))
+    }
+
+    fn parse_with(input: &str, unit: Unit, decimal_mark: Option<char>) -> Result<Amount, Invalid> {
         let text = input.trim();
         let owned = || text.to_string();
         if text.is_empty() {
@@ -66,7 +77,7 @@ impl Amount {
         }
         let text = text.strip_prefix('+').unwrap_or(text);
         let separators: Vec<char> = text.chars().filter(|c| *c == '.' || *c == ',').collect();
-        if separators.len() > 1 {
+        if separators.len() > 1 || decimal_mark.is_some_and(|mark| separators.iter().any(|c| *c != mark)) {
             return Err(Invalid::ValueThousands { input: owned() });
         }
         let (int_part, frac_part) = match text.find(['.', ',']) {
@@ -78,7 +89,7 @@ impl Amount {
             return Err(Invalid::ValueNotNumber { input: owned() });
         }
         let looks_grouped = (1..=3).contains(&int_part.len()) && !int_part.starts_with('0');
-        if separators.len() == 1 && frac_part.len() == DECIMALS && looks_grouped {
+        if decimal_mark.is_none() && separators.len() == 1 && frac_part.len() == DECIMALS && looks_grouped {
             // Both readings fit in i64: at most 999 999 whole units.
             let int: i64 = int_part.parse().unwrap_or_default();
             let frac: i64 = frac_part.parse().unwrap_or_default();
@@ -244,6 +255,14 @@ mod tests {
         ] {
             assert_eq!(Amount::parse(input, Unit::Kg), Ok(Amount(milli)), "{input}");
         }
+    }
+
+    #[test]
+    fn a_known_decimal_comma_is_never_ambiguous_and_a_dot_is_then_a_thousands_mark() {
+        assert_eq!(Amount::parse_decimal_comma("1,125", Unit::Kg), Ok(Amount(1_125)));
+        assert_eq!(Amount::parse_decimal_comma("12", Unit::Kg), Ok(Amount(12_000)));
+        assert!(matches!(Amount::parse_decimal_comma("1.125", Unit::Kg), Err(Invalid::ValueThousands { .. })));
+        assert!(matches!(Amount::parse_decimal_comma("1.250,5", Unit::Kg), Err(Invalid::ValueThousands { .. })));
     }
 
     #[test]

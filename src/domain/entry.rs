@@ -37,7 +37,11 @@ impl Quantity {
     }
 
     pub fn new(value: &str, unit: Unit, item: &str) -> Result<Quantity, Invalid> {
-        let value = Amount::parse(value, unit)?;
+        Quantity::of(Amount::parse(value, unit)?, unit, item)
+    }
+
+    /// A quantity of a value already read (`new` reads it as typed).
+    pub fn of(value: Amount, unit: Unit, item: &str) -> Result<Quantity, Invalid> {
         let item = clean_text(item, TextField::Item)?;
         Ok(Quantity { value, unit, item })
     }

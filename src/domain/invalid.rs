@@ -155,6 +155,29 @@ pub enum Invalid {
     TimeZoneUnknown {
         input: String,
     },
+    /// A report period typed in no form we read (`2026-11`, `2026`).
+    PeriodFormat {
+        input: String,
+    },
+    PeriodMonth {
+        month: i64,
+    },
+    PeriodWeek {
+        year: i64,
+        week: i64,
+    },
+    PeriodYear {
+        year: i64,
+    },
+    PeriodBackwards {
+        from: NaiveDate,
+        to: NaiveDate,
+    },
+    GroupingUnknown {
+        input: String,
+    },
+    /// A yearly target of nothing: a target is something to reach.
+    TargetZero,
 }
 
 impl Invalid {
@@ -200,6 +223,13 @@ impl Invalid {
             Invalid::RoleUnknown { .. } => "invalid.role_unknown",
             Invalid::StatusUnknown { .. } => "invalid.status_unknown",
             Invalid::TimeZoneUnknown { .. } => "invalid.tz_unknown",
+            Invalid::PeriodFormat { .. } => "invalid.period_format",
+            Invalid::PeriodMonth { .. } => "invalid.period_month",
+            Invalid::PeriodWeek { .. } => "invalid.period_week",
+            Invalid::PeriodYear { .. } => "invalid.period_year",
+            Invalid::PeriodBackwards { .. } => "invalid.period_backwards",
+            Invalid::GroupingUnknown { .. } => "invalid.grouping_unknown",
+            Invalid::TargetZero => "invalid.target_zero",
         }
     }
 
@@ -213,7 +243,8 @@ impl Invalid {
             | Invalid::PinNotDigits
             | Invalid::PinMismatch
             | Invalid::ChangeReasonMissing
-            | Invalid::KindMissing => vec![],
+            | Invalid::KindMissing
+            | Invalid::TargetZero => vec![],
             Invalid::ValueNegative { input }
             | Invalid::ValueThousands { input }
             | Invalid::ValueNotNumber { input }
@@ -228,7 +259,13 @@ impl Invalid {
             | Invalid::NipFormat { input }
             | Invalid::RoleUnknown { input }
             | Invalid::StatusUnknown { input }
-            | Invalid::TimeZoneUnknown { input } => vec![("input", text(input))],
+            | Invalid::TimeZoneUnknown { input }
+            | Invalid::PeriodFormat { input }
+            | Invalid::GroupingUnknown { input } => vec![("input", text(input))],
+            Invalid::PeriodMonth { month } => vec![("month", Arg::Number(*month))],
+            Invalid::PeriodYear { year } => vec![("year", Arg::Number(*year))],
+            Invalid::PeriodWeek { year, week } => vec![("year", Arg::Number(*year)), ("week", Arg::Number(*week))],
+            Invalid::PeriodBackwards { from, to } => vec![("from", Arg::Date(*from)), ("to", Arg::Date(*to))],
             Invalid::ValueTooLarge { input, max, unit } => {
                 vec![("input", text(input)), ("max", Arg::Amount(*max)), ("unit", text(unit.label()))]
             }

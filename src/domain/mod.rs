@@ -12,6 +12,7 @@ pub mod officer;
 pub mod permission;
 pub mod reference;
 pub mod reference_data;
+pub mod report;
 pub mod scale_demo;
 pub mod sector;
 pub mod text;

@@ -164,7 +164,50 @@ mod samples {
     macro_rules! sample_default {
         ($($ty:ty),*) => { $( impl Sample for $ty { fn sample() -> Self { <$ty>::default() } } )* };
     }
-    sample_default!(bool, u32, u64, usize, i64, String, EntryFilter, AuditFilter, RegisterQuery);
+    sample_default!(
+        bool,
+        u32,
+        u64,
+        usize,
+        i64,
+        String,
+        EntryFilter,
+        AuditFilter,
+        RegisterQuery,
+        crate::records::QueueFilter
+    );
+
+    impl Sample for i32 {
+        fn sample() -> Self {
+            2026
+        }
+    }
+    impl<A: Sample, B: Sample> Sample for (A, B) {
+        fn sample() -> Self {
+            (A::sample(), B::sample())
+        }
+    }
+    impl Sample for Kind {
+        fn sample() -> Self {
+            Kind::Harvest
+        }
+    }
+    impl Sample for Unit {
+        fn sample() -> Self {
+            Unit::Kg
+        }
+    }
+    impl Sample for crate::domain::report::Period {
+        fn sample() -> Self {
+            crate::domain::report::Period::month(2026, 3).expect("a valid month")
+        }
+    }
+    impl Sample for crate::domain::report::ReportSpec {
+        fn sample() -> Self {
+            use crate::domain::report::{Grouping, Period, ReportSpec};
+            ReportSpec { period: Period::sample(), by: Grouping::Program, site: None, program: None }
+        }
+    }
 
     impl Sample for NaiveDate {
         fn sample() -> Self {

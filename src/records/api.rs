@@ -37,14 +37,17 @@ use super::register_search::RegisterQuery;
 use super::views::RegisterPage;
 use super::{Actor, AuditFilter, Backend, EntryFilter, Error, InitOutcome, Local, Records, Remote, Result};
 use super::{AuditRecord, BackupSummary, ImportId, Problem, Verification};
-use super::{RevisionState, Total};
+use super::{QueueFilter, RevisionState, Total};
 use crate::domain::entry::{Entry, EntryDraft, EntryId};
 use crate::domain::officer::Nip;
 use crate::domain::officer::{Officer, Role};
 use crate::domain::reference::{
     Agreement, AgreementId, Partner, PartnerId, Program, ProgramId, ProgramStatus, Site, SiteId,
 };
+use crate::domain::report::{Period, Point, Report, ReportSpec, Target};
+use crate::domain::sector::Kind;
 use crate::domain::sector::Sector;
+use crate::domain::unit::Unit;
 
 /// The server acts only as the officer who logged in on the connection.
 fn logged_in(actor: Option<&Actor>) -> Result<&Actor> {
@@ -320,6 +323,27 @@ records_api! {
     /// verified, recorded by someone else, at the officer's sites; oldest
     /// first, so nothing waits forever.
     Supervisor fn verification_queue(actor: &Actor) -> Vec<Entry>;
+    /// The queue limited to a site, a programme and dates (records/queue.rs).
+    Supervisor fn verification_queue_in(actor: &Actor, filter: &QueueFilter) -> Vec<Entry>;
+    /// Verifies every (entry, revision) named, in one transaction or none;
+    /// one audit record names them all. Returns how many were verified.
+    Supervisor fn verify_range(actor: &Actor, revisions: &[(EntryId, u32)]) -> usize;
+
+    // Reports (records/report.rs), from the rollups.
+
+    /// The report of a period, grouped, with the previous period, stock,
+    /// training, agreements and achievement; an operator's covers only
+    /// the programmes at their sites.
+    Officer fn report(by: &Actor, spec: ReportSpec) -> Report;
+    /// A point per day of the period: a programme's sparkline.
+    Officer fn daily_totals(by: &Actor, program: ProgramId, period: Period, kind: Option<Kind>, unit: Option<Unit>) -> Vec<Point>;
+    /// Twelve points, one per month of a year: a programme's bar chart.
+    Officer fn monthly_totals(by: &Actor, program: ProgramId, year: i32, kind: Option<Kind>, unit: Option<Unit>) -> Vec<Point>;
+    /// Targets of one programme or all, of one year or all.
+    Officer fn targets(program: Option<ProgramId>, year: Option<i32>) -> Vec<Target>;
+    /// Sets a programme's yearly target of a kind as a quantity typed as
+    /// in an entry (`12000 kg cabai`), replacing one set before (audited).
+    Admin fn set_target(by: &Actor, program: ProgramId, year: i32, kind: Kind, quantity: &str) -> Target;
     // An import, in chunks (records/import.rs): front ends call
     // `Records::import`, which sends these.
 

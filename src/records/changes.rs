@@ -179,26 +179,7 @@ impl Local {
     /// verified, recorded by someone else, at the officer's sites; oldest
     /// first, so nothing waits forever.
     pub fn verification_queue(&self, actor: &Actor) -> Result<Vec<Entry>> {
-        let fresh = self.refreshed(actor)?;
-        let mut queue = Vec::new();
-        // One handle for the whole walk (a reopen waits for it to go).
-        let store = self.store()?;
-        for site in store.sites()? {
-            let action = Action::VerifyEntry { site: site.id, own: false };
-            if permission::check(fresh.officer(), action).is_err() {
-                continue;
-            }
-            for entry in store.site_entries(site.id, chrono::NaiveDate::MIN, chrono::NaiveDate::MAX)? {
-                if !entry.voided
-                    && entry.recorded_by != *actor.nip()
-                    && store.verification(entry.id, entry.revision)?.is_none()
-                {
-                    queue.push(entry);
-                }
-            }
-        }
-        queue.sort_by_key(|e| (e.draft.date, e.id));
-        Ok(queue)
+        self.verification_queue_in(actor, &super::QueueFilter::default())
     }
 
     /// A correction's or a void's reason: the notes' text rules.
@@ -210,7 +191,7 @@ impl Local {
         Ok(reason)
     }
 
-    fn live_entry(&self, id: EntryId) -> Result<Entry> {
+    pub(super) fn live_entry(&self, id: EntryId) -> Result<Entry> {
         let entry = self.store()?.current(id)?.ok_or(Error::EntryUnknown { id })?;
         if entry.voided {
             return Err(Error::EntryVoided { id });

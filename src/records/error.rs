@@ -94,6 +94,11 @@ pub enum Error {
     OtherOfficer {
         nip: String,
     },
+    /// More entries sent to verify at once than one confirmation covers.
+    TooManyToVerify {
+        count: usize,
+        max: usize,
+    },
     /// A form's draft past what the server keeps (records/drafts.rs):
     /// too many quantity rows, or a short field too long or holding a
     /// character no text may hold. Nothing was kept.
@@ -184,6 +189,7 @@ impl Message for Error {
             Error::NotLoggedIn => "server.not_logged_in",
             Error::OtherOfficer { .. } => "server.other_officer",
             Error::DraftRefused { .. } => "error.draft_refused",
+            Error::TooManyToVerify { .. } => "error.too_many_to_verify",
         }
     }
 
@@ -220,6 +226,9 @@ impl Message for Error {
             Error::OtherOfficer { nip } => vec![("nip", text(nip.clone()))],
             Error::DraftRefused { rows, chars } => {
                 vec![("rows", Arg::Number(*rows as i64)), ("chars", Arg::Number(*chars as i64))]
+            }
+            Error::TooManyToVerify { count, max } => {
+                vec![("count", Arg::Number(*count as i64)), ("max", Arg::Number(*max as i64))]
             }
         }
     }

@@ -27,8 +27,12 @@ mod import;
 mod local;
 mod officers;
 pub mod pin;
+mod queue;
 mod register_search;
 mod remote;
+mod report;
+#[cfg(test)]
+mod report_tests;
 mod scale;
 mod updates;
 pub mod views;
@@ -50,6 +54,7 @@ pub use error::{Error, Result};
 pub use import::IMPORT_CHUNK;
 pub(crate) use local::Local;
 pub use officers::{LOCKOUT_MINUTES, MAX_FAILED_LOGINS};
+pub use queue::{QueueFilter, VERIFY_RANGE_MAX};
 pub use register_search::{EntryState, RegisterQuery};
 pub(crate) use remote::Remote;
 pub use remote::ServerInfo;
@@ -61,7 +66,7 @@ pub use updates::Update;
 /// The same values the store holds (re-exported, not copied): the wire
 /// and the store agree on them, and a change to one is a protocol change.
 pub use crate::store::{
-    AuditAction, AuditRecord, BackupDamage, BackupSummary, ImportId, OpenMode, Problem, Rollup, Verification,
+    Activity, AuditAction, AuditRecord, BackupDamage, BackupSummary, ImportId, OpenMode, Problem, Rollup, Verification,
 };
 
 use crate::clock::Clock;

@@ -1,4 +1,8 @@
 //! `binalog export`: one CSV row per quantity, or one JSON object per entry.
+//! CSV comes in two dialects: for machines (commas, a decimal dot, LF) and
+//! for Excel set to Indonesian (`--excel`: semicolons, a decimal comma, a
+//! UTF-8 byte-order mark and CRLF, so that Excel opens the file with its
+//! numbers as numbers and its names in the right letters).
 
 use std::collections::HashMap;
 use std::io::Write;
@@ -14,8 +18,13 @@ use crate::records::{EntryFilter, Records, Result, RevisionState};
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Format {
     Csv,
+    /// CSV as Excel in Indonesian reads it.
+    ExcelCsv,
     Jsonl,
 }
+
+/// The byte-order mark Excel needs to read a CSV file as UTF-8.
+pub const BOM: &str = "\u{feff}";
 
 /// Names of the records an entry points at, looked up once per export.
 struct Names {
@@ -71,6 +80,10 @@ pub fn export(
     let entries = records.entries(filter)?;
     Ok(match format {
         Format::Csv => write_csv(CsvRows::start(records, out)?, &entries),
+        Format::ExcelCsv => match out.write_all(BOM.as_bytes()) {
+            Ok(()) => write_csv(CsvRows::start_excel(records, out)?, &entries),
+            Err(e) => Err(e),
+        },
         Format::Jsonl => write_jsonl(&Names::load(records)?, &entries, out),
     })
 }
@@ -90,12 +103,22 @@ pub struct CsvRows<'w> {
     csv: csv::Writer<&'w mut dyn Write>,
     header_written: bool,
     rows: usize,
+    /// Values with a decimal comma (the Excel dialect).
+    decimal_comma: bool,
 }
 
 impl<'w> CsvRows<'w> {
     /// Looks up the names of the records entries point at; writes nothing yet.
     pub fn start(records: &Records, out: &'w mut dyn Write) -> Result<CsvRows<'w>> {
-        Ok(CsvRows { names: Names::load(records)?, csv: csv::Writer::from_writer(out), header_written: false, rows: 0 })
+        let csv = csv::Writer::from_writer(out);
+        Ok(CsvRows { names: Names::load(records)?, csv, header_written: false, rows: 0, decimal_comma: false })
+    }
+
+    /// The Excel dialect: semicolons, CRLF and a decimal comma (the caller
+    /// writes the byte-order mark first).
+    pub fn start_excel(records: &Records, out: &'w mut dyn Write) -> Result<CsvRows<'w>> {
+        let csv = csv::WriterBuilder::new().delimiter(b';').terminator(csv::Terminator::CRLF).from_writer(out);
+        Ok(CsvRows { names: Names::load(records)?, csv, header_written: false, rows: 0, decimal_comma: true })
     }
 
     fn header(&mut self) -> std::io::Result<()> {
@@ -124,7 +147,7 @@ impl<'w> CsvRows<'w> {
                     &csv_text(partner),
                     &csv_text(d.kind.code()),
                     &csv_text(&q.item),
-                    &q.value.to_plain(),
+                    &if self.decimal_comma { q.value.format(',') } else { q.value.to_plain() },
                     &csv_text(q.unit.code()),
                     &d.participants.to_string(),
                     &csv_text(&d.notes),

@@ -5,11 +5,14 @@
 use std::collections::HashMap;
 use std::io::Read;
 
+use crate::domain::Amount;
 use crate::domain::draft_text::{self, TypedDraft, TypedQuantity, name_prices};
 use crate::domain::entry::{EntryDraft, Field};
 use crate::domain::invalid::{Arg, Invalid};
+use crate::domain::unit::Unit;
 use crate::i18n::Message;
 use crate::records::{IMPORT_CHUNK, Records, WireError};
+use crate::report::dialect::Dialect;
 use crate::report::safe::read_csv_text;
 
 pub const REQUIRED: [&str; 8] = ["program_id", "date", "kind", "item", "value", "unit", "participants", "notes"];
@@ -65,7 +68,15 @@ pub fn plan(records: &Records, input: impl Read) -> Result<Plan, Vec<LineProblem
 type FileDrafts = (Vec<(Vec<u64>, EntryDraft)>, usize, Vec<LineProblem>);
 
 fn read_drafts(input: impl Read) -> Result<FileDrafts, Vec<LineProblem>> {
-    let mut reader = csv::ReaderBuilder::new().flexible(false).trim(csv::Trim::All).from_reader(Normalised::new(input));
+    let (dialect, input) = match Dialect::detect(input) {
+        Ok(found) => found,
+        Err(problem) => return Err(vec![problem]),
+    };
+    let mut reader = csv::ReaderBuilder::new()
+        .flexible(false)
+        .trim(csv::Trim::All)
+        .delimiter(dialect.separator)
+        .from_reader(Normalised::new(input, dialect.separator));
     let headers = match reader.headers() {
         Ok(headers) => headers.iter().map(|h| h.trim_start_matches('\u{feff}').to_lowercase()).collect::<Vec<_>>(),
         Err(e) => return Err(unclosed_first(reader, vec![csv_problem(1, &e)])),
@@ -73,9 +84,7 @@ fn read_drafts(input: impl Read) -> Result<FileDrafts, Vec<LineProblem>> {
     let column = |name: &str| headers.iter().position(|h| h == name);
     let missing: Vec<&str> = REQUIRED.iter().copied().filter(|c| column(c).is_none()).collect();
     if !missing.is_empty() {
-        let problem =
-            LineProblem { line: 1, key: "cli.import_columns", args: vec![("columns", Arg::Text(missing.join(", ")))] };
-        return Err(unclosed_first(reader, vec![problem]));
+        return Err(unclosed_first(reader, vec![dialect.columns_missing(&missing, &headers)]));
     }
     let (entry_col, status_col) = (column("entry_id"), column("status"));
     let mut problems = Vec::new();
@@ -98,7 +107,7 @@ fn read_drafts(input: impl Read) -> Result<FileDrafts, Vec<LineProblem>> {
         let line = record.position().map_or(0, |p| p.line());
         let cell = |col: Option<usize>| col.and_then(|i| record.get(i)).unwrap_or("").to_string();
         let cells: HashMap<&str, String> = REQUIRED.iter().map(|name| (*name, cell(column(name)))).collect();
-        match parse_row(line, &cells, &cell(entry_col), &cell(status_col)) {
+        match parse_row(line, &cells, &cell(entry_col), &cell(status_col), dialect.decimal_comma) {
             Ok(row) => groups.add(row),
             Err(e) => problems.push(LineProblem::invalid(line, &e)),
         }
@@ -150,8 +159,8 @@ struct Normalised<R> {
 }
 
 impl<R: Read> Normalised<R> {
-    fn new(inner: R) -> Normalised<R> {
-        Normalised { inner, after_cr: false, quotes: Quotes::default() }
+    fn new(inner: R, separator: u8) -> Normalised<R> {
+        Normalised { inner, after_cr: false, quotes: Quotes { line: 1, state: QuoteState::CellStart, separator } }
     }
 
     /// The line where a quoted cell opens that no quote closes, once the
@@ -202,12 +211,7 @@ enum QuoteState {
 struct Quotes {
     line: u64,
     state: QuoteState,
-}
-
-impl Default for Quotes {
-    fn default() -> Quotes {
-        Quotes { line: 1, state: QuoteState::CellStart }
-    }
+    separator: u8,
 }
 
 impl Quotes {
@@ -218,7 +222,8 @@ impl Quotes {
             (QuoteState::Quoted { opened }, b'"') => QuoteState::QuoteInQuoted { opened },
             (QuoteState::Quoted { .. }, _) => self.state,
             (QuoteState::QuoteInQuoted { opened }, b'"') => QuoteState::Quoted { opened },
-            (_, b',' | b'\n') => QuoteState::CellStart,
+            (_, b'\n') => QuoteState::CellStart,
+            (_, b) if b == self.separator => QuoteState::CellStart,
             _ => QuoteState::Unquoted,
         };
         if b == b'\n' {
@@ -238,11 +243,34 @@ fn csv_problem(line: u64, e: &csv::Error) -> LineProblem {
     LineProblem { line, key: "cli.csv_malformed", args: vec![("detail", Arg::Text(e.to_string()))] }
 }
 
+/// A value of an Excel-Indonesian file as the shared parser reads it: its
+/// comma is the decimal mark, so it is written with a dot and a fourth
+/// decimal (`7,125` becomes `7.1250`), which has one reading only.
+fn decimal_comma_value(value: &str, unit: &str, decimal_comma: bool) -> Result<String, Invalid> {
+    match Unit::from_code(unit) {
+        Some(unit) if decimal_comma && value.contains(',') => {
+            let milli = Amount::parse_decimal_comma(value, unit)?.milli();
+            Ok(format!("{}.{:03}0", milli / 1000, milli % 1000))
+        }
+        _ => Ok(value.to_string()),
+    }
+}
+
 /// A row's cells as a draft; the first problem found, if any (a row is
-/// one line of the file, named once).
-fn parse_row(line: u64, cells: &HashMap<&str, String>, group: &str, status: &str) -> Result<Row, Invalid> {
+/// one line of the file, named once). `decimal_comma`: the file is Excel's
+/// Indonesian CSV, where a comma in a value is its decimal mark and never
+/// a thousands separator.
+fn parse_row(
+    line: u64,
+    cells: &HashMap<&str, String>,
+    group: &str,
+    status: &str,
+    decimal_comma: bool,
+) -> Result<Row, Invalid> {
     let get = |name: &str| cells.get(name).map_or("", String::as_str);
     let (item, notes) = (read_csv_text(get("item")), read_csv_text(get("notes")));
+    let value = decimal_comma_value(get("value"), get("unit"), decimal_comma)?;
+    let get = |name: &str| if name == "value" { value.as_str() } else { get(name) };
     let typed = TypedDraft {
         program: Some(get("program_id")),
         date: Some(get("date")),
@@ -384,7 +412,7 @@ mod tests {
                 Ok(n)
             }
         }
-        let mut reader = Normalised::new(Pieces(bytes, piece));
+        let mut reader = Normalised::new(Pieces(bytes, piece), b',');
         let mut out = Vec::new();
         reader.read_to_end(&mut out).unwrap();
         (out, reader.unclosed_quote())

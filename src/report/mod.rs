@@ -1,7 +1,9 @@
 //! Getting records out (CSV, JSON Lines) and in (CSV), through the records API.
 
+mod dialect;
 pub mod export;
 pub mod import;
+pub mod monthly;
 pub mod safe;
 
 /// The CSV columns of `export`, in order; `import` reads the same names.

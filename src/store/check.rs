@@ -5,7 +5,7 @@ use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::path::{Path, PathBuf};
 
 use super::codec::{Stored, decode};
-use super::rollup::{Deltas, Rollup};
+use super::rollup::{Activity, Deltas, Rollup};
 use super::{Result, Store, StoreError, damage, hex, io_error, keys};
 use crate::domain::entry::{Entry, Field};
 use crate::domain::invalid::Invalid;
@@ -23,6 +23,9 @@ pub enum Problem {
     IndexExtra { tree: String, key: String },
     /// A rollup that does not equal the sum of its entries.
     RollupWrong { key: String, expected: Rollup, found: Rollup },
+    /// An activity row (entries and attendance of a day) that does not
+    /// equal the sum of its entries.
+    ActivityWrong { key: String, expected: Activity, found: Activity },
     /// A head without its revision, or a gap in an entry's revisions.
     RevisionMissing { entry: u64, revision: u32 },
     /// An entry whose programme does not exist.
@@ -88,6 +91,18 @@ impl Store {
             let texts = [(&program.name, TextField::ProgramName)];
             refused.extend(text_problems("programs", program.id.to_string(), &texts));
         }
+        for (_, target) in decode_all::<crate::domain::report::Target>(&self.targets, "targets", &mut problems)? {
+            // Today's rules for a target, against its programme as stored.
+            if let Some(program) = programs.get(&target.program) {
+                let t = &target;
+                if let Err(problem) =
+                    crate::domain::report::Target::check(program, t.year, t.kind, t.value, t.unit, &t.item)
+                {
+                    let key = format!("{} {} {} {}", t.program, t.year, t.kind.code(), t.item);
+                    refused.push(Problem::RecordValueRefused { tree: "targets".into(), key, problem });
+                }
+            }
+        }
         let audit = decode_all::<super::AuditRecord>(&self.audit, "audit", &mut problems)?;
         for pair in audit.windows(2) {
             let (after, next) = (pair[0].1.seq, pair[1].1.seq);
@@ -147,8 +162,7 @@ impl Store {
 
         let found = decode_all::<Rollup>(&self.rollups, "rollups", &mut problems)?;
         let found: BTreeMap<Vec<u8>, Rollup> = found.into_iter().collect();
-        let expected: BTreeMap<Vec<u8>, Rollup> = deltas
-            .0
+        let expected: BTreeMap<Vec<u8>, Rollup> = std::mem::take(&mut deltas.0)
             .into_iter()
             // An overflowing sum was reported above; `apply` left it unchanged.
             .filter_map(|(k, (total, count))| Some((k, Rollup::default().plus(total, count)?)))
@@ -159,6 +173,19 @@ impl Store {
             let f = found.get(key).copied().unwrap_or_default();
             if e != f {
                 problems.push(Problem::RollupWrong { key: hex(key), expected: e, found: f });
+            }
+        }
+        // Built at open when missing: compared once it is there.
+        if self.meta.contains_key(keys::META_ACTIVITY)? {
+            let found = decode_all::<Activity>(&self.activity, "activity", &mut problems)?;
+            let found: BTreeMap<Vec<u8>, Activity> = found.into_iter().collect();
+            let expected: BTreeMap<&Vec<u8>, &Activity> = deltas.1.iter().filter(|(_, a)| !a.is_empty()).collect();
+            for key in expected.keys().copied().chain(found.keys()).collect::<BTreeSet<_>>() {
+                let e = expected.get(key).copied().copied().unwrap_or_default();
+                let f = found.get(key).copied().unwrap_or_default();
+                if e != f {
+                    problems.push(Problem::ActivityWrong { key: hex(key), expected: e, found: f });
+                }
             }
         }
         problems.extend(refused);

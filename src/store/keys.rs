@@ -64,6 +64,17 @@ pub fn rollup_parts(key: &[u8]) -> Option<(u32, NaiveDate, Kind, Unit, String)> 
     Some((program, date, kind, unit, item))
 }
 
+/// `activity`: programme, date, kind.
+pub fn activity(program: u32, date: NaiveDate, kind: Kind) -> Vec<u8> {
+    let kind = Kind::ALL.iter().position(|k| *k == kind).expect("kind in ALL") as u8;
+    [&id32(program)[..], &day(date), &[kind]].concat()
+}
+
+/// The parts of an activity key.
+pub fn activity_parts(key: &[u8]) -> Option<(u32, NaiveDate, Kind)> {
+    Some((u32_from(key)?, day_from(key.get(4..)?)?, *Kind::ALL.get(*key.get(8)? as usize)?))
+}
+
 pub const META_SCHEMA: &[u8] = b"schema";
 pub const META_NEXT_ENTRY: &[u8] = b"next_entry";
 pub const META_NEXT_AUDIT: &[u8] = b"next_audit";
@@ -73,3 +84,6 @@ pub const META_IDENTITY: &[u8] = b"identity";
 /// An import past its commit point whose staged drafts are still being
 /// made entries (`staging`).
 pub const META_IMPORT_COMMITTING: &[u8] = b"import_committing";
+/// Present once the `activity` tree holds every entry's activity (built at
+/// the first open by a build that keeps it).
+pub const META_ACTIVITY: &[u8] = b"activity_rollups";

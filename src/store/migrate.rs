@@ -11,6 +11,9 @@ use crate::domain::entry::Entry;
 pub(super) fn migrate(store: &Store, from: u32) -> Result<()> {
     if from < 2 {
         rewrite::<Entry>(&store.entries, "entries")?;
+        // Entries read from schema 1 have no attendance: the activity
+        // rollups derived from them are built again (rollup_build.rs).
+        store.meta.remove(keys::META_ACTIVITY)?;
     }
     if from < 3 {
         rewrite::<AuditRecord>(&store.audit, "audit")?;

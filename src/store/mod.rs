@@ -10,6 +10,8 @@
 //! | by_program  | programme, date, entry id            | (empty)                |
 //! | by_site     | site, date, entry id                 | (empty)                |
 //! | rollups     | programme, date, kind, unit, item    | Rollup                 |
+//! | activity    | programme, date, kind                | Activity (rollup.rs)   |
+//! | targets     | programme, year, kind, unit, item    | Target (targets.rs)    |
 //! | audit       | sequence number                      | AuditRecord            |
 //! | verifications | entry id, revision                 | Verification           |
 //! | drafts      | NIP                                  | the officer's unsaved form (records::drafts) |
@@ -32,8 +34,10 @@ mod message;
 mod migrate;
 mod read;
 pub mod rollup;
+mod rollup_build;
 mod shared;
 mod staging;
+mod targets;
 mod write;
 
 use std::path::{Path, PathBuf};
@@ -41,8 +45,8 @@ use std::path::{Path, PathBuf};
 pub use audit::{AuditAction, AuditNote, AuditRecord};
 pub use backup::{BackupDamage, BackupSummary, restore, verify_backup};
 pub use check::Problem;
-pub use read::RollupRow;
-pub use rollup::Rollup;
+pub use read::{ActivityRow, RollupRow};
+pub use rollup::{Activity, Rollup};
 pub use shared::SharedStore;
 pub use staging::ImportId;
 pub use write::{Change, Reference, Verification};
@@ -176,6 +180,8 @@ pub struct Store {
     audit: sled::Tree,
     verifications: sled::Tree,
     drafts: sled::Tree,
+    activity: sled::Tree,
+    targets: sled::Tree,
     /// The durable step after sled's flush (durable.rs).
     durable: durable::Durable,
     /// Every write holds this shared from its transaction to its durable
@@ -218,6 +224,7 @@ impl Store {
             store.check_schema()?;
             store.ensure_identity()?;
             store.recover_staging()?;
+            store.ensure_activity()?;
             Ok(store)
         })
     }
@@ -243,6 +250,8 @@ impl Store {
             audit: tree("audit")?,
             verifications: tree("verifications")?,
             drafts: tree("drafts")?,
+            activity: tree("activity")?,
+            targets: tree("targets")?,
             durable: durable::Durable::new(path).map_err(io_error)?,
             gate: std::sync::RwLock::new(()),
             staging: tree("staging")?,

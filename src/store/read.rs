@@ -27,6 +27,15 @@ pub struct RollupRow {
     pub rollup: Rollup,
 }
 
+/// One activity row: a day's entries and attendance for a programme and kind.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ActivityRow {
+    pub program: ProgramId,
+    pub date: NaiveDate,
+    pub kind: Kind,
+    pub activity: super::rollup::Activity,
+}
+
 fn all<T: Stored + DeserializeOwned>(tree: &sled::Tree, name: &str) -> Result<Vec<T>> {
     tree.iter().values().map(|v| decode(&v?).map_err(|e| corrupt(name, e))).collect()
 }
@@ -157,6 +166,20 @@ impl Store {
             .map(|kv| {
                 let (k, v) = kv?;
                 rollup_row(&k, &v)
+            })
+            .collect()
+    }
+
+    /// Activity rows of a programme between two dates, inclusive.
+    pub fn activities(&self, program: ProgramId, from: NaiveDate, to: NaiveDate) -> Result<Vec<ActivityRow>> {
+        let (start, end) = keys::dated_range(program, from, to);
+        let malformed = || super::StoreError::Corrupt { tree: "activity".into(), detail: "malformed key".into() };
+        self.activity
+            .range(start..end)
+            .map(|kv| {
+                let (k, v) = kv?;
+                let (program, date, kind) = keys::activity_parts(&k).ok_or_else(malformed)?;
+                Ok(ActivityRow { program, date, kind, activity: decode(&v).map_err(|e| corrupt("activity", e))? })
             })
             .collect()
     }

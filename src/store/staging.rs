@@ -33,8 +33,8 @@ use sled::Transactional;
 
 use super::audit::AuditNote;
 use super::codec::{decode, encode};
-use super::rollup::{Deltas, Rollup};
-use super::write::{abort, append_audit, finish, new_revision, next_counter};
+use super::rollup::Deltas;
+use super::write::{append_audit, finish, new_revision, next_counter};
 use super::{Result, Store, StoreError, keys};
 use crate::domain::entry::{EntryDraft, EntryId};
 use crate::domain::officer::Nip;
@@ -145,21 +145,10 @@ impl Store {
         };
         // Staged rows must be durable before the marker that relies on them.
         self.flush()?;
-        let trees = (&self.meta, &self.rollups, &self.audit);
-        let committed = finish(trees.transaction(|(meta, rollups, audit)| {
+        let trees = (&self.meta, &self.rollups, &self.audit, &self.activity);
+        let committed = finish(trees.transaction(|(meta, rollups, audit, activity)| {
             let first = next_counter(meta, keys::META_NEXT_ENTRY, 1, count)?;
-            for (key, (total, entries)) in &deltas.0 {
-                let old = match rollups.get(key)? {
-                    Some(bytes) => decode::<Rollup>(&bytes).or_else(|e| abort(super::corrupt("rollups", e)))?,
-                    None => Rollup::default(),
-                };
-                let Some(new) = old.plus(*total, *entries) else { return abort(StoreError::TotalOverflow) };
-                if new.is_empty() {
-                    rollups.remove(key.as_slice())?;
-                } else {
-                    rollups.insert(key.as_slice(), encode(&new))?;
-                }
-            }
+            deltas.write(rollups, activity)?;
             append_audit(meta, audit, note, vec![])?;
             let marker = Committing { import, first, count, by: by.clone(), at };
             meta.insert(keys::META_IMPORT_COMMITTING, encode(&marker))?;
@@ -252,7 +241,7 @@ impl Store {
 }
 
 #[cfg(test)]
-mod tests {
+pub(super) mod tests {
     use super::*;
     use crate::domain::Kind;
     use crate::domain::entry::{Quantity, Status};
@@ -316,6 +305,7 @@ mod tests {
             dump(&store.by_program),
             dump(&store.by_site),
             dump(&store.rollups),
+            dump(&store.activity),
             vec![(b"next".to_vec(), next)],
             audit.collect(),
         ]
@@ -378,7 +368,7 @@ mod tests {
 
     /// Opens a database this process held a moment ago: sled lets go of
     /// its lock lazily, so "locked" is retried (yielding in between).
-    fn reopened(dir: &std::path::Path) -> Store {
+    pub(in crate::store) fn reopened(dir: &std::path::Path) -> Store {
         for _ in 0..1_000_000 {
             match Store::open(dir, OpenMode::Existing) {
                 Ok(store) => return store,

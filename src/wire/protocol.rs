@@ -50,9 +50,11 @@ pub const MAGIC: [u8; 8] = *b"BINALOG\0";
 /// (`import_begin`, `import_chunk`, `import_finish`); version 4 the
 /// verified entries of a register page, and the refusal that names the
 /// site an officer is not assigned to; version 5 the errors per layer (the
-/// records API's error wraps the store's and the connection's).
-pub const PROTOCOL_VERSION: u32 = 5;
-pub const SPEAKS: &[u32] = &[5];
+/// records API's error wraps the store's and the connection's); version 6
+/// reports, targets, chart series, the filtered verification queue,
+/// `verify_range` and the register search.
+pub const PROTOCOL_VERSION: u32 = 6;
+pub const SPEAKS: &[u32] = &[6];
 
 /// The socket's name inside the database folder.
 pub const SOCKET_NAME: &str = "binalog.sock";
