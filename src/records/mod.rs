@@ -25,6 +25,8 @@ mod officers;
 pub mod pin;
 mod remote;
 mod scale;
+#[cfg(test)]
+mod stock_tests;
 mod updates;
 pub mod views;
 

@@ -9,7 +9,6 @@ use chrono::{Duration, NaiveDate};
 
 use super::{Local, Result, Total};
 use crate::domain::entry::{Entry, EntryId};
-use crate::domain::inventory::head_counts;
 use crate::domain::officer::Nip;
 use crate::domain::reference::{Agreement, Program, ProgramId};
 
@@ -142,11 +141,11 @@ impl Local {
         Ok(used)
     }
 
-    /// Head count per species at the end of `at` (see `head_counts`), read
-    /// from the programme's first day.
+    /// Head count per species at the end of `at`, from the store's monthly
+    /// stock: reads no entry. `head_counts` is the same answer read from
+    /// the programme's whole history.
     pub fn herd_at(&self, program: ProgramId, at: NaiveDate) -> Result<BTreeMap<String, i64>> {
-        let entries = self.store()?.program_entries(program, floor(), at)?;
-        Ok(head_counts(&entries, at))
+        Ok(self.store()?.herd(program, at)?)
     }
 
     /// Officers' names by NIP, for showing who recorded what.

@@ -73,3 +73,6 @@ pub const META_IDENTITY: &[u8] = b"identity";
 /// An import past its commit point whose staged drafts are still being
 /// made entries (`staging`).
 pub const META_IMPORT_COMMITTING: &[u8] = b"import_committing";
+/// Present once the `stock` tree holds every entry's livestock movements
+/// (stock.rs); absent in a database written before it existed.
+pub const META_STOCK: &[u8] = b"stock_built";

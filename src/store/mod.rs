@@ -14,6 +14,7 @@
 //! | verifications | entry id, revision                 | Verification           |
 //! | drafts      | NIP                                  | the officer's unsaved form (records::drafts) |
 //! | staging     | import, place                        | EntryDraft (staging.rs)|
+//! | stock       | programme, month, part               | livestock net / movements (stock.rs) |
 //!
 //! Indexes point at every entry's current revision, voided ones included;
 //! rollups count only done, unvoided current revisions. `drafts` came
@@ -33,6 +34,7 @@ mod read;
 pub mod rollup;
 mod shared;
 mod staging;
+pub mod stock;
 mod write;
 
 use std::path::{Path, PathBuf};
@@ -181,6 +183,7 @@ pub struct Store {
     /// take it.
     gate: std::sync::RwLock<()>,
     staging: sled::Tree,
+    stock: sled::Tree,
     /// Revisions decoded from `entries` since opening: a plain counter with
     /// no behaviour, so tests can prove a read touched only what it needed.
     entry_reads: std::sync::atomic::AtomicU64,
@@ -215,6 +218,7 @@ impl Store {
             store.check_schema()?;
             store.ensure_identity()?;
             store.recover_staging()?;
+            store.ensure_stock()?;
             Ok(store)
         })
     }
@@ -243,6 +247,7 @@ impl Store {
             durable: durable::Durable::new(path).map_err(io_error)?,
             gate: std::sync::RwLock::new(()),
             staging: tree("staging")?,
+            stock: tree("stock")?,
             entry_reads: Default::default(),
             db,
         })

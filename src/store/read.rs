@@ -137,6 +137,49 @@ impl Store {
         self.entries.iter().values().map(|v| self.decode_entry(&v?))
     }
 
+    /// Every entry's current revision, in id order: one pass over
+    /// `entries` beside one over `heads` (both in id order), decoding only
+    /// the current revisions. Holds nothing but the two cursors.
+    pub fn current_entries(&self) -> impl Iterator<Item = Result<Entry>> + '_ {
+        let mut heads = self.heads.iter().peekable();
+        let mut revisions = self.entries.iter();
+        std::iter::from_fn(move || {
+            loop {
+                let (key, value) = match revisions.next()? {
+                    Ok(kv) => kv,
+                    Err(e) => return Some(Err(e.into())),
+                };
+                let id = keys::u64_from(&key).unwrap_or_default();
+                let revision = key.get(8..).and_then(keys::u32_from).unwrap_or_default();
+                let head = loop {
+                    match heads.peek() {
+                        Some(Ok((k, v))) => {
+                            let head_id = keys::u64_from(k).unwrap_or_default();
+                            if head_id < id {
+                                heads.next();
+                                continue;
+                            }
+                            if head_id > id {
+                                break None;
+                            }
+                            break Some(decode::<u32>(v).map_err(|e| corrupt("heads", e)));
+                        }
+                        Some(Err(_)) => {
+                            let Some(Err(e)) = heads.next() else { unreachable!("peeked an error") };
+                            return Some(Err(e.into()));
+                        }
+                        None => break None,
+                    }
+                };
+                match head {
+                    Some(Ok(head)) if head == revision => return Some(self.decode_entry(&value)),
+                    Some(Err(e)) => return Some(Err(e)),
+                    _ => continue,
+                }
+            }
+        })
+    }
+
     /// The current revision number of every entry.
     pub fn heads(&self) -> Result<Vec<(EntryId, u32)>> {
         self.heads
