@@ -105,6 +105,47 @@ impl Store {
         self.indexed(&self.by_program, program, from, to)
     }
 
+    /// A programme's newest entries dated before `before` (all of them when
+    /// `None`), newest first (by date, then id, descending): at least
+    /// `want` (one at the least) when that many exist, and whole days.
+    /// Walks the `by_program` index backwards and reads only the entries
+    /// it returns. With them the oldest day taken, if older entries remain.
+    pub fn newest_entries(
+        &self,
+        program: ProgramId,
+        before: Option<NaiveDate>,
+        want: usize,
+    ) -> Result<(Vec<Entry>, Option<NaiveDate>)> {
+        use std::ops::Bound;
+        let short = || super::StoreError::Corrupt { tree: "by_program".into(), detail: "short key".into() };
+        let lower = Bound::Included(keys::id32(program).to_vec());
+        let upper = match (before, program.checked_add(1)) {
+            (Some(before), _) => Bound::Excluded([&keys::id32(program)[..], &keys::day(before)].concat()),
+            (None, Some(next)) => Bound::Excluded(keys::id32(next).to_vec()),
+            (None, None) => Bound::Unbounded,
+        };
+        let mut ids = Vec::new();
+        let mut last_day = None;
+        let mut older = None;
+        for key in self.by_program.range::<Vec<u8>, _>((lower, upper)).keys().rev() {
+            let key = key?;
+            let date = key.get(4..).and_then(keys::day_from).ok_or_else(short)?;
+            if ids.len() >= want.max(1) && Some(date) != last_day {
+                older = last_day;
+                break;
+            }
+            ids.push(key.get(8..).and_then(keys::u64_from).ok_or_else(short)?);
+            last_day = Some(date);
+        }
+        let mut found = Vec::with_capacity(ids.len());
+        for id in ids {
+            if let Some(entry) = self.current(id)? {
+                found.push(entry);
+            }
+        }
+        Ok((found, older))
+    }
+
     /// Current revisions of a site's entries between two dates, oldest first.
     pub fn site_entries(&self, site: SiteId, from: NaiveDate, to: NaiveDate) -> Result<Vec<Entry>> {
         self.indexed(&self.by_site, site, from, to)

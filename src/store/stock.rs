@@ -162,11 +162,85 @@ impl Store {
         })
     }
 
+    pub(super) fn has_stock(&self) -> Result<bool> {
+        Ok(self.meta.contains_key(keys::META_STOCK)?)
+    }
+
     /// As a database written before the stock existed: no stock, no marker.
     #[cfg(test)]
     pub fn forget_stock_for_test(&self) -> Result<()> {
         self.stock.clear()?;
         self.meta.remove(keys::META_STOCK)?;
         self.flush()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::entry::{EntryDraft, Quantity, Status};
+    use crate::domain::officer::Nip;
+    use crate::domain::reference_data::reference_data;
+    use crate::domain::sector::Kind;
+    use crate::store::check::Problem;
+    use crate::store::{AuditAction, AuditNote, Change, OpenMode};
+
+    fn note() -> AuditNote {
+        let at = "2026-03-10T02:00:00Z".parse().unwrap();
+        AuditNote { at, officer: None, action: AuditAction::EntryCorrected, detail: String::new(), user: "t".into() }
+    }
+
+    fn draft(day: u32, kind: Kind, qty: &str) -> EntryDraft {
+        EntryDraft {
+            program: 3,
+            date: NaiveDate::from_ymd_opt(2026, 2, day).unwrap(),
+            kind,
+            quantities: vec![Quantity::parse(qty).unwrap()],
+            participants: 1,
+            officers: 0,
+            cadets: 0,
+            notes: "sakit".into(),
+            status: Status::Done,
+        }
+    }
+
+    #[test]
+    fn check_finds_a_month_of_stock_changed_or_lost_and_a_lost_index_key_costs_no_total() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = Store::open(dir.path(), OpenMode::CreateIfMissing).unwrap();
+        store.init_reference(&reference_data(), &note()).unwrap();
+        let nip = Nip::parse("198507142009121001").unwrap();
+        let changes = [
+            Change::Add(draft(1, Kind::HeadCount, "40 ekor domba")),
+            Change::Add(draft(20, Kind::Death, "1 ekor domba")),
+        ];
+        let entries = store.commit(&changes, &nip, note().at, &note()).unwrap();
+        assert_eq!(store.check().unwrap(), vec![]);
+        let month = NaiveDate::from_ymd_opt(2026, 2, 1).unwrap();
+        assert_eq!(store.herd(3, NaiveDate::from_ymd_opt(2026, 2, 28).unwrap()).unwrap()["domba"], 39);
+
+        // A movement dropped from the month: the net no longer matches.
+        let moves_key = key(3, month, MOVES);
+        let mut moves = decode::<MonthMoves>(&store.stock.get(&moves_key).unwrap().unwrap()).unwrap();
+        moves.0.pop();
+        store.stock.insert(&moves_key, encode(&moves)).unwrap();
+        assert_eq!(store.check().unwrap(), vec![Problem::StockWrong { program: 3, month }]);
+        // A month no entry makes.
+        let stray = NaiveDate::from_ymd_opt(2025, 7, 1).unwrap();
+        store.stock.insert(key(3, stray, NET), encode(&MonthNet::default())).unwrap();
+        let problems = store.check().unwrap();
+        assert_eq!(
+            problems,
+            vec![Problem::StockWrong { program: 3, month: stray }, Problem::StockWrong { program: 3, month }]
+        );
+        store.forget_stock_for_test().unwrap();
+        store.ensure_stock().unwrap();
+        assert_eq!(store.check().unwrap(), vec![]);
+
+        // An index key lost: reported, and its entry still counts in its day's totals.
+        let lost = keys::dated(3, entries[1].draft.date, entries[1].id);
+        store.by_program.remove(&lost).unwrap();
+        let problems = store.check().unwrap();
+        assert_eq!(problems, vec![Problem::IndexMissing { tree: "by_program".into(), key: super::super::hex(&lost) }]);
     }
 }
