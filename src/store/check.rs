@@ -534,7 +534,10 @@ pub fn check_copy(path: &Path) -> Result<(Vec<Problem>, usize)> {
     };
     // Damage is reported under the real folder's name, with its backups.
     damage::guarded(path, || {
-        let db = sled::Config::new().path(&copy.0).open().map_err(|e| damage::open_error(path, e))?;
+        // The same cache cap as `Store::open`: sled's default (1 GiB) would
+        // fill with the whole database as the check reads it.
+        let config = sled::Config::new().path(&copy.0).cache_capacity(super::cache_bytes());
+        let db = config.open().map_err(|e| damage::open_error(path, e))?;
         let store = Store::over(db, &copy.0)?;
         store.check_schema()?;
         if !store.is_initialised()? {

@@ -194,6 +194,20 @@ pub struct Store {
 /// 190 MB and stayed there, with 16 MiB at 135 MB (BENCHMARKS.md).
 const CACHE_BYTES: u64 = 16 << 20;
 
+/// Debug builds (what `cargo test` runs) take another cache size from this
+/// variable, so a test can run `check` in a process whose memory budget is
+/// small beside the database; a release build never reads it.
+pub const CACHE_ENV: &str = "BINALOG_CACHE_BYTES";
+
+/// sled's cache capacity for every database this process opens.
+pub(crate) fn cache_bytes() -> u64 {
+    #[cfg(debug_assertions)]
+    if let Some(bytes) = std::env::var(CACHE_ENV).ok().and_then(|v| v.parse().ok()) {
+        return bytes;
+    }
+    CACHE_BYTES
+}
+
 /// How to open: an existing database only, or create one if absent.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum OpenMode {
@@ -212,7 +226,7 @@ impl Store {
             // sled's page cache defaults to 1 GiB and, once filled by an
             // import or a long session, stays that large: the server keeps
             // to a budget.
-            let config = sled::Config::new().path(path).cache_capacity(CACHE_BYTES);
+            let config = sled::Config::new().path(path).cache_capacity(cache_bytes());
             let db = config.open().map_err(|e| damage::open_error(path, e))?;
             let store = Store { config, ..Store::over(db, path)? };
             store.check_schema()?;
