@@ -198,6 +198,14 @@ proptest! {
                 prop_assert_eq!(&herd, &local.head_counts(program, at).unwrap(), "programme {} at {}", program, at);
             }
         }
+        // Totals over whole months come from the monthly rollups, the days
+        // either side from the daily ones: the same sums as the entries'.
+        let ranges = [(0, 29), (30, 60), (3, 100), (-40, 200), (15, 16), (29, 91)];
+        for (from, to) in ranges.map(|(a, b)| (start() + Duration::days(a), start() + Duration::days(b))) {
+            for program in [HERD, FARM] {
+                prop_assert_eq!(local.totals(program, from, to).unwrap(), local.totals_by_scan(program, from, to).unwrap());
+            }
+        }
         prop_assert_eq!(store.check().unwrap(), vec![]);
     }
 }

@@ -107,6 +107,9 @@ impl Store {
             self.find_extra_site_keys(&programs, &mut problems)?;
         }
         self.check_by_program(&programs, &pass.program_keys_missing, &mut problems)?;
+        if self.meta.contains_key(keys::META_MONTHLY)? {
+            self.check_monthly(&mut problems)?;
+        }
         problems.extend(refused);
         Ok(problems)
     }
@@ -323,6 +326,33 @@ impl Store {
         Ok(())
     }
 
+    /// Each month's stored rollups against the sum of its daily ones, a
+    /// month at a time (the daily keys run programme by programme, day by
+    /// day). A daily rollup that will not decode was reported already.
+    fn check_monthly(&self, problems: &mut Vec<Problem>) -> Result<()> {
+        let mut months = Compared::new(self.monthly.iter());
+        let mut month: Option<[u8; 8]> = None;
+        let mut sums: BTreeMap<Vec<u8>, Rollup> = BTreeMap::new();
+        for kv in self.rollups.iter() {
+            let (key, value) = kv?;
+            let Ok(rollup) = decode::<Rollup>(&value) else { continue };
+            let monthly = super::rollup::monthly_key(&key);
+            let this: [u8; 8] = monthly.get(..8).and_then(|k| k.try_into().ok()).unwrap_or_default();
+            if month != Some(this) {
+                if let Some(done) = month {
+                    months.compare_totals(&done, std::mem::take(&mut sums), "monthly", problems)?;
+                }
+                month = Some(this);
+            }
+            let slot = sums.entry(monthly).or_default();
+            *slot = slot.plus(rollup.total, i64::from(rollup.entries)).unwrap_or(*slot);
+        }
+        if let Some(done) = month {
+            months.compare_totals(&done, sums, "monthly", problems)?;
+        }
+        months.rest_of_totals(problems)
+    }
+
     fn check_meta(&self, problems: &mut Vec<Problem>, highest_entry: u64, highest_audit: u64) -> Result<()> {
         for (key, highest) in [(keys::META_NEXT_ENTRY, highest_entry), (keys::META_NEXT_AUDIT, highest_audit)] {
             let counter = String::from_utf8_lossy(key).to_string();
@@ -390,14 +420,26 @@ impl<I: Iterator<Item = sled::Result<(sled::IVec, sled::IVec)>>> Compared<I> {
     /// One day's rollups (and any stored for days before it without
     /// entries) against the day's sums.
     fn compare_day(&mut self, day: &[u8; 8], deltas: Deltas, problems: &mut Vec<Problem>) -> Result<()> {
-        let end = day_end(day);
-        let mut expected: BTreeMap<Vec<u8>, Rollup> = deltas
+        let expected: BTreeMap<Vec<u8>, Rollup> = deltas
             .0
             .into_iter()
             // An overflowing sum was reported; `apply` left it unchanged.
             .filter_map(|(k, (total, count))| Some((k, Rollup::default().plus(total, count)?)))
             .filter(|(_, r)| !r.is_empty())
             .collect();
+        self.compare_totals(day, expected, "rollups", problems)
+    }
+
+    /// The stored rollups with keys before the end of `prefix` (a
+    /// programme and a day or month) against those expected for it.
+    fn compare_totals(
+        &mut self,
+        prefix: &[u8; 8],
+        mut expected: BTreeMap<Vec<u8>, Rollup>,
+        tree: &str,
+        problems: &mut Vec<Problem>,
+    ) -> Result<()> {
+        let end = day_end(prefix);
         let mut found = BTreeMap::new();
         for (k, v) in self.until(Some(&end))? {
             match decode::<Rollup>(&v) {
@@ -405,7 +447,7 @@ impl<I: Iterator<Item = sled::Result<(sled::IVec, sled::IVec)>>> Compared<I> {
                     found.insert(k.to_vec(), rollup);
                 }
                 Err(e) => {
-                    problems.push(Problem::Undecodable { tree: "rollups".into(), key: hex(&k), detail: e.to_string() })
+                    problems.push(Problem::Undecodable { tree: tree.into(), key: hex(&k), detail: e.to_string() })
                 }
             }
         }

@@ -10,6 +10,7 @@
 //! | by_program  | programme, date, entry id            | (empty)                |
 //! | by_site     | site, date, entry id                 | (empty)                |
 //! | rollups     | programme, date, kind, unit, item    | Rollup                 |
+//! | monthly     | programme, first of month, kind, unit, item | Rollup (a month of `rollups`) |
 //! | audit       | sequence number                      | AuditRecord            |
 //! | verifications | entry id, revision                 | Verification           |
 //! | drafts      | NIP                                  | the officer's unsaved form (records::drafts) |
@@ -172,6 +173,7 @@ pub struct Store {
     by_program: sled::Tree,
     by_site: sled::Tree,
     rollups: sled::Tree,
+    monthly: sled::Tree,
     audit: sled::Tree,
     verifications: sled::Tree,
     drafts: sled::Tree,
@@ -233,6 +235,7 @@ impl Store {
             store.ensure_identity()?;
             store.recover_staging()?;
             store.ensure_stock()?;
+            store.ensure_monthly()?;
             Ok(store)
         })
     }
@@ -255,6 +258,7 @@ impl Store {
             by_program: tree("by_program")?,
             by_site: tree("by_site")?,
             rollups: tree("rollups")?,
+            monthly: tree("monthly")?,
             audit: tree("audit")?,
             verifications: tree("verifications")?,
             drafts: tree("drafts")?,

@@ -4,6 +4,7 @@
 
 use std::collections::BTreeMap;
 
+use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
 use super::StoreError;
@@ -41,6 +42,111 @@ impl Deltas {
         }
         Ok(())
     }
+}
+
+impl Deltas {
+    /// The same changes summed by month: each key's date becomes the first
+    /// of its month (tree `monthly`), so that totals over years read a
+    /// row per month instead of one per day.
+    pub fn monthly(&self) -> Deltas {
+        let mut months = Deltas::default();
+        for (key, (total, count)) in &self.0 {
+            let slot = months.0.entry(monthly_key(key)).or_insert((0, 0));
+            // Each day's sum fits (checked in `apply`); a month's is
+            // checked again where it is stored (`Rollup::plus`).
+            slot.0 = slot.0.saturating_add(*total);
+            slot.1 = slot.1.saturating_add(*count);
+        }
+        months
+    }
+}
+
+/// A daily rollup key's monthly key: its date made the first of its month.
+pub fn monthly_key(daily: &[u8]) -> Vec<u8> {
+    let mut key = daily.to_vec();
+    if let Some(date) = daily.get(4..).and_then(super::keys::day_from) {
+        key[4..8].copy_from_slice(&super::keys::day(super::stock::month_of(date)));
+    }
+    key
+}
+
+impl super::Store {
+    /// Builds the monthly rollups from the daily ones if the marker says
+    /// they are missing (a database written before they existed): once,
+    /// at open. One pass over `rollups`, holding one month's keys at a time
+    /// (the daily keys run programme by programme, day by day).
+    pub(super) fn ensure_monthly(&self) -> Result<(), StoreError> {
+        if self.meta.contains_key(super::keys::META_MONTHLY)? {
+            return Ok(());
+        }
+        self.write(|| {
+            self.monthly.clear()?;
+            let mut month: Option<Vec<u8>> = None;
+            let mut sums: BTreeMap<Vec<u8>, Rollup> = BTreeMap::new();
+            let flush = |sums: &mut BTreeMap<Vec<u8>, Rollup>| -> Result<(), StoreError> {
+                let mut batch = sled::Batch::default();
+                for (key, rollup) in std::mem::take(sums) {
+                    batch.insert(key, super::codec::encode(&rollup));
+                }
+                Ok(self.monthly.apply_batch(batch)?)
+            };
+            for kv in self.rollups.iter() {
+                let (key, value) = kv?;
+                let rollup: Rollup = super::codec::decode(&value).map_err(|e| super::corrupt("rollups", e))?;
+                let monthly = monthly_key(&key);
+                if month.as_deref() != monthly.get(..8) {
+                    flush(&mut sums)?;
+                    month = monthly.get(..8).map(<[u8]>::to_vec);
+                }
+                let slot = sums.entry(monthly).or_default();
+                *slot = slot.plus(rollup.total, i64::from(rollup.entries)).ok_or(StoreError::TotalOverflow)?;
+            }
+            flush(&mut sums)?;
+            self.meta.insert(super::keys::META_MONTHLY, super::codec::encode(&1u32))?;
+            Ok(())
+        })
+    }
+
+    /// Rollup rows of a programme between two dates, inclusive, for sums:
+    /// whole months from the monthly rollups (dated the first of their
+    /// month), the days at either end from the daily ones.
+    pub fn rollups_for_sums(
+        &self,
+        program: crate::domain::reference::ProgramId,
+        from: NaiveDate,
+        to: NaiveDate,
+    ) -> Result<Vec<super::RollupRow>, StoreError> {
+        use chrono::Datelike;
+        let first_whole = if from.day() == 1 { Some(from) } else { next_month(from) };
+        // The last day of the last whole month: `to` itself if a month ends there.
+        let last_whole = match to.succ_opt() {
+            Some(next) if next.day() != 1 => super::stock::month_of(to).pred_opt(),
+            _ => Some(to),
+        };
+        let (Some(first), Some(last)) = (first_whole, last_whole) else { return self.rollups(program, from, to) };
+        if first > last {
+            return self.rollups(program, from, to);
+        }
+        let mut rows = Vec::new();
+        if from < first {
+            rows.extend(self.rollups(program, from, first.pred_opt().unwrap_or(first))?);
+        }
+        let (start, end) = super::keys::dated_range(program, first, last);
+        for kv in self.monthly.range(start..end) {
+            let (k, v) = kv?;
+            rows.push(super::read::rollup_row(&k, &v)?);
+        }
+        if let Some(after) = last.succ_opt().filter(|after| *after <= to) {
+            rows.extend(self.rollups(program, after, to)?);
+        }
+        Ok(rows)
+    }
+}
+
+/// The first day of the month after `date`'s.
+fn next_month(date: NaiveDate) -> Option<NaiveDate> {
+    use chrono::Months;
+    super::stock::month_of(date).checked_add_months(Months::new(1))
 }
 
 /// Totals are of work done: pending (planned) and voided entries do not count.

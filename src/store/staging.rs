@@ -34,9 +34,9 @@ use sled::Transactional;
 
 use super::audit::AuditNote;
 use super::codec::{decode, encode};
-use super::rollup::{Deltas, Rollup};
+use super::rollup::Deltas;
 use super::stock::StockChanges;
-use super::write::{abort, append_audit, finish, new_revision, next_counter};
+use super::write::{append_audit, apply_rollups, finish, new_revision, next_counter};
 use super::{Result, Store, StoreError, keys};
 use crate::domain::entry::{EntryDraft, EntryId};
 use crate::domain::inventory::{Movement, movements};
@@ -151,8 +151,9 @@ impl Store {
         };
         // Staged rows must be durable before the marker that relies on them.
         self.flush()?;
-        let trees = (&self.meta, &self.rollups, &self.audit, &self.stock);
-        let committed = finish(trees.transaction(|(meta, rollups, audit, stock)| {
+        let months = deltas.monthly();
+        let trees = (&self.meta, &self.rollups, &self.audit, &self.stock, &self.monthly);
+        let committed = finish(trees.transaction(|(meta, rollups, audit, stock, monthly)| {
             let first = next_counter(meta, keys::META_NEXT_ENTRY, 1, count)?;
             // The movements were staged under their places: ids now known.
             let mut changes = StockChanges::default();
@@ -161,18 +162,8 @@ impl Store {
                 changes.add_moves(*program, with_ids);
             }
             changes.write(stock)?;
-            for (key, (total, entries)) in &deltas.0 {
-                let old = match rollups.get(key)? {
-                    Some(bytes) => decode::<Rollup>(&bytes).or_else(|e| abort(super::corrupt("rollups", e)))?,
-                    None => Rollup::default(),
-                };
-                let Some(new) = old.plus(*total, *entries) else { return abort(StoreError::TotalOverflow) };
-                if new.is_empty() {
-                    rollups.remove(key.as_slice())?;
-                } else {
-                    rollups.insert(key.as_slice(), encode(&new))?;
-                }
-            }
+            apply_rollups(rollups, &deltas)?;
+            apply_rollups(monthly, &months)?;
             append_audit(meta, audit, note, vec![])?;
             let marker = Committing { import, first, count, by: by.clone(), at };
             meta.insert(keys::META_IMPORT_COMMITTING, encode(&marker))?;

@@ -205,7 +205,7 @@ mod tests {
     }
 
     #[test]
-    fn check_finds_a_month_of_stock_changed_or_lost_and_a_lost_index_key_costs_no_total() {
+    fn check_finds_a_month_of_stock_or_totals_changed_and_a_lost_index_key_costs_no_total() {
         let dir = tempfile::tempdir().unwrap();
         let store = Store::open(dir.path(), OpenMode::CreateIfMissing).unwrap();
         store.init_reference(&reference_data(), &note()).unwrap();
@@ -235,6 +235,16 @@ mod tests {
         );
         store.forget_stock_for_test().unwrap();
         store.ensure_stock().unwrap();
+        assert_eq!(store.check().unwrap(), vec![]);
+
+        // A month's total changed: reported; built again from the daily
+        // totals when the marker is gone, as in a database made before them.
+        let (monthly, _) = store.monthly.iter().next().unwrap().unwrap();
+        let wrong = crate::store::Rollup { total: 1, entries: 1 };
+        store.monthly.insert(&monthly, encode(&wrong)).unwrap();
+        assert!(matches!(&store.check().unwrap()[..], [Problem::RollupWrong { found, .. }] if *found == wrong));
+        store.meta.remove(keys::META_MONTHLY).unwrap();
+        store.ensure_monthly().unwrap();
         assert_eq!(store.check().unwrap(), vec![]);
 
         // An index key lost: reported, and its entry still counts in its day's totals.

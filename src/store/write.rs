@@ -73,6 +73,24 @@ pub(super) fn next_counter(meta: &TransactionalTree, key: &[u8], first: u64, by:
     Ok(next)
 }
 
+/// Adds rollup changes to the stored rollups (daily or monthly) inside
+/// the caller's transaction; a rollup that comes to nothing goes.
+pub(super) fn apply_rollups(rollups: &TransactionalTree, deltas: &Deltas) -> TxResult<()> {
+    for (key, (total, count)) in &deltas.0 {
+        let old = match rollups.get(key)? {
+            Some(bytes) => decode::<Rollup>(&bytes).or_else(|e| abort(super::corrupt("rollups", e)))?,
+            None => Rollup::default(),
+        };
+        let Some(new) = old.plus(*total, *count) else { return abort(StoreError::TotalOverflow) };
+        if new.is_empty() {
+            rollups.remove(key.as_slice())?;
+        } else {
+            rollups.insert(key.as_slice(), encode(&new))?;
+        }
+    }
+    Ok(())
+}
+
 pub(super) fn append_audit(
     meta: &TransactionalTree,
     audit: &TransactionalTree,
@@ -189,10 +207,11 @@ impl Store {
             &self.audit,
             &self.verifications,
             &self.stock,
+            &self.monthly,
         );
         self.write(|| {
             finish(trees.transaction(
-                |(meta, entries, heads, by_program, by_site, rollups, audit, verifications, stock)| {
+                |(meta, entries, heads, by_program, by_site, rollups, audit, verifications, stock, monthly)| {
                     let mut deltas = Deltas::default();
                     let mut moves = StockChanges::default();
                     let mut written = Vec::with_capacity(changes.len());
@@ -260,18 +279,8 @@ impl Store {
                         moves.add(&entry);
                         written.push(entry);
                     }
-                    for (key, (total, count)) in &deltas.0 {
-                        let old = match rollups.get(key)? {
-                            Some(bytes) => decode::<Rollup>(&bytes).or_else(|e| abort(super::corrupt("rollups", e)))?,
-                            None => Rollup::default(),
-                        };
-                        let Some(new) = old.plus(*total, *count) else { return abort(StoreError::TotalOverflow) };
-                        if new.is_empty() {
-                            rollups.remove(key.as_slice())?;
-                        } else {
-                            rollups.insert(key.as_slice(), encode(&new))?;
-                        }
-                    }
+                    apply_rollups(rollups, &deltas)?;
+                    apply_rollups(monthly, &deltas.monthly())?;
                     moves.write(stock)?;
                     // An import (or the demo data) records its count in the detail
                     // rather than listing a hundred thousand pairs in one audit value.
