@@ -31,6 +31,7 @@ fn disk_size(path: &Path) -> u64 {
 
 /// Runs the command to its end and returns its exit code and its peak
 /// resident memory in bytes.
+#[allow(clippy::zombie_processes)] // reaped by `wait4`, which also gives its rusage
 fn peak_memory(mut cmd: std::process::Command) -> (i32, u64) {
     let child = cmd.stdout(Stdio::null()).stderr(Stdio::null()).stdin(Stdio::null()).spawn().unwrap();
     let mut status = 0;

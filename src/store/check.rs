@@ -8,7 +8,7 @@ use std::path::{Path, PathBuf};
 use chrono::NaiveDate;
 
 use super::codec::{Stored, decode};
-use super::rollup::{Deltas, Rollup};
+use super::rollup::{Deltas, MonthRollup, Rollup, Sum};
 use super::{Result, Store, StoreError, damage, hex, io_error, keys, stock};
 use crate::domain::entry::{Entry, Field};
 use crate::domain::invalid::Invalid;
@@ -101,14 +101,26 @@ impl Store {
             refused.extend(text_problems("programs", program.id.to_string(), &texts));
         }
         let highest_audit = self.check_audit(&mut problems)?;
-        let pass = self.check_revisions(&programs, &mut problems, &mut refused)?;
+        let stock = self.has_stock()?;
+        let mut expected = Digests::new(stock, self.meta.contains_key(keys::META_MONTHLY)?);
+        let pass = self.check_revisions(&programs, &mut problems, &mut refused, Some(&mut expected))?;
         self.check_meta(&mut problems, pass.highest_entry, highest_audit)?;
-        if self.by_site.len() as u64 != pass.site_keys_present {
-            self.find_extra_site_keys(&programs, &mut problems)?;
-        }
-        self.check_by_program(&programs, &pass.program_keys_missing, &mut problems)?;
-        if self.meta.contains_key(keys::META_MONTHLY)? {
-            self.check_monthly(&mut problems)?;
+        // Every tree read in key order, summed the same way: equal sums
+        // mean the indexes, totals and stock are what the entries make.
+        // Only when they differ is each difference looked for, entry by
+        // entry (slow: lookups in key order of another tree).
+        let mut found = Vec::new();
+        if self.stored_digests(&expected, &mut found)? == expected {
+            problems.extend(found);
+        } else {
+            // The slow passes find again what the digests' pass found.
+            let mut again = Vec::new();
+            let pass = self.check_revisions(&programs, &mut again, &mut Vec::new(), None)?;
+            problems.extend(again.into_iter().filter(|p| matches!(p, Problem::IndexMissing { .. })));
+            if self.by_site.len() as u64 != pass.site_keys_present {
+                self.find_extra_site_keys(&programs, &mut problems)?;
+            }
+            self.check_by_program(&programs, &pass.program_keys_missing, &mut problems)?;
         }
         problems.extend(refused);
         Ok(problems)
@@ -145,8 +157,10 @@ impl Store {
         programs: &HashMap<u32, Program>,
         problems: &mut Vec<Problem>,
         refused: &mut Vec<Problem>,
+        digests: Option<&mut Digests>,
     ) -> Result<RevisionPass> {
         let mut pass = RevisionPass::default();
+        let mut digests = digests;
         let mut heads = self.heads.iter().peekable();
         let mut revisions = self.entries.iter().peekable();
         let id_of = |next: Option<&std::result::Result<(sled::IVec, sled::IVec), sled::Error>>| match next {
@@ -218,6 +232,11 @@ impl Store {
                 problems.push(Problem::ProgramMissing { entry: entry.id, program: d.program });
                 continue;
             };
+            if let Some(digests) = digests.as_deref_mut() {
+                // The fast way: what the entries make, summed (`Digests`).
+                digests.expect(&entry, site);
+                continue;
+            }
             let key = keys::dated(d.program, d.date, entry.id);
             if !self.by_program.contains_key(&key)? {
                 problems.push(Problem::IndexMissing { tree: "by_program".into(), key: hex(&key) });
@@ -266,10 +285,15 @@ impl Store {
         problems: &mut Vec<Problem>,
     ) -> Result<()> {
         let stock = self.has_stock()?;
+        let monthly = self.meta.contains_key(keys::META_MONTHLY)?;
         let mut totals = Compared::new(self.rollups.iter());
         let mut months = Compared::new(self.stock.iter());
+        let mut month_totals = Compared::new(self.monthly.iter());
         let mut day: Option<[u8; 8]> = None;
         let mut deltas = Deltas::default();
+        // The monthly rollups' month (programme and first day) being summed.
+        let mut sum_month: Option<[u8; 8]> = None;
+        let mut month_sums: BTreeMap<Vec<u8>, MonthRollup> = BTreeMap::new();
         let mut month: Option<(u32, NaiveDate)> = None;
         let mut moves = Vec::new();
         let mut index = self.by_program.iter().keys().peekable();
@@ -292,7 +316,16 @@ impl Store {
             let this_day: [u8; 8] = key.get(..8).and_then(|k| k.try_into().ok()).unwrap_or_default();
             if day != Some(this_day) {
                 if let Some(done) = day {
+                    add_month(&mut month_sums, &deltas);
                     totals.compare_day(&done, std::mem::take(&mut deltas), problems)?;
+                }
+                let this_month = month_prefix(&this_day);
+                if sum_month != Some(this_month) {
+                    if let Some(done) = sum_month.filter(|_| monthly) {
+                        month_totals.compare_totals(&done, std::mem::take(&mut month_sums), "monthly", problems)?;
+                    }
+                    month_sums.clear();
+                    sum_month = Some(this_month);
                 }
                 day = Some(this_day);
             }
@@ -314,9 +347,16 @@ impl Store {
             moves.extend(movements(&entry));
         }
         if let Some(done) = day {
+            add_month(&mut month_sums, &deltas);
             totals.compare_day(&done, deltas, problems)?;
         }
-        totals.rest_of_totals(problems)?;
+        totals.rest_of_totals::<Rollup>("rollups", problems)?;
+        if monthly {
+            if let Some(done) = sum_month {
+                month_totals.compare_totals(&done, month_sums, "monthly", problems)?;
+            }
+            month_totals.rest_of_totals::<MonthRollup>("monthly", problems)?;
+        }
         if stock {
             if let Some((program, first)) = month {
                 months.compare_month(program, first, moves, problems)?;
@@ -324,33 +364,6 @@ impl Store {
             months.rest_of_months(problems)?;
         }
         Ok(())
-    }
-
-    /// Each month's stored rollups against the sum of its daily ones, a
-    /// month at a time (the daily keys run programme by programme, day by
-    /// day). A daily rollup that will not decode was reported already.
-    fn check_monthly(&self, problems: &mut Vec<Problem>) -> Result<()> {
-        let mut months = Compared::new(self.monthly.iter());
-        let mut month: Option<[u8; 8]> = None;
-        let mut sums: BTreeMap<Vec<u8>, Rollup> = BTreeMap::new();
-        for kv in self.rollups.iter() {
-            let (key, value) = kv?;
-            let Ok(rollup) = decode::<Rollup>(&value) else { continue };
-            let monthly = super::rollup::monthly_key(&key);
-            let this: [u8; 8] = monthly.get(..8).and_then(|k| k.try_into().ok()).unwrap_or_default();
-            if month != Some(this) {
-                if let Some(done) = month {
-                    months.compare_totals(&done, std::mem::take(&mut sums), "monthly", problems)?;
-                }
-                month = Some(this);
-            }
-            let slot = sums.entry(monthly).or_default();
-            *slot = slot.plus(rollup.total, i64::from(rollup.entries)).unwrap_or(*slot);
-        }
-        if let Some(done) = month {
-            months.compare_totals(&done, sums, "monthly", problems)?;
-        }
-        months.rest_of_totals(problems)
     }
 
     fn check_meta(&self, problems: &mut Vec<Problem>, highest_entry: u64, highest_audit: u64) -> Result<()> {
@@ -375,6 +388,197 @@ impl Store {
             }
         }
         Ok(())
+    }
+}
+
+impl Store {
+    /// The digests of what the trees hold, read in key order; a month of
+    /// stock whose two parts disagree, or out of order, is reported here.
+    fn stored_digests(&self, expected: &Digests, problems: &mut Vec<Problem>) -> Result<Digests> {
+        let mut found = expected.empty();
+        for key in self.by_program.iter().keys() {
+            found.add_program(&key?);
+        }
+        for key in self.by_site.iter().keys() {
+            found.add_site(&key?);
+        }
+        for kv in self.rollups.iter() {
+            let (key, value) = kv?;
+            match decode::<Rollup>(&value) {
+                Ok(rollup) => found.rollup(&key, rollup.total, i64::from(rollup.entries)),
+                Err(e) => problems.push(Problem::Undecodable {
+                    tree: "rollups".into(),
+                    key: hex(&key),
+                    detail: e.to_string(),
+                }),
+            }
+        }
+        if found.months.is_some() {
+            for kv in self.monthly.iter() {
+                let (key, value) = kv?;
+                match decode::<MonthRollup>(&value) {
+                    Ok(month) => found.month(&key, month.total, month.entries),
+                    Err(e) => problems.push(Problem::Undecodable {
+                        tree: "monthly".into(),
+                        key: hex(&key),
+                        detail: e.to_string(),
+                    }),
+                }
+            }
+        }
+        if found.stock.is_none() {
+            return Ok(found);
+        }
+        let mut parts = self.stock.iter().peekable();
+        while let Some(kv) = parts.next() {
+            let (net_key, net) = kv?;
+            let program = keys::u32_from(&net_key).unwrap_or_default();
+            let month = net_key.get(4..).and_then(keys::day_from).unwrap_or_default();
+            let is_moves = |k: &[u8]| k.get(..8) == net_key.get(..8) && k.get(8) == Some(&1);
+            let moves = match parts.peek() {
+                Some(Ok((k, _))) if net_key.get(8) == Some(&0) && is_moves(k) => {
+                    parts.next().transpose()?.map(|(_, v)| v).unwrap_or_default()
+                }
+                _ => {
+                    // A month without both parts: the sums cannot agree.
+                    problems.push(Problem::StockWrong { program, month });
+                    continue;
+                }
+            };
+            let Ok(list) = decode::<stock::MonthMoves>(&moves) else {
+                problems.push(Problem::StockWrong { program, month });
+                continue;
+            };
+            let rebuilt = stock::month_values(list.0.clone());
+            if rebuilt.as_ref().map(|(n, m)| (n.as_slice(), m.as_slice())) != Some((&net[..], &moves[..])) {
+                problems.push(Problem::StockWrong { program, month });
+            }
+            for m in &list.0 {
+                found.movement(program, m);
+            }
+        }
+        Ok(found)
+    }
+}
+
+/// Order-free sums of what the index, rollup and stock trees should hold
+/// (made from the entries) or do hold (read from the trees), compared to
+/// check a database of any size in one pass over each tree and fixed
+/// memory. Each key is hashed with SipHash under keys drawn at random for
+/// this check (`RandomState`), twice, so a damaged tree that sums the
+/// same by chance is a 2^-128 event that nobody can aim at. Rollups sum
+/// each key's hash times its total (and times its count): the sum over
+/// the entries' quantities is then the sum over the stored rollups.
+#[derive(Clone, Debug, PartialEq, Eq)]
+struct Digests {
+    states: Hashers,
+    program: Digest,
+    site: Digest,
+    totals: Digest,
+    counts: Digest,
+    /// The monthly rollups' totals and counts, when the database has them.
+    months: Option<(Digest, Digest)>,
+    stock: Option<Digest>,
+}
+
+#[derive(Clone, Debug)]
+struct Hashers([std::hash::RandomState; 2]);
+
+/// The hashers take no part in comparing digests.
+impl PartialEq for Hashers {
+    fn eq(&self, _: &Hashers) -> bool {
+        true
+    }
+}
+
+impl Eq for Hashers {}
+
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+struct Digest([u64; 2]);
+
+impl Digest {
+    fn add_times(&mut self, states: &Hashers, key: &[u8], times: i64) {
+        use std::hash::BuildHasher;
+        for (sum, state) in self.0.iter_mut().zip(&states.0) {
+            *sum = sum.wrapping_add(state.hash_one(key).wrapping_mul(times as u64));
+        }
+    }
+}
+
+impl Digests {
+    fn new(stock: bool, monthly: bool) -> Digests {
+        Digests {
+            states: Hashers([std::hash::RandomState::new(), std::hash::RandomState::new()]),
+            program: Digest::default(),
+            site: Digest::default(),
+            totals: Digest::default(),
+            counts: Digest::default(),
+            months: monthly.then(Default::default),
+            stock: stock.then(Digest::default),
+        }
+    }
+
+    /// Empty sums under the same hashers.
+    fn empty(&self) -> Digests {
+        Digests {
+            states: self.states.clone(),
+            program: Digest::default(),
+            site: Digest::default(),
+            totals: Digest::default(),
+            counts: Digest::default(),
+            months: self.months.map(|_| Default::default()),
+            stock: self.stock.map(|_| Digest::default()),
+        }
+    }
+
+    fn add_program(&mut self, key: &[u8]) {
+        self.program.add_times(&self.states, key, 1);
+    }
+
+    fn add_site(&mut self, key: &[u8]) {
+        self.site.add_times(&self.states, key, 1);
+    }
+
+    fn rollup(&mut self, key: &[u8], total: i64, entries: i64) {
+        self.totals.add_times(&self.states, key, total);
+        self.counts.add_times(&self.states, key, entries);
+    }
+
+    /// A monthly rollup: its total taken modulo 2^64, as the entries'
+    /// quantities summed in the digest are.
+    fn month(&mut self, key: &[u8], total: i128, entries: u64) {
+        if let Some((totals, counts)) = self.months.as_mut() {
+            totals.add_times(&self.states, key, total as i64);
+            counts.add_times(&self.states, key, entries as i64);
+        }
+    }
+
+    /// What one current revision should put in the trees.
+    fn expect(&mut self, entry: &Entry, site: u32) {
+        let d = &entry.draft;
+        self.add_program(&keys::dated(d.program, d.date, entry.id));
+        self.add_site(&keys::dated(site, d.date, entry.id));
+        if super::rollup::counts_in_totals(entry) {
+            for q in &d.quantities {
+                let key = keys::rollup(d.program, d.date, d.kind, q.unit, &q.item);
+                self.rollup(&key, q.value.milli(), 1);
+                self.month(&super::rollup::monthly_key(&key), i128::from(q.value.milli()), 1);
+            }
+        }
+        if self.stock.is_some() {
+            for m in movements(entry) {
+                self.movement(d.program, &m);
+            }
+        }
+    }
+
+    /// A movement under its programme and month (its fields as text: a
+    /// form that is the same on both sides is all a digest needs).
+    fn movement(&mut self, program: u32, m: &crate::domain::inventory::Movement) {
+        let key = format!("{program} {} {m:?}", stock::month_of(m.date));
+        if let Some(stock) = self.stock.as_mut() {
+            stock.add_times(&self.states, key.as_bytes(), 1);
+        }
     }
 }
 
@@ -432,17 +636,17 @@ impl<I: Iterator<Item = sled::Result<(sled::IVec, sled::IVec)>>> Compared<I> {
 
     /// The stored rollups with keys before the end of `prefix` (a
     /// programme and a day or month) against those expected for it.
-    fn compare_totals(
+    fn compare_totals<T: Sum + PartialEq + Shown>(
         &mut self,
         prefix: &[u8; 8],
-        mut expected: BTreeMap<Vec<u8>, Rollup>,
+        mut expected: BTreeMap<Vec<u8>, T>,
         tree: &str,
         problems: &mut Vec<Problem>,
     ) -> Result<()> {
         let end = day_end(prefix);
         let mut found = BTreeMap::new();
         for (k, v) in self.until(Some(&end))? {
-            match decode::<Rollup>(&v) {
+            match decode::<T>(&v) {
                 Ok(rollup) => {
                     found.insert(k.to_vec(), rollup);
                 }
@@ -456,17 +660,25 @@ impl<I: Iterator<Item = sled::Result<(sled::IVec, sled::IVec)>>> Compared<I> {
             let e = expected.remove(&key).unwrap_or_default();
             let f = found.get(&key).copied().unwrap_or_default();
             if e != f {
-                problems.push(Problem::RollupWrong { key: hex(&key), expected: e, found: f });
+                problems.push(Problem::RollupWrong { key: hex(&key), expected: e.shown(), found: f.shown() });
             }
         }
         Ok(())
     }
 
     /// Rollups after the last day with entries: none should be there.
-    fn rest_of_totals(&mut self, problems: &mut Vec<Problem>) -> Result<()> {
+    fn rest_of_totals<T: Sum + Shown>(&mut self, tree: &str, problems: &mut Vec<Problem>) -> Result<()> {
         for (k, v) in self.until(None)? {
-            let found = decode::<Rollup>(&v).unwrap_or_default();
-            problems.push(Problem::RollupWrong { key: hex(&k), expected: Rollup::default(), found });
+            match decode::<T>(&v) {
+                Ok(found) => problems.push(Problem::RollupWrong {
+                    key: hex(&k),
+                    expected: Rollup::default(),
+                    found: found.shown(),
+                }),
+                Err(e) => {
+                    problems.push(Problem::Undecodable { tree: tree.into(), key: hex(&k), detail: e.to_string() })
+                }
+            }
         }
         Ok(())
     }
@@ -500,6 +712,38 @@ impl<I: Iterator<Item = sled::Result<(sled::IVec, sled::IVec)>>> Compared<I> {
         }
         Ok(())
     }
+}
+
+/// A stored sum as a problem shows it (a day's rollup).
+trait Shown {
+    fn shown(self) -> Rollup;
+}
+
+impl Shown for Rollup {
+    fn shown(self) -> Rollup {
+        self
+    }
+}
+
+impl Shown for MonthRollup {
+    fn shown(self) -> Rollup {
+        let total = self.total.clamp(i128::from(i64::MIN), i128::from(i64::MAX)) as i64;
+        Rollup { total, entries: u32::try_from(self.entries).unwrap_or(u32::MAX) }
+    }
+}
+
+/// Adds a day's sums to its month's.
+fn add_month(months: &mut BTreeMap<Vec<u8>, MonthRollup>, day: &Deltas) {
+    for (key, (total, count)) in day.monthly().0 {
+        let slot = months.entry(key).or_default();
+        *slot = slot.plus_wide(total, count).unwrap_or(*slot);
+    }
+}
+
+/// A daily key's first eight bytes (owner, day) as its month's.
+fn month_prefix(day: &[u8; 8]) -> [u8; 8] {
+    let key = super::rollup::monthly_key(day);
+    key.get(..8).and_then(|k| k.try_into().ok()).unwrap_or(*day)
 }
 
 /// A stored month of stock that no entry's movements make.

@@ -301,8 +301,12 @@ fn dated_ids(index: &sled::Tree, owner: Option<u32>, from: NaiveDate, to: NaiveD
 }
 
 pub(super) fn rollup_row(key: &[u8], value: &[u8]) -> Result<RollupRow> {
+    rollup_row_of(key, decode(value).map_err(|e| corrupt("rollups", e))?)
+}
+
+/// A row of a rollup key (daily or monthly) and its sum.
+pub(super) fn rollup_row_of(key: &[u8], rollup: Rollup) -> Result<RollupRow> {
     let (program, date, kind, unit, item) = keys::rollup_parts(key)
         .ok_or_else(|| super::StoreError::Corrupt { tree: "rollups".into(), detail: "malformed key".into() })?;
-    let rollup = decode(value).map_err(|e| corrupt("rollups", e))?;
     Ok(RollupRow { program, date, kind, unit, item, rollup })
 }

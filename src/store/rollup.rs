@@ -44,17 +44,70 @@ impl Deltas {
     }
 }
 
+/// A month's sum of daily rollups (tree `monthly`): wider than a day's,
+/// since days that each fit an i64 may not fit one together.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MonthRollup {
+    pub total: i128,
+    pub entries: u64,
+}
+
+/// What both kinds of stored sum do with a change.
+pub trait Sum: Copy + Default + super::codec::Stored {
+    /// This sum changed by a delta; `None` if it would leave its type.
+    fn plus_wide(self, total: i128, entries: i64) -> Option<Self>;
+    fn is_nothing(&self) -> bool;
+}
+
+impl Sum for Rollup {
+    fn plus_wide(self, total: i128, entries: i64) -> Option<Self> {
+        self.plus(i64::try_from(total).ok()?, entries)
+    }
+
+    fn is_nothing(&self) -> bool {
+        self.is_empty()
+    }
+}
+
+impl Sum for MonthRollup {
+    fn plus_wide(self, total: i128, entries: i64) -> Option<Self> {
+        let total = self.total.checked_add(total)?;
+        let entries = i128::from(self.entries).checked_add(i128::from(entries))?.max(0);
+        Some(MonthRollup { total, entries: u64::try_from(entries).ok()? })
+    }
+
+    fn is_nothing(&self) -> bool {
+        self.total == 0 && self.entries == 0
+    }
+}
+
+impl MonthRollup {
+    /// As a day's rollup, for sums in i64: an error past it.
+    pub fn narrow(self) -> Result<Rollup, StoreError> {
+        let total = i64::try_from(self.total).map_err(|_| StoreError::TotalOverflow)?;
+        let entries = u32::try_from(self.entries).map_err(|_| StoreError::TotalOverflow)?;
+        Ok(Rollup { total, entries })
+    }
+}
+
+/// Changes to stored sums by key, wide enough for a month of days.
+#[derive(Default, Debug)]
+pub struct WideDeltas(pub BTreeMap<Vec<u8>, (i128, i64)>);
+
 impl Deltas {
+    /// The changes as they are, to apply to the daily rollups.
+    pub fn wide(&self) -> WideDeltas {
+        WideDeltas(self.0.iter().map(|(k, (total, count))| (k.clone(), (i128::from(*total), *count))).collect())
+    }
+
     /// The same changes summed by month: each key's date becomes the first
     /// of its month (tree `monthly`), so that totals over years read a
     /// row per month instead of one per day.
-    pub fn monthly(&self) -> Deltas {
-        let mut months = Deltas::default();
+    pub fn monthly(&self) -> WideDeltas {
+        let mut months = WideDeltas::default();
         for (key, (total, count)) in &self.0 {
             let slot = months.0.entry(monthly_key(key)).or_insert((0, 0));
-            // Each day's sum fits (checked in `apply`); a month's is
-            // checked again where it is stored (`Rollup::plus`).
-            slot.0 = slot.0.saturating_add(*total);
+            slot.0 = slot.0.saturating_add(i128::from(*total));
             slot.1 = slot.1.saturating_add(*count);
         }
         months
@@ -82,8 +135,8 @@ impl super::Store {
         self.write(|| {
             self.monthly.clear()?;
             let mut month: Option<Vec<u8>> = None;
-            let mut sums: BTreeMap<Vec<u8>, Rollup> = BTreeMap::new();
-            let flush = |sums: &mut BTreeMap<Vec<u8>, Rollup>| -> Result<(), StoreError> {
+            let mut sums: BTreeMap<Vec<u8>, MonthRollup> = BTreeMap::new();
+            let flush = |sums: &mut BTreeMap<Vec<u8>, MonthRollup>| -> Result<(), StoreError> {
                 let mut batch = sled::Batch::default();
                 for (key, rollup) in std::mem::take(sums) {
                     batch.insert(key, super::codec::encode(&rollup));
@@ -99,7 +152,8 @@ impl super::Store {
                     month = monthly.get(..8).map(<[u8]>::to_vec);
                 }
                 let slot = sums.entry(monthly).or_default();
-                *slot = slot.plus(rollup.total, i64::from(rollup.entries)).ok_or(StoreError::TotalOverflow)?;
+                let sum = slot.plus_wide(i128::from(rollup.total), i64::from(rollup.entries));
+                *slot = sum.ok_or(StoreError::TotalOverflow)?;
             }
             flush(&mut sums)?;
             self.meta.insert(super::keys::META_MONTHLY, super::codec::encode(&1u32))?;
@@ -134,7 +188,8 @@ impl super::Store {
         let (start, end) = super::keys::dated_range(program, first, last);
         for kv in self.monthly.range(start..end) {
             let (k, v) = kv?;
-            rows.push(super::read::rollup_row(&k, &v)?);
+            let month: MonthRollup = super::codec::decode(&v).map_err(|e| super::corrupt("monthly", e))?;
+            rows.push(super::read::rollup_row_of(&k, month.narrow()?)?);
         }
         if let Some(after) = last.succ_opt().filter(|after| *after <= to) {
             rows.extend(self.rollups(program, after, to)?);

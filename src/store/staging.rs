@@ -34,7 +34,7 @@ use sled::Transactional;
 
 use super::audit::AuditNote;
 use super::codec::{decode, encode};
-use super::rollup::Deltas;
+use super::rollup::{Deltas, MonthRollup, Rollup};
 use super::stock::StockChanges;
 use super::write::{append_audit, apply_rollups, finish, new_revision, next_counter};
 use super::{Result, Store, StoreError, keys};
@@ -151,7 +151,7 @@ impl Store {
         };
         // Staged rows must be durable before the marker that relies on them.
         self.flush()?;
-        let months = deltas.monthly();
+        let (days, months) = (deltas.wide(), deltas.monthly());
         let trees = (&self.meta, &self.rollups, &self.audit, &self.stock, &self.monthly);
         let committed = finish(trees.transaction(|(meta, rollups, audit, stock, monthly)| {
             let first = next_counter(meta, keys::META_NEXT_ENTRY, 1, count)?;
@@ -162,8 +162,8 @@ impl Store {
                 changes.add_moves(*program, with_ids);
             }
             changes.write(stock)?;
-            apply_rollups(rollups, &deltas)?;
-            apply_rollups(monthly, &months)?;
+            apply_rollups::<Rollup>(rollups, &days)?;
+            apply_rollups::<MonthRollup>(monthly, &months)?;
             append_audit(meta, audit, note, vec![])?;
             let marker = Committing { import, first, count, by: by.clone(), at };
             meta.insert(keys::META_IMPORT_COMMITTING, encode(&marker))?;

@@ -240,9 +240,10 @@ mod tests {
         // A month's total changed: reported; built again from the daily
         // totals when the marker is gone, as in a database made before them.
         let (monthly, _) = store.monthly.iter().next().unwrap().unwrap();
-        let wrong = crate::store::Rollup { total: 1, entries: 1 };
+        let wrong = crate::store::rollup::MonthRollup { total: 1, entries: 1 };
         store.monthly.insert(&monthly, encode(&wrong)).unwrap();
-        assert!(matches!(&store.check().unwrap()[..], [Problem::RollupWrong { found, .. }] if *found == wrong));
+        let one = crate::store::Rollup { total: 1, entries: 1 };
+        assert!(matches!(&store.check().unwrap()[..], [Problem::RollupWrong { found, .. }] if *found == one));
         store.meta.remove(keys::META_MONTHLY).unwrap();
         store.ensure_monthly().unwrap();
         assert_eq!(store.check().unwrap(), vec![]);

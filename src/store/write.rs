@@ -10,7 +10,7 @@ use sled::transaction::{ConflictableTransactionError, TransactionError, Transact
 
 use super::audit::{AuditAction, AuditNote, AuditRecord};
 use super::codec::{decode, encode};
-use super::rollup::{Deltas, Rollup};
+use super::rollup::{Deltas, MonthRollup, Rollup, Sum, WideDeltas};
 use super::stock::StockChanges;
 use super::{Result, Store, StoreError, keys};
 use crate::domain::entry::{Entry, EntryDraft, EntryId};
@@ -73,19 +73,19 @@ pub(super) fn next_counter(meta: &TransactionalTree, key: &[u8], first: u64, by:
     Ok(next)
 }
 
-/// Adds rollup changes to the stored rollups (daily or monthly) inside
-/// the caller's transaction; a rollup that comes to nothing goes.
-pub(super) fn apply_rollups(rollups: &TransactionalTree, deltas: &Deltas) -> TxResult<()> {
+/// Adds changes to stored sums (daily or monthly rollups) inside the
+/// caller's transaction; a sum that comes to nothing goes.
+pub(super) fn apply_rollups<T: Sum>(tree: &TransactionalTree, deltas: &WideDeltas) -> TxResult<()> {
     for (key, (total, count)) in &deltas.0 {
-        let old = match rollups.get(key)? {
-            Some(bytes) => decode::<Rollup>(&bytes).or_else(|e| abort(super::corrupt("rollups", e)))?,
-            None => Rollup::default(),
+        let old = match tree.get(key)? {
+            Some(bytes) => decode::<T>(&bytes).or_else(|e| abort(super::corrupt("rollups", e)))?,
+            None => T::default(),
         };
-        let Some(new) = old.plus(*total, *count) else { return abort(StoreError::TotalOverflow) };
-        if new.is_empty() {
-            rollups.remove(key.as_slice())?;
+        let Some(new) = old.plus_wide(*total, *count) else { return abort(StoreError::TotalOverflow) };
+        if new.is_nothing() {
+            tree.remove(key.as_slice())?;
         } else {
-            rollups.insert(key.as_slice(), encode(&new))?;
+            tree.insert(key.as_slice(), encode(&new))?;
         }
     }
     Ok(())
@@ -279,8 +279,8 @@ impl Store {
                         moves.add(&entry);
                         written.push(entry);
                     }
-                    apply_rollups(rollups, &deltas)?;
-                    apply_rollups(monthly, &deltas.monthly())?;
+                    apply_rollups::<Rollup>(rollups, &deltas.wide())?;
+                    apply_rollups::<MonthRollup>(monthly, &deltas.monthly())?;
                     moves.write(stock)?;
                     // An import (or the demo data) records its count in the detail
                     // rather than listing a hundred thousand pairs in one audit value.
