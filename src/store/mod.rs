@@ -193,8 +193,11 @@ pub struct Store {
 
 /// sled's page cache, by sled's own count (the memory it takes is several
 /// times this): with 64 MiB a server importing 200,000 rows peaked at
-/// 190 MB and stayed there, with 16 MiB at 135 MB (BENCHMARKS.md).
-const CACHE_BYTES: u64 = 16 << 20;
+/// 190 MB and stayed there, with 16 MiB at 135 MB. On a million entries
+/// 16 MiB let `check` peak at 237 MB and a session of browsing hold
+/// 162 MB; 4 MiB, 165 MB each, with registers opening in about a
+/// millisecond all the same (BENCHMARKS.md, "Scale").
+const CACHE_BYTES: u64 = 4 << 20;
 
 /// Debug builds (what `cargo test` runs) take another cache size from this
 /// variable, so a test can run `check` in a process whose memory budget is
