@@ -21,14 +21,18 @@ if sys.argv[3] == "import":
     csv_path, db_path, _, rows_path = sys.argv[1:5]
     copy = db_path + ".import"
     shutil.copyfile(db_path, copy)
+    # The copy on disk first, so the load's commit does not pay for it.
+    with open(copy, "rb+") as f:
+        os.fsync(f.fileno())
     con = sqlite3.connect(copy)
-    t = time.perf_counter()
+    t, cpu = time.perf_counter(), time.process_time()
     with open(rows_path, newline="") as f:
         reader = csv.reader(f)
         header = next(reader)
         con.executemany(f"INSERT INTO rows VALUES ({', '.join('?' * len(header))})", reader)
     con.commit()
     print(f"import {(time.perf_counter() - t) * 1000:.1f} 0")
+    print(f"import_cpu {(time.process_time() - cpu) * 1000:.1f} 0")
     con.close()
     os.remove(copy)
     sys.exit(0)
