@@ -97,6 +97,10 @@ fn timed<T>(mut run: impl FnMut() -> T) -> (Duration, T) {
 /// `program`): the first page, the month's and year's totals, the items
 /// used and, for livestock, the head counts.
 fn open_register(records: &Records, program: &Program) -> usize {
+    open_register_page(records, program).entries.len()
+}
+
+fn open_register_page(records: &Records, program: &Program) -> binalog::records::views::RegisterPage {
     let today = records.today();
     let page = records.register_page(program, None, PAGE).unwrap();
     let (month_from, month_to) = Records::month_of(today);
@@ -107,7 +111,169 @@ fn open_register(records: &Records, program: &Program) -> usize {
     if program.sector == Sector::Peternakan {
         records.herd_at(program.id, today).unwrap();
     }
-    page.entries.len()
+    page
+}
+
+/// What the terminal interface reads for home after the PIN (tui/effects.rs
+/// `home`): the programmes with their sites and partners, what each logged
+/// today, the newest entries, the agreements about to end.
+fn home(records: &Records) -> usize {
+    records.sites().unwrap();
+    records.partners().unwrap();
+    records.programs().unwrap();
+    let logged = records.logged_on(records.today()).unwrap();
+    let latest = records.latest_entries(8 * 8).unwrap();
+    records.agreements_ending(180).unwrap();
+    records.backup_status().unwrap();
+    logged.values().map(Vec::len).sum::<usize>() + latest.len()
+}
+
+/// A month's totals in every programme (what a report across programmes
+/// reads): `Records::totals` per programme, from the rollups.
+fn month_totals(records: &Records, programs: &[Program], from: NaiveDate, to: NaiveDate) -> usize {
+    programs.iter().map(|p| records.totals(p.id, from, to).unwrap().len()).sum()
+}
+
+/// Processor time this process has used (user and system), in ms: on a
+/// shared machine the wall clock also counts other processes' turns.
+fn cpu_ms() -> f64 {
+    let mut usage: libc::rusage = unsafe { std::mem::zeroed() };
+    // SAFETY: an out-parameter for this process's own usage.
+    unsafe { libc::getrusage(libc::RUSAGE_SELF, &mut usage) };
+    let ms = |t: libc::timeval| t.tv_sec as f64 * 1000.0 + t.tv_usec as f64 / 1000.0;
+    ms(usage.ru_utime) + ms(usage.ru_stime)
+}
+
+/// Resident memory of this process now and at its peak, from /proc.
+fn memory() -> (u64, u64) {
+    let status = std::fs::read_to_string("/proc/self/status").unwrap();
+    let kb = |name: &str| {
+        status
+            .lines()
+            .find(|l| l.starts_with(name))
+            .and_then(|l| l.split_whitespace().nth(1))
+            .and_then(|v| v.parse::<u64>().ok())
+            .unwrap_or(0)
+    };
+    (kb("VmRSS:") * 1024, kb("VmHWM:") * 1024)
+}
+
+/// The measures that need a fresh process (a cold open, peak memory) run
+/// in a child: this same bench binary with `--child WHAT`. It prints one
+/// line `name milliseconds peak_bytes resident_bytes`.
+fn child(what: &str, dir: &Path) {
+    let t = Instant::now();
+    let records =
+        Records::open(&dir.join(if what == "import" { "import-db" } else { "db" }), OpenMode::Existing, clock(), wib())
+            .unwrap();
+    let opened = t.elapsed();
+    match what {
+        "cold" => {
+            // Open, then what home shows: cold start short of drawing.
+            home(&records);
+            let (rss, peak) = memory();
+            println!("open {:.3} {peak} {rss}", opened.as_secs_f64() * 1000.0);
+            println!("cold {:.3} {peak} {rss}", t.elapsed().as_secs_f64() * 1000.0);
+        }
+        "check" => {
+            let (t, cpu) = (Instant::now(), cpu_ms());
+            let problems = records.check().unwrap();
+            assert!(problems.is_empty(), "{} problems", problems.len());
+            let (rss, peak) = memory();
+            println!("check {:.3} {peak} {rss}", t.elapsed().as_secs_f64() * 1000.0);
+            println!("check_cpu {:.3} 0 0", cpu_ms() - cpu);
+        }
+        "session" => {
+            // What a server holds after a session: every register opened,
+            // a page down in each, home, and a month exported across programmes.
+            home(&records);
+            for program in records.programs().unwrap() {
+                let page = open_register_page(&records, &program);
+                if page.older.is_some() {
+                    records.register_page(&program, page.older, PAGE).unwrap();
+                }
+            }
+            let (from, to) =
+                (NaiveDate::from_ymd_opt(2028, 3, 1).unwrap(), NaiveDate::from_ymd_opt(2028, 3, 31).unwrap());
+            export_rows(&records, &EntryFilter { from: Some(from), to: Some(to), program: None, history: false });
+            let (rss, peak) = memory();
+            println!("session {:.3} {peak} {rss}", t.elapsed().as_secs_f64() * 1000.0);
+        }
+        "import" => {
+            let (nip, _, _) = binalog::domain::demo::DEMO_OFFICERS[0];
+            let actor = records.login(nip, binalog::domain::demo::DEMO_PIN).unwrap();
+            let csv = std::fs::File::open(dir.join("import.csv")).unwrap();
+            let (t, cpu) = (Instant::now(), cpu_ms());
+            let plan = binalog::report::import::plan(&records, std::io::BufReader::new(csv)).unwrap();
+            let ids = records.import(&actor, plan.drafts).unwrap();
+            let took = t.elapsed();
+            let (rss, peak) = memory();
+            println!("import {:.3} {peak} {rss}", took.as_secs_f64() * 1000.0);
+            println!("import_cpu {:.3} 0 0", cpu_ms() - cpu);
+            println!("imported {} 0 0", ids.len());
+        }
+        other => panic!("no child measure {other}"),
+    }
+}
+
+/// Runs a child measure: name -> (milliseconds, peak bytes, resident bytes).
+fn in_child(what: &str, dir: &Path) -> BTreeMap<String, (f64, u64, u64)> {
+    let output = Command::new(std::env::current_exe().unwrap())
+        .args(["--bench", "--child", what])
+        .arg(dir)
+        .env("BINALOG_SCALE_ENTRIES", std::env::var("BINALOG_SCALE_ENTRIES").unwrap_or_default())
+        .output()
+        .unwrap();
+    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+    String::from_utf8(output.stdout)
+        .unwrap()
+        .lines()
+        .map(|line| {
+            let w: Vec<&str> = line.split_whitespace().collect();
+            (w[0].to_string(), (w[1].parse().unwrap(), w[2].parse().unwrap(), w[3].parse().unwrap()))
+        })
+        .collect()
+}
+
+/// The first `rows` data rows of the scale CSV (whole entries: a sale's
+/// two rows stay together), for the import measure; and the same rows for
+/// SQLite.
+fn import_rows(dir: &Path, rows: usize) -> usize {
+    use std::io::BufRead;
+    let input = std::io::BufReader::new(std::fs::File::open(dir.join("rows.csv")).unwrap());
+    let mut out = std::io::BufWriter::new(std::fs::File::create(dir.join("import.csv")).unwrap());
+    let mut lines = input.lines();
+    writeln!(out, "{}", lines.next().unwrap().unwrap()).unwrap();
+    let mut written = 0;
+    let mut last_entry = String::new();
+    for line in lines {
+        let line = line.unwrap();
+        let entry = line.split(',').next().unwrap_or_default().to_string();
+        if written >= rows && entry != last_entry {
+            break;
+        }
+        writeln!(out, "{line}").unwrap();
+        written += 1;
+        last_entry = entry;
+    }
+    written
+}
+
+fn copy_dir(from: &Path, to: &Path) {
+    if to.exists() {
+        std::fs::remove_dir_all(to).unwrap();
+    }
+    std::fs::create_dir_all(to).unwrap();
+    for e in std::fs::read_dir(from).unwrap() {
+        let e = e.unwrap();
+        if e.file_type().unwrap().is_dir() {
+            copy_dir(&e.path(), &to.join(e.file_name()));
+        } else {
+            std::fs::copy(e.path(), to.join(e.file_name())).unwrap();
+            // On disk before the import, so its flushes do not pay for the copy.
+            std::fs::File::open(to.join(e.file_name())).unwrap().sync_all().unwrap();
+        }
+    }
 }
 
 fn export_rows(records: &Records, filter: &EntryFilter) -> usize {
@@ -152,8 +318,23 @@ fn main() {
     if !std::env::args().any(|a| a == "--bench") {
         return;
     }
+    let args: Vec<String> = std::env::args().collect();
+    if let Some(at) = args.iter().position(|a| a == "--child") {
+        return child(&args[at + 1], Path::new(&args[at + 2]));
+    }
     let entries: u64 = std::env::var("BINALOG_SCALE_ENTRIES").ok().and_then(|v| v.parse().ok()).unwrap_or(1_000_000);
     let dir = generated(entries);
+    // Fresh processes first, while nothing else has warmed this one. The
+    // first open of a database made before the livestock stock existed
+    // builds it (once); the second is the cold start measured.
+    let first_open = in_child("cold", &dir);
+    let cold = in_child("cold", &dir);
+    let checked = in_child("check", &dir);
+    let session = in_child("session", &dir);
+    let import_count = import_rows(&dir, 100_000);
+    copy_dir(&dir.join("db"), &dir.join("import-db"));
+    let imported = in_child("import", &dir);
+    std::fs::remove_dir_all(dir.join("import-db")).unwrap();
     // Loads SQLite on the first run, and counts each programme's entries.
     let setup = sqlite(&dir, &["0", "0", "0", "0", "0"].map(String::from));
     let t = Instant::now();
@@ -168,6 +349,11 @@ fn main() {
 
     let (register, register_rows) = timed(|| open_register(&records, largest));
     let (herd, herd_rows) = timed(|| open_register(&records, livestock));
+    let first_page = records.register_page(largest, None, PAGE).unwrap();
+    let (page_down, page_rows) =
+        timed(|| records.register_page(largest, first_page.older, PAGE).unwrap().entries.len());
+    let (home_took, home_rows) = timed(|| home(&records));
+    let (totals, total_rows) = timed(|| month_totals(&records, &programs, from, to));
     let one = EntryFilter { from: Some(from), to: Some(to), program: Some(largest.id), history: false };
     let all = EntryFilter { program: None, ..one.clone() };
     let (one_read, _) = timed(|| records.entries(&one).unwrap().len());
@@ -186,6 +372,7 @@ fn main() {
 
     let args = [largest.id, livestock.id].map(|id| id.to_string());
     let mut sqlite = sqlite(&dir, &[&args[..], &[from.to_string(), to.to_string(), RUNS.to_string()]].concat());
+    let load = self::sqlite(&dir, &["import".to_string(), dir.join("import.csv").display().to_string()]);
     if let Some(load) = setup.get("load") {
         sqlite.insert("load".into(), *load);
     }
@@ -213,6 +400,21 @@ fn main() {
         ms(herd),
         lite("livestock"),
         ratio(herd, "livestock")
+    );
+    println!(
+        "| one page down, largest programme ({page_rows} entries; SQLite: the next {PAGE} rows) | {} | {:.3} ms | {} |",
+        ms(page_down),
+        lite("page_down"),
+        ratio(page_down, "page_down")
+    );
+    println!("| home after the PIN ({home_rows} entries: today's and the newest) | {} | | |", ms(home_took));
+    println!(
+        "| a month's totals across all programmes (`Records::totals` x {}, {total_rows} rows; SQLite: GROUP BY) | {} | {:.3} ms ({} rows) | {} |",
+        programs.len(),
+        ms(totals),
+        lite("month_totals"),
+        sqlite["month_totals"].1,
+        ratio(totals, "month_totals")
     );
     println!(
         "| programme-month, entries read (`Records::entries`) | {} | {:.3} ms ({} rows) | {} |",
@@ -249,6 +451,39 @@ fn main() {
         mb(binalog_size as f64),
         mb(sqlite["size"].0),
         binalog_size as f64 / sqlite["size"].0
+    );
+    let mib = |bytes: u64| format!("{:.0} MB", bytes as f64 / 1e6);
+    println!(
+        "| fresh process: first open of this database (builds what an older database lacks, once) | {:.1} ms | | |",
+        first_open["open"].0
+    );
+    println!("| fresh process: open the database | {:.1} ms | | |", cold["open"].0);
+    println!(
+        "| fresh process: open and read home (cold start short of drawing; resident {}) | {:.1} ms | | |",
+        mib(cold["cold"].2),
+        cold["cold"].0
+    );
+    println!(
+        "| `check` in a fresh process (peak resident memory {}) | {:.0} ms ({:.0} ms of processor time) | | |",
+        mib(checked["check"].1),
+        checked["check"].0,
+        checked["check_cpu"].0
+    );
+    println!(
+        "| a session: home, every register and a page down in each, a month exported across programmes (resident {}, peak {}) | {:.0} ms | | |",
+        mib(session["session"].2),
+        mib(session["session"].1),
+        session["session"].0
+    );
+    println!(
+        "| import of {import_count} CSV rows ({} entries) into a copy of the full database (peak resident {}) | {:.0} ms ({:.0} ms of processor time) | {:.0} ms ({:.0} ms of processor time) | {:.1}x |",
+        imported["imported"].0,
+        mib(imported["import"].1),
+        imported["import"].0,
+        imported["import_cpu"].0,
+        load["import"].0,
+        load["import_cpu"].0,
+        imported["import"].0 / load["import"].0
     );
     if let Some((load, _)) = sqlite.get("load") {
         println!("| (SQLite: load of the CSV and index, this run) | | {:.0} ms | |", load);

@@ -279,7 +279,8 @@ proptest! {
             }
         }
         for program in [1, 5] {
-            for (from, to) in [(day(2026, 2, 1), day(2026, 2, 28)), (day(2026, 2, 10), day(2026, 2, 20))] {
+            // A whole month (the monthly rollups), days, and days either side of a whole month.
+            for (from, to) in [(day(2026, 2, 1), day(2026, 2, 28)), (day(2026, 2, 10), day(2026, 2, 20)), (day(2026, 1, 15), day(2026, 3, 10))] {
                 prop_assert_eq!(records.totals(program, from, to).unwrap(), records.totals_by_scan(program, from, to).unwrap());
             }
         }

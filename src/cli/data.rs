@@ -314,6 +314,11 @@ fn problem(lang: Lang, p: &Problem) -> String {
                 ("found_entries", n(i64::from(found.entries))),
             ],
         ),
+        Problem::StockWrong { program, month } => fill(
+            lang,
+            "check.stock_wrong",
+            &[("program", n(i64::from(*program))), ("month", t(&month.format("%m/%Y").to_string()))],
+        ),
         Problem::RevisionMissing { entry, revision } => {
             fill(lang, "check.revision_missing", &[("entry", n(*entry as i64)), ("revision", n(i64::from(*revision)))])
         }

@@ -6,37 +6,131 @@ use std::collections::BTreeMap;
 
 use chrono::NaiveDate;
 
+use serde::{Deserialize, Serialize};
+
 use super::amount::Amount;
-use super::entry::{Entry, EntryDraft, Status};
+use super::entry::{Entry, EntryDraft, EntryId, Status};
 use super::sector::InventoryEffect;
 use super::unit::Unit;
 
-/// Head count per species (item) at the end of `at`. Entries of one day
+/// Head count per species at the end of `at`. Entries of one day
 /// apply in the order they were recorded (by id), as farmOS orders by time.
+/// This reads the whole history: the reference that the store's monthly
+/// stock (`net_of`, `apply_net`) is tested against.
 pub fn head_counts(entries: &[Entry], at: NaiveDate) -> BTreeMap<String, i64> {
-    let mut relevant: Vec<&Entry> = entries
-        .iter()
-        .filter(|e| e.counts() && e.draft.status == Status::Done && e.draft.date <= at)
-        .filter(|e| e.draft.kind.inventory_effect() != InventoryEffect::None)
-        .collect();
-    relevant.sort_by_key(|e| (e.draft.date, e.id));
+    let mut moves: Vec<Movement> = entries.iter().flat_map(movements).filter(|m| m.date <= at).collect();
+    moves.sort_by_key(Movement::order);
     let mut counts: BTreeMap<String, i64> = BTreeMap::new();
-    for entry in relevant {
-        let effect = entry.draft.kind.inventory_effect();
-        for q in entry.draft.quantities.iter().filter(|q| q.unit == Unit::Ekor) {
-            let heads = q.value.milli() / Amount::whole(1).milli();
-            let count = counts.entry(q.item.clone()).or_insert(0);
-            match effect {
-                InventoryEffect::Reset => *count = heads,
-                // Saturating: values are within their unit's maximum, but a
-                // count must not wrap (or panic) even on a damaged store.
-                InventoryEffect::Increment => *count = count.saturating_add(heads),
-                InventoryEffect::Decrement => *count = count.saturating_sub(heads),
-                InventoryEffect::None => {}
-            }
-        }
+    for m in &moves {
+        m.apply(&mut counts);
     }
     counts
+}
+
+/// What one quantity of a done, current, unvoided livestock entry does to
+/// one species' count: the facts a head count needs, kept by the store a
+/// month at a time so that a head count never reads the entries.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Movement {
+    pub date: NaiveDate,
+    pub id: EntryId,
+    /// Which of the entry's quantities in heads: they apply in their order.
+    pub place: u16,
+    pub item: String,
+    pub step: Step,
+}
+
+/// A reset to a count, or heads added or taken away.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Step {
+    Set(i64),
+    Add(i64),
+    Take(i64),
+}
+
+impl Movement {
+    /// The order movements apply in: by day, then as recorded.
+    pub fn order(&self) -> (NaiveDate, EntryId, u16) {
+        (self.date, self.id, self.place)
+    }
+
+    pub fn apply(&self, counts: &mut BTreeMap<String, i64>) {
+        let count = counts.entry(self.item.clone()).or_insert(0);
+        // Saturating: values are within their unit's maximum, but a count
+        // must not wrap (or panic) even on a damaged store.
+        *count = match self.step {
+            Step::Set(heads) => heads,
+            Step::Add(heads) => count.saturating_add(heads),
+            Step::Take(heads) => count.saturating_sub(heads),
+        };
+    }
+}
+
+/// The movements an entry makes: none unless it is done, current,
+/// unvoided and of a kind that changes a herd; one per quantity in heads.
+pub fn movements(entry: &Entry) -> Vec<Movement> {
+    let effect = entry.draft.kind.inventory_effect();
+    if !entry.counts() || entry.draft.status != Status::Done || effect == InventoryEffect::None {
+        return Vec::new();
+    }
+    let ekor = entry.draft.quantities.iter().filter(|q| q.unit == Unit::Ekor);
+    ekor.zip(0u16..)
+        .map(|(q, place)| {
+            let heads = q.value.milli() / Amount::whole(1).milli();
+            let step = match effect {
+                InventoryEffect::Reset => Step::Set(heads),
+                InventoryEffect::Increment => Step::Add(heads),
+                _ => Step::Take(heads),
+            };
+            Movement { date: entry.draft.date, id: entry.id, place, item: q.item.clone(), step }
+        })
+        .collect()
+}
+
+/// What a run of movements does to one species' count, whatever it was
+/// before: sets it (a count happened) or shifts it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Net {
+    Set(i64),
+    Shift(i64),
+}
+
+impl Net {
+    fn then(self, step: Step) -> Net {
+        let shift = |n: i64| match self {
+            Net::Set(c) => Net::Set(c.saturating_add(n)),
+            Net::Shift(d) => Net::Shift(d.saturating_add(n)),
+        };
+        match step {
+            Step::Set(c) => Net::Set(c),
+            Step::Add(n) => shift(n),
+            Step::Take(n) => shift(n.saturating_neg()),
+        }
+    }
+}
+
+/// The net of each species' movements (given in their order): a month of
+/// them then applies in one step per species.
+pub fn net_of(moves: &[Movement]) -> BTreeMap<String, Net> {
+    let mut net: BTreeMap<String, Net> = BTreeMap::new();
+    for m in moves {
+        let slot = net.entry(m.item.clone()).or_insert(Net::Shift(0));
+        *slot = slot.then(m.step);
+    }
+    net
+}
+
+/// Counts after a whole period whose net is `net`: what applying its
+/// movements one by one gives (short of sums past i64, which values within
+/// their units' maxima never reach).
+pub fn apply_net(counts: &mut BTreeMap<String, i64>, net: &BTreeMap<String, Net>) {
+    for (item, n) in net {
+        let count = counts.entry(item.clone()).or_insert(0);
+        *count = match n {
+            Net::Set(c) => *c,
+            Net::Shift(d) => count.saturating_add(*d),
+        };
+    }
 }
 
 /// The species a death or sale would take below zero, with the count on

@@ -316,6 +316,7 @@ pub const TEXTS: &[(&str, &str)] = &[
         "check.rollup_wrong",
         "total {key}: should be {expected} from {expected_entries} {expected_entries|entry|entries}, stored {found} from {found_entries}",
     ),
+    ("check.stock_wrong", "programme {program}, month {month}: the livestock stock differs from what its entries make"),
     ("check.revision_missing", "entry {entry}: revision {revision} missing"),
     ("check.program_missing", "entry {entry}: programme {program} does not exist"),
     ("check.audit_gap", "the audit trail has a gap: number {after} is followed by {next}"),

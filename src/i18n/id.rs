@@ -319,6 +319,7 @@ pub const TEXTS: &[(&str, &str)] = &[
         "check.rollup_wrong",
         "rekap {key}: seharusnya {expected} dari {expected_entries} catatan, tersimpan {found} dari {found_entries}",
     ),
+    ("check.stock_wrong", "program {program}, bulan {month}: stok ternak berbeda dengan yang dihasilkan catatannya"),
     ("check.revision_missing", "catatan {entry}: revisi {revision} hilang"),
     ("check.program_missing", "catatan {entry}: program {program} tidak ada"),
     ("check.audit_gap", "jejak audit terputus: setelah nomor {after} langsung nomor {next}"),

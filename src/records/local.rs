@@ -278,7 +278,7 @@ impl Local {
 
     pub fn totals(&self, program: ProgramId, from: NaiveDate, to: NaiveDate) -> Result<Vec<Total>> {
         let mut sums: BTreeMap<(Kind, Unit, String), (i64, u32)> = BTreeMap::new();
-        for row in self.store()?.rollups(program, from, to)? {
+        for row in self.store()?.rollups_for_sums(program, from, to)? {
             add_to(sums.entry((row.kind, row.unit, row.item)).or_default(), row.rollup.total, row.rollup.entries)?;
         }
         Ok(to_totals(sums))

@@ -34,6 +34,8 @@ mod report;
 #[cfg(test)]
 mod report_tests;
 mod scale;
+#[cfg(test)]
+mod stock_tests;
 mod updates;
 pub mod views;
 

@@ -9,7 +9,6 @@ use chrono::{Duration, NaiveDate};
 
 use super::{Local, Result, Total};
 use crate::domain::entry::{Entry, EntryId};
-use crate::domain::inventory::head_counts;
 use crate::domain::officer::Nip;
 use crate::domain::reference::{Agreement, Program, ProgramId};
 
@@ -20,8 +19,8 @@ pub(super) fn floor() -> NaiveDate {
     NaiveDate::from_ymd_opt(1, 1, 1).expect("1 January of year 1 exists")
 }
 
-/// Days the first backward window of a register page covers; it doubles
-/// while windows come back empty, so a quiet programme costs few reads.
+/// Days the first backward window of a register search covers; it doubles
+/// while windows hold no match, so a rare match costs few reads.
 pub(super) const FIRST_WINDOW_DAYS: i64 = 31;
 
 /// Part of a programme's register, newest first, always whole days.
@@ -38,41 +37,14 @@ pub struct RegisterPage {
 
 impl Local {
     /// At least `want` entries (when that many exist) dated before `before`,
-    /// or the newest ones when `before` is `None`; newest first. Reads the
-    /// index window by window, so the thousandth page costs what the first does.
+    /// or the newest ones when `before` is `None`; newest first, always
+    /// whole days. Walks the programme's index backwards and reads only the
+    /// page's entries, so the thousandth page costs what the first does.
+    /// Entries are never dated after today when saved, but a clock set
+    /// wrong once must not hide them: the first page starts at the newest.
     pub fn register_page(&self, program: &Program, before: Option<NaiveDate>, want: usize) -> Result<RegisterPage> {
-        let lowest = program.start.min(self.today());
-        let mut entries = Vec::new();
-        // Entries are never dated after today when saved, but a clock set
-        // wrong once must not hide them: the first window is open-ended.
-        let (mut to, open_end) = match before {
-            Some(before) => match before.pred_opt() {
-                Some(day) => (day, false),
-                None => return self.page(entries, None),
-            },
-            None => (self.today(), true),
-        };
-        let mut days = FIRST_WINDOW_DAYS;
-        let mut first = true;
-        loop {
-            let from = to - Duration::days(days - 1);
-            let (from, last) = if from <= lowest { (floor(), true) } else { (from, false) };
-            let upper = if open_end && first { NaiveDate::MAX } else { to };
-            first = false;
-            let mut window = self.register(program.id, from, upper)?;
-            let found = !window.is_empty();
-            entries.append(&mut window);
-            if last {
-                return self.page(entries, None);
-            }
-            if entries.len() >= want {
-                return self.page(entries, Some(from));
-            }
-            to = from.pred_opt().unwrap_or(from);
-            if !found {
-                days *= 2;
-            }
-        }
+        let (entries, older) = self.store()?.newest_entries(program.id, before, want)?;
+        self.page(entries, older)
     }
 
     /// A page of `entries`, with which of them are verified.
@@ -91,9 +63,18 @@ impl Local {
     pub fn last_entry_dates(&self) -> Result<BTreeMap<ProgramId, NaiveDate>> {
         let mut last = BTreeMap::new();
         for program in self.programs()? {
-            let page = self.register_page(&program, None, 1)?;
-            if let Some(entry) = page.entries.iter().find(|e| !e.voided) {
-                last.insert(program.id, entry.draft.date);
+            // The newest day, and older ones only while every entry is voided.
+            let mut before = None;
+            loop {
+                let (entries, older) = self.store()?.newest_entries(program.id, before, 1)?;
+                if let Some(entry) = entries.iter().find(|e| !e.voided) {
+                    last.insert(program.id, entry.draft.date);
+                    break;
+                }
+                match older {
+                    Some(older) => before = Some(older),
+                    None => break,
+                }
             }
         }
         Ok(last)
@@ -142,11 +123,11 @@ impl Local {
         Ok(used)
     }
 
-    /// Head count per species at the end of `at` (see `head_counts`), read
-    /// from the programme's first day.
+    /// Head count per species at the end of `at`, from the store's monthly
+    /// stock: reads no entry. `head_counts` is the same answer read from
+    /// the programme's whole history.
     pub fn herd_at(&self, program: ProgramId, at: NaiveDate) -> Result<BTreeMap<String, i64>> {
-        let entries = self.store()?.program_entries(program, floor(), at)?;
-        Ok(head_counts(&entries, at))
+        Ok(self.store()?.herd(program, at)?)
     }
 
     /// Officers' names by NIP, for showing who recorded what.
@@ -198,11 +179,16 @@ mod tests {
         let total = drafts.len();
         r.import(&actor, drafts).unwrap();
         let program = r.program(1).unwrap();
+        let crate::records::Backend::Local(local) = &r.backend else { unreachable!("opened in this process") };
+        let store = local.store().unwrap();
         let mut seen = Vec::new();
         let mut before = None;
         loop {
+            let reads = store.entry_reads();
             let page = r.register_page(&program, before, 10).unwrap();
-            assert!(page.entries.len() >= 10 || page.older.is_none());
+            assert_eq!(store.entry_reads() - reads, page.entries.len() as u64, "a page reads its own entries only");
+            // Whole days: ten entries, and the rest of the tenth's day (two a day).
+            assert!(page.entries.len() == 10 || page.older.is_none(), "{}", page.entries.len());
             seen.extend(page.entries);
             match page.older {
                 Some(older) => before = Some(older),

@@ -372,7 +372,7 @@ pub fn restore(file: &Path, dest: &Path) -> Result<(BackupSummary, Vec<Problem>)
     super::create_private_dir(dest).map_err(io_error)?;
     let restored = (|| {
         input.seek(SeekFrom::Start(HEADER_LEN)).map_err(io_error)?;
-        let db = sled::Config::new().path(dest).create_new(!existed).open()?;
+        let db = sled::Config::new().path(dest).cache_capacity(super::cache_bytes()).create_new(!existed).open()?;
         let mut batch = (Vec::new(), sled::Batch::default(), 0usize);
         read_pairs(file, &header, &mut BufReader::new(input), |name, key, value| {
             if batch.0 != name {

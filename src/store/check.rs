@@ -1,14 +1,18 @@
-//! `binalog check`: decodes every stored value and rebuilds every index and
-//! rollup from the entries, reporting each difference.
+//! `binalog check`: decodes every stored value and rebuilds every index,
+//! rollup and month of livestock stock from the entries, reporting each
+//! difference, in memory that does not grow with the database.
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::path::{Path, PathBuf};
 
+use chrono::NaiveDate;
+
 use super::codec::{Stored, decode};
-use super::rollup::{Activity, Deltas, Rollup};
-use super::{Result, Store, StoreError, damage, hex, io_error, keys};
+use super::rollup::{Activity, Deltas, MonthRollup, Rollup, Sum};
+use super::{Result, Store, StoreError, damage, hex, io_error, keys, stock};
 use crate::domain::entry::{Entry, Field};
 use crate::domain::invalid::Invalid;
+use crate::domain::inventory::movements;
 use crate::domain::officer::Nip;
 use crate::domain::text::{TextField, check_text};
 use crate::domain::{Agreement, Officer, Partner, Program, Site};
@@ -43,6 +47,9 @@ pub enum Problem {
     RecordValueRefused { tree: String, key: String, problem: Invalid },
     /// The entries of one day and key add up past what a total can hold.
     TotalOverflow { entry: u64 },
+    /// A month of a programme's livestock stock (stock.rs) that differs
+    /// from what its entries make.
+    StockWrong { program: u32, month: chrono::NaiveDate },
 }
 
 fn decode_all<T: Stored>(tree: &sled::Tree, name: &str, problems: &mut Vec<Problem>) -> Result<Vec<(Vec<u8>, T)>> {
@@ -58,6 +65,11 @@ fn decode_all<T: Stored>(tree: &sled::Tree, name: &str, problems: &mut Vec<Probl
 }
 
 impl Store {
+    /// Decodes every stored value and rebuilds every index, rollup and
+    /// month of livestock stock from the entries, reporting each
+    /// difference. Streams: memory stays what one entry's revisions, one
+    /// day's totals and one month's stock take, whatever the size of the
+    /// database (plus the problems found and the small reference trees).
     pub fn check(&self) -> Result<Vec<Problem>> {
         let mut problems = Vec::new();
         let mut refused = Vec::new();
@@ -103,83 +115,35 @@ impl Store {
                 }
             }
         }
-        let audit = decode_all::<super::AuditRecord>(&self.audit, "audit", &mut problems)?;
-        for pair in audit.windows(2) {
-            let (after, next) = (pair[0].1.seq, pair[1].1.seq);
-            if next != after + 1 {
-                problems.push(Problem::AuditGap { after, next });
+        let highest_audit = self.check_audit(&mut problems)?;
+        let stock = self.has_stock()?;
+        let mut expected = Digests::new(stock, self.meta.contains_key(keys::META_MONTHLY)?);
+        let pass = self.check_revisions(&programs, &mut problems, &mut refused, Some(&mut expected))?;
+        self.check_meta(&mut problems, pass.highest_entry, highest_audit)?;
+        // A row per programme, day and kind: small beside the entries.
+        let activity = pass.activity;
+        // Every tree read in key order, summed the same way: equal sums
+        // mean the indexes, totals and stock are what the entries make.
+        // Only when they differ is each difference looked for, entry by
+        // entry (slow: lookups in key order of another tree).
+        let mut found = Vec::new();
+        if self.stored_digests(&expected, &mut found)? == expected {
+            problems.extend(found);
+        } else {
+            // The slow passes find again what the digests' pass found.
+            let mut again = Vec::new();
+            let pass = self.check_revisions(&programs, &mut again, &mut Vec::new(), None)?;
+            problems.extend(again.into_iter().filter(|p| matches!(p, Problem::IndexMissing { .. })));
+            if self.by_site.len() as u64 != pass.site_keys_present {
+                self.find_extra_site_keys(&programs, &mut problems)?;
             }
-        }
-        let revisions = decode_all::<Entry>(&self.entries, "entries", &mut problems)?;
-        // Every revision, not only the current: history is printed too.
-        for (_, entry) in &revisions {
-            let sector = programs.get(&entry.draft.program).map(|p| p.sector);
-            let mut found = entry.draft.value_problems(sector);
-            if let Err(e) = check_text(&entry.reason, TextField::Reason) {
-                found.push((Field::Notes, e));
-            }
-            refused.extend(found.into_iter().map(|(field, problem)| Problem::EntryValueRefused {
-                entry: entry.id,
-                revision: entry.revision,
-                field,
-                problem,
-            }));
-        }
-        let heads = decode_all::<u32>(&self.heads, "heads", &mut problems)?;
-        self.check_meta(&mut problems, &revisions, &audit)?;
-
-        let by_key: BTreeMap<(u64, u32), &Entry> = revisions.iter().map(|(_, e)| ((e.id, e.revision), e)).collect();
-        let mut current = Vec::new();
-        for (key, head) in &heads {
-            let id = keys::u64_from(key).unwrap_or_default();
-            for revision in 1..=*head {
-                if !by_key.contains_key(&(id, revision)) {
-                    problems.push(Problem::RevisionMissing { entry: id, revision });
-                }
-            }
-            if let Some(entry) = by_key.get(&(id, *head)) {
-                current.push(*entry);
-            }
-        }
-
-        let mut want_program = BTreeSet::new();
-        let mut want_site = BTreeSet::new();
-        let mut deltas = Deltas::default();
-        for entry in &current {
-            let d = &entry.draft;
-            let Some(site) = programs.get(&d.program).map(|p| p.site) else {
-                problems.push(Problem::ProgramMissing { entry: entry.id, program: d.program });
-                continue;
-            };
-            want_program.insert(keys::dated(d.program, d.date, entry.id));
-            want_site.insert(keys::dated(site, d.date, entry.id));
-            if deltas.apply(entry, 1).is_err() {
-                problems.push(Problem::TotalOverflow { entry: entry.id });
-            }
-        }
-        compare_index(&self.by_program, "by_program", &want_program, &mut problems)?;
-        compare_index(&self.by_site, "by_site", &want_site, &mut problems)?;
-
-        let found = decode_all::<Rollup>(&self.rollups, "rollups", &mut problems)?;
-        let found: BTreeMap<Vec<u8>, Rollup> = found.into_iter().collect();
-        let expected: BTreeMap<Vec<u8>, Rollup> = std::mem::take(&mut deltas.0)
-            .into_iter()
-            // An overflowing sum was reported above; `apply` left it unchanged.
-            .filter_map(|(k, (total, count))| Some((k, Rollup::default().plus(total, count)?)))
-            .filter(|(_, r)| !r.is_empty())
-            .collect();
-        for key in expected.keys().chain(found.keys()).collect::<BTreeSet<_>>() {
-            let e = expected.get(key).copied().unwrap_or_default();
-            let f = found.get(key).copied().unwrap_or_default();
-            if e != f {
-                problems.push(Problem::RollupWrong { key: hex(key), expected: e, found: f });
-            }
+            self.check_by_program(&programs, &pass.program_keys_missing, &mut problems)?;
         }
         // Built at open when missing: compared once it is there.
         if self.meta.contains_key(keys::META_ACTIVITY)? {
             let found = decode_all::<Activity>(&self.activity, "activity", &mut problems)?;
             let found: BTreeMap<Vec<u8>, Activity> = found.into_iter().collect();
-            let expected: BTreeMap<&Vec<u8>, &Activity> = deltas.1.iter().filter(|(_, a)| !a.is_empty()).collect();
+            let expected: BTreeMap<&Vec<u8>, &Activity> = activity.1.iter().filter(|(_, a)| !a.is_empty()).collect();
             for key in expected.keys().copied().chain(found.keys()).collect::<BTreeSet<_>>() {
                 let e = expected.get(key).copied().copied().unwrap_or_default();
                 let f = found.get(key).copied().unwrap_or_default();
@@ -192,14 +156,250 @@ impl Store {
         Ok(problems)
     }
 
-    fn check_meta(
+    /// Audit records a record at a time: gaps in the sequence, and the
+    /// highest number for the counter.
+    fn check_audit(&self, problems: &mut Vec<Problem>) -> Result<u64> {
+        let mut previous: Option<u64> = None;
+        let mut highest = 0;
+        for kv in self.audit.iter() {
+            let (k, v) = kv?;
+            match decode::<super::AuditRecord>(&v) {
+                Ok(record) => {
+                    if let Some(after) = previous.filter(|after| record.seq != after + 1) {
+                        problems.push(Problem::AuditGap { after, next: record.seq });
+                    }
+                    previous = Some(record.seq);
+                    highest = highest.max(record.seq);
+                }
+                Err(e) => {
+                    problems.push(Problem::Undecodable { tree: "audit".into(), key: hex(&k), detail: e.to_string() })
+                }
+            }
+        }
+        Ok(highest)
+    }
+
+    /// Every revision beside its entry's head, an entry at a time (both
+    /// trees are in id order): values the rules refuse, gaps in the
+    /// revisions, and the two index keys each current revision needs.
+    fn check_revisions(
         &self,
+        programs: &HashMap<u32, Program>,
         problems: &mut Vec<Problem>,
-        revisions: &[(Vec<u8>, Entry)],
-        audit: &[(Vec<u8>, super::AuditRecord)],
+        refused: &mut Vec<Problem>,
+        digests: Option<&mut Digests>,
+    ) -> Result<RevisionPass> {
+        let mut pass = RevisionPass::default();
+        let mut digests = digests;
+        let mut heads = self.heads.iter().peekable();
+        let mut revisions = self.entries.iter().peekable();
+        let id_of = |next: Option<&std::result::Result<(sled::IVec, sled::IVec), sled::Error>>| match next {
+            Some(Ok((k, _))) => Some(keys::u64_from(k).unwrap_or_default()),
+            _ => None,
+        };
+        loop {
+            // A storage error surfaces on the next `next()`.
+            if let Some(Err(_)) = heads.peek() {
+                heads.next().transpose()?;
+            }
+            if let Some(Err(_)) = revisions.peek() {
+                revisions.next().transpose()?;
+            }
+            let id = match (id_of(heads.peek()), id_of(revisions.peek())) {
+                (None, None) => break,
+                (a, b) => a.into_iter().chain(b).min().unwrap_or_default(),
+            };
+            let mut head = None;
+            if id_of(heads.peek()) == Some(id) {
+                let (k, v) = heads.next().transpose()?.unwrap_or_default();
+                match decode::<u32>(&v) {
+                    Ok(h) => head = Some(h),
+                    Err(e) => problems.push(Problem::Undecodable {
+                        tree: "heads".into(),
+                        key: hex(&k),
+                        detail: e.to_string(),
+                    }),
+                }
+            }
+            let mut present = Vec::new();
+            let mut current = None;
+            while id_of(revisions.peek()) == Some(id) {
+                let (k, v) = revisions.next().transpose()?.unwrap_or_default();
+                let entry = match decode::<Entry>(&v) {
+                    Ok(entry) => entry,
+                    Err(e) => {
+                        let detail = e.to_string();
+                        problems.push(Problem::Undecodable { tree: "entries".into(), key: hex(&k), detail });
+                        continue;
+                    }
+                };
+                pass.highest_entry = pass.highest_entry.max(entry.id);
+                // Every revision, not only the current: history is printed too.
+                let sector = programs.get(&entry.draft.program).map(|p| p.sector);
+                let mut found = entry.draft.value_problems(sector);
+                if let Err(e) = check_text(&entry.reason, TextField::Reason) {
+                    found.push((Field::Notes, e));
+                }
+                refused.extend(found.into_iter().map(|(field, problem)| Problem::EntryValueRefused {
+                    entry: entry.id,
+                    revision: entry.revision,
+                    field,
+                    problem,
+                }));
+                present.push(entry.revision);
+                if Some(entry.revision) == head {
+                    current = Some(entry);
+                }
+            }
+            for revision in 1..=head.unwrap_or(0) {
+                if !present.contains(&revision) {
+                    problems.push(Problem::RevisionMissing { entry: id, revision });
+                }
+            }
+            let Some(entry) = current else { continue };
+            let d = &entry.draft;
+            let Some(site) = programs.get(&d.program).map(|p| p.site) else {
+                problems.push(Problem::ProgramMissing { entry: entry.id, program: d.program });
+                continue;
+            };
+            if crate::store::rollup::counts_in_totals(&entry) && pass.activity.apply_activity(&entry, 1).is_err() {
+                problems.push(Problem::TotalOverflow { entry: entry.id });
+            }
+            if let Some(digests) = digests.as_deref_mut() {
+                // The fast way: what the entries make, summed (`Digests`).
+                digests.expect(&entry, site);
+                continue;
+            }
+            let key = keys::dated(d.program, d.date, entry.id);
+            if !self.by_program.contains_key(&key)? {
+                problems.push(Problem::IndexMissing { tree: "by_program".into(), key: hex(&key) });
+                pass.program_keys_missing.insert(key);
+            }
+            let key = keys::dated(site, d.date, entry.id);
+            if self.by_site.contains_key(&key)? {
+                pass.site_keys_present += 1;
+            } else {
+                problems.push(Problem::IndexMissing { tree: "by_site".into(), key: hex(&key) });
+            }
+        }
+        Ok(pass)
+    }
+
+    /// The current revision an index key names, if it names it rightly:
+    /// programme (or site), date and id all agree.
+    fn named_by(&self, key: &[u8], site_index: bool, programs: &HashMap<u32, Program>) -> Result<Option<Entry>> {
+        let Some(id) = key.get(8..).and_then(keys::u64_from) else { return Ok(None) };
+        let Some(entry) = self.current(id)? else { return Ok(None) };
+        let Some(program) = programs.get(&entry.draft.program) else { return Ok(None) };
+        let owner = if site_index { program.site } else { program.id };
+        Ok((keys::dated(owner, entry.draft.date, id) == key).then_some(entry))
+    }
+
+    /// `by_site` holds more keys than the current revisions need (its count
+    /// said so): the ones that name no current revision. Damage only.
+    fn find_extra_site_keys(&self, programs: &HashMap<u32, Program>, problems: &mut Vec<Problem>) -> Result<()> {
+        for key in self.by_site.iter().keys() {
+            let key = key?;
+            if self.named_by(&key, true, programs)?.is_none() {
+                problems.push(Problem::IndexExtra { tree: "by_site".into(), key: hex(&key) });
+            }
+        }
+        Ok(())
+    }
+
+    /// Walks `by_program` in (programme, date) order, with the keys found
+    /// missing merged in, reading each current revision: keys that name
+    /// none, and each day's totals and each month's livestock stock made
+    /// again and compared with the stored ones as the walk leaves them.
+    fn check_by_program(
+        &self,
+        programs: &HashMap<u32, Program>,
+        missing: &BTreeSet<Vec<u8>>,
+        problems: &mut Vec<Problem>,
     ) -> Result<()> {
-        let highest_entry = revisions.iter().map(|(_, e)| e.id).max().unwrap_or(0);
-        let highest_audit = audit.iter().map(|(_, a)| a.seq).max().unwrap_or(0);
+        let stock = self.has_stock()?;
+        let monthly = self.meta.contains_key(keys::META_MONTHLY)?;
+        let mut totals = Compared::new(self.rollups.iter());
+        let mut months = Compared::new(self.stock.iter());
+        let mut month_totals = Compared::new(self.monthly.iter());
+        let mut day: Option<[u8; 8]> = None;
+        let mut deltas = Deltas::default();
+        // The monthly rollups' month (programme and first day) being summed.
+        let mut sum_month: Option<[u8; 8]> = None;
+        let mut month_sums: BTreeMap<Vec<u8>, MonthRollup> = BTreeMap::new();
+        let mut month: Option<(u32, NaiveDate)> = None;
+        let mut moves = Vec::new();
+        let mut index = self.by_program.iter().keys().peekable();
+        let mut missing = missing.iter().peekable();
+        loop {
+            let from_index = match (index.peek(), missing.peek()) {
+                (Some(Err(_)), _) => {
+                    return Err(index.next().and_then(|k| k.err()).map_or_else(|| unreachable!(), Into::into));
+                }
+                (Some(Ok(k)), Some(m)) => k.as_ref() < m.as_slice(),
+                (Some(Ok(_)), None) => true,
+                (None, Some(_)) => false,
+                (None, None) => break,
+            };
+            let key: Vec<u8> = if from_index {
+                index.next().transpose()?.map(|k| k.to_vec()).unwrap_or_default()
+            } else {
+                missing.next().cloned().unwrap_or_default()
+            };
+            let this_day: [u8; 8] = key.get(..8).and_then(|k| k.try_into().ok()).unwrap_or_default();
+            if day != Some(this_day) {
+                if let Some(done) = day {
+                    add_month(&mut month_sums, &deltas);
+                    totals.compare_day(&done, std::mem::take(&mut deltas), problems)?;
+                }
+                let this_month = month_prefix(&this_day);
+                if sum_month != Some(this_month) {
+                    if let Some(done) = sum_month.filter(|_| monthly) {
+                        month_totals.compare_totals(&done, std::mem::take(&mut month_sums), "monthly", problems)?;
+                    }
+                    month_sums.clear();
+                    sum_month = Some(this_month);
+                }
+                day = Some(this_day);
+            }
+            let Some(entry) = self.named_by(&key, false, programs)? else {
+                problems.push(Problem::IndexExtra { tree: "by_program".into(), key: hex(&key) });
+                continue;
+            };
+            if deltas.apply(&entry, 1).is_err() {
+                problems.push(Problem::TotalOverflow { entry: entry.id });
+            }
+            let this_month = (entry.draft.program, stock::month_of(entry.draft.date));
+            if month != Some(this_month) {
+                if let Some((program, first)) = month.filter(|_| stock) {
+                    months.compare_month(program, first, std::mem::take(&mut moves), problems)?;
+                }
+                moves.clear();
+                month = Some(this_month);
+            }
+            moves.extend(movements(&entry));
+        }
+        if let Some(done) = day {
+            add_month(&mut month_sums, &deltas);
+            totals.compare_day(&done, deltas, problems)?;
+        }
+        totals.rest_of_totals::<Rollup>("rollups", problems)?;
+        if monthly {
+            if let Some(done) = sum_month {
+                month_totals.compare_totals(&done, month_sums, "monthly", problems)?;
+            }
+            month_totals.rest_of_totals::<MonthRollup>("monthly", problems)?;
+        }
+        if stock {
+            if let Some((program, first)) = month {
+                months.compare_month(program, first, moves, problems)?;
+            }
+            months.rest_of_months(problems)?;
+        }
+        Ok(())
+    }
+
+    fn check_meta(&self, problems: &mut Vec<Problem>, highest_entry: u64, highest_audit: u64) -> Result<()> {
         for (key, highest) in [(keys::META_NEXT_ENTRY, highest_entry), (keys::META_NEXT_AUDIT, highest_audit)] {
             let counter = String::from_utf8_lossy(key).to_string();
             let next = match self.meta.get(key)? {
@@ -222,6 +422,380 @@ impl Store {
         }
         Ok(())
     }
+}
+
+impl Store {
+    /// The digests of what the trees hold, read in key order; a month of
+    /// stock whose two parts disagree, or out of order, is reported here.
+    fn stored_digests(&self, expected: &Digests, problems: &mut Vec<Problem>) -> Result<Digests> {
+        let mut found = expected.empty();
+        for key in self.by_program.iter().keys() {
+            found.add_program(&key?);
+        }
+        for key in self.by_site.iter().keys() {
+            found.add_site(&key?);
+        }
+        for kv in self.rollups.iter() {
+            let (key, value) = kv?;
+            match decode::<Rollup>(&value) {
+                Ok(rollup) => found.rollup(&key, rollup.total, i64::from(rollup.entries)),
+                Err(e) => problems.push(Problem::Undecodable {
+                    tree: "rollups".into(),
+                    key: hex(&key),
+                    detail: e.to_string(),
+                }),
+            }
+        }
+        if found.months.is_some() {
+            for kv in self.monthly.iter() {
+                let (key, value) = kv?;
+                match decode::<MonthRollup>(&value) {
+                    Ok(month) => found.month(&key, month.total, month.entries),
+                    Err(e) => problems.push(Problem::Undecodable {
+                        tree: "monthly".into(),
+                        key: hex(&key),
+                        detail: e.to_string(),
+                    }),
+                }
+            }
+        }
+        if found.stock.is_none() {
+            return Ok(found);
+        }
+        let mut parts = self.stock.iter().peekable();
+        while let Some(kv) = parts.next() {
+            let (net_key, net) = kv?;
+            let program = keys::u32_from(&net_key).unwrap_or_default();
+            let month = net_key.get(4..).and_then(keys::day_from).unwrap_or_default();
+            let is_moves = |k: &[u8]| k.get(..8) == net_key.get(..8) && k.get(8) == Some(&1);
+            let moves = match parts.peek() {
+                Some(Ok((k, _))) if net_key.get(8) == Some(&0) && is_moves(k) => {
+                    parts.next().transpose()?.map(|(_, v)| v).unwrap_or_default()
+                }
+                _ => {
+                    // A month without both parts: the sums cannot agree.
+                    problems.push(Problem::StockWrong { program, month });
+                    continue;
+                }
+            };
+            let Ok(list) = decode::<stock::MonthMoves>(&moves) else {
+                problems.push(Problem::StockWrong { program, month });
+                continue;
+            };
+            let rebuilt = stock::month_values(list.0.clone());
+            if rebuilt.as_ref().map(|(n, m)| (n.as_slice(), m.as_slice())) != Some((&net[..], &moves[..])) {
+                problems.push(Problem::StockWrong { program, month });
+            }
+            for m in &list.0 {
+                found.movement(program, m);
+            }
+        }
+        Ok(found)
+    }
+}
+
+/// Order-free sums of what the index, rollup and stock trees should hold
+/// (made from the entries) or do hold (read from the trees), compared to
+/// check a database of any size in one pass over each tree and fixed
+/// memory. Each key is hashed with SipHash under keys drawn at random for
+/// this check (`RandomState`), twice, so a damaged tree that sums the
+/// same by chance is a 2^-128 event that nobody can aim at. Rollups sum
+/// each key's hash times its total (and times its count): the sum over
+/// the entries' quantities is then the sum over the stored rollups.
+#[derive(Clone, Debug, PartialEq, Eq)]
+struct Digests {
+    states: Hashers,
+    program: Digest,
+    site: Digest,
+    totals: Digest,
+    counts: Digest,
+    /// The monthly rollups' totals and counts, when the database has them.
+    months: Option<(Digest, Digest)>,
+    stock: Option<Digest>,
+}
+
+#[derive(Clone, Debug)]
+struct Hashers([std::hash::RandomState; 2]);
+
+/// The hashers take no part in comparing digests.
+impl PartialEq for Hashers {
+    fn eq(&self, _: &Hashers) -> bool {
+        true
+    }
+}
+
+impl Eq for Hashers {}
+
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+struct Digest([u64; 2]);
+
+impl Digest {
+    fn add_times(&mut self, states: &Hashers, key: &[u8], times: i64) {
+        use std::hash::BuildHasher;
+        for (sum, state) in self.0.iter_mut().zip(&states.0) {
+            *sum = sum.wrapping_add(state.hash_one(key).wrapping_mul(times as u64));
+        }
+    }
+}
+
+impl Digests {
+    fn new(stock: bool, monthly: bool) -> Digests {
+        Digests {
+            states: Hashers([std::hash::RandomState::new(), std::hash::RandomState::new()]),
+            program: Digest::default(),
+            site: Digest::default(),
+            totals: Digest::default(),
+            counts: Digest::default(),
+            months: monthly.then(Default::default),
+            stock: stock.then(Digest::default),
+        }
+    }
+
+    /// Empty sums under the same hashers.
+    fn empty(&self) -> Digests {
+        Digests {
+            states: self.states.clone(),
+            program: Digest::default(),
+            site: Digest::default(),
+            totals: Digest::default(),
+            counts: Digest::default(),
+            months: self.months.map(|_| Default::default()),
+            stock: self.stock.map(|_| Digest::default()),
+        }
+    }
+
+    fn add_program(&mut self, key: &[u8]) {
+        self.program.add_times(&self.states, key, 1);
+    }
+
+    fn add_site(&mut self, key: &[u8]) {
+        self.site.add_times(&self.states, key, 1);
+    }
+
+    fn rollup(&mut self, key: &[u8], total: i64, entries: i64) {
+        self.totals.add_times(&self.states, key, total);
+        self.counts.add_times(&self.states, key, entries);
+    }
+
+    /// A monthly rollup: its total taken modulo 2^64, as the entries'
+    /// quantities summed in the digest are.
+    fn month(&mut self, key: &[u8], total: i128, entries: u64) {
+        if let Some((totals, counts)) = self.months.as_mut() {
+            totals.add_times(&self.states, key, total as i64);
+            counts.add_times(&self.states, key, entries as i64);
+        }
+    }
+
+    /// What one current revision should put in the trees.
+    fn expect(&mut self, entry: &Entry, site: u32) {
+        let d = &entry.draft;
+        self.add_program(&keys::dated(d.program, d.date, entry.id));
+        self.add_site(&keys::dated(site, d.date, entry.id));
+        if super::rollup::counts_in_totals(entry) {
+            for q in &d.quantities {
+                let key = keys::rollup(d.program, d.date, d.kind, q.unit, &q.item);
+                self.rollup(&key, q.value.milli(), 1);
+                self.month(&super::rollup::monthly_key(&key), i128::from(q.value.milli()), 1);
+            }
+        }
+        if self.stock.is_some() {
+            for m in movements(entry) {
+                self.movement(d.program, &m);
+            }
+        }
+    }
+
+    /// A movement under its programme and month (its fields as text: a
+    /// form that is the same on both sides is all a digest needs).
+    fn movement(&mut self, program: u32, m: &crate::domain::inventory::Movement) {
+        let key = format!("{program} {} {m:?}", stock::month_of(m.date));
+        if let Some(stock) = self.stock.as_mut() {
+            stock.add_times(&self.states, key.as_bytes(), 1);
+        }
+    }
+}
+
+/// What the pass over the revisions found for the passes after it.
+#[derive(Default)]
+struct RevisionPass {
+    highest_entry: u64,
+    /// `by_site` keys that current revisions need and that are there.
+    site_keys_present: u64,
+    /// `by_program` keys that current revisions need and that are missing
+    /// (damage only, so few): their entries still count in the totals.
+    program_keys_missing: BTreeSet<Vec<u8>>,
+    /// What the activity rows should hold (`Deltas::1` only).
+    activity: Deltas,
+}
+
+/// A cursor over a stored tree (rollups or stock) in key order, compared
+/// a stretch at a time with what the entries make.
+struct Compared<I: Iterator<Item = sled::Result<(sled::IVec, sled::IVec)>>> {
+    stored: std::iter::Peekable<I>,
+}
+
+impl<I: Iterator<Item = sled::Result<(sled::IVec, sled::IVec)>>> Compared<I> {
+    fn new(stored: I) -> Self {
+        Compared { stored: stored.peekable() }
+    }
+
+    /// The stored pairs with keys before `end`, taken.
+    fn until(&mut self, end: Option<&[u8]>) -> Result<Vec<(sled::IVec, sled::IVec)>> {
+        let mut taken = Vec::new();
+        loop {
+            match self.stored.peek() {
+                Some(Ok((k, _))) if end.is_none_or(|end| k.as_ref() < end) => {}
+                Some(Err(_)) => {
+                    return Err(self.stored.next().and_then(|kv| kv.err()).map_or_else(|| unreachable!(), Into::into));
+                }
+                _ => return Ok(taken),
+            }
+            if let Some(kv) = self.stored.next() {
+                taken.push(kv?);
+            }
+        }
+    }
+
+    /// One day's rollups (and any stored for days before it without
+    /// entries) against the day's sums.
+    fn compare_day(&mut self, day: &[u8; 8], deltas: Deltas, problems: &mut Vec<Problem>) -> Result<()> {
+        let expected: BTreeMap<Vec<u8>, Rollup> = deltas
+            .0
+            .into_iter()
+            // An overflowing sum was reported; `apply` left it unchanged.
+            .filter_map(|(k, (total, count))| Some((k, Rollup::default().plus(total, count)?)))
+            .filter(|(_, r)| !r.is_empty())
+            .collect();
+        self.compare_totals(day, expected, "rollups", problems)
+    }
+
+    /// The stored rollups with keys before the end of `prefix` (a
+    /// programme and a day or month) against those expected for it.
+    fn compare_totals<T: Sum + PartialEq + Shown>(
+        &mut self,
+        prefix: &[u8; 8],
+        mut expected: BTreeMap<Vec<u8>, T>,
+        tree: &str,
+        problems: &mut Vec<Problem>,
+    ) -> Result<()> {
+        let end = day_end(prefix);
+        let mut found = BTreeMap::new();
+        for (k, v) in self.until(Some(&end))? {
+            match decode::<T>(&v) {
+                Ok(rollup) => {
+                    found.insert(k.to_vec(), rollup);
+                }
+                Err(e) => {
+                    problems.push(Problem::Undecodable { tree: tree.into(), key: hex(&k), detail: e.to_string() })
+                }
+            }
+        }
+        let keys: BTreeSet<Vec<u8>> = expected.keys().chain(found.keys()).cloned().collect();
+        for key in keys {
+            let e = expected.remove(&key).unwrap_or_default();
+            let f = found.get(&key).copied().unwrap_or_default();
+            if e != f {
+                problems.push(Problem::RollupWrong { key: hex(&key), expected: e.shown(), found: f.shown() });
+            }
+        }
+        Ok(())
+    }
+
+    /// Rollups after the last day with entries: none should be there.
+    fn rest_of_totals<T: Sum + Shown>(&mut self, tree: &str, problems: &mut Vec<Problem>) -> Result<()> {
+        for (k, v) in self.until(None)? {
+            match decode::<T>(&v) {
+                Ok(found) => problems.push(Problem::RollupWrong {
+                    key: hex(&k),
+                    expected: Rollup::default(),
+                    found: found.shown(),
+                }),
+                Err(e) => {
+                    problems.push(Problem::Undecodable { tree: tree.into(), key: hex(&k), detail: e.to_string() })
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// One month's stored stock (and any stored for months before it
+    /// without movements) against what the month's entries make.
+    fn compare_month(
+        &mut self,
+        program: u32,
+        month: NaiveDate,
+        moves: Vec<crate::domain::inventory::Movement>,
+        problems: &mut Vec<Problem>,
+    ) -> Result<()> {
+        let start = stock::key(program, month, 0);
+        for (k, _) in self.until(Some(&start))? {
+            stray_month(&k, problems);
+        }
+        let end = day_end(&start[..8].try_into().unwrap_or_default());
+        let found: Vec<Vec<u8>> = self.until(Some(&end))?.into_iter().map(|(_, v)| v.to_vec()).collect();
+        let expected: Vec<Vec<u8>> =
+            stock::month_values(moves).map(|(net, moves)| vec![net, moves]).unwrap_or_default();
+        if found != expected {
+            problems.push(Problem::StockWrong { program, month });
+        }
+        Ok(())
+    }
+
+    fn rest_of_months(&mut self, problems: &mut Vec<Problem>) -> Result<()> {
+        for (k, _) in self.until(None)? {
+            stray_month(&k, problems);
+        }
+        Ok(())
+    }
+}
+
+/// A stored sum as a problem shows it (a day's rollup).
+trait Shown {
+    fn shown(self) -> Rollup;
+}
+
+impl Shown for Rollup {
+    fn shown(self) -> Rollup {
+        self
+    }
+}
+
+impl Shown for MonthRollup {
+    fn shown(self) -> Rollup {
+        let total = self.total.clamp(i128::from(i64::MIN), i128::from(i64::MAX)) as i64;
+        Rollup { total, entries: u32::try_from(self.entries).unwrap_or(u32::MAX) }
+    }
+}
+
+/// Adds a day's sums to its month's.
+fn add_month(months: &mut BTreeMap<Vec<u8>, MonthRollup>, day: &Deltas) {
+    for (key, (total, count)) in day.monthly().0 {
+        let slot = months.entry(key).or_default();
+        *slot = slot.plus_wide(total, count).unwrap_or(*slot);
+    }
+}
+
+/// A daily key's first eight bytes (owner, day) as its month's.
+fn month_prefix(day: &[u8; 8]) -> [u8; 8] {
+    let key = super::rollup::monthly_key(day);
+    key.get(..8).and_then(|k| k.try_into().ok()).unwrap_or(*day)
+}
+
+/// A stored month of stock that no entry's movements make.
+fn stray_month(key: &[u8], problems: &mut Vec<Problem>) {
+    // Each month has two parts: report it once, at its first.
+    if key.get(8) == Some(&0) || key.get(8).is_none() {
+        let program = keys::u32_from(key).unwrap_or_default();
+        let month = key.get(4..).and_then(keys::day_from).unwrap_or_default();
+        problems.push(Problem::StockWrong { program, month });
+    }
+}
+
+/// The key just after every key starting with these eight bytes (a
+/// programme or site and a day): the next day's.
+fn day_end(prefix: &[u8; 8]) -> Vec<u8> {
+    let next = u64::from_be_bytes(*prefix).saturating_add(1);
+    next.to_be_bytes().to_vec()
 }
 
 /// The text rules asked of a stored record's fields.
@@ -281,7 +855,10 @@ pub fn check_copy(path: &Path) -> Result<(Vec<Problem>, usize)> {
     };
     // Damage is reported under the real folder's name, with its backups.
     damage::guarded(path, || {
-        let db = sled::Config::new().path(&copy.0).open().map_err(|e| damage::open_error(path, e))?;
+        // The same cache cap as `Store::open`: sled's default (1 GiB) would
+        // fill with the whole database as the check reads it.
+        let config = sled::Config::new().path(&copy.0).cache_capacity(super::cache_bytes());
+        let db = config.open().map_err(|e| damage::open_error(path, e))?;
         let store = Store::over(db, &copy.0)?;
         store.check_schema()?;
         if !store.is_initialised()? {
@@ -289,16 +866,4 @@ pub fn check_copy(path: &Path) -> Result<(Vec<Problem>, usize)> {
         }
         Ok((store.check()?, store.entry_count()))
     })
-}
-
-fn compare_index(tree: &sled::Tree, name: &str, want: &BTreeSet<Vec<u8>>, problems: &mut Vec<Problem>) -> Result<()> {
-    let have: BTreeSet<Vec<u8>> =
-        tree.iter().keys().map(|k| k.map(|k| k.to_vec())).collect::<std::result::Result<_, _>>()?;
-    for key in want.difference(&have) {
-        problems.push(Problem::IndexMissing { tree: name.into(), key: hex(key) });
-    }
-    for key in have.difference(want) {
-        problems.push(Problem::IndexExtra { tree: name.into(), key: hex(key) });
-    }
-    Ok(())
 }

@@ -86,6 +86,7 @@ impl Stored for crate::domain::Officer {}
 impl Stored for super::rollup::Rollup {}
 impl Stored for super::rollup::Activity {}
 impl Stored for crate::domain::report::Target {}
+impl Stored for super::rollup::MonthRollup {}
 impl Stored for super::write::Verification {}
 // Staged import rows and the import marker: dropped or applied at the
 // next open, so never read by a later schema.

@@ -87,3 +87,9 @@ pub const META_IMPORT_COMMITTING: &[u8] = b"import_committing";
 /// Present once the `activity` tree holds every entry's activity (built at
 /// the first open by a build that keeps it).
 pub const META_ACTIVITY: &[u8] = b"activity_rollups";
+/// Present once the `stock` tree holds every entry's livestock movements
+/// (stock.rs); absent in a database written before it existed.
+pub const META_STOCK: &[u8] = b"stock_built";
+/// Present once the `monthly` tree holds the sum of every month's daily
+/// rollups (rollup.rs); absent in a database written before it existed.
+pub const META_MONTHLY: &[u8] = b"monthly_built";

@@ -12,10 +12,12 @@
 //! | rollups     | programme, date, kind, unit, item    | Rollup                 |
 //! | activity    | programme, date, kind                | Activity (rollup.rs)   |
 //! | targets     | programme, year, kind, unit, item    | Target (targets.rs)    |
+//! | monthly     | programme, first of month, kind, unit, item | Rollup (a month of `rollups`) |
 //! | audit       | sequence number                      | AuditRecord            |
 //! | verifications | entry id, revision                 | Verification           |
 //! | drafts      | NIP                                  | the officer's unsaved form (records::drafts) |
 //! | staging     | import, place                        | EntryDraft (staging.rs)|
+//! | stock       | programme, month, part               | livestock net / movements (stock.rs) |
 //!
 //! Indexes point at every entry's current revision, voided ones included;
 //! rollups count only done, unvoided current revisions. `drafts` came
@@ -37,6 +39,7 @@ pub mod rollup;
 mod rollup_build;
 mod shared;
 mod staging;
+pub mod stock;
 mod targets;
 mod write;
 
@@ -177,6 +180,7 @@ pub struct Store {
     by_program: sled::Tree,
     by_site: sled::Tree,
     rollups: sled::Tree,
+    monthly: sled::Tree,
     audit: sled::Tree,
     verifications: sled::Tree,
     drafts: sled::Tree,
@@ -190,6 +194,7 @@ pub struct Store {
     /// take it.
     gate: std::sync::RwLock<()>,
     staging: sled::Tree,
+    stock: sled::Tree,
     /// Revisions decoded from `entries` since opening: a plain counter with
     /// no behaviour, so tests can prove a read touched only what it needed.
     entry_reads: std::sync::atomic::AtomicU64,
@@ -197,8 +202,25 @@ pub struct Store {
 
 /// sled's page cache, by sled's own count (the memory it takes is several
 /// times this): with 64 MiB a server importing 200,000 rows peaked at
-/// 190 MB and stayed there, with 16 MiB at 135 MB (BENCHMARKS.md).
-const CACHE_BYTES: u64 = 16 << 20;
+/// 190 MB and stayed there, with 16 MiB at 135 MB. On a million entries
+/// 16 MiB let `check` peak at 237 MB and a session of browsing hold
+/// 162 MB; 4 MiB, 165 MB each, with registers opening in about a
+/// millisecond all the same (BENCHMARKS.md, "Scale").
+const CACHE_BYTES: u64 = 4 << 20;
+
+/// Debug builds (what `cargo test` runs) take another cache size from this
+/// variable, so a test can run `check` in a process whose memory budget is
+/// small beside the database; a release build never reads it.
+pub const CACHE_ENV: &str = "BINALOG_CACHE_BYTES";
+
+/// sled's cache capacity for every database this process opens.
+pub(crate) fn cache_bytes() -> u64 {
+    #[cfg(debug_assertions)]
+    if let Some(bytes) = std::env::var(CACHE_ENV).ok().and_then(|v| v.parse().ok()) {
+        return bytes;
+    }
+    CACHE_BYTES
+}
 
 /// How to open: an existing database only, or create one if absent.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -218,13 +240,15 @@ impl Store {
             // sled's page cache defaults to 1 GiB and, once filled by an
             // import or a long session, stays that large: the server keeps
             // to a budget.
-            let config = sled::Config::new().path(path).cache_capacity(CACHE_BYTES);
+            let config = sled::Config::new().path(path).cache_capacity(cache_bytes());
             let db = config.open().map_err(|e| damage::open_error(path, e))?;
             let store = Store { config, ..Store::over(db, path)? };
             store.check_schema()?;
             store.ensure_identity()?;
             store.recover_staging()?;
             store.ensure_activity()?;
+            store.ensure_stock()?;
+            store.ensure_monthly()?;
             Ok(store)
         })
     }
@@ -247,6 +271,7 @@ impl Store {
             by_program: tree("by_program")?,
             by_site: tree("by_site")?,
             rollups: tree("rollups")?,
+            monthly: tree("monthly")?,
             audit: tree("audit")?,
             verifications: tree("verifications")?,
             drafts: tree("drafts")?,
@@ -255,6 +280,7 @@ impl Store {
             durable: durable::Durable::new(path).map_err(io_error)?,
             gate: std::sync::RwLock::new(()),
             staging: tree("staging")?,
+            stock: tree("stock")?,
             entry_reads: Default::default(),
             db,
         })

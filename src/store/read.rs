@@ -114,6 +114,47 @@ impl Store {
         self.indexed(&self.by_program, program, from, to)
     }
 
+    /// A programme's newest entries dated before `before` (all of them when
+    /// `None`), newest first (by date, then id, descending): at least
+    /// `want` (one at the least) when that many exist, and whole days.
+    /// Walks the `by_program` index backwards and reads only the entries
+    /// it returns. With them the oldest day taken, if older entries remain.
+    pub fn newest_entries(
+        &self,
+        program: ProgramId,
+        before: Option<NaiveDate>,
+        want: usize,
+    ) -> Result<(Vec<Entry>, Option<NaiveDate>)> {
+        use std::ops::Bound;
+        let short = || super::StoreError::Corrupt { tree: "by_program".into(), detail: "short key".into() };
+        let lower = Bound::Included(keys::id32(program).to_vec());
+        let upper = match (before, program.checked_add(1)) {
+            (Some(before), _) => Bound::Excluded([&keys::id32(program)[..], &keys::day(before)].concat()),
+            (None, Some(next)) => Bound::Excluded(keys::id32(next).to_vec()),
+            (None, None) => Bound::Unbounded,
+        };
+        let mut ids = Vec::new();
+        let mut last_day = None;
+        let mut older = None;
+        for key in self.by_program.range::<Vec<u8>, _>((lower, upper)).keys().rev() {
+            let key = key?;
+            let date = key.get(4..).and_then(keys::day_from).ok_or_else(short)?;
+            if ids.len() >= want.max(1) && Some(date) != last_day {
+                older = last_day;
+                break;
+            }
+            ids.push(key.get(8..).and_then(keys::u64_from).ok_or_else(short)?);
+            last_day = Some(date);
+        }
+        let mut found = Vec::with_capacity(ids.len());
+        for id in ids {
+            if let Some(entry) = self.current(id)? {
+                found.push(entry);
+            }
+        }
+        Ok((found, older))
+    }
+
     /// Current revisions of a site's entries between two dates, oldest first.
     pub fn site_entries(&self, site: SiteId, from: NaiveDate, to: NaiveDate) -> Result<Vec<Entry>> {
         self.indexed(&self.by_site, site, from, to)
@@ -144,6 +185,49 @@ impl Store {
     /// Every revision of every entry, in id then revision order.
     pub fn all_revisions(&self) -> impl Iterator<Item = Result<Entry>> + '_ {
         self.entries.iter().values().map(|v| self.decode_entry(&v?))
+    }
+
+    /// Every entry's current revision, in id order: one pass over
+    /// `entries` beside one over `heads` (both in id order), decoding only
+    /// the current revisions. Holds nothing but the two cursors.
+    pub fn current_entries(&self) -> impl Iterator<Item = Result<Entry>> + '_ {
+        let mut heads = self.heads.iter().peekable();
+        let mut revisions = self.entries.iter();
+        std::iter::from_fn(move || {
+            loop {
+                let (key, value) = match revisions.next()? {
+                    Ok(kv) => kv,
+                    Err(e) => return Some(Err(e.into())),
+                };
+                let id = keys::u64_from(&key).unwrap_or_default();
+                let revision = key.get(8..).and_then(keys::u32_from).unwrap_or_default();
+                let head = loop {
+                    match heads.peek() {
+                        Some(Ok((k, v))) => {
+                            let head_id = keys::u64_from(k).unwrap_or_default();
+                            if head_id < id {
+                                heads.next();
+                                continue;
+                            }
+                            if head_id > id {
+                                break None;
+                            }
+                            break Some(decode::<u32>(v).map_err(|e| corrupt("heads", e)));
+                        }
+                        Some(Err(_)) => {
+                            let Some(Err(e)) = heads.next() else { unreachable!("peeked an error") };
+                            return Some(Err(e.into()));
+                        }
+                        None => break None,
+                    }
+                };
+                match head {
+                    Some(Ok(head)) if head == revision => return Some(self.decode_entry(&value)),
+                    Some(Err(e)) => return Some(Err(e)),
+                    _ => continue,
+                }
+            }
+        })
     }
 
     /// The current revision number of every entry.
@@ -240,8 +324,12 @@ fn dated_ids(index: &sled::Tree, owner: Option<u32>, from: NaiveDate, to: NaiveD
 }
 
 pub(super) fn rollup_row(key: &[u8], value: &[u8]) -> Result<RollupRow> {
+    rollup_row_of(key, decode(value).map_err(|e| corrupt("rollups", e))?)
+}
+
+/// A row of a rollup key (daily or monthly) and its sum.
+pub(super) fn rollup_row_of(key: &[u8], rollup: Rollup) -> Result<RollupRow> {
     let (program, date, kind, unit, item) = keys::rollup_parts(key)
         .ok_or_else(|| super::StoreError::Corrupt { tree: "rollups".into(), detail: "malformed key".into() })?;
-    let rollup = decode(value).map_err(|e| corrupt("rollups", e))?;
     Ok(RollupRow { program, date, kind, unit, item, rollup })
 }

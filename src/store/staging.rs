@@ -9,7 +9,8 @@
 //!    to the `staging` tree under (import, place): no entry, index, rollup
 //!    or counter changes, so nothing an officer reads sees them.
 //! 2. Commit point. One small transaction takes the import's ids from the
-//!    entry counter, adds the import's rollup deltas, writes the one audit
+//!    entry counter, adds the import's rollup deltas and livestock
+//!    movements (stock.rs), writes the one audit
 //!    record ("N entries imported") and a marker in `meta` naming the
 //!    import, its first id, officer and time. Once it commits (and is
 //!    flushed) the import has happened.
@@ -33,11 +34,16 @@ use sled::Transactional;
 
 use super::audit::AuditNote;
 use super::codec::{decode, encode};
-use super::rollup::Deltas;
-use super::write::{append_audit, finish, new_revision, next_counter};
+use super::rollup::{Deltas, MonthRollup, Rollup};
+use super::stock::StockChanges;
+use super::write::{append_audit, apply_rollups, finish, new_revision, next_counter};
 use super::{Result, Store, StoreError, keys};
 use crate::domain::entry::{EntryDraft, EntryId};
+use crate::domain::inventory::{Movement, movements};
 use crate::domain::officer::Nip;
+
+/// Livestock movements of staged drafts by programme, with places for ids.
+type StagedMoves = std::collections::BTreeMap<crate::domain::reference::ProgramId, Vec<Movement>>;
 
 /// An import being staged.
 pub type ImportId = u64;
@@ -136,8 +142,8 @@ impl Store {
         at: DateTime<Utc>,
         note: &AuditNote,
     ) -> Result<Committing> {
-        let deltas = match self.staged_deltas(import, by, at) {
-            Ok(deltas) => deltas,
+        let (deltas, moves) = match self.staged_deltas(import, by, at) {
+            Ok(found) => found,
             Err(e) => {
                 self.stage_discard(import)?;
                 return Err(e);
@@ -145,10 +151,20 @@ impl Store {
         };
         // Staged rows must be durable before the marker that relies on them.
         self.flush()?;
-        let trees = (&self.meta, &self.rollups, &self.audit, &self.activity);
-        let committed = finish(trees.transaction(|(meta, rollups, audit, activity)| {
+        let (days, months) = (deltas.wide(), deltas.monthly());
+        let trees = (&self.meta, &self.rollups, &self.audit, &self.stock, &self.monthly, &self.activity);
+        let committed = finish(trees.transaction(|(meta, rollups, audit, stock, monthly, activity)| {
             let first = next_counter(meta, keys::META_NEXT_ENTRY, 1, count)?;
-            deltas.write(rollups, activity)?;
+            // The movements were staged under their places: ids now known.
+            let mut changes = StockChanges::default();
+            for (program, moves) in &moves {
+                let with_ids = moves.iter().map(|m| Movement { id: first + m.id, ..m.clone() }).collect();
+                changes.add_moves(*program, with_ids);
+            }
+            changes.write(stock)?;
+            apply_rollups::<Rollup>(rollups, &days)?;
+            apply_rollups::<MonthRollup>(monthly, &months)?;
+            deltas.write_activity(activity)?;
             append_audit(meta, audit, note, vec![])?;
             let marker = Committing { import, first, count, by: by.clone(), at };
             meta.insert(keys::META_IMPORT_COMMITTING, encode(&marker))?;
@@ -167,14 +183,25 @@ impl Store {
     }
 
     /// The rollup changes the staged drafts will make, read a row at a
-    /// time: as many keys as the import has distinct days and items.
-    fn staged_deltas(&self, import: ImportId, by: &Nip, at: DateTime<Utc>) -> Result<Deltas> {
+    /// time: as many keys as the import has distinct days and items; and
+    /// the livestock movements they will make, each under its place (its
+    /// id less the first id, known only at the commit point).
+    fn staged_deltas(&self, import: ImportId, by: &Nip, at: DateTime<Utc>) -> Result<(Deltas, StagedMoves)> {
         let mut deltas = Deltas::default();
-        for value in self.staging.scan_prefix(import.to_be_bytes()).values() {
-            let draft: EntryDraft = decode(&value?).map_err(|e| super::corrupt("staging", e))?;
-            deltas.apply(&new_revision(0, 1, None, draft, false, String::new(), by, at), 1)?;
+        let mut moves = StagedMoves::new();
+        for row in self.staging.scan_prefix(import.to_be_bytes()) {
+            let (key, value) = row?;
+            let place = keys::u64_from(&key[8..])
+                .ok_or_else(|| StoreError::Corrupt { tree: "staging".into(), detail: "short key".into() })?;
+            let draft: EntryDraft = decode(&value).map_err(|e| super::corrupt("staging", e))?;
+            let entry = new_revision(place, 1, None, draft, false, String::new(), by, at);
+            deltas.apply(&entry, 1)?;
+            let found = movements(&entry);
+            if !found.is_empty() {
+                moves.entry(entry.draft.program).or_default().extend(found);
+            }
         }
-        Ok(deltas)
+        Ok((deltas, moves))
     }
 
     /// Step 3: the staged drafts of a committed import become entries,

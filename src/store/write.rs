@@ -10,7 +10,8 @@ use sled::transaction::{ConflictableTransactionError, TransactionError, Transact
 
 use super::audit::{AuditAction, AuditNote, AuditRecord};
 use super::codec::{decode, encode};
-use super::rollup::Deltas;
+use super::rollup::{Deltas, MonthRollup, Rollup, Sum, WideDeltas};
+use super::stock::StockChanges;
 use super::{Result, Store, StoreError, keys};
 use crate::domain::entry::{Entry, EntryDraft, EntryId};
 use crate::domain::officer::{Nip, Officer};
@@ -70,6 +71,24 @@ pub(super) fn next_counter(meta: &TransactionalTree, key: &[u8], first: u64, by:
     };
     meta.insert(key, encode(&(next + by)))?;
     Ok(next)
+}
+
+/// Adds changes to stored sums (daily or monthly rollups) inside the
+/// caller's transaction; a sum that comes to nothing goes.
+pub(super) fn apply_rollups<T: Sum>(tree: &TransactionalTree, deltas: &WideDeltas) -> TxResult<()> {
+    for (key, (total, count)) in &deltas.0 {
+        let old = match tree.get(key)? {
+            Some(bytes) => decode::<T>(&bytes).or_else(|e| abort(super::corrupt("rollups", e)))?,
+            None => T::default(),
+        };
+        let Some(new) = old.plus_wide(*total, *count) else { return abort(StoreError::TotalOverflow) };
+        if new.is_nothing() {
+            tree.remove(key.as_slice())?;
+        } else {
+            tree.insert(key.as_slice(), encode(&new))?;
+        }
+    }
+    Ok(())
 }
 
 pub(super) fn append_audit(
@@ -188,11 +207,26 @@ impl Store {
             &self.audit,
             &self.verifications,
             &self.activity,
+            &self.stock,
+            &self.monthly,
         );
         self.write(|| {
             finish(trees.transaction(
-                |(meta, entries, heads, by_program, by_site, rollups, audit, verifications, activity)| {
+                |(
+                    meta,
+                    entries,
+                    heads,
+                    by_program,
+                    by_site,
+                    rollups,
+                    audit,
+                    verifications,
+                    activity,
+                    stock,
+                    monthly,
+                )| {
                     let mut deltas = Deltas::default();
+                    let mut moves = StockChanges::default();
                     let mut written = Vec::with_capacity(changes.len());
                     let adds = changes.iter().filter(|c| matches!(c, Change::Add(_))).count() as u64;
                     let mut next_id = if adds > 0 { next_counter(meta, keys::META_NEXT_ENTRY, 1, adds)? } else { 0 };
@@ -246,6 +280,7 @@ impl Store {
                             by_program.remove(keys::dated(d.program, d.date, prev.id))?;
                             by_site.remove(keys::dated(site, d.date, prev.id))?;
                             deltas.apply(prev, -1).or_else(abort)?;
+                            moves.remove(prev);
                         }
                         let d = &entry.draft;
                         let site = site_of(d.program).or_else(abort)?;
@@ -254,9 +289,13 @@ impl Store {
                         by_program.insert(keys::dated(d.program, d.date, entry.id), &[])?;
                         by_site.insert(keys::dated(site, d.date, entry.id), &[])?;
                         deltas.apply(&entry, 1).or_else(abort)?;
+                        moves.add(&entry);
                         written.push(entry);
                     }
-                    deltas.write(rollups, activity)?;
+                    apply_rollups::<Rollup>(rollups, &deltas.wide())?;
+                    apply_rollups::<MonthRollup>(monthly, &deltas.monthly())?;
+                    deltas.write_activity(activity)?;
+                    moves.write(stock)?;
                     // An import (or the demo data) records its count in the detail
                     // rather than listing a hundred thousand pairs in one audit value.
                     let touched = if matches!(note.action, AuditAction::Imported | AuditAction::DemoLoaded) {

@@ -52,7 +52,8 @@ pub const MAGIC: [u8; 8] = *b"BINALOG\0";
 /// site an officer is not assigned to; version 5 the errors per layer (the
 /// records API's error wraps the store's and the connection's); version 6
 /// reports, targets, chart series, the filtered verification queue,
-/// `verify_range` and the register search.
+/// `verify_range`, the register search, and the livestock stock among the
+/// problems `check` reports.
 pub const PROTOCOL_VERSION: u32 = 6;
 pub const SPEAKS: &[u32] = &[6];
 
