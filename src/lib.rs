@@ -13,6 +13,7 @@ pub mod cli;
 pub mod clock;
 pub mod domain;
 pub mod i18n;
+pub mod national;
 pub mod records;
 pub mod report;
 pub mod server;

@@ -680,4 +680,27 @@ pub const TEXTS: &[(&str, &str)] = &[
     ("tui.hint_row_extra", "An added quantity left empty is not saved. - on its Unit removes it."),
     ("tui.form_more_above", "{count} more fields above"),
     ("tui.form_more_below", "{count} more fields below"),
+    // binalog info, feed and push (cli/national.rs)
+    ("info.identity", "Database identity: {identity}"),
+    ("info.schema", "Schema: {schema}"),
+    ("info.counts", "Entries: {entries}; revisions: {revisions}; officers: {officers}; programmes: {programmes}"),
+    ("info.last_change", "Newest change in the feed: {seq}"),
+    ("info.sites", "Sites ({count}):"),
+    ("info.site", "  {id}  {code}  {name}  ({zone})"),
+    ("push.progress", "Sent {done} of {total} changes..."),
+    ("push.migrated", "National schema brought to version {version}."),
+    (
+        "push.done",
+        "Pushed {changes} {changes|change|changes} of database {database} to PostgreSQL (sequence {from} to {to}).",
+    ),
+    ("push.nothing", "Nothing new since the last push: PostgreSQL has database {database} up to sequence {to}."),
+    (
+        "push.postgres_failed",
+        "PostgreSQL: {detail}. Nothing was changed there; the next push starts from the same point.",
+    ),
+    ("push.conninfo_unreadable", "Cannot read the connection file {path}: {detail}"),
+    (
+        "push.conninfo_open_to_others",
+        "The connection file {path} can be read by other users (mode {mode}) and may hold a password. Run: chmod 600 {path}",
+    ),
 ];

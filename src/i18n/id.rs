@@ -689,4 +689,27 @@ pub const TEXTS: &[(&str, &str)] = &[
     ("tui.hint_row_extra", "Jumlah tambahan yang dibiarkan kosong tidak disimpan. - pada Satuan menghapusnya."),
     ("tui.form_more_above", "{count} isian lagi di atas"),
     ("tui.form_more_below", "{count} isian lagi di bawah"),
+    // binalog info, feed dan push (cli/national.rs)
+    ("info.identity", "Identitas basis data: {identity}"),
+    ("info.schema", "Skema: {schema}"),
+    ("info.counts", "Catatan: {entries}; revisi: {revisions}; petugas: {officers}; program: {programmes}"),
+    ("info.last_change", "Perubahan terbaru di umpan: {seq}"),
+    ("info.sites", "Lapas ({count}):"),
+    ("info.site", "  {id}  {code}  {name}  ({zone})"),
+    ("push.progress", "Terkirim {done} dari {total} perubahan..."),
+    ("push.migrated", "Skema nasional diperbarui ke versi {version}."),
+    ("push.done", "{changes} perubahan basis data {database} dikirim ke PostgreSQL (urutan {from} sampai {to})."),
+    (
+        "push.nothing",
+        "Tidak ada yang baru sejak pengiriman terakhir: PostgreSQL memuat basis data {database} sampai urutan {to}.",
+    ),
+    (
+        "push.postgres_failed",
+        "PostgreSQL: {detail}. Tidak ada yang diubah di sana; pengiriman berikutnya mulai dari titik yang sama.",
+    ),
+    ("push.conninfo_unreadable", "Berkas koneksi {path} tidak dapat dibaca: {detail}"),
+    (
+        "push.conninfo_open_to_others",
+        "Berkas koneksi {path} dapat dibaca pengguna lain (mode {mode}) dan bisa memuat kata sandi. Jalankan: chmod 600 {path}",
+    ),
 ];

@@ -35,7 +35,7 @@ use super::changes::Checked;
 use super::drafts::FormDraft;
 use super::views::RegisterPage;
 use super::{Actor, AuditFilter, Backend, EntryFilter, Error, InitOutcome, Local, Records, Remote, Result};
-use super::{RevisionState, Total};
+use super::{DatabaseInfo, FeedPage, RevisionState, Total};
 use crate::domain::entry::{Entry, EntryDraft, EntryId};
 use crate::domain::officer::Nip;
 use crate::domain::officer::{Officer, Role};
@@ -291,6 +291,11 @@ records_api! {
     Supervisor fn backup_status() -> BackupStatus;
     /// How many entries the database holds.
     Officer fn count_entries() -> usize;
+    /// The database's identity, schema, counts and sites (`binalog info`).
+    Officer fn database_info() -> DatabaseInfo;
+    /// Up to `limit` changes numbered after `after`, oldest first, for the
+    /// region (records/feed.rs); admins only. Never a PIN hash.
+    Admin fn feed(by: &Actor, after: u64, limit: u32) -> FeedPage;
 
     // Entries.
 

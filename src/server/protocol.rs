@@ -50,9 +50,10 @@ pub const MAGIC: [u8; 8] = *b"BINALOG\0";
 /// backups' status (backup_status), and imports sent in chunks
 /// (`import_begin`, `import_chunk`, `import_finish`); version 4 the
 /// verified entries of a register page, and the refusal that names the
-/// site an officer is not assigned to.
-pub const PROTOCOL_VERSION: u32 = 4;
-pub const SPEAKS: &[u32] = &[4];
+/// site an officer is not assigned to; version 5 the database's identity
+/// card (`database_info`) and the change feed (`feed`).
+pub const PROTOCOL_VERSION: u32 = 5;
+pub const SPEAKS: &[u32] = &[5];
 
 /// The socket's name inside the database folder.
 pub const SOCKET_NAME: &str = "binalog.sock";

@@ -73,3 +73,8 @@ pub const META_IDENTITY: &[u8] = b"identity";
 /// An import past its commit point whose staged drafts are still being
 /// made entries (`staging`).
 pub const META_IMPORT_COMMITTING: &[u8] = b"import_committing";
+/// The change feed's counter: the next sequence number (store/changes.rs).
+pub const META_NEXT_CHANGE: &[u8] = b"next_change";
+/// The audit counter the `changes` tree is complete up to: the derived
+/// tree's marker, built on open when missing or behind (store/changes.rs).
+pub const META_CHANGES_AUDIT: &[u8] = b"changes_audit";

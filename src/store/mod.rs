@@ -14,6 +14,7 @@
 //! | verifications | entry id, revision                 | Verification           |
 //! | drafts      | NIP                                  | the officer's unsaved form (records::drafts) |
 //! | staging     | import, place                        | EntryDraft (staging.rs)|
+//! | changes     | change sequence number               | what changed (changes.rs) |
 //!
 //! Indexes point at every entry's current revision, voided ones included;
 //! rollups count only done, unvoided current revisions. `drafts` came
@@ -22,6 +23,7 @@
 
 pub mod audit;
 mod backup;
+pub mod changes;
 pub mod check;
 pub mod codec;
 pub mod damage;
@@ -39,6 +41,7 @@ use std::path::{Path, PathBuf};
 
 pub use audit::{AuditAction, AuditNote, AuditRecord};
 pub use backup::{BackupDamage, BackupSummary, restore, verify_backup};
+pub use changes::Changed;
 pub use check::Problem;
 pub use read::RollupRow;
 pub use rollup::Rollup;
@@ -181,6 +184,8 @@ pub struct Store {
     /// take it.
     gate: std::sync::RwLock<()>,
     staging: sled::Tree,
+    /// The change feed's numbered changes (changes.rs).
+    changes: sled::Tree,
     /// Revisions decoded from `entries` since opening: a plain counter with
     /// no behaviour, so tests can prove a read touched only what it needed.
     entry_reads: std::sync::atomic::AtomicU64,
@@ -215,6 +220,7 @@ impl Store {
             store.check_schema()?;
             store.ensure_identity()?;
             store.recover_staging()?;
+            store.catch_up_changes()?;
             Ok(store)
         })
     }
@@ -243,6 +249,7 @@ impl Store {
             durable: durable::Durable::new(path).map_err(io_error)?,
             gate: std::sync::RwLock::new(()),
             staging: tree("staging")?,
+            changes: tree("changes")?,
             entry_reads: Default::default(),
             db,
         })

@@ -9,6 +9,7 @@ use sled::Transactional;
 use sled::transaction::{ConflictableTransactionError, TransactionError, TransactionalTree};
 
 use super::audit::{AuditAction, AuditNote, AuditRecord};
+use super::changes::{self, Changed, note_change};
 use super::codec::{decode, encode};
 use super::rollup::{Deltas, Rollup};
 use super::{Result, Store, StoreError, keys};
@@ -89,30 +90,35 @@ pub(super) fn append_audit(
         user: note.user.clone(),
     };
     audit.insert(&seq.to_be_bytes(), encode(&record))?;
-    Ok(())
+    changes::mark_audit(meta, seq + 1)
 }
 
 impl Store {
     /// Writes the reference data once. Returns false, writing nothing, if
     /// the database was initialised before.
     pub fn init_reference(&self, data: &ReferenceData, note: &AuditNote) -> Result<bool> {
-        let trees = (&self.meta, &self.sites, &self.partners, &self.agreements, &self.programs, &self.audit);
+        let trees =
+            (&self.meta, &self.sites, &self.partners, &self.agreements, &self.programs, &self.audit, &self.changes);
         self.write(|| {
-            finish(trees.transaction(|(meta, sites, partners, agreements, programs, audit)| {
+            finish(trees.transaction(|(meta, sites, partners, agreements, programs, audit, fed)| {
                 if meta.get(keys::META_INITIALISED)?.is_some() {
                     return Ok(false);
                 }
                 for s in &data.sites {
                     sites.insert(&keys::id32(s.id), encode(s))?;
+                    note_change(meta, fed, &Changed::Site(s.id))?;
                 }
                 for p in &data.partners {
                     partners.insert(&keys::id32(p.id), encode(p))?;
+                    note_change(meta, fed, &Changed::Partner(p.id))?;
                 }
                 for a in &data.agreements {
                     agreements.insert(&keys::id32(a.id), encode(a))?;
+                    note_change(meta, fed, &Changed::Agreement(a.id))?;
                 }
                 for p in &data.programs {
                     programs.insert(&keys::id32(p.id), encode(p))?;
+                    note_change(meta, fed, &Changed::Program(p.id))?;
                 }
                 meta.insert(keys::META_INITIALISED, encode(&1u32))?;
                 append_audit(meta, audit, note, vec![])?;
@@ -124,8 +130,10 @@ impl Store {
     /// Adds or replaces an officer record, with its audit record, durably.
     pub fn put_officer(&self, officer: &Officer, note: &AuditNote) -> Result<()> {
         self.write(|| {
-            finish((&self.meta, &self.officers, &self.audit).transaction(|(meta, officers, audit)| {
+            let trees = (&self.meta, &self.officers, &self.audit, &self.changes);
+            finish(trees.transaction(|(meta, officers, audit, fed)| {
                 officers.insert(officer.nip.as_str().as_bytes(), encode(officer))?;
+                note_change(meta, fed, &Changed::Officer(officer.nip.clone()))?;
                 append_audit(meta, audit, note, vec![])?;
                 Ok(())
             }))
@@ -144,12 +152,18 @@ impl Store {
         change: impl Fn(&mut Officer) -> (T, Option<AuditNote>),
     ) -> Result<Option<T>> {
         let key = nip.as_str().as_bytes();
-        let outcome = finish((&self.meta, &self.officers, &self.audit).transaction(|(meta, officers, audit)| {
+        let trees = (&self.meta, &self.officers, &self.audit, &self.changes);
+        let outcome = finish(trees.transaction(|(meta, officers, audit, fed)| {
             let Some(bytes) = officers.get(key)? else { return Ok(None) };
             let mut officer: Officer = decode(&bytes).or_else(|e| abort(super::corrupt("officers", e)))?;
+            let before = officer.clone();
             let (value, note) = change(&mut officer);
             if let Some(note) = &note {
                 officers.insert(key, encode(&officer))?;
+                // A wrong PIN counted is not news outside the Lapas.
+                if changes::officer_public(&before) != changes::officer_public(&officer) {
+                    note_change(meta, fed, &Changed::Officer(officer.nip.clone()))?;
+                }
                 append_audit(meta, audit, note, vec![])?;
             }
             Ok(Some((value, note.is_some())))
@@ -187,95 +201,100 @@ impl Store {
             &self.rollups,
             &self.audit,
             &self.verifications,
+            &self.changes,
         );
         self.write(|| {
-            finish(trees.transaction(|(meta, entries, heads, by_program, by_site, rollups, audit, verifications)| {
-                let mut deltas = Deltas::default();
-                let mut written = Vec::with_capacity(changes.len());
-                let adds = changes.iter().filter(|c| matches!(c, Change::Add(_))).count() as u64;
-                let mut next_id = if adds > 0 { next_counter(meta, keys::META_NEXT_ENTRY, 1, adds)? } else { 0 };
-                for change in changes {
-                    let (previous, entry) = match change {
-                        Change::Add(draft) => {
-                            let id = next_id;
-                            next_id += 1;
-                            (None, new_revision(id, 1, None, draft.clone(), false, String::new(), by, at))
+            finish(trees.transaction(
+                |(meta, entries, heads, by_program, by_site, rollups, audit, verifications, fed)| {
+                    let mut deltas = Deltas::default();
+                    let mut written = Vec::with_capacity(changes.len());
+                    let adds = changes.iter().filter(|c| matches!(c, Change::Add(_))).count() as u64;
+                    let mut next_id = if adds > 0 { next_counter(meta, keys::META_NEXT_ENTRY, 1, adds)? } else { 0 };
+                    for change in changes {
+                        let (previous, entry) = match change {
+                            Change::Add(draft) => {
+                                let id = next_id;
+                                next_id += 1;
+                                (None, new_revision(id, 1, None, draft.clone(), false, String::new(), by, at))
+                            }
+                            Change::Correct { id, base, draft, reason } => {
+                                let prev = current_for_change(entries, heads, *id, *base)?;
+                                let entry = new_revision(
+                                    *id,
+                                    prev.revision + 1,
+                                    Some(prev.revision),
+                                    draft.clone(),
+                                    false,
+                                    reason.clone(),
+                                    by,
+                                    at,
+                                );
+                                (Some(prev), entry)
+                            }
+                            Change::Verify { id, revision } => {
+                                let current = current_for_change(entries, heads, *id, *revision)?;
+                                let verification = Verification { by: by.clone(), at };
+                                verifications.insert(keys::revision(*id, *revision), encode(&verification))?;
+                                note_change(meta, fed, &Changed::Verification { id: *id, revision: *revision })?;
+                                written.push(current);
+                                continue;
+                            }
+                            Change::Void { id, base, reason } => {
+                                let prev = current_for_change(entries, heads, *id, *base)?;
+                                let draft = prev.draft.clone();
+                                let entry = new_revision(
+                                    *id,
+                                    prev.revision + 1,
+                                    Some(prev.revision),
+                                    draft,
+                                    true,
+                                    reason.clone(),
+                                    by,
+                                    at,
+                                );
+                                (Some(prev), entry)
+                            }
+                        };
+                        if let Some(prev) = &previous {
+                            let d = &prev.draft;
+                            let site = site_of(d.program).or_else(abort)?;
+                            by_program.remove(keys::dated(d.program, d.date, prev.id))?;
+                            by_site.remove(keys::dated(site, d.date, prev.id))?;
+                            deltas.apply(prev, -1).or_else(abort)?;
                         }
-                        Change::Correct { id, base, draft, reason } => {
-                            let prev = current_for_change(entries, heads, *id, *base)?;
-                            let entry = new_revision(
-                                *id,
-                                prev.revision + 1,
-                                Some(prev.revision),
-                                draft.clone(),
-                                false,
-                                reason.clone(),
-                                by,
-                                at,
-                            );
-                            (Some(prev), entry)
-                        }
-                        Change::Verify { id, revision } => {
-                            let current = current_for_change(entries, heads, *id, *revision)?;
-                            let verification = Verification { by: by.clone(), at };
-                            verifications.insert(keys::revision(*id, *revision), encode(&verification))?;
-                            written.push(current);
-                            continue;
-                        }
-                        Change::Void { id, base, reason } => {
-                            let prev = current_for_change(entries, heads, *id, *base)?;
-                            let draft = prev.draft.clone();
-                            let entry = new_revision(
-                                *id,
-                                prev.revision + 1,
-                                Some(prev.revision),
-                                draft,
-                                true,
-                                reason.clone(),
-                                by,
-                                at,
-                            );
-                            (Some(prev), entry)
-                        }
-                    };
-                    if let Some(prev) = &previous {
-                        let d = &prev.draft;
+                        let d = &entry.draft;
                         let site = site_of(d.program).or_else(abort)?;
-                        by_program.remove(keys::dated(d.program, d.date, prev.id))?;
-                        by_site.remove(keys::dated(site, d.date, prev.id))?;
-                        deltas.apply(prev, -1).or_else(abort)?;
+                        entries.insert(keys::revision(entry.id, entry.revision), encode(&entry))?;
+                        note_change(meta, fed, &Changed::Revision { id: entry.id, revision: entry.revision })?;
+                        heads.insert(&entry.id.to_be_bytes(), encode(&entry.revision))?;
+                        by_program.insert(keys::dated(d.program, d.date, entry.id), &[])?;
+                        by_site.insert(keys::dated(site, d.date, entry.id), &[])?;
+                        deltas.apply(&entry, 1).or_else(abort)?;
+                        written.push(entry);
                     }
-                    let d = &entry.draft;
-                    let site = site_of(d.program).or_else(abort)?;
-                    entries.insert(keys::revision(entry.id, entry.revision), encode(&entry))?;
-                    heads.insert(&entry.id.to_be_bytes(), encode(&entry.revision))?;
-                    by_program.insert(keys::dated(d.program, d.date, entry.id), &[])?;
-                    by_site.insert(keys::dated(site, d.date, entry.id), &[])?;
-                    deltas.apply(&entry, 1).or_else(abort)?;
-                    written.push(entry);
-                }
-                for (key, (total, count)) in &deltas.0 {
-                    let old = match rollups.get(key)? {
-                        Some(bytes) => decode::<Rollup>(&bytes).or_else(|e| abort(super::corrupt("rollups", e)))?,
-                        None => Rollup::default(),
-                    };
-                    let Some(new) = old.plus(*total, *count) else { return abort(StoreError::TotalOverflow) };
-                    if new.is_empty() {
-                        rollups.remove(key.as_slice())?;
+                    for (key, (total, count)) in &deltas.0 {
+                        let old = match rollups.get(key)? {
+                            Some(bytes) => decode::<Rollup>(&bytes).or_else(|e| abort(super::corrupt("rollups", e)))?,
+                            None => Rollup::default(),
+                        };
+                        let Some(new) = old.plus(*total, *count) else { return abort(StoreError::TotalOverflow) };
+                        if new.is_empty() {
+                            rollups.remove(key.as_slice())?;
+                        } else {
+                            rollups.insert(key.as_slice(), encode(&new))?;
+                        }
+                    }
+                    // An import (or the demo data) records its count in the detail
+                    // rather than listing a hundred thousand pairs in one audit value.
+                    let touched = if matches!(note.action, AuditAction::Imported | AuditAction::DemoLoaded) {
+                        vec![]
                     } else {
-                        rollups.insert(key.as_slice(), encode(&new))?;
-                    }
-                }
-                // An import (or the demo data) records its count in the detail
-                // rather than listing a hundred thousand pairs in one audit value.
-                let touched = if matches!(note.action, AuditAction::Imported | AuditAction::DemoLoaded) {
-                    vec![]
-                } else {
-                    written.iter().map(|e| (e.id, e.revision)).collect()
-                };
-                append_audit(meta, audit, note, touched)?;
-                Ok(written)
-            }))
+                        written.iter().map(|e| (e.id, e.revision)).collect()
+                    };
+                    append_audit(meta, audit, note, touched)?;
+                    Ok(written)
+                },
+            ))
         })
     }
 
@@ -350,6 +369,16 @@ impl Reference {
         }
     }
 
+    /// The change feed's name for this record.
+    fn changed(&self) -> Changed {
+        match self {
+            Reference::Site(r) => Changed::Site(r.id),
+            Reference::Partner(r) => Changed::Partner(r.id),
+            Reference::Agreement(r) => Changed::Agreement(r.id),
+            Reference::Program(r) => Changed::Program(r.id),
+        }
+    }
+
     fn encoded(&self) -> Vec<u8> {
         match self {
             Reference::Site(r) => encode(r),
@@ -377,12 +406,13 @@ impl Store {
         let highest = tree.iter().keys().next_back().transpose()?.and_then(|k| keys::u32_from(&k)).unwrap_or(0);
         let counter = [b"next_".as_slice(), name.as_bytes()].concat();
         let id = self.write(|| {
-            finish((&self.meta, tree, &self.audit).transaction(|(meta, records, audit)| {
+            finish((&self.meta, tree, &self.audit, &self.changes).transaction(|(meta, records, audit, fed)| {
                 let id = next_counter(meta, &counter, u64::from(highest) + 1, 1)?.max(u64::from(highest) + 1) as u32;
                 meta.insert(counter.as_slice(), encode(&(u64::from(id) + 1)))?;
                 let mut record = record.clone();
                 record.set_id(id);
                 records.insert(&keys::id32(id), record.encoded())?;
+                note_change(meta, fed, &record.changed())?;
                 append_audit(meta, audit, note, vec![])?;
                 Ok(id)
             }))
@@ -395,7 +425,7 @@ impl Store {
     pub fn update_reference(&self, record: &Reference, note: &AuditNote) -> Result<()> {
         let (tree, name) = self.reference_tree(record);
         self.write(|| {
-            finish((&self.meta, tree, &self.audit).transaction(|(meta, records, audit)| {
+            finish((&self.meta, tree, &self.audit, &self.changes).transaction(|(meta, records, audit, fed)| {
                 let key = keys::id32(record.id());
                 if records.get(key)?.is_none() {
                     return abort(StoreError::Corrupt {
@@ -404,6 +434,7 @@ impl Store {
                     });
                 }
                 records.insert(&key, record.encoded())?;
+                note_change(meta, fed, &record.changed())?;
                 append_audit(meta, audit, note, vec![])?;
                 Ok(())
             }))
