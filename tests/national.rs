@@ -260,3 +260,42 @@ fn a_connection_file_others_may_read_is_refused() {
     assert!(!out.status.success());
     assert!(stderr(&out).contains("can be read by other users (mode 644)"), "{}", stderr(&out));
 }
+
+/// `info` and `feed` through a server: the identity, counts and sites for
+/// any officer; the feed for admins only, resuming where it is told.
+#[test]
+fn info_and_the_feed_through_a_server() {
+    let dir = demo_lapas();
+    let db = dir.path();
+    let direct = identity(db);
+    let _server = common::serve::Served::start(db, &[]);
+    let operator = "199001012015031002";
+    let mut cmd = common::served(db);
+    cmd.args(["--lang", "en", "info", "--as", operator]);
+    let info = common::with_pins(cmd, &[PIN]);
+    assert!(info.status.success(), "{}", stderr(&info));
+    let text = stdout(&info);
+    assert!(text.contains(&format!("Database identity: {direct}")), "{text}");
+    assert!(text.contains("officers: 3; programmes: 6"), "{text}");
+    assert!(text.contains("Sites (3):") && text.contains("Lapas Kelas I Batu"), "{text}");
+
+    let feed = |nip: &str, since: &str| {
+        let mut cmd = common::served(db);
+        cmd.args(["feed", "--since", since, "--as", nip]);
+        common::with_pins(cmd, &[PIN])
+    };
+    let refused = feed(operator, "0");
+    assert!(!refused.status.success());
+    assert!(stdout(&refused).is_empty());
+    let all = feed(ADMIN, "0");
+    assert!(all.status.success(), "{}", stderr(&all));
+    let lines: Vec<serde_json::Value> = stdout(&all).lines().map(|l| serde_json::from_str(l).unwrap()).collect();
+    let seqs: Vec<u64> = lines.iter().map(|l| l["seq"].as_u64().unwrap()).collect();
+    assert_eq!(seqs, (1..=lines.len() as u64).collect::<Vec<_>>());
+    assert!(lines.iter().all(|l| l["format"] == 1 && l["database"] == direct.as_str()));
+    assert!(lines.iter().any(|l| l["type"] == "officer") && !stdout(&all).contains("argon2"));
+    let tail = feed(ADMIN, "100");
+    let (tail_text, all_text) = (stdout(&tail), stdout(&all));
+    assert!(tail.status.success(), "{}", stderr(&tail));
+    assert_eq!(tail_text.lines().collect::<Vec<_>>(), all_text.lines().skip(100).collect::<Vec<_>>());
+}
