@@ -361,7 +361,23 @@ fn is_lock_error(e: &std::io::Error) -> bool {
 
 #[cfg(test)]
 mod tests {
-    use super::StoreError;
+    use super::{OpenMode, Store, StoreError, keys};
+
+    #[test]
+    fn every_database_has_an_identity_and_one_made_before_identities_gets_one_once() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = Store::open(dir.path(), OpenMode::CreateIfMissing).unwrap();
+        let first = store.identity().unwrap();
+        assert!(first.len() == 32 && first.chars().all(|c| c.is_ascii_hexdigit()), "{first}");
+        // As a database from before identities: none stored.
+        store.meta.remove(keys::META_IDENTITY).unwrap();
+        assert!(store.identity().is_err());
+        store.ensure_identity().unwrap();
+        let given = store.identity().unwrap();
+        assert_ne!(given, first, "random, not derived");
+        store.ensure_identity().unwrap();
+        assert_eq!(store.identity().unwrap(), given, "permanent once given");
+    }
 
     #[test]
     fn no_room_is_a_full_disk_even_as_sled_hands_out_its_latched_copy() {
