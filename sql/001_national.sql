@@ -80,30 +80,35 @@ JOIN binalog.entry_revisions r
 WHERE NOT r.voided;
 
 -- Done work per Lapas, programme, partner, month, kind, item and unit,
--- exact (thousandths summed as integers, then divided). Refreshed by
--- every push that brought changes.
+-- exact (thousandths summed as integers, then divided). Summed first and
+-- named after: joined before, the planner multiplied every quantity by
+-- every programme of its database. Refreshed by every push that brought
+-- changes.
 CREATE MATERIALIZED VIEW binalog.monthly_totals AS
-SELECT c.database_id,
+SELECT t.database_id,
        s.name AS site,
        s.code AS site_code,
-       c.program AS program_id,
+       t.program AS program_id,
        p.name AS program,
        pa.name AS partner,
-       date_trunc('month', c.date)::date AS month,
-       c.kind,
-       q.item,
-       q.unit,
-       round(sum(q.value_milli)::numeric / 1000, 3) AS total,
-       count(DISTINCT c.entry) AS entries
-FROM binalog.current_entries c
-JOIN binalog.quantities q
-  ON q.database_id = c.database_id AND q.entry = c.entry AND q.revision = c.revision AND q.date = c.date
-JOIN binalog.programmes p ON p.database_id = c.database_id AND p.id = c.program
+       t.month,
+       t.kind,
+       t.item,
+       t.unit,
+       round(t.milli / 1000, 3) AS total,
+       t.entries
+FROM (
+    SELECT c.database_id, c.program, date_trunc('month', c.date)::date AS month, c.kind, q.item, q.unit,
+           sum(q.value_milli) AS milli, count(DISTINCT c.entry) AS entries
+    FROM binalog.current_entries c
+    JOIN binalog.quantities q
+      ON q.database_id = c.database_id AND q.entry = c.entry AND q.revision = c.revision AND q.date = c.date
+    WHERE c.status = 'done'
+    GROUP BY c.database_id, c.program, date_trunc('month', c.date)::date, c.kind, q.item, q.unit
+) t
+JOIN binalog.programmes p ON p.database_id = t.database_id AND p.id = t.program
 JOIN binalog.sites s ON s.database_id = p.database_id AND s.id = p.site
-LEFT JOIN binalog.partners pa ON pa.database_id = p.database_id AND pa.id = p.partner
-WHERE c.status = 'done'
-GROUP BY c.database_id, s.name, s.code, c.program, p.name, pa.name, date_trunc('month', c.date)::date,
-         c.kind, q.item, q.unit;
+LEFT JOIN binalog.partners pa ON pa.database_id = p.database_id AND pa.id = p.partner;
 
 CREATE UNIQUE INDEX monthly_totals_key ON binalog.monthly_totals (database_id, program_id, month, kind, item, unit);
 CREATE INDEX monthly_totals_month ON binalog.monthly_totals (month, partner);

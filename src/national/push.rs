@@ -11,11 +11,18 @@ use postgres::{Client, NoTls, Transaction};
 
 use super::copy::{Batch, STAGED};
 use super::schema;
-use crate::records::{self, Actor, FEED_PAGE, Records};
+use crate::records::{self, Actor, FEED_PAGE, FeedRecord, Records};
 
 /// Staged rows sent to the real tables at once: enough that each merge is
 /// worth its statements, few enough that the staging tables stay small.
 const MERGE_ROWS: usize = 100_000;
+
+/// Revisions in one push past which the planner's statistics are renewed
+/// before the totals are refreshed: PostgreSQL never analyses a
+/// partitioned table on its own, and without figures it joins a large load
+/// row by row (100,000 entries: refresh 3.8 s without, 1.2 s after a 0.9 s
+/// ANALYZE).
+const ANALYZE_FROM: u64 = 10_000;
 
 /// A number of binalog's own: pushes that create a month's partition take
 /// turns on it.
@@ -90,6 +97,7 @@ pub fn push(
     }
     let mut after = from;
     let mut changes = 0u64;
+    let mut revisions = 0u64;
     let mut batch = Batch::default();
     let mut merged_once = false;
     loop {
@@ -101,6 +109,7 @@ pub fn push(
             batch.add(&database, change);
         }
         changes += page.changes.len() as u64;
+        revisions += page.changes.iter().filter(|c| matches!(c.record, FeedRecord::Revision(_))).count() as u64;
         after = page.through;
         if batch.rows() >= MERGE_ROWS {
             send(&mut tx, &mut batch)?;
@@ -123,6 +132,9 @@ pub fn push(
         "UPDATE binalog.pushes SET last_seq = $2, pushed_at = now() WHERE database_id = $1",
         &[&database, &(after as i64)],
     )?;
+    if revisions >= ANALYZE_FROM {
+        tx.batch_execute("ANALYZE binalog.entry_revisions, binalog.quantities, binalog.heads")?;
+    }
     if changes > 0 {
         tx.batch_execute("REFRESH MATERIALIZED VIEW binalog.monthly_totals")?;
     }
