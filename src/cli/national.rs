@@ -88,7 +88,7 @@ pub fn feed(ctx: &Context, args: &FeedArgs) -> ExitCode {
         Err(e) => return ctx.fail(&e),
     };
     let result = actor::login(ctx, &records, &args.as_nip).and_then(|by| {
-        let database = records.database_info()?.identity;
+        let database = records.database_identity()?;
         let mut after = args.since;
         loop {
             let page = records.feed(&by, after, FEED_PAGE)?;

@@ -78,7 +78,7 @@ pub fn push(
     conninfo: &str,
     progress: &mut dyn FnMut(u64, u64),
 ) -> Result<PushOutcome, PushError> {
-    let database = records.database_info()?.identity;
+    let database = records.database_identity()?;
     let config: postgres::Config = conninfo.parse()?;
     let mut client: Client = config.connect(NoTls)?;
     let migrated = schema::migrate(&mut client)?;

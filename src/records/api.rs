@@ -293,6 +293,8 @@ records_api! {
     Officer fn count_entries() -> usize;
     /// The database's identity, schema, counts and sites (`binalog info`).
     Officer fn database_info() -> DatabaseInfo;
+    /// The database's permanent identity (32 hex digits), read alone.
+    Officer fn database_identity() -> String;
     /// Up to `limit` changes numbered after `after`, oldest first, for the
     /// region (records/feed.rs); admins only. Never a PIN hash.
     Admin fn feed(by: &Actor, after: u64, limit: u32) -> FeedPage;

@@ -92,6 +92,12 @@ impl Local {
         })
     }
 
+    /// The identity alone: what a push needs, without `database_info`'s
+    /// counting every revision (a scan of them all).
+    pub fn database_identity(&self) -> Result<String> {
+        Ok(self.store()?.identity()?)
+    }
+
     /// Up to `limit` (at most `FEED_PAGE`) changes numbered after `after`,
     /// in order, each with its content; admins only.
     pub fn feed(&self, by: &Actor, after: u64, limit: u32) -> Result<FeedPage> {

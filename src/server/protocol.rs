@@ -51,7 +51,7 @@ pub const MAGIC: [u8; 8] = *b"BINALOG\0";
 /// (`import_begin`, `import_chunk`, `import_finish`); version 4 the
 /// verified entries of a register page, and the refusal that names the
 /// site an officer is not assigned to; version 5 the database's identity
-/// card (`database_info`) and the change feed (`feed`).
+/// card (`database_info`, `database_identity`) and the change feed (`feed`).
 pub const PROTOCOL_VERSION: u32 = 5;
 pub const SPEAKS: &[u32] = &[5];
 
