@@ -204,97 +204,97 @@ impl Store {
             &self.changes,
         );
         self.write(|| {
-            finish(trees.transaction(
-                |(meta, entries, heads, by_program, by_site, rollups, audit, verifications, fed)| {
-                    let mut deltas = Deltas::default();
-                    let mut written = Vec::with_capacity(changes.len());
-                    let adds = changes.iter().filter(|c| matches!(c, Change::Add(_))).count() as u64;
-                    let mut next_id = if adds > 0 { next_counter(meta, keys::META_NEXT_ENTRY, 1, adds)? } else { 0 };
-                    for change in changes {
-                        let (previous, entry) = match change {
-                            Change::Add(draft) => {
-                                let id = next_id;
-                                next_id += 1;
-                                (None, new_revision(id, 1, None, draft.clone(), false, String::new(), by, at))
-                            }
-                            Change::Correct { id, base, draft, reason } => {
-                                let prev = current_for_change(entries, heads, *id, *base)?;
-                                let entry = new_revision(
-                                    *id,
-                                    prev.revision + 1,
-                                    Some(prev.revision),
-                                    draft.clone(),
-                                    false,
-                                    reason.clone(),
-                                    by,
-                                    at,
-                                );
-                                (Some(prev), entry)
-                            }
-                            Change::Verify { id, revision } => {
-                                let current = current_for_change(entries, heads, *id, *revision)?;
-                                let verification = Verification { by: by.clone(), at };
-                                verifications.insert(keys::revision(*id, *revision), encode(&verification))?;
-                                note_change(meta, fed, &Changed::Verification { id: *id, revision: *revision })?;
-                                written.push(current);
-                                continue;
-                            }
-                            Change::Void { id, base, reason } => {
-                                let prev = current_for_change(entries, heads, *id, *base)?;
-                                let draft = prev.draft.clone();
-                                let entry = new_revision(
-                                    *id,
-                                    prev.revision + 1,
-                                    Some(prev.revision),
-                                    draft,
-                                    true,
-                                    reason.clone(),
-                                    by,
-                                    at,
-                                );
-                                (Some(prev), entry)
-                            }
-                        };
-                        if let Some(prev) = &previous {
-                            let d = &prev.draft;
-                            let site = site_of(d.program).or_else(abort)?;
-                            by_program.remove(keys::dated(d.program, d.date, prev.id))?;
-                            by_site.remove(keys::dated(site, d.date, prev.id))?;
-                            deltas.apply(prev, -1).or_else(abort)?;
+            finish(trees.transaction(|trees| {
+                // Named here: in the closure's head they would not fit one line.
+                let (meta, entries, heads, by_program, by_site, rollups, audit, verifications, fed) = trees;
+                let mut deltas = Deltas::default();
+                let mut written = Vec::with_capacity(changes.len());
+                let adds = changes.iter().filter(|c| matches!(c, Change::Add(_))).count() as u64;
+                let mut next_id = if adds > 0 { next_counter(meta, keys::META_NEXT_ENTRY, 1, adds)? } else { 0 };
+                for change in changes {
+                    let (previous, entry) = match change {
+                        Change::Add(draft) => {
+                            let id = next_id;
+                            next_id += 1;
+                            (None, new_revision(id, 1, None, draft.clone(), false, String::new(), by, at))
                         }
-                        let d = &entry.draft;
-                        let site = site_of(d.program).or_else(abort)?;
-                        entries.insert(keys::revision(entry.id, entry.revision), encode(&entry))?;
-                        note_change(meta, fed, &Changed::Revision { id: entry.id, revision: entry.revision })?;
-                        heads.insert(&entry.id.to_be_bytes(), encode(&entry.revision))?;
-                        by_program.insert(keys::dated(d.program, d.date, entry.id), &[])?;
-                        by_site.insert(keys::dated(site, d.date, entry.id), &[])?;
-                        deltas.apply(&entry, 1).or_else(abort)?;
-                        written.push(entry);
-                    }
-                    for (key, (total, count)) in &deltas.0 {
-                        let old = match rollups.get(key)? {
-                            Some(bytes) => decode::<Rollup>(&bytes).or_else(|e| abort(super::corrupt("rollups", e)))?,
-                            None => Rollup::default(),
-                        };
-                        let Some(new) = old.plus(*total, *count) else { return abort(StoreError::TotalOverflow) };
-                        if new.is_empty() {
-                            rollups.remove(key.as_slice())?;
-                        } else {
-                            rollups.insert(key.as_slice(), encode(&new))?;
+                        Change::Correct { id, base, draft, reason } => {
+                            let prev = current_for_change(entries, heads, *id, *base)?;
+                            let entry = new_revision(
+                                *id,
+                                prev.revision + 1,
+                                Some(prev.revision),
+                                draft.clone(),
+                                false,
+                                reason.clone(),
+                                by,
+                                at,
+                            );
+                            (Some(prev), entry)
                         }
-                    }
-                    // An import (or the demo data) records its count in the detail
-                    // rather than listing a hundred thousand pairs in one audit value.
-                    let touched = if matches!(note.action, AuditAction::Imported | AuditAction::DemoLoaded) {
-                        vec![]
-                    } else {
-                        written.iter().map(|e| (e.id, e.revision)).collect()
+                        Change::Verify { id, revision } => {
+                            let current = current_for_change(entries, heads, *id, *revision)?;
+                            let verification = Verification { by: by.clone(), at };
+                            verifications.insert(keys::revision(*id, *revision), encode(&verification))?;
+                            note_change(meta, fed, &Changed::Verification { id: *id, revision: *revision })?;
+                            written.push(current);
+                            continue;
+                        }
+                        Change::Void { id, base, reason } => {
+                            let prev = current_for_change(entries, heads, *id, *base)?;
+                            let draft = prev.draft.clone();
+                            let entry = new_revision(
+                                *id,
+                                prev.revision + 1,
+                                Some(prev.revision),
+                                draft,
+                                true,
+                                reason.clone(),
+                                by,
+                                at,
+                            );
+                            (Some(prev), entry)
+                        }
                     };
-                    append_audit(meta, audit, note, touched)?;
-                    Ok(written)
-                },
-            ))
+                    if let Some(prev) = &previous {
+                        let d = &prev.draft;
+                        let site = site_of(d.program).or_else(abort)?;
+                        by_program.remove(keys::dated(d.program, d.date, prev.id))?;
+                        by_site.remove(keys::dated(site, d.date, prev.id))?;
+                        deltas.apply(prev, -1).or_else(abort)?;
+                    }
+                    let d = &entry.draft;
+                    let site = site_of(d.program).or_else(abort)?;
+                    entries.insert(keys::revision(entry.id, entry.revision), encode(&entry))?;
+                    note_change(meta, fed, &Changed::Revision { id: entry.id, revision: entry.revision })?;
+                    heads.insert(&entry.id.to_be_bytes(), encode(&entry.revision))?;
+                    by_program.insert(keys::dated(d.program, d.date, entry.id), &[])?;
+                    by_site.insert(keys::dated(site, d.date, entry.id), &[])?;
+                    deltas.apply(&entry, 1).or_else(abort)?;
+                    written.push(entry);
+                }
+                for (key, (total, count)) in &deltas.0 {
+                    let old = match rollups.get(key)? {
+                        Some(bytes) => decode::<Rollup>(&bytes).or_else(|e| abort(super::corrupt("rollups", e)))?,
+                        None => Rollup::default(),
+                    };
+                    let Some(new) = old.plus(*total, *count) else { return abort(StoreError::TotalOverflow) };
+                    if new.is_empty() {
+                        rollups.remove(key.as_slice())?;
+                    } else {
+                        rollups.insert(key.as_slice(), encode(&new))?;
+                    }
+                }
+                // An import (or the demo data) records its count in the detail
+                // rather than listing a hundred thousand pairs in one audit value.
+                let touched = if matches!(note.action, AuditAction::Imported | AuditAction::DemoLoaded) {
+                    vec![]
+                } else {
+                    written.iter().map(|e| (e.id, e.revision)).collect()
+                };
+                append_audit(meta, audit, note, touched)?;
+                Ok(written)
+            }))
         })
     }
 
