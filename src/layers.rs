@@ -17,8 +17,9 @@ const LAYERS: &[&[&str]] = &[
     &["store", "wire"],
     &["records"],
     &["report", "server"],
-    // What the front ends share: the language, how to reach the records.
-    &["frontend"],
+    // What the front ends share: the language, how to reach the records;
+    // the national feed and push (it writes the export's safe text).
+    &["frontend", "national"],
     &["tui"],
     &["cli"],
 ];

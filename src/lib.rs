@@ -18,6 +18,7 @@ pub mod frontend;
 pub mod i18n;
 #[cfg(test)]
 mod layers;
+pub mod national;
 pub mod records;
 pub mod report;
 pub mod server;

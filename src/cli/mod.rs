@@ -11,6 +11,7 @@ mod draft_agreement_tests;
 mod entry;
 mod help;
 mod listing;
+mod national;
 mod officer;
 mod out;
 mod report;
@@ -176,6 +177,16 @@ pub enum Command {
     },
     /// Own the database and serve every officer's binalog on a Unix socket
     Serve(serve::ServeArgs),
+    /// Show the database's identity, schema, counts and sites
+    Info {
+        /// NIP of the officer reading (needed through a server)
+        #[arg(long = "as", value_name = "NIP")]
+        as_nip: Option<String>,
+    },
+    /// Print every change after a sequence number, one JSON object a line (admins)
+    Feed(national::FeedArgs),
+    /// Send every change since the last push to a national PostgreSQL (admins)
+    Push(national::PushArgs),
 }
 
 #[derive(Clone, Copy, Debug, ValueEnum)]
@@ -346,6 +357,9 @@ pub fn run(cli: Cli) -> ExitCode {
         Some(Command::Restore { file }) => backup::restore(&ctx, &file),
         Some(Command::Repair { .. }) => backup::repair_snapshot(&ctx),
         Some(Command::Serve(args)) => serve::run(&ctx, &args),
+        Some(Command::Info { as_nip }) => national::info(&ctx, as_nip.as_deref()),
+        Some(Command::Feed(args)) => national::feed(&ctx, &args),
+        Some(Command::Push(args)) => national::push(&ctx, &args),
     }
 }
 

@@ -815,4 +815,27 @@ pub const TEXTS: &[(&str, &str)] = &[
         "cli.report_needs_period",
         "Choose the report's period: --month 2026-11, --year 2026, --week 2026-W48, or --from (and --to).",
     ),
+    // binalog info, feed and push (cli/national.rs)
+    ("info.identity", "Database identity: {identity}"),
+    ("info.schema", "Schema: {schema}"),
+    ("info.counts", "Entries: {entries}; revisions: {revisions}; officers: {officers}; programmes: {programmes}"),
+    ("info.last_change", "Newest change in the feed: {seq}"),
+    ("info.sites", "Sites ({count}):"),
+    ("info.site", "  {id}  {code}  {name}  ({zone})"),
+    ("push.progress", "Sent {done} of {total} changes..."),
+    ("push.migrated", "National schema brought to version {version}."),
+    (
+        "push.done",
+        "Pushed {changes} {changes|change|changes} of database {database} to PostgreSQL (sequence {from} to {to}).",
+    ),
+    ("push.nothing", "Nothing new since the last push: PostgreSQL has database {database} up to sequence {to}."),
+    (
+        "push.postgres_failed",
+        "PostgreSQL: {detail}. Nothing was changed there; the next push starts from the same point.",
+    ),
+    ("push.conninfo_unreadable", "Cannot read the connection file {path}: {detail}"),
+    (
+        "push.conninfo_open_to_others",
+        "The connection file {path} can be read by other users (mode {mode}) and may hold a password. Run: chmod 600 {path}",
+    ),
 ];

@@ -162,6 +162,12 @@ pub const HELP: &[(&str, &str)] = &[
     ("restore.file", "Berkas cadangan"),
     ("repair", "Perbaiki basis data yang tidak bisa dibuka"),
     ("repair.snapshot", "Singkirkan berkas snapshot sled yang rusak (berkas lama disimpan dengan nama lain)"),
+    ("info", "Tampilkan identitas, skema, jumlah data dan Lapas basis data ini"),
+    ("feed", "Cetak setiap perubahan sesudah nomor urut tertentu, satu objek JSON per baris (admin)"),
+    ("feed.since", "Cetak perubahan sesudah nomor urut ini (0: dari awal)"),
+    ("push", "Kirim setiap perubahan sejak pengiriman terakhir ke PostgreSQL nasional (admin)"),
+    ("push.postgres", "String koneksi PostgreSQL: \"host=... dbname=... user=...\" atau postgresql://..."),
+    ("push.postgres_file", "Berkas berisi string koneksi, hanya boleh dibaca pemiliknya"),
     ("serve", "Jalankan server yang memegang basis data untuk semua petugas"),
     (
         "serve.idle_exit",

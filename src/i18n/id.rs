@@ -827,4 +827,27 @@ pub const TEXTS: &[(&str, &str)] = &[
         "cli.report_needs_period",
         "Pilih periode laporan: --month 2026-11, --year 2026, --week 2026-W48, atau --from (dan --to).",
     ),
+    // binalog info, feed dan push (cli/national.rs)
+    ("info.identity", "Identitas basis data: {identity}"),
+    ("info.schema", "Skema: {schema}"),
+    ("info.counts", "Catatan: {entries}; revisi: {revisions}; petugas: {officers}; program: {programmes}"),
+    ("info.last_change", "Perubahan terbaru di umpan: {seq}"),
+    ("info.sites", "Lapas ({count}):"),
+    ("info.site", "  {id}  {code}  {name}  ({zone})"),
+    ("push.progress", "Terkirim {done} dari {total} perubahan..."),
+    ("push.migrated", "Skema nasional diperbarui ke versi {version}."),
+    ("push.done", "{changes} perubahan basis data {database} dikirim ke PostgreSQL (urutan {from} sampai {to})."),
+    (
+        "push.nothing",
+        "Tidak ada yang baru sejak pengiriman terakhir: PostgreSQL memuat basis data {database} sampai urutan {to}.",
+    ),
+    (
+        "push.postgres_failed",
+        "PostgreSQL: {detail}. Tidak ada yang diubah di sana; pengiriman berikutnya mulai dari titik yang sama.",
+    ),
+    ("push.conninfo_unreadable", "Berkas koneksi {path} tidak dapat dibaca: {detail}"),
+    (
+        "push.conninfo_open_to_others",
+        "Berkas koneksi {path} dapat dibaca pengguna lain (mode {mode}) dan bisa memuat kata sandi. Jalankan: chmod 600 {path}",
+    ),
 ];

@@ -37,7 +37,7 @@ use super::register_search::RegisterQuery;
 use super::views::RegisterPage;
 use super::{Actor, AuditFilter, Backend, EntryFilter, Error, InitOutcome, Local, Records, Remote, Result};
 use super::{AuditRecord, BackupSummary, ImportId, Problem, Verification};
-use super::{QueueFilter, RevisionState, Total};
+use super::{DatabaseInfo, FeedPage, QueueFilter, RevisionState, Total};
 use crate::domain::entry::{Entry, EntryDraft, EntryId};
 use crate::domain::officer::Nip;
 use crate::domain::officer::{Officer, Role};
@@ -297,6 +297,13 @@ records_api! {
     Supervisor fn backup_status() -> BackupStatus;
     /// How many entries the database holds.
     Officer fn count_entries() -> usize;
+    /// The database's identity, schema, counts and sites (`binalog info`).
+    Officer fn database_info() -> DatabaseInfo;
+    /// The database's permanent identity (32 hex digits), read alone.
+    Officer fn database_identity() -> String;
+    /// Up to `limit` changes numbered after `after`, oldest first, for the
+    /// region (records/feed.rs); admins only. Never a PIN hash.
+    Admin fn feed(by: &Actor, after: u64, limit: u32) -> FeedPage;
 
     // Entries.
 

@@ -22,6 +22,7 @@ pub mod drafts;
 #[cfg(test)]
 mod entries_tests;
 mod error;
+mod feed;
 pub mod files;
 mod import;
 mod local;
@@ -53,6 +54,7 @@ pub use backups::BackupStatus;
 pub use changes::Checked;
 pub use drafts::{DraftRow, FormDraft};
 pub use error::{Error, Result};
+pub use feed::{DatabaseInfo, FEED_PAGE, FeedChange, FeedPage, FeedRecord, PublicOfficer};
 pub use import::IMPORT_CHUNK;
 pub(crate) use local::Local;
 pub use officers::{LOCKOUT_MINUTES, MAX_FAILED_LOGINS};

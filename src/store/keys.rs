@@ -93,3 +93,8 @@ pub const META_STOCK: &[u8] = b"stock_built";
 /// Present once the `monthly` tree holds the sum of every month's daily
 /// rollups (rollup.rs); absent in a database written before it existed.
 pub const META_MONTHLY: &[u8] = b"monthly_built";
+/// The change feed's counter: the next sequence number (store/changes.rs).
+pub const META_NEXT_CHANGE: &[u8] = b"next_change";
+/// The audit counter the `changes` tree is complete up to: the derived
+/// tree's marker, built on open when missing or behind (store/changes.rs).
+pub const META_CHANGES_AUDIT: &[u8] = b"changes_audit";

@@ -18,6 +18,7 @@
 //! | drafts      | NIP                                  | the officer's unsaved form (records::drafts) |
 //! | staging     | import, place                        | EntryDraft (staging.rs)|
 //! | stock       | programme, month, part               | livestock net / movements (stock.rs) |
+//! | changes     | change sequence number               | what changed (changes.rs) |
 //!
 //! Indexes point at every entry's current revision, voided ones included;
 //! rollups count only done, unvoided current revisions. `drafts` came
@@ -26,6 +27,7 @@
 
 pub mod audit;
 mod backup;
+pub mod changes;
 pub mod check;
 pub mod codec;
 pub mod damage;
@@ -47,6 +49,7 @@ use std::path::{Path, PathBuf};
 
 pub use audit::{AuditAction, AuditNote, AuditRecord};
 pub use backup::{BackupDamage, BackupSummary, restore, verify_backup};
+pub use changes::Changed;
 pub use check::Problem;
 pub use read::{ActivityRow, RollupRow};
 pub use rollup::{Activity, Rollup};
@@ -195,6 +198,8 @@ pub struct Store {
     gate: std::sync::RwLock<()>,
     staging: sled::Tree,
     stock: sled::Tree,
+    /// The change feed's numbered changes (changes.rs).
+    changes: sled::Tree,
     /// Revisions decoded from `entries` since opening: a plain counter with
     /// no behaviour, so tests can prove a read touched only what it needed.
     entry_reads: std::sync::atomic::AtomicU64,
@@ -249,6 +254,7 @@ impl Store {
             store.ensure_activity()?;
             store.ensure_stock()?;
             store.ensure_monthly()?;
+            store.catch_up_changes()?;
             Ok(store)
         })
     }
@@ -281,6 +287,7 @@ impl Store {
             gate: std::sync::RwLock::new(()),
             staging: tree("staging")?,
             stock: tree("stock")?,
+            changes: tree("changes")?,
             entry_reads: Default::default(),
             db,
         })
@@ -392,7 +399,23 @@ fn is_lock_error(e: &std::io::Error) -> bool {
 
 #[cfg(test)]
 mod tests {
-    use super::StoreError;
+    use super::{OpenMode, Store, StoreError, keys};
+
+    #[test]
+    fn every_database_has_an_identity_and_one_made_before_identities_gets_one_once() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = Store::open(dir.path(), OpenMode::CreateIfMissing).unwrap();
+        let first = store.identity().unwrap();
+        assert!(first.len() == 32 && first.chars().all(|c| c.is_ascii_hexdigit()), "{first}");
+        // As a database from before identities: none stored.
+        store.meta.remove(keys::META_IDENTITY).unwrap();
+        assert!(store.identity().is_err());
+        store.ensure_identity().unwrap();
+        let given = store.identity().unwrap();
+        assert_ne!(given, first, "random, not derived");
+        store.ensure_identity().unwrap();
+        assert_eq!(store.identity().unwrap(), given, "permanent once given");
+    }
 
     #[test]
     fn no_room_is_a_full_disk_even_as_sled_hands_out_its_latched_copy() {

@@ -289,6 +289,17 @@ impl Store {
     pub fn entry_count(&self) -> usize {
         self.heads.len()
     }
+
+    /// Every revision of every entry, voided and superseded ones included.
+    pub fn revision_count(&self) -> usize {
+        self.entries.len()
+    }
+
+    /// The schema the database is stamped with.
+    pub fn schema(&self) -> Result<u32> {
+        let bytes = self.meta.get(keys::META_SCHEMA)?.unwrap_or_default();
+        decode(&bytes).map_err(|e| corrupt("meta", e))
+    }
 }
 
 /// Entry ids in a dated index (`by_program` or `by_site`) between two

@@ -33,6 +33,7 @@ use serde::{Deserialize, Serialize};
 use sled::Transactional;
 
 use super::audit::AuditNote;
+use super::changes::Changed;
 use super::codec::{decode, encode};
 use super::rollup::{Deltas, MonthRollup, Rollup};
 use super::stock::StockChanges;
@@ -227,11 +228,14 @@ impl Store {
             if rows.is_empty() {
                 break;
             }
-            let trees = (&self.entries, &self.heads, &self.by_program, &self.by_site, &self.staging);
-            finish(trees.transaction(|(entries, heads, by_program, by_site, staging)| {
+            let trees =
+                (&self.entries, &self.heads, &self.by_program, &self.by_site, &self.staging, &self.meta, &self.changes);
+            finish(trees.transaction(|(entries, heads, by_program, by_site, staging, meta, fed)| {
                 for (key, site, entry) in &rows {
                     let d = &entry.draft;
                     entries.insert(keys::revision(entry.id, entry.revision), encode(entry))?;
+                    let what = Changed::Revision { id: entry.id, revision: entry.revision };
+                    super::changes::note_change(meta, fed, &what)?;
                     heads.insert(&entry.id.to_be_bytes(), encode(&entry.revision))?;
                     by_program.insert(keys::dated(d.program, d.date, entry.id), &[])?;
                     by_site.insert(keys::dated(*site, d.date, entry.id), &[])?;

@@ -9,6 +9,7 @@ use sled::Transactional;
 use sled::transaction::{ConflictableTransactionError, TransactionError, TransactionalTree};
 
 use super::audit::{AuditAction, AuditNote, AuditRecord};
+use super::changes::{self, Changed, note_change};
 use super::codec::{decode, encode};
 use super::rollup::{Deltas, MonthRollup, Rollup, Sum, WideDeltas};
 use super::stock::StockChanges;
@@ -108,30 +109,35 @@ pub(super) fn append_audit(
         user: note.user.clone(),
     };
     audit.insert(&seq.to_be_bytes(), encode(&record))?;
-    Ok(())
+    changes::mark_audit(meta, seq + 1)
 }
 
 impl Store {
     /// Writes the reference data once. Returns false, writing nothing, if
     /// the database was initialised before.
     pub fn init_reference(&self, data: &ReferenceData, note: &AuditNote) -> Result<bool> {
-        let trees = (&self.meta, &self.sites, &self.partners, &self.agreements, &self.programs, &self.audit);
+        let trees =
+            (&self.meta, &self.sites, &self.partners, &self.agreements, &self.programs, &self.audit, &self.changes);
         self.write(|| {
-            finish(trees.transaction(|(meta, sites, partners, agreements, programs, audit)| {
+            finish(trees.transaction(|(meta, sites, partners, agreements, programs, audit, fed)| {
                 if meta.get(keys::META_INITIALISED)?.is_some() {
                     return Ok(false);
                 }
                 for s in &data.sites {
                     sites.insert(&keys::id32(s.id), encode(s))?;
+                    note_change(meta, fed, &Changed::Site(s.id))?;
                 }
                 for p in &data.partners {
                     partners.insert(&keys::id32(p.id), encode(p))?;
+                    note_change(meta, fed, &Changed::Partner(p.id))?;
                 }
                 for a in &data.agreements {
                     agreements.insert(&keys::id32(a.id), encode(a))?;
+                    note_change(meta, fed, &Changed::Agreement(a.id))?;
                 }
                 for p in &data.programs {
                     programs.insert(&keys::id32(p.id), encode(p))?;
+                    note_change(meta, fed, &Changed::Program(p.id))?;
                 }
                 meta.insert(keys::META_INITIALISED, encode(&1u32))?;
                 append_audit(meta, audit, note, vec![])?;
@@ -143,8 +149,10 @@ impl Store {
     /// Adds or replaces an officer record, with its audit record, durably.
     pub fn put_officer(&self, officer: &Officer, note: &AuditNote) -> Result<()> {
         self.write(|| {
-            finish((&self.meta, &self.officers, &self.audit).transaction(|(meta, officers, audit)| {
+            let trees = (&self.meta, &self.officers, &self.audit, &self.changes);
+            finish(trees.transaction(|(meta, officers, audit, fed)| {
                 officers.insert(officer.nip.as_str().as_bytes(), encode(officer))?;
+                note_change(meta, fed, &Changed::Officer(officer.nip.clone()))?;
                 append_audit(meta, audit, note, vec![])?;
                 Ok(())
             }))
@@ -163,12 +171,18 @@ impl Store {
         change: impl Fn(&mut Officer) -> (T, Option<AuditNote>),
     ) -> Result<Option<T>> {
         let key = nip.as_str().as_bytes();
-        let outcome = finish((&self.meta, &self.officers, &self.audit).transaction(|(meta, officers, audit)| {
+        let trees = (&self.meta, &self.officers, &self.audit, &self.changes);
+        let outcome = finish(trees.transaction(|(meta, officers, audit, fed)| {
             let Some(bytes) = officers.get(key)? else { return Ok(None) };
             let mut officer: Officer = decode(&bytes).or_else(|e| abort(super::corrupt("officers", e)))?;
+            let before = officer.clone();
             let (value, note) = change(&mut officer);
             if let Some(note) = &note {
                 officers.insert(key, encode(&officer))?;
+                // A wrong PIN counted is not news outside the Lapas.
+                if changes::officer_public(&before) != changes::officer_public(&officer) {
+                    note_change(meta, fed, &Changed::Officer(officer.nip.clone()))?;
+                }
                 append_audit(meta, audit, note, vec![])?;
             }
             Ok(Some((value, note.is_some())))
@@ -209,6 +223,7 @@ impl Store {
             &self.activity,
             &self.stock,
             &self.monthly,
+            &self.changes,
         );
         self.write(|| {
             finish(trees.transaction(
@@ -224,6 +239,7 @@ impl Store {
                     activity,
                     stock,
                     monthly,
+                    fed,
                 )| {
                     let mut deltas = Deltas::default();
                     let mut moves = StockChanges::default();
@@ -255,6 +271,7 @@ impl Store {
                                 let current = current_for_change(entries, heads, *id, *revision)?;
                                 let verification = Verification { by: by.clone(), at };
                                 verifications.insert(keys::revision(*id, *revision), encode(&verification))?;
+                                note_change(meta, fed, &Changed::Verification { id: *id, revision: *revision })?;
                                 written.push(current);
                                 continue;
                             }
@@ -285,6 +302,7 @@ impl Store {
                         let d = &entry.draft;
                         let site = site_of(d.program).or_else(abort)?;
                         entries.insert(keys::revision(entry.id, entry.revision), encode(&entry))?;
+                        note_change(meta, fed, &Changed::Revision { id: entry.id, revision: entry.revision })?;
                         heads.insert(&entry.id.to_be_bytes(), encode(&entry.revision))?;
                         by_program.insert(keys::dated(d.program, d.date, entry.id), &[])?;
                         by_site.insert(keys::dated(site, d.date, entry.id), &[])?;
@@ -381,6 +399,16 @@ impl Reference {
         }
     }
 
+    /// The change feed's name for this record.
+    fn changed(&self) -> Changed {
+        match self {
+            Reference::Site(r) => Changed::Site(r.id),
+            Reference::Partner(r) => Changed::Partner(r.id),
+            Reference::Agreement(r) => Changed::Agreement(r.id),
+            Reference::Program(r) => Changed::Program(r.id),
+        }
+    }
+
     fn encoded(&self) -> Vec<u8> {
         match self {
             Reference::Site(r) => encode(r),
@@ -408,12 +436,13 @@ impl Store {
         let highest = tree.iter().keys().next_back().transpose()?.and_then(|k| keys::u32_from(&k)).unwrap_or(0);
         let counter = [b"next_".as_slice(), name.as_bytes()].concat();
         let id = self.write(|| {
-            finish((&self.meta, tree, &self.audit).transaction(|(meta, records, audit)| {
+            finish((&self.meta, tree, &self.audit, &self.changes).transaction(|(meta, records, audit, fed)| {
                 let id = next_counter(meta, &counter, u64::from(highest) + 1, 1)?.max(u64::from(highest) + 1) as u32;
                 meta.insert(counter.as_slice(), encode(&(u64::from(id) + 1)))?;
                 let mut record = record.clone();
                 record.set_id(id);
                 records.insert(&keys::id32(id), record.encoded())?;
+                note_change(meta, fed, &record.changed())?;
                 append_audit(meta, audit, note, vec![])?;
                 Ok(id)
             }))
@@ -426,7 +455,7 @@ impl Store {
     pub fn update_reference(&self, record: &Reference, note: &AuditNote) -> Result<()> {
         let (tree, name) = self.reference_tree(record);
         self.write(|| {
-            finish((&self.meta, tree, &self.audit).transaction(|(meta, records, audit)| {
+            finish((&self.meta, tree, &self.audit, &self.changes).transaction(|(meta, records, audit, fed)| {
                 let key = keys::id32(record.id());
                 if records.get(key)?.is_none() {
                     return abort(StoreError::Corrupt {
@@ -435,6 +464,7 @@ impl Store {
                     });
                 }
                 records.insert(&key, record.encoded())?;
+                note_change(meta, fed, &record.changed())?;
                 append_audit(meta, audit, note, vec![])?;
                 Ok(())
             }))

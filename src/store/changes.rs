@@ -1,0 +1,265 @@
+//! The change feed's sequence: every change to the records gets the next
+//! number of one store-wide, monotonic counter, written in the same sled
+//! transaction as the change itself, in the `changes` tree:
+//!
+//! | tree    | key                 | value                       |
+//! |---------|---------------------|-----------------------------|
+//! | changes | sequence (u64, BE)  | `Changed`: what to read     |
+//!
+//! A change names what changed, not its content: entry revisions and
+//! verifications never change once written, so reading them later gives
+//! what was written; a reference record or an officer is read as it is now
+//! (a later change of it has a later number too, so a consumer that
+//! upserts ends at the same state).
+//!
+//! The tree is derived: a database made before it existed gets it built
+//! when opened, without a schema change. `META_CHANGES_AUDIT` records the
+//! audit counter the tree is complete up to; every write that appends an
+//! audit record moves it in the same transaction. An older build writes
+//! audit records without moving it, so a mismatch on open means changes
+//! were made that the tree lacks: they are appended then (`catch_up`),
+//! after every number already given out, so no consumer's position moves.
+
+use std::collections::HashSet;
+
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+use sled::transaction::TransactionalTree;
+
+use super::codec::{Stored, decode, encode};
+use super::write::{TxResult, next_counter};
+use super::{Result, Store, corrupt, keys};
+use crate::domain::entry::EntryId;
+use crate::domain::officer::{Nip, Officer};
+use crate::domain::reference::{AgreementId, PartnerId, ProgramId, SiteId};
+
+/// What one numbered change touched.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum Changed {
+    /// A new revision of an entry (a new entry, a correction or a void).
+    Revision {
+        id: EntryId,
+        revision: u32,
+    },
+    /// A supervisor verified this revision.
+    Verification {
+        id: EntryId,
+        revision: u32,
+    },
+    Site(SiteId),
+    Partner(PartnerId),
+    Agreement(AgreementId),
+    Program(ProgramId),
+    Officer(Nip),
+}
+
+impl Stored for Changed {}
+
+/// Appends one change under the next sequence number, inside the caller's
+/// transaction (which must also hold `meta`).
+pub(super) fn note_change(meta: &TransactionalTree, changes: &TransactionalTree, what: &Changed) -> TxResult<u64> {
+    let seq = next_counter(meta, keys::META_NEXT_CHANGE, 1, 1)?;
+    changes.insert(&seq.to_be_bytes(), encode(what))?;
+    Ok(seq)
+}
+
+/// Called with every appended audit record: the tree is complete up to it.
+pub(super) fn mark_audit(meta: &TransactionalTree, next_audit: u64) -> TxResult<()> {
+    meta.insert(keys::META_CHANGES_AUDIT, encode(&next_audit))?;
+    Ok(())
+}
+
+/// What an officer record shows outside the Lapas: its change is a change
+/// to feed. A wrong PIN (a counter) or a new PIN hash is not.
+pub(super) fn officer_public(o: &Officer) -> impl PartialEq + use<'_> {
+    (&o.nip, &o.name, o.role, o.active, &o.sites)
+}
+
+/// Changes built per batch when catching up.
+const CATCH_UP_BATCH: usize = 10_000;
+
+impl Store {
+    /// The changes numbered after `after`, oldest first, at most `limit`.
+    pub fn changes_after(&self, after: u64, limit: usize) -> Result<Vec<(u64, Changed)>> {
+        let start = after.saturating_add(1).to_be_bytes();
+        self.changes
+            .range(start..)
+            .take(limit)
+            .map(|kv| {
+                let (k, v) = kv?;
+                let seq = keys::u64_from(&k).unwrap_or_default();
+                Ok((seq, decode(&v).map_err(|e| corrupt("changes", e))?))
+            })
+            .collect()
+    }
+
+    /// The newest change's number; 0 when there is none.
+    pub fn last_change(&self) -> Result<u64> {
+        Ok(self.changes.last()?.and_then(|(k, _)| keys::u64_from(&k)).unwrap_or(0))
+    }
+
+    /// Builds or completes the `changes` tree if changes were made without
+    /// it (a database older than it, or written to by an older build).
+    pub(super) fn catch_up_changes(&self) -> Result<()> {
+        let next_audit: u64 = match self.meta.get(keys::META_NEXT_AUDIT)? {
+            Some(bytes) => decode(&bytes).map_err(|e| corrupt("meta", e))?,
+            None => 1,
+        };
+        let marked: Option<u64> = match self.meta.get(keys::META_CHANGES_AUDIT)? {
+            Some(bytes) => Some(decode(&bytes).map_err(|e| corrupt("meta", e))?),
+            None => None,
+        };
+        if marked == Some(next_audit) {
+            return Ok(());
+        }
+        let missing = self.unfed_changes()?;
+        let mut next = self.last_change()? + 1;
+        for chunk in missing.chunks(CATCH_UP_BATCH) {
+            let mut batch = sled::Batch::default();
+            for what in chunk {
+                batch.insert(&next.to_be_bytes(), encode(what));
+                next += 1;
+            }
+            self.changes.apply_batch(batch)?;
+        }
+        // The counter and the mark go last: a crash before them leaves a
+        // tree that the next open completes from what it already holds.
+        self.meta.insert(keys::META_NEXT_CHANGE, encode(&next))?;
+        self.meta.insert(keys::META_CHANGES_AUDIT, encode(&next_audit))?;
+        self.flush()
+    }
+
+    /// Everything the tree does not name yet: every reference record and
+    /// officer (cheap, and a consumer's upsert makes a repeat harmless),
+    /// then the revisions and verifications it lacks, in the order they
+    /// were made.
+    fn unfed_changes(&self) -> Result<Vec<Changed>> {
+        let mut fed = HashSet::new();
+        for kv in self.changes.iter().values() {
+            let what: Changed = decode(&kv?).map_err(|e| corrupt("changes", e))?;
+            if matches!(what, Changed::Revision { .. } | Changed::Verification { .. }) {
+                fed.insert(what);
+            }
+        }
+        let mut out: Vec<Changed> = Vec::new();
+        out.extend(self.sites()?.into_iter().map(|r| Changed::Site(r.id)));
+        out.extend(self.partners()?.into_iter().map(|r| Changed::Partner(r.id)));
+        out.extend(self.agreements()?.into_iter().map(|r| Changed::Agreement(r.id)));
+        out.extend(self.programs()?.into_iter().map(|r| Changed::Program(r.id)));
+        out.extend(self.officers()?.into_iter().map(|o| Changed::Officer(o.nip)));
+        // (when, revisions before verifications made at the same instant, what)
+        let mut dated: Vec<(DateTime<Utc>, u8, Changed)> = Vec::new();
+        for entry in self.all_revisions() {
+            let entry = entry?;
+            let what = Changed::Revision { id: entry.id, revision: entry.revision };
+            if !fed.contains(&what) {
+                dated.push((entry.recorded_at, 0, what));
+            }
+        }
+        for kv in self.verifications.iter() {
+            let (k, v) = kv?;
+            let verification: super::Verification = decode(&v).map_err(|e| corrupt("verifications", e))?;
+            let (Some(id), Some(revision)) = (keys::u64_from(&k), k.get(8..).and_then(keys::u32_from)) else {
+                continue;
+            };
+            let what = Changed::Verification { id, revision };
+            if !fed.contains(&what) {
+                dated.push((verification.at, 1, what));
+            }
+        }
+        dated.sort_by_key(|(at, order, what)| (*at, *order, change_order(what)));
+        out.extend(dated.into_iter().map(|(_, _, what)| what));
+        Ok(out)
+    }
+}
+
+/// Entry id then revision, to order changes made at one instant.
+fn change_order(what: &Changed) -> (EntryId, u32) {
+    match what {
+        Changed::Revision { id, revision } | Changed::Verification { id, revision } => (*id, *revision),
+        _ => (0, 0),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::entry::{EntryDraft, Quantity, Status};
+    use crate::domain::reference_data::reference_data;
+    use crate::domain::sector::Kind;
+    use crate::store::{AuditAction, AuditNote, Change, OpenMode};
+
+    fn at(minute: u32) -> DateTime<Utc> {
+        format!("2026-03-10T02:{minute:02}:00Z").parse().unwrap()
+    }
+
+    fn nip() -> Nip {
+        Nip::parse("198507142009121001").unwrap()
+    }
+
+    fn note(minute: u32) -> AuditNote {
+        AuditNote {
+            at: at(minute),
+            officer: Some(nip()),
+            action: AuditAction::EntryAdded,
+            detail: String::new(),
+            user: "t".into(),
+        }
+    }
+
+    fn draft(kg: u32) -> EntryDraft {
+        EntryDraft {
+            program: 1,
+            date: chrono::NaiveDate::from_ymd_opt(2026, 3, 1).unwrap(),
+            kind: Kind::Harvest,
+            quantities: vec![Quantity::parse(&format!("{kg} kg cabai")).unwrap()],
+            participants: 3,
+            officers: 0,
+            cadets: 0,
+            notes: String::new(),
+            status: Status::Done,
+        }
+    }
+
+    fn revisions(store: &Store) -> Vec<Changed> {
+        let all = store.changes_after(0, usize::MAX).unwrap();
+        all.into_iter().map(|(_, c)| c).filter(|c| matches!(c, Changed::Revision { .. })).collect()
+    }
+
+    #[test]
+    fn a_database_made_before_the_feed_gets_it_built_in_order_once() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = Store::open(dir.path(), OpenMode::CreateIfMissing).unwrap();
+        store.init_reference(&reference_data(), &note(0)).unwrap();
+        let added = store.commit(&[Change::Add(draft(1)), Change::Add(draft(2))], &nip(), at(1), &note(1)).unwrap();
+        let correction = Change::Correct { id: added[0].id, base: 1, draft: draft(5), reason: "x".into() };
+        store.commit(&[correction], &nip(), at(2), &note(2)).unwrap();
+        let written = revisions(&store);
+        let rev = |id, revision| Changed::Revision { id, revision };
+        assert_eq!(written, vec![rev(1, 1), rev(2, 1), rev(1, 2)]);
+
+        // As an older binalog left it: no tree, no marker, no counter.
+        store.changes.clear().unwrap();
+        store.meta.remove(keys::META_CHANGES_AUDIT).unwrap();
+        store.meta.remove(keys::META_NEXT_CHANGE).unwrap();
+        store.catch_up_changes().unwrap();
+        assert_eq!(revisions(&store), written, "built from the revisions, in the order they were made");
+        let built = store.changes_after(0, usize::MAX).unwrap();
+        assert!(matches!(built[0].1, Changed::Site(1)), "reference data first");
+        let last = store.last_change().unwrap();
+        assert_eq!(last, built.len() as u64);
+
+        // A later write follows on; a stale marker (an older build wrote)
+        // completes the tree without repeating a revision already in it.
+        store.commit(&[Change::Add(draft(3))], &nip(), at(3), &note(3)).unwrap();
+        assert_eq!(store.changes_after(last, 10).unwrap(), vec![(last + 1, rev(3, 1))]);
+        store.meta.insert(keys::META_CHANGES_AUDIT, encode(&0u64)).unwrap();
+        store.catch_up_changes().unwrap();
+        assert_eq!(revisions(&store), vec![rev(1, 1), rev(2, 1), rev(1, 2), rev(3, 1)]);
+        assert!(store.last_change().unwrap() > last + 1, "numbers only grow");
+        // Up to date now: opening again adds nothing.
+        let now = store.last_change().unwrap();
+        store.catch_up_changes().unwrap();
+        assert_eq!(store.last_change().unwrap(), now);
+    }
+}
