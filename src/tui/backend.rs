@@ -15,7 +15,10 @@
 //!   shorter than moving the cursor past them,
 //! - scrolls a block of lines that moved up or down by one line with a
 //!   scrolling region (DECSTBM and a line feed or reverse index, all
-//!   VT100), so a list that scrolls by one line costs about one line.
+//!   VT100), so a list that scrolls by one line costs about one line,
+//! - where the terminal has it (`with_line_drawing`), draws boxes with the
+//!   DEC special graphics set: one byte a line-drawing character instead
+//!   of three in UTF-8, and the same lines on screen.
 //!
 //! It keeps a copy of what the terminal shows (`shown`) to know which
 //! cells are blank, which moved, and what a skipped cell holds.
@@ -86,6 +89,10 @@ pub struct LeanBackend<W: Write> {
     shown: Vec<Shown>,
     /// Bytes of the current frame, written out in one go on flush.
     pending: String,
+    /// Whether box drawing may use the DEC special graphics set.
+    line_drawing: bool,
+    /// Whether that set is selected now (a terminal starts without it).
+    graphics: bool,
 }
 
 impl<W: Write> LeanBackend<W> {
@@ -98,7 +105,34 @@ impl<W: Write> LeanBackend<W> {
             visible: None,
             shown: Vec::new(),
             pending: String::new(),
+            line_drawing: false,
+            graphics: false,
         }
+    }
+
+    /// Draws boxes with the DEC special graphics set (the terminal must
+    /// have it: see term_caps.rs). Leaving the program selects the usual
+    /// set again (`LEAVE_LINE_DRAWING`).
+    pub fn with_line_drawing(self, on: bool) -> LeanBackend<W> {
+        LeanBackend { line_drawing: on, ..self }
+    }
+
+    /// The bytes that put `symbol` on screen, selecting the set it needs.
+    fn put(&mut self, symbol: &str) {
+        let graphic = if self.line_drawing { dec_graphic(symbol) } else { None };
+        if graphic.is_some() != self.graphics && !(self.graphics && same_in_both_sets(symbol)) {
+            self.graphics = graphic.is_some();
+            self.pending.push_str(if self.graphics { ENTER_LINE_DRAWING } else { LEAVE_LINE_DRAWING });
+        }
+        match graphic {
+            Some(c) => self.pending.push(c),
+            None => self.pending.push_str(symbol),
+        }
+    }
+
+    /// Whether writing `symbol` needs no change of character set.
+    fn in_current_set(&self, symbol: &str) -> bool {
+        !self.line_drawing || dec_graphic(symbol).is_some() == self.graphics || same_in_both_sets(symbol)
     }
 
     /// A backend of a fixed size, for tests and benchmarks.
@@ -196,7 +230,8 @@ impl<W: Write> LeanBackend<W> {
         }
         self.paint_rows(&target, width, height);
         if let Some(plain) = plain.filter(|plain| plain.pending.len() <= self.pending.len()) {
-            (self.cursor, self.pen, self.pending) = (plain.cursor, plain.pen, plain.pending);
+            (self.cursor, self.pen, self.pending, self.graphics) =
+                (plain.cursor, plain.pen, plain.pending, plain.graphics);
         }
         self.shown = target;
     }
@@ -211,6 +246,8 @@ impl<W: Write> LeanBackend<W> {
             visible: self.visible,
             shown: self.shown.clone(),
             pending: self.pending.clone(),
+            line_drawing: self.line_drawing,
+            graphics: self.graphics,
         }
     }
 
@@ -269,7 +306,7 @@ impl<W: Write> LeanBackend<W> {
             self.reach(want, x as u16, y);
             let cell = &want[x];
             self.set_pen(cell.pen);
-            self.pending.push_str(&cell.symbol);
+            self.put(&cell.symbol);
             let advance = cell.columns();
             self.cursor = (x as u16 + advance < width).then_some((x as u16 + advance, y));
             x += usize::from(advance);
@@ -290,16 +327,111 @@ impl<W: Write> LeanBackend<W> {
             && cx < x
         {
             let gap = &row[usize::from(cx)..usize::from(x)];
-            let bytes: usize = gap.iter().map(|c| c.symbol.len()).sum();
-            if gap.iter().all(|c| c.pen == pen && c.symbol.width() == 1) && bytes < self.cursor_move(x, y).len() {
+            let bytes: usize = gap
+                .iter()
+                .map(|c| if self.line_drawing && dec_graphic(&c.symbol).is_some() { 1 } else { c.symbol.len() })
+                .sum();
+            let same = |c: &Shown| c.pen == pen && c.symbol.width() == 1 && self.in_current_set(&c.symbol);
+            if gap.iter().all(same) && bytes < self.cursor_move(x, y).len() {
                 for cell in gap {
-                    self.pending.push_str(&cell.symbol);
+                    self.put(&cell.symbol);
                 }
                 self.cursor = Some((x, y));
                 return;
             }
         }
         self.move_to(x, y);
+    }
+}
+
+/// Selects the DEC special graphics set as G0, and the usual one back.
+pub const ENTER_LINE_DRAWING: &str = "\x1b(0";
+pub const LEAVE_LINE_DRAWING: &str = "\x1b(B";
+
+/// The line-drawing characters binalog's boxes use, and their letters in
+/// the DEC special graphics set (the same glyphs on a VT100 and its heirs).
+const DEC_GRAPHICS: [(char, char); 12] = [
+    ('─', 'q'),
+    ('│', 'x'),
+    ('┌', 'l'),
+    ('┐', 'k'),
+    ('└', 'm'),
+    ('┘', 'j'),
+    ('├', 't'),
+    ('┤', 'u'),
+    ('┬', 'w'),
+    ('┴', 'v'),
+    ('┼', 'n'),
+    ('·', '~'),
+];
+
+/// Space, digits, capitals and most punctuation: the DEC set replaces only
+/// 0x5F to 0x7E (lower case and a few signs).
+fn same_in_both_sets(symbol: &str) -> bool {
+    matches!(symbol.as_bytes(), [b] if (0x20..0x5f).contains(b))
+}
+
+fn dec_graphic(symbol: &str) -> Option<char> {
+    let mut chars = symbol.chars();
+    let c = chars.next()?;
+    if chars.next().is_some() {
+        return None;
+    }
+    DEC_GRAPHICS.iter().find(|(unicode, _)| *unicode == c).map(|(_, dec)| *dec)
+}
+
+/// What a terminal with the DEC special graphics set shows, as UTF-8: for
+/// checking output with an emulator that lacks the set (the vt100 crate).
+/// Fed the output piece by piece as it arrives; a control sequence cut
+/// between two pieces waits for the rest.
+#[derive(Debug, Default)]
+pub struct DecGraphicsAsUtf8 {
+    /// Whether the set is selected.
+    graphics: bool,
+    held: Vec<u8>,
+}
+
+impl DecGraphicsAsUtf8 {
+    pub fn feed(&mut self, bytes: &[u8]) -> Vec<u8> {
+        let mut input = std::mem::take(&mut self.held);
+        input.extend_from_slice(bytes);
+        let mut out = Vec::with_capacity(input.len());
+        let mut i = 0;
+        while i < input.len() {
+            let rest = &input[i..];
+            match rest {
+                [0x1b, b'(', b'0', ..] => (self.graphics, i) = (true, i + 3),
+                [0x1b, b'(', b'B', ..] => (self.graphics, i) = (false, i + 3),
+                // Control sequences are read before any set applies.
+                [0x1b, b'[', tail @ ..] => match tail.iter().position(|b| (0x40..=0x7e).contains(b)) {
+                    Some(p) => {
+                        out.extend_from_slice(&rest[..p + 3]);
+                        i += p + 3;
+                    }
+                    None => break,
+                },
+                [0x1b] | [0x1b, b'('] => break,
+                [0x1b, _, ..] => {
+                    out.extend_from_slice(&rest[..2]);
+                    i += 2;
+                }
+                [b, ..] => {
+                    let dec = DEC_GRAPHICS.iter().find(|(_, dec)| *dec as u32 == u32::from(*b));
+                    match dec {
+                        Some((unicode, _)) if self.graphics => out.extend_from_slice(unicode.to_string().as_bytes()),
+                        // Another symbol of the set: never what was meant.
+                        None if self.graphics && (0x5f..=0x7e).contains(b) => {
+                            out.extend_from_slice("\u{fffd}".as_bytes())
+                        }
+                        _ => out.push(*b),
+                    }
+                    i += 1;
+                }
+                [] => break,
+            }
+        }
+        self.held = input[i..].to_vec();
+        out
     }
 }
 
@@ -527,7 +659,7 @@ mod tests {
 
     const COLOURS: [Color; 5] = [Color::Reset, Color::Red, Color::LightBlue, Color::DarkGray, Color::White];
     const MODIFIERS: [Modifier; 4] = [Modifier::empty(), Modifier::BOLD, Modifier::REVERSED, Modifier::UNDERLINED];
-    const SYMBOLS: [&str; 7] = [" ", "a", "Z", "│", "²", "é", ">"];
+    const SYMBOLS: [&str; 10] = [" ", "a", "Z", "│", "²", "é", ">", "─", "q", "m"];
 
     type Grid = Vec<(u16, u16, usize, usize, usize, usize)>;
 
@@ -543,8 +675,13 @@ mod tests {
     }
 
     fn terminal() -> Terminal<LeanBackend<Vec<u8>>> {
+        terminal_drawing_lines(false)
+    }
+
+    fn terminal_drawing_lines(line_drawing: bool) -> Terminal<LeanBackend<Vec<u8>>> {
         let options = TerminalOptions { viewport: Viewport::Fixed(Rect::new(0, 0, W, H)) };
-        Terminal::with_options(LeanBackend::with_size(Vec::new(), W, H), options).unwrap()
+        let backend = LeanBackend::with_size(Vec::new(), W, H).with_line_drawing(line_drawing);
+        Terminal::with_options(backend, options).unwrap()
     }
 
     /// Draws a frame of cells (x, y, symbol, fg, bg, modifier indices).
@@ -589,12 +726,16 @@ mod tests {
     proptest! {
         /// Frame after frame, the terminal shows exactly what was drawn.
         #[test]
-        fn the_terminal_shows_every_frame(frames in prop::collection::vec(prop::collection::vec(cell(), 0..30), 1..6)) {
-            let mut term = terminal();
+        fn the_terminal_shows_every_frame(
+            frames in prop::collection::vec(prop::collection::vec(cell(), 0..30), 1..6),
+            line_drawing in any::<bool>(),
+        ) {
+            let mut term = terminal_drawing_lines(line_drawing);
             let mut screen = vt100::Parser::new(H, W, 0);
+            let mut shown = DecGraphicsAsUtf8::default();
             for grid in &frames {
                 let buffer = draw(&mut term, grid);
-                screen.process(term.backend().writer());
+                screen.process(&shown.feed(term.backend().writer()));
                 term.backend_mut().writer_mut().clear();
                 assert_shows(screen.screen(), &buffer);
             }
@@ -757,6 +898,34 @@ mod tests {
         screen.process(term.backend().writer());
         assert_eq!(screen.screen().contents_between(1, 0, 1, W), "中文 ok");
         assert_shows(screen.screen(), &buffer);
+    }
+
+    #[test]
+    fn boxes_take_one_byte_a_line_character_in_the_dec_graphics_set() {
+        let boxed = ["┌─ ab ────┐", "│ Zq · x  │", "└─────────┘"];
+        let (buffer, plain) = text_frame(&mut terminal(), &boxed);
+        let mut term = terminal_drawing_lines(true);
+        let (_, written) = text_frame(&mut term, &boxed);
+        assert!(written.contains("\x1b(0lq \x1b(Bab \x1b(0qqqqk"), "a space is the same in both sets: {written:?}");
+        assert!(!written.contains('─'), "{written:?}");
+        assert!(written.len() + 20 <= plain.len(), "{} against {}", written.len(), plain.len());
+        // The same screen as the UTF-8 characters make.
+        let mut screen = vt100::Parser::new(H, W, 0);
+        screen.process(&DecGraphicsAsUtf8::default().feed(written.as_bytes()));
+        assert_shows(screen.screen(), &buffer);
+        let mut plain_screen = vt100::Parser::new(H, W, 0);
+        plain_screen.process(plain.as_bytes());
+        assert_eq!(screen.screen().contents(), plain_screen.screen().contents());
+    }
+
+    #[test]
+    fn the_line_drawing_set_is_read_across_pieces_of_output() {
+        let mut shown = DecGraphicsAsUtf8::default();
+        let mut out = Vec::new();
+        for piece in [&b"\x1b("[..], b"0q\x1b[1;3", b"6mq\x1b", b"(Bq"] {
+            out.extend(shown.feed(piece));
+        }
+        assert_eq!(String::from_utf8(out).unwrap(), "─\x1b[1;36m─q");
     }
 
     #[test]

@@ -64,7 +64,8 @@ const ON_PLAIN: u8 = 2;
 
 pub fn enter() -> std::io::Result<Term> {
     terminal::enable_raw_mode()?;
-    let alternate = super::term_caps::from_env().alternate_screen;
+    let caps = super::term_caps::from_env();
+    let alternate = caps.alternate_screen;
     ENTERED.store(if alternate { ON_ALTERNATE } else { ON_PLAIN }, Ordering::SeqCst);
     // Without an alternate screen the interface draws on the screen as it
     // is, so it starts from a clear one.
@@ -82,14 +83,16 @@ pub fn enter() -> std::io::Result<Term> {
         restore();
         previous(info);
     }));
-    Terminal::new(LeanBackend::new(std::io::stdout())).inspect_err(|_| restore())
+    Terminal::new(LeanBackend::new(std::io::stdout()).with_line_drawing(caps.line_drawing)).inspect_err(|_| restore())
 }
 
 /// Safe to call more than once and on a terminal that is gone: every
 /// error is ignored because there is nobody left to tell.
 pub fn restore() {
     let _ = terminal::disable_raw_mode();
-    // The backend leaves its last style set; the shell must not inherit it.
+    // The backend leaves its last style and character set; the shell must
+    // not inherit them.
+    let _ = std::io::stdout().write_all(super::backend::LEAVE_LINE_DRAWING.as_bytes());
     let _ = execute!(std::io::stdout(), SetAttribute(Attribute::Reset), cursor::Show);
     let entered = ENTERED.load(Ordering::SeqCst);
     if entered != ON_PLAIN {
