@@ -25,6 +25,12 @@ const QUIET: Duration = Duration::from_millis(250);
 /// A key that changes nothing: this long with no byte is "nothing sent".
 const NOTHING: Duration = Duration::from_millis(600);
 const PATIENCE: Duration = Duration::from_secs(30);
+/// After a step that reads the records (home, a register, a save): the
+/// screen may be drawn again when a second answer comes (or say that one
+/// is late, after a second), so the quiet wait is longer.
+const ANSWERED: Duration = Duration::from_millis(2500);
+/// Said when an answer is late: no step is over while it shows.
+const WAITING: &str = "Masih menunggu";
 const SESSIONS: usize = 3;
 
 fn binary() -> String {
@@ -102,6 +108,7 @@ impl Session {
     /// Sends `keys`; the bytes written until the screen shows what
     /// `done` wants and the output is quiet.
     fn step(&mut self, keys: &str, done: impl Fn(&str) -> bool, what: &str) -> usize {
+        let done = |c: &str| done(c) && !c.contains(WAITING);
         self.writer.write_all(keys.as_bytes()).unwrap();
         self.writer.flush().unwrap();
         let deadline = Instant::now() + PATIENCE;
@@ -112,7 +119,7 @@ impl Session {
                 Err(_) => panic!("after {keys:?}, no {what} on screen:\n{}", self.contents()),
             }
         }
-        n + self.settle(QUIET)
+        n + self.settle(ANSWERED)
     }
 
     /// A key that must change the screen: the bytes until it did.

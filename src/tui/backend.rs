@@ -67,9 +67,33 @@ impl Shown {
     }
 }
 
-/// Fewer changed blanks than this at a line's end go out as spaces: the
-/// erase costs 3 bytes and often a style change.
+/// Runs of fewer changed blanks than this are never erased (the erase
+/// costs 3 bytes, often a style change and a move; `paint_row` weighs
+/// the rest).
 const ERASE_FROM: usize = 4;
+/// The longest runs tried per line.
+const ERASE_TRIES: usize = 3;
+
+/// Where an erase to the end of the line might pay: the first changed
+/// cell of each run of blanks with enough changed cells, longest first.
+fn erase_candidates(want: &[Shown], shown: &[Shown]) -> Vec<usize> {
+    let mut runs: Vec<(usize, usize)> = Vec::new();
+    let mut x = 0;
+    while x < want.len() {
+        if !want[x].is_blank() {
+            x += 1;
+            continue;
+        }
+        let run = x..want[x..].iter().position(|c| !c.is_blank()).map_or(want.len(), |n| x + n);
+        let changed: Vec<usize> = run.clone().filter(|&x| want[x] != shown[x]).collect();
+        if changed.len() >= ERASE_FROM {
+            runs.push((changed.len(), changed[0]));
+        }
+        x = run.end;
+    }
+    runs.sort_by_key(|&(changed, _)| std::cmp::Reverse(changed));
+    runs.into_iter().take(ERASE_TRIES).map(|(_, x)| x).collect()
+}
 /// Fewer moved lines than this are never scrolled (the region, the move
 /// and the reset cost about 17 bytes; `paint` weighs the rest).
 const SCROLL_FROM: usize = 2;
@@ -286,19 +310,62 @@ impl<W: Write> LeanBackend<W> {
         }
     }
 
+    /// Draws a line's changed cells. A run of blanks may go out as one
+    /// erase to the end of the line, the cells after it drawn again: each
+    /// such run is tried, and the shortest way sent.
     fn paint_row(&mut self, target: &[Shown], y: u16, width: u16) {
         let w = usize::from(width);
         let start = usize::from(y) * w;
-        let (want, shown) = (&target[start..start + w], &self.shown[start..start + w]);
-        // A wide character's second column is drawn with its first.
-        let dirty: Vec<bool> = (0..w).map(|x| want[x] != shown[x] && !want[x].symbol.is_empty()).collect();
-        let changed = |x: usize| dirty[x];
-        // The line's blank end, and its first changed cell.
-        let tail = want.iter().rposition(|c| !c.is_blank()).map_or(0, |x| x + 1);
-        let erase = (tail..w).find(|&x| changed(x)).filter(|&x| (x..w).filter(|&x| changed(x)).count() >= ERASE_FROM);
-        let limit = erase.unwrap_or(w);
+        let want = &target[start..start + w];
+        let shown = self.shown[start..start + w].to_vec();
+        let mut best = self.trial_row();
+        best.paint_row_erasing(want, &shown, y, width, None);
+        for erase in erase_candidates(want, &shown) {
+            let mut trial = self.trial_row();
+            trial.paint_row_erasing(want, &shown, y, width, Some(erase));
+            if trial.pending.len() < best.pending.len() {
+                best = trial;
+            }
+        }
+        (self.cursor, self.pen, self.graphics) = (best.cursor, best.pen, best.graphics);
+        self.pending.push_str(&best.pending);
+    }
+
+    /// A drawing state for trying a line: its own bytes, no copy of the screen.
+    fn trial_row(&self) -> LeanBackend<io::Sink> {
+        LeanBackend {
+            out: io::sink(),
+            fixed_size: self.fixed_size,
+            cursor: self.cursor,
+            pen: self.pen,
+            visible: self.visible,
+            shown: Vec::new(),
+            pending: String::new(),
+            line_drawing: self.line_drawing,
+            graphics: self.graphics,
+        }
+    }
+
+    /// Draws the line `want` over `shown`, erasing from `erase` to the end
+    /// of the line on the way when asked.
+    fn paint_row_erasing(&mut self, want: &[Shown], shown: &[Shown], y: u16, width: u16, erase: Option<usize>) {
+        let w = usize::from(width);
+        // A wide character's second column is drawn with its first; after
+        // the erase, every cell that is not blank is drawn again.
+        let changed = |x: usize| {
+            !want[x].symbol.is_empty()
+                && match erase {
+                    Some(e) if x >= e => !want[x].is_blank(),
+                    _ => want[x] != shown[x],
+                }
+        };
         let mut x = 0;
-        while x < limit {
+        while x < w {
+            if erase == Some(x) {
+                self.move_to(x as u16, y);
+                self.set_pen(PLAIN);
+                self.pending.push_str("\x1b[K");
+            }
             if !changed(x) {
                 x += 1;
                 continue;
@@ -310,11 +377,6 @@ impl<W: Write> LeanBackend<W> {
             let advance = cell.columns();
             self.cursor = (x as u16 + advance < width).then_some((x as u16 + advance, y));
             x += usize::from(advance);
-        }
-        if let Some(x) = erase {
-            self.move_to(x as u16, y);
-            self.set_pen(PLAIN);
-            self.pending.push_str("\x1b[K");
         }
     }
 
@@ -820,6 +882,18 @@ mod tests {
         let (buffer, written) = text_frame(&mut term, &["", "ab", "aZa"]);
         screen.process(written.as_bytes());
         assert!(written.ends_with("   "), "{written:?}");
+        assert_shows(screen.screen(), &buffer);
+    }
+
+    #[test]
+    fn blanks_inside_a_line_are_erased_and_what_follows_drawn_again() {
+        let mut term = terminal();
+        let mut screen = vt100::Parser::new(H, W, 0);
+        let (_, first) = text_frame(&mut term, &["", "abcdefghijkl"]);
+        screen.process(first.as_bytes());
+        let (buffer, written) = text_frame(&mut term, &["", "ab         l"]);
+        screen.process(written.as_bytes());
+        assert_eq!(written, "\x1b[2;3H\x1b[K\x1b[9Cl", "an erase and the last cell, not nine spaces");
         assert_shows(screen.screen(), &buffer);
     }
 
