@@ -1,91 +1,284 @@
-//! Bytes on the wire for the real interface at 80x24: the programme screen
-//! over a register of 10,000 entries, drawn through ratatui's crossterm
-//! backend and through binalog's own `LeanBackend`, counted exactly.
+//! Bytes on the wire, against the byte budgets of issue 12: the real
+//! release binary in a pseudo-terminal at 80x24 (TERM=xterm, UTF-8,
+//! colour on, demo data, the operator), driven through scripted scenarios.
+//! Every byte it writes goes through a vt100 parser, and each step waits
+//! for what it must show (home, the register, the form, the saved entry),
+//! so a figure is only taken from a screen that came out right.
 //!
 //!   cargo bench --bench wire
+//!
+//! `BINALOG_BENCH_BIN=/path/to/binalog` measures another build (the
+//! figures before a change).
 
-use binalog::clock::FixedClock;
-use binalog::domain::date::wib;
-use binalog::domain::{Amount, EntryDraft, Kind, Quantity, Status, Unit};
-use binalog::i18n::Lang;
-use binalog::records::Records;
-use binalog::store::OpenMode;
-use binalog::tui::app::App;
-use binalog::tui::backend::LeanBackend;
-use binalog::tui::event_loop::dispatch;
-use binalog::tui::keymap::Key;
-use binalog::tui::msg::Msg;
-use binalog::tui::theme::Theme;
-use binalog::tui::{start, view};
-use chrono::{Duration, TimeZone, Utc};
-use ratatui::backend::{Backend, CrosstermBackend};
-use ratatui::layout::Rect;
-use ratatui::{Terminal, TerminalOptions, Viewport};
+use std::io::{Read, Write};
+use std::path::Path;
+use std::sync::mpsc::{Receiver, RecvTimeoutError, channel};
+use std::time::{Duration, Instant};
+
+use portable_pty::{Child, CommandBuilder, MasterPty, PtySize, native_pty_system};
 
 const OPERATOR: &str = "199001012015031002";
 const PIN: &str = "123456";
+/// A frame is written in one go; once the screen shows what a step must
+/// show, output that stays quiet this long means the step is over.
+const QUIET: Duration = Duration::from_millis(250);
+/// A key that changes nothing: this long with no byte is "nothing sent".
+const NOTHING: Duration = Duration::from_millis(600);
+const PATIENCE: Duration = Duration::from_secs(30);
+/// After a step that reads the records (home, a register, a save): the
+/// screen may be drawn again when a second answer comes (or say that one
+/// is late, after a second), so the quiet wait is longer.
+const ANSWERED: Duration = Duration::from_millis(2500);
+/// Said when an answer is late: no step is over while it shows.
+const WAITING: &str = "Masih menunggu";
+const SESSIONS: usize = 3;
 
-/// Counts what is written; shared so the count can be read while the
-/// terminal owns the writer.
-#[derive(Clone, Default)]
-struct Counter(std::rc::Rc<std::cell::Cell<usize>>);
+fn binary() -> String {
+    std::env::var("BINALOG_BENCH_BIN").unwrap_or_else(|_| env!("CARGO_BIN_EXE_binalog").to_string())
+}
 
-impl std::io::Write for Counter {
-    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
-        self.0.set(self.0.get() + buf.len());
-        Ok(buf.len())
+struct Session {
+    child: Box<dyn Child + Send + Sync>,
+    writer: Box<dyn Write + Send>,
+    output: Receiver<Vec<u8>>,
+    screen: vt100::Parser,
+    /// The vt100 crate lacks the DEC line-drawing set: its letters are
+    /// turned into the box characters they show.
+    graphics: binalog::tui::backend::DecGraphicsAsUtf8,
+    _master: Box<dyn MasterPty + Send>,
+}
+
+impl Session {
+    fn start(db: &Path) -> Session {
+        let pty = native_pty_system()
+            .openpty(PtySize { rows: 24, cols: 80, pixel_width: 0, pixel_height: 0 })
+            .expect("a pseudo-terminal");
+        let mut cmd = CommandBuilder::new(binary());
+        cmd.env("BINALOG_DB", db);
+        cmd.env("BINALOG_DIRECT", "1");
+        cmd.env("TERM", "xterm");
+        cmd.env("LANG", "C.UTF-8");
+        for name in ["LC_ALL", "BINALOG_LANG", "NO_COLOR"] {
+            cmd.env_remove(name);
+        }
+        let child = pty.slave.spawn_command(cmd).expect("binalog starts");
+        drop(pty.slave);
+        let mut reader = pty.master.try_clone_reader().unwrap();
+        let writer = pty.master.take_writer().unwrap();
+        let (send, output) = channel();
+        std::thread::spawn(move || {
+            let mut buf = [0u8; 8192];
+            while let Ok(n) = reader.read(&mut buf) {
+                if n == 0 || send.send(buf[..n].to_vec()).is_err() {
+                    break;
+                }
+            }
+        });
+        Session {
+            child,
+            writer,
+            output,
+            screen: vt100::Parser::new(24, 80, 0),
+            graphics: Default::default(),
+            _master: pty.master,
+        }
     }
 
-    fn flush(&mut self) -> std::io::Result<()> {
-        Ok(())
+    fn contents(&self) -> String {
+        self.screen.screen().contents()
+    }
+
+    fn take(&mut self, bytes: &[u8]) -> usize {
+        self.screen.process(&self.graphics.feed(bytes));
+        bytes.len()
+    }
+
+    /// Bytes read until the output has been quiet for `quiet`.
+    fn settle(&mut self, quiet: Duration) -> usize {
+        let mut n = 0;
+        loop {
+            match self.output.recv_timeout(quiet) {
+                Ok(bytes) => n += self.take(&bytes),
+                Err(RecvTimeoutError::Timeout) => return n,
+                Err(RecvTimeoutError::Disconnected) => panic!("binalog ended:\n{}", self.contents()),
+            }
+        }
+    }
+
+    /// Sends `keys`; the bytes written until the screen shows what
+    /// `done` wants and the output is quiet.
+    fn step(&mut self, keys: &str, done: impl Fn(&str) -> bool, what: &str) -> usize {
+        let done = |c: &str| done(c) && !c.contains(WAITING);
+        self.writer.write_all(keys.as_bytes()).unwrap();
+        self.writer.flush().unwrap();
+        let deadline = Instant::now() + PATIENCE;
+        let mut n = 0;
+        while !done(&self.contents()) {
+            match self.output.recv_timeout(deadline.saturating_duration_since(Instant::now())) {
+                Ok(bytes) => n += self.take(&bytes),
+                Err(_) => panic!("after {keys:?}, no {what} on screen:\n{}", self.contents()),
+            }
+        }
+        n + self.settle(ANSWERED)
+    }
+
+    /// A key that must change the screen: the bytes until it did.
+    fn changes(&mut self, keys: &str) -> usize {
+        let before = self.contents();
+        let cursor = self.screen.screen().cursor_position();
+        self.writer.write_all(keys.as_bytes()).unwrap();
+        self.writer.flush().unwrap();
+        let deadline = Instant::now() + PATIENCE;
+        let mut n = 0;
+        while self.contents() == before && self.screen.screen().cursor_position() == cursor {
+            match self.output.recv_timeout(deadline.saturating_duration_since(Instant::now())) {
+                Ok(bytes) => n += self.take(&bytes),
+                Err(_) => panic!("after {keys:?} nothing changed:\n{}", self.contents()),
+            }
+        }
+        n + self.settle(QUIET)
+    }
+
+    /// A key that must change nothing: the bytes that came anyway.
+    fn nothing(&mut self, keys: &str) -> usize {
+        let before = self.contents();
+        self.writer.write_all(keys.as_bytes()).unwrap();
+        self.writer.flush().unwrap();
+        let n = self.settle(NOTHING);
+        assert_eq!(self.contents(), before, "{keys:?} changed the screen");
+        n
+    }
+
+    /// The row of the selected line (the one marked with '>').
+    fn selected_row(&self) -> Option<usize> {
+        self.contents().lines().position(|l| l.contains("> ") && (l.starts_with("│>") || l.starts_with("> ")))
     }
 }
 
-fn press(records: &Records, app: &mut App, keys: &[Key]) {
-    for key in keys {
-        dispatch(records, app, Msg::Key(*key));
+impl Drop for Session {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
     }
 }
 
-fn typed(records: &Records, app: &mut App, text: &str) {
-    for c in text.chars() {
-        dispatch(records, app, Msg::Key(Key::Char(c)));
-    }
+#[derive(Default)]
+struct Samples {
+    login: Vec<usize>,
+    home: Vec<usize>,
+    step: Vec<usize>,
+    scroll: Vec<usize>,
+    tab: Vec<usize>,
+    switch: Vec<usize>,
+    harvest: Vec<usize>,
+    nothing: Vec<usize>,
+    idle: Vec<usize>,
+    burst: Vec<usize>,
+    session: Vec<usize>,
 }
 
-/// Bytes each draw wrote: a first paint, then one per step.
-fn measure<B: Backend>(
-    backend: B,
-    counter: &Counter,
-    records: &Records,
-    app: &mut App,
-    theme: Theme,
-    steps: &[Key],
-) -> Vec<usize> {
-    let options = TerminalOptions { viewport: Viewport::Fixed(Rect::new(0, 0, 80, 24)) };
-    let mut term = Terminal::with_options(backend, options).unwrap();
-    let mut sizes = Vec::new();
-    let mut before = 0;
-    let mut draw = |term: &mut Terminal<B>, app: &App, sizes: &mut Vec<usize>| {
-        term.draw(|frame| view::draw(app, theme, frame)).unwrap();
-        let now = counter.0.get();
-        sizes.push(now - before);
-        before = now;
-    };
-    draw(&mut term, app, &mut sizes);
-    for key in steps {
-        press(records, app, &[*key]);
-        draw(&mut term, app, &mut sizes);
+const DOWN: &str = "\x1b[B";
+const UP: &str = "\x1b[A";
+
+fn session(db: &Path, samples: &mut Samples) {
+    let mut s = Session::start(db);
+    let mut total = 0;
+    let login = s.step("", |c| c.contains("Masukkan NIP dan PIN"), "login screen");
+    samples.login.push(login);
+    total += login;
+    for c in OPERATOR.chars() {
+        total += s.changes(&c.to_string());
     }
-    sizes
+    total += s.changes("\r");
+    for c in PIN.chars() {
+        total += s.changes(&c.to_string());
+    }
+    let home = s.step("\r", |c| c.contains("Hari ini,"), "home");
+    samples.home.push(home);
+    total += home;
+
+    // Keys that change nothing: Up on the first row.
+    for _ in 0..3 {
+        samples.nothing.push(s.nothing(UP));
+    }
+    // Steps down the home list and back, within the window.
+    for keys in [DOWN, DOWN, UP, UP] {
+        let n = s.changes(keys);
+        samples.step.push(n);
+        total += n;
+    }
+    // Home to the first programme's register and back.
+    for _ in 0..2 {
+        let n = s.step("\r", |c| c.contains("Catatan, terbaru dulu"), "the register");
+        samples.switch.push(n);
+        total += n;
+        let n = s.step("\x1b", |c| c.contains("Hari ini,"), "home");
+        samples.switch.push(n);
+        total += n;
+    }
+    total += s.step("\r", |c| c.contains("Catatan, terbaru dulu"), "the register");
+    // Down the register: inside the window, then scrolling by a line.
+    for _ in 0..26 {
+        let row = s.selected_row();
+        let n = s.changes(DOWN);
+        total += n;
+        // Inside the window the selection moves down a line; otherwise the
+        // window moved (by a line, or by a page in builds before).
+        if row.is_some_and(|row| s.selected_row() == Some(row + 1)) {
+            samples.step.push(n);
+        } else {
+            samples.scroll.push(n);
+        }
+    }
+    // A whole harvest entry: the form, typed field by field, saved, back
+    // at the register.
+    let mut harvest = s.step("t", |c| c.contains("Catatan baru:"), "the form");
+    for (keys, tab) in [
+        ("\t", true),
+        ("\t", true),
+        ("1", false),
+        ("2", false),
+        (",", false),
+        ("5", false),
+        ("\t", true),
+        ("\t", true),
+        ("c", false),
+        ("a", false),
+        ("b", false),
+        ("a", false),
+        ("i", false),
+        ("\t", true),
+        ("\t", true),
+        ("4", false),
+        ("\t", true),
+        ("\t", true),
+    ] {
+        let n = s.changes(keys);
+        if tab {
+            samples.tab.push(n);
+        }
+        harvest += n;
+    }
+    harvest += s.step("\r", |c| c.contains("Tersimpan:") && c.contains("Catatan, terbaru dulu"), "the saved entry");
+    samples.harvest.push(harvest);
+    total += harvest;
+
+    // Fifty keys at once.
+    let before = s.selected_row();
+    let n = s.changes(&DOWN.repeat(50));
+    assert!(s.selected_row().is_some() && before.is_some(), "the register is still drawn");
+    samples.burst.push(n);
+    total += n;
+
+    // Idle: nothing is drawn without an event (see main).
+    samples.idle.push(s.settle(Duration::from_secs(3)));
+    samples.session.push(total);
 }
 
-fn summary(sizes: &[usize]) -> (usize, f64, f64, usize) {
-    let steps = &sizes[1..];
-    let within: Vec<usize> = steps[..15].to_vec();
-    let scrolling: Vec<usize> = steps[15..].to_vec();
-    let mean = |v: &[usize]| v.iter().sum::<usize>() as f64 / v.len() as f64;
-    (sizes[0], mean(&within), mean(&scrolling), *steps.iter().max().unwrap())
+fn median(v: &[usize]) -> usize {
+    let mut v = v.to_vec();
+    v.sort_unstable();
+    v.get(v.len() / 2).copied().unwrap_or(0)
 }
 
 fn main() {
@@ -93,59 +286,74 @@ fn main() {
         return;
     }
     let dir = tempfile::tempdir().unwrap();
-    let now = wib().with_ymd_and_hms(2026, 3, 10, 9, 0, 0).unwrap().with_timezone(&Utc);
-    let records = Records::open(dir.path(), OpenMode::CreateIfMissing, Box::new(FixedClock(now)), wib()).unwrap();
-    records.init(true).unwrap();
-    let operator = records.login(OPERATOR, PIN).unwrap();
-    let today = records.today();
-    let drafts: Vec<EntryDraft> = (0..10_000u32)
-        .map(|i| EntryDraft {
-            program: 1,
-            date: today - Duration::days(i64::from(i % 290)),
-            kind: Kind::Harvest,
-            quantities: vec![Quantity {
-                value: Amount::from_milli(i64::from(i % 400) * 100 + 500),
-                unit: Unit::Kg,
-                item: ["cabai", "tomat", "kangkung"][(i % 3) as usize].into(),
-            }],
-            participants: 4,
-            officers: 0,
-            cadets: 0,
-            notes: String::new(),
-            status: Status::Done,
-        })
-        .collect();
-    records.import(&operator, drafts).unwrap();
-
-    let mut rows = Vec::new();
-    for (name, theme) in
-        [("colour", Theme { color: true, ascii: false }), ("NO_COLOR", Theme { color: false, ascii: false })]
-    {
-        for lean in [false, true] {
-            // Log in and open programme 1 (home lists it first), then step down.
-            let mut app = start(&records, Lang::Id).unwrap();
-            app.size = (80, 24);
-            typed(&records, &mut app, OPERATOR);
-            press(&records, &mut app, &[Key::Enter]);
-            typed(&records, &mut app, PIN);
-            press(&records, &mut app, &[Key::Enter, Key::Enter]);
-            let steps = vec![Key::Down; 45];
-            let counter = Counter::default();
-            let sizes = if lean {
-                measure(LeanBackend::with_size(counter.clone(), 80, 24), &counter, &records, &mut app, theme, &steps)
-            } else {
-                measure(CrosstermBackend::new(counter.clone()), &counter, &records, &mut app, theme, &steps)
-            };
-            let backend = if lean { "binalog LeanBackend" } else { "ratatui crossterm backend" };
-            rows.push((name, backend, summary(&sizes)));
-        }
+    let db = dir.path().join("db");
+    let init = std::process::Command::new(binary())
+        .args(["init", "--demo"])
+        .env("BINALOG_DB", &db)
+        .env("BINALOG_DIRECT", "1")
+        .output()
+        .unwrap();
+    assert!(init.status.success(), "{}", String::from_utf8_lossy(&init.stderr));
+    let mut samples = Samples::default();
+    for _ in 0..SESSIONS {
+        session(&db, &mut samples);
     }
+    let s = &samples;
+    let step = median(&s.step);
+    let rows: Vec<(&str, String, String, bool)> = vec![
+        ("login screen", format!("{} B", median(&s.login)), "-".into(), true),
+        ("home after login", format!("{} B", median(&s.home)), "1,800 B".into(), median(&s.home) <= 1800),
+        ("one step down any list, no scrolling", format!("{step} B"), "80 B".into(), step <= 80),
+        (
+            "a list scrolling by one line (the register)",
+            format!("{} B", median(&s.scroll)),
+            "250 B".into(),
+            median(&s.scroll) <= 250,
+        ),
+        ("Tab to the next form field", format!("{} B", median(&s.tab)), "60 B".into(), median(&s.tab) <= 60),
+        (
+            "switching between two screens (home, register)",
+            format!("{} B", median(&s.switch)),
+            "1,200 B".into(),
+            median(&s.switch) <= 1200,
+        ),
+        (
+            "a whole harvest entry (form, 20 keys, save, register)",
+            format!("{} B", median(&s.harvest)),
+            "3,000 B".into(),
+            median(&s.harvest) <= 3000,
+        ),
+        ("a key that changes nothing", format!("{} B", median(&s.nothing)), "0 B".into(), median(&s.nothing) == 0),
+        ("idle (3 s watched, see below)", format!("{} B", median(&s.idle)), "0 B".into(), median(&s.idle) == 0),
+        (
+            "50 Down keys at once (bytes; one step is above)",
+            format!("{} B", median(&s.burst)),
+            "at most 2 frames".into(),
+            true,
+        ),
+        ("the whole scripted session", format!("{} B", median(&s.session)), "-".into(), true),
+    ];
     println!(
-        "| theme | backend | first paint | per step (mean of 15) | per step while scrolling (mean of 30) | largest step |"
+        "Median of {SESSIONS} sessions, {} steps, {} scrolls, {} Tabs.\n",
+        s.step.len(),
+        s.scroll.len(),
+        s.tab.len()
     );
-    println!("| --- | --- | --- | --- | --- | --- |");
-    for (theme, backend, (first, step, scroll, max)) in rows {
-        println!("| {theme} | {backend} | {first} B | {step:.0} B | {scroll:.0} B | {max} B |");
+    println!("| scenario | median | budget | met |");
+    println!("| --- | --- | --- | --- |");
+    for (name, got, budget, met) in rows {
+        let met = if budget == "-" {
+            ""
+        } else if met {
+            "yes"
+        } else {
+            "no"
+        };
+        println!("| {name} | {got} | {budget} | {met} |");
     }
-    println!("\nIdle: 0 B in every case: the interface draws only after an event.");
+    println!("\nlargest: step {} B, scroll {} B, Tab {} B", max(&s.step), max(&s.scroll), max(&s.tab));
+}
+
+fn max(v: &[usize]) -> usize {
+    v.iter().copied().max().unwrap_or(0)
 }

@@ -68,6 +68,9 @@ struct Session {
     writer: Box<dyn Write + Send>,
     output: Receiver<Vec<u8>>,
     screen: vt100::Parser,
+    /// The vt100 crate lacks the DEC line-drawing set: its letters are
+    /// turned into the box characters they show.
+    graphics: binalog::tui::backend::DecGraphicsAsUtf8,
     raw: Vec<u8>,
     _master: Box<dyn MasterPty + Send>,
     /// Dropped (stopped) after the interface: fields drop in order. Taken
@@ -86,6 +89,11 @@ impl Session {
 
     /// The interface as a client of a server already running.
     fn on(server: TestServer, db: &Path, args: &[&str]) -> Session {
+        Session::on_term(server, db, args, "xterm")
+    }
+
+    /// The same, on a terminal of another `TERM`.
+    fn on_term(server: TestServer, db: &Path, args: &[&str], term: &str) -> Session {
         let pty = native_pty_system()
             .openpty(PtySize { rows: 24, cols: 80, pixel_width: 0, pixel_height: 0 })
             .expect("a pseudo-terminal");
@@ -93,7 +101,7 @@ impl Session {
         cmd.args(args);
         cmd.env("BINALOG_DB", db);
         cmd.env("BINALOG_FIXED_NOW", NOW);
-        cmd.env("TERM", "xterm");
+        cmd.env("TERM", term);
         cmd.env("LANG", "C.UTF-8");
         cmd.env_remove("LC_ALL");
         cmd.env_remove("BINALOG_LANG");
@@ -120,6 +128,7 @@ impl Session {
             writer,
             output,
             screen: vt100::Parser::new(24, 80, 0),
+            graphics: Default::default(),
             raw: Vec::new(),
             _master: pty.master,
             server: Some(server),
@@ -143,7 +152,7 @@ impl Session {
             let left = deadline.saturating_duration_since(Instant::now());
             match self.output.recv_timeout(left) {
                 Ok(bytes) => {
-                    self.screen.process(&bytes);
+                    self.screen.process(&self.graphics.feed(&bytes));
                     self.raw.extend_from_slice(&bytes);
                 }
                 Err(RecvTimeoutError::Timeout) => panic!("no {text:?} on screen:\n{}", self.contents()),
@@ -711,4 +720,26 @@ fn a_death_past_the_herd_asks_for_a_reason_and_the_count_is_marked_below_zero() 
     assert_eq!(code, 0);
     let csv = export(dir.path());
     assert!(csv.contains("sakit / hitungan lalu salah"), "the reason is kept: {csv}");
+}
+
+#[test]
+fn a_vt100_gets_neither_colour_nor_an_alternate_screen() {
+    let _turn = one_at_a_time();
+    let dir = tempfile::tempdir().unwrap();
+    let mut s = Session::on_term(TestServer::start(dir.path()), dir.path(), &[], "vt100");
+    set_up(&mut s, "Siti Rahma");
+    assert!(s.contents().contains("┌ Hari ini, 10/03/2026"), "home, boxes drawn:\n{}", s.contents());
+    s.send("q");
+    let (code, raw) = s.finish();
+    assert_eq!(code, 0);
+    let text = String::from_utf8_lossy(&raw);
+    assert!(!text.contains("\x1b[?1049"), "no alternate screen");
+    // Every style change: none sets a foreground or background colour.
+    for sgr in text.split("\x1b[").skip(1).filter_map(|s| s.split_once('m').map(|(codes, _)| codes)) {
+        if sgr.chars().all(|c| c.is_ascii_digit() || c == ';') {
+            for code in sgr.split(';').filter_map(|c| c.parse::<u32>().ok()) {
+                assert!(!(30..=49).contains(&code) && !(90..=107).contains(&code), "colour {code} in {sgr:?}");
+            }
+        }
+    }
 }

@@ -6,7 +6,22 @@
 //! - sends a style change only when the style changes, as one SGR with the
 //!   5-byte codes of the 16 named colours,
 //! - leaves the style as it is at the end of a frame instead of resetting
-//!   it (the next frame starts from what the terminal already has).
+//!   it (the next frame starts from what the terminal already has),
+//! - hides or shows the cursor only when that changes (ratatui asks on
+//!   every frame: a key that changes nothing would cost 6 bytes),
+//! - erases a line's trailing blanks with one erase-to-end-of-line instead
+//!   of sending them as spaces,
+//! - steps over a few unchanged cells by writing them again when that is
+//!   shorter than moving the cursor past them,
+//! - scrolls a block of lines that moved up or down by one line with a
+//!   scrolling region (DECSTBM and a line feed or reverse index, all
+//!   VT100), so a list that scrolls by one line costs about one line,
+//! - where the terminal has it (`with_line_drawing`), draws boxes with the
+//!   DEC special graphics set: one byte a line-drawing character instead
+//!   of three in UTF-8, and the same lines on screen.
+//!
+//! It keeps a copy of what the terminal shows (`shown`) to know which
+//! cells are blank, which moved, and what a skipped cell holds.
 //!
 //! What it writes is verified against a terminal emulator in the tests.
 
@@ -29,6 +44,60 @@ struct Pen {
 
 const PLAIN: Pen = Pen { fg: Color::Reset, bg: Color::Reset, modifier: Modifier::empty() };
 
+/// One cell as the terminal shows it. A wide character's second column
+/// holds an empty symbol.
+#[derive(Clone, Debug, PartialEq, Eq)]
+struct Shown {
+    symbol: String,
+    pen: Pen,
+}
+
+impl Shown {
+    fn blank() -> Shown {
+        Shown { symbol: " ".into(), pen: PLAIN }
+    }
+
+    /// What an erase leaves: a space with no style.
+    fn is_blank(&self) -> bool {
+        self.symbol == " " && self.pen == PLAIN
+    }
+
+    fn columns(&self) -> u16 {
+        self.symbol.width().max(1) as u16
+    }
+}
+
+/// Runs of fewer changed blanks than this are never erased (the erase
+/// costs 3 bytes, often a style change and a move; `paint_row` weighs
+/// the rest).
+const ERASE_FROM: usize = 4;
+/// The longest runs tried per line.
+const ERASE_TRIES: usize = 3;
+
+/// Where an erase to the end of the line might pay: the first changed
+/// cell of each run of blanks with enough changed cells, longest first.
+fn erase_candidates(want: &[Shown], shown: &[Shown]) -> Vec<usize> {
+    let mut runs: Vec<(usize, usize)> = Vec::new();
+    let mut x = 0;
+    while x < want.len() {
+        if !want[x].is_blank() {
+            x += 1;
+            continue;
+        }
+        let run = x..want[x..].iter().position(|c| !c.is_blank()).map_or(want.len(), |n| x + n);
+        let changed: Vec<usize> = run.clone().filter(|&x| want[x] != shown[x]).collect();
+        if changed.len() >= ERASE_FROM {
+            runs.push((changed.len(), changed[0]));
+        }
+        x = run.end;
+    }
+    runs.sort_by_key(|&(changed, _)| std::cmp::Reverse(changed));
+    runs.into_iter().take(ERASE_TRIES).map(|(_, x)| x).collect()
+}
+/// Fewer moved lines than this are never scrolled (the region, the move
+/// and the reset cost about 17 bytes; `paint` weighs the rest).
+const SCROLL_FROM: usize = 2;
+
 pub struct LeanBackend<W: Write> {
     out: W,
     /// `None` asks the real terminal; tests and benchmarks fix it.
@@ -37,13 +106,57 @@ pub struct LeanBackend<W: Write> {
     /// column the terminal may be about to wrap, so we stop trusting it).
     cursor: Option<(u16, u16)>,
     pen: Option<Pen>,
+    /// Whether the cursor shows; `None` until first set.
+    visible: Option<bool>,
+    /// What the terminal shows, row after row; empty until the first draw
+    /// (a new screen is blank, as ratatui assumes too).
+    shown: Vec<Shown>,
     /// Bytes of the current frame, written out in one go on flush.
     pending: String,
+    /// Whether box drawing may use the DEC special graphics set.
+    line_drawing: bool,
+    /// Whether that set is selected now (a terminal starts without it).
+    graphics: bool,
 }
 
 impl<W: Write> LeanBackend<W> {
     pub fn new(out: W) -> LeanBackend<W> {
-        LeanBackend { out, fixed_size: None, cursor: None, pen: None, pending: String::new() }
+        LeanBackend {
+            out,
+            fixed_size: None,
+            cursor: None,
+            pen: None,
+            visible: None,
+            shown: Vec::new(),
+            pending: String::new(),
+            line_drawing: false,
+            graphics: false,
+        }
+    }
+
+    /// Draws boxes with the DEC special graphics set (the terminal must
+    /// have it: see term_caps.rs). Leaving the program selects the usual
+    /// set again (`LEAVE_LINE_DRAWING`).
+    pub fn with_line_drawing(self, on: bool) -> LeanBackend<W> {
+        LeanBackend { line_drawing: on, ..self }
+    }
+
+    /// The bytes that put `symbol` on screen, selecting the set it needs.
+    fn put(&mut self, symbol: &str) {
+        let graphic = if self.line_drawing { dec_graphic(symbol) } else { None };
+        if graphic.is_some() != self.graphics && !(self.graphics && same_in_both_sets(symbol)) {
+            self.graphics = graphic.is_some();
+            self.pending.push_str(if self.graphics { ENTER_LINE_DRAWING } else { LEAVE_LINE_DRAWING });
+        }
+        match graphic {
+            Some(c) => self.pending.push(c),
+            None => self.pending.push_str(symbol),
+        }
+    }
+
+    /// Whether writing `symbol` needs no change of character set.
+    fn in_current_set(&self, symbol: &str) -> bool {
+        !self.line_drawing || dec_graphic(symbol).is_some() == self.graphics || same_in_both_sets(symbol)
     }
 
     /// A backend of a fixed size, for tests and benchmarks.
@@ -59,24 +172,25 @@ impl<W: Write> LeanBackend<W> {
         &mut self.out
     }
 
-    fn width(&self) -> u16 {
-        self.size().map(|s| s.width).unwrap_or(u16::MAX)
-    }
-
     fn move_to(&mut self, x: u16, y: u16) {
         if self.cursor == Some((x, y)) {
             return;
         }
+        let best = self.cursor_move(x, y);
+        self.pending.push_str(&best);
+        self.cursor = Some((x, y));
+    }
+
+    /// The shortest sequence that takes the cursor to (x, y).
+    fn cursor_move(&self, x: u16, y: u16) -> String {
         let absolute = if x == 0 { format!("\x1b[{}H", y + 1) } else { format!("\x1b[{};{}H", y + 1, x + 1) };
-        let best = match self.cursor {
+        match self.cursor {
             Some((cx, cy)) => {
                 let relative = relative_move(cx, cy, x, y);
                 if relative.len() < absolute.len() { relative } else { absolute }
             }
             None => absolute,
-        };
-        self.pending.push_str(&best);
-        self.cursor = Some((x, y));
+        }
     }
 
     fn set_pen(&mut self, want: Pen) {
@@ -116,6 +230,310 @@ impl<W: Write> LeanBackend<W> {
         let _ = write!(self.pending, "\x1b[{}m", codes.join(";"));
         self.pen = Some(want);
     }
+
+    fn set_visible(&mut self, visible: bool) {
+        if self.visible != Some(visible) {
+            self.pending.push_str(if visible { "\x1b[?25h" } else { "\x1b[?25l" });
+            self.visible = Some(visible);
+        }
+    }
+
+    /// The terminal shows `target` from now on: scrolls what moved by a
+    /// line, then draws each line's changed cells.
+    fn paint(&mut self, target: Vec<Shown>, width: u16, height: u16) {
+        let scroll = find_scroll(&self.shown, &target, usize::from(width), usize::from(height));
+        // Scrolling pays when the moved lines cost more than the region:
+        // both ways are tried, the shorter is sent.
+        let plain = scroll.map(|_| {
+            let mut plain = self.trial();
+            plain.paint_rows(&target, width, height);
+            plain
+        });
+        if let Some(scroll) = scroll {
+            self.scroll(scroll, usize::from(width));
+        }
+        self.paint_rows(&target, width, height);
+        if let Some(plain) = plain.filter(|plain| plain.pending.len() <= self.pending.len()) {
+            (self.cursor, self.pen, self.pending, self.graphics) =
+                (plain.cursor, plain.pen, plain.pending, plain.graphics);
+        }
+        self.shown = target;
+    }
+
+    /// A copy of the drawing state to try a way of painting on.
+    fn trial(&self) -> LeanBackend<io::Sink> {
+        LeanBackend {
+            out: io::sink(),
+            fixed_size: self.fixed_size,
+            cursor: self.cursor,
+            pen: self.pen,
+            visible: self.visible,
+            shown: self.shown.clone(),
+            pending: self.pending.clone(),
+            line_drawing: self.line_drawing,
+            graphics: self.graphics,
+        }
+    }
+
+    fn paint_rows(&mut self, target: &[Shown], width: u16, height: u16) {
+        for y in 0..height {
+            self.paint_row(target, y, width);
+        }
+    }
+
+    fn scroll(&mut self, scroll: Scroll, width: usize) {
+        let Scroll { top, bottom, up } = scroll;
+        // The line scrolled in is erased with the current background.
+        self.set_pen(PLAIN);
+        let _ = write!(self.pending, "\x1b[{};{}r", top + 1, bottom + 1);
+        // Setting the region moves the cursor: home on a DEC terminal,
+        // to the region's top on some emulators.
+        self.cursor = None;
+        if up {
+            self.move_to(0, bottom as u16);
+            self.pending.push('\n');
+        } else {
+            self.move_to(0, top as u16);
+            self.pending.push_str("\x1bM");
+        }
+        self.pending.push_str("\x1b[r");
+        self.cursor = Some((0, 0));
+        let row = |y: usize| y * width..(y + 1) * width;
+        if up {
+            let moved: Vec<Shown> = self.shown[row(top + 1).start..row(bottom).end].to_vec();
+            self.shown.splice(row(top).start..row(bottom - 1).end, moved);
+            self.shown[row(bottom)].fill(Shown::blank());
+        } else {
+            let moved: Vec<Shown> = self.shown[row(top).start..row(bottom - 1).end].to_vec();
+            self.shown.splice(row(top + 1).start..row(bottom).end, moved);
+            self.shown[row(top)].fill(Shown::blank());
+        }
+    }
+
+    /// Draws a line's changed cells. A run of blanks may go out as one
+    /// erase to the end of the line, the cells after it drawn again: each
+    /// such run is tried, and the shortest way sent.
+    fn paint_row(&mut self, target: &[Shown], y: u16, width: u16) {
+        let w = usize::from(width);
+        let start = usize::from(y) * w;
+        let want = &target[start..start + w];
+        let shown = self.shown[start..start + w].to_vec();
+        let mut best = self.trial_row();
+        best.paint_row_erasing(want, &shown, y, width, None);
+        for erase in erase_candidates(want, &shown) {
+            let mut trial = self.trial_row();
+            trial.paint_row_erasing(want, &shown, y, width, Some(erase));
+            if trial.pending.len() < best.pending.len() {
+                best = trial;
+            }
+        }
+        (self.cursor, self.pen, self.graphics) = (best.cursor, best.pen, best.graphics);
+        self.pending.push_str(&best.pending);
+    }
+
+    /// A drawing state for trying a line: its own bytes, no copy of the screen.
+    fn trial_row(&self) -> LeanBackend<io::Sink> {
+        LeanBackend {
+            out: io::sink(),
+            fixed_size: self.fixed_size,
+            cursor: self.cursor,
+            pen: self.pen,
+            visible: self.visible,
+            shown: Vec::new(),
+            pending: String::new(),
+            line_drawing: self.line_drawing,
+            graphics: self.graphics,
+        }
+    }
+
+    /// Draws the line `want` over `shown`, erasing from `erase` to the end
+    /// of the line on the way when asked.
+    fn paint_row_erasing(&mut self, want: &[Shown], shown: &[Shown], y: u16, width: u16, erase: Option<usize>) {
+        let w = usize::from(width);
+        // A wide character's second column is drawn with its first; after
+        // the erase, every cell that is not blank is drawn again.
+        let changed = |x: usize| {
+            !want[x].symbol.is_empty()
+                && match erase {
+                    Some(e) if x >= e => !want[x].is_blank(),
+                    _ => want[x] != shown[x],
+                }
+        };
+        let mut x = 0;
+        while x < w {
+            if erase == Some(x) {
+                self.move_to(x as u16, y);
+                self.set_pen(PLAIN);
+                self.pending.push_str("\x1b[K");
+            }
+            if !changed(x) {
+                x += 1;
+                continue;
+            }
+            self.reach(want, x as u16, y);
+            let cell = &want[x];
+            self.set_pen(cell.pen);
+            self.put(&cell.symbol);
+            let advance = cell.columns();
+            self.cursor = (x as u16 + advance < width).then_some((x as u16 + advance, y));
+            x += usize::from(advance);
+        }
+    }
+
+    /// Brings the cursor to (x, y): by writing the unchanged cells between
+    /// it and x again when they are in the current style and that is
+    /// shorter than a move.
+    fn reach(&mut self, row: &[Shown], x: u16, y: u16) {
+        if let (Some((cx, cy)), Some(pen)) = (self.cursor, self.pen)
+            && cy == y
+            && cx < x
+        {
+            let gap = &row[usize::from(cx)..usize::from(x)];
+            let bytes: usize = gap
+                .iter()
+                .map(|c| if self.line_drawing && dec_graphic(&c.symbol).is_some() { 1 } else { c.symbol.len() })
+                .sum();
+            let same = |c: &Shown| c.pen == pen && c.symbol.width() == 1 && self.in_current_set(&c.symbol);
+            if gap.iter().all(same) && bytes < self.cursor_move(x, y).len() {
+                for cell in gap {
+                    self.put(&cell.symbol);
+                }
+                self.cursor = Some((x, y));
+                return;
+            }
+        }
+        self.move_to(x, y);
+    }
+}
+
+/// Selects the DEC special graphics set as G0, and the usual one back.
+pub const ENTER_LINE_DRAWING: &str = "\x1b(0";
+pub const LEAVE_LINE_DRAWING: &str = "\x1b(B";
+
+/// The line-drawing characters binalog's boxes use, and their letters in
+/// the DEC special graphics set (the same glyphs on a VT100 and its heirs).
+const DEC_GRAPHICS: [(char, char); 12] = [
+    ('─', 'q'),
+    ('│', 'x'),
+    ('┌', 'l'),
+    ('┐', 'k'),
+    ('└', 'm'),
+    ('┘', 'j'),
+    ('├', 't'),
+    ('┤', 'u'),
+    ('┬', 'w'),
+    ('┴', 'v'),
+    ('┼', 'n'),
+    ('·', '~'),
+];
+
+/// Space, digits, capitals and most punctuation: the DEC set replaces only
+/// 0x5F to 0x7E (lower case and a few signs).
+fn same_in_both_sets(symbol: &str) -> bool {
+    matches!(symbol.as_bytes(), [b] if (0x20..0x5f).contains(b))
+}
+
+fn dec_graphic(symbol: &str) -> Option<char> {
+    let mut chars = symbol.chars();
+    let c = chars.next()?;
+    if chars.next().is_some() {
+        return None;
+    }
+    DEC_GRAPHICS.iter().find(|(unicode, _)| *unicode == c).map(|(_, dec)| *dec)
+}
+
+/// What a terminal with the DEC special graphics set shows, as UTF-8: for
+/// checking output with an emulator that lacks the set (the vt100 crate).
+/// Fed the output piece by piece as it arrives; a control sequence cut
+/// between two pieces waits for the rest.
+#[derive(Debug, Default)]
+pub struct DecGraphicsAsUtf8 {
+    /// Whether the set is selected.
+    graphics: bool,
+    held: Vec<u8>,
+}
+
+impl DecGraphicsAsUtf8 {
+    pub fn feed(&mut self, bytes: &[u8]) -> Vec<u8> {
+        let mut input = std::mem::take(&mut self.held);
+        input.extend_from_slice(bytes);
+        let mut out = Vec::with_capacity(input.len());
+        let mut i = 0;
+        while i < input.len() {
+            let rest = &input[i..];
+            match rest {
+                [0x1b, b'(', b'0', ..] => (self.graphics, i) = (true, i + 3),
+                [0x1b, b'(', b'B', ..] => (self.graphics, i) = (false, i + 3),
+                // Control sequences are read before any set applies.
+                [0x1b, b'[', tail @ ..] => match tail.iter().position(|b| (0x40..=0x7e).contains(b)) {
+                    Some(p) => {
+                        out.extend_from_slice(&rest[..p + 3]);
+                        i += p + 3;
+                    }
+                    None => break,
+                },
+                [0x1b] | [0x1b, b'('] => break,
+                [0x1b, _, ..] => {
+                    out.extend_from_slice(&rest[..2]);
+                    i += 2;
+                }
+                [b, ..] => {
+                    let dec = DEC_GRAPHICS.iter().find(|(_, dec)| *dec as u32 == u32::from(*b));
+                    match dec {
+                        Some((unicode, _)) if self.graphics => out.extend_from_slice(unicode.to_string().as_bytes()),
+                        // Another symbol of the set: never what was meant.
+                        None if self.graphics && (0x5f..=0x7e).contains(b) => {
+                            out.extend_from_slice("\u{fffd}".as_bytes())
+                        }
+                        _ => out.push(*b),
+                    }
+                    i += 1;
+                }
+                [] => break,
+            }
+        }
+        self.held = input[i..].to_vec();
+        out
+    }
+}
+
+/// Lines `top..=bottom` scrolled by one: up (a line feed at the bottom)
+/// or down (a reverse index at the top).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+struct Scroll {
+    top: usize,
+    bottom: usize,
+    up: bool,
+}
+
+/// The longest block of changed lines that the terminal already shows one
+/// line lower (the list scrolled up) or higher.
+fn find_scroll(shown: &[Shown], target: &[Shown], width: usize, height: usize) -> Option<Scroll> {
+    fn row(grid: &[Shown], y: usize, width: usize) -> &[Shown] {
+        &grid[y * width..(y + 1) * width]
+    }
+    let row = |grid, y| row(grid, y, width);
+    let changed: Vec<bool> = (0..height).map(|y| row(shown, y) != row(target, y)).collect();
+    let mut best: Option<(usize, Scroll)> = None;
+    for up in [true, false] {
+        let mut run = 0;
+        for (y, &changed) in changed.iter().enumerate() {
+            // Target line y is shown line y+1 (up) or y-1 (down).
+            let from = if up { y + 1 } else { y.wrapping_sub(1) };
+            let moved = from < height && changed && row(target, y) == row(shown, from);
+            run = if moved { run + 1 } else { 0 };
+            if run >= SCROLL_FROM && best.is_none_or(|(longest, _)| run > longest) {
+                let first = y + 1 - run;
+                let scroll = if up {
+                    Scroll { top: first, bottom: y + 1, up }
+                } else {
+                    Scroll { top: first - 1, bottom: y, up }
+                };
+                best = Some((run, scroll));
+            }
+        }
+    }
+    best.map(|(_, scroll)| scroll)
 }
 
 /// The shortest relative way from one cell to another (never a line feed
@@ -200,25 +618,40 @@ impl<W: Write> Backend for LeanBackend<W> {
     where
         I: Iterator<Item = (u16, u16, &'a Cell)>,
     {
-        let width = self.width();
-        for (x, y, cell) in content {
-            self.move_to(x, y);
-            self.set_pen(Pen { fg: cell.fg, bg: cell.bg, modifier: cell.modifier });
-            let symbol = cell.symbol();
-            self.pending.push_str(symbol);
-            let advance = symbol.width().max(1) as u16;
-            self.cursor = (x + advance < width).then_some((x + advance, y));
+        let Size { width, height } = self.size()?;
+        let w = usize::from(width);
+        if self.shown.len() != w * usize::from(height) {
+            self.shown = vec![Shown::blank(); w * usize::from(height)];
         }
+        let mut target = self.shown.clone();
+        for (x, y, cell) in content {
+            if x >= width || y >= height {
+                continue;
+            }
+            let i = usize::from(y) * w + usize::from(x);
+            let pen = Pen { fg: cell.fg, bg: cell.bg, modifier: cell.modifier };
+            let new = Shown { symbol: cell.symbol().into(), pen };
+            let last = x + 1 >= width;
+            // A narrow character over a wide one leaves its second column blank.
+            if !last && target[i].columns() == 2 && target[i + 1].symbol.is_empty() {
+                target[i + 1] = Shown::blank();
+            }
+            if !last && new.columns() == 2 {
+                target[i + 1] = Shown { symbol: String::new(), pen };
+            }
+            target[i] = new;
+        }
+        self.paint(target, width, height);
         Ok(())
     }
 
     fn hide_cursor(&mut self) -> io::Result<()> {
-        self.pending.push_str("\x1b[?25l");
+        self.set_visible(false);
         Ok(())
     }
 
     fn show_cursor(&mut self) -> io::Result<()> {
-        self.pending.push_str("\x1b[?25h");
+        self.set_visible(true);
         Ok(())
     }
 
@@ -238,8 +671,13 @@ impl<W: Write> Backend for LeanBackend<W> {
     }
 
     fn clear_region(&mut self, clear_type: ClearType) -> io::Result<()> {
-        // Erasing fills with the current background: erase with none.
+        // Erasing fills with the current background: erase with none. Only
+        // a whole clear leaves a screen we know; after the others every
+        // cell is drawn again.
         self.set_pen(PLAIN);
+        let unknown = Shown { symbol: "\0".into(), pen: PLAIN };
+        let after = if clear_type == ClearType::All { Shown::blank() } else { unknown };
+        self.shown.fill(after);
         self.pending.push_str(match clear_type {
             ClearType::All => "\x1b[2J",
             ClearType::AfterCursor => "\x1b[J",
@@ -283,7 +721,7 @@ mod tests {
 
     const COLOURS: [Color; 5] = [Color::Reset, Color::Red, Color::LightBlue, Color::DarkGray, Color::White];
     const MODIFIERS: [Modifier; 4] = [Modifier::empty(), Modifier::BOLD, Modifier::REVERSED, Modifier::UNDERLINED];
-    const SYMBOLS: [&str; 7] = [" ", "a", "Z", "│", "²", "é", ">"];
+    const SYMBOLS: [&str; 10] = [" ", "a", "Z", "│", "²", "é", ">", "─", "q", "m"];
 
     type Grid = Vec<(u16, u16, usize, usize, usize, usize)>;
 
@@ -299,8 +737,13 @@ mod tests {
     }
 
     fn terminal() -> Terminal<LeanBackend<Vec<u8>>> {
+        terminal_drawing_lines(false)
+    }
+
+    fn terminal_drawing_lines(line_drawing: bool) -> Terminal<LeanBackend<Vec<u8>>> {
         let options = TerminalOptions { viewport: Viewport::Fixed(Rect::new(0, 0, W, H)) };
-        Terminal::with_options(LeanBackend::with_size(Vec::new(), W, H), options).unwrap()
+        let backend = LeanBackend::with_size(Vec::new(), W, H).with_line_drawing(line_drawing);
+        Terminal::with_options(backend, options).unwrap()
     }
 
     /// Draws a frame of cells (x, y, symbol, fg, bg, modifier indices).
@@ -345,16 +788,157 @@ mod tests {
     proptest! {
         /// Frame after frame, the terminal shows exactly what was drawn.
         #[test]
-        fn the_terminal_shows_every_frame(frames in prop::collection::vec(prop::collection::vec(cell(), 0..30), 1..6)) {
-            let mut term = terminal();
+        fn the_terminal_shows_every_frame(
+            frames in prop::collection::vec(prop::collection::vec(cell(), 0..30), 1..6),
+            line_drawing in any::<bool>(),
+        ) {
+            let mut term = terminal_drawing_lines(line_drawing);
             let mut screen = vt100::Parser::new(H, W, 0);
+            let mut shown = DecGraphicsAsUtf8::default();
             for grid in &frames {
                 let buffer = draw(&mut term, grid);
-                screen.process(term.backend().writer());
+                screen.process(&shown.feed(term.backend().writer()));
                 term.backend_mut().writer_mut().clear();
                 assert_shows(screen.screen(), &buffer);
             }
         }
+    }
+
+    /// Frames of whole lines: each a shift of the last by one line within
+    /// a random block (a list scrolling), plus random cells changed.
+    fn lines_frame(lines: &[String], changes: &[(u16, u16, usize, usize, usize, usize)]) -> Grid {
+        let mut grid: Grid = Vec::new();
+        for (y, line) in lines.iter().enumerate() {
+            for (x, c) in line.chars().enumerate() {
+                let s = SYMBOLS.iter().position(|s| s.starts_with(c)).unwrap_or(1);
+                grid.push((x as u16, y as u16, s, (x + y) % 2, 0, 0));
+            }
+        }
+        grid.extend_from_slice(changes);
+        grid
+    }
+
+    fn shifted(lines: &[String], top: usize, bottom: usize, up: bool, fresh: &str) -> Vec<String> {
+        let mut out = lines.to_vec();
+        let (top, bottom) = (top.min(bottom), top.max(bottom));
+        if up {
+            out[top..bottom].clone_from_slice(&lines[top + 1..=bottom]);
+            out[bottom] = fresh.into();
+        } else {
+            out[top + 1..=bottom].clone_from_slice(&lines[top..bottom]);
+            out[top] = fresh.into();
+        }
+        out
+    }
+
+    proptest! {
+        /// Lines that scroll by one in any block, with blanks at their
+        /// ends, come out right frame after frame.
+        #[test]
+        fn scrolled_and_erased_lines_come_out_right(
+            first in prop::collection::vec("[aZ> ]{0,11}", H as usize),
+            moves in prop::collection::vec((0..H as usize, 0..H as usize, any::<bool>(), "[aZ ]{0,11}", prop::collection::vec(cell(), 0..3)), 1..8),
+        ) {
+            let mut term = terminal();
+            let mut screen = vt100::Parser::new(H, W, 0);
+            let mut lines = first;
+            let buffer = draw(&mut term, &lines_frame(&lines, &[]));
+            screen.process(term.backend().writer());
+            assert_shows(screen.screen(), &buffer);
+            for (top, bottom, up, fresh, changes) in moves {
+                term.backend_mut().writer_mut().clear();
+                lines = shifted(&lines, top, bottom, up, &fresh);
+                let buffer = draw(&mut term, &lines_frame(&lines, &changes));
+                screen.process(term.backend().writer());
+                assert_shows(screen.screen(), &buffer);
+            }
+        }
+    }
+
+    fn text_frame(term: &mut Terminal<LeanBackend<Vec<u8>>>, lines: &[&str]) -> (ratatui::buffer::Buffer, String) {
+        term.backend_mut().writer_mut().clear();
+        let frame = term
+            .draw(|f| {
+                for (y, line) in lines.iter().enumerate() {
+                    f.buffer_mut().set_string(0, y as u16, line, Style::default());
+                }
+            })
+            .unwrap();
+        let buffer = frame.buffer.clone();
+        (buffer, String::from_utf8(term.backend().writer().clone()).unwrap())
+    }
+
+    #[test]
+    fn blanks_at_the_end_of_a_line_are_erased_not_sent() {
+        let mut term = terminal();
+        let mut screen = vt100::Parser::new(H, W, 0);
+        let (_, first) = text_frame(&mut term, &["", "abcdefghijkl", "aZaZaZ"]);
+        screen.process(first.as_bytes());
+        let (buffer, written) = text_frame(&mut term, &["", "ab", "aZaZaZ"]);
+        screen.process(written.as_bytes());
+        assert_eq!(written, "\x1b[2;3H\x1b[K", "a move and one erase, no spaces");
+        assert_shows(screen.screen(), &buffer);
+        // Three blanks are cheaper as spaces than as an erase.
+        let (buffer, written) = text_frame(&mut term, &["", "ab", "aZa"]);
+        screen.process(written.as_bytes());
+        assert!(written.ends_with("   "), "{written:?}");
+        assert_shows(screen.screen(), &buffer);
+    }
+
+    #[test]
+    fn blanks_inside_a_line_are_erased_and_what_follows_drawn_again() {
+        let mut term = terminal();
+        let mut screen = vt100::Parser::new(H, W, 0);
+        let (_, first) = text_frame(&mut term, &["", "abcdefghijkl"]);
+        screen.process(first.as_bytes());
+        let (buffer, written) = text_frame(&mut term, &["", "ab         l"]);
+        screen.process(written.as_bytes());
+        assert_eq!(written, "\x1b[2;3H\x1b[K\x1b[9Cl", "an erase and the last cell, not nine spaces");
+        assert_shows(screen.screen(), &buffer);
+    }
+
+    #[test]
+    fn a_key_that_changes_nothing_sends_nothing() {
+        let mut term = terminal();
+        text_frame(&mut term, &["abc"]);
+        let (_, written) = text_frame(&mut term, &["abc"]);
+        assert_eq!(written, "", "not even the cursor's hide");
+    }
+
+    #[test]
+    fn unchanged_cells_between_changes_are_written_again_when_that_is_shorter() {
+        let mut term = terminal();
+        let mut screen = vt100::Parser::new(H, W, 0);
+        let (_, first) = text_frame(&mut term, &["abcdef"]);
+        screen.process(first.as_bytes());
+        let (buffer, written) = text_frame(&mut term, &["aZcZef"]);
+        screen.process(written.as_bytes());
+        assert_eq!(written, "\x1b[5DZcZ", "c written again instead of a 3-byte move");
+        assert_shows(screen.screen(), &buffer);
+    }
+
+    #[test]
+    fn a_list_scrolled_by_one_line_costs_about_one_line() {
+        let rows: Vec<String> = (0..8).map(|i| format!("{i}{}", "aZ>"[i % 3..].repeat(3))).collect();
+        let list = |from: usize| -> Vec<&str> {
+            let mut lines = vec!["title"];
+            lines.extend(rows[from..from + 3].iter().map(String::as_str));
+            lines.push("footer");
+            lines
+        };
+        let mut term = terminal();
+        let mut screen = vt100::Parser::new(H, W, 0);
+        let (_, first) = text_frame(&mut term, &list(0));
+        screen.process(first.as_bytes());
+        let (buffer, written) = text_frame(&mut term, &list(1));
+        screen.process(written.as_bytes());
+        assert!(written.starts_with("\x1b[2;4r\x1b[4H\n\x1b[r"), "{written:?}");
+        assert!(written.len() <= 3 + 14 + 12, "one line drawn: {written:?}");
+        assert_shows(screen.screen(), &buffer);
+        let (buffer, written) = text_frame(&mut term, &list(0));
+        screen.process(written.as_bytes());
+        assert!(written.starts_with("\x1b[2;4r\x1b[2H\x1bM\x1b[r"), "back up: {written:?}");
+        assert_shows(screen.screen(), &buffer);
     }
 
     #[test]
@@ -370,7 +954,7 @@ mod tests {
         step[3].3 = 1;
         draw(&mut term, &step);
         let written = String::from_utf8(term.backend().writer()[unchanged..].to_vec()).unwrap();
-        assert!(unchanged <= 12, "cursor hide/show at most: {unchanged}");
+        assert_eq!(unchanged, 0);
         assert!(written.contains("\x1b[31ma"), "{written:?}");
         assert!(!written.contains("38;5"), "named colours use their short codes: {written:?}");
     }
@@ -388,6 +972,34 @@ mod tests {
         screen.process(term.backend().writer());
         assert_eq!(screen.screen().contents_between(1, 0, 1, W), "中文 ok");
         assert_shows(screen.screen(), &buffer);
+    }
+
+    #[test]
+    fn boxes_take_one_byte_a_line_character_in_the_dec_graphics_set() {
+        let boxed = ["┌─ ab ────┐", "│ Zq · x  │", "└─────────┘"];
+        let (buffer, plain) = text_frame(&mut terminal(), &boxed);
+        let mut term = terminal_drawing_lines(true);
+        let (_, written) = text_frame(&mut term, &boxed);
+        assert!(written.contains("\x1b(0lq \x1b(Bab \x1b(0qqqqk"), "a space is the same in both sets: {written:?}");
+        assert!(!written.contains('─'), "{written:?}");
+        assert!(written.len() + 20 <= plain.len(), "{} against {}", written.len(), plain.len());
+        // The same screen as the UTF-8 characters make.
+        let mut screen = vt100::Parser::new(H, W, 0);
+        screen.process(&DecGraphicsAsUtf8::default().feed(written.as_bytes()));
+        assert_shows(screen.screen(), &buffer);
+        let mut plain_screen = vt100::Parser::new(H, W, 0);
+        plain_screen.process(plain.as_bytes());
+        assert_eq!(screen.screen().contents(), plain_screen.screen().contents());
+    }
+
+    #[test]
+    fn the_line_drawing_set_is_read_across_pieces_of_output() {
+        let mut shown = DecGraphicsAsUtf8::default();
+        let mut out = Vec::new();
+        for piece in [&b"\x1b("[..], b"0q\x1b[1;3", b"6mq\x1b", b"(Bq"] {
+            out.extend(shown.feed(piece));
+        }
+        assert_eq!(String::from_utf8(out).unwrap(), "─\x1b[1;36m─q");
     }
 
     #[test]

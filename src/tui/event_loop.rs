@@ -16,6 +16,8 @@ use std::sync::mpsc::{Receiver, RecvTimeoutError, Sender, channel};
 use std::time::{Duration, Instant};
 
 use crossterm::event::{self, Event};
+use ratatui::Terminal;
+use ratatui::backend::Backend;
 
 use super::app::{App, Tone};
 use super::msg::{Cmd, Msg};
@@ -161,8 +163,8 @@ pub fn run(term: &mut Term, records: &Records, app: &mut App, theme: Theme) -> s
     })
 }
 
-fn run_with(
-    term: &mut Term,
+fn run_with<B: Backend<Error = std::io::Error>>(
+    term: &mut Terminal<B>,
     app: &mut App,
     theme: Theme,
     inputs: &Receiver<Input>,
@@ -336,7 +338,7 @@ mod tests {
     use super::super::screens::Screen;
     use super::super::screens::entry_form::FormField;
     use super::super::tests::Harness;
-    use super::{Calls, Input, handle, key_at, tell_late};
+    use super::{Calls, Input, handle, key_at, run_with, tell_late};
     use crate::i18n::Lang;
     use crate::records::Error;
 
@@ -437,5 +439,67 @@ mod tests {
         assert_eq!(h.app.screen, form);
         key_at(&mut h.app, &mut calls, Key::Enter);
         assert!(matches!(sent.try_recv(), Ok(Cmd::Save { .. })));
+    }
+
+    /// The bytes of each frame written: the terminal flushes once per frame.
+    #[derive(Default)]
+    struct Frames {
+        written: usize,
+        frames: Vec<usize>,
+    }
+
+    impl std::io::Write for Frames {
+        fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+            self.written += buf.len();
+            Ok(buf.len())
+        }
+
+        fn flush(&mut self) -> std::io::Result<()> {
+            self.frames.push(std::mem::take(&mut self.written));
+            Ok(())
+        }
+    }
+
+    /// Runs the loop on home with `keys` arriving at once, until the
+    /// terminal is gone; the bytes of each frame drawn.
+    fn frames_for(h: &mut Harness, keys: &[crossterm::event::KeyCode]) -> Vec<usize> {
+        use crossterm::event::{Event, KeyEvent, KeyModifiers};
+        use ratatui::layout::Rect;
+        use ratatui::{Terminal, TerminalOptions, Viewport};
+
+        let (send, inputs) = channel();
+        for &code in keys {
+            send.send(Input::Terminal(Event::Key(KeyEvent::new(code, KeyModifiers::NONE)))).unwrap();
+        }
+        // Then the terminal is gone: the loop ends after drawing what came.
+        drop(send);
+        let (worker, _sent) = channel();
+        let backend = crate::tui::backend::LeanBackend::with_size(Frames::default(), 80, 24);
+        let options = TerminalOptions { viewport: Viewport::Fixed(Rect::new(0, 0, 80, 24)) };
+        let mut term = Terminal::with_options(backend, options).unwrap();
+        let ended = run_with(&mut term, &mut h.app, h.theme, &inputs, &mut Calls::new(worker));
+        assert!(ended.is_err(), "ends with the terminal");
+        term.backend().writer().frames.clone()
+    }
+
+    #[test]
+    fn fifty_keys_arriving_at_once_draw_one_frame() {
+        let mut h = Harness::logged_in(Lang::En);
+        let Screen::Home(home) = &h.app.screen else { panic!("not home") };
+        let last = home.data.today.len() - 1;
+        let frames = frames_for(&mut h, &[crossterm::event::KeyCode::Down; 50]);
+        let Screen::Home(home) = &h.app.screen else { panic!("not home") };
+        assert_eq!(home.selected.row(), last, "every key was handled");
+        assert_eq!(frames.len(), 2, "the first paint, then one frame for all fifty keys: {frames:?}");
+    }
+
+    #[test]
+    fn a_key_that_changes_nothing_sends_nothing() {
+        let mut h = Harness::logged_in(Lang::En);
+        // Up on the first row of home: drawn again, nothing changed.
+        let frames = frames_for(&mut h, &[crossterm::event::KeyCode::Up]);
+        assert_eq!(frames.len(), 2);
+        assert!(frames[0] > 0);
+        assert_eq!(frames[1], 0, "{frames:?}");
     }
 }

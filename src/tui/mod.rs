@@ -13,6 +13,7 @@ pub mod event_loop;
 pub mod keymap;
 pub mod msg;
 pub mod screens;
+pub mod term_caps;
 pub mod terminal;
 pub mod theme;
 pub mod ui;

@@ -4,6 +4,7 @@
 //! not a screen of garbage the next officer has to `reset`.
 
 use std::io::{Stdout, Write};
+use std::sync::atomic::{AtomicU8, Ordering};
 use std::sync::{Mutex, MutexGuard};
 
 use crossterm::style::{Attribute, SetAttribute};
@@ -53,9 +54,27 @@ pub fn busy() -> MutexGuard<'static, ()> {
     BUSY.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
 }
 
+/// How the screen was entered: not yet, on the alternate screen, or on
+/// the screen as it was (`TERM` has no alternate screen). Restoring
+/// leaves the alternate screen, or clears the plain one.
+static ENTERED: AtomicU8 = AtomicU8::new(NOT_ENTERED);
+const NOT_ENTERED: u8 = 0;
+const ON_ALTERNATE: u8 = 1;
+const ON_PLAIN: u8 = 2;
+
 pub fn enter() -> std::io::Result<Term> {
     terminal::enable_raw_mode()?;
-    if let Err(e) = execute!(std::io::stdout(), terminal::EnterAlternateScreen) {
+    let caps = super::term_caps::from_env();
+    let alternate = caps.alternate_screen;
+    ENTERED.store(if alternate { ON_ALTERNATE } else { ON_PLAIN }, Ordering::SeqCst);
+    // Without an alternate screen the interface draws on the screen as it
+    // is, so it starts from a clear one.
+    let entered = if alternate {
+        execute!(std::io::stdout(), terminal::EnterAlternateScreen)
+    } else {
+        execute!(std::io::stdout(), terminal::Clear(terminal::ClearType::All))
+    };
+    if let Err(e) = entered {
         restore();
         return Err(e);
     }
@@ -64,15 +83,25 @@ pub fn enter() -> std::io::Result<Term> {
         restore();
         previous(info);
     }));
-    Terminal::new(LeanBackend::new(std::io::stdout())).inspect_err(|_| restore())
+    Terminal::new(LeanBackend::new(std::io::stdout()).with_line_drawing(caps.line_drawing)).inspect_err(|_| restore())
 }
 
 /// Safe to call more than once and on a terminal that is gone: every
 /// error is ignored because there is nobody left to tell.
 pub fn restore() {
     let _ = terminal::disable_raw_mode();
-    // The backend leaves its last style set; the shell must not inherit it.
-    let _ = execute!(std::io::stdout(), SetAttribute(Attribute::Reset), terminal::LeaveAlternateScreen, cursor::Show);
+    // The backend leaves its last style and character set; the shell must
+    // not inherit them.
+    let _ = std::io::stdout().write_all(super::backend::LEAVE_LINE_DRAWING.as_bytes());
+    let _ = execute!(std::io::stdout(), SetAttribute(Attribute::Reset), cursor::Show);
+    let entered = ENTERED.load(Ordering::SeqCst);
+    if entered != ON_PLAIN {
+        let _ = execute!(std::io::stdout(), terminal::LeaveAlternateScreen);
+    } else {
+        // No alternate screen to go back from: the prompt starts on a
+        // clear one, not under the last frame.
+        let _ = execute!(std::io::stdout(), terminal::Clear(terminal::ClearType::All), cursor::MoveTo(0, 0));
+    }
     let _ = std::io::stdout().flush();
 }
 

@@ -27,11 +27,13 @@ const ASCII_BORDER: border::Set<'static> = border::Set {
 
 impl Theme {
     /// From the environment: NO_COLOR (any non-empty value, as
-    /// no-color.org says) and the locale, or `--ascii`.
+    /// no-color.org says), a `TERM` without colour (as NO_COLOR does), and
+    /// the locale, or `--ascii`.
     pub fn from_env(ascii_flag: bool) -> Theme {
         let var = |name: &str| std::env::var(name).ok();
         let no_color = var("NO_COLOR").is_some_and(|v| !v.is_empty());
-        Theme { color: !no_color, ascii: ascii_flag || !utf8_locale(var) }
+        let colour = super::term_caps::from_env().colour;
+        Theme { color: colour && !no_color, ascii: ascii_flag || !utf8_locale(var) }
     }
 
     fn fg(self, color: Color) -> Style {

@@ -88,7 +88,7 @@ pub fn render(state: &Menu, frame: &mut Frame, area: Rect, ui: &Ui) -> Option<Po
     frame.render_widget(block, area);
     let rows = Rect { height: (ITEMS.len() as u16).min(inner.height), ..inner };
     let width = usize::from(inner.width).saturating_sub(2);
-    list::render(frame, rows, theme, ITEMS.len(), Some(state.selected.row()), |i| {
+    list::render(frame, rows, theme, ITEMS.len(), Some(state.selected.row()), Some(state.selected.top()), |i| {
         let (name, about) = ITEMS[i];
         Line::from(theme.fit(&format!("{} {}", theme.pad(text(lang, name), 18), text(lang, about)), width))
     });

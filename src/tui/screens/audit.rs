@@ -215,7 +215,7 @@ pub fn render(state: &State, frame: &mut Frame, area: Rect, ui: &Ui) -> Option<P
     }
     let list_area = Rect { height: inner.height.saturating_sub(2), ..inner };
     let width = usize::from(inner.width).saturating_sub(2);
-    list::render(frame, list_area, theme, rows.len(), Some(state.selected.row()), |i| {
+    list::render(frame, list_area, theme, rows.len(), Some(state.selected.row()), Some(state.selected.top()), |i| {
         let row = &rows[i];
         let r = &row.record;
         let officer = r.officer.as_ref().map(|n| n.to_string()).unwrap_or_else(|| "-".into());

@@ -1162,14 +1162,14 @@ fn render_side(state: &State, frame: &mut Frame, area: Rect, ui: &Ui) {
     match state.focus {
         FormField::Kind => {
             let kinds = state.kinds();
-            list::render(frame, inner, theme, kinds.len(), Some(state.kind), |i| {
+            list::render(frame, inner, theme, kinds.len(), Some(state.kind), None, |i| {
                 Line::from(theme.fit(kind_name(lang, kinds[i]), width))
             });
         }
         FormField::Unit(n) => {
             let units = kind.units();
             let selected = state.rows.get(n).map(|r| r.unit);
-            list::render(frame, inner, theme, units.len(), selected, |i| Line::from(units[i].label()));
+            list::render(frame, inner, theme, units.len(), selected, None, |i| Line::from(units[i].label()));
         }
         FormField::Item(n) => {
             let found = state.suggestions(n);
@@ -1181,7 +1181,7 @@ fn render_side(state: &State, frame: &mut Frame, area: Rect, ui: &Ui) {
                 return;
             }
             let selected = state.rows.get(n).and_then(|r| r.suggestion);
-            list::render(frame, inner, theme, found.len(), selected, |i| {
+            list::render(frame, inner, theme, found.len(), selected, None, |i| {
                 Line::from(theme.fit(&format!("{} ({})", found[i].item, found[i].unit.label()), width))
             });
         }

@@ -168,7 +168,7 @@ pub fn render(state: &State, frame: &mut Frame, area: Rect, ui: &Ui) -> Option<P
     let selected_row = rows.iter().position(|r| matches!(r, Row::Program(i) if *i == state.selected.row()));
     let name_width = 34;
     let status_width = usize::from(inner.width).saturating_sub(name_width + 3);
-    list::render(frame, inner, theme, rows.len(), selected_row, |r| match &rows[r] {
+    list::render(frame, inner, theme, rows.len(), selected_row, Some(state.selected.top()), |r| match &rows[r] {
         Row::Site(site) => Line::styled(theme.fit(site, usize::from(inner.width) - 2), theme.strong()),
         Row::Program(i) => {
             let row = &data.today[*i];

@@ -152,7 +152,7 @@ pub fn render(state: &State, frame: &mut Frame, area: Rect, ui: &Ui) -> Option<P
     let rows = Rect { y: inner.y + 1, height: inner.height.saturating_sub(1), ..inner };
     let code =
         |id: &u32| state.data.sites.iter().find(|s| s.id == *id).map_or_else(|| id.to_string(), |s| s.code.clone());
-    list::render(frame, rows, theme, officers.len(), Some(state.selected.row()), |i| {
+    list::render(frame, rows, theme, officers.len(), Some(state.selected.row()), Some(state.selected.top()), |i| {
         let o = &officers[i];
         // "All" is an admin's word: an admin works everywhere, sites to come
         // included. Anyone else's sites are listed, however many.

@@ -353,7 +353,7 @@ fn render_register(state: &State, frame: &mut Frame, area: Rect, ui: &Ui) {
         return;
     }
     let width = usize::from(inner.width).saturating_sub(2);
-    list::render(frame, inner, theme, register.len(), Some(state.selected.row()), |i| {
+    list::render(frame, inner, theme, register.len(), Some(state.selected.row()), Some(state.selected.top()), |i| {
         Line::from(theme.fit(&register_row(&register[i], state.data.verified.contains(&register[i].id), ui), width))
     });
 }

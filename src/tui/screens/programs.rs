@@ -184,7 +184,7 @@ pub fn render(state: &State, frame: &mut Frame, area: Rect, ui: &Ui) -> Option<P
         frame.render_widget(Paragraph::new(format!("  {none}")), rows_area);
         return cursor;
     }
-    list::render(frame, rows_area, theme, shown.len(), Some(state.selected.row()), |n| {
+    list::render(frame, rows_area, theme, shown.len(), Some(state.selected.row()), Some(state.selected.top()), |n| {
         let row = &state.rows[shown[n]];
         let mut site: Vec<char> = row.info.site_code.chars().collect();
         if let Some(first) = site.first_mut() {

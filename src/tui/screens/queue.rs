@@ -106,7 +106,7 @@ pub fn render(state: &State, frame: &mut Frame, area: Rect, ui: &Ui) -> Option<P
     // recorder in full on the last line.
     let list_area = Rect { height: inner.height.saturating_sub(2), ..inner };
     let width = usize::from(inner.width).saturating_sub(2);
-    list::render(frame, list_area, theme, rows.len(), Some(state.selected.row()), |i| {
+    list::render(frame, list_area, theme, rows.len(), Some(state.selected.row()), Some(state.selected.top()), |i| {
         let row = &rows[i];
         let draft = &row.entry.draft;
         let line = format!(

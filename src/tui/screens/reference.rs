@@ -189,7 +189,7 @@ pub fn render(state: &State, frame: &mut Frame, area: Rect, ui: &Ui) -> Option<P
     );
     let rows = Rect { y: inner.y + 1, height: inner.height.saturating_sub(2), ..inner };
     let width = usize::from(inner.width).saturating_sub(2);
-    list::render(frame, rows, theme, state.len(), Some(state.selected.row()), |i| {
+    list::render(frame, rows, theme, state.len(), Some(state.selected.row()), Some(state.selected.top()), |i| {
         let line = match state.section {
             Section::Sites => {
                 let s = &data.sites[i];

@@ -178,3 +178,38 @@ fn an_operator_sees_which_programmes_are_theirs_and_is_refused_at_t_with_the_sit
     let notice = h.app.notice.as_ref().map(|n| n.text.clone()).unwrap_or_default();
     assert!(notice.contains("Lapas Kelas IIA Gladakan"), "the site by name: {notice}");
 }
+
+#[test]
+fn the_register_scrolls_line_by_line_keeping_the_row_just_left_in_view() {
+    let mut h = Harness::logged_in(Lang::Id);
+    h.key(Key::Char('p')).typed("konveksi").key(Key::Enter);
+    // The line of the selected row: the one marked with '>'.
+    let selected = |screen: &str| -> (usize, String) {
+        let (y, line) = screen.lines().enumerate().find(|(_, l)| l.contains("│> ")).expect("a selected row");
+        (y, line.to_string())
+    };
+    let (first, _) = selected(&h.screen());
+    let mut steps = 0;
+    loop {
+        let before = h.screen();
+        let (y, line) = selected(&before);
+        h.key(Key::Char('j'));
+        let after = h.screen();
+        let (y_after, _) = selected(&after);
+        steps += 1;
+        if y_after == y {
+            // The window moved by one line: the row just left is the line
+            // above the selection, unmarked, and the rest moved up by one.
+            // The register's half of each line (the totals beside it stay).
+            let register = |l: &str| l.split("││").next().unwrap_or_default().to_string();
+            let above = register(after.lines().nth(y - 1).unwrap());
+            assert_eq!(above, register(&line.replacen("│> ", "│  ", 1)), "the row just left: {after}");
+            let moved: Vec<String> = before.lines().skip(first + 1).take(y - first - 1).map(register).collect();
+            let now: Vec<String> = after.lines().skip(first).take(y - first - 1).map(register).collect();
+            assert_eq!(moved, now, "{after}");
+            break;
+        }
+        assert_eq!(y_after, y + 1, "inside the window the selection moves down a line");
+        assert!(steps < 40, "the register never scrolled");
+    }
+}

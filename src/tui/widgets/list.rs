@@ -1,6 +1,8 @@
 //! Drawing a list with a selection. Only the visible rows are built, so a
 //! register of ten thousand entries costs what a page does.
 
+use std::cell::Cell;
+
 use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
@@ -8,24 +10,52 @@ use ratatui::text::{Line, Span};
 use crate::tui::keymap::{Nav, apply};
 use crate::tui::theme::Theme;
 
-/// The first row shown. The list moves a page at a time: on a slow link one
-/// full redraw per page is cheaper than a scroll on every step.
+/// The first row shown by a list that moves a page at a time (the form's
+/// short pop-up lists and its fields).
 pub fn page_start(selected: usize, height: usize) -> usize {
     selected.checked_div(height).map_or(0, |page| page * height)
 }
 
+/// The first row shown by a list that scrolls line by line: the window
+/// that showed from `top` moves only as far as the selection needs, so a
+/// step past the edge moves it by one line and the row just left stays in
+/// view (the terminal scrolls it with a scrolling region, see backend.rs).
+/// It never leaves empty lines below the end of the list.
+pub fn scrolled_top(top: usize, selected: usize, height: usize, len: usize) -> usize {
+    if height == 0 {
+        return 0;
+    }
+    let top = if selected < top {
+        selected
+    } else if selected >= top + height {
+        selected + 1 - height
+    } else {
+        top
+    };
+    top.min(len.saturating_sub(height))
+}
+
 /// Draws rows `0..len` with `row(i)` building each visible one. The selected
 /// row is marked with `>` and reverse video, so it shows without colour.
+/// With `top` (a list's `Selection::top`) the list scrolls line by line
+/// and remembers where its window is; without, it moves a page at a time.
 pub fn render(
     frame: &mut Frame,
     area: Rect,
     theme: Theme,
     len: usize,
     selected: Option<usize>,
+    top: Option<&Cell<usize>>,
     row: impl Fn(usize) -> Line<'static>,
 ) {
     let height = usize::from(area.height);
-    let start = page_start(selected.unwrap_or(0), height);
+    let start = match top {
+        Some(top) => {
+            top.set(scrolled_top(top.get(), selected.unwrap_or(0), height, len));
+            top.get()
+        }
+        None => page_start(selected.unwrap_or(0), height),
+    };
     for (n, i) in (start..len.min(start + height)).enumerate() {
         let line = row(i);
         let is_selected = selected == Some(i);
@@ -45,16 +75,36 @@ pub fn render(
 /// reload it stays on its record, found by identity, not by row number: a
 /// pushed update inserts and removes rows, and a row number alone would
 /// move the selection to another record (Enter would open the wrong one).
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
-pub struct Selection(usize);
+#[derive(Clone, Debug, Default)]
+pub struct Selection(usize, Window);
+
+/// The first row the list showed when last drawn. Only drawing knows the
+/// list's height, and drawing sees the state read-only: hence a `Cell`.
+/// It is where the view is, not what is chosen, so two selections of the
+/// same row are equal wherever their windows are.
+#[derive(Clone, Debug, Default)]
+struct Window(Cell<usize>);
+
+impl PartialEq for Selection {
+    fn eq(&self, other: &Selection) -> bool {
+        self.0 == other.0
+    }
+}
+
+impl Eq for Selection {}
 
 impl Selection {
-    pub fn row(self) -> usize {
+    pub fn row(&self) -> usize {
         self.0
     }
 
+    /// Where the list's window is, for `render`.
+    pub fn top(&self) -> &Cell<usize> {
+        &self.1.0
+    }
+
     /// The selected record of `rows`.
-    pub fn of<T>(self, rows: &[T]) -> Option<&T> {
+    pub fn of<'a, T>(&self, rows: &'a [T]) -> Option<&'a T> {
         rows.get(self.0)
     }
 
@@ -97,10 +147,28 @@ mod tests {
     }
 
     #[test]
+    fn lists_scroll_line_by_line_keeping_the_row_just_left_in_view() {
+        // A window of 5 over 20 rows: stepping down inside it moves nothing.
+        assert_eq!(scrolled_top(0, 4, 5, 20), 0);
+        // One past the edge: the window moves by one, the row just left
+        // (4) is still shown, one line above the selection.
+        assert_eq!(scrolled_top(0, 5, 5, 20), 1);
+        assert_eq!(scrolled_top(1, 6, 5, 20), 2);
+        // Back up inside the window: it stays; above it, it moves by one.
+        assert_eq!(scrolled_top(2, 3, 5, 20), 2);
+        assert_eq!(scrolled_top(2, 1, 5, 20), 1);
+        // A jump (End) shows the last rows; a list that shrank leaves no
+        // empty lines below its end.
+        assert_eq!(scrolled_top(0, 19, 5, 20), 15);
+        assert_eq!(scrolled_top(15, 3, 5, 4), 0);
+        assert_eq!(scrolled_top(3, 0, 0, 20), 0);
+    }
+
+    #[test]
     fn the_selection_follows_its_record_and_else_keeps_its_row() {
         let old = [30, 20, 10];
         let follow = |row: usize, new: &[i32]| {
-            let mut s = Selection(row);
+            let mut s = Selection(row, Window::default());
             s.follow(&old, new, |r| *r);
             s.row()
         };
