@@ -190,3 +190,13 @@ pub enum Section {
     Agreements,
     Programs,
 }
+
+/// A report and, for one programme, its pictures' series.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ReportData {
+    pub report: crate::domain::report::Report,
+    /// The programme's entries a day over the period (one programme only).
+    pub daily: Vec<crate::domain::report::Point>,
+    /// The programme's twelve months (one programme, a year's report).
+    pub months: Vec<crate::domain::report::Point>,
+}

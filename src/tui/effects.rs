@@ -71,6 +71,7 @@ fn act(records: &Records, actor: &Actor, op: Op) -> Msg {
         Op::LoadReference(section) => Msg::ReferenceLoaded(section, reference_data(records)),
         Op::SaveReference(change) => Msg::AdminSaved(save_reference(records, actor, change)),
         Op::LoadAudit(filter) => Msg::AuditLoaded(audit(records, actor, &filter)),
+        Op::LoadReport(spec) => Msg::ReportLoaded(report(records, actor, spec)),
         Op::SaveDraft(draft) => Msg::DraftKept(records.save_draft(actor, draft)),
         Op::DiscardDraft => Msg::DraftKept(records.discard_draft(actor)),
         Op::LoadDraft => Msg::DraftLoaded(kept_form(records, actor)),
@@ -278,4 +279,23 @@ fn entry(records: &Records, id: u64) -> Result<EntryData> {
         history.push(RevisionRow { at: records.local_time(revision.recorded_at), verified, entry: revision });
     }
     Ok(EntryData { history, items: records.items_used(program.id)?, program, names: records.officer_names()?, entry })
+}
+
+/// The report, and for one programme its entries a day and, over a year,
+/// its twelve months: counts of entries, which every unit shares.
+fn report(
+    records: &Records,
+    actor: &Actor,
+    spec: crate::domain::report::ReportSpec,
+) -> Result<super::data::ReportData> {
+    use crate::domain::report::PeriodKind;
+    let report = records.report(actor, spec)?;
+    let (mut daily, mut months) = (Vec::new(), Vec::new());
+    if let Some(program) = spec.program {
+        daily = records.daily_totals(actor, program, spec.period, None, None)?;
+        if spec.period.kind == PeriodKind::Year {
+            months = records.monthly_totals(actor, program, spec.period.from.year(), None, None)?;
+        }
+    }
+    Ok(super::data::ReportData { report, daily, months })
 }

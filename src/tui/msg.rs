@@ -7,7 +7,7 @@ use chrono::NaiveDate;
 
 use super::data::{
     AuditData, EntryData, HomeData, KeptForm, OfficersData, ProgramData, ProgramRow, QueueData, RefChange,
-    ReferenceData, Section,
+    ReferenceData, ReportData, Section,
 };
 use super::keymap::Key;
 use crate::domain::entry::{Entry, EntryDraft, EntryId};
@@ -58,6 +58,8 @@ pub enum Op {
     LoadReference(Section),
     SaveReference(RefChange),
     LoadAudit(AuditFilter),
+    /// The report (screens/report.rs), with a programme's pictures.
+    LoadReport(crate::domain::report::ReportSpec),
     /// Keeps the form being typed on the server (tui/drafts.rs).
     SaveDraft(FormDraft),
     /// The form was saved or thrown away: the server forgets its draft.
@@ -73,6 +75,7 @@ impl Op {
         matches!(
             self,
             Op::LoadQueue
+                | Op::LoadReport(_)
                 | Op::LoadOfficers
                 | Op::LoadReference(_)
                 | Op::LoadAudit(_)
@@ -184,6 +187,7 @@ pub enum Msg {
     OfficersLoaded(Result<OfficersData, Error>),
     ReferenceLoaded(Section, Result<ReferenceData, Error>),
     AuditLoaded(Result<AuditData, Error>),
+    ReportLoaded(Result<ReportData, Error>),
     /// An admin form's or list's change was stored.
     AdminSaved(Result<(), Error>),
     /// The server kept (or forgot) the officer's draft.
@@ -219,6 +223,7 @@ impl Msg {
             | Msg::OfficersLoaded(Err(e))
             | Msg::ReferenceLoaded(_, Err(e))
             | Msg::AuditLoaded(Err(e))
+            | Msg::ReportLoaded(Err(e))
             | Msg::AdminSaved(Err(e))
             | Msg::DraftKept(Err(e))
             | Msg::DraftLoaded(Err(e)) => Some(e),

@@ -11,7 +11,7 @@ use super::keymap::Key;
 use super::msg::{Cmd, Msg, Op};
 use super::screens::Screen;
 use super::screens::{
-    Action, audit, entry_form, entry_view, home, lock, login, officers, program, programs, queue, reference,
+    Action, audit, entry_form, entry_view, home, lock, login, officers, program, programs, queue, reference, report,
 };
 use crate::domain::date::format_date;
 use crate::domain::invalid::Arg;
@@ -240,6 +240,13 @@ fn handle(app: &mut App, msg: Msg) -> Vec<Cmd> {
             }
             vec![]
         }
+        Msg::ReportLoaded(Ok(data)) => {
+            match &mut app.screen {
+                Screen::Report(state) => state.refresh(data),
+                _ => app.push(Screen::Report(Box::new(report::State::new(data)))),
+            }
+            vec![]
+        }
         Msg::AuditLoaded(Ok(data)) => {
             match &mut app.screen {
                 Screen::Audit(state) => state.refresh(data),
@@ -387,6 +394,12 @@ fn on_key(app: &mut App, key: Key) -> Vec<Cmd> {
         Action::Push(screen) => {
             app.push(*screen);
             vec![]
+        }
+        Action::Report(program) => {
+            use crate::domain::report::{Grouping, Period, ReportSpec};
+            let period = Period::last_complete_month(app.today);
+            let by = if program.is_some() { Grouping::Program } else { Grouping::Site };
+            act(app, Op::LoadReport(ReportSpec { period, by, site: None, program }))
         }
     }
 }

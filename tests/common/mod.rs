@@ -46,7 +46,8 @@ pub fn when_released<T, E: std::fmt::Debug>(mut open: impl FnMut() -> Result<T, 
     for _ in 0..1_000_000 {
         match open() {
             Ok(opened) => return opened,
-            Err(e) if format!("{e:?}").starts_with("Locked") => std::thread::yield_now(),
+            // Locked, as the store says it or as the records API wraps it.
+            Err(e) if format!("{e:?}").contains("Locked {") => std::thread::yield_now(),
             Err(e) => panic!("{e:?}"),
         }
     }

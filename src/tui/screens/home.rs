@@ -39,6 +39,7 @@ enum Do {
     Open,
     Record,
     Find,
+    Report,
     Verify,
     Admin,
     Switch,
@@ -51,6 +52,7 @@ const KEYS: &[Binding<Do>] = &[
     Binding::shown(&[Key::Enter], "Enter", "tui.do_open", Do::Open),
     Binding::shown(&[Key::Char('t')], "t", "tui.do_record", Do::Record),
     Binding::shown(&[Key::Char('p')], "p", "tui.do_find_program", Do::Find),
+    Binding::shown(&[Key::Char('r')], "r", "tui.do_report", Do::Report),
     Binding::shown(&[Key::Char('v')], "v", "tui.do_verify_queue", Do::Verify),
     Binding::shown(&[Key::Char('a')], "a", "tui.do_admin", Do::Admin),
     Binding::shown(&[Key::Char('x')], "x", "tui.do_switch", Do::Switch),
@@ -104,6 +106,7 @@ impl Page for State {
             (Some(Do::Open), Some(id)) => Action::Run(Cmd::LoadProgram { id, form: false }),
             (Some(Do::Record), Some(id)) => Action::Run(Cmd::LoadProgram { id, form: true }),
             (Some(Do::Find), _) => Action::Run(Cmd::LoadPrograms),
+            (Some(Do::Report), _) => Action::Report(None),
             (Some(Do::Verify), _) => Action::Do(Op::LoadQueue),
             (Some(Do::Admin), _) => {
                 Action::Push(Box::new(Screen::AdminMenu(crate::tui::screens::admin::Menu::default())))

@@ -14,6 +14,7 @@ pub mod program;
 pub mod programs;
 pub mod queue;
 pub mod reference;
+pub mod report;
 pub mod setup;
 
 use ratatui::Frame;
@@ -49,6 +50,9 @@ pub enum Action {
     Correct,
     /// A screen on top of this one.
     Push(Box<Screen>),
+    /// The report of the last complete month: of one programme, or of
+    /// every programme the officer sees.
+    Report(Option<crate::domain::reference::ProgramId>),
 }
 
 /// The keys every browsing screen shares once its own keys are matched:
@@ -215,6 +219,7 @@ screens! {
     Reference(Box<reference::State>),
     AdminForm(Box<admin_form::State>),
     Audit(Box<audit::State>),
+    Report(Box<report::State>),
 }
 
 impl Screen {

@@ -61,6 +61,7 @@ enum Do {
     Move,
     View,
     Record,
+    Report,
     Day,
     Text,
     Kind,
@@ -77,6 +78,7 @@ const KEYS: &[Binding<Do>] = &[
     Binding::shown(&[Key::Enter], "Enter", "tui.do_view", Do::View),
     Binding::shown(&[Key::Char('t')], "t", "tui.do_new_entry", Do::Record),
     Binding::shown(&[Key::Char('g')], "g", "tui.do_go_to_day", Do::Day),
+    Binding::in_help(&[Key::Char('r')], "r", "tui.do_report", Do::Report),
     Binding::shown(&[Key::Char('/')], "/", "tui.do_find", Do::Text),
     Binding::in_help(&[Key::Char('f')], "f", "tui.do_filter_kind", Do::Kind),
     Binding::in_help(&[Key::Char('s')], "s", "tui.do_filter_state", Do::State),
@@ -124,6 +126,7 @@ impl Page for State {
                 None => Action::None,
             },
             Some(Do::Record) => Action::OpenForm,
+            Some(Do::Report) => Action::Report(Some(self.id())),
             Some(Do::Day) => self.ask(Asks::Day),
             Some(Do::Text) => self.ask(Asks::Text),
             Some(Do::Kind) => {

@@ -377,3 +377,33 @@ fn backup_warning_id() {
 fn backup_warning_en() {
     backup_warning(Lang::En);
 }
+
+/// The report (issue 11): from home, every programme by site for the last
+/// complete month; from a programme, its figures with its entries a day
+/// (sparkline) and, for a year, its months (bars); scrolled; in ASCII.
+fn reports(lang: Lang) {
+    let l = code(lang);
+    let mut h = Harness::logged_in_as(lang, SUPERVISOR);
+    h.key(Key::Char('r'));
+    snap!(format!("report_home_{l}"), h);
+    h.key(Key::Char('b'));
+    snap!(format!("report_by_program_{l}"), h);
+    h.key(Key::Char('?'));
+    snap!(format!("help_report_{l}"), h);
+    h.key(Key::Esc).key(Key::Esc).key(Key::Enter).key(Key::Char('r'));
+    snap!(format!("report_program_{l}"), h);
+    h.key(Key::Char('y'));
+    snap!(format!("report_program_year_{l}"), h);
+    h.theme = Theme { color: false, ascii: true };
+    snap!(format!("report_program_year_ascii_{l}"), h);
+}
+
+#[test]
+fn reports_id() {
+    reports(Lang::Id);
+}
+
+#[test]
+fn reports_en() {
+    reports(Lang::En);
+}
