@@ -146,6 +146,13 @@ pub const OFFER_KEYS: &[Binding<bool>] = &[
     ),
 ];
 
+/// Asked whether to throw away what was typed: y throws it away (true),
+/// n or Esc goes on typing.
+pub const DISCARD: &[Binding<bool>] = &[
+    Binding::shown(&[Key::Char('y'), Key::Char('Y')], "y", "tui.do_discard", true),
+    Binding::shown(&[Key::Char('n'), Key::Char('N'), Key::Esc], "n", "tui.do_keep_editing", false),
+];
+
 /// The keys that move in a list: the arrows, j and k, pages, first and last.
 pub const LIST_KEYS: &[Key] =
     &[Key::Up, Key::Down, Key::Char('j'), Key::Char('k'), Key::PageUp, Key::PageDown, Key::Home, Key::End];

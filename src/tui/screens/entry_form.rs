@@ -28,7 +28,7 @@ use crate::domain::text::TextField;
 use crate::domain::unit::Unit;
 use crate::i18n::{self, Lang, fill, kind_name, text};
 use crate::records::{DraftRow, FormDraft, Total};
-use crate::tui::bindings::{Binding, EDIT_KEYS, Hint, find, hints};
+use crate::tui::bindings::{Binding, DISCARD, EDIT_KEYS, Hint, find, hints};
 use crate::tui::keymap::Key;
 use crate::tui::ui::{Ui, titled};
 use crate::tui::widgets::{input::TextInput, list};
@@ -548,9 +548,6 @@ impl State {
 
     /// The keys in force for the focused field and any question asked.
     fn keys(&self) -> Vec<Binding<Do>> {
-        if self.confirm_discard {
-            return DISCARD_KEYS.to_vec();
-        }
         if self.below_zero.is_some() {
             return BELOW_ZERO_KEYS.to_vec();
         }
@@ -853,7 +850,6 @@ enum Do {
     AddHere,
     Remove,
     Cancel,
-    Discard,
 }
 
 /// The form's keys; `keys()` keeps those that apply to the focused field.
@@ -874,12 +870,6 @@ const KEYS: &[Binding<Do>] = &[
     Binding::shown(&[Key::BackTab], "Shift-Tab", "tui.do_previous", Do::Previous),
 ];
 
-/// Asked whether to throw away what was typed.
-const DISCARD_KEYS: &[Binding<Do>] = &[
-    Binding::shown(&[Key::Char('y'), Key::Char('Y')], "y", "tui.do_discard", Do::Discard),
-    Binding::shown(&[Key::Char('n'), Key::Char('N'), Key::Esc], "n", "tui.do_keep_editing", Do::Type),
-];
-
 /// Asked for the reason stock may go below zero.
 const BELOW_ZERO_KEYS: &[Binding<Do>] = &[
     Binding::shown(&[Key::Enter], "Enter", "tui.do_save_anyway", Do::Save),
@@ -898,14 +888,14 @@ impl Page for State {
     }
 
     fn hints(&self) -> Vec<Hint> {
-        hints(&self.keys())
+        if self.confirm_discard { hints(DISCARD) } else { hints(&self.keys()) }
     }
 
     fn key(&mut self, key: Key, lang: Lang) -> Action {
         if self.confirm_discard {
-            match find(DISCARD_KEYS, key) {
-                Some(Do::Discard) => return Action::Back,
-                Some(_) => self.confirm_discard = false,
+            match find(DISCARD, key) {
+                Some(true) => return Action::Back,
+                Some(false) => self.confirm_discard = false,
                 None => {}
             }
             return Action::None;

@@ -10,7 +10,7 @@ use ratatui::widgets::Clear;
 use super::input::TextInput;
 use crate::domain::text::TextField;
 use crate::i18n::text;
-use crate::tui::bindings::{Binding, EDIT_KEYS, Hint, find, hints};
+use crate::tui::bindings::{Binding, DISCARD, EDIT_KEYS, Hint, find, hints};
 use crate::tui::keymap::Key;
 use crate::tui::screens::{Label, label_line, labelled_input, problems};
 use crate::tui::ui::{Ui, titled};
@@ -165,9 +165,6 @@ impl Form {
 
     /// The keys in force: a question, or the focused field's.
     fn keys(&self) -> Vec<Binding<Do>> {
-        if self.confirm_discard {
-            return DISCARD_KEYS.to_vec();
-        }
         let on_save = self.focus == self.fields.len();
         let input = self.fields.get(self.focus).map(|f| &f.input);
         let wanted = |b: &&Binding<Do>| match b.action {
@@ -181,20 +178,22 @@ impl Form {
     }
 
     pub fn hints(&self) -> Vec<Hint> {
-        hints(&self.keys())
+        if self.confirm_discard { hints(DISCARD) } else { hints(&self.keys()) }
     }
 
     pub fn key(&mut self, key: Key) -> Outcome {
         let count = self.fields.len() + 1;
         let focus = self.focus;
-        let (found, dirty, asking) = (find(&self.keys(), key), self.dirty(), self.confirm_discard);
-        let changed = match (found, self.fields.get_mut(focus).map(|f| &mut f.input)) {
-            (Some(Do::Discard), _) => return Outcome::Cancel,
-            (Some(Do::KeepEditing), _) => {
-                self.confirm_discard = false;
-                false
+        if self.confirm_discard {
+            match find(DISCARD, key) {
+                Some(true) => return Outcome::Cancel,
+                Some(false) => self.confirm_discard = false,
+                None => {}
             }
-            (_, _) if asking => false,
+            return Outcome::None;
+        }
+        let (found, dirty) = (find(&self.keys(), key), self.dirty());
+        let changed = match (found, self.fields.get_mut(focus).map(|f| &mut f.input)) {
             (Some(Do::Cancel), _) if dirty => {
                 self.confirm_discard = true;
                 false
@@ -348,8 +347,6 @@ enum Do {
     Tick,
     Submit,
     Cancel,
-    Discard,
-    KeepEditing,
 }
 
 /// A form's keys; `keys()` keeps those of the focused field.
@@ -363,12 +360,6 @@ const KEYS: &[Binding<Do>] = &[
     Binding::shown(&[Key::Esc], "Esc", "tui.do_cancel", Do::Cancel),
     // Last: the first the footer leaves out when the field offers more.
     Binding::shown(&[Key::BackTab, Key::Up], "Shift-Tab", "tui.do_previous", Do::Previous),
-];
-
-/// Asked whether to throw away what was typed.
-const DISCARD_KEYS: &[Binding<Do>] = &[
-    Binding::shown(&[Key::Char('y'), Key::Char('Y')], "y", "tui.do_discard", Do::Discard),
-    Binding::shown(&[Key::Char('n'), Key::Char('N'), Key::Esc], "n", "tui.do_keep_editing", Do::KeepEditing),
 ];
 
 #[cfg(test)]
