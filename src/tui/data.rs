@@ -118,6 +118,11 @@ pub struct QueueData {
     /// Oldest first.
     pub rows: Vec<QueueRow>,
     pub names: BTreeMap<Nip, String>,
+    /// What the rows were read with.
+    pub filter: crate::records::QueueFilter,
+    /// The sites and programmes the officer may filter by, by name.
+    pub sites: Vec<(SiteId, String)>,
+    pub programs: Vec<(ProgramId, String)>,
 }
 
 /// An officer as the admin screens show one: never the PIN's hash.

@@ -54,7 +54,8 @@ fn act(records: &Records, actor: &Actor, op: Op) -> Msg {
         }
         Op::Void { id, base, reason } => Msg::Voided(records.void_entry(actor, id, base, &reason)),
         Op::Verify { id, revision } => Msg::Verified(records.verify_entry(actor, id, revision)),
-        Op::LoadQueue => Msg::QueueLoaded(queue(records, actor)),
+        Op::LoadQueue(filter) => Msg::QueueLoaded(queue(records, actor, filter)),
+        Op::VerifyRange(revisions) => Msg::RangeVerified(records.verify_range(actor, &revisions)),
         Op::LoadOfficers => Msg::OfficersLoaded(officers(records, actor)),
         Op::AddOfficer { nip, name, role, pin, sites } => {
             Msg::AdminSaved(records.add_officer(Some(actor), &nip, &name, role, &pin).and_then(|officer| {
@@ -115,10 +116,15 @@ fn reference_data(records: &Records) -> Result<ReferenceData> {
     })
 }
 
-fn queue(records: &Records, actor: &Actor) -> Result<QueueData> {
-    let names: BTreeMap<ProgramId, String> = records.programs()?.into_iter().map(|p| (p.id, p.name)).collect();
+fn queue(records: &Records, actor: &Actor, filter: crate::records::QueueFilter) -> Result<QueueData> {
+    let officer = actor.officer();
+    let here = |site: u32| officer.role == Role::Admin || officer.sites.contains(&site);
+    let all = records.programs()?;
+    let names: BTreeMap<ProgramId, String> = all.iter().map(|p| (p.id, p.name.clone())).collect();
+    let programs = all.iter().filter(|p| here(p.site)).map(|p| (p.id, p.name.clone())).collect();
+    let sites = records.sites()?.into_iter().filter(|s| here(s.id)).map(|s| (s.id, s.name)).collect();
     let rows = records
-        .verification_queue(actor)?
+        .verification_queue_in(actor, &filter)?
         .into_iter()
         .map(|entry| QueueRow {
             program: names.get(&entry.draft.program).cloned().unwrap_or_default(),
@@ -126,7 +132,7 @@ fn queue(records: &Records, actor: &Actor) -> Result<QueueData> {
             entry,
         })
         .collect();
-    Ok(QueueData { rows, names: records.officer_names()? })
+    Ok(QueueData { rows, names: records.officer_names()?, filter, sites, programs })
 }
 
 fn officers(records: &Records, actor: &Actor) -> Result<OfficersData> {

@@ -34,7 +34,10 @@ pub enum Op {
         id: EntryId,
         revision: u32,
     },
-    LoadQueue,
+    /// The verification queue, filtered by site, programme and days.
+    LoadQueue(crate::records::QueueFilter),
+    /// Verifies the marked entries at once (their revisions as shown).
+    VerifyRange(Vec<(EntryId, u32)>),
     LoadOfficers,
     AddOfficer {
         nip: String,
@@ -74,7 +77,7 @@ impl Op {
     fn repeatable(&self) -> bool {
         matches!(
             self,
-            Op::LoadQueue
+            Op::LoadQueue(_)
                 | Op::LoadReport(_)
                 | Op::LoadOfficers
                 | Op::LoadReference(_)
@@ -184,6 +187,8 @@ pub enum Msg {
     Voided(Result<Entry, Error>),
     Verified(Result<Entry, Error>),
     QueueLoaded(Result<QueueData, Error>),
+    /// How many entries a range verification verified.
+    RangeVerified(Result<usize, Error>),
     OfficersLoaded(Result<OfficersData, Error>),
     ReferenceLoaded(Section, Result<ReferenceData, Error>),
     AuditLoaded(Result<AuditData, Error>),
@@ -220,6 +225,7 @@ impl Msg {
             | Msg::Voided(Err(e))
             | Msg::Verified(Err(e))
             | Msg::QueueLoaded(Err(e))
+            | Msg::RangeVerified(Err(e))
             | Msg::OfficersLoaded(Err(e))
             | Msg::ReferenceLoaded(_, Err(e))
             | Msg::AuditLoaded(Err(e))

@@ -8,6 +8,7 @@ mod drafts;
 mod flow;
 mod lock;
 mod pushed;
+mod queue;
 mod quantities;
 mod revisions;
 mod search;

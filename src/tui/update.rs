@@ -226,6 +226,11 @@ fn handle(app: &mut App, msg: Msg) -> Vec<Cmd> {
             }
             vec![]
         }
+        Msg::RangeVerified(Ok(count)) => {
+            let said = fill(app.lang, "tui.queue_verified_range", &[("count", Arg::Number(count as i64))]);
+            app.notify(Tone::Ok, said);
+            refresh(app)
+        }
         Msg::OfficersLoaded(Ok(data)) => {
             match &mut app.screen {
                 Screen::Officers(state) => state.refresh(data),

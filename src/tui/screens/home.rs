@@ -107,7 +107,7 @@ impl Page for State {
             (Some(Do::Record), Some(id)) => Action::Run(Cmd::LoadProgram { id, form: true }),
             (Some(Do::Find), _) => Action::Run(Cmd::LoadPrograms),
             (Some(Do::Report), _) => Action::Report(None),
-            (Some(Do::Verify), _) => Action::Do(Op::LoadQueue),
+            (Some(Do::Verify), _) => Action::Do(Op::LoadQueue(Default::default())),
             (Some(Do::Admin), _) => {
                 Action::Push(Box::new(Screen::AdminMenu(crate::tui::screens::admin::Menu::default())))
             }

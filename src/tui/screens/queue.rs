@@ -6,22 +6,33 @@ use ratatui::layout::{Position, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Paragraph, Wrap};
 
-use super::{Action, Page, leave};
-use crate::domain::date::format_date;
+use std::collections::BTreeMap;
+
+use super::{Action, Label, Page, labelled_input, leave};
+use crate::domain::date::{format_date, parse_date};
+use crate::domain::entry::EntryId;
 use crate::domain::invalid::Arg;
+use crate::domain::reference::{ProgramId, SiteId};
 use crate::i18n::{Lang, fill, kind_name, text};
-use crate::records::Update;
-use crate::tui::bindings::{Binding, Hint, TYPING_LIST_KEYS, find, hints_and_leave};
+use crate::records::{QueueFilter, Update};
+use crate::tui::bindings::{Binding, EDIT_KEYS, Hint, TYPING_LIST_KEYS, YES_NO, find, hints, hints_and_leave};
 use crate::tui::data::QueueData;
-use crate::tui::keymap::{Key, list_nav};
+use crate::tui::keymap::{Key, Nav, list_nav};
 use crate::tui::msg::{Cmd, Op};
 use crate::tui::ui::{Ui, quantities, titled};
+use crate::tui::widgets::input::TextInput;
 use crate::tui::widgets::list::{self, Selection};
 
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct State {
     pub data: QueueData,
     pub selected: Selection,
+    /// Entries marked to be verified at once, with the revision shown.
+    pub marked: BTreeMap<EntryId, u32>,
+    /// Asking whether to verify the marked entries.
+    pub confirming: bool,
+    /// Days being typed for the filter: `dd/mm/yyyy` or `dd/mm/yyyy-dd/mm/yyyy`.
+    pub days: Option<(TextInput, Option<String>)>,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -29,23 +40,88 @@ enum Do {
     Move,
     View,
     Verify,
+    Mark,
+    MarkAll,
+    VerifyMarked,
+    Site,
+    Program,
+    Days,
+    Apply,
+    Cancel,
+    Type,
 }
 
 const KEYS: &[Binding<Do>] = &[
-    Binding::shown(&[Key::Char('j'), Key::Char('k')], "j/k", "tui.do_select", Do::Move),
+    Binding::in_help(&[Key::Char('j'), Key::Char('k')], "j/k", "tui.do_select", Do::Move),
     Binding::in_help(TYPING_LIST_KEYS, "tui.keyname_list", "tui.do_select", Do::Move),
     Binding::shown(&[Key::Enter], "Enter", "tui.do_view", Do::View),
     Binding::shown(&[Key::Char('v')], "v", "tui.do_verify", Do::Verify),
+    Binding::shown(&[Key::Char(' ')], "tui.keyname_space", "tui.do_mark", Do::Mark),
+    Binding::in_help(&[Key::Char('a')], "a", "tui.do_mark_all", Do::MarkAll),
+    Binding::shown(&[Key::Char('V')], "V", "tui.do_verify_marked", Do::VerifyMarked),
+    Binding::in_help(&[Key::Char('l')], "l", "tui.do_filter_site", Do::Site),
+    Binding::in_help(&[Key::Char('p')], "p", "tui.do_filter_program", Do::Program),
+    Binding::in_help(&[Key::Char('d')], "d", "tui.do_filter_days", Do::Days),
+];
+
+/// Typing the days of the filter.
+const DAYS_KEYS: &[Binding<Do>] = &[
+    Binding::shown(&[Key::Enter], "Enter", "tui.do_apply", Do::Apply),
+    Binding::in_help(EDIT_KEYS, "tui.keyname_editing", "tui.do_edit_text", Do::Type),
+    Binding::shown(&[Key::Esc], "Esc", "tui.do_cancel", Do::Cancel),
 ];
 
 impl State {
     pub fn new(data: QueueData) -> State {
-        State { data, selected: Selection::default() }
+        State { data, selected: Selection::default(), marked: BTreeMap::new(), confirming: false, days: None }
     }
 
     pub fn refresh(&mut self, data: QueueData) {
         self.selected.follow(&self.data.rows, &data.rows, |row| row.entry.id);
+        // Marks stay on entries still waiting at the revision marked.
+        self.marked.retain(|id, revision| data.rows.iter().any(|r| r.entry.id == *id && r.entry.revision == *revision));
+        self.confirming = false;
         self.data = data;
+    }
+
+    fn load(&self, filter: QueueFilter) -> Action {
+        Action::Do(Op::LoadQueue(filter))
+    }
+
+    /// The next of `options` after `now` (`None`: every one), round again.
+    fn next<T: Copy + PartialEq>(options: &[T], now: Option<T>) -> Option<T> {
+        match now.and_then(|n| options.iter().position(|&o| o == n)) {
+            Some(at) => options.get(at + 1).copied(),
+            None => options.first().copied(),
+        }
+    }
+
+    fn days_key(&mut self, key: Key, lang: Lang) -> Action {
+        let Some((input, problem)) = self.days.as_mut() else { return Action::None };
+        match find(DAYS_KEYS, key) {
+            Some(Do::Cancel) => self.days = None,
+            Some(Do::Apply) => {
+                let typed = input.text().trim().to_string();
+                let (from, to) = match typed.split_once('-') {
+                    Some((a, b)) => (a.trim().to_string(), b.trim().to_string()),
+                    None => (typed.clone(), typed.clone()),
+                };
+                let read = |t: &str| if t.is_empty() { Ok(None) } else { parse_date(t).map(Some) };
+                match (read(&from), read(&to)) {
+                    (Ok(from), Ok(to)) => {
+                        self.days = None;
+                        return self.load(QueueFilter { from, to, ..self.data.filter.clone() });
+                    }
+                    (Err(e), _) | (_, Err(e)) => *problem = Some(crate::i18n::invalid(lang, &e)),
+                }
+            }
+            _ => {
+                if input.edit(key) {
+                    *problem = input.refusal(lang);
+                }
+            }
+        }
+        Action::None
     }
 }
 
@@ -59,11 +135,34 @@ impl Page for State {
     }
 
     fn hints(&self) -> Vec<Hint> {
+        if self.confirming {
+            return hints(YES_NO);
+        }
+        if self.days.is_some() {
+            return hints(DAYS_KEYS);
+        }
         hints_and_leave(KEYS)
     }
 
-    fn key(&mut self, key: Key, _lang: Lang) -> Action {
+    fn key(&mut self, key: Key, lang: Lang) -> Action {
+        if self.confirming {
+            return match find(YES_NO, key) {
+                Some(true) => {
+                    self.confirming = false;
+                    Action::Do(Op::VerifyRange(self.marked.iter().map(|(id, rev)| (*id, *rev)).collect()))
+                }
+                Some(false) => {
+                    self.confirming = false;
+                    Action::None
+                }
+                None => Action::None,
+            };
+        }
+        if self.days.is_some() {
+            return self.days_key(key, lang);
+        }
         let chosen = self.selected.of(&self.data.rows).map(|r| &r.entry);
+        let filter = self.data.filter.clone();
         match (find(KEYS, key), chosen) {
             (Some(Do::Move), _) => {
                 if let Some(nav) = list_nav(key) {
@@ -73,7 +172,40 @@ impl Page for State {
             }
             (Some(Do::View), Some(entry)) => Action::Run(Cmd::LoadEntry(entry.id)),
             (Some(Do::Verify), Some(entry)) => Action::Do(Op::Verify { id: entry.id, revision: entry.revision }),
-            (Some(_), None) => Action::None,
+            (Some(Do::Mark), Some(entry)) => {
+                if self.marked.remove(&entry.id).is_none() {
+                    self.marked.insert(entry.id, entry.revision);
+                }
+                self.selected.step(Nav::Down, self.data.rows.len());
+                Action::None
+            }
+            (Some(Do::MarkAll), _) => {
+                let all = self.data.rows.iter().all(|r| self.marked.contains_key(&r.entry.id));
+                if all {
+                    self.marked.clear();
+                } else {
+                    self.marked = self.data.rows.iter().map(|r| (r.entry.id, r.entry.revision)).collect();
+                }
+                Action::None
+            }
+            (Some(Do::VerifyMarked), _) => {
+                self.confirming = !self.marked.is_empty();
+                Action::None
+            }
+            (Some(Do::Site), _) => {
+                let sites: Vec<SiteId> = self.data.sites.iter().map(|(id, _)| *id).collect();
+                self.load(QueueFilter { site: Self::next(&sites, filter.site), program: None, ..filter })
+            }
+            (Some(Do::Program), _) => {
+                let programs: Vec<ProgramId> = self.data.programs.iter().map(|(id, _)| *id).collect();
+                self.load(QueueFilter { program: Self::next(&programs, filter.program), ..filter })
+            }
+            (Some(Do::Days), _) => {
+                self.days = Some((TextInput::new(23), None));
+                Action::None
+            }
+            (Some(_), _) => Action::None,
+            (None, _) if key == Key::Esc && filter != QueueFilter::default() => self.load(QueueFilter::default()),
             (None, _) => leave(key),
         }
     }
@@ -83,24 +215,82 @@ impl Page for State {
     }
 
     fn reload(&self) -> Option<Action> {
-        Some(Action::Do(Op::LoadQueue))
+        Some(self.load(self.data.filter.clone()))
     }
 
     fn shows(&self, update: &Update) -> bool {
         matches!(update, Update::Entries { .. })
     }
+
+    fn asking(&self) -> bool {
+        self.confirming
+    }
+}
+
+/// What the queue is filtered by, in words; empty for nothing.
+fn filter_words(data: &QueueData, lang: Lang) -> String {
+    let f = &data.filter;
+    let name = |list: &[(u32, String)], id: Option<u32>| {
+        id.and_then(|id| list.iter().find(|(i, _)| *i == id)).map(|(_, n)| n.clone())
+    };
+    let mut parts: Vec<String> =
+        [name(&data.sites, f.site), name(&data.programs, f.program)].into_iter().flatten().collect();
+    match (f.from, f.to) {
+        (Some(a), Some(b)) if a == b => parts.push(format_date(a)),
+        (a, b) if a.is_some() || b.is_some() => {
+            let day = |d: Option<chrono::NaiveDate>| d.map_or_else(|| "…".to_string(), format_date);
+            parts.push(format!("{}-{}", day(a), day(b)));
+        }
+        _ => {}
+    }
+    let _ = lang;
+    parts.join(", ")
 }
 
 pub fn render(state: &State, frame: &mut Frame, area: Rect, ui: &Ui) -> Option<Position> {
     let (lang, theme) = (ui.lang, ui.theme);
     let rows = &state.data.rows;
-    let title = fill(lang, "tui.queue_title", &[("count", Arg::Number(rows.len() as i64))]);
+    let mut title = fill(lang, "tui.queue_title", &[("count", Arg::Number(rows.len() as i64))]);
+    let words = filter_words(&state.data, lang);
+    if !words.is_empty() {
+        title = format!("{title} · {words}");
+    }
+    if !state.marked.is_empty() {
+        let marked = fill(lang, "tui.queue_marked", &[("count", Arg::Number(state.marked.len() as i64))]);
+        title = format!("{title} · {marked}");
+    }
+    let title = theme.fit(&title, usize::from(area.width).saturating_sub(4));
     let block = titled(theme, &title);
     let inner = block.inner(area);
     frame.render_widget(block, area);
+    // The question or the days being typed take the first line.
+    let (cursor, inner) = match (&state.days, state.confirming) {
+        (Some((input, problem)), _) => {
+            let label = text(lang, "tui.queue_days_prompt");
+            let width = (crate::tui::theme::cells(label) + 2) as u16;
+            let line = Rect { height: 1, ..inner };
+            let label = Label { text: label, width, focused: true, faulty: problem.is_some() };
+            let cursor = labelled_input(frame, Rect { width: line.width.min(width + 26), ..line }, theme, label, input);
+            if let Some(problem) = problem {
+                let at = Rect { x: line.x + width + 27, width: line.width.saturating_sub(width + 27), ..line };
+                frame.render_widget(
+                    Line::styled(theme.fit(&format!("! {problem}"), usize::from(at.width)), theme.error()),
+                    at,
+                );
+            }
+            (cursor, Rect { y: inner.y + 1, height: inner.height.saturating_sub(1), ..inner })
+        }
+        (None, true) => {
+            let said = fill(lang, "tui.queue_confirm", &[("count", Arg::Number(state.marked.len() as i64))]);
+            let line = Rect { height: 1, ..inner };
+            frame.render_widget(Line::styled(theme.fit(&said, usize::from(line.width)), theme.strong()), line);
+            (None, Rect { y: inner.y + 1, height: inner.height.saturating_sub(1), ..inner })
+        }
+        (None, false) => (None, inner),
+    };
     if rows.is_empty() {
         frame.render_widget(Paragraph::new(text(lang, "tui.queue_empty")).wrap(Wrap { trim: true }), inner);
-        return None;
+        return cursor;
     }
     // Date, programme, kind, quantities, recorded by: the selected entry's
     // recorder in full on the last line.
@@ -109,8 +299,10 @@ pub fn render(state: &State, frame: &mut Frame, area: Rect, ui: &Ui) -> Option<P
     list::render(frame, list_area, theme, rows.len(), Some(state.selected.row()), Some(state.selected.top()), |i| {
         let row = &rows[i];
         let draft = &row.entry.draft;
+        // `*` marks an entry to verify with the others: read without colour.
+        let mark = if state.marked.contains_key(&row.entry.id) { "*" } else { " " };
         let line = format!(
-            "{} {} {} {}",
+            "{mark}{} {} {} {}",
             format_date(draft.date),
             theme.pad(&row.program, 24),
             theme.pad(kind_name(lang, draft.kind), 12),
@@ -132,5 +324,5 @@ pub fn render(state: &State, frame: &mut Frame, area: Rect, ui: &Ui) -> Option<P
         frame
             .render_widget(Line::from(vec![Span::styled(theme.fit(&said, usize::from(inner.width)), theme.dim())]), at);
     }
-    None
+    cursor
 }

@@ -407,3 +407,23 @@ fn reports_id() {
 fn reports_en() {
     reports(Lang::En);
 }
+
+/// The queue filtered to one site, two entries marked, and the question.
+fn queue_range(lang: Lang) {
+    let l = code(lang);
+    let mut h = Harness::logged_in_as(lang, SUPERVISOR);
+    h.key(Key::Char('v')).key(Key::Char('l')).key(Key::Char(' ')).key(Key::Char(' '));
+    snap!(format!("queue_marked_{l}"), h);
+    h.key(Key::Char('V'));
+    snap!(format!("queue_confirm_{l}"), h);
+}
+
+#[test]
+fn queue_range_id() {
+    queue_range(Lang::Id);
+}
+
+#[test]
+fn queue_range_en() {
+    queue_range(Lang::En);
+}
