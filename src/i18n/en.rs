@@ -870,4 +870,6 @@ pub const TEXTS: &[(&str, &str)] = &[
     ("tui.queue_confirm", "Verify the {count} marked {count|entry|entries}? y: yes, n: no"),
     ("tui.queue_verified_range", "{count} {count|entry|entries} verified."),
     ("tui.queue_days_prompt", "Days (dd/mm/yyyy-dd/mm/yyyy):"),
+    ("tui.do_export", "export to a file: e CSV, E Excel"),
+    ("tui.exported", "Written to {path} ({count} {count|row|rows})."),
 ];

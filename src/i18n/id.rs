@@ -882,4 +882,6 @@ pub const TEXTS: &[(&str, &str)] = &[
     ("tui.queue_confirm", "Verifikasi {count} catatan yang ditandai? y: ya, n: tidak"),
     ("tui.queue_verified_range", "{count} catatan diverifikasi."),
     ("tui.queue_days_prompt", "Tanggal (hh/bb/tttt-hh/bb/tttt):"),
+    ("tui.do_export", "ekspor ke berkas: e CSV, E Excel"),
+    ("tui.exported", "Tersimpan di {path} ({count} baris)."),
 ];

@@ -76,6 +76,8 @@ pub struct App {
     pub offer: Option<Parked>,
     /// What the server keeps of the form being typed.
     pub drafts: super::draft_sync::DraftSync,
+    /// Where files written from the interface go, a folder per officer in it.
+    pub exports: std::path::PathBuf,
 }
 
 /// The idle lock when `--idle-lock` is not given.
@@ -99,6 +101,7 @@ impl App {
             quit_warned: false,
             offer: None,
             drafts: Default::default(),
+            exports: super::export::base(),
         }
     }
 

@@ -73,6 +73,12 @@ fn act(records: &Records, actor: &Actor, op: Op) -> Msg {
         Op::SaveReference(change) => Msg::AdminSaved(save_reference(records, actor, change)),
         Op::LoadAudit(filter) => Msg::AuditLoaded(audit(records, actor, &filter)),
         Op::LoadReport(spec) => Msg::ReportLoaded(report(records, actor, spec)),
+        Op::ExportRegister { program, query, excel, folder } => {
+            Msg::Exported(super::export::register(records, &folder, program, &query, excel))
+        }
+        Op::ExportReport { spec, lang, excel, folder } => {
+            Msg::Exported(super::export::report(records, actor, &folder, spec, lang, excel))
+        }
         Op::SaveDraft(draft) => Msg::DraftKept(records.save_draft(actor, draft)),
         Op::DiscardDraft => Msg::DraftKept(records.discard_draft(actor)),
         Op::LoadDraft => Msg::DraftLoaded(kept_form(records, actor)),

@@ -10,6 +10,7 @@ pub mod draft_sync;
 pub mod drafts;
 pub mod effects;
 pub mod event_loop;
+pub mod export;
 pub mod keymap;
 pub mod msg;
 pub mod screens;

@@ -61,6 +61,22 @@ pub enum Op {
     LoadReference(Section),
     SaveReference(RefChange),
     LoadAudit(AuditFilter),
+    /// The register as searched, to a file (tui/export.rs); `excel`: CSV
+    /// as Excel in Indonesian reads it.
+    ExportRegister {
+        program: ProgramId,
+        query: RegisterQuery,
+        excel: bool,
+        /// The officer's export folder; `update` fills it in.
+        folder: std::path::PathBuf,
+    },
+    /// The report to a file, in the language on screen.
+    ExportReport {
+        spec: crate::domain::report::ReportSpec,
+        lang: crate::i18n::Lang,
+        excel: bool,
+        folder: std::path::PathBuf,
+    },
     /// The report (screens/report.rs), with a programme's pictures.
     LoadReport(crate::domain::report::ReportSpec),
     /// Keeps the form being typed on the server (tui/drafts.rs).
@@ -193,6 +209,8 @@ pub enum Msg {
     ReferenceLoaded(Section, Result<ReferenceData, Error>),
     AuditLoaded(Result<AuditData, Error>),
     ReportLoaded(Result<ReportData, Error>),
+    /// A file written: where, and how many rows.
+    Exported(Result<(std::path::PathBuf, usize), Error>),
     /// An admin form's or list's change was stored.
     AdminSaved(Result<(), Error>),
     /// The server kept (or forgot) the officer's draft.
@@ -230,6 +248,7 @@ impl Msg {
             | Msg::ReferenceLoaded(_, Err(e))
             | Msg::AuditLoaded(Err(e))
             | Msg::ReportLoaded(Err(e))
+            | Msg::Exported(Err(e))
             | Msg::AdminSaved(Err(e))
             | Msg::DraftKept(Err(e))
             | Msg::DraftLoaded(Err(e)) => Some(e),

@@ -5,11 +5,12 @@
 mod admin;
 mod bindings;
 mod drafts;
+mod export;
 mod flow;
 mod lock;
 mod pushed;
-mod queue;
 mod quantities;
+mod queue;
 mod revisions;
 mod search;
 mod snapshots;

@@ -226,6 +226,11 @@ fn handle(app: &mut App, msg: Msg) -> Vec<Cmd> {
             }
             vec![]
         }
+        Msg::Exported(Ok((path, rows))) => {
+            let args = [("path", Arg::Text(path.display().to_string())), ("count", Arg::Number(rows as i64))];
+            app.notify(Tone::Ok, fill(app.lang, "tui.exported", &args));
+            vec![]
+        }
         Msg::RangeVerified(Ok(count)) => {
             let said = fill(app.lang, "tui.queue_verified_range", &[("count", Arg::Number(count as i64))]);
             app.notify(Tone::Ok, said);
@@ -415,7 +420,17 @@ fn load_home(app: &App) -> Cmd {
 }
 
 fn act(app: &App, op: Op) -> Vec<Cmd> {
-    app.actor.iter().map(|actor| Cmd::Act { actor: actor.clone(), op: op.clone() }).collect()
+    app.actor
+        .iter()
+        .map(|actor| {
+            // A file goes to the officer's own folder of the export folder.
+            let mut op = op.clone();
+            if let Op::ExportRegister { folder, .. } | Op::ExportReport { folder, .. } = &mut op {
+                *folder = app.exports.join(actor.nip().as_str());
+            }
+            Cmd::Act { actor: actor.clone(), op }
+        })
+        .collect()
 }
 
 fn save(app: &App, draft: crate::domain::entry::EntryDraft) -> Vec<Cmd> {

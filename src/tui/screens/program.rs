@@ -18,7 +18,7 @@ use crate::records::{EntryState, RegisterQuery, Total, Update};
 use crate::tui::bindings::{self, Binding, EDIT_KEYS, Hint, TYPING_LIST_KEYS, hints};
 use crate::tui::data::ProgramData;
 use crate::tui::keymap::{Key, list_nav};
-use crate::tui::msg::Cmd;
+use crate::tui::msg::{Cmd, Op};
 use crate::tui::ui::{Ui, amount, quantities, titled};
 use crate::tui::widgets::input::TextInput;
 use crate::tui::widgets::list::{self, Selection};
@@ -62,6 +62,7 @@ enum Do {
     View,
     Record,
     Report,
+    Export,
     Day,
     Text,
     Kind,
@@ -79,6 +80,7 @@ const KEYS: &[Binding<Do>] = &[
     Binding::shown(&[Key::Char('t')], "t", "tui.do_new_entry", Do::Record),
     Binding::shown(&[Key::Char('g')], "g", "tui.do_go_to_day", Do::Day),
     Binding::in_help(&[Key::Char('r')], "r", "tui.do_report", Do::Report),
+    Binding::in_help(&[Key::Char('e'), Key::Char('E')], "e/E", "tui.do_export", Do::Export),
     Binding::shown(&[Key::Char('/')], "/", "tui.do_find", Do::Text),
     Binding::in_help(&[Key::Char('f')], "f", "tui.do_filter_kind", Do::Kind),
     Binding::in_help(&[Key::Char('s')], "s", "tui.do_filter_state", Do::State),
@@ -127,6 +129,12 @@ impl Page for State {
             },
             Some(Do::Record) => Action::OpenForm,
             Some(Do::Report) => Action::Report(Some(self.id())),
+            Some(Do::Export) => Action::Do(Op::ExportRegister {
+                program: self.id(),
+                query: self.query.clone(),
+                excel: key == Key::Char('E'),
+                folder: Default::default(),
+            }),
             Some(Do::Day) => self.ask(Asks::Day),
             Some(Do::Text) => self.ask(Asks::Text),
             Some(Do::Kind) => {

@@ -40,6 +40,7 @@ enum Do {
     Later,
     MonthOrYear,
     Grouping,
+    Export,
 }
 
 const KEYS: &[Binding<Do>] = &[
@@ -49,6 +50,7 @@ const KEYS: &[Binding<Do>] = &[
     Binding::in_help(&[Key::Char(']'), Key::Right], "]", "tui.do_period_later", Do::Later),
     Binding::shown(&[Key::Char('y')], "y", "tui.do_month_or_year", Do::MonthOrYear),
     Binding::shown(&[Key::Char('b')], "b", "tui.do_grouping", Do::Grouping),
+    Binding::in_help(&[Key::Char('e'), Key::Char('E')], "e/E", "tui.do_export", Do::Export),
 ];
 
 impl State {
@@ -146,6 +148,9 @@ impl Page for State {
                 month_or_year(spec.period).map_or(Action::None, |p| self.load(ReportSpec { period: p, ..spec }))
             }
             Some(Do::Grouping) => self.load(ReportSpec { by: next_grouping(spec.by), ..spec }),
+            Some(Do::Export) => {
+                Action::Do(Op::ExportReport { spec, lang, excel: key == Key::Char('E'), folder: Default::default() })
+            }
             None => leave(key),
         }
     }
