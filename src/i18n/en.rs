@@ -440,7 +440,7 @@ pub const TEXTS: &[(&str, &str)] = &[
     ),
     (
         "tui.help_home",
-        "Today: every programme by site, logged today or not yet; the\nnewest entries; agreements ending within 180 days.\nThe verification queue for supervisors, the admin menu for admins.",
+        "Today: every programme by site, logged today or not yet; the\nnewest entries; agreements ending within 180 days.\nThe small bars: done entries a day over the last seven days.\nThe verification queue for supervisors, the admin menu for admins.",
     ),
     (
         "tui.help_programs",

@@ -440,7 +440,7 @@ pub const TEXTS: &[(&str, &str)] = &[
     ),
     (
         "tui.help_home",
-        "Hari ini: setiap program per lapas, sudah atau belum ada catatan;\ncatatan terbaru; PKS yang berakhir dalam 180 hari.\nAntrean verifikasi untuk supervisor, menu admin untuk admin.",
+        "Hari ini: setiap program per lapas, sudah atau belum ada catatan;\ncatatan terbaru; PKS yang berakhir dalam 180 hari.\nBatang kecil: catatan selesai per hari, tujuh hari terakhir.\nAntrean verifikasi untuk supervisor, menu admin untuk admin.",
     ),
     (
         "tui.help_programs",

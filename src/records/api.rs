@@ -278,6 +278,8 @@ records_api! {
     /// The register searched by day, kind, state or text (records/register_search.rs).
     Officer fn search_register(program: ProgramId, query: &RegisterQuery, want: usize) -> RegisterPage;
     Officer fn last_entry_dates() -> BTreeMap<ProgramId, NaiveDate>;
+    /// Done entries a day per programme, from the activity rollups.
+    Officer fn entries_a_day(from: NaiveDate, to: NaiveDate) -> BTreeMap<ProgramId, Vec<i64>>;
     Officer fn logged_on(date: NaiveDate) -> BTreeMap<ProgramId, Vec<Entry>>;
     Officer fn latest_entries(limit: usize) -> Vec<Entry>;
     Officer fn agreements_ending(days: i64) -> Vec<Agreement>;

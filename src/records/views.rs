@@ -59,6 +59,24 @@ impl Local {
         Ok(RegisterPage { entries, older, verified })
     }
 
+    /// Done entries a day of every programme, `from` to `to`, from the
+    /// activity rollups (home's sparklines): a count per day, oldest first.
+    pub fn entries_a_day(&self, from: NaiveDate, to: NaiveDate) -> Result<BTreeMap<ProgramId, Vec<i64>>> {
+        let days = usize::try_from((to - from).num_days() + 1).unwrap_or(0).min(366);
+        let store = self.store()?;
+        let mut out = BTreeMap::new();
+        for program in self.programs()? {
+            let mut counts = vec![0; days];
+            for row in store.activities(program.id, from, to)? {
+                if let Some(slot) = usize::try_from((row.date - from).num_days()).ok().and_then(|d| counts.get_mut(d)) {
+                    *slot += row.activity.entries;
+                }
+            }
+            out.insert(program.id, counts);
+        }
+        Ok(out)
+    }
+
     /// The date of each programme's newest entry (voided ones aside).
     pub fn last_entry_dates(&self) -> Result<BTreeMap<ProgramId, NaiveDate>> {
         let mut last = BTreeMap::new();

@@ -45,6 +45,8 @@ pub struct BackupNotice {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct TodayRow {
     pub info: ProgramInfo,
+    /// Done entries a day over the last week, oldest first (a sparkline).
+    pub week: Vec<i64>,
     /// Kinds logged today and how many entries of each.
     pub logged: Vec<(Kind, usize)>,
 }

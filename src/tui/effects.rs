@@ -18,6 +18,9 @@ use crate::domain::reference::{Program, ProgramId};
 use crate::domain::sector::{Kind, Sector};
 use crate::records::{Actor, AuditFilter, Error, Records, Result};
 
+/// Days home's sparklines cover.
+const SPARK_DAYS: i64 = 7;
+
 /// Latest entries read for the home screen: enough that the ones at an
 /// officer's own sites still fill the list after the others are left out.
 const LATEST_READ: usize = 8 * super::screens::home::LATEST_SHOWN;
@@ -208,6 +211,8 @@ fn infos(records: &Records) -> Result<Vec<ProgramInfo>> {
 fn home(records: &Records, backups: bool) -> Result<HomeData> {
     let infos = infos(records)?;
     let mut logged = records.logged_on(records.today())?;
+    let week_from = records.today() - chrono::Duration::days(SPARK_DAYS - 1);
+    let mut weeks = records.entries_a_day(week_from, records.today())?;
     let today = infos
         .into_iter()
         .map(|info| {
@@ -218,7 +223,8 @@ fn home(records: &Records, backups: bool) -> Result<HomeData> {
                     None => kinds.push((entry.draft.kind, 1)),
                 }
             }
-            TodayRow { info, logged: kinds }
+            let week = weeks.remove(&info.program.id).unwrap_or_default();
+            TodayRow { info, logged: kinds, week }
         })
         .collect();
     let names: BTreeMap<ProgramId, String> = records.programs()?.into_iter().map(|p| (p.id, p.name)).collect();

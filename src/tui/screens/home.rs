@@ -170,7 +170,7 @@ pub fn render(state: &State, frame: &mut Frame, area: Rect, ui: &Ui) -> Option<P
     }
     let selected_row = rows.iter().position(|r| matches!(r, Row::Program(i) if *i == state.selected.row()));
     let name_width = 34;
-    let status_width = usize::from(inner.width).saturating_sub(name_width + 3);
+    let status_width = usize::from(inner.width).saturating_sub(name_width + 3 + SPARK_WIDTH + 1);
     list::render(frame, inner, theme, rows.len(), selected_row, Some(state.selected.top()), |r| match &rows[r] {
         Row::Site(site) => Line::styled(theme.fit(site, usize::from(inner.width) - 2), theme.strong()),
         Row::Program(i) => {
@@ -189,7 +189,8 @@ pub fn render(state: &State, frame: &mut Frame, area: Rect, ui: &Ui) -> Option<P
                 let said = format!("{} {}", theme.check(), fill(lang, "tui.home_logged", &args));
                 Span::styled(theme.fit(&said, status_width), theme.ok())
             };
-            Line::from(vec![Span::raw(name), Span::raw(" "), status])
+            let spark = Span::styled(sparkline(&row.week, theme), theme.dim());
+            Line::from(vec![Span::raw(name), Span::raw(" "), spark, Span::raw(" "), status])
         }
     });
     let ending_rows = state.data.ending.len().clamp(1, 3) as u16;
@@ -197,6 +198,23 @@ pub fn render(state: &State, frame: &mut Frame, area: Rect, ui: &Ui) -> Option<P
     render_latest(state, frame, latest, ui);
     render_ending(state, frame, ending, ui);
     None
+}
+
+/// Cells a programme's week takes on home.
+const SPARK_WIDTH: usize = 7;
+
+/// A day a cell, as high as that day's entries beside the week's busiest
+/// day; a day without an entry is blank. Plain signs under `--ascii`.
+pub fn sparkline(counts: &[i64], theme: crate::tui::theme::Theme) -> String {
+    const BARS: [char; 8] = ['▁', '▂', '▃', '▄', '▅', '▆', '▇', '█'];
+    const ASCII: [char; 8] = ['.', '.', ':', ':', '-', '=', '+', '#'];
+    let levels = if theme.ascii { ASCII } else { BARS };
+    let most = counts.iter().copied().max().unwrap_or(0).max(1);
+    let cells: String = counts
+        .iter()
+        .map(|&n| if n <= 0 { ' ' } else { levels[usize::try_from((n * 8 - 1) / most).unwrap_or(0).min(7)] })
+        .collect();
+    theme.pad(&cells, SPARK_WIDTH)
 }
 
 /// One line, marked with `!` so that it reads without colour too.
@@ -267,4 +285,19 @@ fn render_ending(state: &State, frame: &mut Frame, area: Rect, ui: &Ui) {
         ]));
     }
     frame.render_widget(Paragraph::new(lines), inner);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::tui::theme::Theme;
+
+    #[test]
+    fn a_week_is_a_cell_a_day_scaled_to_its_busiest_day() {
+        let unicode = Theme { color: false, ascii: false };
+        assert_eq!(sparkline(&[0, 1, 2, 4, 0, 8, 3], unicode), " ▁▂▄ █▃");
+        assert_eq!(sparkline(&[0; 7], unicode), "       ");
+        let ascii = Theme { color: false, ascii: true };
+        assert_eq!(sparkline(&[0, 1, 2, 4, 0, 8, 3], ascii), " ..: #:");
+    }
 }
