@@ -846,7 +846,7 @@ pub const TEXTS: &[(&str, &str)] = &[
     ("tui.title_report", "Report"),
     (
         "tui.help_report",
-        "Figures from the daily rollups, as binalog report gives them: each line\nwith the previous period, the change, and the achievement where a target\nis set. Livestock stock at month end, training and agreements below.",
+        "Figures from the daily rollups, as binalog report gives them: each line\nwith the previous period, the change, and the achievement where a target\nis set. Livestock stock at month end, training and agreements below.\np: another period, typed 2026, 2026-11, 2026-W48, 05/11/2026 or\n01/11/2026-15/11/2026.",
     ),
     ("tui.report_now", "This"),
     ("tui.report_before", "Before"),
@@ -872,4 +872,6 @@ pub const TEXTS: &[(&str, &str)] = &[
     ("tui.queue_days_prompt", "Days (dd/mm/yyyy-dd/mm/yyyy):"),
     ("tui.do_export", "export to a file: e CSV, E Excel"),
     ("tui.exported", "Written to {path} ({count} {count|row|rows})."),
+    ("tui.do_period", "another period"),
+    ("tui.report_period_prompt", "Period:"),
 ];

@@ -858,7 +858,7 @@ pub const TEXTS: &[(&str, &str)] = &[
     ("tui.title_report", "Laporan"),
     (
         "tui.help_report",
-        "Angka dari rekap harian, sama dengan binalog report: tiap baris dengan\nperiode lalu, perubahan, dan capaian bila target ditetapkan. Stok ternak\nakhir bulan, pelatihan, dan sisa masa PKS di bawahnya.",
+        "Angka dari rekap harian, sama dengan binalog report: tiap baris dengan\nperiode lalu, perubahan, dan capaian bila target ditetapkan. Stok ternak\nakhir bulan, pelatihan, dan sisa masa PKS di bawahnya.\np: periode lain, diketik 2026, 2026-11, 2026-W48, 05/11/2026 atau\n01/11/2026-15/11/2026.",
     ),
     ("tui.report_now", "Realisasi"),
     ("tui.report_before", "Lalu"),
@@ -884,4 +884,6 @@ pub const TEXTS: &[(&str, &str)] = &[
     ("tui.queue_days_prompt", "Tanggal (hh/bb/tttt-hh/bb/tttt):"),
     ("tui.do_export", "ekspor ke berkas: e CSV, E Excel"),
     ("tui.exported", "Tersimpan di {path} ({count} baris)."),
+    ("tui.do_period", "periode lain"),
+    ("tui.report_period_prompt", "Periode:"),
 ];

@@ -4,6 +4,8 @@
 use chrono::{Datelike, Duration, Months, NaiveDate, Weekday};
 use serde::{Deserialize, Serialize};
 
+use crate::domain::date::parse_date;
+
 use crate::domain::invalid::Invalid;
 
 /// What a period is, so that its "previous" is the previous of the same
@@ -109,6 +111,23 @@ impl Period {
         Period::year(year.ok_or(Invalid::PeriodFormat { input: text.to_string() })?)
     }
 
+    /// Any period as an officer types one: `2026` (a year), `2026-11` (a
+    /// month), `2026-W48` (a week), `05/11/2026` (a day) or
+    /// `01/11/2026-15/11/2026` (a range).
+    pub fn parse_any(input: &str) -> Result<Period, Invalid> {
+        let text = input.trim();
+        if text.contains('/') {
+            return match text.split_once('-') {
+                Some((from, to)) => Period::range(parse_date(from.trim())?, parse_date(to.trim())?),
+                None => Period::day(parse_date(text)?),
+            };
+        }
+        if text.to_uppercase().contains('W') {
+            return Period::parse_week(text);
+        }
+        if text.contains('-') { Period::parse_month(text) } else { Period::parse_year(text) }
+    }
+
     /// How many days the period has.
     pub fn days(&self) -> i64 {
         (self.to - self.from).num_days() + 1
@@ -174,6 +193,21 @@ impl Period {
 
 #[cfg(test)]
 mod tests {
+
+    #[test]
+    fn any_period_reads_as_typed() {
+        let day = |y, m, d| NaiveDate::from_ymd_opt(y, m, d).unwrap();
+        assert_eq!(Period::parse_any("2026").unwrap(), Period::year(2026).unwrap());
+        assert_eq!(Period::parse_any(" 2026-11 ").unwrap(), Period::month(2026, 11).unwrap());
+        assert_eq!(Period::parse_any("2026-w48").unwrap(), Period::iso_week(2026, 48).unwrap());
+        assert_eq!(Period::parse_any("05/11/2026").unwrap(), Period::day(day(2026, 11, 5)).unwrap());
+        let range = Period::parse_any("01/11/2026 - 15/11/2026").unwrap();
+        assert_eq!((range.from, range.to), (day(2026, 11, 1), day(2026, 11, 15)));
+        assert!(Period::parse_any("2026-13").is_err());
+        assert!(Period::parse_any("15/11/2026-01/11/2026").is_err(), "backwards");
+        assert!(Period::parse_any("kemarin").is_err());
+    }
+
     use super::*;
 
     fn d(y: i32, m: u32, day: u32) -> NaiveDate {

@@ -14,23 +14,26 @@ use ratatui::symbols;
 use ratatui::text::Line;
 use ratatui::widgets::{Bar, BarChart, BarGroup, Paragraph, Sparkline};
 
-use super::{Action, Page, leave};
+use super::{Action, Label, Page, labelled_input, leave};
 use crate::domain::Amount;
 use crate::domain::invalid::Arg;
 use crate::domain::report::{GroupKey, Grouping, Period, PeriodKind, ReportSpec};
 use crate::i18n::{Lang, fill, kind_name, sector_name, text};
 use crate::records::Update;
-use crate::tui::bindings::{Binding, Hint, TYPING_LIST_KEYS, find, hints_and_leave};
+use crate::tui::bindings::{Binding, EDIT_KEYS, Hint, TYPING_LIST_KEYS, find, hints, hints_and_leave};
 use crate::tui::data::ReportData;
 use crate::tui::keymap::{Key, Nav, list_nav};
 use crate::tui::msg::Op;
 use crate::tui::ui::{Ui, amount, titled};
+use crate::tui::widgets::input::TextInput;
 
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct State {
     pub data: ReportData,
     /// The first line of the figures shown.
     pub scroll: usize,
+    /// A period being typed, and what was wrong with the last one.
+    pub asking: Option<(TextInput, Option<String>)>,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -41,6 +44,10 @@ enum Do {
     MonthOrYear,
     Grouping,
     Export,
+    Period,
+    Apply,
+    Cancel,
+    Type,
 }
 
 const KEYS: &[Binding<Do>] = &[
@@ -51,11 +58,19 @@ const KEYS: &[Binding<Do>] = &[
     Binding::shown(&[Key::Char('y')], "y", "tui.do_month_or_year", Do::MonthOrYear),
     Binding::shown(&[Key::Char('b')], "b", "tui.do_grouping", Do::Grouping),
     Binding::in_help(&[Key::Char('e'), Key::Char('E')], "e/E", "tui.do_export", Do::Export),
+    Binding::shown(&[Key::Char('p')], "p", "tui.do_period", Do::Period),
+];
+
+/// Typing a period.
+const PERIOD_KEYS: &[Binding<Do>] = &[
+    Binding::shown(&[Key::Enter], "Enter", "tui.do_apply", Do::Apply),
+    Binding::in_help(EDIT_KEYS, "tui.keyname_editing", "tui.do_edit_text", Do::Type),
+    Binding::shown(&[Key::Esc], "Esc", "tui.do_cancel", Do::Cancel),
 ];
 
 impl State {
     pub fn new(data: ReportData) -> State {
-        State { data, scroll: 0 }
+        State { data, scroll: 0, asking: None }
     }
 
     pub fn refresh(&mut self, data: ReportData) {
@@ -77,6 +92,27 @@ impl State {
 
     fn load(&self, spec: ReportSpec) -> Action {
         Action::Do(Op::LoadReport(spec))
+    }
+
+    fn period_key(&mut self, key: Key, lang: Lang) -> Action {
+        let spec = self.spec();
+        let Some((input, problem)) = self.asking.as_mut() else { return Action::None };
+        match find(PERIOD_KEYS, key) {
+            Some(Do::Cancel) => self.asking = None,
+            Some(Do::Apply) => match Period::parse_any(input.text()) {
+                Ok(period) => {
+                    self.asking = None;
+                    return self.load(ReportSpec { period, ..spec });
+                }
+                Err(e) => *problem = Some(crate::i18n::invalid(lang, &e)),
+            },
+            _ => {
+                if input.edit(key) {
+                    *problem = input.refusal(lang);
+                }
+            }
+        }
+        Action::None
     }
 }
 
@@ -119,10 +155,13 @@ impl Page for State {
     }
 
     fn hints(&self) -> Vec<Hint> {
-        hints_and_leave(&self.keys())
+        if self.asking.is_some() { hints(PERIOD_KEYS) } else { hints_and_leave(&self.keys()) }
     }
 
     fn key(&mut self, key: Key, lang: Lang) -> Action {
+        if self.asking.is_some() {
+            return self.period_key(key, lang);
+        }
         let spec = self.spec();
         match find(&self.keys(), key) {
             Some(Do::Scroll) => {
@@ -148,6 +187,11 @@ impl Page for State {
                 month_or_year(spec.period).map_or(Action::None, |p| self.load(ReportSpec { period: p, ..spec }))
             }
             Some(Do::Grouping) => self.load(ReportSpec { by: next_grouping(spec.by), ..spec }),
+            Some(Do::Period) => {
+                self.asking = Some((TextInput::new(23), None));
+                Action::None
+            }
+            Some(Do::Apply | Do::Cancel | Do::Type) => Action::None,
             Some(Do::Export) => {
                 Action::Do(Op::ExportReport { spec, lang, excel: key == Key::Char('E'), folder: Default::default() })
             }
@@ -156,8 +200,7 @@ impl Page for State {
     }
 
     fn render(&self, frame: &mut Frame, area: Rect, ui: &Ui) -> Option<Position> {
-        render(self, frame, area, ui);
-        None
+        render(self, frame, area, ui)
     }
 
     fn reload(&self) -> Option<Action> {
@@ -291,7 +334,7 @@ pub fn report_lines(data: &ReportData, lang: Lang, width: usize) -> Vec<(String,
     out.into_iter().map(|(l, strong)| (if width == usize::MAX { l } else { plain.fit(&l, width) }, strong)).collect()
 }
 
-pub fn render(state: &State, frame: &mut Frame, area: Rect, ui: &Ui) {
+pub fn render(state: &State, frame: &mut Frame, area: Rect, ui: &Ui) -> Option<Position> {
     let (lang, theme) = (ui.lang, ui.theme);
     let report = &state.data.report;
     let spec = report.spec;
@@ -307,6 +350,23 @@ pub fn render(state: &State, frame: &mut Frame, area: Rect, ui: &Ui) {
         Line::from(theme.fit(&by, usize::from(area.width))),
     ];
     frame.render_widget(Paragraph::new(head), Rect { height: 2.min(area.height), ..area });
+    // A period being typed takes the grouping's line.
+    let mut cursor = None;
+    if let Some((input, problem)) = &state.asking {
+        let line = Rect { y: area.y + 1, height: 1, ..area };
+        frame.render_widget(ratatui::widgets::Clear, line);
+        let label = text(lang, "tui.report_period_prompt");
+        let width = (crate::tui::theme::cells(label) + 2) as u16;
+        let label = Label { text: label, width, focused: true, faulty: problem.is_some() };
+        cursor = labelled_input(frame, Rect { width: line.width.min(width + 26), ..line }, theme, label, input);
+        if let Some(problem) = problem {
+            let at = Rect { x: line.x + width + 27, width: line.width.saturating_sub(width + 27), ..line };
+            frame.render_widget(
+                Line::styled(theme.fit(&format!("! {problem}"), usize::from(at.width)), theme.error()),
+                at,
+            );
+        }
+    }
     let mut y = area.y + 2;
     let bottom = area.y + area.height;
     // Pictures, for one programme: its entries a day, and a year's months.
@@ -350,6 +410,7 @@ pub fn render(state: &State, frame: &mut Frame, area: Rect, ui: &Ui) {
         .map(|(l, strong)| if strong { Line::styled(l, theme.strong()) } else { Line::from(l) })
         .collect();
     frame.render_widget(Paragraph::new(lines), rows);
+    cursor
 }
 
 /// Bars that read on a terminal without Unicode: heights in plain signs.

@@ -396,6 +396,14 @@ fn reports(lang: Lang) {
     snap!(format!("report_program_year_{l}"), h);
     h.theme = Theme { color: false, ascii: true };
     snap!(format!("report_program_year_ascii_{l}"), h);
+    h.theme = Theme { color: true, ascii: false };
+    h.key(Key::Char('p')).typed("2026-13").key(Key::Enter);
+    snap!(format!("report_period_refused_{l}"), h);
+    for _ in 0..7 {
+        h.key(Key::Backspace);
+    }
+    h.typed("02/03/2026-08/03/2026").key(Key::Enter);
+    snap!(format!("report_range_{l}"), h);
 }
 
 #[test]
