@@ -241,15 +241,11 @@ impl Records {
 
 #[cfg(test)]
 mod tests {
-    use chrono::TimeZone;
 
     use super::*;
-    use crate::clock::FixedClock;
     use crate::domain::date::wib;
 
-    use crate::domain::Role;
     use crate::records::Backend;
-    use crate::store::OpenMode;
 
     fn harvest(day: u32) -> EntryDraft {
         EntryDraft::test_harvest(1, chrono::NaiveDate::from_ymd_opt(2026, 3, day).unwrap(), "2 kg cabai")
@@ -261,11 +257,7 @@ mod tests {
     #[test]
     fn a_session_that_ends_mid_import_leaves_nothing_staged_or_visible() {
         let dir = tempfile::tempdir().unwrap();
-        let now = wib().with_ymd_and_hms(2026, 3, 10, 9, 0, 0).unwrap().with_timezone(&chrono::Utc);
-        let records = Records::open(dir.path(), OpenMode::CreateIfMissing, Box::new(FixedClock(now)), wib()).unwrap();
-        records.init(false).unwrap();
-        records.add_officer(None, "198001012005011001", "A", Role::Admin, "123456").unwrap();
-        let actor = records.login("198001012005011001", "123456").unwrap();
+        let (records, actor) = crate::records::test_db::with_admin(dir.path());
         let Backend::Local(local) = &records.backend else { unreachable!() };
 
         let gone = local.for_session("gone", wib());

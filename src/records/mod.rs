@@ -37,6 +37,8 @@ mod report_tests;
 mod scale;
 #[cfg(test)]
 mod stock_tests;
+#[cfg(test)]
+mod test_db;
 mod updates;
 pub mod views;
 

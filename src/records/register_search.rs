@@ -113,24 +113,16 @@ impl Local {
 
 #[cfg(test)]
 mod tests {
-    use chrono::TimeZone;
 
     use super::*;
-    use crate::clock::FixedClock;
     use crate::domain::Role;
-    use crate::domain::date::wib;
     use crate::domain::entry::EntryDraft;
-    use crate::records::{Backend, Records};
-    use crate::store::OpenMode;
+    use crate::records::Backend;
 
     #[test]
     fn a_search_finds_by_day_kind_state_and_text_and_reads_only_as_far_as_it_must() {
         let dir = tempfile::tempdir().unwrap();
-        let now = wib().with_ymd_and_hms(2026, 3, 10, 9, 0, 0).unwrap().with_timezone(&chrono::Utc);
-        let records = Records::open(dir.path(), OpenMode::CreateIfMissing, Box::new(FixedClock(now)), wib()).unwrap();
-        records.init(false).unwrap();
-        records.add_officer(None, "198001012005011001", "A", Role::Admin, "123456").unwrap();
-        let actor = records.login("198001012005011001", "123456").unwrap();
+        let (records, actor) = crate::records::test_db::with_admin(dir.path());
         let Backend::Local(local) = &records.backend else { unreachable!() };
         let today = records.today();
         let day = |n: i64| today - Duration::days(n);
