@@ -146,6 +146,21 @@ pub const OFFER_KEYS: &[Binding<bool>] = &[
     ),
 ];
 
+/// A one-line question typed in (a day, a text, a period): Enter takes
+/// it, Esc leaves it, the field answers the rest.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Typed {
+    Apply,
+    Type,
+    Cancel,
+}
+
+pub const TYPED: &[Binding<Typed>] = &[
+    Binding::shown(&[Key::Enter], "Enter", "tui.do_apply", Typed::Apply),
+    Binding::in_help(EDIT_KEYS, "tui.keyname_editing", "tui.do_edit_text", Typed::Type),
+    Binding::shown(&[Key::Esc], "Esc", "tui.do_cancel", Typed::Cancel),
+];
+
 /// Asked whether to throw away what was typed: y throws it away (true),
 /// n or Esc goes on typing.
 pub const DISCARD: &[Binding<bool>] = &[

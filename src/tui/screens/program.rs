@@ -15,7 +15,7 @@ use crate::domain::sector::Kind;
 use crate::domain::unit::Unit;
 use crate::i18n::{Lang, fill, kind_name, sector_name, text};
 use crate::records::{EntryState, RegisterQuery, Total, Update};
-use crate::tui::bindings::{self, Binding, EDIT_KEYS, Hint, TYPING_LIST_KEYS, hints};
+use crate::tui::bindings::{self, Binding, Hint, TYPED, TYPING_LIST_KEYS, Typed, hints};
 use crate::tui::data::ProgramData;
 use crate::tui::keymap::{Key, list_nav};
 use crate::tui::msg::{Cmd, Op};
@@ -68,9 +68,6 @@ enum Do {
     Kind,
     State,
     ClearOrBack,
-    Apply,
-    Cancel,
-    Type,
 }
 
 const KEYS: &[Binding<Do>] = &[
@@ -87,13 +84,6 @@ const KEYS: &[Binding<Do>] = &[
     Binding::shown(&[Key::Esc], "Esc", "tui.do_clear_search_or_back", Do::ClearOrBack),
 ];
 
-/// Typing a day or a text for the search.
-const PROMPT_KEYS: &[Binding<Do>] = &[
-    Binding::shown(&[Key::Enter], "Enter", "tui.do_search", Do::Apply),
-    Binding::in_help(EDIT_KEYS, "tui.keyname_editing", "tui.do_edit_text", Do::Type),
-    Binding::shown(&[Key::Esc], "Esc", "tui.do_cancel", Do::Cancel),
-];
-
 impl Page for State {
     fn title(&self, _lang: Lang) -> String {
         self.data.info.program.name.clone()
@@ -105,7 +95,7 @@ impl Page for State {
 
     fn hints(&self) -> Vec<Hint> {
         if self.prompt.is_some() {
-            return hints(PROMPT_KEYS);
+            return hints(TYPED);
         }
         // Esc is the screen's own (it clears a search first).
         let leave = hints(bindings::LEAVE).into_iter().filter(|h| h.name != "Esc");
@@ -155,7 +145,7 @@ impl Page for State {
             }
             Some(Do::ClearOrBack) if self.query != RegisterQuery::default() => self.search(RegisterQuery::default()),
             Some(Do::ClearOrBack) => Action::Back,
-            Some(_) | None => leave(key),
+            None => leave(key),
         }
     }
 
@@ -194,9 +184,9 @@ impl State {
 
     fn prompt_key(&mut self, key: Key, lang: Lang) -> Action {
         let Some(prompt) = self.prompt.as_mut() else { return Action::None };
-        match bindings::find(PROMPT_KEYS, key) {
-            Some(Do::Cancel) => self.prompt = None,
-            Some(Do::Apply) => {
+        match bindings::find(TYPED, key) {
+            Some(Typed::Cancel) => self.prompt = None,
+            Some(Typed::Apply) => {
                 let typed = prompt.input.text().trim().to_string();
                 let query = match prompt.asks {
                     Asks::Text => RegisterQuery { text: typed, ..self.query.clone() },

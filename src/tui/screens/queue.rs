@@ -15,7 +15,7 @@ use crate::domain::invalid::Arg;
 use crate::domain::reference::{ProgramId, SiteId};
 use crate::i18n::{Lang, fill, kind_name, text};
 use crate::records::{QueueFilter, Update};
-use crate::tui::bindings::{Binding, EDIT_KEYS, Hint, TYPING_LIST_KEYS, YES_NO, find, hints, hints_and_leave};
+use crate::tui::bindings::{Binding, Hint, TYPED, TYPING_LIST_KEYS, Typed, YES_NO, find, hints, hints_and_leave};
 use crate::tui::data::QueueData;
 use crate::tui::keymap::{Key, Nav, list_nav};
 use crate::tui::msg::{Cmd, Op};
@@ -46,9 +46,6 @@ enum Do {
     Site,
     Program,
     Days,
-    Apply,
-    Cancel,
-    Type,
 }
 
 const KEYS: &[Binding<Do>] = &[
@@ -62,13 +59,6 @@ const KEYS: &[Binding<Do>] = &[
     Binding::in_help(&[Key::Char('l')], "l", "tui.do_filter_site", Do::Site),
     Binding::in_help(&[Key::Char('p')], "p", "tui.do_filter_program", Do::Program),
     Binding::in_help(&[Key::Char('d')], "d", "tui.do_filter_days", Do::Days),
-];
-
-/// Typing the days of the filter.
-const DAYS_KEYS: &[Binding<Do>] = &[
-    Binding::shown(&[Key::Enter], "Enter", "tui.do_apply", Do::Apply),
-    Binding::in_help(EDIT_KEYS, "tui.keyname_editing", "tui.do_edit_text", Do::Type),
-    Binding::shown(&[Key::Esc], "Esc", "tui.do_cancel", Do::Cancel),
 ];
 
 impl State {
@@ -98,9 +88,9 @@ impl State {
 
     fn days_key(&mut self, key: Key, lang: Lang) -> Action {
         let Some((input, problem)) = self.days.as_mut() else { return Action::None };
-        match find(DAYS_KEYS, key) {
-            Some(Do::Cancel) => self.days = None,
-            Some(Do::Apply) => {
+        match find(TYPED, key) {
+            Some(Typed::Cancel) => self.days = None,
+            Some(Typed::Apply) => {
                 let typed = input.text().trim().to_string();
                 let (from, to) = match typed.split_once('-') {
                     Some((a, b)) => (a.trim().to_string(), b.trim().to_string()),
@@ -139,7 +129,7 @@ impl Page for State {
             return hints(YES_NO);
         }
         if self.days.is_some() {
-            return hints(DAYS_KEYS);
+            return hints(TYPED);
         }
         hints_and_leave(KEYS)
     }

@@ -20,7 +20,7 @@ use crate::domain::invalid::Arg;
 use crate::domain::report::{GroupKey, Grouping, Period, PeriodKind, ReportSpec};
 use crate::i18n::{Lang, fill, kind_name, sector_name, text};
 use crate::records::Update;
-use crate::tui::bindings::{Binding, EDIT_KEYS, Hint, TYPING_LIST_KEYS, find, hints, hints_and_leave};
+use crate::tui::bindings::{Binding, Hint, TYPED, TYPING_LIST_KEYS, Typed, find, hints, hints_and_leave};
 use crate::tui::data::ReportData;
 use crate::tui::keymap::{Key, Nav, list_nav};
 use crate::tui::msg::Op;
@@ -45,9 +45,6 @@ enum Do {
     Grouping,
     Export,
     Period,
-    Apply,
-    Cancel,
-    Type,
 }
 
 const KEYS: &[Binding<Do>] = &[
@@ -59,13 +56,6 @@ const KEYS: &[Binding<Do>] = &[
     Binding::shown(&[Key::Char('b')], "b", "tui.do_grouping", Do::Grouping),
     Binding::in_help(&[Key::Char('e'), Key::Char('E')], "e/E", "tui.do_export", Do::Export),
     Binding::shown(&[Key::Char('p')], "p", "tui.do_period", Do::Period),
-];
-
-/// Typing a period.
-const PERIOD_KEYS: &[Binding<Do>] = &[
-    Binding::shown(&[Key::Enter], "Enter", "tui.do_apply", Do::Apply),
-    Binding::in_help(EDIT_KEYS, "tui.keyname_editing", "tui.do_edit_text", Do::Type),
-    Binding::shown(&[Key::Esc], "Esc", "tui.do_cancel", Do::Cancel),
 ];
 
 impl State {
@@ -97,9 +87,9 @@ impl State {
     fn period_key(&mut self, key: Key, lang: Lang) -> Action {
         let spec = self.spec();
         let Some((input, problem)) = self.asking.as_mut() else { return Action::None };
-        match find(PERIOD_KEYS, key) {
-            Some(Do::Cancel) => self.asking = None,
-            Some(Do::Apply) => match Period::parse_any(input.text()) {
+        match find(TYPED, key) {
+            Some(Typed::Cancel) => self.asking = None,
+            Some(Typed::Apply) => match Period::parse_any(input.text()) {
                 Ok(period) => {
                     self.asking = None;
                     return self.load(ReportSpec { period, ..spec });
@@ -155,7 +145,7 @@ impl Page for State {
     }
 
     fn hints(&self) -> Vec<Hint> {
-        if self.asking.is_some() { hints(PERIOD_KEYS) } else { hints_and_leave(&self.keys()) }
+        if self.asking.is_some() { hints(TYPED) } else { hints_and_leave(&self.keys()) }
     }
 
     fn key(&mut self, key: Key, lang: Lang) -> Action {
@@ -191,7 +181,6 @@ impl Page for State {
                 self.asking = Some((TextInput::new(23), None));
                 Action::None
             }
-            Some(Do::Apply | Do::Cancel | Do::Type) => Action::None,
             Some(Do::Export) => {
                 Action::Do(Op::ExportReport { spec, lang, excel: key == Key::Char('E'), folder: Default::default() })
             }
