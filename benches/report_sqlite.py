@@ -8,30 +8,17 @@ programme, kind, unit and item, across every programme.
 Usage: python3 report_sqlite.py ROWS.csv ROWS.sqlite RUNS
 """
 
-import csv
 import os
 import sqlite3
 import statistics
 import sys
 import time
 
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from sqlite_rows import load  # noqa: E402
+
 csv_path, db_path, runs = sys.argv[1], sys.argv[2], int(sys.argv[3])
-COLUMNS = [
-    "entry_id", "date", "site", "program_id", "program", "sector", "partner", "kind", "item",
-    "value", "unit", "participants", "notes", "status", "revision", "recorded_by", "recorded_at",
-]
-if not os.path.exists(db_path):
-    con = sqlite3.connect(db_path)
-    types = {"entry_id": "INTEGER", "program_id": "INTEGER", "participants": "INTEGER", "revision": "INTEGER",
-             "value": "NUMERIC"}
-    con.execute("CREATE TABLE rows (" + ", ".join(f"{c} {types.get(c, 'TEXT')}" for c in COLUMNS) + ")")
-    with open(csv_path, newline="") as f:
-        reader = csv.reader(f)
-        next(reader)
-        con.executemany(f"INSERT INTO rows VALUES ({', '.join('?' * len(COLUMNS))})", reader)
-    con.execute("CREATE INDEX rows_program_date ON rows (program_id, date)")
-    con.commit()
-    con.close()
+load(csv_path, db_path)
 con = sqlite3.connect(db_path)
 GROUP = ("SELECT program_id, kind, unit, item, SUM(value), COUNT(*) FROM rows "
          "WHERE status = 'done' AND date BETWEEN ? AND ? GROUP BY program_id, kind, unit, item")

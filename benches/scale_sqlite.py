@@ -14,6 +14,9 @@ import statistics
 import sys
 import time
 
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from sqlite_rows import load  # noqa: E402
+
 if sys.argv[3] == "import":
     # The load of the import measure's rows into a copy of the full
     # database, index kept: what binalog's import does.
@@ -40,29 +43,9 @@ if sys.argv[3] == "import":
 csv_path, db_path, program, livestock, first, last, runs = sys.argv[1:8]
 program, livestock, runs = int(program), int(livestock), int(runs)
 
-COLUMNS = [
-    "entry_id", "date", "site", "program_id", "program", "sector", "partner", "kind", "item",
-    "value", "unit", "participants", "notes", "status", "revision", "recorded_by", "recorded_at",
-]
-
-if not os.path.exists(db_path):
-    t = time.perf_counter()
-    tmp = db_path + ".loading"
-    if os.path.exists(tmp):
-        os.remove(tmp)
-    con = sqlite3.connect(tmp)
-    types = {"entry_id": "INTEGER", "program_id": "INTEGER", "participants": "INTEGER", "revision": "INTEGER",
-             "value": "NUMERIC"}
-    con.execute("CREATE TABLE rows (" + ", ".join(f"{c} {types.get(c, 'TEXT')}" for c in COLUMNS) + ")")
-    with open(csv_path, newline="") as f:
-        reader = csv.reader(f)
-        next(reader)
-        con.executemany(f"INSERT INTO rows VALUES ({', '.join('?' * len(COLUMNS))})", reader)
-    con.execute("CREATE INDEX rows_program_date ON rows (program_id, date)")
-    con.commit()
-    con.close()
-    os.rename(tmp, db_path)
-    print(f"load {(time.perf_counter() - t) * 1000:.1f} 0")
+loaded = load(csv_path, db_path)
+if loaded is not None:
+    print(f"load {loaded * 1000:.1f} 0")
 
 con = sqlite3.connect(db_path)
 for program_id, n in con.execute("SELECT program_id, COUNT(DISTINCT entry_id) FROM rows GROUP BY program_id"):
