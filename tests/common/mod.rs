@@ -143,7 +143,12 @@ pub fn spawn_with_pins(mut cmd: Command, lines: &[&str]) -> std::process::Child 
         .unwrap();
     let mut stdin = child.stdin.take().unwrap();
     for line in lines {
-        writeln!(stdin, "{line}").unwrap();
+        // A command may refuse and end before it reads its PIN (a file
+        // refused first): the pipe is then closed, which is no failure.
+        match writeln!(stdin, "{line}") {
+            Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => break,
+            written => written.unwrap(),
+        }
     }
     drop(stdin);
     child
