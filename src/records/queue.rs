@@ -83,7 +83,11 @@ impl Local {
         if changes.is_empty() {
             return Ok(0);
         }
-        let note = self.note(Some(actor.nip()), AuditAction::EntryVerified, format!("{} entries", changes.len()));
+        let note = self.note(
+            Some(actor.nip()),
+            AuditAction::EntryVerified,
+            format!("one of {} verified at once", changes.len()),
+        );
         let written = self.store()?.commit(&changes, actor.nip(), self.clock.now(), &note)?;
         self.entries_changed(programs);
         Ok(written.len())

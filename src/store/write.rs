@@ -316,6 +316,14 @@ impl Store {
                     moves.write(stock)?;
                     // An import (or the demo data) records its count in the detail
                     // rather than listing a hundred thousand pairs in one audit value.
+                    if note.action == AuditAction::EntryVerified {
+                        // Verifications, one or a range at once: a record
+                        // each, as one at a time would leave them.
+                        for e in &written {
+                            append_audit(meta, audit, note, vec![(e.id, e.revision)])?;
+                        }
+                        return Ok(written);
+                    }
                     let touched = if matches!(note.action, AuditAction::Imported | AuditAction::DemoLoaded) {
                         vec![]
                     } else {
