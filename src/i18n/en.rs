@@ -852,7 +852,10 @@ pub const TEXTS: &[(&str, &str)] = &[
     ("tui.report_before", "Before"),
     ("tui.report_change", "Change"),
     ("tui.report_achieved", "Target"),
-    ("tui.report_stock", "{item} at the end of {month}: {stock} head"),
+    (
+        "tui.report_stock",
+        "{item} at the end of {month}: {stock} head (births {births}, bought {purchases}, deaths {deaths}, sold {sales})",
+    ),
     (
         "tui.report_training",
         "Training: {sessions} sessions, {participants} WBP, {hours} WBP-hours, {officers} officers, {cadets} cadets",
@@ -874,4 +877,8 @@ pub const TEXTS: &[(&str, &str)] = &[
     ("tui.exported", "Written to {path} ({count} {count|row|rows})."),
     ("tui.do_period", "another period"),
     ("tui.report_period_prompt", "Period:"),
+    (
+        "tui.report_target",
+        "period target {period_target} {unit}; this year {year_target}, so far {year_to_date} ({year_percent})",
+    ),
 ];

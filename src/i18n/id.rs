@@ -864,7 +864,10 @@ pub const TEXTS: &[(&str, &str)] = &[
     ("tui.report_before", "Lalu"),
     ("tui.report_change", "Ubah"),
     ("tui.report_achieved", "Capaian"),
-    ("tui.report_stock", "Stok {item} akhir {month}: {stock} ekor"),
+    (
+        "tui.report_stock",
+        "Stok {item} akhir {month}: {stock} ekor (lahir {births}, beli {purchases}, mati {deaths}, jual {sales})",
+    ),
     (
         "tui.report_training",
         "Pelatihan: {sessions} sesi, {participants} WBP, {hours} WBP-jam, {officers} petugas, {cadets} taruna",
@@ -886,4 +889,8 @@ pub const TEXTS: &[(&str, &str)] = &[
     ("tui.exported", "Tersimpan di {path} ({count} baris)."),
     ("tui.do_period", "periode lain"),
     ("tui.report_period_prompt", "Periode:"),
+    (
+        "tui.report_target",
+        "target periode {period_target} {unit}; tahun ini {year_target}, s.d. kini {year_to_date} ({year_percent})",
+    ),
 ];

@@ -285,6 +285,18 @@ pub fn report_lines(data: &ReportData, lang: Lang, width: usize) -> Vec<(String,
                 ),
                 false,
             ));
+            // Under a line with a target: the year's target, realised so
+            // far and achieved, and the period's share of the target.
+            if let Some(t) = &line.target {
+                let args = [
+                    ("year_target", Arg::Amount(t.year_target)),
+                    ("year_to_date", Arg::Amount(t.year_to_date)),
+                    ("year_percent", Arg::Text(percent(lang, t.year_percent))),
+                    ("period_target", Arg::Amount(t.period_target)),
+                    ("unit", Arg::Text(line.unit.label().to_string())),
+                ];
+                out.push((format!("  {}", fill(lang, "tui.report_target", &args)), false));
+            }
         }
         for month in &group.livestock {
             let mark = if month.went_below_zero() { "! " } else { "  " };
@@ -292,6 +304,10 @@ pub fn report_lines(data: &ReportData, lang: Lang, width: usize) -> Vec<(String,
                 ("month", Arg::Text(month.from.format("%m/%Y").to_string())),
                 ("item", Arg::Text(month.item.clone())),
                 ("stock", Arg::Amount(whole(month.stock))),
+                ("births", Arg::Number(month.births)),
+                ("purchases", Arg::Number(month.purchases)),
+                ("deaths", Arg::Number(month.deaths)),
+                ("sales", Arg::Number(month.sales)),
             ];
             let mut said = format!("{mark}{}", fill(lang, "tui.report_stock", &args));
             if month.went_below_zero() {

@@ -384,6 +384,9 @@ fn backup_warning_en() {
 fn reports(lang: Lang) {
     let l = code(lang);
     let mut h = Harness::logged_in_as(lang, SUPERVISOR);
+    // A yearly target for the first programme's cabai: its lines show it.
+    let admin = h.records.login(ADMIN, PIN).unwrap();
+    h.records.set_target(&admin, 1, 2026, crate::domain::sector::Kind::Harvest, "240 kg cabai").unwrap();
     h.key(Key::Char('r'));
     snap!(format!("report_home_{l}"), h);
     h.key(Key::Char('b'));
