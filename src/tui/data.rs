@@ -206,4 +206,7 @@ pub struct ReportData {
     pub daily: Vec<crate::domain::report::Point>,
     /// The programme's twelve months (one programme, a year's report).
     pub months: Vec<crate::domain::report::Point>,
+    /// Done entries a day of every programme over a period of a few weeks,
+    /// for each group's sparkline; empty for longer periods.
+    pub days: BTreeMap<ProgramId, Vec<i64>>,
 }

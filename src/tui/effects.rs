@@ -18,6 +18,9 @@ use crate::domain::reference::{Program, ProgramId};
 use crate::domain::sector::{Kind, Sector};
 use crate::records::{Actor, AuditFilter, Error, Records, Result};
 
+/// The longest period whose groups get a sparkline of a day a cell.
+const SPARK_DAYS_MAX: i64 = 62;
+
 /// Days home's sparklines cover.
 const SPARK_DAYS: i64 = 7;
 
@@ -315,5 +318,11 @@ fn report(
             months = records.monthly_totals(actor, program, spec.period.from.year(), None, None)?;
         }
     }
-    Ok(super::data::ReportData { report, daily, months })
+    // A day a cell beside each group: only where the days fit a line.
+    let days = if spec.period.days() <= SPARK_DAYS_MAX {
+        records.entries_a_day(spec.period.from, spec.period.to)?
+    } else {
+        BTreeMap::new()
+    };
+    Ok(super::data::ReportData { report, daily, months, days })
 }

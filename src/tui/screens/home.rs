@@ -189,7 +189,7 @@ pub fn render(state: &State, frame: &mut Frame, area: Rect, ui: &Ui) -> Option<P
                 let said = format!("{} {}", theme.check(), fill(lang, "tui.home_logged", &args));
                 Span::styled(theme.fit(&said, status_width), theme.ok())
             };
-            let spark = Span::styled(sparkline(&row.week, theme), theme.dim());
+            let spark = Span::styled(theme.pad(&sparkline(&row.week, theme), SPARK_WIDTH), theme.dim());
             Line::from(vec![Span::raw(name), Span::raw(" "), spark, Span::raw(" "), status])
         }
     });
@@ -203,18 +203,17 @@ pub fn render(state: &State, frame: &mut Frame, area: Rect, ui: &Ui) -> Option<P
 /// Cells a programme's week takes on home.
 const SPARK_WIDTH: usize = 7;
 
-/// A day a cell, as high as that day's entries beside the week's busiest
-/// day; a day without an entry is blank. Plain signs under `--ascii`.
+/// A day a cell, as high as that day's entries beside the busiest day; a
+/// day without an entry is blank. Plain signs under `--ascii`.
 pub fn sparkline(counts: &[i64], theme: crate::tui::theme::Theme) -> String {
     const BARS: [char; 8] = ['▁', '▂', '▃', '▄', '▅', '▆', '▇', '█'];
     const ASCII: [char; 8] = ['.', '.', ':', ':', '-', '=', '+', '#'];
     let levels = if theme.ascii { ASCII } else { BARS };
     let most = counts.iter().copied().max().unwrap_or(0).max(1);
-    let cells: String = counts
+    counts
         .iter()
         .map(|&n| if n <= 0 { ' ' } else { levels[usize::try_from((n * 8 - 1) / most).unwrap_or(0).min(7)] })
-        .collect();
-    theme.pad(&cells, SPARK_WIDTH)
+        .collect()
 }
 
 /// One line, marked with `!` so that it reads without colour too.

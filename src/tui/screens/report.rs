@@ -155,7 +155,10 @@ impl Page for State {
         let spec = self.spec();
         match find(&self.keys(), key) {
             Some(Do::Scroll) => {
-                let last = report_lines(&self.data, lang, usize::MAX).len().saturating_sub(1);
+                let last =
+                    report_lines(&self.data, lang, crate::tui::theme::Theme { color: false, ascii: false }, usize::MAX)
+                        .len()
+                        .saturating_sub(1);
                 self.scroll = match list_nav(key) {
                     Some(Nav::Up) => self.scroll.saturating_sub(1),
                     Some(Nav::Down) => (self.scroll + 1).min(last),
@@ -222,7 +225,12 @@ fn whole(n: i64) -> Amount {
 /// The figures as lines of text, at most `width` cells each: a table per
 /// group (kind, item, unit, this period, the previous, the change, the
 /// achievement), then stock, training and the agreements.
-pub fn report_lines(data: &ReportData, lang: Lang, width: usize) -> Vec<(String, bool)> {
+pub fn report_lines(
+    data: &ReportData,
+    lang: Lang,
+    theme: crate::tui::theme::Theme,
+    width: usize,
+) -> Vec<(String, bool)> {
     let report = &data.report;
     let mut out: Vec<(String, bool)> = Vec::new();
     let cell = |t: &str, w: usize| -> String {
@@ -254,6 +262,14 @@ pub fn report_lines(data: &ReportData, lang: Lang, width: usize) -> Vec<(String,
             _ => group.label.clone(),
         };
         out.push((String::new(), false));
+        // The group's done entries a day over the period, beside its name.
+        let days: Vec<i64> =
+            group.programs.iter().filter_map(|p| data.days.get(p)).fold(Vec::new(), |mut sum, counts| {
+                sum.resize(sum.len().max(counts.len()), 0);
+                sum.iter_mut().zip(counts).for_each(|(s, c)| *s += c);
+                sum
+            });
+        let label = if days.is_empty() { label } else { format!("{label}  {}", super::home::sparkline(&days, theme)) };
         out.push((label, true));
         if group.lines.is_empty() {
             out.push((format!(" {}", text(lang, "report.no_entries")), false));
@@ -408,7 +424,7 @@ pub fn render(state: &State, frame: &mut Frame, area: Rect, ui: &Ui) -> Option<P
         y += 8;
     }
     let rows = Rect { y, height: bottom.saturating_sub(y), ..area };
-    let lines: Vec<Line> = report_lines(&state.data, lang, usize::from(area.width))
+    let lines: Vec<Line> = report_lines(&state.data, lang, theme, usize::from(area.width))
         .into_iter()
         .skip(state.scroll)
         .take(usize::from(rows.height))
