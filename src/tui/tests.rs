@@ -156,3 +156,11 @@ pub fn drawn(app: &App, theme: Theme, width: u16, height: u16) -> String {
     }
     text
 }
+
+/// The model drawn at 80x24 with every cell's style: what colour and
+/// NO_COLOR change, which the plain text of `drawn` does not show.
+pub fn drawn_styled(app: &App, theme: Theme) -> String {
+    let mut terminal = Terminal::new(TestBackend::new(80, 24)).unwrap();
+    terminal.draw(|frame| view::draw(app, theme, frame)).unwrap();
+    format!("{:?}", terminal.backend().buffer())
+}

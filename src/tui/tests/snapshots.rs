@@ -397,6 +397,10 @@ fn reports(lang: Lang) {
     snap!(format!("report_program_{l}"), h);
     h.key(Key::Char('y'));
     snap!(format!("report_program_year_{l}"), h);
+    // The same screen with its styles, in colour and without.
+    assert_snapshot!(format!("report_program_year_colour_{l}"), super::drawn_styled(&h.app, h.theme));
+    let plain = Theme { color: false, ascii: false };
+    assert_snapshot!(format!("report_program_year_no_color_{l}"), super::drawn_styled(&h.app, plain));
     h.theme = Theme { color: false, ascii: true };
     snap!(format!("report_program_year_ascii_{l}"), h);
     h.theme = Theme { color: true, ascii: false };
