@@ -145,9 +145,7 @@ impl Harness {
 
 /// The model drawn on a terminal of `width` x `height`, as text.
 pub fn drawn(app: &App, theme: Theme, width: u16, height: u16) -> String {
-    let mut terminal = Terminal::new(TestBackend::new(width, height)).unwrap();
-    terminal.draw(|frame| view::draw(app, theme, frame)).unwrap();
-    let buffer = terminal.backend().buffer();
+    let buffer = &buffer_of(app, theme, width, height);
     let mut text = String::new();
     for y in 0..buffer.area.height {
         let line: String = (0..buffer.area.width).map(|x| buffer[(x, y)].symbol()).collect();
@@ -160,7 +158,11 @@ pub fn drawn(app: &App, theme: Theme, width: u16, height: u16) -> String {
 /// The model drawn at 80x24 with every cell's style: what colour and
 /// NO_COLOR change, which the plain text of `drawn` does not show.
 pub fn drawn_styled(app: &App, theme: Theme) -> String {
-    let mut terminal = Terminal::new(TestBackend::new(80, 24)).unwrap();
+    format!("{:?}", buffer_of(app, theme, 80, 24))
+}
+
+fn buffer_of(app: &App, theme: Theme, width: u16, height: u16) -> ratatui::buffer::Buffer {
+    let mut terminal = Terminal::new(TestBackend::new(width, height)).unwrap();
     terminal.draw(|frame| view::draw(app, theme, frame)).unwrap();
-    format!("{:?}", terminal.backend().buffer())
+    terminal.backend().buffer().clone()
 }

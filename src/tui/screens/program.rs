@@ -15,11 +15,12 @@ use crate::domain::sector::Kind;
 use crate::domain::unit::Unit;
 use crate::i18n::{Lang, fill, kind_name, sector_name, text};
 use crate::records::{EntryState, RegisterQuery, Total, Update};
-use crate::tui::bindings::{self, Binding, Hint, TYPED, TYPING_LIST_KEYS, Typed, hints};
+use crate::tui::bindings::{self, Binding, Hint, TYPED, TYPING_LIST_KEYS, hints};
 use crate::tui::data::ProgramData;
 use crate::tui::keymap::{Key, list_nav};
 use crate::tui::msg::{Cmd, Op};
 use crate::tui::ui::{Ui, amount, quantities, titled};
+use crate::tui::widgets::asked::{Answer, Asked, next_choice};
 use crate::tui::widgets::input::TextInput;
 use crate::tui::widgets::list::{self, Selection};
 
@@ -46,8 +47,7 @@ pub struct State {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Prompt {
     pub asks: Asks,
-    pub input: TextInput,
-    pub problem: Option<String>,
+    pub asked: Asked,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -128,20 +128,12 @@ impl Page for State {
             Some(Do::Day) => self.ask(Asks::Day),
             Some(Do::Text) => self.ask(Asks::Text),
             Some(Do::Kind) => {
-                let kinds = self.data.info.program.sector.kinds();
-                let next = match self.query.kind.and_then(|k| kinds.iter().position(|&c| c == k)) {
-                    Some(at) => kinds.get(at + 1).copied(),
-                    None => kinds.first().copied(),
-                };
-                self.search(RegisterQuery { kind: next, ..self.query.clone() })
+                let kind = next_choice(self.data.info.program.sector.kinds(), self.query.kind);
+                self.search(RegisterQuery { kind, ..self.query.clone() })
             }
             Some(Do::State) => {
-                let all = EntryState::ALL;
-                let next = match self.query.state.and_then(|s| all.iter().position(|&c| c == s)) {
-                    Some(at) => all.get(at + 1).copied(),
-                    None => Some(all[0]),
-                };
-                self.search(RegisterQuery { state: next, ..self.query.clone() })
+                let state = next_choice(&EntryState::ALL, self.query.state);
+                self.search(RegisterQuery { state, ..self.query.clone() })
             }
             Some(Do::ClearOrBack) if self.query != RegisterQuery::default() => self.search(RegisterQuery::default()),
             Some(Do::ClearOrBack) => Action::Back,
@@ -178,37 +170,29 @@ impl State {
             Asks::Day => TextInput::new(10),
             Asks::Text => TextInput::for_field(crate::domain::text::TextField::Item).with_text(&self.query.text),
         };
-        self.prompt = Some(Prompt { asks, input, problem: None });
+        self.prompt = Some(Prompt { asks, asked: Asked::new(input) });
         Action::None
     }
 
     fn prompt_key(&mut self, key: Key, lang: Lang) -> Action {
         let Some(prompt) = self.prompt.as_mut() else { return Action::None };
-        match bindings::find(TYPED, key) {
-            Some(Typed::Cancel) => self.prompt = None,
-            Some(Typed::Apply) => {
-                let typed = prompt.input.text().trim().to_string();
-                let query = match prompt.asks {
-                    Asks::Text => RegisterQuery { text: typed, ..self.query.clone() },
-                    Asks::Day if typed.is_empty() => RegisterQuery { through: None, ..self.query.clone() },
-                    Asks::Day => match parse_date(&typed) {
-                        Ok(day) => RegisterQuery { through: Some(day), ..self.query.clone() },
-                        Err(e) => {
-                            prompt.problem = Some(crate::i18n::invalid(lang, &e));
-                            return Action::None;
-                        }
-                    },
-                };
+        let query = self.query.clone();
+        let read = |typed: &str| match prompt.asks {
+            Asks::Text => Ok(RegisterQuery { text: typed.to_string(), ..query }),
+            Asks::Day if typed.is_empty() => Ok(RegisterQuery { through: None, ..query }),
+            Asks::Day => parse_date(typed).map(|day| RegisterQuery { through: Some(day), ..query }),
+        };
+        match prompt.asked.key(key, lang, read) {
+            Answer::Waiting => Action::None,
+            Answer::Cancelled => {
                 self.prompt = None;
-                return self.search(query);
+                Action::None
             }
-            _ => {
-                if prompt.input.edit(key) {
-                    prompt.problem = prompt.input.refusal(lang);
-                }
+            Answer::Given(query) => {
+                self.prompt = None;
+                self.search(query)
             }
         }
-        Action::None
     }
 
     /// Shows the register as `query` asks: its first page is read.
@@ -287,8 +271,8 @@ pub fn render(state: &State, frame: &mut Frame, area: Rect, ui: &Ui) -> Option<P
                 Asks::Text => text(lang, "tui.prompt_text"),
             };
             let width = (crate::tui::theme::cells(label) + 2) as u16;
-            let label = Label { text: label, width, focused: true, faulty: prompt.problem.is_some() };
-            labelled_input(frame, Rect { width: head.width.min(width + 44), ..head }, theme, label, &prompt.input)
+            let label = Label { text: label, width, focused: true, faulty: prompt.asked.problem.is_some() };
+            labelled_input(frame, Rect { width: head.width.min(width + 44), ..head }, theme, label, &prompt.asked.input)
         }
         None => {
             frame.render_widget(Line::from(theme.fit(&about, usize::from(head.width))), head);
@@ -339,7 +323,7 @@ fn render_register(state: &State, frame: &mut Frame, area: Rect, ui: &Ui) {
     let block = titled(theme, &title);
     let inner = block.inner(area);
     frame.render_widget(block, area);
-    let inner = match state.prompt.as_ref().and_then(|p| p.problem.as_ref()) {
+    let inner = match state.prompt.as_ref().and_then(|p| p.asked.problem.as_ref()) {
         Some(problem) => {
             let line = theme.fit(&format!("! {problem}"), usize::from(inner.width));
             frame.render_widget(Line::styled(line, theme.error()), Rect { height: 1, ..inner });

@@ -8,18 +8,19 @@ use ratatui::widgets::{Paragraph, Wrap};
 
 use std::collections::BTreeMap;
 
-use super::{Action, Label, Page, labelled_input, leave};
+use super::{Action, Page, leave};
 use crate::domain::date::{format_date, parse_date};
 use crate::domain::entry::EntryId;
 use crate::domain::invalid::Arg;
 use crate::domain::reference::{ProgramId, SiteId};
 use crate::i18n::{Lang, fill, kind_name, text};
 use crate::records::{QueueFilter, Update};
-use crate::tui::bindings::{Binding, Hint, TYPED, TYPING_LIST_KEYS, Typed, YES_NO, find, hints, hints_and_leave};
+use crate::tui::bindings::{Binding, Hint, TYPED, TYPING_LIST_KEYS, YES_NO, find, hints, hints_and_leave};
 use crate::tui::data::QueueData;
 use crate::tui::keymap::{Key, Nav, list_nav};
 use crate::tui::msg::{Cmd, Op};
 use crate::tui::ui::{Ui, quantities, titled};
+use crate::tui::widgets::asked::{Answer, Asked, next_choice};
 use crate::tui::widgets::input::TextInput;
 use crate::tui::widgets::list::{self, Selection};
 
@@ -32,7 +33,7 @@ pub struct State {
     /// Asking whether to verify the marked entries.
     pub confirming: bool,
     /// Days being typed for the filter: `dd/mm/yyyy` or `dd/mm/yyyy-dd/mm/yyyy`.
-    pub days: Option<(TextInput, Option<String>)>,
+    pub days: Option<Asked>,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -78,40 +79,24 @@ impl State {
         Action::Do(Op::LoadQueue(filter))
     }
 
-    /// The next of `options` after `now` (`None`: every one), round again.
-    fn next<T: Copy + PartialEq>(options: &[T], now: Option<T>) -> Option<T> {
-        match now.and_then(|n| options.iter().position(|&o| o == n)) {
-            Some(at) => options.get(at + 1).copied(),
-            None => options.first().copied(),
-        }
-    }
-
     fn days_key(&mut self, key: Key, lang: Lang) -> Action {
-        let Some((input, problem)) = self.days.as_mut() else { return Action::None };
-        match find(TYPED, key) {
-            Some(Typed::Cancel) => self.days = None,
-            Some(Typed::Apply) => {
-                let typed = input.text().trim().to_string();
-                let (from, to) = match typed.split_once('-') {
-                    Some((a, b)) => (a.trim().to_string(), b.trim().to_string()),
-                    None => (typed.clone(), typed.clone()),
-                };
-                let read = |t: &str| if t.is_empty() { Ok(None) } else { parse_date(t).map(Some) };
-                match (read(&from), read(&to)) {
-                    (Ok(from), Ok(to)) => {
-                        self.days = None;
-                        return self.load(QueueFilter { from, to, ..self.data.filter.clone() });
-                    }
-                    (Err(e), _) | (_, Err(e)) => *problem = Some(crate::i18n::invalid(lang, &e)),
-                }
+        let Some(asked) = self.days.as_mut() else { return Action::None };
+        let read = |typed: &str| {
+            let (from, to) = typed.split_once('-').unwrap_or((typed, typed));
+            let day = |t: &str| if t.trim().is_empty() { Ok(None) } else { parse_date(t.trim()).map(Some) };
+            Ok((day(from)?, day(to)?))
+        };
+        match asked.key(key, lang, read) {
+            Answer::Waiting => Action::None,
+            Answer::Cancelled => {
+                self.days = None;
+                Action::None
             }
-            _ => {
-                if input.edit(key) {
-                    *problem = input.refusal(lang);
-                }
+            Answer::Given((from, to)) => {
+                self.days = None;
+                self.load(QueueFilter { from, to, ..self.data.filter.clone() })
             }
         }
-        Action::None
     }
 }
 
@@ -184,14 +169,14 @@ impl Page for State {
             }
             (Some(Do::Site), _) => {
                 let sites: Vec<SiteId> = self.data.sites.iter().map(|(id, _)| *id).collect();
-                self.load(QueueFilter { site: Self::next(&sites, filter.site), program: None, ..filter })
+                self.load(QueueFilter { site: next_choice(&sites, filter.site), program: None, ..filter })
             }
             (Some(Do::Program), _) => {
                 let programs: Vec<ProgramId> = self.data.programs.iter().map(|(id, _)| *id).collect();
-                self.load(QueueFilter { program: Self::next(&programs, filter.program), ..filter })
+                self.load(QueueFilter { program: next_choice(&programs, filter.program), ..filter })
             }
             (Some(Do::Days), _) => {
-                self.days = Some((TextInput::new(23), None));
+                self.days = Some(Asked::new(TextInput::new(23)));
                 Action::None
             }
             (Some(_), _) => Action::None,
@@ -218,7 +203,7 @@ impl Page for State {
 }
 
 /// What the queue is filtered by, in words; empty for nothing.
-fn filter_words(data: &QueueData, lang: Lang) -> String {
+fn filter_words(data: &QueueData) -> String {
     let f = &data.filter;
     let name = |list: &[(u32, String)], id: Option<u32>| {
         id.and_then(|id| list.iter().find(|(i, _)| *i == id)).map(|(_, n)| n.clone())
@@ -233,7 +218,6 @@ fn filter_words(data: &QueueData, lang: Lang) -> String {
         }
         _ => {}
     }
-    let _ = lang;
     parts.join(", ")
 }
 
@@ -241,7 +225,7 @@ pub fn render(state: &State, frame: &mut Frame, area: Rect, ui: &Ui) -> Option<P
     let (lang, theme) = (ui.lang, ui.theme);
     let rows = &state.data.rows;
     let mut title = fill(lang, "tui.queue_title", &[("count", Arg::Number(rows.len() as i64))]);
-    let words = filter_words(&state.data, lang);
+    let words = filter_words(&state.data);
     if !words.is_empty() {
         title = format!("{title} · {words}");
     }
@@ -255,19 +239,9 @@ pub fn render(state: &State, frame: &mut Frame, area: Rect, ui: &Ui) -> Option<P
     frame.render_widget(block, area);
     // The question or the days being typed take the first line.
     let (cursor, inner) = match (&state.days, state.confirming) {
-        (Some((input, problem)), _) => {
-            let label = text(lang, "tui.queue_days_prompt");
-            let width = (crate::tui::theme::cells(label) + 2) as u16;
+        (Some(asked), _) => {
             let line = Rect { height: 1, ..inner };
-            let label = Label { text: label, width, focused: true, faulty: problem.is_some() };
-            let cursor = labelled_input(frame, Rect { width: line.width.min(width + 26), ..line }, theme, label, input);
-            if let Some(problem) = problem {
-                let at = Rect { x: line.x + width + 27, width: line.width.saturating_sub(width + 27), ..line };
-                frame.render_widget(
-                    Line::styled(theme.fit(&format!("! {problem}"), usize::from(at.width)), theme.error()),
-                    at,
-                );
-            }
+            let cursor = asked.render(frame, line, theme, text(lang, "tui.queue_days_prompt"), 26);
             (cursor, Rect { y: inner.y + 1, height: inner.height.saturating_sub(1), ..inner })
         }
         (None, true) => {

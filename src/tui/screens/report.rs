@@ -14,17 +14,18 @@ use ratatui::symbols;
 use ratatui::text::Line;
 use ratatui::widgets::{Bar, BarChart, BarGroup, Paragraph, Sparkline};
 
-use super::{Action, Label, Page, labelled_input, leave};
+use super::{Action, Page, leave};
 use crate::domain::Amount;
 use crate::domain::invalid::Arg;
 use crate::domain::report::{GroupKey, Grouping, Period, PeriodKind, ReportSpec};
 use crate::i18n::{Lang, fill, kind_name, sector_name, text};
 use crate::records::Update;
-use crate::tui::bindings::{Binding, Hint, TYPED, TYPING_LIST_KEYS, Typed, find, hints, hints_and_leave};
+use crate::tui::bindings::{Binding, Hint, TYPED, TYPING_LIST_KEYS, find, hints, hints_and_leave};
 use crate::tui::data::ReportData;
 use crate::tui::keymap::{Key, Nav, list_nav};
 use crate::tui::msg::Op;
 use crate::tui::ui::{Ui, amount, titled};
+use crate::tui::widgets::asked::{Answer, Asked};
 use crate::tui::widgets::input::TextInput;
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -33,7 +34,7 @@ pub struct State {
     /// The first line of the figures shown.
     pub scroll: usize,
     /// A period being typed, and what was wrong with the last one.
-    pub asking: Option<(TextInput, Option<String>)>,
+    pub asking: Option<Asked>,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -86,23 +87,18 @@ impl State {
 
     fn period_key(&mut self, key: Key, lang: Lang) -> Action {
         let spec = self.spec();
-        let Some((input, problem)) = self.asking.as_mut() else { return Action::None };
-        match find(TYPED, key) {
-            Some(Typed::Cancel) => self.asking = None,
-            Some(Typed::Apply) => match Period::parse_any(input.text()) {
-                Ok(period) => {
-                    self.asking = None;
-                    return self.load(ReportSpec { period, ..spec });
-                }
-                Err(e) => *problem = Some(crate::i18n::invalid(lang, &e)),
-            },
-            _ => {
-                if input.edit(key) {
-                    *problem = input.refusal(lang);
-                }
+        let Some(asked) = self.asking.as_mut() else { return Action::None };
+        match asked.key(key, lang, Period::parse_any) {
+            Answer::Waiting => Action::None,
+            Answer::Cancelled => {
+                self.asking = None;
+                Action::None
+            }
+            Answer::Given(period) => {
+                self.asking = None;
+                self.load(ReportSpec { period, ..spec })
             }
         }
-        Action::None
     }
 }
 
@@ -181,7 +177,7 @@ impl Page for State {
             }
             Some(Do::Grouping) => self.load(ReportSpec { by: next_grouping(spec.by), ..spec }),
             Some(Do::Period) => {
-                self.asking = Some((TextInput::new(23), None));
+                self.asking = Some(Asked::new(TextInput::new(23)));
                 Action::None
             }
             Some(Do::Export) => {
@@ -233,14 +229,10 @@ pub fn report_lines(
 ) -> Vec<(String, bool)> {
     let report = &data.report;
     let mut out: Vec<(String, bool)> = Vec::new();
-    let cell = |t: &str, w: usize| -> String {
-        let plain = crate::tui::theme::Theme { color: false, ascii: false };
-        plain.pad(t, w)
-    };
-    let right = |t: &str, w: usize| -> String {
-        let plain = crate::tui::theme::Theme { color: false, ascii: false };
-        plain.pad_left(t, w)
-    };
+    // Widths in display cells; the styles come later, line by line.
+    let plain = crate::tui::theme::Theme { color: false, ascii: false };
+    let cell = |t: &str, w: usize| plain.pad(t, w);
+    let right = |t: &str, w: usize| plain.pad_left(t, w);
     let columns = |k: &str, i: &str, u: &str, v: &str, p: &str, c: &str, a: &str| {
         format!(
             "{} {} {} {} {} {} {}",
@@ -351,7 +343,6 @@ pub fn report_lines(
             out.push((format!("  {} {} {}", a.number, a.partner, fill(lang, "tui.report_days_left", &args)), false));
         }
     }
-    let plain = crate::tui::theme::Theme { color: false, ascii: false };
     out.into_iter().map(|(l, strong)| (if width == usize::MAX { l } else { plain.fit(&l, width) }, strong)).collect()
 }
 
@@ -373,20 +364,10 @@ pub fn render(state: &State, frame: &mut Frame, area: Rect, ui: &Ui) -> Option<P
     frame.render_widget(Paragraph::new(head), Rect { height: 2.min(area.height), ..area });
     // A period being typed takes the grouping's line.
     let mut cursor = None;
-    if let Some((input, problem)) = &state.asking {
+    if let Some(asked) = &state.asking {
         let line = Rect { y: area.y + 1, height: 1, ..area };
         frame.render_widget(ratatui::widgets::Clear, line);
-        let label = text(lang, "tui.report_period_prompt");
-        let width = (crate::tui::theme::cells(label) + 2) as u16;
-        let label = Label { text: label, width, focused: true, faulty: problem.is_some() };
-        cursor = labelled_input(frame, Rect { width: line.width.min(width + 26), ..line }, theme, label, input);
-        if let Some(problem) = problem {
-            let at = Rect { x: line.x + width + 27, width: line.width.saturating_sub(width + 27), ..line };
-            frame.render_widget(
-                Line::styled(theme.fit(&format!("! {problem}"), usize::from(at.width)), theme.error()),
-                at,
-            );
-        }
+        cursor = asked.render(frame, line, theme, text(lang, "tui.report_period_prompt"), 26);
     }
     let mut y = area.y + 2;
     let bottom = area.y + area.height;

@@ -55,6 +55,6 @@ fn the_queue_filters_and_verifies_a_marked_range_after_saying_how_many() {
 fn days_that_do_not_read_are_refused_with_the_reason() {
     let mut h = Harness::logged_in_as(Lang::Id, SUPERVISOR);
     h.key(Key::Char('v')).key(Key::Char('d')).typed("31/02/2026").key(Key::Enter);
-    assert!(queue(&h).days.as_ref().is_some_and(|(_, problem)| problem.is_some()));
+    assert!(queue(&h).days.as_ref().is_some_and(|asked| asked.problem.is_some()));
     assert!(h.screen().contains("! "), "{}", h.screen());
 }

@@ -24,7 +24,7 @@ fn g_goes_to_a_day_slash_finds_text_f_and_s_filter_and_esc_clears_then_leaves() 
     assert!(newest > 0);
 
     h.key(Key::Char('g')).typed("31/13/2026").key(Key::Enter);
-    assert!(register(&h).prompt.as_ref().is_some_and(|p| p.problem.is_some()), "a bad day is refused");
+    assert!(register(&h).prompt.as_ref().is_some_and(|p| p.asked.problem.is_some()), "a bad day is refused");
     assert!(h.screen().contains("! "), "{}", h.screen());
     for _ in 0..10 {
         h.key(Key::Backspace);

@@ -1,5 +1,6 @@
 //! Pieces shared by the screens.
 
+pub mod asked;
 pub mod footer;
 pub mod form;
 pub mod input;
