@@ -98,6 +98,13 @@ impl Actor {
     pub fn nip(&self) -> &Nip {
         &self.officer.nip
     }
+
+    /// An officer taken as logged in, for tests of the interface's pure
+    /// `update` that have no database to log in to.
+    #[cfg(test)]
+    pub fn assumed(officer: Officer) -> Actor {
+        Actor { officer }
+    }
 }
 
 /// Where a revision stands.

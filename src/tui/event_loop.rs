@@ -365,10 +365,11 @@ mod tests {
     fn a_save_pressed_behind_a_late_read_is_told_about_in_its_turn() {
         let (mut h, mut calls, sent) = form_to_save();
         // A read already known to be late (told, so keys are live).
-        calls.send(vec![Cmd::LoadHome { backups: false }]);
+        let actor = h.app.actor.clone().expect("logged in");
+        calls.send(vec![Cmd::Load { actor, load: crate::tui::screens::Load::Programs(()) }]);
         calls.untold_since = None;
         key_at(&mut h.app, &mut calls, Key::Enter);
-        assert!(matches!(sent.try_recv(), Ok(Cmd::LoadHome { .. })));
+        assert!(matches!(sent.try_recv(), Ok(Cmd::Load { .. })));
         assert!(matches!(sent.try_recv(), Ok(Cmd::Save { .. })), "the save waits its turn behind the read");
         assert!(calls.untold_since.is_some(), "the officer will be told the save waits");
     }

@@ -13,6 +13,8 @@ pub mod event_loop;
 pub mod export;
 pub mod keymap;
 pub mod msg;
+pub mod ops;
+pub mod reads;
 pub mod screens;
 pub mod term_caps;
 pub mod terminal;

@@ -1,109 +1,14 @@
 //! The messages of the interface: what the records API is asked (`Cmd`,
-//! `Op`) and what comes back (`Msg`).
+//! with `Op` and the screens' `Load`) and what comes back (`Msg`).
 
 use std::time::Instant;
 
-use chrono::NaiveDate;
-
-use super::data::{
-    AuditData, EntryData, HomeData, KeptForm, OfficersData, ProgramData, ProgramRow, QueueData, RefChange,
-    ReferenceData, ReportData, Section,
-};
+use super::data::KeptForm;
 use super::keymap::Key;
-use crate::domain::entry::{Entry, EntryDraft, EntryId};
-use crate::domain::officer::Role;
-use crate::domain::reference::{ProgramId, SiteId};
-use crate::records::{Actor, AuditFilter, Error, FormDraft, RegisterQuery};
-
-/// What the logged-in officer asks of the records API; `update` adds who
-/// they are (`Cmd::Act`), so no screen ever holds an officer's identity.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub enum Op {
-    Correct {
-        id: EntryId,
-        base: u32,
-        draft: EntryDraft,
-        reason: String,
-    },
-    Void {
-        id: EntryId,
-        base: u32,
-        reason: String,
-    },
-    Verify {
-        id: EntryId,
-        revision: u32,
-    },
-    /// The verification queue, filtered by site, programme and days.
-    LoadQueue(crate::records::QueueFilter),
-    /// Verifies the marked entries at once (their revisions as shown).
-    VerifyRange(Vec<(EntryId, u32)>),
-    LoadOfficers,
-    AddOfficer {
-        nip: String,
-        name: String,
-        role: Role,
-        pin: String,
-        sites: Vec<SiteId>,
-    },
-    AssignSites {
-        nip: String,
-        sites: Vec<SiteId>,
-    },
-    SetActive {
-        nip: String,
-        active: bool,
-    },
-    ResetPin {
-        nip: String,
-        pin: String,
-    },
-    LoadReference(Section),
-    SaveReference(RefChange),
-    LoadAudit(AuditFilter),
-    /// The register as searched, to a file (tui/export.rs); `excel`: CSV
-    /// as Excel in Indonesian reads it.
-    ExportRegister {
-        program: ProgramId,
-        query: RegisterQuery,
-        excel: bool,
-        /// The officer's export folder; `update` fills it in.
-        folder: std::path::PathBuf,
-    },
-    /// The report to a file, in the language on screen.
-    ExportReport {
-        spec: crate::domain::report::ReportSpec,
-        lang: crate::i18n::Lang,
-        excel: bool,
-        folder: std::path::PathBuf,
-    },
-    /// The report (screens/report.rs), with a programme's pictures.
-    LoadReport(crate::domain::report::ReportSpec),
-    /// Keeps the form being typed on the server (tui/drafts.rs).
-    SaveDraft(FormDraft),
-    /// The form was saved or thrown away: the server forgets its draft.
-    DiscardDraft,
-    /// At login: the draft the server kept, with what it needs to be shown.
-    LoadDraft,
-}
-
-impl Op {
-    /// Reads, and the keeping of a draft: sending the same draft (or its
-    /// discarding) twice leaves the server as once, and it records nothing.
-    fn repeatable(&self) -> bool {
-        matches!(
-            self,
-            Op::LoadQueue(_)
-                | Op::LoadReport(_)
-                | Op::LoadOfficers
-                | Op::LoadReference(_)
-                | Op::LoadAudit(_)
-                | Op::LoadDraft
-                | Op::SaveDraft(_)
-                | Op::DiscardDraft
-        )
-    }
-}
+pub use super::ops::Op;
+use super::screens::{Load, Loaded};
+use crate::domain::entry::{Entry, EntryDraft};
+use crate::records::{Actor, Error};
 
 /// What the records API is asked to do.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -117,34 +22,16 @@ pub enum Cmd {
         nip: String,
         pin: String,
     },
-    /// With `backups`, also whether the daily backups stopped (asked
-    /// only for supervisors and admins: the server refuses operators).
-    LoadHome {
-        backups: bool,
-    },
-    LoadPrograms,
-    /// Opens (or refreshes) a programme; with `form`, its entry form too.
-    LoadProgram {
-        id: ProgramId,
-        form: bool,
-    },
-    /// The register searched (`records::RegisterQuery`); with `append`,
-    /// the next older page of the same search.
-    SearchRegister {
-        program: ProgramId,
-        query: RegisterQuery,
-        append: bool,
-    },
-    LoadOlder {
-        program: ProgramId,
-        before: NaiveDate,
+    /// A screen's records, read as the logged-in officer (screens/mod.rs
+    /// `Loads`): its answer goes to the screen that asked.
+    Load {
+        actor: Actor,
+        load: Load,
     },
     Save {
         actor: Actor,
         draft: EntryDraft,
     },
-    /// Opens an entry, or refreshes it when it is already on screen.
-    LoadEntry(EntryId),
     /// Something done as the logged-in officer.
     Act {
         actor: Actor,
@@ -164,12 +51,7 @@ impl Cmd {
     /// the answer was lost; nor is another started while one waits.
     pub fn repeatable(&self) -> bool {
         match self {
-            Cmd::LoadHome { .. }
-            | Cmd::LoadPrograms
-            | Cmd::LoadProgram { .. }
-            | Cmd::LoadOlder { .. }
-            | Cmd::SearchRegister { .. }
-            | Cmd::LoadEntry(_) => true,
+            Cmd::Load { .. } => true,
             Cmd::Act { op, .. } => op.repeatable(),
             Cmd::Refresh(cmd) => cmd.repeatable(),
             Cmd::CreateAdmin { .. } | Cmd::Login { .. } | Cmd::Save { .. } => false,
@@ -184,31 +66,16 @@ pub enum Msg {
     Resize(u16, u16),
     AdminCreated(Result<String, Error>),
     LoggedIn(Result<Actor, Error>),
-    HomeLoaded(Result<HomeData, Error>),
-    ProgramsLoaded(Result<Vec<ProgramRow>, Error>),
-    ProgramLoaded(Result<ProgramData, Error>, bool),
-    OlderLoaded(ProgramId, Result<crate::records::views::RegisterPage, Error>),
-    /// A register search's page, for the search that asked.
-    RegisterFound {
-        program: ProgramId,
-        query: RegisterQuery,
-        append: bool,
-        page: Result<crate::records::views::RegisterPage, Error>,
-    },
+    /// A screen's records, for the screen that asked.
+    Loaded(Loaded),
     Saved(Result<Entry, Error>),
-    EntryLoaded(Result<EntryData, Error>),
     /// No key came until this instant: the idle lock may be due.
     IdleAt(Instant),
     Corrected(Result<Entry, Error>),
     Voided(Result<Entry, Error>),
     Verified(Result<Entry, Error>),
-    QueueLoaded(Result<QueueData, Error>),
     /// How many entries a range verification verified.
     RangeVerified(Result<usize, Error>),
-    OfficersLoaded(Result<OfficersData, Error>),
-    ReferenceLoaded(Section, Result<ReferenceData, Error>),
-    AuditLoaded(Result<AuditData, Error>),
-    ReportLoaded(Result<ReportData, Error>),
     /// A file written: where, and how many rows.
     Exported(Result<(std::path::PathBuf, usize), Error>),
     /// An admin form's or list's change was stored.
@@ -232,27 +99,17 @@ impl Msg {
         match self {
             Msg::AdminCreated(Err(e))
             | Msg::LoggedIn(Err(e))
-            | Msg::HomeLoaded(Err(e))
-            | Msg::ProgramsLoaded(Err(e))
-            | Msg::ProgramLoaded(Err(e), _)
-            | Msg::OlderLoaded(_, Err(e))
-            | Msg::RegisterFound { page: Err(e), .. }
             | Msg::Saved(Err(e))
-            | Msg::EntryLoaded(Err(e))
             | Msg::Corrected(Err(e))
             | Msg::Voided(Err(e))
             | Msg::Verified(Err(e))
-            | Msg::QueueLoaded(Err(e))
             | Msg::RangeVerified(Err(e))
-            | Msg::OfficersLoaded(Err(e))
-            | Msg::ReferenceLoaded(_, Err(e))
-            | Msg::AuditLoaded(Err(e))
-            | Msg::ReportLoaded(Err(e))
             | Msg::Exported(Err(e))
             | Msg::AdminSaved(Err(e))
             | Msg::DraftKept(Err(e))
             | Msg::DraftLoaded(Err(e)) => Some(e),
             Msg::Refreshed { answer, .. } => answer.error(),
+            Msg::Loaded(loaded) => loaded.error(),
             _ => None,
         }
     }

@@ -106,6 +106,12 @@ impl Harness {
         self
     }
 
+    /// Reads a screen's records as the logged-in officer, as a key would.
+    pub fn load(&mut self, what: super::screens::Load) -> &mut Harness {
+        let actor = self.app.actor.clone().expect("an officer logged in");
+        self.run(Cmd::Load { actor, load: what })
+    }
+
     /// Tabs to a field of the entry form on screen.
     pub fn focus_field(&mut self, field: super::screens::entry_form::FormField) -> &mut Harness {
         for _ in 0..20 {

@@ -9,10 +9,7 @@ use super::bindings::{GLOBAL_KEYS, Global, HELP_KEYS, OFFER_KEYS, find};
 use super::drafts;
 use super::keymap::Key;
 use super::msg::{Cmd, Msg, Op};
-use super::screens::Screen;
-use super::screens::{
-    Action, audit, entry_form, entry_view, home, lock, login, officers, program, programs, queue, reference, report,
-};
+use super::screens::{Action, Applied, Context, Load, Loaded, Screen, entry_form, home, lock, login, program};
 use crate::domain::date::format_date;
 use crate::domain::invalid::Arg;
 use crate::domain::officer::Role;
@@ -48,66 +45,7 @@ fn handle(app: &mut App, msg: Msg) -> Vec<Cmd> {
             vec![]
         }
         Msg::LoggedIn(Ok(actor)) => logged_in(app, actor),
-        Msg::HomeLoaded(Ok(mut data)) => {
-            let role = app.actor.as_ref().map_or(Role::Operator, |a| a.officer().role);
-            // Operators and supervisors see the sites they work at; the
-            // programmes list (p) still finds every programme.
-            if let Some(officer) = app.actor.as_ref().map(|a| a.officer()).filter(|o| o.role != Role::Admin) {
-                data.today.retain(|row| officer.sites.contains(&row.info.program.site));
-                let shown: Vec<_> = data.today.iter().map(|row| row.info.program.id).collect();
-                data.latest.retain(|row| shown.contains(&row.entry.draft.program));
-            }
-            data.latest.truncate(home::LATEST_SHOWN);
-            if let Screen::Home(state) = &mut app.screen {
-                state.refresh(data);
-                state.role = role;
-            } else {
-                // Home is the bottom of the stack: nothing lies behind it.
-                app.back.clear();
-                app.screen = Screen::Home(home::State::new(data, role));
-            }
-            vec![]
-        }
-        Msg::ProgramsLoaded(Ok(rows)) => {
-            let sites =
-                app.actor.as_ref().map(|a| a.officer()).filter(|o| o.role != Role::Admin).map(|o| o.sites.clone());
-            if let Screen::Programs(state) = &mut app.screen {
-                state.refresh(rows);
-                state.sites = sites;
-            } else {
-                let mut state = programs::State::new(rows);
-                state.sites = sites;
-                app.push(Screen::Programs(state));
-            }
-            vec![]
-        }
-        Msg::ProgramLoaded(Ok(data), form) => {
-            match &mut app.screen {
-                Screen::Program(state) if state.id() == data.info.program.id => state.refresh(data),
-                _ => app.push(Screen::Program(Box::new(program::State::new(data)))),
-            }
-            if form {
-                open_form(app);
-            }
-            vec![]
-        }
-        Msg::RegisterFound { program, query, append, page: Ok(page) } => {
-            if let Screen::Program(state) = &mut app.screen
-                && state.id() == program
-                && state.query == query
-            {
-                state.found(page, append);
-            }
-            vec![]
-        }
-        Msg::OlderLoaded(id, Ok(page)) => {
-            if let Screen::Program(state) = &mut app.screen
-                && state.id() == id
-            {
-                state.append(page);
-            }
-            vec![]
-        }
+        Msg::Loaded(loaded) => loaded_msg(app, loaded),
         Msg::Saved(Ok(entry)) => {
             let draft = &entry.draft;
             let what = format!(
@@ -122,7 +60,7 @@ fn handle(app: &mut App, msg: Msg) -> Vec<Cmd> {
             match &mut app.screen {
                 // The reload go_back asked for brings the new entry: it is selected.
                 Screen::Program(state) if state.id() == program => state.select_on_reload = Some(entry.id),
-                _ => cmds.push(Cmd::LoadProgram { id: program, form: false }),
+                _ => cmds.extend(load(app, program::open(program, false))),
             }
             app.notify(Tone::Ok, saved);
             cmds
@@ -131,15 +69,6 @@ fn handle(app: &mut App, msg: Msg) -> Vec<Cmd> {
             let lang = app.lang;
             if let Screen::EntryForm(form) = &mut app.screen {
                 form.refused(&problems, lang);
-            }
-            vec![]
-        }
-        Msg::EntryLoaded(Ok(data)) => {
-            let officer = app.actor.as_ref().map(|a| a.officer());
-            let state = entry_view::State::new(data, app.lang, officer, app.today);
-            match &mut app.screen {
-                Screen::EntryView(view) if view.data.entry.id == state.data.entry.id => **view = state,
-                _ => app.push(Screen::EntryView(Box::new(state))),
             }
             vec![]
         }
@@ -181,12 +110,12 @@ fn handle(app: &mut App, msg: Msg) -> Vec<Cmd> {
         Msg::Voided(Ok(entry)) => {
             let said = fill(app.lang, "tui.voided_done", &[("revision", Arg::Number(i64::from(entry.revision)))]);
             app.notify(Tone::Ok, said);
-            vec![Cmd::LoadEntry(entry.id)]
+            load(app, Load::EntryView(entry.id))
         }
         Msg::Voided(Err(Error::ChangedByAnother { current })) => {
             let id = current.id;
             app.fail(&Error::ChangedByAnother { current });
-            vec![Cmd::LoadEntry(id)]
+            load(app, Load::EntryView(id))
         }
         Msg::Voided(Err(e)) => {
             let message = crate::i18n::error(app.lang, &e);
@@ -219,13 +148,6 @@ fn handle(app: &mut App, msg: Msg) -> Vec<Cmd> {
             app.fail(&e);
             if stale { refresh(app) } else { vec![] }
         }
-        Msg::QueueLoaded(Ok(data)) => {
-            match &mut app.screen {
-                Screen::Queue(state) => state.refresh(data),
-                _ => app.push(Screen::Queue(Box::new(queue::State::new(data)))),
-            }
-            vec![]
-        }
         Msg::Exported(Ok((path, rows))) => {
             let args = [("path", Arg::Text(path.display().to_string())), ("count", Arg::Number(rows as i64))];
             app.notify(Tone::Ok, fill(app.lang, "tui.exported", &args));
@@ -235,34 +157,6 @@ fn handle(app: &mut App, msg: Msg) -> Vec<Cmd> {
             let said = fill(app.lang, "tui.queue_verified_range", &[("count", Arg::Number(count as i64))]);
             app.notify(Tone::Ok, said);
             refresh(app)
-        }
-        Msg::OfficersLoaded(Ok(data)) => {
-            match &mut app.screen {
-                Screen::Officers(state) => state.refresh(data),
-                _ => app.push(Screen::Officers(Box::new(officers::State::new(data)))),
-            }
-            vec![]
-        }
-        Msg::ReferenceLoaded(section, Ok(data)) => {
-            match &mut app.screen {
-                Screen::Reference(state) if state.section == section => state.refresh(data),
-                _ => app.push(Screen::Reference(Box::new(reference::State::new(section, data)))),
-            }
-            vec![]
-        }
-        Msg::ReportLoaded(Ok(data)) => {
-            match &mut app.screen {
-                Screen::Report(state) => state.refresh(data),
-                _ => app.push(Screen::Report(Box::new(report::State::new(data)))),
-            }
-            vec![]
-        }
-        Msg::AuditLoaded(Ok(data)) => {
-            match &mut app.screen {
-                Screen::Audit(state) => state.refresh(data),
-                _ => app.push(Screen::Audit(Box::new(audit::State::new(data)))),
-            }
-            vec![]
         }
         Msg::AdminSaved(Ok(())) => {
             let cmds = if matches!(app.screen, Screen::AdminForm(_)) { go_back(app) } else { refresh(app) };
@@ -371,6 +265,11 @@ fn on_key(app: &mut App, key: Key) -> Vec<Cmd> {
     // The warning about parked drafts lasts for the next key only.
     let warned = std::mem::take(&mut app.quit_warned);
     let action = app.screen.page_mut().key(key, lang);
+    perform(app, action, warned)
+}
+
+/// What a screen's key, or an answer a screen took, asks for.
+fn perform(app: &mut App, action: Action, warned: bool) -> Vec<Cmd> {
     match action {
         Action::None => vec![],
         Action::Quit if !app.parked.is_empty() && !warned => {
@@ -378,14 +277,16 @@ fn on_key(app: &mut App, key: Key) -> Vec<Cmd> {
             // the officers' other screens end with this process.
             app.quit_warned = true;
             let args = [("count", Arg::Number(app.parked.len() as i64))];
-            app.notify(Tone::Error, fill(lang, "tui.quit_loses_drafts", &args));
+            app.notify(Tone::Error, fill(app.lang, "tui.quit_loses_drafts", &args));
             vec![]
         }
         Action::Quit => {
             app.quit = true;
             vec![]
         }
-        Action::Run(cmd) => vec![cmd],
+        Action::Login { nip, pin } => vec![Cmd::Login { nip, pin }],
+        Action::CreateAdmin { nip, name, pin } => vec![Cmd::CreateAdmin { nip, name, pin }],
+        Action::Load(what) => load(app, what),
         Action::Back => go_back(app),
         Action::OpenForm => {
             open_form(app);
@@ -409,14 +310,43 @@ fn on_key(app: &mut App, key: Key) -> Vec<Cmd> {
             use crate::domain::report::{Grouping, Period, ReportSpec};
             let period = Period::last_complete_month(app.today);
             let by = if program.is_some() { Grouping::Program } else { Grouping::Site };
-            act(app, Op::LoadReport(ReportSpec { period, by, site: None, program }))
+            load(app, Load::Report(ReportSpec { period, by, site: None, program }))
         }
     }
 }
 
-/// The home screen's data; the backups' state only for those shown it.
-fn load_home(app: &App) -> Cmd {
-    Cmd::LoadHome { backups: app.actor.as_ref().is_some_and(|a| a.officer().role >= Role::Supervisor) }
+/// A screen's records, read as the logged-in officer.
+fn load(app: &App, what: Load) -> Vec<Cmd> {
+    app.actor.iter().map(|actor| Cmd::Load { actor: actor.clone(), load: what.clone() }).collect()
+}
+
+/// A screen's records came: the screen on top takes them if it asked,
+/// else they open a new screen (home: with nothing behind it).
+fn loaded_msg(app: &mut App, loaded: Loaded) -> Vec<Cmd> {
+    let context = Context { lang: app.lang, today: app.today, officer: app.actor.as_ref().map(|a| a.officer()) };
+    match loaded.apply(&mut app.screen, &context) {
+        Applied::Taken(then) => perform(app, then, false),
+        Applied::Opened { screen, root, then } => {
+            if root {
+                app.back.clear();
+                app.screen = *screen;
+            } else {
+                app.push(*screen);
+            }
+            perform(app, then, false)
+        }
+        Applied::Dropped => vec![],
+        Applied::Failed(e) => {
+            app.fail(&e);
+            vec![]
+        }
+    }
+}
+
+/// The home screen's data, as the logged-in officer sees it.
+fn load_home(app: &App) -> Vec<Cmd> {
+    let role = app.actor.as_ref().map_or(Role::Operator, |a| a.officer().role);
+    load(app, home::load(role))
 }
 
 fn act(app: &App, op: Op) -> Vec<Cmd> {
@@ -462,11 +392,7 @@ fn refresh(app: &App) -> Vec<Cmd> {
 
 /// What reading the current screen's data again asks of the records API.
 fn reloads(app: &App) -> Vec<Cmd> {
-    match app.screen.page().reload() {
-        Some(Action::Run(cmd)) => vec![cmd],
-        Some(Action::Do(op)) => act(app, op),
-        _ => vec![],
-    }
+    app.screen.page().reload().map_or_else(Vec::new, |what| load(app, what))
 }
 
 fn open_form(app: &mut App) {
@@ -546,11 +472,11 @@ fn logged_in(app: &mut App, actor: crate::records::Actor) -> Vec<Cmd> {
             return refresh(app);
         }
         app.offer = Some(parked);
-        return vec![load_home(app)];
+        return load_home(app);
     }
     // Nothing of theirs in this process: the server may have kept a draft
     // (a dropped link, a closed terminal), offered once home is shown.
-    let mut cmds = vec![load_home(app)];
+    let mut cmds = load_home(app);
     cmds.extend(act(app, Op::LoadDraft));
     cmds
 }

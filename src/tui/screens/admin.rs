@@ -7,12 +7,11 @@ use ratatui::text::Line;
 use ratatui::widgets::{Paragraph, Wrap};
 
 use super::reference::Section;
-use super::{Action, Page, leave};
+use super::{Action, Load, Page, leave};
 use crate::i18n::{Lang, text};
 use crate::records::AuditFilter;
 use crate::tui::bindings::{Binding, Hint, TYPING_LIST_KEYS, find, hints_and_leave};
 use crate::tui::keymap::{Key, list_nav};
-use crate::tui::msg::Op;
 use crate::tui::ui::{Ui, titled};
 use crate::tui::widgets::list::{self, Selection};
 
@@ -64,13 +63,13 @@ impl Page for Menu {
                 }
                 Action::None
             }
-            Some(Do::Open) => Action::Do(match self.selected.row() {
-                0 => Op::LoadOfficers,
-                1 => Op::LoadReference(Section::Sites),
-                2 => Op::LoadReference(Section::Partners),
-                3 => Op::LoadReference(Section::Agreements),
-                4 => Op::LoadReference(Section::Programs),
-                _ => Op::LoadAudit(AuditFilter::default()),
+            Some(Do::Open) => Action::Load(match self.selected.row() {
+                0 => Load::Officers(()),
+                1 => Load::Reference(Section::Sites),
+                2 => Load::Reference(Section::Partners),
+                3 => Load::Reference(Section::Agreements),
+                4 => Load::Reference(Section::Programs),
+                _ => Load::Audit(AuditFilter::default()),
             }),
             None => leave(key),
         }

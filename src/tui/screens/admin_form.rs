@@ -20,7 +20,7 @@ use crate::records::Error;
 use crate::tui::bindings::Hint;
 use crate::tui::data::{OfficerRow, RefChange, ReferenceData};
 use crate::tui::keymap::Key;
-use crate::tui::msg::Op;
+use crate::tui::ops::Op;
 use crate::tui::ui::Ui;
 use crate::tui::widgets::form::{Field, Form, Input, Outcome};
 

@@ -7,17 +7,16 @@ use ratatui::layout::{Position, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Paragraph, Wrap};
 
-use super::{Action, Label, Page, labelled_input, leave, problems};
+use super::{Action, Context, Label, Load, Loads, Page, labelled_input, leave, problems};
 use crate::domain::date::parse_date;
 use crate::domain::invalid::{Arg, Invalid};
 use crate::domain::officer::{NIP_DIGITS, Nip};
 use crate::i18n::{self, Lang, fill, text};
 use crate::records::AuditAction;
-use crate::records::AuditFilter;
+use crate::records::{Actor, AuditFilter, Records, Result};
 use crate::tui::bindings::{Binding, EDIT_KEYS, Hint, TYPING_LIST_KEYS, find, hints, hints_and_leave};
-use crate::tui::data::AuditData;
+use crate::tui::data::{AuditData, AuditRow};
 use crate::tui::keymap::{Key, list_nav};
-use crate::tui::msg::Op;
 use crate::tui::ui::{Ui, titled};
 use crate::tui::widgets::input::TextInput;
 use crate::tui::widgets::list::{self, Selection};
@@ -97,7 +96,7 @@ impl State {
         }
         self.focus = LIST;
         self.applied = AuditFilter { officer, from, to };
-        Action::Do(Op::LoadAudit(self.applied.clone()))
+        Action::Load(Load::Audit(self.applied.clone()))
     }
 }
 
@@ -176,8 +175,8 @@ impl Page for State {
         render(self, frame, area, ui)
     }
 
-    fn reload(&self) -> Option<Action> {
-        Some(Action::Do(Op::LoadAudit(self.applied.clone())))
+    fn reload(&self) -> Option<Load> {
+        Some(Load::Audit(self.applied.clone()))
     }
 }
 
@@ -288,6 +287,34 @@ pub fn shown_detail(lang: Lang, detail: &str, zone: chrono::FixedOffset) -> Stri
         }
     }
     out.join(", ")
+}
+
+/// The audit trail as filtered, newest first.
+impl Loads for State {
+    type Query = AuditFilter;
+    type Data = AuditData;
+
+    fn fetch(records: &Records, actor: &Actor, filter: &AuditFilter) -> Result<AuditData> {
+        let mut rows: Vec<AuditRow> = records
+            .audit(actor, filter)?
+            .into_iter()
+            .map(|record| AuditRow { at: records.local_time(record.at), record })
+            .collect();
+        rows.reverse();
+        Ok(AuditData { rows, names: records.officer_names()? })
+    }
+
+    fn takes(&self, _filter: &AuditFilter) -> bool {
+        true
+    }
+
+    fn take(&mut self, _filter: &AuditFilter, data: AuditData, _context: &Context) {
+        self.refresh(data);
+    }
+
+    fn open(_filter: &AuditFilter, data: AuditData, _context: &Context) -> Option<State> {
+        Some(State::new(data))
+    }
 }
 
 #[cfg(test)]

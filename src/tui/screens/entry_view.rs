@@ -13,19 +13,20 @@ use ratatui::layout::{Position, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Clear, Paragraph, Wrap};
 
-use super::{Action, Label, Page, labelled_input, leave};
+use super::{Action, Context, Label, Load, Loads, Page, labelled_input, leave};
 use crate::domain::date::format_date;
+use crate::domain::entry::EntryId;
 use crate::domain::entry::{Entry, EntryDraft, Status};
 use crate::domain::invalid::Arg;
 use crate::domain::officer::{Nip, Officer};
 use crate::domain::permission::{self, Action as Permit};
 use crate::domain::text::TextField;
 use crate::i18n::{Lang, fill, kind_name, text};
-use crate::records::Update;
+use crate::records::{Actor, Records, Result, Update};
 use crate::tui::bindings::{Binding, EDIT_KEYS, Hint, TYPING_LIST_KEYS, find, hints, hints_and_leave};
 use crate::tui::data::{EntryData, RevisionRow};
 use crate::tui::keymap::{Key, Nav, list_nav};
-use crate::tui::msg::{Cmd, Op};
+use crate::tui::ops::Op;
 use crate::tui::theme::{Theme, cells};
 use crate::tui::ui::{Ui, local_time, quantities, titled};
 use crate::tui::widgets::input::TextInput;
@@ -209,8 +210,8 @@ impl Page for State {
         render(self, frame, area, ui)
     }
 
-    fn reload(&self) -> Option<Action> {
-        Some(Action::Run(Cmd::LoadEntry(self.data.entry.id)))
+    fn reload(&self) -> Option<Load> {
+        Some(Load::EntryView(self.data.entry.id))
     }
 
     fn shows(&self, update: &Update) -> bool {
@@ -485,6 +486,40 @@ fn render_void(dialog: &VoidDialog, frame: &mut Frame, area: Rect, ui: &Ui) -> O
         super::problems(frame, below, theme, std::slice::from_ref(problem));
     }
     cursor
+}
+
+/// An entry with its revisions, each with its verification.
+impl Loads for State {
+    type Query = EntryId;
+    type Data = EntryData;
+
+    fn fetch(records: &Records, _actor: &Actor, id: &EntryId) -> Result<EntryData> {
+        read(records, *id)
+    }
+
+    fn takes(&self, id: &EntryId) -> bool {
+        self.data.entry.id == *id
+    }
+
+    /// What the officer may do is worked out again, for the new revision.
+    fn take(&mut self, _id: &EntryId, data: EntryData, context: &Context) {
+        *self = State::new(data, context.lang, context.officer, context.today);
+    }
+
+    fn open(_id: &EntryId, data: EntryData, context: &Context) -> Option<State> {
+        Some(State::new(data, context.lang, context.officer, context.today))
+    }
+}
+
+pub fn read(records: &Records, id: EntryId) -> Result<EntryData> {
+    let entry = records.current(id)?;
+    let program = records.program(entry.draft.program)?;
+    let mut history = Vec::new();
+    for revision in records.history(id)? {
+        let verified = records.verification(id, revision.revision)?.map(|v| (v.by, records.local_time(v.at)));
+        history.push(RevisionRow { at: records.local_time(revision.recorded_at), verified, entry: revision });
+    }
+    Ok(EntryData { history, items: records.items_used(program.id)?, program, names: records.officer_names()?, entry })
 }
 
 #[cfg(test)]

@@ -6,16 +6,19 @@ use ratatui::layout::{Constraint, Layout, Position, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Paragraph, Wrap};
 
-use super::{Action, Page};
+use std::collections::BTreeMap;
+
+use super::{Action, Context, Load, Loads, Page};
 use crate::domain::date::format_date;
 use crate::domain::invalid::Arg;
 use crate::domain::officer::Role;
+use crate::domain::reference::ProgramId;
+use crate::domain::sector::Kind;
 use crate::i18n::{Lang, fill, kind_name, text};
-use crate::records::Update;
+use crate::records::{Actor, Records, Result, Update};
 use crate::tui::bindings::{Binding, Hint, TYPING_LIST_KEYS, find, hints};
-use crate::tui::data::{BackupNotice, HomeData};
+use crate::tui::data::{BackupNotice, EndingRow, HomeData, LatestRow, TodayRow};
 use crate::tui::keymap::{Key, list_nav};
-use crate::tui::msg::{Cmd, Op};
 use crate::tui::screens::Screen;
 use crate::tui::theme::cells;
 use crate::tui::ui::{Ui, quantities, titled};
@@ -58,6 +61,12 @@ const KEYS: &[Binding<Do>] = &[
     Binding::shown(&[Key::Char('x')], "x", "tui.do_switch", Do::Switch),
     Binding::shown(&[Key::Char('q')], "q", "tui.do_quit", Do::Quit),
 ];
+
+/// Home as the officer of `role` sees it: the backups' state only for
+/// supervisors and admins (the server refuses it to operators).
+pub fn load(role: Role) -> Load {
+    Load::Home(Query { backups: role >= Role::Supervisor })
+}
 
 impl State {
     pub fn new(data: HomeData, role: Role) -> State {
@@ -103,11 +112,11 @@ impl Page for State {
                 }
                 Action::None
             }
-            (Some(Do::Open), Some(id)) => Action::Run(Cmd::LoadProgram { id, form: false }),
-            (Some(Do::Record), Some(id)) => Action::Run(Cmd::LoadProgram { id, form: true }),
-            (Some(Do::Find), _) => Action::Run(Cmd::LoadPrograms),
+            (Some(Do::Open), Some(id)) => Action::Load(super::program::open(id, false)),
+            (Some(Do::Record), Some(id)) => Action::Load(super::program::open(id, true)),
+            (Some(Do::Find), _) => Action::Load(Load::Programs(())),
             (Some(Do::Report), _) => Action::Report(None),
-            (Some(Do::Verify), _) => Action::Do(Op::LoadQueue(Default::default())),
+            (Some(Do::Verify), _) => Action::Load(Load::Queue(Default::default())),
             (Some(Do::Admin), _) => {
                 Action::Push(Box::new(Screen::AdminMenu(crate::tui::screens::admin::Menu::default())))
             }
@@ -121,8 +130,8 @@ impl Page for State {
         render(self, frame, area, ui)
     }
 
-    fn reload(&self) -> Option<Action> {
-        Some(Action::Run(Cmd::LoadHome { backups: self.role >= Role::Supervisor }))
+    fn reload(&self) -> Option<Load> {
+        Some(load(self.role))
     }
 
     fn shows(&self, update: &Update) -> bool {
@@ -284,6 +293,108 @@ fn render_ending(state: &State, frame: &mut Frame, area: Rect, ui: &Ui) {
         ]));
     }
     frame.render_widget(Paragraph::new(lines), inner);
+}
+
+/// What home asks: with `backups`, whether the daily backups stopped.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Query {
+    pub backups: bool,
+}
+
+/// Days home's sparklines cover.
+const SPARK_DAYS: i64 = 7;
+
+/// Latest entries read for home: enough that the ones at an officer's own
+/// sites still fill the list after the others are left out.
+const LATEST_READ: usize = 8 * LATEST_SHOWN;
+
+impl Loads for State {
+    type Query = Query;
+    type Data = HomeData;
+    const ROOT: bool = true;
+
+    fn fetch(records: &Records, _actor: &Actor, query: &Query) -> Result<HomeData> {
+        read(records, query.backups)
+    }
+
+    fn takes(&self, _query: &Query) -> bool {
+        true
+    }
+
+    fn take(&mut self, _query: &Query, data: HomeData, context: &Context) {
+        let (data, role) = as_seen(data, context);
+        self.refresh(data);
+        self.role = role;
+    }
+
+    fn open(_query: &Query, data: HomeData, context: &Context) -> Option<State> {
+        let (data, role) = as_seen(data, context);
+        Some(State::new(data, role))
+    }
+}
+
+/// Operators and supervisors see the sites they work at (the programmes
+/// list, p, still finds every programme).
+fn as_seen(mut data: HomeData, context: &Context) -> (HomeData, Role) {
+    let role = context.officer.map_or(Role::Operator, |o| o.role);
+    if let Some(officer) = context.officer.filter(|o| o.role != Role::Admin) {
+        data.today.retain(|row| officer.sites.contains(&row.info.program.site));
+        let shown: Vec<_> = data.today.iter().map(|row| row.info.program.id).collect();
+        data.latest.retain(|row| shown.contains(&row.entry.draft.program));
+    }
+    data.latest.truncate(LATEST_SHOWN);
+    (data, role)
+}
+
+fn read(records: &Records, backups: bool) -> Result<HomeData> {
+    let infos = crate::tui::reads::infos(records)?;
+    let mut logged = records.logged_on(records.today())?;
+    let week_from = records.today() - chrono::Duration::days(SPARK_DAYS - 1);
+    let mut weeks = records.entries_a_day(week_from, records.today())?;
+    let today = infos
+        .into_iter()
+        .map(|info| {
+            let mut kinds: Vec<(Kind, usize)> = Vec::new();
+            for entry in logged.remove(&info.program.id).unwrap_or_default() {
+                match kinds.iter_mut().find(|(k, _)| *k == entry.draft.kind) {
+                    Some((_, n)) => *n += 1,
+                    None => kinds.push((entry.draft.kind, 1)),
+                }
+            }
+            let week = weeks.remove(&info.program.id).unwrap_or_default();
+            TodayRow { info, logged: kinds, week }
+        })
+        .collect();
+    let names: BTreeMap<ProgramId, String> = records.programs()?.into_iter().map(|p| (p.id, p.name)).collect();
+    let latest = records
+        .latest_entries(LATEST_READ)?
+        .into_iter()
+        .map(|entry| LatestRow { program: names.get(&entry.draft.program).cloned().unwrap_or_default(), entry })
+        .collect();
+    let partners: BTreeMap<u32, String> = records.partners()?.into_iter().map(|p| (p.id, p.name)).collect();
+    let ending = records
+        .agreements_ending(ENDING_WITHIN_DAYS)?
+        .into_iter()
+        .map(|agreement| EndingRow {
+            partner: partners.get(&agreement.partner).cloned().unwrap_or_default(),
+            agreement,
+        })
+        .collect();
+    let backup = if backups { backup_notice(records)? } else { None };
+    Ok(HomeData { today, latest, ending, backup })
+}
+
+/// Whether the daily backups stopped, and since when (domain/backup_plan.rs).
+fn backup_notice(records: &Records) -> Result<Option<BackupNotice>> {
+    let last_good = records.backup_status()?.last_good;
+    if !crate::domain::backup_plan::is_stale(records.now(), last_good) {
+        return Ok(None);
+    }
+    let last_good = last_good.map(|at| {
+        let day = records.local_time(at).date_naive();
+        (day, (records.today() - day).num_days())
+    });
+    Ok(Some(BackupNotice { last_good }))
 }
 
 #[cfg(test)]

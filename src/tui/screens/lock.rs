@@ -13,7 +13,6 @@ use crate::domain::officer::PIN_MAX_DIGITS;
 use crate::i18n::{Lang, fill, text};
 use crate::tui::bindings::{Binding, Hint, find, hints};
 use crate::tui::keymap::Key;
-use crate::tui::msg::Cmd;
 use crate::tui::theme::cells;
 use crate::tui::ui::{Ui, titled};
 use crate::tui::widgets::input::TextInput;
@@ -65,10 +64,10 @@ impl Page for State {
     fn key(&mut self, key: Key, _lang: Lang) -> Action {
         match find(KEYS, key) {
             Some(Do::Unlock) => {
-                let cmd = Cmd::Login { nip: self.nip.clone(), pin: self.pin.text().to_string() };
+                let cmd = Action::Login { nip: self.nip.clone(), pin: self.pin.text().to_string() };
                 // The PIN is not kept once it has been sent, right or wrong.
                 self.pin.clear();
-                Action::Run(cmd)
+                cmd
             }
             Some(Do::Switch) => Action::Switch,
             Some(Do::Quit) => Action::Quit,
@@ -120,7 +119,7 @@ mod tests {
             state.key(Key::Char(c), Lang::Id);
         }
         let action = state.key(Key::Enter, Lang::Id);
-        assert_eq!(action, Action::Run(Cmd::Login { nip: "199001012015031002".into(), pin: "123456".into() }));
+        assert_eq!(action, Action::Login { nip: "199001012015031002".into(), pin: "123456".into() });
         assert_eq!(state.pin.text(), "", "the PIN is forgotten once sent");
         assert_eq!(state.key(Key::Tab, Lang::Id), Action::Switch);
         assert_eq!(state.key(Key::Char('x'), Lang::Id), Action::Switch);

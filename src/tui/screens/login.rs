@@ -11,7 +11,6 @@ use crate::domain::officer::PIN_MAX_DIGITS;
 use crate::i18n::{Lang, text};
 use crate::tui::bindings::{Binding, EDIT_KEYS, Hint, find, hints};
 use crate::tui::keymap::Key;
-use crate::tui::msg::Cmd;
 use crate::tui::ui::Ui;
 use crate::tui::widgets::input::TextInput;
 
@@ -73,10 +72,10 @@ impl Page for State {
                 Action::None
             }
             Some(Do::Enter) => {
-                let cmd = Cmd::Login { nip: self.nip.text().to_string(), pin: self.pin.text().to_string() };
+                let cmd = Action::Login { nip: self.nip.text().to_string(), pin: self.pin.text().to_string() };
                 // The PIN is not kept once it has been sent, right or wrong.
                 self.pin.clear();
-                Action::Run(cmd)
+                cmd
             }
             Some(Do::Type) | None => {
                 if self.on_pin {
@@ -138,7 +137,7 @@ mod tests {
             state.key(Key::Char(c), Lang::Id);
         }
         let action = state.key(Key::Enter, Lang::Id);
-        assert_eq!(action, Action::Run(Cmd::Login { nip: "198001012005011001".into(), pin: "123456".into() }));
+        assert_eq!(action, Action::Login { nip: "198001012005011001".into(), pin: "123456".into() });
         assert_eq!(state.pin.text(), "");
         state.key(Key::BackTab, Lang::Id);
         assert!(!state.on_pin);

@@ -9,14 +9,14 @@ use ratatui::text::{Line, Span};
 
 use super::admin_form::{self, role_name};
 use super::leave;
-use super::{Action, Page};
+use super::{Action, Context, Load, Loads, Page};
 use crate::domain::invalid::Arg;
 use crate::i18n::{Lang, fill, text};
-use crate::records::Update;
+use crate::records::{Actor, Records, Result, Update};
 use crate::tui::bindings::{Binding, Hint, TYPING_LIST_KEYS, YES_NO, find, hints, hints_and_leave};
-use crate::tui::data::OfficersData;
+use crate::tui::data::{OfficerRow, OfficersData};
 use crate::tui::keymap::{Key, list_nav};
-use crate::tui::msg::Op;
+use crate::tui::ops::Op;
 use crate::tui::screens::Screen;
 use crate::tui::ui::{Ui, titled};
 use crate::tui::widgets::form::confirm;
@@ -113,8 +113,8 @@ impl Page for State {
         render(self, frame, area, ui)
     }
 
-    fn reload(&self) -> Option<Action> {
-        Some(Action::Do(Op::LoadOfficers))
+    fn reload(&self) -> Option<Load> {
+        Some(Load::Officers(()))
     }
 
     fn shows(&self, update: &Update) -> bool {
@@ -185,4 +185,39 @@ pub fn render(state: &State, frame: &mut Frame, area: Rect, ui: &Ui) -> Option<P
         confirm(frame, area, ui, &fill(lang, key, &args));
     }
     None
+}
+
+/// The officers the admin manages, with whether each is locked out now.
+impl Loads for State {
+    type Query = ();
+    type Data = OfficersData;
+
+    fn fetch(records: &Records, actor: &Actor, _query: &()) -> Result<OfficersData> {
+        let now = records.now();
+        let officers = records
+            .officers_for(actor)?
+            .into_iter()
+            .map(|o| OfficerRow {
+                locked_until: o.locked_until.filter(|until| *until > now).map(|until| records.local_time(until)),
+                nip: o.nip,
+                name: o.name,
+                role: o.role,
+                active: o.active,
+                sites: o.sites,
+            })
+            .collect();
+        Ok(OfficersData { officers, sites: records.sites()? })
+    }
+
+    fn takes(&self, _query: &()) -> bool {
+        true
+    }
+
+    fn take(&mut self, _query: &(), data: OfficersData, _context: &Context) {
+        self.refresh(data);
+    }
+
+    fn open(_query: &(), data: OfficersData, _context: &Context) -> Option<State> {
+        Some(State::new(data))
+    }
 }

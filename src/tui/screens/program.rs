@@ -7,18 +7,23 @@ use ratatui::layout::{Constraint, Layout, Position, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Paragraph, Wrap};
 
-use super::{Action, Label, Page, labelled_input, leave};
+use chrono::{Datelike, NaiveDate};
+
+use super::{Action, Context, Label, Load, Loads, Page, labelled_input, leave};
 use crate::domain::date::{format_date, parse_date};
 use crate::domain::entry::Entry;
 use crate::domain::invalid::Arg;
+use crate::domain::reference::ProgramId;
 use crate::domain::sector::Kind;
+use crate::domain::sector::Sector;
 use crate::domain::unit::Unit;
 use crate::i18n::{Lang, fill, kind_name, sector_name, text};
-use crate::records::{EntryState, RegisterQuery, Total, Update};
+use crate::records::views::RegisterPage;
+use crate::records::{Actor, EntryState, Error, Records, RegisterQuery, Result, Total, Update};
 use crate::tui::bindings::{self, Binding, Hint, TYPED, TYPING_LIST_KEYS, hints};
 use crate::tui::data::ProgramData;
 use crate::tui::keymap::{Key, list_nav};
-use crate::tui::msg::{Cmd, Op};
+use crate::tui::ops::Op;
 use crate::tui::ui::{Ui, amount, quantities, titled};
 use crate::tui::widgets::asked::{Answer, Asked, next_choice};
 use crate::tui::widgets::input::TextInput;
@@ -114,7 +119,7 @@ impl Page for State {
                 self.load_more()
             }
             Some(Do::View) => match self.selected.of(&self.data.register) {
-                Some(entry) => Action::Run(Cmd::LoadEntry(entry.id)),
+                Some(entry) => Action::Load(Load::EntryView(entry.id)),
                 None => Action::None,
             },
             Some(Do::Record) => Action::OpenForm,
@@ -145,8 +150,8 @@ impl Page for State {
         render(self, frame, area, ui)
     }
 
-    fn reload(&self) -> Option<Action> {
-        Some(Action::Run(Cmd::LoadProgram { id: self.id(), form: false }))
+    fn reload(&self) -> Option<Load> {
+        Some(open(self.id(), false))
     }
 
     fn shows(&self, update: &Update) -> bool {
@@ -198,14 +203,11 @@ impl State {
     /// Shows the register as `query` asks: its first page is read.
     fn search(&mut self, query: RegisterQuery) -> Action {
         self.query = query.clone();
-        Action::Run(Cmd::SearchRegister { program: self.id(), query, append: false })
+        Action::Load(Load::Program(Query::Search { id: self.id(), query }))
     }
 
-    /// A page of the search on screen: the first, or the next older one.
-    pub fn found(&mut self, page: crate::records::views::RegisterPage, append: bool) {
-        if append {
-            return self.append(page);
-        }
+    /// The first page of the search on screen.
+    fn found(&mut self, page: RegisterPage) {
         self.data.register = page.entries;
         self.data.verified = page.verified;
         self.data.older = page.older;
@@ -225,12 +227,7 @@ impl State {
     fn load_more(&self) -> Action {
         match self.data.older {
             Some(before) if self.selected.row() + PREFETCH >= self.data.register.len() => {
-                if self.searching() {
-                    let query = RegisterQuery { through: before.pred_opt(), ..self.query.clone() };
-                    Action::Run(Cmd::SearchRegister { program: self.id(), query, append: true })
-                } else {
-                    Action::Run(Cmd::LoadOlder { program: self.id(), before })
-                }
+                Action::Load(Load::Program(Query::More { id: self.id(), query: self.query.clone(), before }))
             }
             _ => Action::None,
         }
@@ -251,7 +248,7 @@ impl State {
         self.data = data;
     }
 
-    pub fn append(&mut self, page: crate::records::views::RegisterPage) {
+    fn append(&mut self, page: RegisterPage) {
         self.data.register.extend(page.entries);
         self.data.verified.extend(page.verified);
         self.data.older = page.older;
@@ -431,4 +428,110 @@ fn item_label(theme: crate::tui::theme::Theme, item: &str, unit: &str, width: us
 
 fn find<'a>(totals: &'a [Total], like: &Total) -> Option<&'a Total> {
     totals.iter().find(|t| t.kind == like.kind && t.unit == like.unit && t.item == like.item)
+}
+
+/// A programme opened, with its form after it when `form`.
+pub fn open(id: ProgramId, form: bool) -> Load {
+    Load::Program(Query::Open { id, form })
+}
+
+/// What the programme screen asks of the records API.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Query {
+    /// The programme: its register's newest page, its totals, its items;
+    /// with `form`, its entry form opens after.
+    Open { id: ProgramId, form: bool },
+    /// The first page of a search of its register.
+    Search { id: ProgramId, query: RegisterQuery },
+    /// The next older page of what the register shows (`query`: its
+    /// search, or none), of the days before `before`.
+    More { id: ProgramId, query: RegisterQuery, before: NaiveDate },
+}
+
+#[derive(Clone, Debug)]
+pub enum Data {
+    Program(Box<ProgramData>),
+    Page(RegisterPage),
+}
+
+impl Loads for State {
+    type Query = Query;
+    type Data = Data;
+
+    fn fetch(records: &Records, _actor: &Actor, query: &Query) -> Result<Data> {
+        match query {
+            Query::Open { id, .. } => Ok(Data::Program(Box::new(read(records, *id)?))),
+            Query::Search { id, query } => Ok(Data::Page(records.search_register(*id, query, PAGE_ENTRIES)?)),
+            Query::More { id, query, before } if *query == RegisterQuery::default() => {
+                let program = records.program(*id)?;
+                Ok(Data::Page(records.register_page(&program, Some(*before), PAGE_ENTRIES)?))
+            }
+            Query::More { id, query, before } => {
+                let query = RegisterQuery { through: before.pred_opt(), ..query.clone() };
+                Ok(Data::Page(records.search_register(*id, &query, PAGE_ENTRIES)?))
+            }
+        }
+    }
+
+    /// A page counts only for the search still on screen, and the next
+    /// older page only once: it is appended where the register ends.
+    fn takes(&self, query: &Query) -> bool {
+        match query {
+            Query::Open { id, .. } => *id == self.id(),
+            Query::Search { id, query } => *id == self.id() && *query == self.query,
+            Query::More { id, query, before } => {
+                *id == self.id() && *query == self.query && self.data.older == Some(*before)
+            }
+        }
+    }
+
+    fn take(&mut self, query: &Query, data: Data, _context: &Context) {
+        match (query, data) {
+            (Query::Open { .. }, Data::Program(data)) => self.refresh(*data),
+            (Query::Search { .. }, Data::Page(page)) => self.found(page),
+            (Query::More { .. }, Data::Page(page)) => self.append(page),
+            _ => {}
+        }
+    }
+
+    fn open(_query: &Query, data: Data, _context: &Context) -> Option<State> {
+        match data {
+            Data::Program(data) => Some(State::new(*data)),
+            Data::Page(_) => None,
+        }
+    }
+
+    fn then(query: &Query) -> Action {
+        match query {
+            Query::Open { form: true, .. } => Action::OpenForm,
+            _ => Action::None,
+        }
+    }
+}
+
+/// The programme with its register's newest page, the month's and year's
+/// totals, the items used and, for livestock, the head counts.
+pub fn read(records: &Records, id: ProgramId) -> Result<ProgramData> {
+    let infos = crate::tui::reads::infos(records)?;
+    let info = infos.into_iter().find(|i| i.program.id == id).ok_or(Error::ProgramUnknown { id })?;
+    let program = &info.program;
+    let today = records.today();
+    let page = records.register_page(program, None, PAGE_ENTRIES)?;
+    let (month_from, month_to) = Records::month_of(today);
+    let year_from = today.with_ordinal(1).unwrap_or(today);
+    let year_to = year_from.with_year(today.year() + 1).and_then(|d| d.pred_opt()).unwrap_or(today);
+    let month = records.totals(id, month_from, month_to)?;
+    let year = records.totals(id, year_from, year_to)?;
+    let herd = if program.sector == Sector::Peternakan { Some(records.herd_at(id, today)?) } else { None };
+    let items = records.items_used(id)?;
+    Ok(ProgramData {
+        register: page.entries,
+        older: page.older,
+        verified: page.verified,
+        month,
+        year,
+        herd,
+        items,
+        info,
+    })
 }

@@ -7,16 +7,16 @@ use ratatui::layout::{Position, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 
-use super::{Action, Label, Page, labelled_input};
+use super::{Action, Context, Label, Load, Loads, Page, labelled_input};
 use crate::domain::date::format_date;
 use crate::domain::invalid::Arg;
+use crate::domain::officer::Role;
 use crate::domain::reference::SiteId;
 use crate::i18n::{Lang, fill, sector_name, text};
-use crate::records::Update;
+use crate::records::{Actor, Records, Result, Update};
 use crate::tui::bindings::{Binding, EDIT_KEYS, Hint, TYPING_LIST_KEYS, find, hints};
 use crate::tui::data::ProgramRow;
 use crate::tui::keymap::{Key, typing_nav};
-use crate::tui::msg::Cmd;
 use crate::tui::ui::{Ui, titled};
 use crate::tui::widgets::input::TextInput;
 use crate::tui::widgets::list::{self, Selection};
@@ -111,7 +111,7 @@ impl Page for State {
                 Action::None
             }
             Some(Do::Open) => match self.selected.of(&self.shown()) {
-                Some(&i) => Action::Run(Cmd::LoadProgram { id: self.rows[i].info.program.id, form: false }),
+                Some(&i) => Action::Load(super::program::open(self.rows[i].info.program.id, false)),
                 None => Action::None,
             },
             Some(Do::ClearOrBack) if !self.filter.text().is_empty() => {
@@ -133,8 +133,8 @@ impl Page for State {
         render(self, frame, area, ui)
     }
 
-    fn reload(&self) -> Option<Action> {
-        Some(Action::Run(Cmd::LoadPrograms))
+    fn reload(&self) -> Option<Load> {
+        Some(Load::Programs(()))
     }
 
     fn shows(&self, update: &Update) -> bool {
@@ -208,4 +208,36 @@ pub fn render(state: &State, frame: &mut Frame, area: Rect, ui: &Ui) -> Option<P
         )
     });
     cursor
+}
+
+/// Every programme, with the day of its last entry.
+impl Loads for State {
+    type Query = ();
+    type Data = Vec<ProgramRow>;
+
+    fn fetch(records: &Records, _actor: &Actor, _query: &()) -> Result<Vec<ProgramRow>> {
+        let last = records.last_entry_dates()?;
+        let infos = crate::tui::reads::infos(records)?;
+        Ok(infos.into_iter().map(|info| ProgramRow { last: last.get(&info.program.id).copied(), info }).collect())
+    }
+
+    fn takes(&self, _query: &()) -> bool {
+        true
+    }
+
+    fn take(&mut self, _query: &(), rows: Vec<ProgramRow>, context: &Context) {
+        self.refresh(rows);
+        self.sites = recording_sites(context);
+    }
+
+    fn open(_query: &(), rows: Vec<ProgramRow>, context: &Context) -> Option<State> {
+        let mut state = State::new(rows);
+        state.sites = recording_sites(context);
+        Some(state)
+    }
+}
+
+/// The sites the officer may record at; `None` for an admin (every site).
+fn recording_sites(context: &Context) -> Option<Vec<SiteId>> {
+    context.officer.filter(|o| o.role != Role::Admin).map(|o| o.sites.clone())
 }

@@ -8,17 +8,18 @@ use ratatui::widgets::{Paragraph, Wrap};
 
 use std::collections::BTreeMap;
 
-use super::{Action, Page, leave};
+use super::{Action, Context, Load, Loads, Page, leave};
 use crate::domain::date::{format_date, parse_date};
 use crate::domain::entry::EntryId;
 use crate::domain::invalid::Arg;
+use crate::domain::officer::Role;
 use crate::domain::reference::{ProgramId, SiteId};
 use crate::i18n::{Lang, fill, kind_name, text};
-use crate::records::{QueueFilter, Update};
+use crate::records::{Actor, QueueFilter, Records, Result, Update};
 use crate::tui::bindings::{Binding, Hint, TYPED, TYPING_LIST_KEYS, YES_NO, find, hints, hints_and_leave};
-use crate::tui::data::QueueData;
+use crate::tui::data::{QueueData, QueueRow};
 use crate::tui::keymap::{Key, Nav, list_nav};
-use crate::tui::msg::{Cmd, Op};
+use crate::tui::ops::Op;
 use crate::tui::ui::{Ui, quantities, titled};
 use crate::tui::widgets::asked::{Answer, Asked, next_choice};
 use crate::tui::widgets::input::TextInput;
@@ -76,7 +77,7 @@ impl State {
     }
 
     fn load(&self, filter: QueueFilter) -> Action {
-        Action::Do(Op::LoadQueue(filter))
+        Action::Load(Load::Queue(filter))
     }
 
     fn days_key(&mut self, key: Key, lang: Lang) -> Action {
@@ -145,7 +146,7 @@ impl Page for State {
                 }
                 Action::None
             }
-            (Some(Do::View), Some(entry)) => Action::Run(Cmd::LoadEntry(entry.id)),
+            (Some(Do::View), Some(entry)) => Action::Load(Load::EntryView(entry.id)),
             (Some(Do::Verify), Some(entry)) => Action::Do(Op::Verify { id: entry.id, revision: entry.revision }),
             (Some(Do::Mark), Some(entry)) => {
                 if self.marked.remove(&entry.id).is_none() {
@@ -189,8 +190,8 @@ impl Page for State {
         render(self, frame, area, ui)
     }
 
-    fn reload(&self) -> Option<Action> {
-        Some(self.load(self.data.filter.clone()))
+    fn reload(&self) -> Option<Load> {
+        Some(Load::Queue(self.data.filter.clone()))
     }
 
     fn shows(&self, update: &Update) -> bool {
@@ -289,4 +290,42 @@ pub fn render(state: &State, frame: &mut Frame, area: Rect, ui: &Ui) -> Option<P
             .render_widget(Line::from(vec![Span::styled(theme.fit(&said, usize::from(inner.width)), theme.dim())]), at);
     }
     cursor
+}
+
+/// The entries waiting for verification at the officer's sites, as
+/// filtered, with the sites and programmes the filters step through.
+impl Loads for State {
+    type Query = QueueFilter;
+    type Data = QueueData;
+
+    fn fetch(records: &Records, actor: &Actor, filter: &QueueFilter) -> Result<QueueData> {
+        let officer = actor.officer();
+        let here = |site: u32| officer.role == Role::Admin || officer.sites.contains(&site);
+        let all = records.programs()?;
+        let names: BTreeMap<ProgramId, String> = all.iter().map(|p| (p.id, p.name.clone())).collect();
+        let programs = all.iter().filter(|p| here(p.site)).map(|p| (p.id, p.name.clone())).collect();
+        let sites = records.sites()?.into_iter().filter(|s| here(s.id)).map(|s| (s.id, s.name)).collect();
+        let rows = records
+            .verification_queue_in(actor, filter)?
+            .into_iter()
+            .map(|entry| QueueRow {
+                program: names.get(&entry.draft.program).cloned().unwrap_or_default(),
+                at: records.local_time(entry.recorded_at),
+                entry,
+            })
+            .collect();
+        Ok(QueueData { rows, names: records.officer_names()?, filter: filter.clone(), sites, programs })
+    }
+
+    fn takes(&self, _filter: &QueueFilter) -> bool {
+        true
+    }
+
+    fn take(&mut self, _filter: &QueueFilter, data: QueueData, _context: &Context) {
+        self.refresh(data);
+    }
+
+    fn open(_filter: &QueueFilter, data: QueueData, _context: &Context) -> Option<State> {
+        Some(State::new(data))
+    }
 }

@@ -6,15 +6,14 @@ use ratatui::Frame;
 use ratatui::layout::{Position, Rect};
 use ratatui::text::{Line, Span};
 
-use super::{Action, Page, admin_form, leave};
+use super::{Action, Context, Load, Loads, Page, admin_form, leave};
 use crate::domain::date::format_date;
 use crate::domain::reference::ProgramStatus;
 use crate::i18n::{Lang, sector_name, text};
-use crate::records::Update;
+use crate::records::{Actor, Records, Result, Update};
 use crate::tui::bindings::{Binding, Hint, TYPING_LIST_KEYS, find, hints_and_leave};
 use crate::tui::data::ReferenceData;
 use crate::tui::keymap::{Key, list_nav};
-use crate::tui::msg::Op;
 use crate::tui::screens::Screen;
 use crate::tui::ui::{Ui, titled};
 use crate::tui::widgets::list::{self, Selection};
@@ -75,8 +74,8 @@ impl Page for State {
         render(self, frame, area, ui)
     }
 
-    fn reload(&self) -> Option<Action> {
-        Some(Action::Do(Op::LoadReference(self.section)))
+    fn reload(&self) -> Option<Load> {
+        Some(Load::Reference(self.section))
     }
 
     fn shows(&self, update: &Update) -> bool {
@@ -242,4 +241,31 @@ pub fn render(state: &State, frame: &mut Frame, area: Rect, ui: &Ui) -> Option<P
             .render_widget(Line::styled(theme.fit(&t("tui.inferred_note"), usize::from(inner.width)), theme.dim()), at);
     }
     None
+}
+
+/// The reference data; every section reads all four (they name each other).
+impl Loads for State {
+    type Query = Section;
+    type Data = ReferenceData;
+
+    fn fetch(records: &Records, _actor: &Actor, _section: &Section) -> Result<ReferenceData> {
+        Ok(ReferenceData {
+            sites: records.sites()?,
+            partners: records.partners()?,
+            agreements: records.agreements()?,
+            programs: records.programs()?,
+        })
+    }
+
+    fn takes(&self, section: &Section) -> bool {
+        self.section == *section
+    }
+
+    fn take(&mut self, _section: &Section, data: ReferenceData, _context: &Context) {
+        self.refresh(data);
+    }
+
+    fn open(section: &Section, data: ReferenceData, _context: &Context) -> Option<State> {
+        Some(State::new(*section, data))
+    }
 }

@@ -14,16 +14,18 @@ use ratatui::symbols;
 use ratatui::text::Line;
 use ratatui::widgets::{Bar, BarChart, BarGroup, Paragraph, Sparkline};
 
-use super::{Action, Page, leave};
+use super::{Action, Context, Load, Loads, Page, leave};
 use crate::domain::Amount;
 use crate::domain::invalid::Arg;
 use crate::domain::report::{GroupKey, Grouping, Period, PeriodKind, ReportSpec};
 use crate::i18n::{Lang, fill, kind_name, sector_name, text};
-use crate::records::Update;
+use std::collections::BTreeMap;
+
+use crate::records::{Actor, Records, Result, Update};
 use crate::tui::bindings::{Binding, Hint, TYPED, TYPING_LIST_KEYS, find, hints, hints_and_leave};
 use crate::tui::data::ReportData;
 use crate::tui::keymap::{Key, Nav, list_nav};
-use crate::tui::msg::Op;
+use crate::tui::ops::Op;
 use crate::tui::ui::{Ui, amount, titled};
 use crate::tui::widgets::asked::{Answer, Asked};
 use crate::tui::widgets::input::TextInput;
@@ -82,7 +84,7 @@ impl State {
     }
 
     fn load(&self, spec: ReportSpec) -> Action {
-        Action::Do(Op::LoadReport(spec))
+        Action::Load(Load::Report(spec))
     }
 
     fn period_key(&mut self, key: Key, lang: Lang) -> Action {
@@ -191,8 +193,8 @@ impl Page for State {
         render(self, frame, area, ui)
     }
 
-    fn reload(&self) -> Option<Action> {
-        Some(self.load(self.spec()))
+    fn reload(&self) -> Option<Load> {
+        Some(Load::Report(self.spec()))
     }
 
     fn shows(&self, update: &Update) -> bool {
@@ -427,3 +429,44 @@ const ASCII_BARS: symbols::bar::Set = symbols::bar::Set {
     one_eighth: ".",
     empty: " ",
 };
+
+/// The longest period whose groups get a sparkline of a day a cell.
+const SPARK_DAYS_MAX: i64 = 62;
+
+/// The report, and for one programme its entries a day and, over a year,
+/// its twelve months: counts of entries, which every unit shares.
+impl Loads for State {
+    type Query = ReportSpec;
+    type Data = ReportData;
+
+    fn fetch(records: &Records, actor: &Actor, spec: &ReportSpec) -> Result<ReportData> {
+        let spec = *spec;
+        let report = records.report(actor, spec)?;
+        let (mut daily, mut months) = (Vec::new(), Vec::new());
+        if let Some(program) = spec.program {
+            daily = records.daily_totals(actor, program, spec.period, None, None)?;
+            if spec.period.kind == PeriodKind::Year {
+                months = records.monthly_totals(actor, program, spec.period.from.year(), None, None)?;
+            }
+        }
+        // A day a cell beside each group: only where the days fit a line.
+        let days = if spec.period.days() <= SPARK_DAYS_MAX {
+            records.entries_a_day(spec.period.from, spec.period.to)?
+        } else {
+            BTreeMap::new()
+        };
+        Ok(ReportData { report, daily, months, days })
+    }
+
+    fn takes(&self, _spec: &ReportSpec) -> bool {
+        true
+    }
+
+    fn take(&mut self, _spec: &ReportSpec, data: ReportData, _context: &Context) {
+        self.refresh(data);
+    }
+
+    fn open(_spec: &ReportSpec, data: ReportData, _context: &Context) -> Option<State> {
+        Some(State::new(data))
+    }
+}

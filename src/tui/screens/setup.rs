@@ -13,7 +13,6 @@ use crate::domain::text::TextField;
 use crate::i18n::{self, Lang, fill, text};
 use crate::tui::bindings::{Binding, EDIT_KEYS, Hint, find, hints};
 use crate::tui::keymap::Key;
-use crate::tui::msg::Cmd;
 use crate::tui::ui::Ui;
 use crate::tui::widgets::input::TextInput;
 
@@ -79,11 +78,7 @@ impl State {
             }
             return Action::None;
         }
-        Action::Run(Cmd::CreateAdmin {
-            nip: nip.text().to_string(),
-            name: name.text().to_string(),
-            pin: pin.text().to_string(),
-        })
+        Action::CreateAdmin { nip: nip.text().to_string(), name: name.text().to_string(), pin: pin.text().to_string() }
     }
 }
 
@@ -221,11 +216,11 @@ mod tests {
         let action = state.key(Key::Enter, Lang::Id);
         assert_eq!(
             action,
-            Action::Run(Cmd::CreateAdmin {
+            Action::CreateAdmin {
                 nip: "1980 0101 2005 011001".into(),
                 name: "Siti Rahma".into(),
                 pin: "123456".into()
-            })
+            }
         );
     }
 

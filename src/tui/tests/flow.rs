@@ -143,6 +143,56 @@ fn a_register_of_twelve_thousand_entries_is_read_a_page_at_a_time() {
     assert_eq!(register(&h), (12_000, 11_999, false));
 }
 
+/// A search's older pages are appended as the selection nears the end,
+/// each once, until the search's first day: the page asked for the
+/// search on screen is the one taken.
+#[test]
+fn a_searched_register_pages_to_its_last_match() {
+    use crate::domain::entry::{EntryDraft, Quantity, Status};
+    use crate::domain::officer::Role;
+    use crate::domain::sector::Kind;
+    let mut h = Harness::new(Lang::Id, false);
+    h.records.add_officer(None, ADMIN, "Admin", Role::Admin, PIN).unwrap();
+    let actor = h.records.login(ADMIN, PIN).unwrap();
+    let today = h.records.today();
+    let drafts: Vec<EntryDraft> = (0..3_000)
+        .map(|i| EntryDraft {
+            program: 1,
+            date: today - chrono::Duration::days(i64::from(i % 290)),
+            kind: Kind::Harvest,
+            quantities: vec![Quantity::parse(if i % 2 == 0 { "1,5 kg cabai" } else { "2 kg tomat" }).unwrap()],
+            participants: 2,
+            officers: 0,
+            cadets: 0,
+            notes: String::new(),
+            status: Status::Done,
+        })
+        .collect();
+    h.records.import(&actor, drafts).unwrap();
+    h.app = crate::tui::start(&h.records, Lang::Id).unwrap();
+    h.typed(ADMIN).key(Key::Enter).typed(PIN).key(Key::Enter).key(Key::Enter);
+    h.key(Key::Char('/')).typed("tomat").key(Key::Enter);
+    let register = |h: &Harness| match &h.app.screen {
+        Screen::Program(p) => (p.data.register.clone(), p.data.older.is_some()),
+        _ => panic!("not a programme"),
+    };
+    let (first, more) = register(&h);
+    assert!(more && first.len() < 1_500, "{} matches on the first page", first.len());
+    let mut presses = 0;
+    while register(&h).1 {
+        h.key(Key::End);
+        presses += 1;
+        assert!(presses < 50, "the search's paging does not end");
+    }
+    let (all, _) = register(&h);
+    assert_eq!(all.len(), 1_500, "every match, each once");
+    assert!(all.iter().all(|e| e.draft.quantities[0].item == "tomat"));
+    let mut ids: Vec<_> = all.iter().map(|e| e.id).collect();
+    ids.sort_unstable();
+    ids.dedup();
+    assert_eq!(ids.len(), 1_500, "no page appended twice");
+}
+
 #[test]
 fn home_shows_the_sites_an_officer_works_at() {
     let mut h = Harness::new(Lang::Id, true);

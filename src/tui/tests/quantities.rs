@@ -319,7 +319,7 @@ fn a_correction_shows_every_quantity_and_keeps_both() {
     assert_eq!(corrected.draft.quantities, [qty("12,5 kg cabai"), qty("4 kg tomat")]);
     assert_eq!(corrected.draft.participants, 5);
     // A supervisor corrects the second quantity.
-    h.key(Key::Char('x')).login(SUPERVISOR).run(crate::tui::msg::Cmd::LoadEntry(id)).key(Key::Char('c'));
+    h.key(Key::Char('x')).login(SUPERVISOR).load(crate::tui::screens::Load::EntryView(id)).key(Key::Char('c'));
     h.focus_field(FormField::Value(1)).retype("4,5").focus_field(FormField::Reason).typed("weighed again");
     h.focus_field(FormField::Save).key(Key::Enter);
     let corrected = h.records.current(id).unwrap();
@@ -359,7 +359,7 @@ fn a_demo_sale_is_corrected_with_its_price_row_and_no_other() {
         .into_iter()
         .find(|e| e.draft.kind == Kind::Sale)
         .unwrap();
-    h.run(crate::tui::msg::Cmd::LoadEntry(sale.id)).key(Key::Char('c'));
+    h.load(crate::tui::screens::Load::EntryView(sale.id)).key(Key::Char('c'));
     let Screen::EntryForm(form) = &h.app.screen else { panic!("not the form: {:?}", h.app.notice) };
     assert_eq!(form.rows.len(), 2);
     assert_eq!((form.unit(0), form.unit(1)), (Unit::Ekor, Unit::Rp));

@@ -6,7 +6,6 @@ use super::{Harness, OPERATOR, SUPERVISOR};
 use crate::domain::entry::EntryDraft;
 use crate::i18n::Lang;
 use crate::tui::keymap::Key;
-use crate::tui::msg::Cmd;
 use crate::tui::screens::Screen;
 use crate::tui::screens::entry_form::FormField;
 
@@ -78,7 +77,7 @@ fn an_operator_corrects_their_own_entry_the_same_day_without_a_reason() {
 fn an_operator_cannot_correct_an_entry_someone_else_recorded_and_is_offered_no_key() {
     let mut h = Harness::logged_in_as(Lang::Id, SUPERVISOR);
     let id = record_harvest(&mut h);
-    h.key(Key::Char('x')).login(OPERATOR).run(Cmd::LoadEntry(id));
+    h.key(Key::Char('x')).login(OPERATOR).load(crate::tui::screens::Load::EntryView(id));
     let v = view(&h);
     assert_eq!(v.allowed, Default::default());
     assert!(h.screen().contains("j/k gulir  Esc kembali"), "{}", h.screen());
@@ -90,7 +89,7 @@ fn an_operator_cannot_correct_an_entry_someone_else_recorded_and_is_offered_no_k
 fn a_supervisor_must_give_a_reason_and_the_records_api_says_so() {
     let mut h = Harness::logged_in(Lang::En);
     let id = record_harvest(&mut h);
-    h.key(Key::Char('x')).login(SUPERVISOR).run(Cmd::LoadEntry(id));
+    h.key(Key::Char('x')).login(SUPERVISOR).load(crate::tui::screens::Load::EntryView(id));
     let allowed = view(&h).allowed;
     assert!(allowed.correct && allowed.void && allowed.verify, "{allowed:?}");
     h.key(Key::Char('c'));
@@ -119,7 +118,7 @@ fn a_supervisor_must_give_a_reason_and_the_records_api_says_so() {
 fn a_stale_base_keeps_the_typed_correction_and_names_the_officer_who_changed_it() {
     let mut h = Harness::logged_in(Lang::En);
     let id = record_harvest(&mut h);
-    h.key(Key::Char('x')).login(SUPERVISOR).run(Cmd::LoadEntry(id)).key(Key::Char('c'));
+    h.key(Key::Char('x')).login(SUPERVISOR).load(crate::tui::screens::Load::EntryView(id)).key(Key::Char('c'));
     // Meanwhile the operator corrects it from the command line.
     let operator = h.records.login(OPERATOR, super::PIN).unwrap();
     let mut draft: EntryDraft = h.records.current(id).unwrap().draft;
@@ -149,7 +148,7 @@ fn a_stale_base_keeps_the_typed_correction_and_names_the_officer_who_changed_it(
 fn a_void_asks_why_then_whether_and_the_entry_stops_counting() {
     let mut h = Harness::logged_in(Lang::Id);
     let id = record_harvest(&mut h);
-    h.key(Key::Char('x')).login(SUPERVISOR).run(Cmd::LoadEntry(id));
+    h.key(Key::Char('x')).login(SUPERVISOR).load(crate::tui::screens::Load::EntryView(id));
     h.key(Key::Char('b'));
     assert!(view(&h).void.is_some());
     h.key(Key::Enter);
@@ -255,7 +254,7 @@ fn the_register_marks_voided_and_verified_entries_without_colour_too() {
     h.records.void_entry(&supervisor, voided, 1, "double").unwrap();
     let Screen::Program(p) = &h.app.screen else { panic!("not the register") };
     let program = p.id();
-    h.run(Cmd::LoadProgram { id: program, form: false });
+    h.load(crate::tui::screens::program::open(program, false));
     let rows = |h: &Harness| -> Vec<String> {
         h.screen()
             .lines()

@@ -5,7 +5,6 @@ use insta::assert_snapshot;
 use super::{ADMIN, Harness, OPERATOR, PIN, SUPERVISOR};
 use crate::i18n::Lang;
 use crate::tui::keymap::Key;
-use crate::tui::msg::Cmd;
 use crate::tui::screens::Screen;
 use crate::tui::screens::entry_form::FormField;
 use crate::tui::theme::Theme;
@@ -124,7 +123,11 @@ fn revisions(lang: Lang) {
     h.key(Key::Char('c')).focus_field(FormField::Value(0)).retype("12,8").focus_field(FormField::Reason);
     snap!(format!("correct_form_{l}"), h);
     h.focus_field(FormField::Save).key(Key::Enter);
-    h.key(Key::Char('x')).login(SUPERVISOR).run(Cmd::LoadEntry(id)).key(Key::Char('v')).key(Key::Char('c'));
+    h.key(Key::Char('x'))
+        .login(SUPERVISOR)
+        .load(crate::tui::screens::Load::EntryView(id))
+        .key(Key::Char('v'))
+        .key(Key::Char('c'));
     h.focus_field(FormField::Participants).retype("5").focus_field(FormField::Notes).typed("2 WBP sakit");
     h.focus_field(FormField::Reason).typed("ditimbang ulang").focus_field(FormField::Save).key(Key::Enter);
     snap!(format!("entry_history_{l}"), h);

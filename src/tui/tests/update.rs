@@ -52,8 +52,26 @@ fn typed(text: &str) -> Vec<Key> {
     text.chars().map(Key::Char).collect()
 }
 
+/// The programme list, an admin taken as logged in.
 fn programs_app() -> App {
-    App::new(Lang::Id, today(), Screen::Programs(programs::State::new(rows())))
+    let mut app = App::new(Lang::Id, today(), Screen::Programs(programs::State::new(rows())));
+    app.actor = Some(admin());
+    app
+}
+
+fn admin() -> crate::records::Actor {
+    use crate::domain::officer::{Nip, Officer, Role};
+    crate::records::Actor::assumed(Officer {
+        nip: Nip::parse("198001012005011001").expect("a NIP"),
+        name: "Admin".into(),
+        role: Role::Admin,
+        pin_hash: String::new(),
+        active: true,
+        sites: vec![],
+        created_at: chrono::DateTime::UNIX_EPOCH,
+        failed_logins: 0,
+        locked_until: None,
+    })
 }
 
 fn shown_names(app: &App) -> Vec<String> {
@@ -89,7 +107,8 @@ fn letters_filter_while_arrows_move_and_enter_opens_the_chosen_programme() {
     press(&mut app, &[Key::Backspace, Key::Backspace]);
     assert_eq!(press(&mut app, &[Key::Down, Key::Down, Key::Up, Key::End, Key::Home, Key::PageDown]), vec![]);
     let cmds = press(&mut app, &[Key::Enter]);
-    assert_eq!(cmds, vec![Cmd::LoadProgram { id: 6, form: false }]);
+    let open = crate::tui::screens::program::open(6, false);
+    assert_eq!(cmds, vec![Cmd::Load { actor: admin(), load: open }]);
 }
 
 #[test]
@@ -101,7 +120,8 @@ fn esc_clears_the_filter_then_goes_back() {
     press(&mut app, &[Key::Esc]);
     assert_eq!(shown_names(&app).len(), 6);
     let cmds = press(&mut app, &[Key::Esc]);
-    assert_eq!(cmds, vec![Cmd::Refresh(Box::new(Cmd::LoadPrograms))], "the screen returned to is refreshed");
+    let reload = Cmd::Load { actor: admin(), load: crate::tui::screens::Load::Programs(()) };
+    assert_eq!(cmds, vec![Cmd::Refresh(Box::new(reload))], "the screen returned to is refreshed");
     assert!(app.back.is_empty());
 }
 
