@@ -111,6 +111,20 @@ pub fn hints_and_leave<A>(table: &[Binding<A>]) -> Vec<Hint> {
     all
 }
 
+/// A screen's own hints, then how it is left, where its own table answers
+/// Esc (it clears a search first, and goes back only then).
+pub fn hints_and_leave_but_back<A>(table: &[Binding<A>]) -> Vec<Hint> {
+    let mut all = hints(table);
+    all.extend(LEAVE.iter().filter(|b| b.action != Leave::Back).map(Hint::from));
+    all
+}
+
+/// A key every screen answers (`GLOBAL_KEYS`), shown in a screen's footer
+/// where it is the only way to do what it does (Ctrl-C on the lock).
+pub fn global_in_footer(global: Global) -> Vec<Hint> {
+    GLOBAL_KEYS.iter().filter(|b| b.action == global).map(|b| Hint { footer: true, ..Hint::from(b) }).collect()
+}
+
 /// A yes-or-no question: y says yes, n or Esc no.
 pub const YES_NO: &[Binding<bool>] = &[
     Binding::shown(&[Key::Char('y'), Key::Char('Y')], "y", "tui.do_yes", true),

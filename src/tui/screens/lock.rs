@@ -11,7 +11,7 @@ use super::{Action, Label, Page, labelled_input};
 use crate::domain::invalid::Arg;
 use crate::domain::officer::PIN_MAX_DIGITS;
 use crate::i18n::{Lang, fill, text};
-use crate::tui::bindings::{Binding, Hint, find, hints};
+use crate::tui::bindings::{Binding, Global, Hint, find, global_in_footer, hints};
 use crate::tui::keymap::Key;
 use crate::tui::theme::cells;
 use crate::tui::ui::{Ui, titled};
@@ -36,16 +36,12 @@ enum Do {
     Type,
     Unlock,
     Switch,
-    Quit,
 }
 
 const KEYS: &[Binding<Do>] = &[
     Binding::in_help(&[], "tui.keyname_digits", "tui.do_type_pin", Do::Type),
     Binding::shown(&[Key::Enter], "Enter", "tui.do_unlock", Do::Unlock),
     Binding::shown(&[Key::Tab, Key::BackTab, Key::Char('x'), Key::Char('X')], "Tab", "tui.do_switch", Do::Switch),
-    // Ctrl-C is answered everywhere (update.rs); the locked screen offers
-    // no other way out, so its footer says so.
-    Binding::shown(&[Key::Interrupt], "Ctrl-C", "tui.do_quit", Do::Quit),
 ];
 
 impl Page for State {
@@ -57,8 +53,12 @@ impl Page for State {
         "tui.help_lock"
     }
 
+    /// Ctrl-C is answered everywhere (update.rs); the locked screen offers
+    /// no other way out, so its footer says so.
     fn hints(&self) -> Vec<Hint> {
-        hints(KEYS)
+        let mut all = hints(KEYS);
+        all.extend(global_in_footer(Global::Quit));
+        all
     }
 
     fn key(&mut self, key: Key, _lang: Lang) -> Action {
@@ -70,7 +70,6 @@ impl Page for State {
                 cmd
             }
             Some(Do::Switch) => Action::Switch,
-            Some(Do::Quit) => Action::Quit,
             Some(Do::Type) | None => {
                 self.pin.edit(key);
                 Action::None

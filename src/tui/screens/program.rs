@@ -103,8 +103,7 @@ impl Page for State {
             return hints(TYPED);
         }
         // Esc is the screen's own (it clears a search first).
-        let leave = hints(bindings::LEAVE).into_iter().filter(|h| h.name != "Esc");
-        hints(KEYS).into_iter().chain(leave).collect()
+        bindings::hints_and_leave_but_back(KEYS)
     }
 
     fn key(&mut self, key: Key, lang: Lang) -> Action {
