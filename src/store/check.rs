@@ -120,7 +120,7 @@ impl Store {
         let mut expected = Digests::new(stock, self.meta.contains_key(keys::META_MONTHLY)?);
         let pass = self.check_revisions(&programs, &mut problems, &mut refused, Some(&mut expected))?;
         self.check_meta(&mut problems, pass.highest_entry, highest_audit)?;
-        self.check_item_names(&pass.names_needed, &mut problems, &mut refused)?;
+        self.check_item_names(&pass.names_needed, &mut problems)?;
         // A row per programme, day and kind: small beside the entries.
         let activity = pass.activity;
         // Every tree read in key order, summed the same way: equal sums

@@ -21,7 +21,7 @@ use super::write::TxResult;
 use super::{Problem, Result, Store, corrupt, hex, keys};
 use crate::domain::entry::Entry;
 use crate::domain::reference::ProgramId;
-use crate::domain::text::{ItemNames, TextField, check_text, item_key};
+use crate::domain::text::{ItemNames, item_key};
 
 /// The spellings a transaction's revisions bring, the first of each key.
 #[derive(Default, Debug)]
@@ -95,14 +95,11 @@ impl Store {
     }
 
     /// What `check` asks of the spellings: each under its own key (its
-    /// `item_key`, the fold the rollups use) and within the text rules;
-    /// and, once built, one for every item a revision names (`needed`).
-    pub(super) fn check_item_names(
-        &self,
-        needed: &BTreeSet<Vec<u8>>,
-        problems: &mut Vec<Problem>,
-        refused: &mut Vec<Problem>,
-    ) -> Result<()> {
+    /// `item_key`, the fold the rollups use), and, once built, one for
+    /// every item a revision names (`needed`). A spelling is a copy of an
+    /// entry's item: a value the text rules refuse is reported with the
+    /// entry it came from, not again here.
+    pub(super) fn check_item_names(&self, needed: &BTreeSet<Vec<u8>>, problems: &mut Vec<Problem>) -> Result<()> {
         let tree = || "item_names".to_string();
         for kv in self.item_names.iter() {
             let (k, v) = kv?;
@@ -115,9 +112,6 @@ impl Store {
             };
             if k.len() < 4 || keys::item_name(keys::u32_from(&k).unwrap_or(0), &item_key(&name)) != k.as_ref() {
                 problems.push(Problem::IndexExtra { tree: tree(), key: hex(&k) });
-            }
-            if let Err(problem) = check_text(&name, TextField::Item) {
-                refused.push(Problem::RecordValueRefused { tree: tree(), key: hex(&k), problem });
             }
         }
         if self.meta.contains_key(keys::META_ITEM_NAMES)? {
