@@ -177,6 +177,8 @@ fn import_then_export_keeps_every_total() {
         *totals.entry((cols[8].to_lowercase(), cols[10].to_string())).or_default() += cols[9].parse::<f64>().unwrap();
     }
     assert!(export.contains(",Cabai,0.125,"), "imported as typed: {export}");
+    let check = run(db, &["check"]);
+    assert!(check.status.success(), "an import in two spellings checks clean: {}", stdout(&check));
     assert_eq!(entry_ids.len(), 5, "rows with one entry_id became one entry");
     assert_eq!(totals[&("cabai".into(), "kg".into())], 12.625);
     assert_eq!(totals[&("tomat".into(), "kg".into())], 3.25);

@@ -280,6 +280,56 @@ fn items_in_several_spellings_are_one_national_line_named_by_the_first() {
 }
 
 #[test]
+fn a_schema_of_version_1_with_rows_is_migrated_and_its_lowercase_items_join_the_new_spellings() {
+    let Some(conninfo) = postgres("upgrade") else { return };
+    let mut client = sql(&conninfo);
+    // As an older binalog left it: version 1 only, and a revision pushed
+    // with its item lowercased (programme 1 of a database "a…a").
+    let (_, file, version_1) = binalog::national::schema::MIGRATIONS[0];
+    client
+        .batch_execute(&format!(
+            "CREATE SCHEMA binalog;
+             CREATE TABLE binalog.schema_versions (
+                 version integer PRIMARY KEY, file text NOT NULL, applied_at timestamptz NOT NULL DEFAULT now());
+             {version_1}
+             INSERT INTO binalog.schema_versions (version, file) VALUES (1, '{file}');
+             CREATE TABLE binalog.entry_revisions_y2026m03 PARTITION OF binalog.entry_revisions
+                 FOR VALUES FROM ('2026-03-01') TO ('2026-04-01');
+             CREATE TABLE binalog.quantities_y2026m03 PARTITION OF binalog.quantities
+                 FOR VALUES FROM ('2026-03-01') TO ('2026-04-01');
+             INSERT INTO binalog.sites VALUES ('{db}', 1, 'nk', 'Lapas', 420, 1);
+             INSERT INTO binalog.programmes
+                 VALUES ('{db}', 1, 'Hortikultura', 'pertanian', 1, 1, 1, '2025-05-19', '2030-05-19', 'active', 1);
+             INSERT INTO binalog.entry_revisions VALUES ('{db}', 1, 1, NULL, 1, '2026-03-02', 'harvest', 'done',
+                 false, 2, 0, 0, '', '', '{ADMIN}', '2026-03-02T02:00:00Z', 2);
+             INSERT INTO binalog.heads VALUES ('{db}', 1, 1, '2026-03-02');
+             INSERT INTO binalog.quantities VALUES ('{db}', 1, 1, '2026-03-02', 0, 3000, 'kg', 'bbi cilacap');",
+            db = "a".repeat(32),
+        ))
+        .unwrap();
+    // A Lapas of this binalog, with the item in capitals, migrates and pushes.
+    let dir = demo_lapas();
+    let args =
+        ["entry", "add", "--program", "1", "--date", "03/03/2026", "--kind", "harvest", "--qty", "4 kg BBI Cilacap"];
+    let added = run_with_pins(dir.path(), &[&args[..], &["--as", ADMIN]].concat(), &[PIN]);
+    assert!(added.status.success(), "{}", stderr(&added));
+    let said = push(dir.path(), &conninfo);
+    assert!(said.contains("National schema brought to version 2"), "{said}");
+    let rows = client
+        .query(
+            "SELECT database_id, item, (total * 1000)::bigint FROM binalog.monthly_totals
+             WHERE item_key = 'bbi cilacap' ORDER BY database_id",
+            &[],
+        )
+        .unwrap();
+    let found: Vec<(String, String, i64)> = rows.iter().map(|r| (r.get(0), r.get(1), r.get(2))).collect();
+    let mut want =
+        vec![("a".repeat(32), "bbi cilacap".to_string(), 3_000), (identity(dir.path()), "BBI Cilacap".into(), 4_000)];
+    want.sort();
+    assert_eq!(found, want, "each database's line, named by its own first spelling");
+}
+
+#[test]
 fn a_connection_file_others_may_read_is_refused() {
     let dir = tempfile::tempdir().unwrap();
     let file = dir.path().join("conninfo");
