@@ -15,6 +15,7 @@ use std::io::{BufRead, BufReader};
 use std::path::Path;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
+use binalog::domain::text::item_key;
 use common::{run, run_with_pins, stderr, stdout};
 use postgres::{Client, NoTls};
 
@@ -79,8 +80,9 @@ fn milli(plain: &str) -> i64 {
 
 type Key = (String, u32, String, String, String, String);
 
-/// Done work per (database, programme, month, kind, item, unit), in
-/// thousandths, summed from the database's own JSON Lines export.
+/// Done work per (database, programme, month, kind, item's key, unit), in
+/// thousandths, summed from the database's own JSON Lines export: items
+/// grouped as the Lapas groups them ("BBI Cilacap" and "bbi cilacap" one).
 fn export_totals(db: &Path, database: &str, into: &mut BTreeMap<Key, i64>) {
     let out = run(db, &["export", "--format", "jsonl"]);
     assert!(out.status.success(), "{}", stderr(&out));
@@ -96,7 +98,7 @@ fn export_totals(db: &Path, database: &str, into: &mut BTreeMap<Key, i64>) {
                 entry["program_id"].as_u64().unwrap() as u32,
                 month.clone(),
                 entry["kind"].as_str().unwrap().to_string(),
-                q["item"].as_str().unwrap().to_string(),
+                item_key(q["item"].as_str().unwrap()),
                 q["unit"].as_str().unwrap().to_string(),
             );
             *into.entry(key).or_default() += milli(q["value"].as_str().unwrap());
@@ -107,7 +109,7 @@ fn export_totals(db: &Path, database: &str, into: &mut BTreeMap<Key, i64>) {
 fn national_totals(client: &mut Client) -> BTreeMap<Key, i64> {
     client
         .query(
-            "SELECT database_id, program_id, month::text, kind, item, unit, (total * 1000)::bigint
+            "SELECT database_id, program_id, month::text, kind, item_key, unit, (total * 1000)::bigint
              FROM binalog.monthly_totals",
             &[],
         )
@@ -217,7 +219,8 @@ fn a_correction_after_a_push_moves_the_national_total_by_the_difference_and_a_vo
         )
         .unwrap();
     let (entry, old, unit, item): (i64, i64, String, String) = (row.get(0), row.get(1), row.get(2), row.get(3));
-    let key: Key = (database.clone(), row.get::<_, i32>(4) as u32, row.get(5), row.get(6), item.clone(), unit.clone());
+    let key: Key =
+        (database.clone(), row.get::<_, i32>(4) as u32, row.get(5), row.get(6), item_key(&item), unit.clone());
     let before = national_totals(&mut client)[&key];
 
     // A whole number, which no unit refuses and no reading makes ambiguous.
@@ -242,6 +245,88 @@ fn a_correction_after_a_push_moves_the_national_total_by_the_difference_and_a_vo
     let mut expected = BTreeMap::new();
     export_totals(dir.path(), &database, &mut expected);
     assert_eq!(national_totals(&mut client), expected);
+}
+
+#[test]
+fn items_in_several_spellings_are_one_national_line_named_by_the_first() {
+    let Some(conninfo) = postgres("spellings") else { return };
+    let dir = demo_lapas();
+    let database = identity(dir.path());
+    let add = |date: &str, qty: &str| {
+        let args = ["entry", "add", "--program", "1", "--date", date, "--kind", "harvest", "--qty", qty, "--as", ADMIN];
+        let added = run_with_pins(dir.path(), &args, &[PIN]);
+        assert!(added.status.success(), "{}", stderr(&added));
+    };
+    add("02/03/2026", "3 kg BBI Cilacap");
+    // Pushed apart: the later spellings reach PostgreSQL in another push.
+    push(dir.path(), &conninfo);
+    add("03/03/2026", "4 kg bbi cilacap");
+    add("04/03/2026", "5 kg BBI CILACAP");
+    push(dir.path(), &conninfo);
+    let mut client = sql(&conninfo);
+    let rows = client
+        .query(
+            "SELECT item, item_key, (total * 1000)::bigint, entries FROM binalog.monthly_totals
+             WHERE database_id = $1 AND program_id = 1 AND month = '2026-03-01' AND item_key = 'bbi cilacap'",
+            &[&database],
+        )
+        .unwrap();
+    let found: Vec<(String, String, i64, i64)> =
+        rows.iter().map(|r| (r.get(0), r.get(1), r.get(2), r.get(3))).collect();
+    assert_eq!(found, [("BBI Cilacap".to_string(), "bbi cilacap".to_string(), 12_000, 3)]);
+    let mut expected = BTreeMap::new();
+    export_totals(dir.path(), &database, &mut expected);
+    assert_eq!(national_totals(&mut client), expected, "the export grouped as the Lapas groups it");
+}
+
+#[test]
+fn a_schema_of_version_1_with_rows_is_migrated_and_its_lowercase_items_join_the_new_spellings() {
+    let Some(conninfo) = postgres("upgrade") else { return };
+    let mut client = sql(&conninfo);
+    // As an older binalog left it: version 1 only, and a revision pushed
+    // with its item lowercased (programme 1 of a database "a…a").
+    let (_, file, version_1) = binalog::national::schema::MIGRATIONS[0];
+    client
+        .batch_execute(&format!(
+            "CREATE SCHEMA binalog;
+             CREATE TABLE binalog.schema_versions (
+                 version integer PRIMARY KEY, file text NOT NULL, applied_at timestamptz NOT NULL DEFAULT now());
+             {version_1}
+             INSERT INTO binalog.schema_versions (version, file) VALUES (1, '{file}');
+             CREATE TABLE binalog.entry_revisions_y2026m03 PARTITION OF binalog.entry_revisions
+                 FOR VALUES FROM ('2026-03-01') TO ('2026-04-01');
+             CREATE TABLE binalog.quantities_y2026m03 PARTITION OF binalog.quantities
+                 FOR VALUES FROM ('2026-03-01') TO ('2026-04-01');
+             INSERT INTO binalog.sites VALUES ('{db}', 1, 'nk', 'Lapas', 420, 1);
+             INSERT INTO binalog.programmes
+                 VALUES ('{db}', 1, 'Hortikultura', 'pertanian', 1, 1, 1, '2025-05-19', '2030-05-19', 'active', 1);
+             INSERT INTO binalog.entry_revisions VALUES ('{db}', 1, 1, NULL, 1, '2026-03-02', 'harvest', 'done',
+                 false, 2, 0, 0, '', '', '{ADMIN}', '2026-03-02T02:00:00Z', 2);
+             INSERT INTO binalog.heads VALUES ('{db}', 1, 1, '2026-03-02');
+             INSERT INTO binalog.quantities VALUES ('{db}', 1, 1, '2026-03-02', 0, 3000, 'kg', 'bbi cilacap');",
+            db = "a".repeat(32),
+        ))
+        .unwrap();
+    // A Lapas of this binalog, with the item in capitals, migrates and pushes.
+    let dir = demo_lapas();
+    let args =
+        ["entry", "add", "--program", "1", "--date", "03/03/2026", "--kind", "harvest", "--qty", "4 kg BBI Cilacap"];
+    let added = run_with_pins(dir.path(), &[&args[..], &["--as", ADMIN]].concat(), &[PIN]);
+    assert!(added.status.success(), "{}", stderr(&added));
+    let said = push(dir.path(), &conninfo);
+    assert!(said.contains("National schema brought to version 2"), "{said}");
+    let rows = client
+        .query(
+            "SELECT database_id, item, (total * 1000)::bigint FROM binalog.monthly_totals
+             WHERE item_key = 'bbi cilacap' ORDER BY database_id",
+            &[],
+        )
+        .unwrap();
+    let found: Vec<(String, String, i64)> = rows.iter().map(|r| (r.get(0), r.get(1), r.get(2))).collect();
+    let mut want =
+        vec![("a".repeat(32), "bbi cilacap".to_string(), 3_000), (identity(dir.path()), "BBI Cilacap".into(), 4_000)];
+    want.sort();
+    assert_eq!(found, want, "each database's line, named by its own first spelling");
 }
 
 #[test]

@@ -237,3 +237,32 @@ fn a_supervisor_filters_the_queue_and_verifies_what_it_lists_at_once() {
     assert_eq!(stdout(&verified), "2 catatan diverifikasi.\n");
     assert_eq!(stdout(&as_supervisor(&[])), "", "nothing left at the supervisor's site");
 }
+
+#[test]
+fn an_item_keeps_its_capitals_and_its_spellings_are_one_report_line() {
+    let dir = prepared();
+    let db = dir.path();
+    let added = run_as_operator(
+        db,
+        &["entry", "add", "--program", "1", "--date", "02/03/2026", "--kind", "harvest", "--qty", "3 kg BBI  Cilacap"],
+    );
+    assert!(added.status.success(), "{}", stderr(&added));
+    let id = stdout(&added).trim().to_string();
+    let shown = stdout(&run(db, &["entry", "show", &id]));
+    assert!(shown.contains("3 kg BBI Cilacap"), "shown as typed: {shown}");
+    add(db, "03/03/2026", "4 kg bbi cilacap");
+    add(db, "04/03/2026", "5 kg BBI CILACAP");
+
+    let export = stdout(&run(db, &["export"]));
+    let items: Vec<&str> = export.lines().skip(1).map(|l| l.split(',').nth(8).unwrap()).collect();
+    assert_eq!(items, ["BBI Cilacap", "bbi cilacap", "BBI CILACAP"], "each entry exported as typed");
+
+    let csv = stdout(&report(db, &["--month", "2026-03", "--program", "1", "--format", "csv"]));
+    let lines: Vec<&str> = csv.lines().skip(1).collect();
+    assert_eq!(lines.len(), 1, "one line for the three spellings: {csv}");
+    let cols: Vec<&str> = lines[0].split(',').collect();
+    assert_eq!((cols[5], cols[6], cols[8]), ("BBI Cilacap", "kg", "12"), "named by the first spelling: {csv}");
+
+    let check = run(db, &["--lang", "en", "check"]);
+    assert!(check.status.success(), "{}{}", stdout(&check), stderr(&check));
+}

@@ -168,11 +168,12 @@ fn count_of(text: &str) -> Result<u32, Invalid> {
 /// name, when they all name the same thing (3 ekor domba, Rp 8.250.000
 /// domba), as the form's price field always stored it. Applied to every
 /// draft made from text, so an import's price row and a `--qty "8250000
-/// rp"` are named as the form names them.
+/// rp"` are named as the form names them. "Domba" and "domba" are one
+/// thing (`item_key`): the price takes the first spelling.
 pub fn name_prices(quantities: &mut [Quantity]) {
-    let named: BTreeSet<&str> =
-        quantities.iter().filter(|q| q.unit != Unit::Rp && !q.item.is_empty()).map(|q| q.item.as_str()).collect();
-    let (1, Some(item)) = (named.len(), named.first().map(|i| i.to_string())) else { return };
+    let named = quantities.iter().filter(|q| q.unit != Unit::Rp && !q.item.is_empty());
+    let keys: BTreeSet<String> = named.clone().map(|q| crate::domain::text::item_key(&q.item)).collect();
+    let (1, Some(item)) = (keys.len(), named.map(|q| q.item.clone()).next()) else { return };
     for q in quantities.iter_mut().filter(|q| q.unit == Unit::Rp && q.item.is_empty()) {
         q.item = item.clone();
     }
@@ -214,6 +215,16 @@ mod tests {
             ..TypedDraft::default()
         };
         assert_eq!(typed.parse(blank(3, day())).draft.quantities[2].item, "");
+        // One thing in two spellings: the price takes the first, as typed.
+        let typed = TypedDraft {
+            quantities: Some(vec![
+                TypedQuantity::Line("3 ekor Domba Garut"),
+                TypedQuantity::Line("2 ekor domba garut"),
+                TypedQuantity::Line("8250000 rp"),
+            ]),
+            ..TypedDraft::default()
+        };
+        assert_eq!(typed.parse(blank(3, day())).draft.quantities[2].item, "Domba Garut");
     }
 
     #[test]

@@ -8,7 +8,7 @@ use super::invalid::Invalid;
 use super::officer::Nip;
 use super::reference::{Program, ProgramId};
 use super::sector::{Kind, Sector};
-use super::text::{TextField, check_text, clean_item, clean_line, clean_text};
+use super::text::{TextField, check_text, clean_line, clean_text};
 use super::unit::Unit;
 
 pub type EntryId = u64;
@@ -20,7 +20,8 @@ pub const PARTICIPANTS_MAX: u32 = 5_000;
 pub struct Quantity {
     pub value: Amount,
     pub unit: Unit,
-    /// Lower-case label such as `cabai`, `domba`, `kaos`; may be empty.
+    /// What was typed (`cabai`, `Domba`, `BBI Cilacap`), white space folded;
+    /// grouped and matched by `text::item_key`, case aside. May be empty.
     pub item: String,
 }
 
@@ -149,7 +150,7 @@ impl EntryDraft {
     pub fn validate(mut self, program: &Program, today: NaiveDate) -> Result<EntryDraft, Vec<(Field, Invalid)>> {
         self.notes = clean_line(&self.notes);
         for q in &mut self.quantities {
-            q.item = clean_item(&q.item);
+            q.item = clean_line(&q.item);
         }
         let mut problems = Vec::new();
         if self.date > today {
@@ -274,7 +275,7 @@ mod tests {
     #[test]
     fn parses_quantities() {
         let q = Quantity::parse("12,5 kg Cabai  Merah").unwrap();
-        assert_eq!((q.value, q.unit, q.item.as_str()), (Amount::from_milli(12_500), Unit::Kg, "cabai merah"));
+        assert_eq!((q.value, q.unit, q.item.as_str()), (Amount::from_milli(12_500), Unit::Kg, "Cabai Merah"));
         assert!(matches!(Quantity::parse("12"), Err(Invalid::QuantityFormat { .. })));
         assert!(matches!(Quantity::parse("12 bushel"), Err(Invalid::UnitUnknown { .. })));
     }

@@ -11,6 +11,7 @@ use serde::{Deserialize, Serialize};
 use super::amount::Amount;
 use super::entry::{Entry, EntryDraft, EntryId, Status};
 use super::sector::InventoryEffect;
+use super::text::item_key;
 use super::unit::Unit;
 
 /// Head count per species at the end of `at`. Entries of one day
@@ -36,6 +37,7 @@ pub struct Movement {
     pub id: EntryId,
     /// Which of the entry's quantities in heads: they apply in their order.
     pub place: u16,
+    /// The species' key (`item_key`): "Domba" and "domba" are one herd.
     pub item: String,
     pub step: Step,
 }
@@ -82,7 +84,7 @@ pub fn movements(entry: &Entry) -> Vec<Movement> {
                 InventoryEffect::Increment => Step::Add(heads),
                 _ => Step::Take(heads),
             };
-            Movement { date: entry.draft.date, id: entry.id, place, item: q.item.clone(), step }
+            Movement { date: entry.draft.date, id: entry.id, place, item: item_key(&q.item), step }
         })
         .collect()
 }
@@ -137,20 +139,24 @@ pub fn apply_net(counts: &mut BTreeMap<String, i64>, net: &BTreeMap<String, Net>
 /// hand and the count it would leave. Stock below zero is a fact to flag
 /// (a miscount, an animal born unrecorded), not a forbidden state: the
 /// interface asks the officer to confirm with a reason before saving.
+/// Species are matched by `item_key` (the herd may be named "Domba", the
+/// death typed "domba"); each is named as the draft first spells it.
 pub fn below_zero(herd: &BTreeMap<String, i64>, draft: &EntryDraft) -> Vec<(String, i64, i64)> {
     if draft.kind.inventory_effect() != InventoryEffect::Decrement {
         return Vec::new();
     }
-    let mut left: BTreeMap<&str, (i64, i64)> = BTreeMap::new();
+    let on_hand: BTreeMap<String, i64> = herd.iter().map(|(species, n)| (item_key(species), *n)).collect();
+    let mut left: BTreeMap<String, (&str, i64, i64)> = BTreeMap::new();
     for q in draft.quantities.iter().filter(|q| q.unit == Unit::Ekor) {
-        let on_hand = herd.get(&q.item).copied().unwrap_or(0);
+        let key = item_key(&q.item);
+        let on = on_hand.get(&key).copied().unwrap_or(0);
         let heads = q.value.milli() / Amount::whole(1).milli();
-        let (_, after) = left.entry(q.item.as_str()).or_insert((on_hand, on_hand));
+        let (_, _, after) = left.entry(key).or_insert((q.item.as_str(), on, on));
         *after = after.saturating_sub(heads);
     }
-    left.into_iter()
-        .filter(|(_, (_, after))| *after < 0)
-        .map(|(item, (on, after))| (item.to_string(), on, after))
+    left.into_values()
+        .filter(|(_, _, after)| *after < 0)
+        .map(|(item, on, after)| (item.to_string(), on, after))
         .collect()
 }
 
@@ -202,5 +208,19 @@ mod tests {
         assert!(below_zero(&herd, &fine).is_empty());
         let birth = entry(1, 1, Kind::Birth, "100 ekor kambing").draft;
         assert!(below_zero(&herd, &birth).is_empty(), "only deaths and sales take away");
+        // The herd named "Domba", the death typed "domba": one species.
+        let herd = BTreeMap::from([("Domba".to_string(), 44)]);
+        assert_eq!(below_zero(&herd, &death), [("domba".to_string(), 44, -56)]);
+    }
+
+    #[test]
+    fn one_species_whatever_its_capitals() {
+        let entries = vec![
+            entry(1, 1, Kind::HeadCount, "40 ekor Domba"),
+            entry(2, 2, Kind::Birth, "3 ekor domba"),
+            entry(3, 3, Kind::Death, "1 ekor DOMBA"),
+        ];
+        let counts = head_counts(&entries, NaiveDate::from_ymd_opt(2026, 1, 5).unwrap());
+        assert_eq!(counts, BTreeMap::from([("domba".to_string(), 42)]), "one herd, under its key");
     }
 }

@@ -81,11 +81,12 @@ pub fn check_text(text: &str, field: TextField) -> Result<(), Invalid> {
     Ok(())
 }
 
-/// Text as typed, made ready to store in `field`: white space folded (and
-/// items lower-cased), then checked. Nothing else is changed: a forbidden
-/// character or an overlong text is refused, never silently cut.
+/// Text as typed, made ready to store in `field`: white space folded, then
+/// checked. Nothing else is changed (an item keeps its capitals: "BBI
+/// Cilacap" is a name): a forbidden character or an overlong text is
+/// refused, never silently cut.
 pub fn clean_text(input: &str, field: TextField) -> Result<String, Invalid> {
-    let text = if field == TextField::Item { clean_item(input) } else { clean_line(input) };
+    let text = clean_line(input);
     check_text(&text, field)?;
     Ok(text)
 }
@@ -105,9 +106,30 @@ pub fn clean_line(input: &str) -> String {
     input.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
-/// Item labels group totals, so `Cabai ` and `cabai` must be one item.
-pub fn clean_item(input: &str) -> String {
-    clean_line(input).to_lowercase()
+/// What items are grouped and matched by: an item is stored as typed
+/// ("BBI Cilacap"), and "bbi cilacap" or "BBI CILACAP" is the same item in
+/// every total, rollup, herd, target, report and search. THE fold: every
+/// key and comparison of items goes through here, so the rollups, `check`
+/// and the national push cannot disagree. A full Unicode lowercase
+/// (`str::to_lowercase`): databases written before items kept their
+/// capitals stored exactly this, so their keys are unchanged. Not a full
+/// case fold ("STRASSE" and "straße" stay two items), for that reason.
+pub fn item_key(item: &str) -> String {
+    item.to_lowercase()
+}
+
+/// The spelling shown for each of one programme's items, by `item_key`:
+/// the first spelling stored for that programme and item (kept by the
+/// store beside the entries, store/item_names.rs). One line of totals, a
+/// report or the items offered stands for every spelling of its item and
+/// shows this one; an item it does not know is shown as given.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct ItemNames(pub std::collections::BTreeMap<String, String>);
+
+impl ItemNames {
+    pub fn shown(&self, item: &str) -> String {
+        self.0.get(&item_key(item)).cloned().unwrap_or_else(|| item.to_string())
+    }
 }
 
 /// Characters no stored text may hold, whatever the field:
@@ -210,12 +232,51 @@ mod tests {
     #[test]
     fn white_space_is_folded_and_everything_else_kept() {
         assert_eq!(clean_text("  Panen\tcabai\r\n  merah ", TextField::Notes).unwrap(), "Panen cabai merah");
-        assert_eq!(clean_text(" Cabai  Merah ", TextField::Item).unwrap(), "cabai merah");
+        assert_eq!(clean_text(" Cabai  Merah ", TextField::Item).unwrap(), "Cabai Merah");
+        assert_eq!(clean_text("  BBI\tCilacap ", TextField::Item).unwrap(), "BBI Cilacap");
         assert_eq!(clean_text("Lapas Kelas I — Batu ²", TextField::SiteName).unwrap(), "Lapas Kelas I — Batu ²");
         assert_eq!(
             required_text("   ", TextField::ProgramName),
             Err(Invalid::TextMissing { field: TextField::ProgramName })
         );
         assert_eq!(clean_text("", TextField::Notes).unwrap(), "");
+    }
+
+    fn same_item(a: &str, b: &str) -> bool {
+        item_key(a) == item_key(b)
+    }
+
+    #[test]
+    fn items_are_one_item_whatever_their_capitals() {
+        let table = [
+            ("BBI Cilacap", "bbi cilacap", true),
+            ("BBI CILACAP", "bbi cilacap", true),
+            ("Domba", "domba", true),
+            ("ÉLEVAGE", "élevage", true),
+            ("ΣΟΦΙΑ", "σοφια", true),
+            ("İkan", "i\u{307}kan", true),
+            ("cabai", "cabai merah", false),
+            ("domba", "dombа", false), // the last letter Cyrillic: another item
+            // A lowercase, not a full case fold: "ß" stays "ß", "SS" is "ss".
+            ("STRASSE", "straße", false),
+        ];
+        for (a, b, same) in table {
+            assert_eq!(same_item(a, b), same, "{a:?} {b:?}");
+            assert_eq!(same_item(b, a), same, "{b:?} {a:?}");
+        }
+        assert_eq!(item_key("BBI Cilacap"), "bbi cilacap");
+    }
+
+    proptest::proptest! {
+        /// The fold of a stored (lowercased) item is itself, so databases
+        /// written before items kept their capitals keep their keys; and
+        /// any spelling's key is the key of its key.
+        #[test]
+        fn the_fold_is_idempotent_and_ignores_capitals(item in "\\PC{0,24}") {
+            let key = item_key(&item);
+            proptest::prop_assert_eq!(item_key(&key), key.clone());
+            proptest::prop_assert!(same_item(&item.to_ascii_uppercase(), &item));
+            proptest::prop_assert!(same_item(&item, &key));
+        }
     }
 }

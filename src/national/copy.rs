@@ -4,12 +4,22 @@
 
 use chrono::{DateTime, SecondsFormat, Utc};
 
+use crate::domain::text::item_key;
 use crate::records::{FeedChange, FeedRecord};
 
 /// The staging tables a push fills with COPY, each shaped like its table
-/// in `sql/001_national.sql` (column order included).
-pub const STAGED: [&str; 8] =
-    ["sites", "partners", "agreements", "programmes", "officers", "entry_revisions", "quantities", "verifications"];
+/// in `sql/` (column order included).
+pub const STAGED: [&str; 9] = [
+    "sites",
+    "partners",
+    "agreements",
+    "programmes",
+    "officers",
+    "entry_revisions",
+    "quantities",
+    "verifications",
+    "item_keys",
+];
 
 /// One table's rows waiting to be sent.
 #[derive(Default)]
@@ -69,7 +79,10 @@ fn array(ids: &[u32]) -> Cell<'static> {
 /// Rows of each staged table, in `STAGED` order.
 #[derive(Default)]
 pub struct Batch {
-    pub tables: [Rows; 8],
+    pub tables: [Rows; 9],
+    /// Items whose key (`item_keys`, sql/002) this push has sent: a few
+    /// hundred, each sent once.
+    keyed: std::collections::HashSet<String>,
 }
 
 impl Batch {
@@ -159,6 +172,10 @@ impl Batch {
                         n(q.unit.code()),
                         Cell::Text(&q.item),
                     ]);
+                    if !q.item.is_empty() && !self.keyed.contains(&q.item) {
+                        self.keyed.insert(q.item.clone());
+                        self.tables[8].push(&[Cell::Text(&q.item), Cell::Text(&item_key(&q.item))]);
+                    }
                 }
             }
             FeedRecord::Verification { id, revision, by, at: when } => {

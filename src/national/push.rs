@@ -165,6 +165,7 @@ fn merge(tx: &mut Transaction) -> Result<(), PushError> {
     tx.batch_execute(
         "INSERT INTO binalog.entry_revisions SELECT * FROM stage_entry_revisions ON CONFLICT DO NOTHING;
          INSERT INTO binalog.quantities SELECT * FROM stage_quantities ON CONFLICT DO NOTHING;
+         INSERT INTO binalog.item_keys SELECT * FROM stage_item_keys ON CONFLICT DO NOTHING;
          INSERT INTO binalog.heads (database_id, entry, revision, date)
            SELECT DISTINCT ON (database_id, entry) database_id, entry, revision, date
            FROM stage_entry_revisions ORDER BY database_id, entry, revision DESC

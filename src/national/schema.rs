@@ -7,7 +7,10 @@ use postgres::Client;
 
 /// (version, file name, SQL), oldest first. A new file gets the next
 /// number and is added here; an applied file is never edited.
-pub const MIGRATIONS: &[(i32, &str, &str)] = &[(1, "001_national.sql", include_str!("../../sql/001_national.sql"))];
+pub const MIGRATIONS: &[(i32, &str, &str)] = &[
+    (1, "001_national.sql", include_str!("../../sql/001_national.sql")),
+    (2, "002_item_keys.sql", include_str!("../../sql/002_item_keys.sql")),
+];
 
 /// Any number, the same in every binalog: pushes that migrate at once
 /// take turns on it.

@@ -20,6 +20,7 @@ use crate::domain::officer::{Nip, Role};
 use crate::domain::reference::{Agreement, Partner, Program, ProgramId, Site};
 use crate::domain::reference_data::reference_data;
 use crate::domain::sector::Kind;
+use crate::domain::text::{ItemNames, item_key};
 use crate::domain::unit::Unit;
 use crate::store::{AuditAction, AuditNote, AuditRecord, BackupSummary, Change, OpenMode, Problem, SharedStore, Store};
 
@@ -276,30 +277,37 @@ impl Local {
         Ok(entries)
     }
 
+    /// A line per kind, unit and item (its key: "BBI Cilacap" and "bbi
+    /// cilacap" are one line), named by the item's first spelling.
     pub fn totals(&self, program: ProgramId, from: NaiveDate, to: NaiveDate) -> Result<Vec<Total>> {
         let mut sums: BTreeMap<(Kind, Unit, String), (i64, u32)> = BTreeMap::new();
-        for row in self.store()?.rollups_for_sums(program, from, to)? {
+        let store = self.store()?;
+        for row in store.rollups_for_sums(program, from, to)? {
+            // A rollup row's item is already its key.
             add_to(sums.entry((row.kind, row.unit, row.item)).or_default(), row.rollup.total, row.rollup.entries)?;
         }
-        Ok(to_totals(sums))
+        Ok(to_totals(sums, &store.item_names(program)?))
     }
 
     pub fn totals_by_scan(&self, program: ProgramId, from: NaiveDate, to: NaiveDate) -> Result<Vec<Total>> {
         let mut sums: BTreeMap<(Kind, Unit, String), (i64, u32)> = BTreeMap::new();
-        for entry in self.store()?.program_entries(program, from, to)? {
+        let store = self.store()?;
+        for entry in store.program_entries(program, from, to)? {
             if !crate::store::rollup::counts_in_totals(&entry) {
                 continue;
             }
             for q in &entry.draft.quantities {
-                add_to(sums.entry((entry.draft.kind, q.unit, q.item.clone())).or_default(), q.value.milli(), 1)?;
+                let key = (entry.draft.kind, q.unit, item_key(&q.item));
+                add_to(sums.entry(key).or_default(), q.value.milli(), 1)?;
             }
         }
-        Ok(to_totals(sums))
+        Ok(to_totals(sums, &store.item_names(program)?))
     }
 
     pub fn head_counts(&self, program: ProgramId, at: NaiveDate) -> Result<BTreeMap<String, i64>> {
-        let entries = self.store()?.program_entries(program, NaiveDate::MIN, at)?;
-        Ok(head_counts(&entries, at))
+        let store = self.store()?;
+        let entries = store.program_entries(program, NaiveDate::MIN, at)?;
+        Ok(named_herd(head_counts(&entries, at), &store.item_names(program)?))
     }
 
     pub fn audit(&self, actor: &Actor, filter: &AuditFilter) -> Result<Vec<AuditRecord>> {
@@ -357,14 +365,20 @@ fn add_to(slot: &mut (i64, u32), milli: i64, entries: u32) -> Result<()> {
     Ok(())
 }
 
-fn to_totals(sums: BTreeMap<(Kind, Unit, String), (i64, u32)>) -> Vec<Total> {
+/// Sums by kind, unit and item key as totals, each item named as shown.
+fn to_totals(sums: BTreeMap<(Kind, Unit, String), (i64, u32)>, names: &ItemNames) -> Vec<Total> {
     sums.into_iter()
-        .map(|((kind, unit, item), (milli, entries))| Total {
+        .map(|((kind, unit, key), (milli, entries))| Total {
             kind,
             unit,
-            item,
+            item: names.shown(&key),
             value: Amount::from_milli(milli),
             entries,
         })
         .collect()
+}
+
+/// Head counts by species key, each species named as shown.
+pub(super) fn named_herd(herd: BTreeMap<String, i64>, names: &ItemNames) -> BTreeMap<String, i64> {
+    herd.into_iter().map(|(key, count)| (names.shown(&key), count)).collect()
 }

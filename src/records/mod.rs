@@ -25,6 +25,8 @@ mod error;
 mod feed;
 pub mod files;
 mod import;
+#[cfg(test)]
+mod item_case_tests;
 mod local;
 mod officers;
 pub mod pin;

@@ -12,6 +12,7 @@ use super::{Local, Result};
 use crate::domain::entry::{Entry, Status};
 use crate::domain::reference::ProgramId;
 use crate::domain::sector::Kind;
+use crate::domain::text::item_key;
 
 /// What a register search asks for; the default is the plain register.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -51,10 +52,11 @@ impl RegisterQuery {
         if self.kind.is_some_and(|k| k != entry.draft.kind) {
             return Ok(false);
         }
-        let text = self.text.trim().to_lowercase();
+        // Case aside, by the items' fold ("bbi" finds "BBI Cilacap").
+        let text = item_key(self.text.trim());
         if !text.is_empty() {
-            let found = entry.draft.notes.to_lowercase().contains(&text)
-                || entry.draft.quantities.iter().any(|q| q.item.to_lowercase().contains(&text));
+            let found = item_key(&entry.draft.notes).contains(&text)
+                || entry.draft.quantities.iter().any(|q| item_key(&q.item).contains(&text));
             if !found {
                 return Ok(false);
             }

@@ -59,9 +59,12 @@ impl Local {
         }
     }
 
+    /// A programme's daily totals, each item (a key in the rollups) named
+    /// by its first spelling.
     fn day_totals(&self, program: ProgramId, from: NaiveDate, to: NaiveDate) -> Result<Vec<DayTotal>> {
-        Ok(self
-            .store()?
+        let store = self.store()?;
+        let names = store.item_names(program)?;
+        Ok(store
             .rollups(program, from, to)?
             .into_iter()
             .map(|r| DayTotal {
@@ -69,7 +72,7 @@ impl Local {
                 date: r.date,
                 kind: r.kind,
                 unit: r.unit,
-                item: r.item,
+                item: names.shown(&r.item),
                 total: r.rollup.total,
                 entries: r.rollup.entries,
             })
@@ -101,12 +104,20 @@ impl Local {
         let previous = period.previous().from;
         let from = previous.min(period.year_to_date().from);
         let store = self.store()?;
-        let targets: Vec<Target> = store
+        let mut targets: Vec<Target> = store
             .targets(None)?
             .into_iter()
             .filter(|t| programs.iter().any(|p| p.id == t.program))
             .filter(|t| (from.year()..=period.to.year()).contains(&t.year))
             .collect();
+        // A target set for "domba" counts the entries of "Domba": named as
+        // the entries are, so its line reads as theirs.
+        for program in &programs {
+            let names = store.item_names(program.id)?;
+            for t in targets.iter_mut().filter(|t| t.program == program.id) {
+                t.item = names.shown(&t.item);
+            }
+        }
         let mut totals = Vec::new();
         let mut activity = Vec::new();
         for program in &programs {

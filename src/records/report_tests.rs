@@ -24,13 +24,13 @@ const OPERATOR: &str = "199002022015021002";
 const SUPERVISOR: &str = "198503032010031003";
 const PIN: &str = "246810";
 
-fn day(y: i32, m: u32, d: u32) -> NaiveDate {
+pub(super) fn day(y: i32, m: u32, d: u32) -> NaiveDate {
     NaiveDate::from_ymd_opt(y, m, d).unwrap()
 }
 
 /// A database on 30 September 2025 with an admin, an operator at site 1
 /// and a supervisor at sites 1 to 3.
-fn opened(dir: &std::path::Path) -> (Records, Actor, Actor, Actor) {
+pub(super) fn opened(dir: &std::path::Path) -> (Records, Actor, Actor, Actor) {
     let now = DateTime::parse_from_rfc3339("2025-09-30T09:00:00+07:00").unwrap().with_timezone(&Utc);
     let records = Records::open(dir, OpenMode::CreateIfMissing, Box::new(FixedClock(now)), wib()).unwrap();
     records.init(false).unwrap();
@@ -212,12 +212,12 @@ fn targets_are_set_by_admins_audited_listed_and_measured_against() {
     let refused = records.set_target(&operator, 1, 2025, Kind::Harvest, "1200 kg cabai");
     assert!(matches!(refused, Err(super::Error::Denied(_))), "{refused:?}");
     let target = records.set_target(&admin, 1, 2025, Kind::Harvest, "1200 kg Cabai").unwrap();
-    assert_eq!((target.value, target.item.as_str()), (Amount::whole(1200), "cabai"));
-    // Set again: replaced, not added.
+    assert_eq!((target.value, target.item.as_str()), (Amount::whole(1200), "Cabai"));
+    // Set again, in any capitals: the same item's target replaced, not added.
     records.set_target(&admin, 1, 2025, Kind::Harvest, "1800 kg cabai").unwrap();
     let listed = records.targets(Some(1), None).unwrap();
     assert_eq!(listed.len(), 1);
-    assert_eq!(listed[0].value, Amount::whole(1800));
+    assert_eq!((listed[0].value, listed[0].item.as_str()), (Amount::whole(1800), "cabai"));
     assert!(records.targets(None, Some(2026)).unwrap().is_empty());
     let audit = records.audit(&admin, &Default::default()).unwrap();
     let notes: Vec<_> = audit.iter().filter(|r| r.detail.starts_with("target program 1 2025 harvest")).collect();

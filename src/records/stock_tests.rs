@@ -93,7 +93,9 @@ impl Fact {
 fn fact() -> impl Strategy<Value = Fact> {
     let kind = prop::sample::select(vec![Kind::HeadCount, Kind::Birth, Kind::Purchase, Kind::Death, Kind::Sale]);
     let program = prop::sample::select(vec![HERD, HERD, HERD, FARM]);
-    let species = prop::sample::select(vec!["domba", "kambing"]);
+    // "Domba" and "DOMBA" are the herd of "domba": one species in the
+    // stock, the head counts, the totals and `check`.
+    let species = prop::sample::select(vec!["domba", "Domba", "DOMBA", "kambing"]);
     (program, 0i64..130, kind, 0i64..60, species, prop::option::of(1i64..9), prop::bool::weighted(0.85)).prop_map(
         |(program, day, kind, heads, species, also, done)| Fact { program, day, kind, heads, species, also, done },
     )

@@ -145,7 +145,8 @@ impl Local {
     /// stock: reads no entry. `head_counts` is the same answer read from
     /// the programme's whole history.
     pub fn herd_at(&self, program: ProgramId, at: NaiveDate) -> Result<BTreeMap<String, i64>> {
-        Ok(self.store()?.herd(program, at)?)
+        let store = self.store()?;
+        Ok(super::local::named_herd(store.herd(program, at)?, &store.item_names(program)?))
     }
 
     /// Officers' names by NIP, for showing who recorded what.

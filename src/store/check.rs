@@ -120,6 +120,7 @@ impl Store {
         let mut expected = Digests::new(stock, self.meta.contains_key(keys::META_MONTHLY)?);
         let pass = self.check_revisions(&programs, &mut problems, &mut refused, Some(&mut expected))?;
         self.check_meta(&mut problems, pass.highest_entry, highest_audit)?;
+        self.check_item_names(&pass.names_needed, &mut problems)?;
         // A row per programme, day and kind: small beside the entries.
         let activity = pass.activity;
         // Every tree read in key order, summed the same way: equal sums
@@ -247,6 +248,12 @@ impl Store {
                     problem,
                 }));
                 present.push(entry.revision);
+                for q in entry.draft.quantities.iter().filter(|q| !q.item.is_empty()) {
+                    let key = keys::item_name(entry.draft.program, &crate::domain::text::item_key(&q.item));
+                    if !pass.names_needed.contains(&key) {
+                        pass.names_needed.insert(key);
+                    }
+                }
                 if Some(entry.revision) == head {
                     current = Some(entry);
                 }
@@ -626,6 +633,9 @@ struct RevisionPass {
     program_keys_missing: BTreeSet<Vec<u8>>,
     /// What the activity rows should hold (`Deltas::1` only).
     activity: Deltas,
+    /// The `item_names` keys the revisions need: one per programme and
+    /// item, however many entries name it.
+    names_needed: BTreeSet<Vec<u8>>,
 }
 
 /// A cursor over a stored tree (rollups or stock) in key order, compared

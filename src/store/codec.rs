@@ -77,6 +77,8 @@ pub fn is_old(bytes: &[u8]) -> bool {
 
 impl Stored for u32 {}
 impl Stored for u64 {}
+/// An item's shown spelling (item_names.rs).
+impl Stored for String {}
 /// The database identity (`keys::META_IDENTITY`).
 impl Stored for [u8; 16] {}
 impl Stored for crate::domain::Partner {}

@@ -5,6 +5,7 @@ use chrono::{Datelike, NaiveDate};
 
 use crate::domain::entry::EntryId;
 use crate::domain::sector::Kind;
+use crate::domain::text::item_key;
 use crate::domain::unit::Unit;
 
 pub fn id32(id: u32) -> [u8; 4] {
@@ -47,14 +48,22 @@ pub fn dated_range(owner: u32, from: NaiveDate, to: NaiveDate) -> (Vec<u8>, Vec<
     (start, end)
 }
 
-/// `rollups`: programme, date, kind, unit, item.
+/// `rollups`: programme, date, kind, unit, item's key (`item_key`: "BBI
+/// Cilacap" and "bbi cilacap" are one row). Items written before they kept
+/// their capitals were stored lowercase, which is their key: the keys of
+/// an older database are what this makes of them.
 pub fn rollup(program: u32, date: NaiveDate, kind: Kind, unit: Unit, item: &str) -> Vec<u8> {
     let kind = Kind::ALL.iter().position(|k| *k == kind).expect("kind in ALL") as u8;
     let unit = Unit::ALL.iter().position(|u| *u == unit).expect("unit in ALL") as u8;
-    [&id32(program)[..], &day(date), &[kind, unit], item.as_bytes()].concat()
+    [&id32(program)[..], &day(date), &[kind, unit], item_key(item).as_bytes()].concat()
 }
 
-/// The parts of a rollup key.
+/// `item_names`: programme, item's key -> the first spelling stored.
+pub fn item_name(program: u32, key: &str) -> Vec<u8> {
+    [&id32(program)[..], key.as_bytes()].concat()
+}
+
+/// The parts of a rollup key (the item as its key).
 pub fn rollup_parts(key: &[u8]) -> Option<(u32, NaiveDate, Kind, Unit, String)> {
     let program = u32_from(key)?;
     let date = day_from(key.get(4..)?)?;
@@ -93,6 +102,10 @@ pub const META_STOCK: &[u8] = b"stock_built";
 /// Present once the `monthly` tree holds the sum of every month's daily
 /// rollups (rollup.rs); absent in a database written before it existed.
 pub const META_MONTHLY: &[u8] = b"monthly_built";
+/// Present once the `item_names` tree holds a spelling for every item of
+/// every revision (store/item_names.rs); absent in a database written
+/// before items kept their capitals, which gets it built once at open.
+pub const META_ITEM_NAMES: &[u8] = b"item_names_built";
 /// The change feed's counter: the next sequence number (store/changes.rs).
 pub const META_NEXT_CHANGE: &[u8] = b"next_change";
 /// The audit counter the `changes` tree is complete up to: the derived

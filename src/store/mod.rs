@@ -19,6 +19,7 @@
 //! | staging     | import, place                        | EntryDraft (staging.rs)|
 //! | stock       | programme, month, part               | livestock net / movements (stock.rs) |
 //! | changes     | change sequence number               | what changed (changes.rs) |
+//! | item_names  | programme, item's key                | the first spelling stored (item_names.rs) |
 //!
 //! Indexes point at every entry's current revision, voided ones included;
 //! rollups count only done, unvoided current revisions. `drafts` came
@@ -33,6 +34,7 @@ pub mod codec;
 pub mod damage;
 mod drafts;
 pub(crate) mod durable;
+mod item_names;
 pub mod keys;
 mod message;
 mod migrate;
@@ -189,6 +191,7 @@ pub struct Store {
     drafts: sled::Tree,
     activity: sled::Tree,
     targets: sled::Tree,
+    item_names: sled::Tree,
     /// The durable step after sled's flush (durable.rs).
     durable: durable::Durable,
     /// Every write holds this shared from its transaction to its durable
@@ -254,6 +257,7 @@ impl Store {
             store.ensure_activity()?;
             store.ensure_stock()?;
             store.ensure_monthly()?;
+            store.ensure_item_names()?;
             store.catch_up_changes()?;
             Ok(store)
         })
@@ -283,6 +287,7 @@ impl Store {
             drafts: tree("drafts")?,
             activity: tree("activity")?,
             targets: tree("targets")?,
+            item_names: tree("item_names")?,
             durable: durable::Durable::new(path).map_err(io_error)?,
             gate: std::sync::RwLock::new(()),
             staging: tree("staging")?,

@@ -35,6 +35,7 @@ use sled::Transactional;
 use super::audit::AuditNote;
 use super::changes::Changed;
 use super::codec::{decode, encode};
+use super::item_names::NewNames;
 use super::rollup::{Deltas, MonthRollup, Rollup};
 use super::stock::StockChanges;
 use super::write::{append_audit, apply_rollups, finish, new_revision, next_counter};
@@ -143,7 +144,7 @@ impl Store {
         at: DateTime<Utc>,
         note: &AuditNote,
     ) -> Result<Committing> {
-        let (deltas, moves) = match self.staged_deltas(import, by, at) {
+        let (deltas, moves, names) = match self.staged_deltas(import, by, at) {
             Ok(found) => found,
             Err(e) => {
                 self.stage_discard(import)?;
@@ -153,8 +154,9 @@ impl Store {
         // Staged rows must be durable before the marker that relies on them.
         self.flush()?;
         let (days, months) = (deltas.wide(), deltas.monthly());
-        let trees = (&self.meta, &self.rollups, &self.audit, &self.stock, &self.monthly, &self.activity);
-        let committed = finish(trees.transaction(|(meta, rollups, audit, stock, monthly, activity)| {
+        let trees =
+            (&self.meta, &self.rollups, &self.audit, &self.stock, &self.monthly, &self.activity, &self.item_names);
+        let committed = finish(trees.transaction(|(meta, rollups, audit, stock, monthly, activity, item_names)| {
             let first = next_counter(meta, keys::META_NEXT_ENTRY, 1, count)?;
             // The movements were staged under their places: ids now known.
             let mut changes = StockChanges::default();
@@ -166,6 +168,7 @@ impl Store {
             apply_rollups::<Rollup>(rollups, &days)?;
             apply_rollups::<MonthRollup>(monthly, &months)?;
             deltas.write_activity(activity)?;
+            names.write(item_names)?;
             append_audit(meta, audit, note, vec![])?;
             let marker = Committing { import, first, count, by: by.clone(), at };
             meta.insert(keys::META_IMPORT_COMMITTING, encode(&marker))?;
@@ -186,10 +189,12 @@ impl Store {
     /// The rollup changes the staged drafts will make, read a row at a
     /// time: as many keys as the import has distinct days and items; and
     /// the livestock movements they will make, each under its place (its
-    /// id less the first id, known only at the commit point).
-    fn staged_deltas(&self, import: ImportId, by: &Nip, at: DateTime<Utc>) -> Result<(Deltas, StagedMoves)> {
+    /// id less the first id, known only at the commit point); and the
+    /// spellings of the items they bring (item_names.rs).
+    fn staged_deltas(&self, import: ImportId, by: &Nip, at: DateTime<Utc>) -> Result<(Deltas, StagedMoves, NewNames)> {
         let mut deltas = Deltas::default();
         let mut moves = StagedMoves::new();
+        let mut names = NewNames::default();
         for row in self.staging.scan_prefix(import.to_be_bytes()) {
             let (key, value) = row?;
             let place = keys::u64_from(&key[8..])
@@ -197,12 +202,13 @@ impl Store {
             let draft: EntryDraft = decode(&value).map_err(|e| super::corrupt("staging", e))?;
             let entry = new_revision(place, 1, None, draft, false, String::new(), by, at);
             deltas.apply(&entry, 1)?;
+            names.note(&entry);
             let found = movements(&entry);
             if !found.is_empty() {
                 moves.entry(entry.draft.program).or_default().extend(found);
             }
         }
-        Ok((deltas, moves))
+        Ok((deltas, moves, names))
     }
 
     /// Step 3: the staged drafts of a committed import become entries,

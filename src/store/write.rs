@@ -11,6 +11,7 @@ use sled::transaction::{ConflictableTransactionError, TransactionError, Transact
 use super::audit::{AuditAction, AuditNote, AuditRecord};
 use super::changes::{self, Changed, note_change};
 use super::codec::{decode, encode};
+use super::item_names::NewNames;
 use super::rollup::{Deltas, MonthRollup, Rollup, Sum, WideDeltas};
 use super::stock::StockChanges;
 use super::{Result, Store, StoreError, keys};
@@ -224,6 +225,7 @@ impl Store {
             &self.stock,
             &self.monthly,
             &self.changes,
+            &self.item_names,
         );
         self.write(|| {
             finish(trees.transaction(
@@ -240,8 +242,10 @@ impl Store {
                     stock,
                     monthly,
                     fed,
+                    item_names,
                 )| {
                     let mut deltas = Deltas::default();
+                    let mut names = NewNames::default();
                     let mut moves = StockChanges::default();
                     let mut written = Vec::with_capacity(changes.len());
                     let adds = changes.iter().filter(|c| matches!(c, Change::Add(_))).count() as u64;
@@ -308,12 +312,14 @@ impl Store {
                         by_site.insert(keys::dated(site, d.date, entry.id), &[])?;
                         deltas.apply(&entry, 1).or_else(abort)?;
                         moves.add(&entry);
+                        names.note(&entry);
                         written.push(entry);
                     }
                     apply_rollups::<Rollup>(rollups, &deltas.wide())?;
                     apply_rollups::<MonthRollup>(monthly, &deltas.monthly())?;
                     deltas.write_activity(activity)?;
                     moves.write(stock)?;
+                    names.write(item_names)?;
                     // An import (or the demo data) records its count in the detail
                     // rather than listing a hundred thousand pairs in one audit value.
                     if note.action == AuditAction::EntryVerified {

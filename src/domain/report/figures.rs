@@ -11,6 +11,7 @@ use super::{
 use crate::domain::amount::Amount;
 use crate::domain::reference::{Agreement, Partner, Program, Site};
 use crate::domain::sector::{Kind, Sector};
+use crate::domain::text::item_key;
 use crate::domain::unit::Unit;
 
 /// `part` as a share of `whole`, in tenths of a percent, rounded half away
@@ -96,6 +97,11 @@ pub fn build(inputs: &Inputs) -> Report {
         .map(|(key, programs)| {
             let ids: BTreeSet<_> = programs.iter().map(|p| p.id).collect();
             let mut sums: BTreeMap<LineKey, Sums> = BTreeMap::new();
+            // A line per item key ("BBI Cilacap" and "bbi cilacap" are one),
+            // shown as its first row spells it: rows come by programme id,
+            // each programme's item named by its own first spelling, so
+            // across programmes the lowest programme's spelling is shown.
+            let mut shown: BTreeMap<LineKey, String> = BTreeMap::new();
             for row in ids.iter().flat_map(|id| rows_of.get(id).unwrap_or(&no_rows)) {
                 let inside = |from: NaiveDate, to: NaiveDate| row.date >= from && row.date <= to;
                 let (now, before, to_date) =
@@ -103,7 +109,9 @@ pub fn build(inputs: &Inputs) -> Report {
                 if !(now || before || to_date) {
                     continue;
                 }
-                let sum = sums.entry((row.kind, row.unit, row.item.clone())).or_default();
+                let key = (row.kind, row.unit, item_key(&row.item));
+                shown.entry(key.clone()).or_insert_with(|| row.item.clone());
+                let sum = sums.entry(key).or_default();
                 if now {
                     sum.current = sum.current.saturating_add(row.total);
                     sum.entries = sum.entries.saturating_add(row.entries);
@@ -117,12 +125,17 @@ pub fn build(inputs: &Inputs) -> Report {
             }
             let targets: Vec<&Target> = inputs.targets.iter().filter(|t| ids.contains(&t.program)).collect();
             for t in &targets {
-                sums.entry((t.kind, t.unit, t.item.clone())).or_default();
+                let key = (t.kind, t.unit, item_key(&t.item));
+                shown.entry(key.clone()).or_insert_with(|| t.item.clone());
+                sums.entry(key).or_default();
             }
             // Rows read only for the year so far show when a target asks for them.
             let lines = sums
                 .into_iter()
-                .map(|(key, sum)| line(key, sum, &targets, inputs))
+                .map(|(key, sum)| {
+                    let item = shown.get(&key).cloned().unwrap_or_default();
+                    line(key, item, sum, &targets, inputs)
+                })
                 .filter(|l| {
                     l.value != Amount::ZERO || l.previous != Amount::ZERO || l.entries > 0 || l.target.is_some()
                 })
@@ -151,10 +164,12 @@ pub fn build(inputs: &Inputs) -> Report {
     }
 }
 
-fn line((kind, unit, item): LineKey, sum: Sums, targets: &[&Target], inputs: &Inputs) -> Line {
+/// The line of one kind, unit and item key, shown as `item`; its targets
+/// are those set for any spelling of the item.
+fn line((kind, unit, key): LineKey, item: String, sum: Sums, targets: &[&Target], inputs: &Inputs) -> Line {
     let period = inputs.spec.period;
     let matching: Vec<&&Target> =
-        targets.iter().filter(|t| t.kind == kind && t.unit == unit && t.item == item).collect();
+        targets.iter().filter(|t| t.kind == kind && t.unit == unit && item_key(&t.item) == key).collect();
     let yearly = |year: i32| -> Option<i64> {
         let found: Vec<i64> = matching.iter().filter(|t| t.year == year).map(|t| t.value.milli()).collect();
         (!found.is_empty()).then(|| found.iter().fold(0i64, |a, b| a.saturating_add(*b)))
@@ -209,9 +224,9 @@ fn livestock(programs: &[&Program], rows_of: &BTreeMap<u32, Vec<&DayTotal>>, inp
     for program in programs.iter().filter(|p| p.sector == Sector::Peternakan) {
         let rows = rows_of.get(&program.id).map_or(&[][..], Vec::as_slice);
         for month in month_end_stock(rows.iter().copied(), &months) {
-            match merged.get_mut(&(month.from, month.item.clone())) {
+            match merged.get_mut(&(month.from, item_key(&month.item))) {
                 None => {
-                    merged.insert((month.from, month.item.clone()), month);
+                    merged.insert((month.from, item_key(&month.item)), month);
                 }
                 Some(sum) => {
                     let lowest = if sum.lowest < 0 || month.lowest < 0 {

@@ -19,6 +19,7 @@ use super::DayTotal;
 use super::period::Period;
 use crate::domain::amount::SCALE;
 use crate::domain::sector::{InventoryEffect, Kind};
+use crate::domain::text::item_key;
 use crate::domain::unit::Unit;
 
 /// One species over one month (cut to the report's period).
@@ -72,10 +73,15 @@ struct Day {
 /// from one programme's rows from its first day to the last month's end.
 /// Rows of other kinds and units are ignored.
 pub fn month_end_stock<'a>(rows: impl IntoIterator<Item = &'a DayTotal>, months: &[Period]) -> Vec<StockMonth> {
-    let mut days: BTreeMap<(NaiveDate, &str), Day> = BTreeMap::new();
+    // By species key ("Domba" and "domba" are one herd), each shown as
+    // its first row spells it.
+    let mut shown: BTreeMap<String, &str> = BTreeMap::new();
+    let mut days: BTreeMap<(NaiveDate, String), Day> = BTreeMap::new();
     for row in rows.into_iter().filter(|r| r.unit == Unit::Ekor) {
         let heads = row.total / SCALE;
-        let day = days.entry((row.date, row.item.as_str())).or_default();
+        let key = item_key(&row.item);
+        shown.entry(key.clone()).or_insert(row.item.as_str());
+        let day = days.entry((row.date, key)).or_default();
         match (row.kind.inventory_effect(), row.kind) {
             (InventoryEffect::Reset, _) => day.count = Some((heads, i64::from(row.entries.max(1)))),
             (_, Kind::Birth) => day.births += heads,
@@ -85,7 +91,7 @@ pub fn month_end_stock<'a>(rows: impl IntoIterator<Item = &'a DayTotal>, months:
             _ => {}
         }
     }
-    let items: BTreeSet<&str> = days.keys().map(|(_, item)| *item).collect();
+    let items: BTreeSet<&str> = days.keys().map(|(_, item)| item.as_str()).collect();
     let mut out = Vec::new();
     let mut stock: BTreeMap<&str, i64> = BTreeMap::new();
     let mut walked = days.iter().peekable();
@@ -102,7 +108,7 @@ pub fn month_end_stock<'a>(rows: impl IntoIterator<Item = &'a DayTotal>, months:
             }
             *level = level.saturating_add(day.births + day.purchases).saturating_sub(day.deaths + day.sales);
             if *date >= month.from {
-                let sum = sums.entry(item).or_insert_with(|| StockMonth::quiet(month, item, i64::MAX));
+                let sum = sums.entry(item).or_insert_with(|| StockMonth::quiet(month, shown[item.as_str()], i64::MAX));
                 sum.births += day.births;
                 sum.purchases += day.purchases;
                 sum.deaths += day.deaths;
@@ -114,7 +120,7 @@ pub fn month_end_stock<'a>(rows: impl IntoIterator<Item = &'a DayTotal>, months:
         for item in &items {
             let level = stock.get(item).copied();
             let Some(level) = level else { continue };
-            let mut row = sums.remove(item).unwrap_or_else(|| StockMonth::quiet(month, item, level));
+            let mut row = sums.remove(item).unwrap_or_else(|| StockMonth::quiet(month, shown[*item], level));
             row.stock = level;
             // The stock carried in counts too: a month that starts below zero.
             row.lowest = row.lowest.min(level);

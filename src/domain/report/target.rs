@@ -123,7 +123,7 @@ mod tests {
     #[test]
     fn a_target_is_checked_against_its_programme() {
         let t = Target::new(&farm(), 2026, Kind::Harvest, "12000", Unit::Kg, " Cabai ").unwrap();
-        assert_eq!((t.value, t.item.as_str()), (Amount::whole(12_000), "cabai"));
+        assert_eq!((t.value, t.item.as_str()), (Amount::whole(12_000), "Cabai"), "as typed, trimmed");
         assert!(matches!(
             Target::new(&farm(), 2026, Kind::Birth, "3", Unit::Ekor, "domba"),
             Err(Invalid::KindNotInSector { .. })

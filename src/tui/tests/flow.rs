@@ -56,7 +56,7 @@ fn a_harvest_is_saved_and_shown_first_in_the_register() {
     h.key(Key::Enter);
     assert_eq!(h.records.entry_count(), before + 1);
     let notice = h.app.notice.clone().unwrap();
-    assert_eq!((notice.tone, notice.text.as_str()), (Tone::Ok, "Tersimpan: Panen 12,5 kg cabai, 10/03/2026."));
+    assert_eq!((notice.tone, notice.text.as_str()), (Tone::Ok, "Tersimpan: Panen 12,5 kg Cabai, 10/03/2026."));
     let Screen::Program(program) = &h.app.screen else { panic!("back on the programme") };
     let newest = &program.data.register[0];
     assert_eq!((newest.draft.quantities[0].value.to_plain(), newest.draft.participants), ("12.5".into(), 6));

@@ -256,7 +256,7 @@ fn a_right_form_gives_the_draft_with_comma_or_dot() {
         let Action::Save(draft) = form_keys(&mut form, &[Key::Enter]) else { panic!("{:?}", form.problems) };
         assert_eq!(
             draft.quantities,
-            vec![Quantity { value: Amount::from_milli(12_500), unit: Unit::Kg, item: "cabai".into() }]
+            vec![Quantity { value: Amount::from_milli(12_500), unit: Unit::Kg, item: "Cabai".into() }]
         );
         assert_eq!((draft.program, draft.kind, draft.participants), (1, Kind::Harvest, 4));
         assert_eq!(draft.date, today());
