@@ -282,35 +282,31 @@ pub(super) fn report_check(ctx: &Context, problems: &[Problem], entries: usize) 
 fn problem(lang: Lang, p: &Problem) -> String {
     let t = |s: &str| Arg::Text(s.to_string());
     let n = |v: i64| Arg::Number(v);
-    let amount = |milli: i64| Arg::Amount(crate::domain::Amount::from_milli(milli));
     match p {
         Problem::Undecodable { tree, key, detail } => {
             fill(lang, "check.undecodable", &[("tree", t(tree)), ("key", t(key)), ("detail", t(detail))])
         }
         Problem::IndexMissing { tree, key } => fill(lang, "check.index_missing", &[("tree", t(tree)), ("key", t(key))]),
         Problem::IndexExtra { tree, key } => fill(lang, "check.index_extra", &[("tree", t(tree)), ("key", t(key))]),
-        Problem::ActivityWrong { key, expected, found } => {
-            let people = |a: &crate::records::Activity| n(a.participants + a.officers + a.cadets);
-            fill(
-                lang,
-                "check.activity_wrong",
-                &[
-                    ("key", t(key)),
-                    ("expected", n(expected.entries)),
-                    ("expected_people", people(expected)),
-                    ("found", n(found.entries)),
-                    ("found_people", people(found)),
-                ],
-            )
-        }
+        Problem::ActivityWrong { key, expected, found } => fill(
+            lang,
+            "check.activity_wrong",
+            &[
+                ("key", t(key)),
+                ("expected", n(expected.entries)),
+                ("expected_people", n(expected.people)),
+                ("found", n(found.entries)),
+                ("found_people", n(found.people)),
+            ],
+        ),
         Problem::RollupWrong { key, expected, found } => i18n::fill(
             lang,
             "check.rollup_wrong",
             &[
                 ("key", t(key)),
-                ("expected", amount(expected.total)),
+                ("expected", Arg::Amount(expected.value)),
                 ("expected_entries", n(i64::from(expected.entries))),
-                ("found", amount(found.total)),
+                ("found", Arg::Amount(found.value)),
                 ("found_entries", n(i64::from(found.entries))),
             ],
         ),

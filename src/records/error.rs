@@ -1,6 +1,8 @@
 //! What the records API can refuse, language-free like `Invalid`; the
 //! catalog words it (`i18n::Message`).
 
+use std::path::{Path, PathBuf};
+
 use serde::{Deserialize, Serialize};
 
 use crate::domain::entry::{Entry, Field};
@@ -143,6 +145,25 @@ impl From<Invalid> for Error {
 impl Error {
     pub fn invalid(field: Field, e: Invalid) -> Error {
         Error::Invalid(vec![(field, e)])
+    }
+
+    /// No database in `path` (a front end asked for an existing one).
+    pub fn database_missing(path: PathBuf) -> Error {
+        Error::Store(StoreError::Missing { path })
+    }
+
+    /// The database in `path` holds no reference data yet: `binalog init`.
+    pub fn not_initialised(path: PathBuf) -> Error {
+        Error::Store(StoreError::NotInitialised { path })
+    }
+
+    /// The database folder another process holds open, when that is the
+    /// refusal: a front end names the server holding it, if one answers.
+    pub fn locked_database(&self) -> Option<&Path> {
+        match self {
+            Error::Store(StoreError::Locked { path }) => Some(path),
+            _ => None,
+        }
     }
 
     /// The server stopped, or its connection ended: `Records::reconnect`
