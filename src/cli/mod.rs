@@ -9,6 +9,7 @@ mod data;
 #[cfg(test)]
 mod draft_agreement_tests;
 mod entry;
+mod error;
 mod help;
 mod listing;
 mod national;
@@ -26,8 +27,9 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 use crate::domain::date::{parse_date, parse_time_zone};
 use crate::frontend::FrontEnd;
 use crate::i18n::{self, Lang};
-use crate::records::OpenMode;
-use crate::records::{Error, Records};
+pub use error::{Error, Result};
+
+use crate::records::{self, OpenMode, Records};
 
 #[derive(Parser, Debug)]
 #[command(name = "binalog", version, about = "Catatan kegiatan pembinaan kemandirian / work programme records")]
@@ -282,26 +284,19 @@ impl Context {
 
     /// The records, through the database's server (started if none
     /// answers), or in this process with `--direct`.
-    pub fn open(&self, mode: OpenMode) -> Result<Records, Error> {
+    pub fn open(&self, mode: OpenMode) -> records::Result<Records> {
         self.front.open(mode)
     }
 
     /// A database locked by a server is better named as such: the fix is to
     /// leave out `--direct`.
-    fn held_by_server(&self, e: Error) -> Error {
+    fn held_by_server(&self, e: records::Error) -> records::Error {
         self.front.held_by_server(e)
     }
 
     /// Whether a server answers on the database's socket.
     fn server_answers(&self) -> bool {
         self.front.server_answers()
-    }
-
-    /// Prints an error in the user's language; returns the failure code.
-    pub fn fail(&self, e: &Error) -> ExitCode {
-        // A message may quote stored text (another officer's revision).
-        out::complain(&i18n::error(self.lang(), e));
-        ExitCode::from(1)
     }
 }
 
@@ -325,16 +320,15 @@ pub fn parse() -> Cli {
     Cli::from_arg_matches(&matches).unwrap_or_else(|e| e.exit())
 }
 
-pub fn run(cli: Cli) -> ExitCode {
+/// Runs the command: its exit code, or what failed (main.rs says it and
+/// exits with `Error::exit_code`).
+pub fn run(cli: Cli) -> Result<ExitCode> {
     // Every file any command creates (exports, the server's log, a
     // database) is kept from other users.
     crate::unix::restrict_umask();
     let ctx = Context::new(cli.global);
     match cli.command {
-        None => match crate::tui::run(&ctx.front) {
-            Ok(()) => ExitCode::SUCCESS,
-            Err(e) => ctx.fail(&e),
-        },
+        None => crate::tui::run(&ctx.front).map(|()| ExitCode::SUCCESS).map_err(Error::from),
         Some(Command::Init { demo, scale }) => data::init(&ctx, demo, &scale),
         Some(Command::Officer(command)) => officer::run(&ctx, command),
         Some(Command::Sites(args)) => listing::sites(&ctx, args.format, args.as_nip.as_deref()),

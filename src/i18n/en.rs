@@ -833,6 +833,7 @@ pub const TEXTS: &[(&str, &str)] = &[
         "push.postgres_failed",
         "PostgreSQL: {detail}. Nothing was changed there; the next push starts from the same point.",
     ),
+    ("push.conninfo_missing", "Name the national database: --postgres CONNINFO or --postgres-file PATH."),
     ("push.conninfo_unreadable", "Cannot read the connection file {path}: {detail}"),
     (
         "push.conninfo_open_to_others",

@@ -845,6 +845,7 @@ pub const TEXTS: &[(&str, &str)] = &[
         "push.postgres_failed",
         "PostgreSQL: {detail}. Tidak ada yang diubah di sana; pengiriman berikutnya mulai dari titik yang sama.",
     ),
+    ("push.conninfo_missing", "Sebutkan basis data nasional: --postgres CONNINFO atau --postgres-file PATH."),
     ("push.conninfo_unreadable", "Berkas koneksi {path} tidak dapat dibaca: {detail}"),
     (
         "push.conninfo_open_to_others",

@@ -64,8 +64,6 @@ pub enum Error {
     },
     /// The NIP or the PIN is wrong (deliberately not saying which).
     LoginFailed,
-    /// No PIN could be read from the terminal or standard input.
-    PinUnreadable,
     /// The officer's role or sites do not allow the action.
     Denied(Denied),
     /// The account is locked after too many wrong PINs, until this time.
@@ -204,7 +202,6 @@ impl Message for Error {
             Error::PartnerUnknown { .. } => "error.partner_unknown",
             Error::AgreementUnknown { .. } => "error.agreement_unknown",
             Error::SiteNotInAgreement { .. } => "error.site_not_in_agreement",
-            Error::PinUnreadable => "cli.pin_missing",
             Error::LoginFailed => "error.login_failed",
             Error::NotAtSite { .. } => "error.denied_site_named",
             Error::NotLoggedIn => "server.not_logged_in",
@@ -219,7 +216,7 @@ impl Message for Error {
         match self {
             Error::Store(e) => e.args(),
             Error::Connection(e) => e.args(),
-            Error::Invalid(_) | Error::PinUnreadable | Error::LoginFailed | Error::ImportUnknown => vec![],
+            Error::Invalid(_) | Error::LoginFailed | Error::ImportUnknown => vec![],
             Error::ImportRefused { total, .. } => vec![("count", Arg::Number(*total as i64))],
             Error::OfficerUnknown { nip } | Error::OfficerInactive { nip } | Error::OfficerExists { nip } => {
                 vec![("nip", text(nip.clone()))]
