@@ -14,7 +14,7 @@ use crate::records::OpenMode;
 use crate::records::{Error, Records, Result};
 
 fn parse_sector(s: &str) -> std::result::Result<Sector, String> {
-    Sector::from_code(s).ok_or_else(|| format!("'{s}': pertanian, peternakan, pengolahan_sampah, konveksi, pelatihan"))
+    Sector::from_code(s).ok_or_else(|| super::bad_value("cli.sector_value", s))
 }
 
 #[derive(Subcommand, Debug)]

@@ -70,8 +70,15 @@ pub struct Global {
     pub socket: Option<PathBuf>,
 }
 
+/// A flag's value clap refuses, worded by the catalog in English: clap
+/// says the rest of its message ("invalid value 'x' for '--flag'") in
+/// English, before the language is known.
+pub(crate) fn bad_value(key: &'static str, input: &str) -> String {
+    i18n::fill(Lang::En, key, &[("input", crate::domain::invalid::Arg::Text(input.to_string()))])
+}
+
 fn parse_lang(s: &str) -> Result<Lang, String> {
-    Lang::parse(s).ok_or_else(|| format!("'{s}': use id or en"))
+    Lang::parse(s).ok_or_else(|| bad_value("cli.lang_value", s))
 }
 
 /// A whole number of seconds, minutes or hours: `90s`, `5m`, `1h`.
@@ -88,11 +95,7 @@ pub fn parse_idle_lock(s: &str) -> Result<std::time::Duration, String> {
         (Some(n), Some(seconds)) if n > 0 && n <= 24 * 3600 / seconds => {
             Ok(std::time::Duration::from_secs(n * seconds))
         }
-        _ => Err(i18n::fill(
-            Lang::En,
-            "cli.idle_lock_format",
-            &[("input", crate::domain::invalid::Arg::Text(s.to_string()))],
-        )),
+        _ => Err(bad_value("cli.idle_lock_format", s)),
     }
 }
 
@@ -378,5 +381,19 @@ mod tests {
         assert_eq!(cli.global.idle_lock, crate::tui::app::DEFAULT_IDLE_LOCK);
         let e = Cli::try_parse_from(["binalog", "--idle-lock", "soon"]).unwrap_err();
         assert!(e.to_string().contains("The idle lock \"soon\" is not understood"), "{e}");
+    }
+
+    /// A flag's bad value is worded by the catalog, naming what was typed.
+    #[test]
+    fn a_bad_flag_value_is_worded_by_the_catalog() {
+        let e = Cli::try_parse_from(["binalog", "--lang", "fr", "sites"]).unwrap_err();
+        assert!(e.to_string().contains("\"fr\" is not a language: write id"), "{e}");
+        let e = Cli::try_parse_from(["binalog", "serve", "--idle-exit", "5d"]).unwrap_err();
+        assert!(e.to_string().contains("The duration \"5d\" is not understood"), "{e}");
+        assert_eq!(serve::parse_duration("90"), Ok(Duration::from_secs(90)));
+        assert_eq!(serve::parse_duration("2m"), Ok(Duration::from_secs(120)));
+        let e = Cli::try_parse_from(["binalog", "partner", "add", "--name", "x", "--field", "tambang", "--as", "1"])
+            .unwrap_err();
+        assert!(e.to_string().contains("\"tambang\" is not a sector"), "{e}");
     }
 }

@@ -63,12 +63,12 @@ pub fn parse_duration(s: &str) -> Result<Duration, String> {
         Some(i) => s.split_at(i),
         None => (s, "s"),
     };
-    let n: u64 = number.parse().map_err(|_| format!("'{s}': write a number of seconds, or e.g. 60s, 5m, 1h"))?;
+    let n: u64 = number.parse().map_err(|_| super::bad_value("cli.duration_format", s))?;
     let seconds = match unit {
         "s" => n,
         "m" => n * 60,
         "h" => n * 3600,
-        _ => return Err(format!("'{s}': the unit is s, m or h")),
+        _ => return Err(super::bad_value("cli.duration_format", s)),
     };
     Ok(Duration::from_secs(seconds))
 }
