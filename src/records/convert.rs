@@ -31,33 +31,19 @@ impl From<store::Verification> for Verification {
 
 impl From<store::BackupSummary> for BackupSummary {
     fn from(s: store::BackupSummary) -> BackupSummary {
-        let store::BackupSummary {
-            path,
-            format,
-            schema,
-            identity,
-            created,
-            bytes,
-            trees,
-            pairs,
-            entries,
-            revisions,
-            officers,
-            audit,
-        } = s;
         BackupSummary {
-            path,
-            format,
-            schema,
-            identity,
-            created,
-            bytes,
-            trees,
-            pairs,
-            entries,
-            revisions,
-            officers,
-            audit,
+            identity: s.identity,
+            path: s.path,
+            format: s.format,
+            schema: s.schema,
+            created: s.created,
+            bytes: s.bytes,
+            trees: s.trees,
+            pairs: s.pairs,
+            entries: s.entries,
+            revisions: s.revisions,
+            officers: s.officers,
+            audit: s.audit,
         }
     }
 }

@@ -70,6 +70,8 @@ pub use remote::{Connector, plain_connector};
 pub use scale::{SCALE_BATCH, ScaleOutcome};
 pub use updates::Update;
 
+/// What the store keeps and reports, as this layer's own types (kept.rs),
+/// made from the store's in convert.rs.
 pub use kept::{AuditAction, AuditRecord, BackupSummary, ImportId, OpenMode, Problem, Tally, Turnout, Verification};
 
 use crate::clock::Clock;
