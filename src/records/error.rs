@@ -309,4 +309,21 @@ mod tests {
         let e = Error::Invalid(vec![(Field::Notes, Invalid::PinMismatch), (Field::Date, Invalid::PinMismatch)]);
         assert_eq!(e.render(Lang::En).lines().count(), 2, "one line per problem");
     }
+
+    /// A front end asks the error what it needs (a locked database's
+    /// folder) instead of naming the store's variants.
+    #[test]
+    fn a_front_end_asks_instead_of_matching_the_stores_variants() {
+        let locked = Error::from(StoreError::Locked { path: "/srv/db".into() });
+        assert_eq!(locked.locked_database(), Some(Path::new("/srv/db")));
+        assert_eq!(Error::not_initialised("/srv/db".into()).locked_database(), None);
+        assert_eq!(
+            Error::database_missing("/srv/x".into()),
+            Error::Store(StoreError::Missing { path: "/srv/x".into() })
+        );
+        assert_eq!(
+            Error::not_initialised("/srv/x".into()),
+            Error::Store(StoreError::NotInitialised { path: "/srv/x".into() })
+        );
+    }
 }
