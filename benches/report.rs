@@ -18,8 +18,8 @@ use binalog::domain::date::wib;
 use binalog::domain::demo::{DEMO_OFFICERS, DEMO_PIN};
 use binalog::domain::report::{Grouping, Period, ReportSpec};
 use binalog::domain::scale_demo::{SCALE_SEED, ScaleSpec};
+use binalog::records::OpenMode;
 use binalog::records::{EntryFilter, Records};
-use binalog::store::OpenMode;
 use chrono::{DateTime, Utc};
 use common::{ms, percentile};
 

@@ -22,9 +22,9 @@ use binalog::clock::FixedClock;
 use binalog::domain::date::wib;
 use binalog::domain::scale_demo::{SCALE_SEED, ScaleSpec};
 use binalog::domain::{Program, Sector};
+use binalog::records::OpenMode;
 use binalog::records::{EntryFilter, Records, RevisionState};
 use binalog::report::export::{self, CsvRows, Format};
-use binalog::store::OpenMode;
 use chrono::{DateTime, NaiveDate, Utc};
 use common::ms;
 

@@ -19,9 +19,9 @@ use binalog::clock::FixedClock;
 use binalog::domain::date::wib;
 use binalog::domain::{EntryDraft, Role};
 use binalog::i18n::Lang;
+use binalog::records::OpenMode;
 use binalog::records::Records;
 use binalog::server::{Limits, Server, ServerConfig, ServerThread};
-use binalog::store::OpenMode;
 use chrono::{DateTime, Duration as Days, NaiveDate, Utc};
 
 const NOW: &str = "2026-03-10T09:00:00+07:00";

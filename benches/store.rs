@@ -17,9 +17,9 @@ use common::{harvest, ms, percentile};
 use binalog::clock::FixedClock;
 use binalog::domain::Role;
 use binalog::domain::date::wib;
+use binalog::records::OpenMode;
 use binalog::records::Records;
 use binalog::report::import;
-use binalog::store::OpenMode;
 use chrono::{DateTime, Duration as Days, NaiveDate, Utc};
 
 const NIP: &str = "198503122010121001";

@@ -12,7 +12,7 @@ use chrono::FixedOffset;
 
 use crate::clock;
 use crate::i18n::Lang;
-use crate::records::{Error, OpenMode, Records, Result, StoreError, WireError};
+use crate::records::{Error, OpenMode, Records, Result, WireError};
 use crate::server::protocol::SOCKET_NAME;
 
 #[derive(Clone, Debug)]
@@ -44,7 +44,7 @@ impl FrontEnd {
             crate::server::spawn::open(&self.db, socket, create, clock::from_env(), self.tz, self.lang)?
         };
         if mode == OpenMode::Existing && !records.is_initialised()? {
-            return Err(StoreError::NotInitialised { path: self.db.clone() }.into());
+            return Err(Error::not_initialised(self.db.clone()));
         }
         Ok(records)
     }
@@ -57,12 +57,12 @@ impl FrontEnd {
     /// A database locked by a server is better named as such: the fix is to
     /// leave out `--direct`.
     pub fn held_by_server(&self, e: Error) -> Error {
-        let Error::Store(StoreError::Locked { path }) = e else { return e };
+        let Some(path) = e.locked_database().map(std::path::Path::to_path_buf) else { return e };
         let socket = self.socket.clone().unwrap_or_else(|| path.join(SOCKET_NAME));
         if std::os::unix::net::UnixStream::connect(&socket).is_ok() {
             WireError::AlreadyRunning { path, socket }.into()
         } else {
-            StoreError::Locked { path }.into()
+            e
         }
     }
 

@@ -122,17 +122,103 @@ fn every_module_uses_only_lower_layers() {
     assert!(wrong.is_empty(), "uses against the layers:\n{}", wrong.join("\n"));
 }
 
-/// Only the records API opens the store: front ends and the server name
-/// what it keeps through `records` (records/mod.rs re-exports it).
+/// The modules that may name the store, though the layers above it would
+/// allow more: only the records API opens it. The front ends (`cli`,
+/// `tui`, `frontend`, `national`), the server, `report` and `wire` reach
+/// what it keeps through records, as records types.
+const STORE_USERS: &[&str] = &["records"];
+
 #[test]
 fn only_records_uses_the_store() {
     let graph = graph();
     let users: Vec<String> = graph
         .iter()
-        .filter(|(module, used)| used.contains_key("store") && module.as_str() != "records")
+        .filter(|(module, used)| used.contains_key("store") && !STORE_USERS.contains(&module.as_str()))
         .map(|(module, used)| format!("{module} ({})", used["store"].display()))
         .collect();
     assert!(users.is_empty(), "modules using the store directly: {users:?}");
+}
+
+/// The names a file brings in from the store with `use crate::store::...`
+/// (the last segment of each path, or its `as` name).
+fn store_imports(text: &str) -> Vec<String> {
+    let mut names = Vec::new();
+    for (at, _) in text.match_indices("use crate::store::") {
+        let statement = &text[at..];
+        let statement = &statement[..statement.find(';').unwrap_or(statement.len())];
+        let inner = statement.trim_start_matches("use crate::store::");
+        for path in inner.split([',', '{', '}']).map(str::trim).filter(|p| !p.is_empty()) {
+            let name = path.rsplit([' ', ':']).next().unwrap_or(path);
+            if name != "self" && name.chars().next().is_some_and(char::is_uppercase) {
+                names.push(name.to_string());
+            }
+        }
+    }
+    names
+}
+
+/// Where a records file hands out a store type: a re-export of the store,
+/// or a public item (`pub` or `pub(crate)`: the server sees those too)
+/// whose line names a store path or a type the file imports from it,
+/// before any `=` (a constant's value may come from the store).
+fn store_types_handed_out(text: &str) -> Vec<String> {
+    let imported = store_imports(text);
+    let names_store = |line: &str| {
+        line.contains("store::")
+            || imported.iter().any(|name| {
+                line.match_indices(name.as_str()).any(|(at, _)| {
+                    let word = |c: char| c.is_ascii_alphanumeric() || c == '_';
+                    let before = line[..at].chars().next_back().is_none_or(|c| !word(c));
+                    let after = line[at + name.len()..].chars().next().is_none_or(|c| !word(c));
+                    before && after
+                })
+            })
+    };
+    text.lines()
+        .map(str::trim)
+        .filter(|line| line.starts_with("pub ") || line.starts_with("pub(crate) "))
+        .filter(|line| names_store(line.split(" = ").next().unwrap_or(line)))
+        .map(str::to_string)
+        .collect()
+}
+
+/// The records API hands out only records and domain types: its files
+/// re-export nothing of the store, and no public signature or field names
+/// a store type (records/kept.rs holds its own, made in convert.rs).
+#[test]
+fn records_hands_out_no_store_type() {
+    let mut files = Vec::new();
+    rust_files(&Path::new(env!("CARGO_MANIFEST_DIR")).join("src/records"), &mut files);
+    assert!(files.iter().any(|f| f.ends_with("local.rs")), "records was read: {files:?}");
+    let mut wrong = Vec::new();
+    for file in files {
+        let text = std::fs::read_to_string(&file).expect("a source file is readable");
+        for line in store_types_handed_out(without_tests(&text)) {
+            wrong.push(format!("{}: {line}", file.display()));
+        }
+    }
+    assert!(wrong.is_empty(), "records hands out store types:\n{}", wrong.join("\n"));
+}
+
+#[test]
+fn a_store_type_in_a_public_signature_is_seen() {
+    let text = "use crate::store::{AuditRecord, damage::newest as newest_backup, SharedStore};\n\
+                use crate::store::Problem;\n\
+                pub use crate::store::Verification;\n\
+                pub fn audit() -> Vec<AuditRecord> {}\n\
+                pub(crate) fn check() -> Vec<Problem> {}\n\
+                pub fn fine() -> Vec<AuditRecordRow> {}\n\
+                pub const FOLDER: &str = crate::store::FOLDER;\n\
+                fn private(s: SharedStore) {}\n";
+    assert_eq!(store_imports(text), vec!["AuditRecord", "SharedStore", "Problem", "Verification"]);
+    assert_eq!(
+        store_types_handed_out(text),
+        vec![
+            "pub use crate::store::Verification;",
+            "pub fn audit() -> Vec<AuditRecord> {}",
+            "pub(crate) fn check() -> Vec<Problem> {}"
+        ]
+    );
 }
 
 /// The API list names only records and domain types: what crosses the

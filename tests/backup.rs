@@ -69,7 +69,7 @@ fn a_backup_taken_while_four_threads_save_is_consistent_and_restores() {
         (summary, before)
     });
     assert!(summary.entries >= 20 && summary.entries <= 160, "{summary:?}");
-    assert_eq!(verify_backup(&file).unwrap(), summary);
+    assert_eq!(binalog::records::files::verify_backup(&file).unwrap(), summary);
     let mode = std::os::unix::fs::PermissionsExt::mode(&std::fs::metadata(&file).unwrap().permissions());
     assert_eq!(mode & 0o777, 0o600, "{mode:o}");
 

@@ -54,7 +54,8 @@ fn an_officer_gets_back_their_own_draft_and_nobody_elses() {
 fn a_draft_is_dropped_after_seven_days_by_the_server_clock() {
     let dir = tempfile::tempdir().unwrap();
     let clock = ManualClock::new(now());
-    let records = Records::open(dir.path(), OpenMode::CreateIfMissing, Box::new(clock.clone()), wib()).unwrap();
+    let records =
+        Records::open(dir.path(), binalog::records::OpenMode::CreateIfMissing, Box::new(clock.clone()), wib()).unwrap();
     records.init(false).unwrap();
     records.add_officer(None, ADMIN_NIP, "Sari Admin", Role::Admin, ADMIN_PIN).unwrap();
     let admin = records.login(ADMIN_NIP, ADMIN_PIN).unwrap();

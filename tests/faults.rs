@@ -14,7 +14,8 @@ use binalog::clock::FixedClock;
 use binalog::domain::date::wib;
 use binalog::domain::{Amount, EntryDraft, Kind};
 use binalog::i18n::{self, Lang};
-use binalog::records::{Actor, EntryFilter, Error, Records, StoreError, WireError};
+use binalog::records::{Actor, EntryFilter, Error, Records, WireError};
+use binalog::store::StoreError;
 use common::serve::{self, Served};
 use common::*;
 

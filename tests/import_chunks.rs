@@ -90,7 +90,9 @@ fn a_chunked_import_through_the_server_stores_what_one_transaction_stores() {
 
     let single = prepared();
     one_transaction(single.path(), &drafts);
-    let direct = when_released(|| Records::open(single.path(), OpenMode::Existing, Box::new(FixedClock(now())), wib()));
+    let direct = when_released(|| {
+        Records::open(single.path(), binalog::records::OpenMode::Existing, Box::new(FixedClock(now())), wib())
+    });
     assert_eq!(holdings(&direct), served);
     assert_eq!(imports_audited(&direct), [format!("{n} entries")]);
 }

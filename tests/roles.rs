@@ -10,8 +10,9 @@ use binalog::domain::date::wib;
 use binalog::domain::permission::Denied;
 use binalog::domain::reference::ProgramStatus;
 use binalog::domain::{Kind, Role, Sector};
+use binalog::records::OpenMode;
 use binalog::records::{Actor, AuditFilter, Error, Records};
-use binalog::store::{AuditAction, OpenMode};
+use binalog::store::AuditAction;
 use chrono::Duration;
 use common::*;
 

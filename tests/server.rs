@@ -290,17 +290,19 @@ fn a_client_of_another_version_is_told_which_versions_meet() {
 fn the_command_line_names_the_versions_of_an_older_server() {
     let dir = prepared();
     let socket = dir.path().join(protocol::SOCKET_NAME);
-    // A stand-in for a server that speaks only version 7.
+    // A stand-in for a server that speaks only the version before ours.
+    let older = protocol::PROTOCOL_VERSION - 1;
     let listener = UnixListener::bind(&socket).unwrap();
     let old_server = std::thread::spawn(move || {
         let (mut stream, _) = listener.accept().unwrap();
         protocol::read_frame(&mut stream).unwrap().unwrap();
-        stream.write_all(&protocol::refuse_frame(&[7])).unwrap();
+        stream.write_all(&protocol::refuse_frame(&[older])).unwrap();
     });
     let out = served(dir.path()).args(["--lang", "en", "programs"]).stdin(Stdio::null()).output().unwrap();
     old_server.join().unwrap();
     assert_eq!(out.status.code(), Some(1));
-    let expected = format!("speaks protocol version 7; this binalog speaks version {}.", protocol::PROTOCOL_VERSION);
+    let expected =
+        format!("speaks protocol version {older}; this binalog speaks version {}.", protocol::PROTOCOL_VERSION);
     assert!(stderr(&out).contains(&expected), "{}", stderr(&out));
 }
 

@@ -330,7 +330,8 @@ use binalog::domain::entry::{EntryDraft, Field, Quantity, Status};
 use binalog::domain::invalid::Invalid;
 use binalog::domain::text::TextField;
 use binalog::domain::{Nip, Unit};
-use binalog::store::{AuditAction, AuditNote, Change, OpenMode, Problem, Store, StoreError};
+use binalog::records::Problem;
+use binalog::store::{AuditAction, AuditNote, Change, OpenMode, Store, StoreError};
 use chrono::NaiveDate;
 
 /// Texts an attacker or a slipped paste could send: ordinary words, any

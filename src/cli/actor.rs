@@ -2,11 +2,11 @@
 //! on the terminal without echo or, with `--pin-stdin`, read as lines of
 //! standard input (the acting officer's PIN first, then any new PIN).
 
-use super::Context;
+use super::{Context, Error, Result};
 use crate::domain::invalid::{Arg, Invalid};
 use crate::domain::officer::check_pin;
 use crate::i18n::{fill, text};
-use crate::records::{Actor, Error, Records, Result};
+use crate::records::{Actor, Records};
 
 fn stdin_line() -> Result<String> {
     let mut line = String::new();
@@ -27,7 +27,7 @@ pub fn login(ctx: &Context, records: &Records, nip: &str) -> Result<Actor> {
     } else {
         prompt(&fill(ctx.lang(), "cli.pin_for", &[("nip", Arg::Text(nip.to_string()))]))?
     };
-    records.login(nip, &pin)
+    Ok(records.login(nip, &pin)?)
 }
 
 /// Logs in when `--as` was given; reads over `--direct` may go without.

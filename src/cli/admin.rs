@@ -14,7 +14,7 @@ use crate::records::OpenMode;
 use crate::records::{Error, Records, Result};
 
 fn parse_sector(s: &str) -> std::result::Result<Sector, String> {
-    Sector::from_code(s).ok_or_else(|| format!("'{s}': pertanian, peternakan, pengolahan_sampah, konveksi, pelatihan"))
+    Sector::from_code(s).ok_or_else(|| super::bad_value("cli.sector_value", s))
 }
 
 #[derive(Subcommand, Debug)]
@@ -137,29 +137,21 @@ pub enum ProgramCommand {
 /// What was saved, for the confirmation line: a label and an id.
 type Saved = (String, u32);
 
-fn finish(ctx: &Context, result: Result<Saved>) -> ExitCode {
-    match result {
-        Ok((what, id)) => {
-            let args = [("what", Arg::Text(what)), ("id", Arg::Number(i64::from(id)))];
-            out::said(ctx, &fill(ctx.lang(), "cli.saved_reference", &args))
-        }
-        Err(e) => ctx.fail(&e),
-    }
-}
-
+/// Logs in as the admin, runs `body` (the records API's calls) and says
+/// what was saved.
 fn with_admin(
     ctx: &Context,
     as_nip: &str,
     body: impl FnOnce(&Records, &crate::records::Actor) -> Result<Saved>,
-) -> ExitCode {
-    let result = ctx.open(OpenMode::Existing).and_then(|records| {
-        let by = actor::login(ctx, &records, as_nip)?;
-        body(&records, &by)
-    });
-    finish(ctx, result)
+) -> super::Result<ExitCode> {
+    let records = ctx.open(OpenMode::Existing)?;
+    let by = actor::login(ctx, &records, as_nip)?;
+    let (what, id) = body(&records, &by)?;
+    let args = [("what", Arg::Text(what)), ("id", Arg::Number(i64::from(id)))];
+    out::said(&fill(ctx.lang(), "cli.saved_reference", &args))
 }
 
-pub fn site(ctx: &Context, command: SiteCommand) -> ExitCode {
+pub fn site(ctx: &Context, command: SiteCommand) -> super::Result<ExitCode> {
     match command {
         SiteCommand::Add { code, name, as_nip } => with_admin(ctx, &as_nip, |r, by| {
             let s = r.add_site(by, &code, &name)?;
@@ -184,7 +176,7 @@ pub fn site(ctx: &Context, command: SiteCommand) -> ExitCode {
     }
 }
 
-pub fn partner(ctx: &Context, command: PartnerCommand) -> ExitCode {
+pub fn partner(ctx: &Context, command: PartnerCommand) -> super::Result<ExitCode> {
     match command {
         PartnerCommand::Add { name, field, as_nip } => with_admin(ctx, &as_nip, |r, by| {
             let p = r.add_partner(by, &name, field)?;
@@ -197,7 +189,7 @@ pub fn partner(ctx: &Context, command: PartnerCommand) -> ExitCode {
     }
 }
 
-pub fn agreement(ctx: &Context, command: AgreementCommand) -> ExitCode {
+pub fn agreement(ctx: &Context, command: AgreementCommand) -> super::Result<ExitCode> {
     match command {
         AgreementCommand::Add { number, partner, signed, start, sites, as_nip } => with_admin(ctx, &as_nip, |r, by| {
             let a = r.add_agreement(by, &number, partner, signed, start.unwrap_or(signed), &sites)?;
@@ -210,7 +202,7 @@ pub fn agreement(ctx: &Context, command: AgreementCommand) -> ExitCode {
     }
 }
 
-pub fn program(ctx: &Context, command: ProgramCommand) -> ExitCode {
+pub fn program(ctx: &Context, command: ProgramCommand) -> super::Result<ExitCode> {
     match command {
         ProgramCommand::Add { name, sector, site, agreement, start, as_nip } => with_admin(ctx, &as_nip, |r, by| {
             let start = match start {

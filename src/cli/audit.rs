@@ -5,10 +5,10 @@ use std::process::ExitCode;
 use clap::{Args, ValueEnum};
 
 use super::listing::{self, Cell, Listing};
-use super::{Context, ListFormat, actor, parse_day};
+use super::{Context, ListFormat, Result, actor, parse_day};
 use crate::domain::officer::Nip;
+use crate::records::AuditFilter;
 use crate::records::OpenMode;
-use crate::records::{AuditFilter, Error};
 
 #[derive(Clone, Copy, Debug, ValueEnum)]
 pub enum AuditFormat {
@@ -35,16 +35,11 @@ pub struct AuditArgs {
 /// for records older than schema 3); new columns go last.
 pub const COLUMNS: [&str; 7] = ["seq", "at", "officer", "action", "entries", "detail", "user"];
 
-pub fn run(ctx: &Context, args: &AuditArgs) -> ExitCode {
-    let result = ctx.open(OpenMode::Existing).and_then(|records| {
-        let officer = args.officer.as_deref().map(Nip::parse).transpose().map_err(Error::from)?;
-        let by = actor::login(ctx, &records, &args.as_nip)?;
-        records.audit(&by, &AuditFilter { from: args.from, to: args.to, officer })
-    });
-    let trail = match result {
-        Ok(t) => t,
-        Err(e) => return ctx.fail(&e),
-    };
+pub fn run(ctx: &Context, args: &AuditArgs) -> Result<ExitCode> {
+    let records = ctx.open(OpenMode::Existing)?;
+    let officer = args.officer.as_deref().map(Nip::parse).transpose()?;
+    let by = actor::login(ctx, &records, &args.as_nip)?;
+    let trail = records.audit(&by, &AuditFilter { from: args.from, to: args.to, officer })?;
     let tz = ctx.global.tz;
     let rows = trail
         .into_iter()
@@ -65,5 +60,5 @@ pub fn run(ctx: &Context, args: &AuditArgs) -> ExitCode {
         AuditFormat::Table => ListFormat::Table,
         AuditFormat::Csv => ListFormat::Csv,
     };
-    listing::print(ctx, &Listing { columns: &COLUMNS, rows }, format)
+    listing::print(&Listing { columns: &COLUMNS, rows }, format)
 }

@@ -4,66 +4,45 @@
 use std::path::Path;
 use std::process::ExitCode;
 
-use super::{Context, out};
+use super::{Context, Error, Result, out};
 use crate::domain::invalid::Arg;
 use crate::i18n::{Lang, fill};
 use crate::records::files;
 use crate::records::{BackupSummary, OpenMode};
 
-pub fn backup(ctx: &Context, dest: &Path, as_nip: &str) -> ExitCode {
+pub fn backup(ctx: &Context, dest: &Path, as_nip: &str) -> Result<ExitCode> {
     // A server writes the file from its own working folder: name it fully.
     let dest = std::path::absolute(dest).unwrap_or_else(|_| dest.to_path_buf());
-    let written = ctx.open(OpenMode::Existing).and_then(|records| {
-        let admin = super::actor::login(ctx, &records, as_nip)?;
-        records.backup(&admin, &dest)
-    });
-    match written {
-        Ok(summary) => {
-            let _ = out::say(&fill(ctx.lang(), "cli.backup_done", &[("path", path_arg(&summary.path))]));
-            print_summary(ctx, &summary);
-            ExitCode::SUCCESS
-        }
-        Err(e) => ctx.fail(&e),
-    }
+    let records = ctx.open(OpenMode::Existing)?;
+    let admin = super::actor::login(ctx, &records, as_nip)?;
+    let summary = records.backup(&admin, &dest)?;
+    let _ = out::say(&fill(ctx.lang(), "cli.backup_done", &[("path", path_arg(&summary.path))]));
+    print_summary(ctx, &summary);
+    Ok(ExitCode::SUCCESS)
 }
 
-pub fn verify_backup(ctx: &Context, file: &Path) -> ExitCode {
-    if let Some(code) = unreadable(ctx, file) {
-        return code;
-    }
-    match files::verify_backup(file) {
-        Ok(summary) => {
-            let _ = out::say(&fill(ctx.lang(), "cli.backup_good", &[("path", path_arg(&summary.path))]));
-            print_summary(ctx, &summary);
-            ExitCode::SUCCESS
-        }
-        Err(e) => ctx.fail(&e),
-    }
+pub fn verify_backup(ctx: &Context, file: &Path) -> Result<ExitCode> {
+    readable(file)?;
+    let summary = files::verify_backup(file)?;
+    let _ = out::say(&fill(ctx.lang(), "cli.backup_good", &[("path", path_arg(&summary.path))]));
+    print_summary(ctx, &summary);
+    Ok(ExitCode::SUCCESS)
 }
 
-pub fn restore(ctx: &Context, file: &Path) -> ExitCode {
-    if let Some(code) = unreadable(ctx, file) {
-        return code;
-    }
+pub fn restore(ctx: &Context, file: &Path) -> Result<ExitCode> {
+    readable(file)?;
     let dest = ctx.db_path();
-    match files::restore(file, &dest) {
-        Ok((summary, problems)) => {
-            let args = [("path", path_arg(&summary.path)), ("db", path_arg(&dest))];
-            let _ = out::say(&fill(ctx.lang(), "cli.restore_done", &args));
-            print_summary(ctx, &summary);
-            super::data::report_check(ctx, &problems, summary.entries as usize)
-        }
-        Err(e) => ctx.fail(&e),
-    }
+    let (summary, problems) = files::restore(file, &dest)?;
+    let args = [("path", path_arg(&summary.path)), ("db", path_arg(&dest))];
+    let _ = out::say(&fill(ctx.lang(), "cli.restore_done", &args));
+    print_summary(ctx, &summary);
+    super::data::report_check(ctx, &problems, summary.entries as usize)
 }
 
 /// A backup file that cannot be opened is named as such, not as a
 /// database error.
-fn unreadable(ctx: &Context, file: &Path) -> Option<ExitCode> {
-    let e = std::fs::File::open(file).err()?;
-    let args = [("path", path_arg(file)), ("detail", Arg::Text(e.to_string()))];
-    out::complain(&fill(ctx.lang(), "cli.file_unreadable", &args));
-    Some(ExitCode::from(1))
+fn readable(file: &Path) -> Result<()> {
+    std::fs::File::open(file).map(drop).map_err(|e| Error::file_unreadable(file, &e))
 }
 
 fn path_arg(path: &Path) -> Arg {
@@ -95,15 +74,10 @@ fn print_summary(ctx: &Context, s: &BackupSummary) {
 
 /// `repair --snapshot`: moves a damaged sled snapshot aside (kept under
 /// another name), then checks the database from a copy.
-pub fn repair_snapshot(ctx: &Context) -> ExitCode {
+pub fn repair_snapshot(ctx: &Context) -> Result<ExitCode> {
     let path = ctx.db_path();
-    let moved = match files::repair_snapshot(&path) {
-        Ok(moved) => moved,
-        Err(e) => return ctx.fail(&ctx.held_by_server(e)),
-    };
+    let moved = files::repair_snapshot(&path).map_err(|e| ctx.held_by_server(e))?;
     let _ = out::say(&fill(ctx.lang(), "cli.repair_done", &[("moved", path_arg(&moved))]));
-    match files::check_copy(&path) {
-        Ok((problems, entries)) => super::data::report_check(ctx, &problems, entries),
-        Err(e) => ctx.fail(&e),
-    }
+    let (problems, entries) = files::check_copy(&path)?;
+    super::data::report_check(ctx, &problems, entries)
 }

@@ -5,7 +5,7 @@ use std::io::Read;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
-use super::{Context, ExportArgs, ExportFormat, ImportArgs, out};
+use super::{Context, Error, ExportArgs, ExportFormat, ImportArgs, Result, out};
 use crate::clock;
 use crate::domain::demo::{DEMO_OFFICERS, DEMO_PIN};
 use crate::domain::entry::Entry;
@@ -34,29 +34,26 @@ pub struct ScaleArgs {
     pub csv: Option<PathBuf>,
 }
 
-pub fn init(ctx: &Context, demo: bool, scale: &ScaleArgs) -> ExitCode {
+pub fn init(ctx: &Context, demo: bool, scale: &ScaleArgs) -> Result<ExitCode> {
     if let Some(entries) = scale.entries {
         return init_scale(ctx, entries, scale);
     }
-    let result = ctx.open(OpenMode::CreateIfMissing).and_then(|records| records.init(demo));
-    match result {
-        Ok(outcome) if !outcome.created => init_exists(ctx),
-        Ok(outcome) => {
-            let mut lines = vec![init_created(ctx, &outcome)];
-            if demo {
-                let count = Arg::Number(outcome.demo_entries as i64);
-                lines.push(fill(ctx.lang(), "cli.init_demo", &[("count", count)]));
-                lines.extend(demo_logins(ctx.lang()));
-            }
-            out::said(ctx, &lines.join("\n"))
-        }
-        Err(e) => ctx.fail(&e),
+    let outcome = ctx.open(OpenMode::CreateIfMissing)?.init(demo)?;
+    if !outcome.created {
+        return init_exists(ctx);
     }
+    let mut lines = vec![init_created(ctx, &outcome)];
+    if demo {
+        let count = Arg::Number(outcome.demo_entries as i64);
+        lines.push(fill(ctx.lang(), "cli.init_demo", &[("count", count)]));
+        lines.extend(demo_logins(ctx.lang()));
+    }
+    out::said(&lines.join("\n"))
 }
 
-fn init_exists(ctx: &Context) -> ExitCode {
+fn init_exists(ctx: &Context) -> Result<ExitCode> {
     let path = Arg::Text(ctx.db_path().display().to_string());
-    out::said(ctx, &fill(ctx.lang(), "cli.init_exists", &[("path", path)]))
+    out::said(&fill(ctx.lang(), "cli.init_exists", &[("path", path)]))
 }
 
 fn init_created(ctx: &Context, outcome: &InitOutcome) -> String {
@@ -90,16 +87,14 @@ fn demo_logins(lang: Lang) -> Vec<String> {
 /// Always in this process, whatever `--direct` says: the entries go
 /// straight to the store in large batches, never a million requests
 /// through a server. A database a server holds is not new anyway.
-fn init_scale(ctx: &Context, entries: u64, args: &ScaleArgs) -> ExitCode {
+fn init_scale(ctx: &Context, entries: u64, args: &ScaleArgs) -> Result<ExitCode> {
     let lang = ctx.lang();
     // The CSV file is opened first so that a bad path stores nothing, and
     // emptied only once entries come, so that a database made before keeps
     // the file made with it.
     let open = |path: &Path| std::fs::OpenOptions::new().write(true).create(true).truncate(false).open(path);
-    let mut file = match args.csv.as_deref().map(open).transpose() {
-        Ok(file) => file.map(std::io::BufWriter::new),
-        Err(e) => return file_unwritable(lang, args.csv.as_deref(), &e),
-    };
+    let unwritable = |e: std::io::Error| Error::file_unwritable(args.csv.as_deref().unwrap_or(Path::new("")), &e);
+    let mut file = args.csv.as_deref().map(open).transpose().map_err(unwritable)?.map(std::io::BufWriter::new);
     let spec = ScaleSpec { years: args.years, entries, seed: SCALE_SEED };
     let mut sink = file.as_mut();
     let mut rows: Option<CsvRows> = None;
@@ -117,19 +112,13 @@ fn init_scale(ctx: &Context, entries: u64, args: &ScaleArgs) -> ExitCode {
         };
         Records::create_scale_demo(&ctx.db_path(), clock::from_env(), ctx.global.tz, spec, &mut written)
     };
-    let (records, outcome) = match created {
-        Ok(created) => created,
-        Err(e) => return ctx.fail(&ctx.held_by_server(e)),
-    };
+    let (records, outcome) = created.map_err(|e| ctx.held_by_server(e))?;
     if !outcome.init.created {
         return init_exists(ctx);
     }
     if let (None, Some(out)) = (&rows, sink) {
         // No entry fell in the window: the file still gets its header.
-        match start_csv(&records, out, lang) {
-            Ok(started) => rows = Some(started),
-            Err(e) => return file_unwritable(lang, args.csv.as_deref(), &e),
-        }
+        rows = Some(start_csv(&records, out, lang).map_err(unwritable)?);
     }
     let mut lines = vec![init_created(ctx, &outcome.init)];
     let (from, to) = outcome.span.unwrap_or((records.today(), records.today()));
@@ -139,19 +128,13 @@ fn init_scale(ctx: &Context, entries: u64, args: &ScaleArgs) -> ExitCode {
     if let Some(rows) = rows {
         let path = args.csv.as_deref();
         // Flushes the file too: csv's flush flushes what it writes to.
-        match rows.finish() {
-            Ok(n) => {
-                let csv_args = [
-                    ("path", Arg::Text(path.unwrap_or(Path::new("")).display().to_string())),
-                    ("rows", Arg::Number(n as i64)),
-                ];
-                lines.push(fill(lang, "cli.init_scale_csv", &csv_args));
-            }
-            Err(e) => return file_unwritable(lang, path, &e),
-        }
+        let n = rows.finish().map_err(unwritable)?;
+        let csv_args =
+            [("path", Arg::Text(path.unwrap_or(Path::new("")).display().to_string())), ("rows", Arg::Number(n as i64))];
+        lines.push(fill(lang, "cli.init_scale_csv", &csv_args));
     }
     lines.extend(demo_logins(lang));
-    out::said(ctx, &lines.join("\n"))
+    out::said(&lines.join("\n"))
 }
 
 /// Empties the CSV file and starts its rows.
@@ -160,157 +143,103 @@ fn start_csv<'w>(records: &Records, out: &'w mut std::io::BufWriter<File>, lang:
     CsvRows::start(records, out).map_err(|e| std::io::Error::other(i18n::error(lang, &e)))
 }
 
-fn file_unwritable(lang: Lang, path: Option<&Path>, e: &std::io::Error) -> ExitCode {
-    let path = path.unwrap_or(Path::new("")).display().to_string();
-    out::complain(&fill(
-        lang,
-        "cli.file_unwritable",
-        &[("path", Arg::Text(path)), ("detail", Arg::Text(e.to_string()))],
-    ));
-    ExitCode::from(1)
-}
-
-pub fn export(ctx: &Context, args: &ExportArgs) -> ExitCode {
+pub fn export(ctx: &Context, args: &ExportArgs) -> Result<ExitCode> {
     let filter = EntryFilter { from: args.from, to: args.to, program: args.program, history: args.history };
     let format = match args.format {
         ExportFormat::Csv if args.excel => export::Format::ExcelCsv,
         ExportFormat::Csv => export::Format::Csv,
         ExportFormat::Jsonl => export::Format::Jsonl,
     };
-    let records = match ctx.open(OpenMode::Existing) {
-        Ok(r) => r,
-        Err(e) => return ctx.fail(&e),
-    };
-    if let Err(e) = super::actor::login_if(ctx, &records, args.as_nip.as_deref()) {
-        return ctx.fail(&e);
-    }
+    let records = ctx.open(OpenMode::Existing)?;
+    super::actor::login_if(ctx, &records, args.as_nip.as_deref())?;
     // Streamed as it is written: an export can be large. Stored text is
     // made safe cell by cell in `export`.
-    match export::export(&records, &filter, format, &mut std::io::stdout().lock()) {
-        Ok(written) => out::status(ctx, written.map(|_| ()), ExitCode::SUCCESS),
-        Err(e) => ctx.fail(&e),
-    }
+    let written = export::export(&records, &filter, format, &mut std::io::stdout().lock())?;
+    out::status(written.map(|_| ()), ExitCode::SUCCESS)
 }
 
-pub fn import(ctx: &Context, args: &ImportArgs) -> ExitCode {
+pub fn import(ctx: &Context, args: &ImportArgs) -> Result<ExitCode> {
     let lang = ctx.lang();
     let input: Box<dyn Read> = if args.file.as_os_str() == "-" {
         Box::new(std::io::stdin())
     } else {
-        match File::open(&args.file) {
-            Ok(f) => Box::new(std::io::BufReader::new(f)),
-            Err(e) => {
-                let args = [("path", Arg::Text(args.file.display().to_string())), ("detail", Arg::Text(e.to_string()))];
-                eprintln!("{}", fill(lang, "cli.file_unreadable", &args));
-                return ExitCode::from(1);
-            }
-        }
+        let file = File::open(&args.file).map_err(|e| Error::file_unreadable(&args.file, &e))?;
+        Box::new(std::io::BufReader::new(file))
     };
-    let records = match ctx.open(OpenMode::Existing) {
-        Ok(r) => r,
-        Err(e) => return ctx.fail(&e),
-    };
+    let records = ctx.open(OpenMode::Existing)?;
     // Logged in before the file is read: with --pin-stdin the PIN is the
     // first line of standard input, and the CSV may follow it.
-    let actor = match super::actor::login(ctx, &records, &args.as_nip) {
-        Ok(a) => a,
-        Err(e) => return ctx.fail(&e),
-    };
-    let plan = match import::plan(&records, input) {
-        Ok(plan) => plan,
-        Err(problems) => {
-            let bad_lines: std::collections::BTreeSet<u64> = problems.iter().map(|p| p.line).collect();
-            let mut lines = vec![fill(lang, "cli.import_refused", &[("count", Arg::Number(bad_lines.len() as i64))])];
-            for p in &problems {
-                let message = fill(lang, p.key, &p.args);
-                let args = [("line", Arg::Number(p.line as i64)), ("message", Arg::Text(message))];
-                lines.push(format!("  {}", fill(lang, "cli.import_line", &args)));
-            }
-            // Messages quote the file's cells, which may hold escape bytes.
-            out::complain(&lines.join("\n"));
-            return ExitCode::from(1);
-        }
-    };
+    let actor = super::actor::login(ctx, &records, &args.as_nip)?;
+    // The problems quote the file's cells: they are said escaped.
+    let plan = import::plan(&records, input).map_err(|problems| Error::ImportRefused { problems })?;
     let counts = |count: usize| [("count", Arg::Number(count as i64)), ("rows", Arg::Number(plan.rows as i64))];
     if args.dry_run {
-        return out::said(ctx, &fill(lang, "cli.import_dry", &counts(plan.drafts.len())));
+        return out::said(&fill(lang, "cli.import_dry", &counts(plan.drafts.len())));
     }
-    match records.import(&actor, plan.drafts) {
-        Ok(ids) => out::said(ctx, &fill(lang, "cli.import_done", &counts(ids.len()))),
-        Err(e) => ctx.fail(&e),
-    }
+    let ids = records.import(&actor, plan.drafts)?;
+    out::said(&fill(lang, "cli.import_done", &counts(ids.len())))
 }
 
 /// The database a server has open is checked by that server, as the
 /// admin `as_nip`. Any other folder is checked from a copy
 /// (records::files::check_copy), so nothing that is being checked is opened
 /// for writing; a backup file is checked as `verify-backup` does.
-pub fn check(ctx: &Context, as_nip: Option<&str>) -> ExitCode {
+pub fn check(ctx: &Context, as_nip: Option<&str>) -> Result<ExitCode> {
     let path = ctx.db_path();
     if path.is_file() {
         let _ = out::say(&fill(ctx.lang(), "cli.check_is_backup", &[("path", Arg::Text(path.display().to_string()))]));
         return super::backup::verify_backup(ctx, &path);
     }
     if ctx.global.direct || !ctx.server_answers() {
-        return match crate::records::files::check_copy(&path) {
-            Ok((problems, entries)) => report_check(ctx, &problems, entries),
-            Err(e) => ctx.fail(&ctx.held_by_server(e)),
-        };
+        let (problems, entries) = crate::records::files::check_copy(&path).map_err(|e| ctx.held_by_server(e))?;
+        return report_check(ctx, &problems, entries);
     }
-    let records = match ctx.open(OpenMode::Existing).and_then(|r| super::actor::login_if(ctx, &r, as_nip).map(|_| r)) {
-        Ok(r) => r,
-        Err(e) => return ctx.fail(&e),
-    };
-    match records.check() {
-        Ok(problems) => report_check(ctx, &problems, records.entry_count()),
-        Err(e) => ctx.fail(&e),
-    }
+    let records = ctx.open(OpenMode::Existing)?;
+    super::actor::login_if(ctx, &records, as_nip)?;
+    let problems = records.check()?;
+    report_check(ctx, &problems, records.entry_count())
 }
 
 /// Prints what `check` found: success, or each problem and failure.
-pub(super) fn report_check(ctx: &Context, problems: &[Problem], entries: usize) -> ExitCode {
+pub(super) fn report_check(ctx: &Context, problems: &[Problem], entries: usize) -> Result<ExitCode> {
     let lang = ctx.lang();
     if problems.is_empty() {
-        return out::said(ctx, &fill(lang, "cli.check_ok", &[("entries", Arg::Number(entries as i64))]));
+        return out::said(&fill(lang, "cli.check_ok", &[("entries", Arg::Number(entries as i64))]));
     }
     // Problems name keys that hold stored text (a rollup's item): `say`.
     let mut lines = vec![fill(lang, "cli.check_failed", &[("count", Arg::Number(problems.len() as i64))])];
     lines.extend(problems.iter().map(|p| format!("  {}", problem(lang, p))));
-    out::status(ctx, out::say(&lines.join("\n")), ExitCode::from(1))
+    out::status(out::say(&lines.join("\n")), ExitCode::from(1))
 }
 
 fn problem(lang: Lang, p: &Problem) -> String {
     let t = |s: &str| Arg::Text(s.to_string());
     let n = |v: i64| Arg::Number(v);
-    let amount = |milli: i64| Arg::Amount(crate::domain::Amount::from_milli(milli));
     match p {
         Problem::Undecodable { tree, key, detail } => {
             fill(lang, "check.undecodable", &[("tree", t(tree)), ("key", t(key)), ("detail", t(detail))])
         }
         Problem::IndexMissing { tree, key } => fill(lang, "check.index_missing", &[("tree", t(tree)), ("key", t(key))]),
         Problem::IndexExtra { tree, key } => fill(lang, "check.index_extra", &[("tree", t(tree)), ("key", t(key))]),
-        Problem::ActivityWrong { key, expected, found } => {
-            let people = |a: &crate::records::Activity| n(a.participants + a.officers + a.cadets);
-            fill(
-                lang,
-                "check.activity_wrong",
-                &[
-                    ("key", t(key)),
-                    ("expected", n(expected.entries)),
-                    ("expected_people", people(expected)),
-                    ("found", n(found.entries)),
-                    ("found_people", people(found)),
-                ],
-            )
-        }
+        Problem::ActivityWrong { key, expected, found } => fill(
+            lang,
+            "check.activity_wrong",
+            &[
+                ("key", t(key)),
+                ("expected", n(expected.entries)),
+                ("expected_people", n(expected.people)),
+                ("found", n(found.entries)),
+                ("found_people", n(found.people)),
+            ],
+        ),
         Problem::RollupWrong { key, expected, found } => i18n::fill(
             lang,
             "check.rollup_wrong",
             &[
                 ("key", t(key)),
-                ("expected", amount(expected.total)),
+                ("expected", Arg::Amount(expected.value)),
                 ("expected_entries", n(i64::from(expected.entries))),
-                ("found", amount(found.total)),
+                ("found", Arg::Amount(found.value)),
                 ("found_entries", n(i64::from(found.entries))),
             ],
         ),

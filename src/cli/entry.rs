@@ -4,14 +4,14 @@ use std::process::ExitCode;
 
 use clap::{Args, Subcommand};
 
-use super::{Context, actor, out};
+use super::{Context, Result, actor, out};
 use crate::domain::date::format_date;
 use crate::domain::draft_text::{self, TypedDraft, TypedQuantity};
 use crate::domain::entry::{Entry, EntryDraft};
 use crate::domain::invalid::Arg;
 use crate::i18n::{self, fill, text};
 use crate::records::OpenMode;
-use crate::records::{Error, Records, Result};
+use crate::records::{self, Records};
 
 #[derive(Subcommand, Debug)]
 pub enum EntryCommand {
@@ -125,27 +125,22 @@ pub struct CorrectArgs {
     pub as_nip: String,
 }
 
-pub fn run(ctx: &Context, command: EntryCommand) -> ExitCode {
-    let records = match ctx.open(OpenMode::Existing) {
-        Ok(r) => r,
-        Err(e) => return ctx.fail(&e),
-    };
-    let result = match command {
+pub fn run(ctx: &Context, command: EntryCommand) -> Result<ExitCode> {
+    let records = ctx.open(OpenMode::Existing)?;
+    let text = match command {
         EntryCommand::Show { id, as_nip } => {
-            actor::login_if(ctx, &records, as_nip.as_deref()).and_then(|_| show(ctx, &records, id))
+            actor::login_if(ctx, &records, as_nip.as_deref())?;
+            show(ctx, &records, id)?
         }
         EntryCommand::Queue { site, program, from, to, verify, as_nip } => {
             let filter = crate::records::QueueFilter { site, program, from, to };
-            queue(ctx, &records, &filter, verify, &as_nip)
+            queue(ctx, &records, &filter, verify, &as_nip)?
         }
         // Printed only now that the change is durable: scripts rely on it.
-        change_command => change(ctx, &records, change_command).map(|entry| entry.id.to_string()),
+        change_command => change(ctx, &records, change_command)?.id.to_string(),
     };
-    match result {
-        // Notes, items, names and reasons are stored text: `say` escapes them.
-        Ok(text) => out::said(ctx, &text),
-        Err(e) => ctx.fail(&e),
-    }
+    // Notes, items, names and reasons are stored text: `say` escapes them.
+    out::said(&text)
 }
 
 fn change(ctx: &Context, records: &Records, command: EntryCommand) -> Result<Entry> {
@@ -154,7 +149,7 @@ fn change(ctx: &Context, records: &Records, command: EntryCommand) -> Result<Ent
             let by = actor::login(ctx, records, &args.as_nip)?;
             let draft = draft_text::blank(args.program, records.today());
             let draft = apply(draft, &args.fields, true)?;
-            records.add_entry(&by, draft)
+            Ok(records.add_entry(&by, draft)?)
         }
         EntryCommand::Correct(args) => {
             let by = actor::login(ctx, records, &args.as_nip)?;
@@ -162,7 +157,7 @@ fn change(ctx: &Context, records: &Records, command: EntryCommand) -> Result<Ent
             let mut draft = apply(current.draft.clone(), &args.fields, false)?;
             draft.program = args.program.unwrap_or(draft.program);
             let base = args.base.unwrap_or(current.revision);
-            records.correct_entry(&by, args.id, base, draft, &args.reason)
+            Ok(records.correct_entry(&by, args.id, base, draft, &args.reason)?)
         }
         EntryCommand::Void { id, base, reason, as_nip } => {
             let by = actor::login(ctx, records, &as_nip)?;
@@ -170,7 +165,7 @@ fn change(ctx: &Context, records: &Records, command: EntryCommand) -> Result<Ent
                 Some(b) => b,
                 None => records.current(id)?.revision,
             };
-            records.void_entry(&by, id, base, &reason)
+            Ok(records.void_entry(&by, id, base, &reason)?)
         }
         EntryCommand::Verify { id, revision, as_nip } => {
             let by = actor::login(ctx, records, &as_nip)?;
@@ -178,7 +173,7 @@ fn change(ctx: &Context, records: &Records, command: EntryCommand) -> Result<Ent
                 Some(r) => r,
                 None => records.current(id)?.revision,
             };
-            records.verify_entry(&by, id, revision)
+            Ok(records.verify_entry(&by, id, revision)?)
         }
         EntryCommand::Show { .. } | EntryCommand::Queue { .. } => unreachable!("handled by run"),
     }
@@ -188,7 +183,7 @@ fn change(ctx: &Context, records: &Records, command: EntryCommand) -> Result<Ent
 /// and an import read them), collecting every problem at once. A new entry
 /// must name its kind and quantities; a correction keeps what it does not
 /// mention.
-pub(crate) fn apply(draft: EntryDraft, fields: &Fields, new: bool) -> Result<EntryDraft> {
+pub(crate) fn apply(draft: EntryDraft, fields: &Fields, new: bool) -> records::Result<EntryDraft> {
     let count = |n: Option<u32>| n.map(|n| n.to_string());
     let (participants, officers, cadets) = (count(fields.participants), count(fields.officers), count(fields.cadets));
     let typed = TypedDraft {
@@ -204,7 +199,7 @@ pub(crate) fn apply(draft: EntryDraft, fields: &Fields, new: bool) -> Result<Ent
         notes: fields.notes.as_deref(),
         status: fields.status.as_deref(),
     };
-    typed.parse(draft).into_result().map_err(Error::Invalid)
+    typed.parse(draft).into_result().map_err(records::Error::Invalid)
 }
 
 /// One line describing a revision: when, kind, quantities, who, and why.

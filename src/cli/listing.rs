@@ -8,10 +8,10 @@ use std::process::ExitCode;
 
 use chrono::{DateTime, FixedOffset, NaiveDate, SecondsFormat, Utc};
 
-use super::{Context, ListFormat, out};
+use super::{Context, ListFormat, Result, out};
 use crate::domain::date::format_date;
 use crate::domain::text::escape_forbidden;
-use crate::records::{Actor, Records, Result};
+use crate::records::{Actor, OpenMode, Records};
 use crate::report::safe::{csv_text, escape_json_strings};
 
 /// A cell keeps its machine form; dates are shown dd/mm/yyyy in tables.
@@ -76,25 +76,20 @@ pub(super) fn show(
     as_nip: Option<&str>,
     build: impl FnOnce(&Records, Option<&Actor>) -> Result<Listing>,
     format: ListFormat,
-) -> ExitCode {
-    let built = ctx.open(crate::records::OpenMode::Existing).and_then(|r| {
-        let by = super::actor::login_if(ctx, &r, as_nip)?;
-        build(&r, by.as_ref())
-    });
-    match built {
-        Ok(listing) => print(ctx, &listing, format),
-        Err(e) => ctx.fail(&e),
-    }
+) -> Result<ExitCode> {
+    let records = ctx.open(OpenMode::Existing)?;
+    let by = super::actor::login_if(ctx, &records, as_nip)?;
+    print(&build(&records, by.as_ref())?, format)
 }
 
 /// Writes a listing in the chosen format; the one way every list leaves.
-pub fn print(ctx: &Context, listing: &Listing, format: ListFormat) -> ExitCode {
+pub fn print(listing: &Listing, format: ListFormat) -> Result<ExitCode> {
     let text = match format {
         ListFormat::Table => table(listing),
         ListFormat::Csv => csv_of(listing),
         ListFormat::Json => json_text(listing),
     };
-    out::status(ctx, out::print(&text), ExitCode::SUCCESS)
+    out::status(out::print(&text), ExitCode::SUCCESS)
 }
 
 /// Cells are escaped before the columns are measured, so a row holding an
@@ -147,7 +142,7 @@ fn json_text(listing: &Listing) -> String {
     format!("{}\n", serde_json::to_string_pretty(&rows).expect("JSON of plain values"))
 }
 
-pub fn sites(ctx: &Context, format: ListFormat, as_nip: Option<&str>) -> ExitCode {
+pub fn sites(ctx: &Context, format: ListFormat, as_nip: Option<&str>) -> Result<ExitCode> {
     show(
         ctx,
         as_nip,
@@ -168,7 +163,7 @@ pub fn sites(ctx: &Context, format: ListFormat, as_nip: Option<&str>) -> ExitCod
     )
 }
 
-pub fn partners(ctx: &Context, format: ListFormat, as_nip: Option<&str>) -> ExitCode {
+pub fn partners(ctx: &Context, format: ListFormat, as_nip: Option<&str>) -> Result<ExitCode> {
     show(
         ctx,
         as_nip,
@@ -193,7 +188,7 @@ pub fn partners(ctx: &Context, format: ListFormat, as_nip: Option<&str>) -> Exit
     )
 }
 
-pub fn agreements(ctx: &Context, format: ListFormat, as_nip: Option<&str>) -> ExitCode {
+pub fn agreements(ctx: &Context, format: ListFormat, as_nip: Option<&str>) -> Result<ExitCode> {
     show(
         ctx,
         as_nip,
@@ -226,7 +221,7 @@ pub fn agreements(ctx: &Context, format: ListFormat, as_nip: Option<&str>) -> Ex
     )
 }
 
-pub fn programs(ctx: &Context, format: ListFormat, as_nip: Option<&str>) -> ExitCode {
+pub fn programs(ctx: &Context, format: ListFormat, as_nip: Option<&str>) -> Result<ExitCode> {
     show(
         ctx,
         as_nip,
@@ -260,7 +255,7 @@ pub fn programs(ctx: &Context, format: ListFormat, as_nip: Option<&str>) -> Exit
 }
 
 /// Officers for an admin: no PIN hashes, ever.
-pub fn officers(ctx: &Context, format: ListFormat, as_nip: &str) -> ExitCode {
+pub fn officers(ctx: &Context, format: ListFormat, as_nip: &str) -> Result<ExitCode> {
     show(
         ctx,
         Some(as_nip),

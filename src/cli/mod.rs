@@ -9,6 +9,7 @@ mod data;
 #[cfg(test)]
 mod draft_agreement_tests;
 mod entry;
+mod error;
 mod help;
 mod listing;
 mod national;
@@ -26,8 +27,9 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 use crate::domain::date::{parse_date, parse_time_zone};
 use crate::frontend::FrontEnd;
 use crate::i18n::{self, Lang};
-use crate::records::OpenMode;
-use crate::records::{Error, Records};
+pub use error::{Error, Result};
+
+use crate::records::{self, OpenMode, Records};
 
 #[derive(Parser, Debug)]
 #[command(name = "binalog", version, about = "Catatan kegiatan pembinaan kemandirian / work programme records")]
@@ -68,8 +70,15 @@ pub struct Global {
     pub socket: Option<PathBuf>,
 }
 
+/// A flag's value clap refuses, worded by the catalog in English: clap
+/// says the rest of its message ("invalid value 'x' for '--flag'") in
+/// English, before the language is known.
+pub(crate) fn bad_value(key: &'static str, input: &str) -> String {
+    i18n::fill(Lang::En, key, &[("input", crate::domain::invalid::Arg::Text(input.to_string()))])
+}
+
 fn parse_lang(s: &str) -> Result<Lang, String> {
-    Lang::parse(s).ok_or_else(|| format!("'{s}': use id or en"))
+    Lang::parse(s).ok_or_else(|| bad_value("cli.lang_value", s))
 }
 
 /// A whole number of seconds, minutes or hours: `90s`, `5m`, `1h`.
@@ -86,11 +95,7 @@ pub fn parse_idle_lock(s: &str) -> Result<std::time::Duration, String> {
         (Some(n), Some(seconds)) if n > 0 && n <= 24 * 3600 / seconds => {
             Ok(std::time::Duration::from_secs(n * seconds))
         }
-        _ => Err(i18n::fill(
-            Lang::En,
-            "cli.idle_lock_format",
-            &[("input", crate::domain::invalid::Arg::Text(s.to_string()))],
-        )),
+        _ => Err(bad_value("cli.idle_lock_format", s)),
     }
 }
 
@@ -282,26 +287,19 @@ impl Context {
 
     /// The records, through the database's server (started if none
     /// answers), or in this process with `--direct`.
-    pub fn open(&self, mode: OpenMode) -> Result<Records, Error> {
+    pub fn open(&self, mode: OpenMode) -> records::Result<Records> {
         self.front.open(mode)
     }
 
     /// A database locked by a server is better named as such: the fix is to
     /// leave out `--direct`.
-    fn held_by_server(&self, e: Error) -> Error {
+    fn held_by_server(&self, e: records::Error) -> records::Error {
         self.front.held_by_server(e)
     }
 
     /// Whether a server answers on the database's socket.
     fn server_answers(&self) -> bool {
         self.front.server_answers()
-    }
-
-    /// Prints an error in the user's language; returns the failure code.
-    pub fn fail(&self, e: &Error) -> ExitCode {
-        // A message may quote stored text (another officer's revision).
-        out::complain(&i18n::error(self.lang(), e));
-        ExitCode::from(1)
     }
 }
 
@@ -325,16 +323,15 @@ pub fn parse() -> Cli {
     Cli::from_arg_matches(&matches).unwrap_or_else(|e| e.exit())
 }
 
-pub fn run(cli: Cli) -> ExitCode {
+/// Runs the command: its exit code, or what failed (main.rs says it and
+/// exits with `Error::exit_code`).
+pub fn run(cli: Cli) -> Result<ExitCode> {
     // Every file any command creates (exports, the server's log, a
     // database) is kept from other users.
     crate::unix::restrict_umask();
     let ctx = Context::new(cli.global);
     match cli.command {
-        None => match crate::tui::run(&ctx.front) {
-            Ok(()) => ExitCode::SUCCESS,
-            Err(e) => ctx.fail(&e),
-        },
+        None => crate::tui::run(&ctx.front).map(|()| ExitCode::SUCCESS).map_err(Error::from),
         Some(Command::Init { demo, scale }) => data::init(&ctx, demo, &scale),
         Some(Command::Officer(command)) => officer::run(&ctx, command),
         Some(Command::Sites(args)) => listing::sites(&ctx, args.format, args.as_nip.as_deref()),
@@ -384,5 +381,19 @@ mod tests {
         assert_eq!(cli.global.idle_lock, crate::tui::app::DEFAULT_IDLE_LOCK);
         let e = Cli::try_parse_from(["binalog", "--idle-lock", "soon"]).unwrap_err();
         assert!(e.to_string().contains("The idle lock \"soon\" is not understood"), "{e}");
+    }
+
+    /// A flag's bad value is worded by the catalog, naming what was typed.
+    #[test]
+    fn a_bad_flag_value_is_worded_by_the_catalog() {
+        let e = Cli::try_parse_from(["binalog", "--lang", "fr", "sites"]).unwrap_err();
+        assert!(e.to_string().contains("\"fr\" is not a language: write id"), "{e}");
+        let e = Cli::try_parse_from(["binalog", "serve", "--idle-exit", "5d"]).unwrap_err();
+        assert!(e.to_string().contains("The duration \"5d\" is not understood"), "{e}");
+        assert_eq!(serve::parse_duration("90"), Ok(Duration::from_secs(90)));
+        assert_eq!(serve::parse_duration("2m"), Ok(Duration::from_secs(120)));
+        let e = Cli::try_parse_from(["binalog", "partner", "add", "--name", "x", "--field", "tambang", "--as", "1"])
+            .unwrap_err();
+        assert!(e.to_string().contains("\"tambang\" is not a sector"), "{e}");
     }
 }

@@ -6,10 +6,10 @@ use std::process::ExitCode;
 
 use clap::{Args, ValueEnum};
 
-use super::{Context, actor, out};
+use super::{Context, Error, Result, actor, out};
 use crate::domain::invalid::Arg;
 use crate::i18n::fill;
-use crate::national::{self, PushError, jsonl};
+use crate::national::{self, jsonl};
 use crate::records::OpenMode;
 use crate::records::{FEED_PAGE, Records};
 
@@ -43,15 +43,10 @@ pub struct PushArgs {
     pub as_nip: String,
 }
 
-pub fn info(ctx: &Context, as_nip: Option<&str>) -> ExitCode {
-    let result = ctx.open(OpenMode::Existing).and_then(|records| {
-        actor::login_if(ctx, &records, as_nip)?;
-        records.database_info()
-    });
-    let info = match result {
-        Ok(info) => info,
-        Err(e) => return ctx.fail(&e),
-    };
+pub fn info(ctx: &Context, as_nip: Option<&str>) -> Result<ExitCode> {
+    let records = ctx.open(OpenMode::Existing)?;
+    actor::login_if(ctx, &records, as_nip)?;
+    let info = records.database_info()?;
     let lang = ctx.lang();
     let text = |v: String| Arg::Text(v);
     let num = |v: u64| Arg::Number(v as i64);
@@ -79,36 +74,29 @@ pub fn info(ctx: &Context, as_nip: Option<&str>) -> ExitCode {
             &[("id", num(site.id.into())), ("code", text(site.code)), ("name", text(site.name)), ("zone", text(zone))],
         ));
     }
-    out::said(ctx, &lines.join("\n"))
+    out::said(&lines.join("\n"))
 }
 
-pub fn feed(ctx: &Context, args: &FeedArgs) -> ExitCode {
-    let records = match ctx.open(OpenMode::Existing) {
-        Ok(r) => r,
-        Err(e) => return ctx.fail(&e),
-    };
-    let result = actor::login(ctx, &records, &args.as_nip).and_then(|by| {
-        let database = records.database_identity()?;
-        let mut after = args.since;
-        loop {
-            let page = records.feed(&by, after, FEED_PAGE)?;
-            if page.through <= after {
-                return Ok(Ok(()));
-            }
-            after = page.through;
-            let mut text = String::new();
-            for change in &page.changes {
-                text.push_str(&jsonl::line(&database, change).to_string());
-                text.push('\n');
-            }
-            if let Err(e) = out::print(&text) {
-                return Ok(Err(e));
-            }
+pub fn feed(ctx: &Context, args: &FeedArgs) -> Result<ExitCode> {
+    let records = ctx.open(OpenMode::Existing)?;
+    let by = actor::login(ctx, &records, &args.as_nip)?;
+    let database = records.database_identity()?;
+    let mut after = args.since;
+    loop {
+        let page = records.feed(&by, after, FEED_PAGE)?;
+        if page.through <= after {
+            return Ok(ExitCode::SUCCESS);
         }
-    });
-    match result {
-        Ok(written) => out::status(ctx, written, ExitCode::SUCCESS),
-        Err(e) => ctx.fail(&e),
+        after = page.through;
+        let mut text = String::new();
+        for change in &page.changes {
+            text.push_str(&jsonl::line(&database, change).to_string());
+            text.push('\n');
+        }
+        // A reader gone early ends the feed quietly; other failures fail it.
+        if let Err(e) = out::print(&text) {
+            return out::status(Err(e), ExitCode::SUCCESS);
+        }
     }
 }
 
@@ -117,34 +105,18 @@ const PROGRESS_FROM: u64 = 20_000;
 /// And every this many changes.
 const PROGRESS_EVERY: u64 = 50_000;
 
-pub fn push(ctx: &Context, args: &PushArgs) -> ExitCode {
+pub fn push(ctx: &Context, args: &PushArgs) -> Result<ExitCode> {
     let conninfo = match (&args.postgres, &args.postgres_file) {
         (Some(c), _) => c.clone(),
-        (None, Some(path)) => match read_conninfo(ctx, path) {
-            Ok(c) => c,
-            Err(message) => {
-                out::complain(&message);
-                return ExitCode::from(1);
-            }
-        },
+        (None, Some(path)) => read_conninfo(path)?,
         // clap requires one of the two.
-        (None, None) => return ExitCode::from(2),
+        (None, None) => return Err(Error::Usage { key: "push.conninfo_missing" }),
     };
-    let records = match ctx.open(OpenMode::Existing) {
-        Ok(r) => r,
-        Err(e) => return ctx.fail(&e),
-    };
-    match push_as(ctx, &records, &args.as_nip, &conninfo) {
-        Ok(lines) => out::said(ctx, &lines.join("\n")),
-        Err(PushError::Records(e)) => ctx.fail(&e),
-        Err(PushError::Postgres(detail)) => {
-            out::complain(&fill(ctx.lang(), "push.postgres_failed", &[("detail", Arg::Text(detail))]));
-            ExitCode::from(1)
-        }
-    }
+    let records = ctx.open(OpenMode::Existing)?;
+    out::said(&push_as(ctx, &records, &args.as_nip, &conninfo)?.join("\n"))
 }
 
-fn push_as(ctx: &Context, records: &Records, nip: &str, conninfo: &str) -> Result<Vec<String>, PushError> {
+fn push_as(ctx: &Context, records: &Records, nip: &str, conninfo: &str) -> Result<Vec<String>> {
     let lang = ctx.lang();
     let by = actor::login(ctx, records, nip)?;
     let mut told = 0;
@@ -174,16 +146,12 @@ fn push_as(ctx: &Context, records: &Records, nip: &str, conninfo: &str) -> Resul
 
 /// The connection string from a file that only its owner may read: it
 /// may hold a password.
-fn read_conninfo(ctx: &Context, path: &Path) -> Result<String, String> {
+fn read_conninfo(path: &Path) -> Result<String> {
     use std::os::unix::fs::PermissionsExt;
-    let shown = Arg::Text(path.display().to_string());
-    let failed = |e: std::io::Error| {
-        fill(ctx.lang(), "push.conninfo_unreadable", &[("path", shown.clone()), ("detail", Arg::Text(e.to_string()))])
-    };
+    let failed = |e: std::io::Error| Error::ConninfoUnreadable { path: path.to_path_buf(), detail: e.to_string() };
     let mode = std::fs::metadata(path).map_err(failed)?.permissions().mode();
     if mode & 0o077 != 0 {
-        let mode = Arg::Text(format!("{:o}", mode & 0o777));
-        return Err(fill(ctx.lang(), "push.conninfo_open_to_others", &[("path", shown.clone()), ("mode", mode)]));
+        return Err(Error::ConninfoOpenToOthers { path: path.to_path_buf(), mode });
     }
     let text = std::fs::read_to_string(path).map_err(failed)?;
     Ok(text.trim().to_string())

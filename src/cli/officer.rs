@@ -5,12 +5,12 @@ use std::process::ExitCode;
 
 use clap::Subcommand;
 
-use super::{Context, ListFormat, actor, listing, out};
+use super::{Context, ListFormat, Result, actor, listing, out};
 use crate::domain::invalid::Arg;
 use crate::domain::officer::{Officer, Role};
 use crate::i18n::fill;
 use crate::records::OpenMode;
-use crate::records::{Error, Records, Result};
+use crate::records::Records;
 
 #[derive(Subcommand, Debug)]
 pub enum OfficerCommand {
@@ -70,30 +70,28 @@ pub enum OfficerCommand {
     },
 }
 
-fn announce(ctx: &Context, key: &'static str, officer: &Officer) -> ExitCode {
+fn announce(ctx: &Context, key: &'static str, officer: &Officer) -> Result<ExitCode> {
     let args = [
         ("name", Arg::Text(officer.name.clone())),
         ("nip", Arg::Text(officer.nip.to_string())),
         ("role", Arg::Text(officer.role.code().into())),
     ];
-    out::said(ctx, &fill(ctx.lang(), key, &args))
+    out::said(&fill(ctx.lang(), key, &args))
 }
 
-pub fn run(ctx: &Context, command: OfficerCommand) -> ExitCode {
+pub fn run(ctx: &Context, command: OfficerCommand) -> Result<ExitCode> {
     if let OfficerCommand::List { format, as_nip } = command {
         return listing::officers(ctx, format, &as_nip);
     }
-    let result = ctx.open(OpenMode::Existing).and_then(|records| change(ctx, &records, command));
-    match result {
-        Ok((key, officer)) => announce(ctx, key, &officer),
-        Err(e) => ctx.fail(&e),
-    }
+    let records = ctx.open(OpenMode::Existing)?;
+    let (key, officer) = change(ctx, &records, command)?;
+    announce(ctx, key, &officer)
 }
 
 fn change(ctx: &Context, records: &Records, command: OfficerCommand) -> Result<(&'static str, Officer)> {
     match command {
         OfficerCommand::Add { nip, name, role, sites, as_nip } => {
-            let role = Role::parse(&role).map_err(Error::from)?;
+            let role = Role::parse(&role)?;
             let by = as_nip.map(|admin| actor::login(ctx, records, &admin)).transpose()?;
             let pin = actor::new_pin(ctx)?;
             let mut officer = records.add_officer(by.as_ref(), &nip, &name, role, &pin)?;

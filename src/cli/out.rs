@@ -7,10 +7,8 @@
 use std::io::{self, ErrorKind, Write};
 use std::process::ExitCode;
 
-use super::Context;
-use crate::domain::invalid::Arg;
+use super::{Error, Result};
 use crate::domain::text::escape_forbidden;
-use crate::i18n::fill;
 
 /// Writes output that is already safe to show (tables, CSV and JSON whose
 /// stored text was escaped cell by cell).
@@ -44,19 +42,16 @@ fn escaped_lines(text: &str) -> String {
 
 /// How a command that printed ends: with `code` if the output was written
 /// or its reader stopped early (`| head` has what it wanted: quietly, no
-/// message); any other write failure is reported and fails.
-pub fn status(ctx: &Context, written: io::Result<()>, code: ExitCode) -> ExitCode {
+/// message); any other write failure is the command's error.
+pub fn status(written: io::Result<()>, code: ExitCode) -> Result<ExitCode> {
     match written {
-        Ok(()) => code,
-        Err(e) if e.kind() == ErrorKind::BrokenPipe => code,
-        Err(e) => {
-            eprintln!("{}", fill(ctx.lang(), "cli.write_failed", &[("detail", Arg::Text(e.to_string()))]));
-            ExitCode::from(1)
-        }
+        Ok(()) => Ok(code),
+        Err(e) if e.kind() == ErrorKind::BrokenPipe => Ok(code),
+        Err(e) => Err(Error::WriteFailed { detail: e.to_string() }),
     }
 }
 
 /// `say`, then the command's ending: for commands that print one message.
-pub fn said(ctx: &Context, text: &str) -> ExitCode {
-    status(ctx, say(text), ExitCode::SUCCESS)
+pub fn said(text: &str) -> Result<ExitCode> {
+    status(say(text), ExitCode::SUCCESS)
 }

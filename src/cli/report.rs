@@ -6,13 +6,12 @@ use std::process::ExitCode;
 use clap::{Args, Subcommand, ValueEnum};
 
 use super::listing::{Cell, Listing};
-use super::{Context, ListFormat, actor, out, parse_day};
+use super::{Context, Error, ListFormat, Result, actor, out, parse_day};
 use crate::domain::invalid::{Arg, Invalid};
 use crate::domain::report::{Grouping, Period, ReportSpec};
 use crate::domain::sector::Kind;
 use crate::i18n::{fill, kind_name};
 use crate::records::OpenMode;
-use crate::records::{Error, Result};
 use crate::report::monthly::{self, Format};
 
 #[derive(Clone, Copy, Debug, ValueEnum)]
@@ -88,7 +87,7 @@ pub enum TargetCommand {
 
 /// The period the options name (none when they name none), or why it
 /// cannot be one.
-fn period(args: &ReportArgs) -> Option<Result<Period>> {
+fn period(args: &ReportArgs) -> Option<Result<Period, Invalid>> {
     let period = if let Some(month) = &args.month {
         Period::parse_month(month)
     } else if let Some(year) = &args.year {
@@ -103,62 +102,46 @@ fn period(args: &ReportArgs) -> Option<Result<Period>> {
             (None, None) => return None,
         }
     };
-    Some(period.map_err(Error::from))
+    Some(period)
 }
 
-pub fn report(ctx: &Context, args: &ReportArgs) -> ExitCode {
-    let Some(period) = period(args) else {
-        out::complain(crate::i18n::text(ctx.lang(), "cli.report_needs_period"));
-        return ExitCode::from(2);
+pub fn report(ctx: &Context, args: &ReportArgs) -> Result<ExitCode> {
+    let period = period(args).ok_or(Error::Usage { key: "cli.report_needs_period" })?;
+    let spec = ReportSpec { period: period?, by: Grouping::parse(&args.by)?, site: args.site, program: args.program };
+    let records = ctx.open(OpenMode::Existing)?;
+    let by = actor::login(ctx, &records, &args.as_nip)?;
+    let report = records.report(&by, spec)?;
+    let format = match args.format {
+        ReportFormat::Text => Format::Text,
+        ReportFormat::Md => Format::Markdown,
+        ReportFormat::Csv => Format::Csv,
+        ReportFormat::Json => Format::Json,
     };
-    let made = (|| -> Result<String> {
-        let spec =
-            ReportSpec { period: period?, by: Grouping::parse(&args.by)?, site: args.site, program: args.program };
-        let records = ctx.open(OpenMode::Existing)?;
-        let by = actor::login(ctx, &records, &args.as_nip)?;
-        let report = records.report(&by, spec)?;
-        let format = match args.format {
-            ReportFormat::Text => Format::Text,
-            ReportFormat::Md => Format::Markdown,
-            ReportFormat::Csv => Format::Csv,
-            ReportFormat::Json => Format::Json,
-        };
-        Ok(monthly::render(&report, ctx.lang(), format))
-    })();
-    match made {
-        // Stored text was escaped cell by cell in the renderer.
-        Ok(text) => out::status(ctx, out::print(&text), ExitCode::SUCCESS),
-        Err(e) => ctx.fail(&e),
-    }
+    // Stored text was escaped cell by cell in the renderer.
+    out::status(out::print(&monthly::render(&report, ctx.lang(), format)), ExitCode::SUCCESS)
 }
 
-fn kind(code: &str) -> Result<Kind> {
-    Kind::from_code(code).ok_or_else(|| Error::from(Invalid::KindUnknown { input: code.trim().to_string() }))
+fn kind(code: &str) -> Result<Kind, Invalid> {
+    Kind::from_code(code).ok_or_else(|| Invalid::KindUnknown { input: code.trim().to_string() })
 }
 
-pub fn target(ctx: &Context, command: TargetCommand) -> ExitCode {
+pub fn target(ctx: &Context, command: TargetCommand) -> Result<ExitCode> {
     match command {
         TargetCommand::Set { program, year, kind: code, quantity, as_nip } => {
-            let saved = (|| -> Result<String> {
-                let kind = kind(&code)?;
-                let records = ctx.open(OpenMode::Existing)?;
-                let by = actor::login(ctx, &records, &as_nip)?;
-                let t = records.set_target(&by, program, year, kind, &quantity)?;
-                let lang = ctx.lang();
-                let args = [
-                    ("year", Arg::Number(i64::from(t.year))),
-                    ("program", Arg::Number(i64::from(t.program))),
-                    ("kind", Arg::Text(kind_name(lang, t.kind).to_string())),
-                    ("value", Arg::Amount(t.value)),
-                    ("unit", Arg::Text(t.unit.code().to_string())),
-                    ("item", Arg::Text(t.item)),
-                ];
-                Ok(fill(lang, "cli.target_saved", &args))
-            })();
-            match saved {
-                Ok(message) => out::said(ctx, message.trim_end()),
-                Err(e) => ctx.fail(&e),
-            }
+            let kind = kind(&code)?;
+            let records = ctx.open(OpenMode::Existing)?;
+            let by = actor::login(ctx, &records, &as_nip)?;
+            let t = records.set_target(&by, program, year, kind, &quantity)?;
+            let lang = ctx.lang();
+            let args = [
+                ("year", Arg::Number(i64::from(t.year))),
+                ("program", Arg::Number(i64::from(t.program))),
+                ("kind", Arg::Text(kind_name(lang, t.kind).to_string())),
+                ("value", Arg::Amount(t.value)),
+                ("unit", Arg::Text(t.unit.code().to_string())),
+                ("item", Arg::Text(t.item)),
+            ];
+            out::said(fill(lang, "cli.target_saved", &args).trim_end())
         }
         TargetCommand::List { program, year, format, as_nip } => super::listing::show(
             ctx,

@@ -63,17 +63,17 @@ pub fn parse_duration(s: &str) -> Result<Duration, String> {
         Some(i) => s.split_at(i),
         None => (s, "s"),
     };
-    let n: u64 = number.parse().map_err(|_| format!("'{s}': write a number of seconds, or e.g. 60s, 5m, 1h"))?;
+    let n: u64 = number.parse().map_err(|_| super::bad_value("cli.duration_format", s))?;
     let seconds = match unit {
         "s" => n,
         "m" => n * 60,
         "h" => n * 3600,
-        _ => return Err(format!("'{s}': the unit is s, m or h")),
+        _ => return Err(super::bad_value("cli.duration_format", s)),
     };
     Ok(Duration::from_secs(seconds))
 }
 
-pub fn run(ctx: &Context, args: &ServeArgs) -> ExitCode {
+pub fn run(ctx: &Context, args: &ServeArgs) -> super::Result<ExitCode> {
     let lang = ctx.lang();
     let config = ServerConfig {
         db: ctx.db_path(),
@@ -96,13 +96,13 @@ pub fn run(ctx: &Context, args: &ServeArgs) -> ExitCode {
         Ok(server) => server,
         Err(e) => {
             report(args, &Err(e.clone()));
-            return ctx.fail(&e);
+            return Err(e.into());
         }
     };
     if let Err(e) = server.stopper().on_signals() {
         let e = Error::Io { detail: e.to_string() };
         report(args, &Err(e.clone()));
-        return ctx.fail(&e);
+        return Err(e.into());
     }
     let listening = fill(
         lang,
@@ -122,16 +122,9 @@ pub fn run(ctx: &Context, args: &ServeArgs) -> ExitCode {
         // the server, so a failed write is let be.
         let _ = super::out::print(&format!("{listening}\n"));
     }
-    match server.run() {
-        Ok(()) => {
-            eprintln!(
-                "{}",
-                fill(lang, "server.stopped_cleanly", &[("pid", Arg::Number(i64::from(std::process::id())))])
-            );
-            ExitCode::SUCCESS
-        }
-        Err(e) => ctx.fail(&e),
-    }
+    server.run()?;
+    eprintln!("{}", fill(lang, "server.stopped_cleanly", &[("pid", Arg::Number(i64::from(std::process::id())))]));
+    Ok(ExitCode::SUCCESS)
 }
 
 /// Tells the client that started this server whether it listens, then

@@ -1,6 +1,7 @@
 //! Pure types and rules of the work programmes: no I/O, no clock, no store.
 
 pub mod amount;
+pub mod audit;
 pub mod backup_plan;
 pub mod date;
 pub mod demo;

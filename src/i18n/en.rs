@@ -242,6 +242,15 @@ pub const TEXTS: &[(&str, &str)] = &[
     ("cli.officer_added", "Officer {name} ({nip}) added as {role}."),
     ("cli.pin_prompt", "PIN (6-12 digits): "),
     ("cli.pin_again", "Repeat the PIN: "),
+    ("cli.lang_value", "\"{input}\" is not a language: write id (Indonesian) or en (English)."),
+    (
+        "cli.sector_value",
+        "\"{input}\" is not a sector: write pertanian, peternakan, pengolahan_sampah, konveksi or pelatihan.",
+    ),
+    (
+        "cli.duration_format",
+        "The duration \"{input}\" is not understood. Write a number of seconds, or a whole number with s, m or h, for example 60s, 5m, 1h.",
+    ),
     (
         "cli.idle_lock_format",
         "The idle lock \"{input}\" is not understood. Write a whole number with s, m or h, at most 24 hours, for example 90s, 5m, 1h.",
@@ -833,6 +842,7 @@ pub const TEXTS: &[(&str, &str)] = &[
         "push.postgres_failed",
         "PostgreSQL: {detail}. Nothing was changed there; the next push starts from the same point.",
     ),
+    ("push.conninfo_missing", "Name the national database: --postgres CONNINFO or --postgres-file PATH."),
     ("push.conninfo_unreadable", "Cannot read the connection file {path}: {detail}"),
     (
         "push.conninfo_open_to_others",

@@ -248,6 +248,15 @@ pub const TEXTS: &[(&str, &str)] = &[
     ("cli.officer_added", "Petugas {name} ({nip}) ditambahkan sebagai {role}."),
     ("cli.pin_prompt", "PIN (6-12 angka): "),
     ("cli.pin_again", "Ulangi PIN: "),
+    ("cli.lang_value", "\"{input}\" bukan bahasa: tulis id (Indonesia) atau en (Inggris)."),
+    (
+        "cli.sector_value",
+        "\"{input}\" bukan sektor: tulis pertanian, peternakan, pengolahan_sampah, konveksi atau pelatihan.",
+    ),
+    (
+        "cli.duration_format",
+        "Lama waktu \"{input}\" tidak dikenal. Tulis jumlah detik, atau angka bulat dengan s, m atau h, misalnya 60s, 5m, 1h.",
+    ),
     (
         "cli.idle_lock_format",
         "Waktu kunci \"{input}\" tidak dikenal. Tulis angka bulat dengan s, m atau h, paling lama 24 jam, misalnya 90s, 5m, 1h.",
@@ -845,6 +854,7 @@ pub const TEXTS: &[(&str, &str)] = &[
         "push.postgres_failed",
         "PostgreSQL: {detail}. Tidak ada yang diubah di sana; pengiriman berikutnya mulai dari titik yang sama.",
     ),
+    ("push.conninfo_missing", "Sebutkan basis data nasional: --postgres CONNINFO atau --postgres-file PATH."),
     ("push.conninfo_unreadable", "Berkas koneksi {path} tidak dapat dibaca: {detail}"),
     (
         "push.conninfo_open_to_others",

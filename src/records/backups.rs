@@ -8,10 +8,11 @@ use std::sync::{Condvar, Mutex, MutexGuard};
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
+use super::BackupSummary;
 use super::{Local, Result};
 use crate::domain::backup_plan::{day_of, file_name, to_keep};
 use crate::store::damage::{BACKUPS_FOLDER, newest_backup};
-use crate::store::{AuditAction, BackupSummary, StoreError};
+use crate::store::{AuditAction, StoreError};
 
 /// When the last daily backup was good, and when one last failed. Small
 /// on the wire: two optional instants.
@@ -101,7 +102,7 @@ impl Local {
         }
         known.running = false;
         self.backups.finished.notify_all();
-        Ok(written?)
+        Ok(written?.into())
     }
 }
 

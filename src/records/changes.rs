@@ -3,13 +3,14 @@
 
 use std::collections::HashMap;
 
+use super::Verification;
 use super::{Actor, Error, Local, Result};
 use crate::domain::entry::{Entry, EntryDraft, EntryId, Field};
 use crate::domain::invalid::Invalid;
 use crate::domain::permission::{self, Action};
 use crate::domain::reference::{Program, ProgramId, SiteId};
 use crate::domain::text::{TextField, clean_text};
-use crate::store::{AuditAction, Change, Verification};
+use crate::store::{AuditAction, Change};
 
 /// The bad drafts an import refusal lists at most (and counts them all).
 pub const IMPORT_PROBLEMS_SHOWN: usize = 50;
@@ -172,7 +173,7 @@ impl Local {
 
     /// Who verified a revision, and when.
     pub fn verification(&self, id: EntryId, revision: u32) -> Result<Option<Verification>> {
-        Ok(self.store()?.verification(id, revision)?)
+        Ok(self.store()?.verification(id, revision)?.map(Verification::from))
     }
 
     /// Entries the officer could verify: current, not voided, not yet

@@ -13,7 +13,8 @@ use crate::domain::officer::Nip;
 use crate::domain::scale_demo::ScaleSpec;
 use crate::domain::sector::Kind;
 use crate::domain::unit::Unit;
-use crate::store::{AuditAction, AuditNote, Change, OpenMode};
+use crate::records::OpenMode;
+use crate::store::{AuditAction, AuditNote, Change};
 
 fn at(rfc3339: &str) -> DateTime<Utc> {
     DateTime::parse_from_rfc3339(rfc3339).unwrap().with_timezone(&Utc)

@@ -1,6 +1,8 @@
 //! What the records API can refuse, language-free like `Invalid`; the
 //! catalog words it (`i18n::Message`).
 
+use std::path::{Path, PathBuf};
+
 use serde::{Deserialize, Serialize};
 
 use crate::domain::entry::{Entry, Field};
@@ -62,8 +64,6 @@ pub enum Error {
     },
     /// The NIP or the PIN is wrong (deliberately not saying which).
     LoginFailed,
-    /// No PIN could be read from the terminal or standard input.
-    PinUnreadable,
     /// The officer's role or sites do not allow the action.
     Denied(Denied),
     /// The account is locked after too many wrong PINs, until this time.
@@ -145,6 +145,25 @@ impl Error {
         Error::Invalid(vec![(field, e)])
     }
 
+    /// No database in `path` (a front end asked for an existing one).
+    pub fn database_missing(path: PathBuf) -> Error {
+        Error::Store(StoreError::Missing { path })
+    }
+
+    /// The database in `path` holds no reference data yet: `binalog init`.
+    pub fn not_initialised(path: PathBuf) -> Error {
+        Error::Store(StoreError::NotInitialised { path })
+    }
+
+    /// The database folder another process holds open, when that is the
+    /// refusal: a front end names the server holding it, if one answers.
+    pub fn locked_database(&self) -> Option<&Path> {
+        match self {
+            Error::Store(StoreError::Locked { path }) => Some(path),
+            _ => None,
+        }
+    }
+
     /// The server stopped, or its connection ended: `Records::reconnect`
     /// may help.
     pub fn is_server_stopped(&self) -> bool {
@@ -183,7 +202,6 @@ impl Message for Error {
             Error::PartnerUnknown { .. } => "error.partner_unknown",
             Error::AgreementUnknown { .. } => "error.agreement_unknown",
             Error::SiteNotInAgreement { .. } => "error.site_not_in_agreement",
-            Error::PinUnreadable => "cli.pin_missing",
             Error::LoginFailed => "error.login_failed",
             Error::NotAtSite { .. } => "error.denied_site_named",
             Error::NotLoggedIn => "server.not_logged_in",
@@ -198,7 +216,7 @@ impl Message for Error {
         match self {
             Error::Store(e) => e.args(),
             Error::Connection(e) => e.args(),
-            Error::Invalid(_) | Error::PinUnreadable | Error::LoginFailed | Error::ImportUnknown => vec![],
+            Error::Invalid(_) | Error::LoginFailed | Error::ImportUnknown => vec![],
             Error::ImportRefused { total, .. } => vec![("count", Arg::Number(*total as i64))],
             Error::OfficerUnknown { nip } | Error::OfficerInactive { nip } | Error::OfficerExists { nip } => {
                 vec![("nip", text(nip.clone()))]
@@ -290,5 +308,22 @@ mod tests {
         assert_eq!(Error::from(StoreError::DiskFull), Error::Store(StoreError::DiskFull));
         let e = Error::Invalid(vec![(Field::Notes, Invalid::PinMismatch), (Field::Date, Invalid::PinMismatch)]);
         assert_eq!(e.render(Lang::En).lines().count(), 2, "one line per problem");
+    }
+
+    /// A front end asks the error what it needs (a locked database's
+    /// folder) instead of naming the store's variants.
+    #[test]
+    fn a_front_end_asks_instead_of_matching_the_stores_variants() {
+        let locked = Error::from(StoreError::Locked { path: "/srv/db".into() });
+        assert_eq!(locked.locked_database(), Some(Path::new("/srv/db")));
+        assert_eq!(Error::not_initialised("/srv/db".into()).locked_database(), None);
+        assert_eq!(
+            Error::database_missing("/srv/x".into()),
+            Error::Store(StoreError::Missing { path: "/srv/x".into() })
+        );
+        assert_eq!(
+            Error::not_initialised("/srv/x".into()),
+            Error::Store(StoreError::NotInitialised { path: "/srv/x".into() })
+        );
     }
 }

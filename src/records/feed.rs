@@ -138,8 +138,8 @@ mod tests {
     use crate::clock::FixedClock;
     use crate::domain::date::wib;
     use crate::domain::demo::{DEMO_OFFICERS, DEMO_PIN};
+    use crate::records::OpenMode;
     use crate::records::Records;
-    use crate::store::OpenMode;
 
     fn demo(dir: &std::path::Path) -> (Records, Actor) {
         let now = "2026-03-10T02:00:00Z".parse().unwrap();

@@ -5,6 +5,7 @@
 
 use std::path::{Path, PathBuf};
 
+use super::convert::all;
 use super::{BackupSummary, Problem, Result};
 
 /// The folder, inside a database folder, where daily backups are kept.
@@ -12,12 +13,13 @@ pub const BACKUPS_FOLDER: &str = crate::store::damage::BACKUPS_FOLDER;
 
 /// Reads a whole backup file and checks it against its header.
 pub fn verify_backup(file: &Path) -> Result<BackupSummary> {
-    Ok(crate::store::verify_backup(file)?)
+    Ok(crate::store::verify_backup(file)?.into())
 }
 
 /// Restores a backup into `dest` (new or empty), then checks what it wrote.
 pub fn restore(file: &Path, dest: &Path) -> Result<(BackupSummary, Vec<Problem>)> {
-    Ok(crate::store::restore(file, dest)?)
+    let (summary, problems) = crate::store::restore(file, dest)?;
+    Ok((summary.into(), all(problems)))
 }
 
 /// Moves a damaged snapshot aside; returns its new name.
@@ -27,7 +29,8 @@ pub fn repair_snapshot(db: &Path) -> Result<PathBuf> {
 
 /// Checks a copy of the database folder: its problems and entry count.
 pub fn check_copy(db: &Path) -> Result<(Vec<Problem>, usize)> {
-    Ok(crate::store::check::check_copy(db)?)
+    let (problems, entries) = crate::store::check::check_copy(db)?;
+    Ok((all(problems), entries))
 }
 
 /// Makes a folder only its owner may enter, as a database folder is.

@@ -14,13 +14,14 @@ use std::collections::HashMap;
 use std::ops::Range;
 use std::sync::{Arc, Mutex, RwLock};
 
+use super::ImportId;
 use super::changes::IMPORT_PROBLEMS_SHOWN;
 use super::{Actor, Error, Local, Records, Result, WireError};
 use crate::domain::entry::{EntryDraft, EntryId};
 use crate::domain::officer::Nip;
 use crate::domain::permission::Action;
 use crate::domain::reference::{ProgramId, SiteId};
-use crate::store::{AuditAction, ImportId, SharedStore};
+use crate::store::{AuditAction, SharedStore};
 
 /// Drafts per chunk: a frame of a few hundred kilobytes, and a server that
 /// holds no more than this many drafts of an import at once.
@@ -53,7 +54,7 @@ pub(crate) struct SessionImports {
 }
 
 impl SessionImports {
-    pub(crate) fn new(store: Arc<SharedStore>) -> SessionImports {
+    pub(super) fn new(store: Arc<SharedStore>) -> SessionImports {
         SessionImports { store, open: Mutex::new(HashMap::new()) }
     }
 

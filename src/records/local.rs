@@ -9,8 +9,10 @@ use std::sync::mpsc::Receiver;
 
 use chrono::{FixedOffset, NaiveDate};
 
+use super::convert::all;
 use super::updates::{Hub, Update};
 use super::{Actor, AuditFilter, EntryFilter, Error, InitOutcome, Result, RevisionState, Total};
+use super::{AuditRecord, BackupSummary, OpenMode, Problem};
 use crate::clock::Clock;
 use crate::domain::Amount;
 use crate::domain::demo::{DEMO_OFFICERS, DEMO_PIN, demo_drafts};
@@ -22,7 +24,7 @@ use crate::domain::reference_data::reference_data;
 use crate::domain::sector::Kind;
 use crate::domain::text::{ItemNames, item_key};
 use crate::domain::unit::Unit;
-use crate::store::{AuditAction, AuditNote, AuditRecord, BackupSummary, Change, OpenMode, Problem, SharedStore, Store};
+use crate::store::{AuditAction, AuditNote, Change, SharedStore, Store};
 
 /// Cheap to clone: the store, clock and change hub are shared.
 #[derive(Clone)]
@@ -53,7 +55,7 @@ pub(crate) struct Local {
 impl Local {
     pub fn open(path: &Path, mode: OpenMode, clock: Box<dyn Clock>, tz: FixedOffset) -> Result<Local> {
         let hub = Arc::new(Hub::default());
-        let shared = Arc::new(SharedStore::open(path, mode)?);
+        let shared = Arc::new(SharedStore::open(path, mode.into())?);
         Ok(Local {
             imports: Arc::new(super::import::SessionImports::new(shared.clone())),
             import_gate: Default::default(),
@@ -312,7 +314,7 @@ impl Local {
 
     pub fn audit(&self, actor: &Actor, filter: &AuditFilter) -> Result<Vec<AuditRecord>> {
         self.permit(actor, crate::domain::permission::Action::ViewAudit)?;
-        let day = |r: &AuditRecord| r.at.with_timezone(&self.tz).date_naive();
+        let day = |r: &crate::store::AuditRecord| r.at.with_timezone(&self.tz).date_naive();
         Ok(self
             .store()?
             .audit_records()?
@@ -320,17 +322,18 @@ impl Local {
             .filter(|r| filter.from.is_none_or(|from| day(r) >= from))
             .filter(|r| filter.to.is_none_or(|to| day(r) <= to))
             .filter(|r| filter.officer.as_ref().is_none_or(|nip| r.officer.as_ref() == Some(nip)))
+            .map(AuditRecord::from)
             .collect())
     }
 
     pub fn check(&self) -> Result<Vec<Problem>> {
-        Ok(self.store()?.check()?)
+        Ok(all(self.store()?.check()?))
     }
 
     /// Admins only: a backup names every inmate and officer.
     pub fn backup(&self, by: &Actor, dest: &Path) -> Result<BackupSummary> {
         self.permit(by, crate::domain::permission::Action::ManageOfficers)?;
-        Ok(self.store()?.backup_to(dest, self.clock.now())?)
+        Ok(self.store()?.backup_to(dest, self.clock.now())?.into())
     }
 
     pub fn entry_count(&self) -> usize {

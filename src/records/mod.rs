@@ -1,9 +1,9 @@
 //! The records API: everything a front end may do, as plain domain values
 //! and the records types below in and out (never sled or store types:
-//! what the store keeps and reports is named here, `AuditRecord`,
-//! `Problem` and the rest, and a front end imports it from here), so the
-//! command line, the terminal interface and the server all share one set
-//! of rules.
+//! what the store keeps and reports, `AuditRecord`, `Problem` and the
+//! rest, is handed out as this layer's own types, records/kept.rs, made
+//! from the store's in records/convert.rs), so the command line, the
+//! terminal interface and the server all share one set of rules.
 //!
 //! A `Records` runs its operations either in this process (`Local`, which
 //! owns the database) or through a binalog server (`Remote`, a client on
@@ -18,6 +18,7 @@ mod admin;
 pub mod api;
 mod backups;
 mod changes;
+mod convert;
 pub mod drafts;
 #[cfg(test)]
 mod entries_tests;
@@ -27,6 +28,7 @@ pub mod files;
 mod import;
 #[cfg(test)]
 mod item_case_tests;
+mod kept;
 mod local;
 mod officers;
 pub mod pin;
@@ -50,8 +52,8 @@ use std::sync::mpsc::Receiver;
 use chrono::{DateTime, Datelike, FixedOffset, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 
-/// The lower layers' errors, as `Error` wraps them.
-pub use crate::store::StoreError;
+/// The connection's errors, as `Error` wraps them (a front end names the
+/// server it could not reach); the store's stay inside `Error::Store`.
 pub use crate::wire::Error as WireError;
 pub use access::{Access, DENIALS_RECORDED_PER_MINUTE};
 pub use backups::BackupStatus;
@@ -70,12 +72,9 @@ pub use remote::{Connector, plain_connector};
 pub use scale::{SCALE_BATCH, ScaleOutcome};
 pub use updates::Update;
 
-/// What the store keeps and reports, as the records API hands it out.
-/// The same values the store holds (re-exported, not copied): the wire
-/// and the store agree on them, and a change to one is a protocol change.
-pub use crate::store::{
-    Activity, AuditAction, AuditRecord, BackupDamage, BackupSummary, ImportId, OpenMode, Problem, Rollup, Verification,
-};
+/// What the store keeps and reports, as this layer's own types (kept.rs),
+/// made from the store's in convert.rs.
+pub use kept::{AuditAction, AuditRecord, BackupSummary, ImportId, OpenMode, Problem, Tally, Turnout, Verification};
 
 use crate::clock::Clock;
 use crate::domain::Amount;

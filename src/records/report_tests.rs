@@ -16,8 +16,9 @@ use crate::domain::officer::Role;
 use crate::domain::report::{Grouping, Period, PeriodKind, ReportSpec};
 use crate::domain::sector::Kind;
 use crate::domain::unit::Unit;
+use crate::records::OpenMode;
 use crate::report::export::{Format, export};
-use crate::store::{AuditAction, OpenMode};
+use crate::store::AuditAction;
 
 const ADMIN: &str = "198001012005011001";
 const OPERATOR: &str = "199002022015021002";

@@ -7,13 +7,14 @@ use std::path::Path;
 
 use chrono::{FixedOffset, NaiveDate};
 
+use super::OpenMode;
 use super::updates::Update;
 use super::{Backend, Error, InitOutcome, Local, Records, Result};
 use crate::clock::Clock;
 use crate::domain::entry::{Entry, EntryDraft};
 use crate::domain::reference_data::{reference_data, scale_programs};
 use crate::domain::scale_demo::{ScaleDrafts, ScaleSpec};
-use crate::store::{AuditAction, Change, OpenMode};
+use crate::store::{AuditAction, Change};
 
 /// Entries per transaction. sled holds about 20 KB for each entry written
 /// in a transaction until it commits (one of 20,000 entries peaked at

@@ -14,7 +14,8 @@ use crate::domain::entry::{Entry, EntryDraft, Quantity, Status};
 use crate::domain::officer::Nip;
 use crate::domain::sector::Kind;
 use crate::domain::unit::Unit;
-use crate::store::{AuditAction, AuditNote, Change, OpenMode};
+use crate::records::OpenMode;
+use crate::store::{AuditAction, AuditNote, Change};
 
 /// Peternakan Domba, the reference data's livestock programme; 1 is a farm.
 const HERD: u32 = 3;

@@ -7,7 +7,7 @@ use super::{Actor, Records};
 use crate::clock::FixedClock;
 use crate::domain::Role;
 use crate::domain::date::wib;
-use crate::store::OpenMode;
+use crate::records::OpenMode;
 
 pub const ADMIN_NIP: &str = "198001012005011001";
 pub const ADMIN_PIN: &str = "123456";

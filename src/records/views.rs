@@ -162,8 +162,8 @@ mod tests {
     use crate::domain::date::wib;
     use crate::domain::entry::EntryDraft;
     use crate::domain::sector::Kind;
+    use crate::records::OpenMode;
     use crate::records::Records;
-    use crate::store::OpenMode;
     use chrono::TimeZone;
     use chrono::Utc;
 

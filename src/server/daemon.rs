@@ -28,7 +28,7 @@ use crate::clock::Clock;
 use crate::domain::invalid::Arg;
 use crate::i18n::{Lang, fill};
 use crate::records::{Error, Local, Result};
-use crate::records::{OpenMode, StoreError, WireError};
+use crate::records::{OpenMode, WireError};
 
 /// Everything `binalog serve` is told.
 pub struct ServerConfig {
@@ -102,12 +102,12 @@ impl Server {
         crate::unix::return_large_allocations();
         let socket = config.socket.clone().unwrap_or_else(|| config.db.join(SOCKET_NAME));
         let mode = if config.create { OpenMode::CreateIfMissing } else { OpenMode::Existing };
-        let local = match Local::open(&config.db, mode, config.clock, config.tz) {
-            Err(Error::Store(StoreError::Locked { path })) if UnixStream::connect(&socket).is_ok() => {
-                return Err(WireError::AlreadyRunning { path, socket }.into());
+        let local = Local::open(&config.db, mode, config.clock, config.tz).map_err(|e| match e.locked_database() {
+            Some(path) if UnixStream::connect(&socket).is_ok() => {
+                WireError::AlreadyRunning { path: path.to_path_buf(), socket: socket.clone() }.into()
             }
-            other => other?,
-        };
+            _ => e,
+        })?;
         // We hold the database, so no server of it can be listening: a
         // socket that still answers belongs to something else.
         if socket.exists() || socket.symlink_metadata().is_ok() {

@@ -17,7 +17,7 @@ use chrono::FixedOffset;
 use super::protocol::{self, Accept, ConnectError, Hello, SOCKET_NAME};
 use crate::clock::Clock;
 use crate::i18n::Lang;
-use crate::records::{Connector, Error, Records, Result, StoreError, WireError};
+use crate::records::{Connector, Error, Records, Result, WireError};
 
 /// How long a server started on demand outlives its last client.
 pub const IDLE_EXIT: Duration = Duration::from_secs(60);
@@ -69,7 +69,7 @@ pub fn connect_or_start(options: &StartOptions, hello: &Hello) -> Result<(UnixSt
         return Ok(connected);
     }
     if !options.create && !options.db.exists() {
-        return Err(StoreError::Missing { path: options.db.clone() }.into());
+        return Err(Error::database_missing(options.db.clone()));
     }
     crate::records::files::create_private_dir(&options.db).map_err(|e| Error::Io { detail: e.to_string() })?;
     // Whoever holds the lock starts the server; the others wait, then find

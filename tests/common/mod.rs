@@ -8,8 +8,8 @@ use std::process::{Command, Output};
 use binalog::clock::FixedClock;
 use binalog::domain::date::wib;
 use binalog::domain::{EntryDraft, Kind, Quantity, Status};
+use binalog::records::OpenMode;
 use binalog::records::{Actor, Records};
-use binalog::store::OpenMode;
 use chrono::{DateTime, NaiveDate, Utc};
 
 /// The instant every test lives at: 10 March 2026, 09:00 WIB.
