@@ -304,10 +304,6 @@ impl Loads for State {
         Ok(AuditData { rows, names: records.officer_names()? })
     }
 
-    fn takes(&self, _filter: &AuditFilter) -> bool {
-        true
-    }
-
     fn take(&mut self, _filter: &AuditFilter, data: AuditData, _context: &Context) {
         self.refresh(data);
     }

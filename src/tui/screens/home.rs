@@ -317,10 +317,6 @@ impl Loads for State {
         read(records, query.backups)
     }
 
-    fn takes(&self, _query: &Query) -> bool {
-        true
-    }
-
     fn take(&mut self, _query: &Query, data: HomeData, context: &Context) {
         let (data, role) = as_seen(data, context);
         self.refresh(data);

@@ -219,8 +219,11 @@ pub trait Loads: Page + Sized {
     /// checks their role and sites, whatever the screen asked.
     fn fetch(records: &Records, actor: &Actor, query: &Self::Query) -> RecordsResult<Self::Data>;
     /// Whether an answer to `query` is this screen's: the same programme,
-    /// the same search.
-    fn takes(&self, query: &Self::Query) -> bool;
+    /// the same search. By default the screen of its kind on top takes any
+    /// answer for its kind (a list read again under another filter).
+    fn takes(&self, _query: &Self::Query) -> bool {
+        true
+    }
     /// New data for the screen on screen, which keeps its selection.
     fn take(&mut self, query: &Self::Query, data: Self::Data, context: &Context);
     /// A new screen from an answer no screen on top took; `None` where

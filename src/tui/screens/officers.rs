@@ -209,10 +209,6 @@ impl Loads for State {
         Ok(OfficersData { officers, sites: records.sites()? })
     }
 
-    fn takes(&self, _query: &()) -> bool {
-        true
-    }
-
     fn take(&mut self, _query: &(), data: OfficersData, _context: &Context) {
         self.refresh(data);
     }

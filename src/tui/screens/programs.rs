@@ -221,10 +221,6 @@ impl Loads for State {
         Ok(infos.into_iter().map(|info| ProgramRow { last: last.get(&info.program.id).copied(), info }).collect())
     }
 
-    fn takes(&self, _query: &()) -> bool {
-        true
-    }
-
     fn take(&mut self, _query: &(), rows: Vec<ProgramRow>, context: &Context) {
         self.refresh(rows);
         self.sites = recording_sites(context);

@@ -317,10 +317,6 @@ impl Loads for State {
         Ok(QueueData { rows, names: records.officer_names()?, filter: filter.clone(), sites, programs })
     }
 
-    fn takes(&self, _filter: &QueueFilter) -> bool {
-        true
-    }
-
     fn take(&mut self, _filter: &QueueFilter, data: QueueData, _context: &Context) {
         self.refresh(data);
     }

@@ -458,10 +458,6 @@ impl Loads for State {
         Ok(ReportData { report, daily, months, days })
     }
 
-    fn takes(&self, _spec: &ReportSpec) -> bool {
-        true
-    }
-
     fn take(&mut self, _spec: &ReportSpec, data: ReportData, _context: &Context) {
         self.refresh(data);
     }

@@ -102,8 +102,9 @@ fn switching_officer_returns_to_the_login() {
     assert!(h.app.actor.is_none() && h.app.back.is_empty());
 }
 
-#[test]
-fn a_register_of_twelve_thousand_entries_is_read_a_page_at_a_time() {
+/// An admin alone, `count` harvests in programme 1 over 290 days (the
+/// `i`th of `quantity(i)`), logged in and on the programme's register.
+fn register_of(count: u32, quantity: fn(u32) -> &'static str) -> Harness {
     use crate::domain::entry::{EntryDraft, Quantity, Status};
     use crate::domain::officer::Role;
     use crate::domain::sector::Kind;
@@ -111,12 +112,12 @@ fn a_register_of_twelve_thousand_entries_is_read_a_page_at_a_time() {
     h.records.add_officer(None, ADMIN, "Admin", Role::Admin, PIN).unwrap();
     let actor = h.records.login(ADMIN, PIN).unwrap();
     let today = h.records.today();
-    let drafts: Vec<EntryDraft> = (0..12_000)
+    let drafts: Vec<EntryDraft> = (0..count)
         .map(|i| EntryDraft {
             program: 1,
             date: today - chrono::Duration::days(i64::from(i % 290)),
             kind: Kind::Harvest,
-            quantities: vec![Quantity::parse("1,5 kg cabai").unwrap()],
+            quantities: vec![Quantity::parse(quantity(i)).unwrap()],
             participants: 2,
             officers: 0,
             cadets: 0,
@@ -127,6 +128,12 @@ fn a_register_of_twelve_thousand_entries_is_read_a_page_at_a_time() {
     h.records.import(&actor, drafts).unwrap();
     h.app = crate::tui::start(&h.records, Lang::Id).unwrap();
     h.typed(ADMIN).key(Key::Enter).typed(PIN).key(Key::Enter).key(Key::Enter);
+    h
+}
+
+#[test]
+fn a_register_of_twelve_thousand_entries_is_read_a_page_at_a_time() {
+    let mut h = register_of(12_000, |_| "1,5 kg cabai");
     let register = |h: &Harness| match &h.app.screen {
         Screen::Program(p) => (p.data.register.len(), p.selected.row(), p.data.older.is_some()),
         _ => panic!("not a programme"),
@@ -148,29 +155,7 @@ fn a_register_of_twelve_thousand_entries_is_read_a_page_at_a_time() {
 /// search on screen is the one taken.
 #[test]
 fn a_searched_register_pages_to_its_last_match() {
-    use crate::domain::entry::{EntryDraft, Quantity, Status};
-    use crate::domain::officer::Role;
-    use crate::domain::sector::Kind;
-    let mut h = Harness::new(Lang::Id, false);
-    h.records.add_officer(None, ADMIN, "Admin", Role::Admin, PIN).unwrap();
-    let actor = h.records.login(ADMIN, PIN).unwrap();
-    let today = h.records.today();
-    let drafts: Vec<EntryDraft> = (0..3_000)
-        .map(|i| EntryDraft {
-            program: 1,
-            date: today - chrono::Duration::days(i64::from(i % 290)),
-            kind: Kind::Harvest,
-            quantities: vec![Quantity::parse(if i % 2 == 0 { "1,5 kg cabai" } else { "2 kg tomat" }).unwrap()],
-            participants: 2,
-            officers: 0,
-            cadets: 0,
-            notes: String::new(),
-            status: Status::Done,
-        })
-        .collect();
-    h.records.import(&actor, drafts).unwrap();
-    h.app = crate::tui::start(&h.records, Lang::Id).unwrap();
-    h.typed(ADMIN).key(Key::Enter).typed(PIN).key(Key::Enter).key(Key::Enter);
+    let mut h = register_of(3_000, |i| if i % 2 == 0 { "1,5 kg cabai" } else { "2 kg tomat" });
     h.key(Key::Char('/')).typed("tomat").key(Key::Enter);
     let register = |h: &Harness| match &h.app.screen {
         Screen::Program(p) => (p.data.register.clone(), p.data.older.is_some()),
