@@ -25,6 +25,30 @@ pub(super) fn migrate(store: &Store, from: u32) -> Result<()> {
     store.flush()
 }
 
+/// Trees an earlier build kept and this one does not: `by_site` (site,
+/// date, entry id), the same keys as `by_program` under another owner. A
+/// site's entries are read through its programmes' keys instead, so a
+/// million entries are a million keys fewer in sled's page table (which
+/// sled holds in memory from the moment it opens) and in every write.
+pub(super) const RETIRED_TREES: [&str; 1] = ["by_site"];
+
+/// Drops every retired tree still present: in a database written before
+/// it was retired, or restored from such a backup. Nothing reads them, so
+/// no marker is needed: sled lists a tree until its drop has taken its
+/// root away (one atomic step, sled `Db::drop_tree`), so a crash before
+/// that drops it again at the next open, and one after it can leave only
+/// unreferenced pages (space, never data anyone reads).
+pub(super) fn drop_retired_trees(store: &Store) -> Result<()> {
+    let names = store.db.tree_names();
+    let mut dropped = false;
+    for retired in RETIRED_TREES {
+        if names.iter().any(|n| n.as_ref() == retired.as_bytes()) {
+            dropped |= store.db.drop_tree(retired)?;
+        }
+    }
+    if dropped { store.flush() } else { Ok(()) }
+}
+
 /// Rewrites every value of a tree that an older schema wrote, in one batch.
 /// Schema 2 added training attendance to entries; schema 3 added the Unix
 /// user to audit records; schema 4 the time zone to sites.
@@ -39,4 +63,34 @@ fn rewrite<T: Stored>(tree: &sled::Tree, name: &str) -> Result<()> {
     }
     tree.apply_batch(batch)?;
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::staging::tests::reopened;
+    use super::super::{OpenMode, Store};
+
+    fn has_tree(store: &Store, name: &str) -> bool {
+        store.db.tree_names().iter().any(|n| n.as_ref() == name.as_bytes())
+    }
+
+    /// A database an earlier build wrote (or a backup of one) still has a
+    /// site index: the next open drops it, keys and all, and `check` finds
+    /// nothing missing without it.
+    #[test]
+    fn a_site_index_left_by_an_earlier_build_is_dropped_at_open() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = Store::open(dir.path(), OpenMode::CreateIfMissing).unwrap();
+        let old = store.db.open_tree("by_site").unwrap();
+        old.insert(super::keys::dated(1, chrono::NaiveDate::from_ymd_opt(2026, 3, 5).unwrap(), 1), &[]).unwrap();
+        store.flush().unwrap();
+        assert!(has_tree(&store, "by_site"));
+        drop((old, store));
+        let store = reopened(dir.path());
+        assert!(!has_tree(&store, "by_site"), "{:?}", store.db.tree_names());
+        assert_eq!(store.check().unwrap(), vec![]);
+        drop(store);
+        let store = reopened(dir.path());
+        assert!(!has_tree(&store, "by_site"), "not made again by a later open");
+    }
 }

@@ -8,7 +8,6 @@
 //! | entries     | entry id, revision                   | Entry (every revision) |
 //! | heads       | entry id                             | current revision       |
 //! | by_program  | programme, date, entry id            | (empty)                |
-//! | by_site     | site, date, entry id                 | (empty)                |
 //! | rollups     | programme, date, kind, unit, item    | Rollup                 |
 //! | activity    | programme, date, kind                | Activity (rollup.rs)   |
 //! | targets     | programme, year, kind, unit, item    | Target (targets.rs)    |
@@ -20,8 +19,10 @@
 //! | stock       | programme, month, part               | livestock net / movements (stock.rs) |
 //! | changes     | change sequence number               | what changed (changes.rs) |
 //!
-//! Indexes point at every entry's current revision, voided ones included;
-//! rollups count only done, unvoided current revisions. `drafts` came
+//! The index points at every entry's current revision, voided ones included;
+//! a site's entries are read through its programmes' keys (there is no
+//! site index: it was a million keys of sled's page table for three range
+//! scans, see migrate.rs `drop_retired_trees`). Rollups count only done, unvoided current revisions. `drafts` came
 //! without a schema change: an older build never opens it, and a
 //! database without it reads as one with no drafts.
 
@@ -181,7 +182,6 @@ pub struct Store {
     entries: sled::Tree,
     heads: sled::Tree,
     by_program: sled::Tree,
-    by_site: sled::Tree,
     rollups: sled::Tree,
     monthly: sled::Tree,
     audit: sled::Tree,
@@ -249,6 +249,7 @@ impl Store {
             let db = config.open().map_err(|e| damage::open_error(path, e))?;
             let store = Store { config, ..Store::over(db, path)? };
             store.check_schema()?;
+            migrate::drop_retired_trees(&store)?;
             store.ensure_identity()?;
             store.recover_staging()?;
             store.ensure_activity()?;
@@ -275,7 +276,6 @@ impl Store {
             entries: tree("entries")?,
             heads: tree("heads")?,
             by_program: tree("by_program")?,
-            by_site: tree("by_site")?,
             rollups: tree("rollups")?,
             monthly: tree("monthly")?,
             audit: tree("audit")?,
