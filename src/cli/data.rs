@@ -194,18 +194,20 @@ pub fn export(ctx: &Context, args: &ExportArgs) -> ExitCode {
 
 pub fn import(ctx: &Context, args: &ImportArgs) -> ExitCode {
     let lang = ctx.lang();
-    let input: Box<dyn Read> = if args.file.as_os_str() == "-" {
-        Box::new(std::io::stdin())
-    } else {
+    // The file is read twice (report/import/stream.rs): opened now, so
+    // that one that cannot be read is said before anything else, and again
+    // for the second pass. Standard input is kept in memory to be read twice.
+    let mut first: Option<Box<dyn Read>> = None;
+    if args.file.as_os_str() != "-" {
         match File::open(&args.file) {
-            Ok(f) => Box::new(std::io::BufReader::new(f)),
+            Ok(f) => first = Some(Box::new(std::io::BufReader::new(f))),
             Err(e) => {
                 let args = [("path", Arg::Text(args.file.display().to_string())), ("detail", Arg::Text(e.to_string()))];
                 eprintln!("{}", fill(lang, "cli.file_unreadable", &args));
                 return ExitCode::from(1);
             }
         }
-    };
+    }
     let records = match ctx.open(OpenMode::Existing) {
         Ok(r) => r,
         Err(e) => return ctx.fail(&e),
@@ -216,9 +218,30 @@ pub fn import(ctx: &Context, args: &ImportArgs) -> ExitCode {
         Ok(a) => a,
         Err(e) => return ctx.fail(&e),
     };
-    let plan = match import::plan(&records, input) {
-        Ok(plan) => plan,
-        Err(problems) => {
+    let mut stdin: Option<std::sync::Arc<Vec<u8>>> = None;
+    let open = || -> std::io::Result<Box<dyn Read>> {
+        if args.file.as_os_str() == "-" {
+            if stdin.is_none() {
+                let mut all = Vec::new();
+                std::io::stdin().read_to_end(&mut all)?;
+                stdin = Some(std::sync::Arc::new(all));
+            }
+            let bytes = stdin.clone().unwrap_or_default();
+            return Ok(Box::new(std::io::Cursor::new(ArcBytes(bytes))));
+        }
+        match first.take() {
+            Some(file) => Ok(file),
+            None => Ok(Box::new(std::io::BufReader::new(File::open(&args.file)?))),
+        }
+    };
+    match import::import(&records, &actor, open, args.dry_run) {
+        Ok(done) => {
+            let counts = [("count", Arg::Number(done.entries as i64)), ("rows", Arg::Number(done.rows as i64))];
+            let key = if args.dry_run { "cli.import_dry" } else { "cli.import_done" };
+            out::said(ctx, &fill(lang, key, &counts))
+        }
+        Err(import::Refused::Records(e)) => ctx.fail(&e),
+        Err(import::Refused::Lines(problems)) => {
             let bad_lines: std::collections::BTreeSet<u64> = problems.iter().map(|p| p.line).collect();
             let mut lines = vec![fill(lang, "cli.import_refused", &[("count", Arg::Number(bad_lines.len() as i64))])];
             for p in &problems {
@@ -228,16 +251,17 @@ pub fn import(ctx: &Context, args: &ImportArgs) -> ExitCode {
             }
             // Messages quote the file's cells, which may hold escape bytes.
             out::complain(&lines.join("\n"));
-            return ExitCode::from(1);
+            ExitCode::from(1)
         }
-    };
-    let counts = |count: usize| [("count", Arg::Number(count as i64)), ("rows", Arg::Number(plan.rows as i64))];
-    if args.dry_run {
-        return out::said(ctx, &fill(lang, "cli.import_dry", &counts(plan.drafts.len())));
     }
-    match records.import(&actor, plan.drafts) {
-        Ok(ids) => out::said(ctx, &fill(lang, "cli.import_done", &counts(ids.len()))),
-        Err(e) => ctx.fail(&e),
+}
+
+/// Standard input's bytes, shared by both passes.
+struct ArcBytes(std::sync::Arc<Vec<u8>>);
+
+impl AsRef<[u8]> for ArcBytes {
+    fn as_ref(&self) -> &[u8] {
+        &self.0
     }
 }
 
