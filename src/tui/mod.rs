@@ -51,7 +51,8 @@ pub fn run(ctx: &FrontEnd) -> Result<()> {
         (app, event_loop::Opening::Pending(open_in_background(ctx.clone())))
     } else {
         let opened = open_for_interface(ctx)?;
-        let app = App::new(ctx.lang, opened.records.today(), opened.screen.expect("a first screen"));
+        let screen = opened.screen.unwrap_or_else(|| Screen::Login(login::State::new()));
+        let app = App::new(ctx.lang, opened.records.today(), screen);
         (app, event_loop::Opening::Open(opened.records))
     };
     app.idle_lock = ctx.idle_lock;
