@@ -74,18 +74,25 @@ mod tests {
         store.db.tree_names().iter().any(|n| n.as_ref() == name.as_bytes())
     }
 
+    /// A new database with a site index of one key, as an earlier build
+    /// kept it.
+    fn with_site_index(dir: &std::path::Path) -> Store {
+        let store = Store::open(dir, OpenMode::CreateIfMissing).unwrap();
+        let old = store.db.open_tree("by_site").unwrap();
+        old.insert(super::keys::dated(1, chrono::NaiveDate::from_ymd_opt(2026, 3, 5).unwrap(), 1), &[]).unwrap();
+        store
+    }
+
     /// A database an earlier build wrote (or a backup of one) still has a
     /// site index: the next open drops it, keys and all, and `check` finds
     /// nothing missing without it.
     #[test]
     fn a_site_index_left_by_an_earlier_build_is_dropped_at_open() {
         let dir = tempfile::tempdir().unwrap();
-        let store = Store::open(dir.path(), OpenMode::CreateIfMissing).unwrap();
-        let old = store.db.open_tree("by_site").unwrap();
-        old.insert(super::keys::dated(1, chrono::NaiveDate::from_ymd_opt(2026, 3, 5).unwrap(), 1), &[]).unwrap();
+        let store = with_site_index(dir.path());
         store.flush().unwrap();
         assert!(has_tree(&store, "by_site"));
-        drop((old, store));
+        drop(store);
         let store = reopened(dir.path());
         assert!(!has_tree(&store, "by_site"), "{:?}", store.db.tree_names());
         assert_eq!(store.check().unwrap(), vec![]);
@@ -100,9 +107,7 @@ mod tests {
     #[test]
     fn a_restored_backup_of_an_earlier_database_has_no_site_index() {
         let dir = tempfile::tempdir().unwrap();
-        let store = Store::open(dir.path(), OpenMode::CreateIfMissing).unwrap();
-        let old = store.db.open_tree("by_site").unwrap();
-        old.insert(super::keys::dated(1, chrono::NaiveDate::from_ymd_opt(2026, 3, 5).unwrap(), 1), &[]).unwrap();
+        let store = with_site_index(dir.path());
         let file = dir.path().join("backup.binalog");
         let at = "2026-03-10T02:00:00Z".parse().unwrap();
         let summary = store.backup_to(&file, at).unwrap();
