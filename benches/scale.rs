@@ -158,6 +158,62 @@ fn memory() -> (u64, u64) {
     (kb("VmRSS:") * 1024, kb("VmHWM:") * 1024)
 }
 
+/// Cold start of the terminal interface as an officer sees it: the real
+/// release binary (`binary`, this build's unless named) started in a
+/// pseudo-terminal at 80x24 on the database with `--direct`, timed from
+/// the spawn to the first bytes on the terminal and to the login screen
+/// drawn (its "NIP" label); then Ctrl-C, and the time until the process
+/// has ended (it waits for an open under way, so this bounds the open).
+/// Median and range of `runs` (milliseconds): first bytes, login, ended.
+fn first_frame(db: &Path, binary: &Path, runs: usize) -> [(f64, f64, f64); 3] {
+    use portable_pty::{CommandBuilder, PtySize, native_pty_system};
+    use std::io::Read;
+    let mut times: [Vec<f64>; 3] = Default::default();
+    for _ in 0..runs {
+        let pty = native_pty_system().openpty(PtySize { rows: 24, cols: 80, pixel_width: 0, pixel_height: 0 }).unwrap();
+        let mut cmd = CommandBuilder::new(binary);
+        cmd.args(["--direct", "--lang", "en"]);
+        // The pseudo-terminal's child starts in $HOME unless told: a
+        // relative path must not make a new database there.
+        cmd.cwd(std::env::current_dir().unwrap());
+        cmd.env("BINALOG_DB", db);
+        cmd.env("TERM", "xterm");
+        cmd.env("LANG", "C.UTF-8");
+        let t = Instant::now();
+        let mut child = pty.slave.spawn_command(cmd).unwrap();
+        drop(pty.slave);
+        let mut reader = pty.master.try_clone_reader().unwrap();
+        let mut writer = pty.master.take_writer().unwrap();
+        let mut seen = Vec::new();
+        let mut buf = [0u8; 4096];
+        let (mut first, mut login) = (None, None);
+        // A database is there: its login, never a first setup (a wrong path).
+        assert!(db.join("conf").exists(), "no database at {}", db.display());
+        while login.is_none() {
+            let n = reader.read(&mut buf).unwrap();
+            assert!(n > 0, "binalog ended before its login: {}", String::from_utf8_lossy(&seen));
+            first.get_or_insert_with(|| t.elapsed());
+            seen.extend_from_slice(&buf[..n]);
+            if seen.windows(3).any(|w| w == b"NIP") {
+                login = Some(t.elapsed());
+            }
+        }
+        writer.write_all(b"\x03").unwrap();
+        writer.flush().unwrap();
+        // Reads on until the terminal closes with the process.
+        while matches!(reader.read(&mut buf), Ok(n) if n > 0) {}
+        child.wait().unwrap();
+        let ended = t.elapsed();
+        for (all, d) in times.iter_mut().zip([first.unwrap(), login.unwrap(), ended]) {
+            all.push(d.as_secs_f64() * 1000.0);
+        }
+    }
+    times.map(|mut all| {
+        all.sort_by(f64::total_cmp);
+        (all[all.len() / 2], all[0], all[all.len() - 1])
+    })
+}
+
 /// The measures that need a fresh process (a cold open, peak memory) run
 /// in a child: this same bench binary with `--child WHAT`. It prints one
 /// line `name milliseconds peak_bytes resident_bytes`.
@@ -202,15 +258,18 @@ fn child(what: &str, dir: &Path) {
         "import" => {
             let (nip, _, _) = binalog::domain::demo::DEMO_OFFICERS[0];
             let actor = records.login(nip, binalog::domain::demo::DEMO_PIN).unwrap();
-            let csv = std::fs::File::open(dir.join("import.csv")).unwrap();
+            // What `binalog import FILE` does: the file read twice, the
+            // entries checked and staged a chunk at a time.
+            let open = || -> std::io::Result<Box<dyn std::io::Read>> {
+                Ok(Box::new(std::io::BufReader::new(std::fs::File::open(dir.join("import.csv"))?)))
+            };
             let (t, cpu) = (Instant::now(), cpu_ms());
-            let plan = binalog::report::import::plan(&records, std::io::BufReader::new(csv)).unwrap();
-            let ids = records.import(&actor, plan.drafts).unwrap();
+            let done = binalog::report::import::import(&records, &actor, open, false).unwrap();
             let took = t.elapsed();
             let (rss, peak) = memory();
             println!("import {:.3} {peak} {rss}", took.as_secs_f64() * 1000.0);
             println!("import_cpu {:.3} 0 0", cpu_ms() - cpu);
-            println!("imported {} 0 0", ids.len());
+            println!("imported {} 0 0", done.entries);
         }
         other => panic!("no child measure {other}"),
     }
@@ -322,6 +381,15 @@ fn main() {
     if let Some(at) = args.iter().position(|a| a == "--child") {
         return child(&args[at + 1], Path::new(&args[at + 2]));
     }
+    // `--first-frame DB [BINARY]`: only the cold start of the interface
+    // (of another build's binary, e.g. one made before a change).
+    if let Some(at) = args.iter().position(|a| a == "--first-frame") {
+        let binary = args.get(at + 2).map_or(PathBuf::from(env!("CARGO_BIN_EXE_binalog")), PathBuf::from);
+        let [first, login, ended] = first_frame(Path::new(&args[at + 1]), &binary, RUNS);
+        let range = |(median, low, high): (f64, f64, f64)| format!("{median:.0} ms ({low:.0} to {high:.0})");
+        println!("first bytes {}; login drawn {}; ended after Ctrl-C {}", range(first), range(login), range(ended));
+        return;
+    }
     let entries: u64 = std::env::var("BINALOG_SCALE_ENTRIES").ok().and_then(|v| v.parse().ok()).unwrap_or(1_000_000);
     let dir = generated(entries);
     // Fresh processes first, while nothing else has warmed this one. The
@@ -329,6 +397,7 @@ fn main() {
     // builds it (once); the second is the cold start measured.
     let first_open = in_child("cold", &dir);
     let cold = in_child("cold", &dir);
+    let frame = first_frame(&dir.join("db"), Path::new(env!("CARGO_BIN_EXE_binalog")), 5);
     let checked = in_child("check", &dir);
     let session = in_child("session", &dir);
     let import_count = import_rows(&dir, 100_000);
@@ -458,6 +527,13 @@ fn main() {
         first_open["open"].0
     );
     println!("| fresh process: open the database | {:.1} ms | | |", cold["open"].0);
+    let range = |(median, low, high): (f64, f64, f64)| format!("{median:.0} ms ({low:.0} to {high:.0})");
+    println!(
+        "| the interface started in a pseudo-terminal (`--direct`), median of 5: first bytes / login drawn / ended after Ctrl-C at the login (waits for the open) | {} / {} / {} | | |",
+        range(frame[0]),
+        range(frame[1]),
+        range(frame[2])
+    );
     println!(
         "| fresh process: open and read home (cold start short of drawing; resident {}) | {:.1} ms | | |",
         mib(cold["cold"].2),

@@ -15,7 +15,7 @@ import sys
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from sqlite_rows import load  # noqa: E402
+from sqlite_rows import COLUMNS, load  # noqa: E402
 
 if sys.argv[3] == "import":
     # The load of the import measure's rows into a copy of the full

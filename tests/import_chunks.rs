@@ -143,6 +143,47 @@ fn a_bad_row_in_the_last_chunk_stores_nothing_and_is_named() {
     assert_eq!(client.count_entries().unwrap(), 0);
 }
 
+/// The command line reads the file twice and stages whole entries a
+/// chunk at a time (report/import/stream.rs): an entry whose rows lie far
+/// apart (its first row at the top, its second at the bottom, a chunk
+/// later) is still one entry, made first as its first row is first; a
+/// file on standard input gives the same entries.
+#[test]
+fn an_entrys_rows_far_apart_in_a_file_are_one_entry_from_a_file_or_standard_input() {
+    let n = IMPORT_CHUNK + 50;
+    let mut csv = String::from("entry_id,program_id,date,kind,item,value,unit,participants,notes\n");
+    for i in 0..n {
+        csv.push_str(&format!("e{i},{},{:02}/02/2026,harvest,cabai,{},kg,3,\n", [1, 5][i % 2], 1 + i % 28, i + 1));
+    }
+    csv.push_str("e0,1,01/02/2026,harvest,tomat,7,kg,3,\n");
+    let mut exports = Vec::new();
+    for from_stdin in [false, true] {
+        let dir = prepared();
+        let file = dir.path().join("rows.csv");
+        std::fs::write(&file, &csv).unwrap();
+        let out = if from_stdin {
+            let mut lines = vec![PIN];
+            lines.extend(csv.lines());
+            run_with_pins(dir.path(), &["--lang", "en", "import", "-", "--as", NIP], &lines)
+        } else {
+            run_with_pins(dir.path(), &["--lang", "en", "import", file.to_str().unwrap(), "--as", NIP], &[PIN])
+        };
+        assert!(out.status.success(), "{}", stderr(&out));
+        assert!(stdout(&out).contains(&format!("{n} entries")), "{}", stdout(&out));
+        let records = open(dir.path());
+        assert_eq!(records.count_entries().unwrap(), n);
+        let first = records.current(1).unwrap();
+        let items: Vec<&str> = first.draft.quantities.iter().map(|q| q.item.as_str()).collect();
+        assert_eq!(items, ["cabai", "tomat"], "the first entry has both its rows");
+        assert_eq!(records.current(2).unwrap().draft.program, 5, "then the file's second entry");
+        assert_eq!(records.check().unwrap(), vec![]);
+        let mut text = Vec::new();
+        export::export(&records, &EntryFilter::default(), Format::Csv, &mut text).unwrap().unwrap();
+        exports.push(text);
+    }
+    assert_eq!(exports[0], exports[1]);
+}
+
 /// While one client imports, another reads over and over: each answer
 /// shows none of the import or all of it, never part (the entries are
 /// made visible a chunk per transaction, with the rollups before them,

@@ -94,6 +94,16 @@ impl Session {
 
     /// The same, on a terminal of another `TERM`.
     fn on_term(server: TestServer, db: &Path, args: &[&str], term: &str) -> Session {
+        Session::spawn(Some(server), db, args, term, &[])
+    }
+
+    /// The interface opening the database in its own process (`--direct`),
+    /// with these variables set.
+    fn direct(db: &Path, args: &[&str], envs: &[(&str, &Path)]) -> Session {
+        Session::spawn(None, db, &[&["--direct"], args].concat(), "xterm", envs)
+    }
+
+    fn spawn(server: Option<TestServer>, db: &Path, args: &[&str], term: &str, envs: &[(&str, &Path)]) -> Session {
         let pty = native_pty_system()
             .openpty(PtySize { rows: 24, cols: 80, pixel_width: 0, pixel_height: 0 })
             .expect("a pseudo-terminal");
@@ -105,6 +115,10 @@ impl Session {
         cmd.env("LANG", "C.UTF-8");
         cmd.env_remove("LC_ALL");
         cmd.env_remove("BINALOG_LANG");
+        cmd.env_remove("BINALOG_DIRECT");
+        for (name, value) in envs {
+            cmd.env(name, value);
+        }
         let child = pty.slave.spawn_command(cmd).expect("binalog starts");
         drop(pty.slave);
         let mut reader = pty.master.try_clone_reader().unwrap();
@@ -131,7 +145,7 @@ impl Session {
             graphics: Default::default(),
             raw: Vec::new(),
             _master: pty.master,
-            server: Some(server),
+            server,
         }
     }
 
@@ -742,4 +756,55 @@ fn a_vt100_gets_neither_colour_nor_an_alternate_screen() {
             }
         }
     }
+}
+
+/// The login screen is drawn before the database is open, and what the
+/// officer types meanwhile is kept: here the database's open waits (a
+/// debug build's `BINALOG_OPEN_AFTER` FIFO) until the NIP, the PIN and
+/// Enter are typed and the NIP is on the screen; then home comes.
+#[test]
+fn keys_typed_while_the_database_opens_log_the_officer_in() {
+    let _turn = one_at_a_time();
+    let dir = common::prepared();
+    let db = dir.path();
+    let gate = tempfile::tempdir().unwrap();
+    let fifo = gate.path().join("open-after");
+    assert!(Command::new("mkfifo").arg(&fifo).status().unwrap().success());
+    let mut s = Session::direct(db, &["--lang", "en"], &[(binalog::tui::OPEN_AFTER_ENV, &fifo)]);
+    s.wait_for("NIP");
+    s.send(&format!("{}\r{}\r", common::ADMIN_NIP, common::ADMIN_PIN));
+    // The NIP is drawn as it was typed: the keys were handled while the
+    // database was still waiting to be opened.
+    s.wait_for(common::ADMIN_NIP);
+    assert!(!s.contents().contains("Today,"), "home before the database was open:\n{}", s.contents());
+    // Lets the open go on: opening the FIFO for writing meets its reader.
+    drop(std::fs::OpenOptions::new().write(true).open(&fifo).unwrap());
+    s.wait_for("Today, 10/03/2026");
+    s.send("q");
+    let (code, _) = s.finish();
+    assert_eq!(code, 0);
+}
+
+/// A database that cannot be opened ends the interface (its login was
+/// drawn meanwhile) with what any command says about it, the terminal
+/// given back first.
+#[test]
+fn a_damaged_database_ends_the_interface_with_its_message() {
+    let _turn = one_at_a_time();
+    let dir = common::prepared();
+    let db = dir.path();
+    let mut bytes = std::fs::read(db.join("db")).unwrap();
+    for b in &mut bytes[20..24] {
+        *b ^= 0xAA;
+    }
+    std::fs::write(db.join("db"), &bytes).unwrap();
+    let said = common::stderr(&common::run(db, &["--lang", "en", "export"]));
+    assert!(said.contains("is damaged"), "{said}");
+    let s = Session::direct(db, &["--lang", "en"], &[]);
+    let (code, raw) = s.finish();
+    assert_eq!(code, 1);
+    let left = raw.windows(LEAVE_ALTERNATE_SCREEN.len()).position(|w| w == LEAVE_ALTERNATE_SCREEN);
+    let after = String::from_utf8_lossy(&raw[left.expect("the alternate screen was left")..]).replace("\r\n", "\n");
+    let first = said.lines().next().unwrap();
+    assert!(after.contains(first), "{first:?} not in {after:?}");
 }

@@ -160,24 +160,51 @@ pub fn export(ctx: &Context, args: &ExportArgs) -> Result<ExitCode> {
 
 pub fn import(ctx: &Context, args: &ImportArgs) -> Result<ExitCode> {
     let lang = ctx.lang();
-    let input: Box<dyn Read> = if args.file.as_os_str() == "-" {
-        Box::new(std::io::stdin())
-    } else {
+    // The file is read twice (report/import/stream.rs): opened now, so
+    // that one that cannot be read is said before anything else, and again
+    // for the second pass. Standard input is kept in memory to be read twice.
+    let mut first: Option<Box<dyn Read>> = None;
+    if args.file.as_os_str() != "-" {
         let file = File::open(&args.file).map_err(|e| Error::file_unreadable(&args.file, &e))?;
-        Box::new(std::io::BufReader::new(file))
-    };
+        first = Some(Box::new(std::io::BufReader::new(file)));
+    }
     let records = ctx.open(OpenMode::Existing)?;
     // Logged in before the file is read: with --pin-stdin the PIN is the
     // first line of standard input, and the CSV may follow it.
     let actor = super::actor::login(ctx, &records, &args.as_nip)?;
+    let mut stdin: Option<std::sync::Arc<Vec<u8>>> = None;
+    let open = || -> std::io::Result<Box<dyn Read>> {
+        if args.file.as_os_str() == "-" {
+            if stdin.is_none() {
+                let mut all = Vec::new();
+                std::io::stdin().read_to_end(&mut all)?;
+                stdin = Some(std::sync::Arc::new(all));
+            }
+            let bytes = stdin.clone().unwrap_or_default();
+            return Ok(Box::new(std::io::Cursor::new(ArcBytes(bytes))));
+        }
+        match first.take() {
+            Some(file) => Ok(file),
+            None => Ok(Box::new(std::io::BufReader::new(File::open(&args.file)?))),
+        }
+    };
     // The problems quote the file's cells: they are said escaped.
-    let plan = import::plan(&records, input).map_err(|problems| Error::ImportRefused { problems })?;
-    let counts = |count: usize| [("count", Arg::Number(count as i64)), ("rows", Arg::Number(plan.rows as i64))];
-    if args.dry_run {
-        return out::said(&fill(lang, "cli.import_dry", &counts(plan.drafts.len())));
+    let done = import::import(&records, &actor, open, args.dry_run).map_err(|refused| match refused {
+        import::Refused::Records(e) => Error::from(e),
+        import::Refused::Lines(problems) => Error::ImportRefused { problems },
+    })?;
+    let counts = [("count", Arg::Number(done.entries as i64)), ("rows", Arg::Number(done.rows as i64))];
+    let key = if args.dry_run { "cli.import_dry" } else { "cli.import_done" };
+    out::said(&fill(lang, key, &counts))
+}
+
+/// Standard input's bytes, shared by both passes.
+struct ArcBytes(std::sync::Arc<Vec<u8>>);
+
+impl AsRef<[u8]> for ArcBytes {
+    fn as_ref(&self) -> &[u8] {
+        &self.0
     }
-    let ids = records.import(&actor, plan.drafts)?;
-    out::said(&fill(lang, "cli.import_done", &counts(ids.len())))
 }
 
 /// The database a server has open is checked by that server, as the

@@ -218,3 +218,37 @@ fn a_programme_month_reads_only_its_own_entries() {
     local.entries_by_scan(&month).unwrap();
     assert_eq!(local.store().unwrap().entry_reads() - before, 20_003);
 }
+
+/// There is no site index: a site's entries are read through its
+/// programmes' keys, and only they are read.
+#[test]
+fn a_sites_month_is_read_through_its_programmes_keys() {
+    let dir = tempfile::tempdir().unwrap();
+    let clock = Box::new(FixedClock(at("2030-05-18T09:00:00+07:00")));
+    let spec = ScaleSpec { years: 1, entries: 3_000, seed: 5 };
+    let (records, _) = Records::create_scale_demo(dir.path(), clock, wib(), spec, &mut |_, _| Ok(())).unwrap();
+    let local = local(&records);
+    let store = local.store().unwrap();
+    let (from, to) = (day(2030, 3, 1), day(2030, 3, 31));
+    let programs = store.programs().unwrap();
+    let sites: std::collections::BTreeSet<u32> = programs.iter().map(|p| p.site).collect();
+    assert!(sites.len() > 1, "{sites:?}");
+    let mut seen = 0;
+    for site in sites {
+        let here: Vec<u32> = programs.iter().filter(|p| p.site == site).map(|p| p.id).collect();
+        // What reading every entry finds: the site's programmes' entries in
+        // the month, voided ones included, by date then id.
+        let mut expected: Vec<Entry> = store
+            .current_entries()
+            .map(Result::unwrap)
+            .filter(|e| here.contains(&e.draft.program) && (from..=to).contains(&e.draft.date))
+            .collect();
+        expected.sort_by_key(|e| (e.draft.date, e.id));
+        let before = store.entry_reads();
+        let found = store.site_entries(site, from, to).unwrap();
+        assert_eq!(store.entry_reads() - before, found.len() as u64, "only the site's month is read");
+        assert_eq!(found, expected, "site {site}");
+        seen += found.len();
+    }
+    assert!(seen > 0 && seen < 3_000, "{seen}");
+}

@@ -176,11 +176,7 @@ fn owned<'a>(open: &'a HashMap<ImportId, Open>, import: ImportId, actor: &Actor)
 /// memory of other threads' arenas otherwise, and a server that imported
 /// 200,000 rows stayed large long after.
 fn give_back_memory() {
-    #[cfg(target_env = "gnu")]
-    // SAFETY: malloc_trim takes no pointers and only releases free memory.
-    unsafe {
-        libc::malloc_trim(0);
-    }
+    crate::store::give_back_memory();
 }
 
 impl Records {

@@ -15,6 +15,9 @@ use crate::records::{IMPORT_CHUNK, Records, WireError};
 use crate::report::dialect::Dialect;
 use crate::report::safe::read_csv_text;
 
+mod stream;
+pub use stream::{Imported, Refused, import};
+
 pub const REQUIRED: [&str; 8] = ["program_id", "date", "kind", "item", "value", "unit", "participants", "notes"];
 
 /// A problem on one line of the file (line 1 is the header), as a catalog
@@ -68,6 +71,16 @@ pub fn plan(records: &Records, input: impl Read) -> Result<Plan, Vec<LineProblem
 type FileDrafts = (Vec<(Vec<u64>, EntryDraft)>, usize, Vec<LineProblem>);
 
 fn read_drafts(input: impl Read) -> Result<FileDrafts, Vec<LineProblem>> {
+    let mut groups = Groups::default();
+    let (rows, mut problems) = read_rows(input, |row| groups.add(row))?;
+    problems.append(&mut groups.problems);
+    Ok((groups.drafts, rows, problems))
+}
+
+/// Reads the file a row at a time, handing each row that parses to `row`
+/// in file order; the rows read and the problems of those that do not.
+/// Err when the file cannot be read as rows at all.
+fn read_rows(input: impl Read, mut row: impl FnMut(Row)) -> Result<(usize, Vec<LineProblem>), Vec<LineProblem>> {
     let (dialect, input) = match Dialect::detect(input) {
         Ok(found) => found,
         Err(problem) => return Err(vec![problem]),
@@ -88,7 +101,6 @@ fn read_drafts(input: impl Read) -> Result<FileDrafts, Vec<LineProblem>> {
     }
     let (entry_col, status_col) = (column("entry_id"), column("status"));
     let mut problems = Vec::new();
-    let mut groups = Groups::default();
     let mut rows = 0;
     for record in reader.records() {
         rows += 1;
@@ -108,7 +120,7 @@ fn read_drafts(input: impl Read) -> Result<FileDrafts, Vec<LineProblem>> {
         let cell = |col: Option<usize>| col.and_then(|i| record.get(i)).unwrap_or("").to_string();
         let cells: HashMap<&str, String> = REQUIRED.iter().map(|name| (*name, cell(column(name)))).collect();
         match parse_row(line, &cells, &cell(entry_col), &cell(status_col), dialect.decimal_comma) {
-            Ok(row) => groups.add(row),
+            Ok(parsed) => row(parsed),
             Err(e) => problems.push(LineProblem::invalid(line, &e)),
         }
     }
@@ -118,8 +130,7 @@ fn read_drafts(input: impl Read) -> Result<FileDrafts, Vec<LineProblem>> {
     if rows == 0 {
         return Err(vec![LineProblem { line: 1, key: "cli.import_empty", args: vec![] }]);
     }
-    problems.append(&mut groups.problems);
-    Ok((groups.drafts, rows, problems))
+    Ok((rows, problems))
 }
 
 /// The drafts of a file as read, before any programme's rules: what the
@@ -307,22 +318,8 @@ impl Groups {
             && let Some(&at) = self.by_id.get(&row.group)
         {
             let (lines, draft) = &mut self.drafts[at];
-            match differing_column(draft, &row) {
-                Some(column) => self.problems.push(LineProblem {
-                    line: row.line,
-                    key: "cli.import_group",
-                    args: vec![
-                        ("group", Arg::Text(row.group.clone())),
-                        ("first", Arg::Number(lines[0] as i64)),
-                        ("column", Arg::Text(column.to_string())),
-                    ],
-                }),
-                None => {
-                    lines.push(row.line);
-                    draft.quantities.extend(row.draft.quantities);
-                    // A price row names what the entry's other rows name.
-                    name_prices(&mut draft.quantities);
-                }
+            if let Some(problem) = join(lines, draft, row) {
+                self.problems.push(problem);
             }
             return;
         }
@@ -331,6 +328,27 @@ impl Groups {
         }
         self.drafts.push((vec![row.line], row.draft));
     }
+}
+
+/// Adds a row to the entry its entry_id names (first read at `lines[0]`),
+/// or says which column differs.
+fn join(lines: &mut Vec<u64>, draft: &mut EntryDraft, row: Row) -> Option<LineProblem> {
+    if let Some(column) = differing_column(draft, &row) {
+        return Some(LineProblem {
+            line: row.line,
+            key: "cli.import_group",
+            args: vec![
+                ("group", Arg::Text(row.group)),
+                ("first", Arg::Number(lines[0] as i64)),
+                ("column", Arg::Text(column.to_string())),
+            ],
+        });
+    }
+    lines.push(row.line);
+    draft.quantities.extend(row.draft.quantities);
+    // A price row names what the entry's other rows name.
+    name_prices(&mut draft.quantities);
+    None
 }
 
 /// Each draft checked against its programme.
@@ -345,36 +363,53 @@ fn validate(
     let mut groups = groups.into_iter().peekable();
     while groups.peek().is_some() {
         let (lines, chunk): (Vec<Vec<u64>>, Vec<EntryDraft>) = groups.by_ref().take(IMPORT_CHUNK).unzip();
-        let sent = chunk.len();
-        let checked = match records.validate_drafts(chunk) {
-            Ok(checked) if checked.len() == sent => checked,
-            Ok(checked) => {
-                let other = WireError::Protocol { detail: format!("{} answers for {sent} drafts", checked.len()) };
-                problems.push(LineProblem { line: lines[0][0], key: other.key(), args: other.args() });
-                return drafts;
-            }
-            Err(other) => {
-                problems.push(LineProblem { line: lines[0][0], key: other.key(), args: other.args() });
-                return drafts;
-            }
-        };
-        for (lines, checked) in lines.iter().zip(checked) {
-            match checked {
-                Ok(draft) => drafts.push(draft),
-                Err(found) => {
-                    for (field, e) in found {
-                        // A quantity's problem belongs to the row it came from.
-                        let line = match field {
-                            Field::Quantity(i) => lines.get(i).copied().unwrap_or(lines[0]),
-                            _ => lines[0],
-                        };
-                        problems.push(LineProblem::invalid(line, &e));
-                    }
+        match validate_chunk(records, &lines, chunk, problems) {
+            Some(checked) => drafts.extend(checked),
+            None => return drafts,
+        }
+    }
+    drafts
+}
+
+/// One chunk of drafts (each with its lines) checked by the records API:
+/// the good drafts, cleaned, with each problem put on its line. None when
+/// the records could not be asked (the problem says why).
+fn validate_chunk(
+    records: &Records,
+    lines: &[Vec<u64>],
+    chunk: Vec<EntryDraft>,
+    problems: &mut Vec<LineProblem>,
+) -> Option<Vec<EntryDraft>> {
+    let sent = chunk.len();
+    let checked = match records.validate_drafts(chunk) {
+        Ok(checked) if checked.len() == sent => checked,
+        Ok(checked) => {
+            let other = WireError::Protocol { detail: format!("{} answers for {sent} drafts", checked.len()) };
+            problems.push(LineProblem { line: lines[0][0], key: other.key(), args: other.args() });
+            return None;
+        }
+        Err(other) => {
+            problems.push(LineProblem { line: lines[0][0], key: other.key(), args: other.args() });
+            return None;
+        }
+    };
+    let mut drafts = Vec::with_capacity(sent);
+    for (lines, checked) in lines.iter().zip(checked) {
+        match checked {
+            Ok(draft) => drafts.push(draft),
+            Err(found) => {
+                for (field, e) in found {
+                    // A quantity's problem belongs to the row it came from.
+                    let line = match field {
+                        Field::Quantity(i) => lines.get(i).copied().unwrap_or(lines[0]),
+                        _ => lines[0],
+                    };
+                    problems.push(LineProblem::invalid(line, &e));
                 }
             }
         }
     }
-    drafts
+    Some(drafts)
 }
 
 fn differing_column(draft: &EntryDraft, row: &Row) -> Option<&'static str> {

@@ -135,9 +135,6 @@ impl Store {
             let mut again = Vec::new();
             let pass = self.check_revisions(&programs, &mut again, &mut Vec::new(), None)?;
             problems.extend(again.into_iter().filter(|p| matches!(p, Problem::IndexMissing { .. })));
-            if self.by_site.len() as u64 != pass.site_keys_present {
-                self.find_extra_site_keys(&programs, &mut problems)?;
-            }
             self.check_by_program(&programs, &pass.program_keys_missing, &mut problems)?;
         }
         // Built at open when missing: compared once it is there.
@@ -182,7 +179,7 @@ impl Store {
 
     /// Every revision beside its entry's head, an entry at a time (both
     /// trees are in id order): values the rules refuse, gaps in the
-    /// revisions, and the two index keys each current revision needs.
+    /// revisions, and the index key each current revision needs.
     fn check_revisions(
         &self,
         programs: &HashMap<u32, Program>,
@@ -265,7 +262,7 @@ impl Store {
             }
             let Some(entry) = current else { continue };
             let d = &entry.draft;
-            let Some(site) = programs.get(&d.program).map(|p| p.site) else {
+            if !programs.contains_key(&d.program) {
                 problems.push(Problem::ProgramMissing { entry: entry.id, program: d.program });
                 continue;
             };
@@ -274,7 +271,7 @@ impl Store {
             }
             if let Some(digests) = digests.as_deref_mut() {
                 // The fast way: what the entries make, summed (`Digests`).
-                digests.expect(&entry, site);
+                digests.expect(&entry);
                 continue;
             }
             let key = keys::dated(d.program, d.date, entry.id);
@@ -282,36 +279,19 @@ impl Store {
                 problems.push(Problem::IndexMissing { tree: "by_program".into(), key: hex(&key) });
                 pass.program_keys_missing.insert(key);
             }
-            let key = keys::dated(site, d.date, entry.id);
-            if self.by_site.contains_key(&key)? {
-                pass.site_keys_present += 1;
-            } else {
-                problems.push(Problem::IndexMissing { tree: "by_site".into(), key: hex(&key) });
-            }
         }
         Ok(pass)
     }
 
     /// The current revision an index key names, if it names it rightly:
-    /// programme (or site), date and id all agree.
-    fn named_by(&self, key: &[u8], site_index: bool, programs: &HashMap<u32, Program>) -> Result<Option<Entry>> {
+    /// programme, date and id all agree.
+    fn named_by(&self, key: &[u8], programs: &HashMap<u32, Program>) -> Result<Option<Entry>> {
         let Some(id) = key.get(8..).and_then(keys::u64_from) else { return Ok(None) };
         let Some(entry) = self.current(id)? else { return Ok(None) };
-        let Some(program) = programs.get(&entry.draft.program) else { return Ok(None) };
-        let owner = if site_index { program.site } else { program.id };
-        Ok((keys::dated(owner, entry.draft.date, id) == key).then_some(entry))
-    }
-
-    /// `by_site` holds more keys than the current revisions need (its count
-    /// said so): the ones that name no current revision. Damage only.
-    fn find_extra_site_keys(&self, programs: &HashMap<u32, Program>, problems: &mut Vec<Problem>) -> Result<()> {
-        for key in self.by_site.iter().keys() {
-            let key = key?;
-            if self.named_by(&key, true, programs)?.is_none() {
-                problems.push(Problem::IndexExtra { tree: "by_site".into(), key: hex(&key) });
-            }
+        if !programs.contains_key(&entry.draft.program) {
+            return Ok(None);
         }
-        Ok(())
+        Ok((keys::dated(entry.draft.program, entry.draft.date, id) == key).then_some(entry))
     }
 
     /// Walks `by_program` in (programme, date) order, with the keys found
@@ -369,7 +349,7 @@ impl Store {
                 }
                 day = Some(this_day);
             }
-            let Some(entry) = self.named_by(&key, false, programs)? else {
+            let Some(entry) = self.named_by(&key, programs)? else {
                 problems.push(Problem::IndexExtra { tree: "by_program".into(), key: hex(&key) });
                 continue;
             };
@@ -438,9 +418,6 @@ impl Store {
         let mut found = expected.empty();
         for key in self.by_program.iter().keys() {
             found.add_program(&key?);
-        }
-        for key in self.by_site.iter().keys() {
-            found.add_site(&key?);
         }
         for kv in self.rollups.iter() {
             let (key, value) = kv?;
@@ -513,7 +490,6 @@ impl Store {
 struct Digests {
     states: Hashers,
     program: Digest,
-    site: Digest,
     totals: Digest,
     counts: Digest,
     /// The monthly rollups' totals and counts, when the database has them.
@@ -550,7 +526,6 @@ impl Digests {
         Digests {
             states: Hashers([std::hash::RandomState::new(), std::hash::RandomState::new()]),
             program: Digest::default(),
-            site: Digest::default(),
             totals: Digest::default(),
             counts: Digest::default(),
             months: monthly.then(Default::default),
@@ -563,7 +538,6 @@ impl Digests {
         Digests {
             states: self.states.clone(),
             program: Digest::default(),
-            site: Digest::default(),
             totals: Digest::default(),
             counts: Digest::default(),
             months: self.months.map(|_| Default::default()),
@@ -573,10 +547,6 @@ impl Digests {
 
     fn add_program(&mut self, key: &[u8]) {
         self.program.add_times(&self.states, key, 1);
-    }
-
-    fn add_site(&mut self, key: &[u8]) {
-        self.site.add_times(&self.states, key, 1);
     }
 
     fn rollup(&mut self, key: &[u8], total: i64, entries: i64) {
@@ -594,10 +564,9 @@ impl Digests {
     }
 
     /// What one current revision should put in the trees.
-    fn expect(&mut self, entry: &Entry, site: u32) {
+    fn expect(&mut self, entry: &Entry) {
         let d = &entry.draft;
         self.add_program(&keys::dated(d.program, d.date, entry.id));
-        self.add_site(&keys::dated(site, d.date, entry.id));
         if super::rollup::counts_in_totals(entry) {
             for q in &d.quantities {
                 let key = keys::rollup(d.program, d.date, d.kind, q.unit, &q.item);
@@ -626,8 +595,6 @@ impl Digests {
 #[derive(Default)]
 struct RevisionPass {
     highest_entry: u64,
-    /// `by_site` keys that current revisions need and that are there.
-    site_keys_present: u64,
     /// `by_program` keys that current revisions need and that are missing
     /// (damage only, so few): their entries still count in the totals.
     program_keys_missing: BTreeSet<Vec<u8>>,

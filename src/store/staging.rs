@@ -215,7 +215,7 @@ impl Store {
     /// heads and index keys, a chunk per transaction; then the marker goes.
     /// Safe to run again after a crash: applied rows are no longer staged.
     fn apply_staged(&self, marker: &Committing) -> Result<()> {
-        let sites = self.program_sites()?;
+        let programs = self.program_ids()?;
         let prefix = marker.import.to_be_bytes();
         loop {
             let mut rows = Vec::with_capacity(APPLY_CHUNK);
@@ -224,27 +224,25 @@ impl Store {
                 let place = keys::u64_from(&key[8..])
                     .ok_or_else(|| StoreError::Corrupt { tree: "staging".into(), detail: "short key".into() })?;
                 let draft: EntryDraft = decode(&value).map_err(|e| super::corrupt("staging", e))?;
-                let site = *sites.get(&draft.program).ok_or_else(|| StoreError::Corrupt {
-                    tree: "programs".into(),
-                    detail: format!("no programme {}", draft.program),
-                })?;
+                if !programs.contains(&draft.program) {
+                    let detail = format!("no programme {}", draft.program);
+                    return Err(StoreError::Corrupt { tree: "programs".into(), detail });
+                }
                 let id = marker.first + place;
-                rows.push((key, site, new_revision(id, 1, None, draft, false, String::new(), &marker.by, marker.at)));
+                rows.push((key, new_revision(id, 1, None, draft, false, String::new(), &marker.by, marker.at)));
             }
             if rows.is_empty() {
                 break;
             }
-            let trees =
-                (&self.entries, &self.heads, &self.by_program, &self.by_site, &self.staging, &self.meta, &self.changes);
-            finish(trees.transaction(|(entries, heads, by_program, by_site, staging, meta, fed)| {
-                for (key, site, entry) in &rows {
+            let trees = (&self.entries, &self.heads, &self.by_program, &self.staging, &self.meta, &self.changes);
+            finish(trees.transaction(|(entries, heads, by_program, staging, meta, fed)| {
+                for (key, entry) in &rows {
                     let d = &entry.draft;
                     entries.insert(keys::revision(entry.id, entry.revision), encode(entry))?;
                     let what = Changed::Revision { id: entry.id, revision: entry.revision };
                     super::changes::note_change(meta, fed, &what)?;
                     heads.insert(&entry.id.to_be_bytes(), encode(&entry.revision))?;
                     by_program.insert(keys::dated(d.program, d.date, entry.id), &[])?;
-                    by_site.insert(keys::dated(*site, d.date, entry.id), &[])?;
                     staging.remove(key)?;
                 }
                 Ok(())
@@ -340,7 +338,6 @@ pub(super) mod tests {
             dump(&store.entries),
             dump(&store.heads),
             dump(&store.by_program),
-            dump(&store.by_site),
             dump(&store.rollups),
             dump(&store.activity),
             vec![(b"next".to_vec(), next)],

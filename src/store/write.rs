@@ -2,8 +2,6 @@
 //! entry, its index keys, its rollups and its audit record land together or
 //! not at all; `Store::write` makes it durable before it returns.
 
-use std::collections::HashMap;
-
 use chrono::{DateTime, Utc};
 use sled::Transactional;
 use sled::transaction::{ConflictableTransactionError, TransactionError, TransactionalTree};
@@ -17,7 +15,7 @@ use super::stock::StockChanges;
 use super::{Result, Store, StoreError, keys};
 use crate::domain::entry::{Entry, EntryDraft, EntryId};
 use crate::domain::officer::{Nip, Officer};
-use crate::domain::reference::{Agreement, Partner, Program, ProgramId, Site, SiteId};
+use crate::domain::reference::{Agreement, Partner, Program, ProgramId, Site};
 use crate::domain::reference_data::ReferenceData;
 
 /// One change to the entries. Corrections and voids name the revision they
@@ -205,19 +203,18 @@ impl Store {
     /// revisions (for a verification, the verified one) in the order of
     /// `changes`. Drafts must be validated first.
     pub fn commit(&self, changes: &[Change], by: &Nip, at: DateTime<Utc>, note: &AuditNote) -> Result<Vec<Entry>> {
-        let sites = self.program_sites()?;
-        let site_of = |program: ProgramId| -> std::result::Result<SiteId, StoreError> {
-            sites.get(&program).copied().ok_or_else(|| StoreError::Corrupt {
-                tree: "programs".into(),
-                detail: format!("no programme {program}"),
-            })
+        let programs = self.program_ids()?;
+        let known = |program: ProgramId| -> std::result::Result<(), StoreError> {
+            if programs.contains(&program) {
+                return Ok(());
+            }
+            Err(StoreError::Corrupt { tree: "programs".into(), detail: format!("no programme {program}") })
         };
         let trees = (
             &self.meta,
             &self.entries,
             &self.heads,
             &self.by_program,
-            &self.by_site,
             &self.rollups,
             &self.audit,
             &self.verifications,
@@ -234,7 +231,6 @@ impl Store {
                     entries,
                     heads,
                     by_program,
-                    by_site,
                     rollups,
                     audit,
                     verifications,
@@ -297,19 +293,17 @@ impl Store {
                         };
                         if let Some(prev) = &previous {
                             let d = &prev.draft;
-                            let site = site_of(d.program).or_else(abort)?;
+                            known(d.program).or_else(abort)?;
                             by_program.remove(keys::dated(d.program, d.date, prev.id))?;
-                            by_site.remove(keys::dated(site, d.date, prev.id))?;
                             deltas.apply(prev, -1).or_else(abort)?;
                             moves.remove(prev);
                         }
                         let d = &entry.draft;
-                        let site = site_of(d.program).or_else(abort)?;
+                        known(d.program).or_else(abort)?;
                         entries.insert(keys::revision(entry.id, entry.revision), encode(&entry))?;
                         note_change(meta, fed, &Changed::Revision { id: entry.id, revision: entry.revision })?;
                         heads.insert(&entry.id.to_be_bytes(), encode(&entry.revision))?;
                         by_program.insert(keys::dated(d.program, d.date, entry.id), &[])?;
-                        by_site.insert(keys::dated(site, d.date, entry.id), &[])?;
                         deltas.apply(&entry, 1).or_else(abort)?;
                         moves.add(&entry);
                         names.note(&entry);
@@ -342,8 +336,9 @@ impl Store {
         })
     }
 
-    pub(super) fn program_sites(&self) -> Result<HashMap<ProgramId, SiteId>> {
-        Ok(self.programs()?.into_iter().map(|p| (p.id, p.site)).collect())
+    /// The programmes an entry may name.
+    pub(super) fn program_ids(&self) -> Result<std::collections::HashSet<ProgramId>> {
+        Ok(self.programs()?.into_iter().map(|p| p.id).collect())
     }
 }
 

@@ -8,9 +8,13 @@
 //!
 //! Records calls run on a worker thread, one at a time and in order, and
 //! their answers come back on the same channel: a server that stops
-//! answering never freezes the screen (`Calls`).
+//! answering never freezes the screen (`Calls`). The loop may start before
+//! the records are open (`Opening::Pending`): the first frame is drawn and
+//! keys handled at once, and the worker takes its first call once the
+//! open has answered.
 
 use std::collections::VecDeque;
+use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::mpsc::{Receiver, RecvTimeoutError, Sender, channel};
 use std::time::{Duration, Instant};
@@ -21,6 +25,7 @@ use ratatui::backend::Backend;
 
 use super::app::{App, Tone};
 use super::msg::{Cmd, Msg};
+use super::screens::Screen;
 use super::terminal::{self, Term};
 use super::theme::Theme;
 use super::{effects, keymap, update, view};
@@ -37,12 +42,28 @@ enum Input {
     },
     /// Reading the terminal failed: it is gone.
     Failed(std::io::Error),
+    /// The records opened in the background are open (today's date, and
+    /// the first screen when it is not the login drawn meanwhile), or
+    /// could not be opened.
+    Opened(Box<Result<(chrono::NaiveDate, Option<Screen>), Error>>),
 }
 
-/// Starts the threads that feed the channel: one blocks on the terminal,
-/// one on the records' change notices.
-fn inputs(records: &Records, send: Sender<Input>) -> std::io::Result<()> {
-    let keys: Sender<Input> = send.clone();
+/// The records the loop works on: open already, or being opened on
+/// another thread, whose answer comes on the channel.
+pub enum Opening {
+    Open(Arc<Records>),
+    Pending(Receiver<Result<Opened, Error>>),
+}
+
+/// Records just opened, and the first screen when it is not the login.
+pub struct Opened {
+    pub records: Arc<Records>,
+    pub screen: Option<Screen>,
+}
+
+/// Starts the thread that reads the terminal: from the first frame on, so
+/// that no key waits for the records.
+fn keys(keys: Sender<Input>) -> std::io::Result<()> {
     std::thread::Builder::new().name("keys".into()).spawn(move || {
         loop {
             let input = match event::read() {
@@ -55,6 +76,11 @@ fn inputs(records: &Records, send: Sender<Input>) -> std::io::Result<()> {
             }
         }
     })?;
+    Ok(())
+}
+
+/// Starts the thread that passes on the records' change notices.
+fn updates(records: &Records, send: Sender<Input>) -> std::io::Result<()> {
     let updates = records.subscribe();
     std::thread::Builder::new().name("updates".into()).spawn(move || {
         for update in updates {
@@ -83,11 +109,13 @@ struct Calls {
     /// it is waiting: typed ahead (a burst over SSH), they are meant for
     /// the screen the answer brings, so they wait for it, in order.
     held: VecDeque<keymap::Key>,
+    /// Why the records could not be opened, which ends the loop.
+    open_failed: Option<Error>,
 }
 
 impl Calls {
     fn new(worker: Sender<Cmd>) -> Calls {
-        Calls { worker, outstanding: 0, changes: 0, untold_since: None, held: VecDeque::new() }
+        Calls { worker, outstanding: 0, changes: 0, untold_since: None, held: VecDeque::new(), open_failed: None }
     }
 
     /// Whether a key goes to the screen now: when no answer is due, or
@@ -128,7 +156,44 @@ impl Calls {
 /// in this process holds the busy lock, so that a signal never ends the
 /// program between a save and its acknowledgement; over a server it does
 /// not, so a server that stops answering cannot hold up the screen.
-fn work(records: &Records, calls: Receiver<Cmd>, answers: Sender<Input>, leaving: &AtomicBool) {
+///
+/// First it waits for the records (`Opening`), hands them to `on_open`,
+/// tells the loop, and starts passing on their change notices; calls sent
+/// meanwhile wait in the queue, in order.
+fn work(
+    opening: Opening,
+    on_open: impl FnOnce(&Arc<Records>),
+    calls: Receiver<Cmd>,
+    answers: Sender<Input>,
+    leaving: &AtomicBool,
+) {
+    let records = match opening {
+        Opening::Open(records) => records,
+        Opening::Pending(answer) => {
+            let opened = answer.recv().unwrap_or_else(|_| {
+                Err(Error::Io { detail: "the database was not opened (the opening thread ended)".into() })
+            });
+            match opened {
+                Ok(Opened { records, screen }) => {
+                    let today = records.today();
+                    if answers.send(Input::Opened(Box::new(Ok((today, screen))))).is_err() {
+                        return;
+                    }
+                    records
+                }
+                Err(e) => {
+                    let _ = answers.send(Input::Opened(Box::new(Err(e))));
+                    return;
+                }
+            }
+        }
+    };
+    on_open(&records);
+    if let Err(e) = updates(&records, answers.clone()) {
+        let _ = answers.send(Input::Failed(e));
+        return;
+    }
+    let records = &*records;
     let here = records.server().is_none();
     for cmd in calls {
         // Calls still queued when the officer quits are not made: none was
@@ -144,22 +209,37 @@ fn work(records: &Records, calls: Receiver<Cmd>, answers: Sender<Input>, leaving
     }
 }
 
-pub fn run(term: &mut Term, records: &Records, app: &mut App, theme: Theme) -> std::io::Result<()> {
+/// Runs the interface on `term` until the officer quits, the terminal is
+/// gone, or the records could not be opened (that error is returned).
+/// `on_open` gets the records once they are open.
+pub fn run(
+    term: &mut Term,
+    opening: Opening,
+    app: &mut App,
+    theme: Theme,
+    on_open: impl FnOnce(&Arc<Records>) + Send,
+) -> Result<(), Error> {
+    let io = |e: std::io::Error| Error::Io { detail: e.to_string() };
     let (send, inputs) = channel();
-    self::inputs(records, send.clone())?;
+    keys(send.clone()).map_err(io)?;
     let (worker, work_queue) = channel();
     let leaving = AtomicBool::new(false);
     std::thread::scope(|scope| {
         let leaving = &leaving;
         std::thread::Builder::new()
             .name("records".into())
-            .spawn_scoped(scope, move || work(records, work_queue, send, leaving))?;
+            .spawn_scoped(scope, move || work(opening, on_open, work_queue, send, leaving))
+            .map_err(io)?;
         let mut calls = Calls::new(worker);
         let ended = run_with(term, app, theme, &inputs, &mut calls);
         // Leaving the scope waits for a call under way (a stopped server's
-        // answer is given up on within seconds, see records::remote).
+        // answer is given up on within seconds, see records::remote), or
+        // for an open under way.
         leaving.store(true, Ordering::SeqCst);
-        ended
+        match calls.open_failed.take() {
+            Some(e) => Err(e),
+            None => ended.map_err(io),
+        }
     })
 }
 
@@ -248,6 +328,23 @@ fn handle(app: &mut App, calls: &mut Calls, input: Input) -> std::io::Result<boo
             return Ok(true);
         }
         Input::Failed(e) => return Err(e),
+        Input::Opened(opened) => {
+            match *opened {
+                Ok((today, screen)) => {
+                    app.today = today;
+                    // No officer yet: the login drawn meanwhile was not the
+                    // first screen; what was typed into it meant nothing.
+                    if let Some(screen) = screen {
+                        app.screen = screen;
+                    }
+                }
+                Err(e) => {
+                    calls.open_failed = Some(e);
+                    app.quit = true;
+                }
+            }
+            return Ok(true);
+        }
     };
     Ok(match event {
         Event::Key(key) => {
