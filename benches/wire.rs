@@ -31,6 +31,7 @@ const PATIENCE: Duration = Duration::from_secs(30);
 const ANSWERED: Duration = Duration::from_millis(2500);
 /// Said when an answer is late: no step is over while it shows.
 const WAITING: &str = "Masih menunggu";
+/// `BINALOG_WIRE_SESSIONS=n` runs another number of sessions.
 const SESSIONS: usize = 3;
 
 fn binary() -> String {
@@ -45,6 +46,11 @@ struct Session {
     /// The vt100 crate lacks the DEC line-drawing set: its letters are
     /// turned into the box characters they show.
     graphics: binalog::tui::backend::DecGraphicsAsUtf8,
+    /// With `BINALOG_WIRE_DUMP=dir`, each key's bytes go to a file there
+    /// (`benches/wire_kinds.py dir` sorts them by kind of sequence).
+    dump: Option<(std::path::PathBuf, usize)>,
+    /// The bytes of the key being measured, for the dump.
+    current: Vec<u8>,
     _master: Box<dyn MasterPty + Send>,
 }
 
@@ -80,6 +86,8 @@ impl Session {
             output,
             screen: vt100::Parser::new(24, 80, 0),
             graphics: Default::default(),
+            dump: std::env::var_os("BINALOG_WIRE_DUMP").map(|dir| (dir.into(), 0)),
+            current: Vec::new(),
             _master: pty.master,
         }
     }
@@ -90,7 +98,20 @@ impl Session {
 
     fn take(&mut self, bytes: &[u8]) -> usize {
         self.screen.process(&self.graphics.feed(bytes));
+        self.current.extend_from_slice(bytes);
         bytes.len()
+    }
+
+    /// Writes the bytes of the key just measured to the dump, if asked.
+    fn dumped(&mut self, keys: &str, n: usize) -> usize {
+        let bytes = std::mem::take(&mut self.current);
+        if let Some((dir, seq)) = &mut self.dump {
+            let name: String = keys.escape_default().to_string().replace(['\\', '/'], "_").chars().take(24).collect();
+            std::fs::create_dir_all(&*dir).unwrap();
+            std::fs::write(dir.join(format!("{seq:03}-{name}")), bytes).unwrap();
+            *seq += 1;
+        }
+        n
     }
 
     /// Bytes read until the output has been quiet for `quiet`.
@@ -119,7 +140,8 @@ impl Session {
                 Err(_) => panic!("after {keys:?}, no {what} on screen:\n{}", self.contents()),
             }
         }
-        n + self.settle(ANSWERED)
+        let n = n + self.settle(ANSWERED);
+        self.dumped(keys, n)
     }
 
     /// A key that must change the screen: the bytes until it did.
@@ -136,7 +158,8 @@ impl Session {
                 Err(_) => panic!("after {keys:?} nothing changed:\n{}", self.contents()),
             }
         }
-        n + self.settle(QUIET)
+        let n = n + self.settle(QUIET);
+        self.dumped(keys, n)
     }
 
     /// A key that must change nothing: the bytes that came anyway.
@@ -146,7 +169,7 @@ impl Session {
         self.writer.flush().unwrap();
         let n = self.settle(NOTHING);
         assert_eq!(self.contents(), before, "{keys:?} changed the screen");
-        n
+        self.dumped(keys, n)
     }
 
     /// The row of the selected line (the one marked with '>').
@@ -295,7 +318,8 @@ fn main() {
         .unwrap();
     assert!(init.status.success(), "{}", String::from_utf8_lossy(&init.stderr));
     let mut samples = Samples::default();
-    for _ in 0..SESSIONS {
+    let sessions = std::env::var("BINALOG_WIRE_SESSIONS").ok().and_then(|n| n.parse().ok()).unwrap_or(SESSIONS);
+    for _ in 0..sessions {
         session(&db, &mut samples);
     }
     let s = &samples;
@@ -334,7 +358,7 @@ fn main() {
         ("the whole scripted session", format!("{} B", median(&s.session)), "-".into(), true),
     ];
     println!(
-        "Median of {SESSIONS} sessions, {} steps, {} scrolls, {} Tabs.\n",
+        "Median of {sessions} sessions, {} steps, {} scrolls, {} Tabs.\n",
         s.step.len(),
         s.scroll.len(),
         s.tab.len()

@@ -404,6 +404,10 @@ pub const TEXTS: &[(&str, &str)] = &[
     ("tui.options_unit", "Choose a unit"),
     ("tui.options_item", "Items used before"),
     ("tui.options_item_none", "No item used before matches. Type a new name."),
+    (
+        "tui.hint_form",
+        "Tab/Enter: next field, Shift-Tab: back.\nKind, Unit: Up/Down or a first letter. Item: type, or Up/Down for this programme's items.\nValue: 12,5 (a comma or a dot, no thousands separator). Date: dd/mm/yyyy.\n+ on a Unit: another quantity.",
+    ),
     ("tui.hint_title", "Hint"),
     ("tui.hint_date", "Day of the activity, written dd/mm/yyyy. Today is {today}."),
     ("tui.hint_value", "Digits only. A comma or a dot for decimals: 12,5 or 12.5. No thousands separator."),

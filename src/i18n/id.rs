@@ -404,6 +404,10 @@ pub const TEXTS: &[(&str, &str)] = &[
     ("tui.options_unit", "Pilih satuan"),
     ("tui.options_item", "Barang sebelumnya"),
     ("tui.options_item_none", "Belum ada barang yang cocok. Ketik nama baru."),
+    (
+        "tui.hint_form",
+        "Tab/Enter: kolom berikut, Shift-Tab: kembali.\nJenis, Satuan: Atas/Bawah atau huruf awal. Barang: ketik, atau Atas/Bawah untuk barang program ini.\nNilai: 12,5 (koma atau titik, tanpa pemisah ribuan). Tanggal: hh/bb/tttt.\n+ pada Satuan: jumlah lain.",
+    ),
     ("tui.hint_title", "Petunjuk"),
     ("tui.hint_date", "Tanggal kegiatan, ditulis hh/bb/tttt. Hari ini {today}."),
     ("tui.hint_value", "Angka saja. Koma atau titik untuk desimal: 12,5 atau 12.5. Tanpa pemisah ribuan."),
