@@ -10,12 +10,14 @@
 //! `BINALOG_BENCH_BIN=/path/to/binalog` measures another build (the
 //! figures before a change).
 
-use std::io::{Read, Write};
 use std::path::Path;
-use std::sync::mpsc::{Receiver, RecvTimeoutError, channel};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
-use portable_pty::{Child, CommandBuilder, MasterPty, PtySize, native_pty_system};
+use portable_pty::CommandBuilder;
+
+#[path = "../tests/common/pty.rs"]
+mod pty;
+use pty::{Ended, Pty};
 
 const OPERATOR: &str = "199001012015031002";
 const PIN: &str = "123456";
@@ -39,26 +41,16 @@ fn binary() -> String {
 }
 
 struct Session {
-    child: Box<dyn Child + Send + Sync>,
-    writer: Box<dyn Write + Send>,
-    output: Receiver<Vec<u8>>,
-    screen: vt100::Parser,
-    /// The vt100 crate lacks the DEC line-drawing set: its letters are
-    /// turned into the box characters they show.
-    graphics: binalog::tui::backend::DecGraphicsAsUtf8,
+    pty: Pty,
     /// With `BINALOG_WIRE_DUMP=dir`, each key's bytes go to a file there
     /// (`benches/wire_kinds.py dir` sorts them by kind of sequence).
     dump: Option<(std::path::PathBuf, usize)>,
     /// The bytes of the key being measured, for the dump.
     current: Vec<u8>,
-    _master: Box<dyn MasterPty + Send>,
 }
 
 impl Session {
     fn start(db: &Path) -> Session {
-        let pty = native_pty_system()
-            .openpty(PtySize { rows: 24, cols: 80, pixel_width: 0, pixel_height: 0 })
-            .expect("a pseudo-terminal");
         let mut cmd = CommandBuilder::new(binary());
         cmd.env("BINALOG_DB", db);
         cmd.env("BINALOG_DIRECT", "1");
@@ -67,39 +59,30 @@ impl Session {
         for name in ["LC_ALL", "BINALOG_LANG", "NO_COLOR"] {
             cmd.env_remove(name);
         }
-        let child = pty.slave.spawn_command(cmd).expect("binalog starts");
-        drop(pty.slave);
-        let mut reader = pty.master.try_clone_reader().unwrap();
-        let writer = pty.master.take_writer().unwrap();
-        let (send, output) = channel();
-        std::thread::spawn(move || {
-            let mut buf = [0u8; 8192];
-            while let Ok(n) = reader.read(&mut buf) {
-                if n == 0 || send.send(buf[..n].to_vec()).is_err() {
-                    break;
-                }
-            }
-        });
         Session {
-            child,
-            writer,
-            output,
-            screen: vt100::Parser::new(24, 80, 0),
-            graphics: Default::default(),
+            pty: Pty::spawn(cmd),
             dump: std::env::var_os("BINALOG_WIRE_DUMP").map(|dir| (dir.into(), 0)),
             current: Vec::new(),
-            _master: pty.master,
         }
     }
 
     fn contents(&self) -> String {
-        self.screen.screen().contents()
+        self.pty.contents()
     }
 
-    fn take(&mut self, bytes: &[u8]) -> usize {
-        self.screen.process(&self.graphics.feed(bytes));
-        self.current.extend_from_slice(bytes);
-        bytes.len()
+    /// Bytes read until the output has been quiet for `quiet`.
+    fn settle(&mut self, quiet: Duration) -> usize {
+        let mut n = 0;
+        loop {
+            match self.pty.read(quiet) {
+                Ok(bytes) => {
+                    n += bytes.len();
+                    self.current.extend_from_slice(&bytes);
+                }
+                Err(Ended::Quiet) => return n,
+                Err(Ended::Closed) => panic!("binalog ended:\n{}", self.contents()),
+            }
+        }
     }
 
     /// Writes the bytes of the key just measured to the dump, if asked.
@@ -114,32 +97,15 @@ impl Session {
         n
     }
 
-    /// Bytes read until the output has been quiet for `quiet`.
-    fn settle(&mut self, quiet: Duration) -> usize {
-        let mut n = 0;
-        loop {
-            match self.output.recv_timeout(quiet) {
-                Ok(bytes) => n += self.take(&bytes),
-                Err(RecvTimeoutError::Timeout) => return n,
-                Err(RecvTimeoutError::Disconnected) => panic!("binalog ended:\n{}", self.contents()),
-            }
-        }
-    }
-
     /// Sends `keys`; the bytes written until the screen shows what
     /// `done` wants and the output is quiet.
     fn step(&mut self, keys: &str, done: impl Fn(&str) -> bool, what: &str) -> usize {
-        let done = |c: &str| done(c) && !c.contains(WAITING);
-        self.writer.write_all(keys.as_bytes()).unwrap();
-        self.writer.flush().unwrap();
-        let deadline = Instant::now() + PATIENCE;
-        let mut n = 0;
-        while !done(&self.contents()) {
-            match self.output.recv_timeout(deadline.saturating_duration_since(Instant::now())) {
-                Ok(bytes) => n += self.take(&bytes),
-                Err(_) => panic!("after {keys:?}, no {what} on screen:\n{}", self.contents()),
-            }
-        }
+        let done = |p: &Pty| {
+            let c = p.contents();
+            done(&c) && !c.contains(WAITING)
+        };
+        self.pty.send(keys);
+        let n = self.pty.read_until(done, PATIENCE, &format!("{what} after {keys:?}"), &mut self.current);
         let n = n + self.settle(ANSWERED);
         self.dumped(keys, n)
     }
@@ -147,17 +113,10 @@ impl Session {
     /// A key that must change the screen: the bytes until it did.
     fn changes(&mut self, keys: &str) -> usize {
         let before = self.contents();
-        let cursor = self.screen.screen().cursor_position();
-        self.writer.write_all(keys.as_bytes()).unwrap();
-        self.writer.flush().unwrap();
-        let deadline = Instant::now() + PATIENCE;
-        let mut n = 0;
-        while self.contents() == before && self.screen.screen().cursor_position() == cursor {
-            match self.output.recv_timeout(deadline.saturating_duration_since(Instant::now())) {
-                Ok(bytes) => n += self.take(&bytes),
-                Err(_) => panic!("after {keys:?} nothing changed:\n{}", self.contents()),
-            }
-        }
+        let cursor = self.pty.screen.screen().cursor_position();
+        self.pty.send(keys);
+        let changed = |p: &Pty| p.contents() != before || p.screen.screen().cursor_position() != cursor;
+        let n = self.pty.read_until(changed, PATIENCE, &format!("change after {keys:?}"), &mut self.current);
         let n = n + self.settle(QUIET);
         self.dumped(keys, n)
     }
@@ -165,8 +124,7 @@ impl Session {
     /// A key that must change nothing: the bytes that came anyway.
     fn nothing(&mut self, keys: &str) -> usize {
         let before = self.contents();
-        self.writer.write_all(keys.as_bytes()).unwrap();
-        self.writer.flush().unwrap();
+        self.pty.send(keys);
         let n = self.settle(NOTHING);
         assert_eq!(self.contents(), before, "{keys:?} changed the screen");
         self.dumped(keys, n)
@@ -175,13 +133,6 @@ impl Session {
     /// The row of the selected line (the one marked with '>').
     fn selected_row(&self) -> Option<usize> {
         self.contents().lines().position(|l| l.contains("> ") && (l.starts_with("│>") || l.starts_with("> ")))
-    }
-}
-
-impl Drop for Session {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
     }
 }
 
