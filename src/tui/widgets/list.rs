@@ -137,6 +137,48 @@ impl Selection {
 mod tests {
     use super::*;
 
+    /// A list of rows in colour, `selected` marked, drawn on `term`;
+    /// what the backend wrote for it.
+    fn drawn(term: &mut ratatui::Terminal<crate::tui::backend::LeanBackend<Vec<u8>>>, selected: usize) -> Vec<u8> {
+        use ratatui::style::{Color, Style};
+        term.backend_mut().writer_mut().clear();
+        let theme = Theme { color: true, ascii: false };
+        term.draw(|f| {
+            render(f, f.area(), theme, 6, Some(selected), None, |i| {
+                Line::from(vec![
+                    Span::raw(format!("{i:02}/11/2026 Panen ")),
+                    Span::styled("12,5 kg cabai", Style::new().fg(Color::Green)),
+                ])
+            })
+        })
+        .unwrap();
+        term.backend().writer().clone()
+    }
+
+    #[test]
+    fn a_step_rewrites_the_two_marks_only_and_shows_what_a_fresh_screen_does() {
+        use crate::tui::backend::LeanBackend;
+        let term = || ratatui::Terminal::new(LeanBackend::with_size(Vec::new(), 40, 6)).unwrap();
+        let (mut stepped, mut screen) = (term(), vt100::Parser::new(6, 40, 0));
+        screen.process(&drawn(&mut stepped, 1));
+        let step = drawn(&mut stepped, 2);
+        screen.process(&step);
+        let written = String::from_utf8(step).unwrap();
+        // To the old mark, the colour back to plain, a space over it, down a
+        // line, reverse video, the new mark: 17 bytes, the rows untouched.
+        assert_eq!(written, "\x1b[2H\x1b[39m \r\n\x1b[7m>", "{written:?}");
+        let mut fresh = vt100::Parser::new(6, 40, 0);
+        fresh.process(&drawn(&mut term(), 2));
+        assert_eq!(screen.screen().contents(), fresh.screen().contents());
+        for row in 0..6 {
+            for col in 0..40 {
+                let (a, b) = (screen.screen().cell(row, col).unwrap(), fresh.screen().cell(row, col).unwrap());
+                assert_eq!((a.inverse(), a.fgcolor()), (b.inverse(), b.fgcolor()), "at {row},{col}");
+            }
+        }
+        assert!(fresh.screen().cell(2, 0).unwrap().inverse() && !fresh.screen().cell(2, 2).unwrap().inverse());
+    }
+
     #[test]
     fn pages_turn_whole() {
         assert_eq!(page_start(0, 10), 0);
