@@ -135,6 +135,7 @@ def session(args, user_key, compress, port):
     argv += [f"{os.environ.get('USER', 'root')}@127.0.0.1", remote]
     t = Terminal(argv)
     t.read(1.0, until="Masukkan NIP dan PIN")
+    connected = proxy.down
     up_before, keys = proxy.up, 0
     for c in OPERATOR:
         t.key(c.encode(), 0.15); keys += 1
@@ -150,7 +151,7 @@ def session(args, user_key, compress, port):
         t.key(b"\t"); keys += 1
     down, up, terminal = proxy.down, proxy.up - up_before, len(t.out)
     t.close()
-    return down, up / keys, terminal
+    return down, connected, up / keys, terminal
 
 
 def main():
@@ -167,11 +168,11 @@ def main():
     sshd, user_key = start_sshd(workdir, a.port)
     try:
         print(f"{subprocess.run(['ssh', '-V'], capture_output=True, text=True).stderr.strip()}, 80x24, TERM=xterm")
-        print("| ssh | down the link | up per keystroke | terminal bytes (binalog's output) |")
-        print("| --- | --- | --- | --- |")
+        print("| ssh | down the link | of which up to the login screen | up per keystroke | binalog's output |")
+        print("| --- | --- | --- | --- | --- |")
         for compress in (False, True):
-            down, up, terminal = session(a, user_key, compress, a.port)
-            print(f"| ssh -tt{' -C' if compress else ''} | {down:,} B | {up:.0f} B | {terminal:,} B |")
+            down, connected, up, terminal = session(a, user_key, compress, a.port)
+            print(f"| ssh -tt{' -C' if compress else ''} | {down:,} B | {connected:,} B | {up:.0f} B | {terminal:,} B |")
     finally:
         sshd.terminate()
         sshd.wait()

@@ -7,8 +7,10 @@
 //!
 //!   cargo bench --bench wire
 //!
-//! `BINALOG_BENCH_BIN=/path/to/binalog` measures another build (the
-//! figures before a change).
+//! `BINALOG_BENCH_BIN=/abs/path/to/binalog` measures another build (the
+//! figures before a change), `BINALOG_WIRE_SESSIONS=n` runs n sessions,
+//! and `BINALOG_WIRE_DUMP=dir` keeps each key's bytes in a file there
+//! for `python3 benches/wire_kinds.py dir` (bytes by kind of sequence).
 
 use std::path::Path;
 use std::time::Duration;
