@@ -7,15 +7,19 @@
 //!
 //!   cargo bench --bench wire
 //!
-//! `BINALOG_BENCH_BIN=/path/to/binalog` measures another build (the
-//! figures before a change).
+//! `BINALOG_BENCH_BIN=/abs/path/to/binalog` measures another build (the
+//! figures before a change), `BINALOG_WIRE_SESSIONS=n` runs n sessions,
+//! and `BINALOG_WIRE_DUMP=dir` keeps each key's bytes in a file there
+//! for `python3 benches/wire_kinds.py dir` (bytes by kind of sequence).
 
-use std::io::{Read, Write};
 use std::path::Path;
-use std::sync::mpsc::{Receiver, RecvTimeoutError, channel};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
-use portable_pty::{Child, CommandBuilder, MasterPty, PtySize, native_pty_system};
+use portable_pty::CommandBuilder;
+
+#[path = "../tests/common/pty.rs"]
+mod pty;
+use pty::{Ended, Pty};
 
 const OPERATOR: &str = "199001012015031002";
 const PIN: &str = "123456";
@@ -31,6 +35,7 @@ const PATIENCE: Duration = Duration::from_secs(30);
 const ANSWERED: Duration = Duration::from_millis(2500);
 /// Said when an answer is late: no step is over while it shows.
 const WAITING: &str = "Masih menunggu";
+/// `BINALOG_WIRE_SESSIONS=n` runs another number of sessions.
 const SESSIONS: usize = 3;
 
 fn binary() -> String {
@@ -38,21 +43,16 @@ fn binary() -> String {
 }
 
 struct Session {
-    child: Box<dyn Child + Send + Sync>,
-    writer: Box<dyn Write + Send>,
-    output: Receiver<Vec<u8>>,
-    screen: vt100::Parser,
-    /// The vt100 crate lacks the DEC line-drawing set: its letters are
-    /// turned into the box characters they show.
-    graphics: binalog::tui::backend::DecGraphicsAsUtf8,
-    _master: Box<dyn MasterPty + Send>,
+    pty: Pty,
+    /// With `BINALOG_WIRE_DUMP=dir`, each key's bytes go to a file there
+    /// (`benches/wire_kinds.py dir` sorts them by kind of sequence).
+    dump: Option<(std::path::PathBuf, usize)>,
+    /// The bytes of the key being measured, for the dump.
+    current: Vec<u8>,
 }
 
 impl Session {
     fn start(db: &Path) -> Session {
-        let pty = native_pty_system()
-            .openpty(PtySize { rows: 24, cols: 80, pixel_width: 0, pixel_height: 0 })
-            .expect("a pseudo-terminal");
         let mut cmd = CommandBuilder::new(binary());
         cmd.env("BINALOG_DB", db);
         cmd.env("BINALOG_DIRECT", "1");
@@ -61,104 +61,80 @@ impl Session {
         for name in ["LC_ALL", "BINALOG_LANG", "NO_COLOR"] {
             cmd.env_remove(name);
         }
-        let child = pty.slave.spawn_command(cmd).expect("binalog starts");
-        drop(pty.slave);
-        let mut reader = pty.master.try_clone_reader().unwrap();
-        let writer = pty.master.take_writer().unwrap();
-        let (send, output) = channel();
-        std::thread::spawn(move || {
-            let mut buf = [0u8; 8192];
-            while let Ok(n) = reader.read(&mut buf) {
-                if n == 0 || send.send(buf[..n].to_vec()).is_err() {
-                    break;
-                }
-            }
-        });
         Session {
-            child,
-            writer,
-            output,
-            screen: vt100::Parser::new(24, 80, 0),
-            graphics: Default::default(),
-            _master: pty.master,
+            pty: Pty::spawn(cmd),
+            dump: std::env::var_os("BINALOG_WIRE_DUMP").map(|dir| (dir.into(), 0)),
+            current: Vec::new(),
         }
     }
 
     fn contents(&self) -> String {
-        self.screen.screen().contents()
-    }
-
-    fn take(&mut self, bytes: &[u8]) -> usize {
-        self.screen.process(&self.graphics.feed(bytes));
-        bytes.len()
+        self.pty.contents()
     }
 
     /// Bytes read until the output has been quiet for `quiet`.
     fn settle(&mut self, quiet: Duration) -> usize {
         let mut n = 0;
         loop {
-            match self.output.recv_timeout(quiet) {
-                Ok(bytes) => n += self.take(&bytes),
-                Err(RecvTimeoutError::Timeout) => return n,
-                Err(RecvTimeoutError::Disconnected) => panic!("binalog ended:\n{}", self.contents()),
+            match self.pty.read(quiet) {
+                Ok(bytes) => {
+                    n += bytes.len();
+                    self.current.extend_from_slice(&bytes);
+                }
+                Err(Ended::Quiet) => return n,
+                Err(Ended::Closed) => panic!("binalog ended:\n{}", self.contents()),
             }
         }
+    }
+
+    /// Writes the bytes of the key just measured to the dump, if asked.
+    fn dumped(&mut self, keys: &str, n: usize) -> usize {
+        let bytes = std::mem::take(&mut self.current);
+        if let Some((dir, seq)) = &mut self.dump {
+            let name: String = keys.escape_default().to_string().replace(['\\', '/'], "_").chars().take(24).collect();
+            std::fs::create_dir_all(&*dir).unwrap();
+            std::fs::write(dir.join(format!("{seq:03}-{name}")), bytes).unwrap();
+            *seq += 1;
+        }
+        n
     }
 
     /// Sends `keys`; the bytes written until the screen shows what
     /// `done` wants and the output is quiet.
     fn step(&mut self, keys: &str, done: impl Fn(&str) -> bool, what: &str) -> usize {
-        let done = |c: &str| done(c) && !c.contains(WAITING);
-        self.writer.write_all(keys.as_bytes()).unwrap();
-        self.writer.flush().unwrap();
-        let deadline = Instant::now() + PATIENCE;
-        let mut n = 0;
-        while !done(&self.contents()) {
-            match self.output.recv_timeout(deadline.saturating_duration_since(Instant::now())) {
-                Ok(bytes) => n += self.take(&bytes),
-                Err(_) => panic!("after {keys:?}, no {what} on screen:\n{}", self.contents()),
-            }
-        }
-        n + self.settle(ANSWERED)
+        let done = |p: &Pty| {
+            let c = p.contents();
+            done(&c) && !c.contains(WAITING)
+        };
+        self.pty.send(keys);
+        let n = self.pty.read_until(done, PATIENCE, &format!("{what} after {keys:?}"), &mut self.current);
+        let n = n + self.settle(ANSWERED);
+        self.dumped(keys, n)
     }
 
     /// A key that must change the screen: the bytes until it did.
     fn changes(&mut self, keys: &str) -> usize {
         let before = self.contents();
-        let cursor = self.screen.screen().cursor_position();
-        self.writer.write_all(keys.as_bytes()).unwrap();
-        self.writer.flush().unwrap();
-        let deadline = Instant::now() + PATIENCE;
-        let mut n = 0;
-        while self.contents() == before && self.screen.screen().cursor_position() == cursor {
-            match self.output.recv_timeout(deadline.saturating_duration_since(Instant::now())) {
-                Ok(bytes) => n += self.take(&bytes),
-                Err(_) => panic!("after {keys:?} nothing changed:\n{}", self.contents()),
-            }
-        }
-        n + self.settle(QUIET)
+        let cursor = self.pty.screen.screen().cursor_position();
+        self.pty.send(keys);
+        let changed = |p: &Pty| p.contents() != before || p.screen.screen().cursor_position() != cursor;
+        let n = self.pty.read_until(changed, PATIENCE, &format!("change after {keys:?}"), &mut self.current);
+        let n = n + self.settle(QUIET);
+        self.dumped(keys, n)
     }
 
     /// A key that must change nothing: the bytes that came anyway.
     fn nothing(&mut self, keys: &str) -> usize {
         let before = self.contents();
-        self.writer.write_all(keys.as_bytes()).unwrap();
-        self.writer.flush().unwrap();
+        self.pty.send(keys);
         let n = self.settle(NOTHING);
         assert_eq!(self.contents(), before, "{keys:?} changed the screen");
-        n
+        self.dumped(keys, n)
     }
 
     /// The row of the selected line (the one marked with '>').
     fn selected_row(&self) -> Option<usize> {
         self.contents().lines().position(|l| l.contains("> ") && (l.starts_with("│>") || l.starts_with("> ")))
-    }
-}
-
-impl Drop for Session {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
     }
 }
 
@@ -295,7 +271,8 @@ fn main() {
         .unwrap();
     assert!(init.status.success(), "{}", String::from_utf8_lossy(&init.stderr));
     let mut samples = Samples::default();
-    for _ in 0..SESSIONS {
+    let sessions = std::env::var("BINALOG_WIRE_SESSIONS").ok().and_then(|n| n.parse().ok()).unwrap_or(SESSIONS);
+    for _ in 0..sessions {
         session(&db, &mut samples);
     }
     let s = &samples;
@@ -334,7 +311,7 @@ fn main() {
         ("the whole scripted session", format!("{} B", median(&s.session)), "-".into(), true),
     ];
     println!(
-        "Median of {SESSIONS} sessions, {} steps, {} scrolls, {} Tabs.\n",
+        "Median of {sessions} sessions, {} steps, {} scrolls, {} Tabs.\n",
         s.step.len(),
         s.scroll.len(),
         s.tab.len()

@@ -2,15 +2,17 @@
 //! emulator: what an officer at an 80x24 SSH session would see and type.
 //! Synchronised on the screen's content, never on sleeps.
 
-use std::io::{Read, Write};
+use std::io::Write;
 use std::path::Path;
 use std::process::Command;
-use std::sync::mpsc::{Receiver, RecvTimeoutError, channel};
 use std::time::{Duration, Instant};
 
-use portable_pty::{Child, CommandBuilder, MasterPty, PtySize, native_pty_system};
+use portable_pty::CommandBuilder;
 
 mod common;
+#[path = "common/pty.rs"]
+mod pty;
+use pty::{Ended, Pty};
 
 const BIN: &str = env!("CARGO_BIN_EXE_binalog");
 const NOW: &str = "2026-03-10T09:00:00+07:00";
@@ -64,17 +66,10 @@ fn one_at_a_time() -> std::sync::MutexGuard<'static, ()> {
 }
 
 struct Session {
-    child: Box<dyn Child + Send + Sync>,
-    writer: Box<dyn Write + Send>,
-    output: Receiver<Vec<u8>>,
-    screen: vt100::Parser,
-    /// The vt100 crate lacks the DEC line-drawing set: its letters are
-    /// turned into the box characters they show.
-    graphics: binalog::tui::backend::DecGraphicsAsUtf8,
+    /// Dropped (binalog stopped) before the server: fields drop in order.
+    pty: Pty,
     raw: Vec<u8>,
-    _master: Box<dyn MasterPty + Send>,
-    /// Dropped (stopped) after the interface: fields drop in order. Taken
-    /// out by a test whose next interface uses the same server.
+    /// Taken out by a test whose next interface uses the same server.
     server: Option<TestServer>,
 }
 
@@ -104,9 +99,6 @@ impl Session {
     }
 
     fn spawn(server: Option<TestServer>, db: &Path, args: &[&str], term: &str, envs: &[(&str, &Path)]) -> Session {
-        let pty = native_pty_system()
-            .openpty(PtySize { rows: 24, cols: 80, pixel_width: 0, pixel_height: 0 })
-            .expect("a pseudo-terminal");
         let mut cmd = CommandBuilder::new(BIN);
         cmd.args(args);
         cmd.env("BINALOG_DB", db);
@@ -119,38 +111,11 @@ impl Session {
         for (name, value) in envs {
             cmd.env(name, value);
         }
-        let child = pty.slave.spawn_command(cmd).expect("binalog starts");
-        drop(pty.slave);
-        let mut reader = pty.master.try_clone_reader().unwrap();
-        let writer = pty.master.take_writer().unwrap();
-        let (send, output) = channel();
-        std::thread::spawn(move || {
-            let mut buf = [0u8; 4096];
-            loop {
-                match reader.read(&mut buf) {
-                    Ok(0) | Err(_) => break,
-                    Ok(n) => {
-                        if send.send(buf[..n].to_vec()).is_err() {
-                            break;
-                        }
-                    }
-                }
-            }
-        });
-        Session {
-            child,
-            writer,
-            output,
-            screen: vt100::Parser::new(24, 80, 0),
-            graphics: Default::default(),
-            raw: Vec::new(),
-            _master: pty.master,
-            server,
-        }
+        Session { pty: Pty::spawn(cmd), raw: Vec::new(), server }
     }
 
     fn contents(&self) -> String {
-        self.screen.screen().contents()
+        self.pty.contents()
     }
 
     /// Reads output until the screen shows `text`.
@@ -161,40 +126,27 @@ impl Session {
     /// The same, for what comes only after a client's time-outs: a safety
     /// net, never a measure.
     fn wait_for_within(&mut self, text: &str, patience: Duration) {
-        let deadline = Instant::now() + patience;
-        while !self.contents().contains(text) {
-            let left = deadline.saturating_duration_since(Instant::now());
-            match self.output.recv_timeout(left) {
-                Ok(bytes) => {
-                    self.screen.process(&self.graphics.feed(&bytes));
-                    self.raw.extend_from_slice(&bytes);
-                }
-                Err(RecvTimeoutError::Timeout) => panic!("no {text:?} on screen:\n{}", self.contents()),
-                Err(RecvTimeoutError::Disconnected) => panic!("binalog ended before {text:?}:\n{}", self.contents()),
-            }
-        }
+        self.pty.read_until(|p| p.contents().contains(text), patience, &format!("{text:?}"), &mut self.raw);
     }
 
     fn send(&mut self, keys: &str) {
-        self.writer.write_all(keys.as_bytes()).unwrap();
-        self.writer.flush().unwrap();
+        self.pty.send(keys);
     }
 
     /// Reads until the program closes the terminal, then its exit code.
     fn finish(mut self) -> (u32, Vec<u8>) {
         let deadline = Instant::now() + PATIENCE;
         loop {
-            let left = deadline.saturating_duration_since(Instant::now());
-            match self.output.recv_timeout(left) {
+            match self.pty.read(deadline.saturating_duration_since(Instant::now())) {
                 Ok(bytes) => self.raw.extend_from_slice(&bytes),
-                Err(RecvTimeoutError::Disconnected) => break,
-                Err(RecvTimeoutError::Timeout) => {
-                    let _ = self.child.kill();
+                Err(Ended::Closed) => break,
+                Err(Ended::Quiet) => {
+                    let _ = self.pty.child.kill();
                     panic!("binalog did not end:\n{}", self.contents());
                 }
             }
         }
-        let status = self.child.wait().unwrap();
+        let status = self.pty.child.wait().unwrap();
         (status.exit_code(), std::mem::take(&mut self.raw))
     }
 
@@ -204,19 +156,9 @@ impl Session {
     }
 
     fn signal(&self, name: &str) {
-        let pid = self.child.process_id().expect("a running child");
+        let pid = self.pty.child.process_id().expect("a running child");
         let sent = Command::new("kill").arg(format!("-{name}")).arg(pid.to_string()).status().unwrap();
         assert!(sent.success());
-    }
-}
-
-impl Drop for Session {
-    fn drop(&mut self) {
-        // A failed assertion must not leave binalog running on the test's database.
-        if let Ok(None) = self.child.try_wait() {
-            let _ = self.child.kill();
-            let _ = self.child.wait();
-        }
     }
 }
 
@@ -555,7 +497,7 @@ impl Session {
 
     /// The column of the last character on `row` before column `before`.
     fn last_column(&self, row: u16, before: u16) -> Option<u16> {
-        let screen = self.screen.screen();
+        let screen = self.pty.screen.screen();
         (0..before).rev().find(|&col| screen.cell(row, col).is_some_and(|c| !c.contents().trim().is_empty()))
     }
 

@@ -57,14 +57,35 @@ impl Shown {
         Shown { symbol: " ".into(), pen: PLAIN }
     }
 
-    /// What an erase leaves: a space with no style.
+    /// What an erase leaves: a space that looks unstyled.
     fn is_blank(&self) -> bool {
-        self.symbol == " " && self.pen == PLAIN
+        self.symbol == " " && blank_look(self.pen) == PLAIN
+    }
+
+    /// Whether the two cells look the same. A space shows only its
+    /// background and what is drawn across a whole cell: bold, dim, italic,
+    /// blink or a foreground colour change nothing on it, so a field's
+    /// blanks going bold with its focus cost no byte (issue 12).
+    fn looks_like(&self, other: &Shown) -> bool {
+        self.symbol == other.symbol
+            && (self.pen == other.pen || (self.symbol == " " && blank_look(self.pen) == blank_look(other.pen)))
     }
 
     fn columns(&self) -> u16 {
         self.symbol.width().max(1) as u16
     }
+}
+
+/// What of `pen` shows on a space: the background, and reverse video,
+/// underline and strike-through in the foreground colour.
+fn blank_look(pen: Pen) -> Pen {
+    let modifier = pen.modifier & (Modifier::REVERSED | Modifier::UNDERLINED | Modifier::CROSSED_OUT);
+    let fg = if modifier.is_empty() { Color::Reset } else { pen.fg };
+    Pen { fg, bg: pen.bg, modifier }
+}
+
+fn same_row(a: &[Shown], b: &[Shown]) -> bool {
+    a.len() == b.len() && a.iter().zip(b).all(|(a, b)| a.looks_like(b))
 }
 
 /// Runs of fewer changed blanks than this are never erased (the erase
@@ -85,7 +106,7 @@ fn erase_candidates(want: &[Shown], shown: &[Shown]) -> Vec<usize> {
             continue;
         }
         let run = x..want[x..].iter().position(|c| !c.is_blank()).map_or(want.len(), |n| x + n);
-        let changed: Vec<usize> = run.clone().filter(|&x| want[x] != shown[x]).collect();
+        let changed: Vec<usize> = run.clone().filter(|&x| !want[x].looks_like(&shown[x])).collect();
         if changed.len() >= ERASE_FROM {
             runs.push((changed.len(), changed[0]));
         }
@@ -356,7 +377,7 @@ impl<W: Write> LeanBackend<W> {
             !want[x].symbol.is_empty()
                 && match erase {
                     Some(e) if x >= e => !want[x].is_blank(),
-                    _ => want[x] != shown[x],
+                    _ => !want[x].looks_like(&shown[x]),
                 }
         };
         let mut x = 0;
@@ -513,14 +534,14 @@ fn find_scroll(shown: &[Shown], target: &[Shown], width: usize, height: usize) -
         &grid[y * width..(y + 1) * width]
     }
     let row = |grid, y| row(grid, y, width);
-    let changed: Vec<bool> = (0..height).map(|y| row(shown, y) != row(target, y)).collect();
+    let changed: Vec<bool> = (0..height).map(|y| !same_row(row(shown, y), row(target, y))).collect();
     let mut best: Option<(usize, Scroll)> = None;
     for up in [true, false] {
         let mut run = 0;
         for (y, &changed) in changed.iter().enumerate() {
             // Target line y is shown line y+1 (up) or y-1 (down).
             let from = if up { y + 1 } else { y.wrapping_sub(1) };
-            let moved = from < height && changed && row(target, y) == row(shown, from);
+            let moved = from < height && changed && same_row(row(target, y), row(shown, from));
             run = if moved { run + 1 } else { 0 };
             if run >= SCROLL_FROM && best.is_none_or(|(longest, _)| run > longest) {
                 let first = y + 1 - run;
@@ -772,11 +793,17 @@ mod tests {
                 // A cell never written reads as empty; a written blank as a space.
                 let shown = if got.contents().is_empty() { " " } else { got.contents() };
                 assert_eq!(shown, want.symbol(), "symbol at {x},{y}");
-                assert_eq!(got.fgcolor(), vt_colour(want.fg), "fg at {x},{y}");
                 assert_eq!(got.bgcolor(), vt_colour(want.bg), "bg at {x},{y}");
-                assert_eq!(got.bold(), want.modifier.contains(Modifier::BOLD), "bold at {x},{y}");
                 assert_eq!(got.inverse(), want.modifier.contains(Modifier::REVERSED), "reverse at {x},{y}");
                 assert_eq!(got.underline(), want.modifier.contains(Modifier::UNDERLINED), "underline at {x},{y}");
+                // On a space, bold and the foreground colour show only
+                // under reverse video or an underline.
+                if shown != " " || got.inverse() || got.underline() {
+                    assert_eq!(got.fgcolor(), vt_colour(want.fg), "fg at {x},{y}");
+                }
+                if shown != " " {
+                    assert_eq!(got.bold(), want.modifier.contains(Modifier::BOLD), "bold at {x},{y}");
+                }
             }
         }
     }
@@ -894,6 +921,34 @@ mod tests {
         let (buffer, written) = text_frame(&mut term, &["", "ab         l"]);
         screen.process(written.as_bytes());
         assert_eq!(written, "\x1b[2;3H\x1b[K\x1b[9Cl", "an erase and the last cell, not nine spaces");
+        assert_shows(screen.screen(), &buffer);
+    }
+
+    #[test]
+    fn blanks_that_only_go_bold_or_change_colour_are_not_sent_again() {
+        let mut term = terminal();
+        let mut screen = vt100::Parser::new(H, W, 0);
+        let field = |term: &mut Terminal<LeanBackend<Vec<u8>>>, style: Style| {
+            term.backend_mut().writer_mut().clear();
+            let frame = term.draw(|f| f.buffer_mut().set_string(0, 1, "[ab      ]", style)).unwrap();
+            (frame.buffer.clone(), String::from_utf8(term.backend().writer().clone()).unwrap())
+        };
+        let (_, first) = field(&mut term, Style::default());
+        screen.process(first.as_bytes());
+        // The focused field goes bold: its text is drawn again, its blanks not.
+        let (buffer, written) = field(&mut term, Style::default().add_modifier(Modifier::BOLD).fg(Color::Red));
+        screen.process(written.as_bytes());
+        assert_eq!(written, "\r\x1b[1;31m[ab\x1b[6C]", "{written:?}");
+        assert_shows(screen.screen(), &buffer);
+        // The same screen as the plain backend draws from scratch.
+        let mut plain = vt100::Parser::new(H, W, 0);
+        let (_, whole) = field(&mut terminal(), Style::default().add_modifier(Modifier::BOLD).fg(Color::Red));
+        plain.process(whole.as_bytes());
+        assert_eq!(screen.screen().contents(), plain.screen().contents());
+        // Under reverse video a blank shows: then it is sent.
+        let (buffer, written) = field(&mut term, Style::default().add_modifier(Modifier::REVERSED));
+        screen.process(written.as_bytes());
+        assert!(written.contains("      "), "{written:?}");
         assert_shows(screen.screen(), &buffer);
     }
 

@@ -16,6 +16,7 @@ mod search;
 mod snapshots;
 mod update;
 mod widths;
+mod wire;
 
 use chrono::{TimeZone, Utc};
 use ratatui::Terminal;

@@ -78,8 +78,11 @@ impl Theme {
         self.fg(Color::DarkGray)
     }
 
+    /// A box in the text's own colour: a coloured border costs a colour
+    /// change on and off on every row it crosses (about 250 bytes a screen
+    /// on the wire, issue 12) and says nothing the lines do not.
     pub fn block(self) -> Block<'static> {
-        let block = Block::new().borders(Borders::ALL).border_style(self.fg(Color::Blue));
+        let block = Block::new().borders(Borders::ALL);
         if self.ascii { block.border_set(ASCII_BORDER) } else { block }
     }
 

@@ -888,7 +888,21 @@ impl Page for State {
     }
 
     fn hints(&self) -> Vec<Hint> {
-        if self.confirm_discard { hints(DISCARD) } else { hints(&self.keys()) }
+        if self.confirm_discard {
+            return hints(DISCARD);
+        }
+        // + and - go to the help only: the footer then stays the same from
+        // field to field, and a Tab does not redraw it (issue 12). The side
+        // hint and the [ + ] button say what + does.
+        let keys: Vec<Binding<Do>> = self
+            .keys()
+            .into_iter()
+            .map(|mut b| {
+                b.footer &= !matches!(b.action, Do::Add | Do::Remove);
+                b
+            })
+            .collect();
+        hints(&keys)
     }
 
     fn key(&mut self, key: Key, lang: Lang) -> Action {
@@ -1003,8 +1017,8 @@ pub fn render(state: &State, frame: &mut Frame, area: Rect, ui: &Ui) -> Option<P
                     FormField::Unit(n) => state.unit(*n).label(),
                     _ => kind_name(lang, kind),
                 };
-                let style = if label.focused { theme.strong() } else { ratatui::style::Style::new() };
-                frame.render_widget(Line::styled(format!("{open}{shown}{close}"), style), value_area);
+                // Not bold with the focus: the label shows it (a Tab sends less).
+                frame.render_widget(Line::from(format!("{open}{shown}{close}")), value_area);
             }
             FormField::Save | FormField::AddQuantity => {
                 let button = format!("[ {} ]", label_text);
@@ -1108,17 +1122,18 @@ fn render_below_zero(ask: &BelowZero, frame: &mut Frame, area: Rect, ui: &Ui) ->
     cursor
 }
 
-/// The choices of the focused list, or a hint for the focused field.
+/// Beside the fields: the same hint whichever field has the focus, so a
+/// Tab redraws only the two labels whose focus changed (a box redrawn per
+/// field cost 150 to 250 bytes a Tab, issue 12). Only a field that needs
+/// more says so here: an item's earlier items to choose from, a value in
+/// rupiah, an added quantity, a reason that is required.
 fn render_side(state: &State, frame: &mut Frame, area: Rect, ui: &Ui) {
     let (lang, theme) = (ui.lang, ui.theme);
     let kind = state.kind();
     let hint = |key: &'static str| Some(text(lang, key).to_string());
     let (title, hint) = match state.focus {
-        FormField::Kind => ("tui.options_kind", None),
-        FormField::Unit(_) => ("tui.options_unit", None),
-        FormField::Item(_) => ("tui.options_item", None),
-        FormField::Date => ("tui.hint_title", Some(fill(lang, "tui.hint_date", &[("today", Arg::Date(state.today))]))),
-        FormField::Value(n) => {
+        FormField::Item(n) if !state.suggestions(n).is_empty() => ("tui.options_item", None),
+        FormField::Value(n) if n > 0 || state.unit(n) == Unit::Rp => {
             let value = if state.unit(n) == Unit::Rp { "tui.hint_value_rp" } else { "tui.hint_value" };
             let mut said = text(lang, value).to_string();
             if n > 0 {
@@ -1126,17 +1141,13 @@ fn render_side(state: &State, frame: &mut Frame, area: Rect, ui: &Ui) {
             }
             ("tui.hint_title", Some(said))
         }
-        FormField::AddQuantity => ("tui.hint_title", hint("tui.hint_add_quantity")),
-        FormField::Participants => ("tui.hint_title", hint("tui.hint_participants")),
-        FormField::Officers | FormField::Cadets => ("tui.hint_title", hint("tui.hint_training")),
         FormField::Notes if kind.needs_reason() => ("tui.hint_title", hint("tui.hint_reason")),
-        FormField::Notes => ("tui.hint_title", hint("tui.hint_notes")),
         FormField::Reason => {
             let required = state.correcting.as_ref().is_some_and(|c| c.reason_required);
             let key = if required { "tui.hint_change_reason_required" } else { "tui.hint_change_reason_optional" };
             ("tui.hint_title", hint(key))
         }
-        FormField::Save => ("tui.hint_title", hint("tui.hint_save")),
+        _ => ("tui.hint_title", hint("tui.hint_form")),
     };
     if area.height < 3 {
         return;
@@ -1149,33 +1160,12 @@ fn render_side(state: &State, frame: &mut Frame, area: Rect, ui: &Ui) {
         return;
     }
     let width = usize::from(inner.width).saturating_sub(2);
-    match state.focus {
-        FormField::Kind => {
-            let kinds = state.kinds();
-            list::render(frame, inner, theme, kinds.len(), Some(state.kind), None, |i| {
-                Line::from(theme.fit(kind_name(lang, kinds[i]), width))
-            });
-        }
-        FormField::Unit(n) => {
-            let units = kind.units();
-            let selected = state.rows.get(n).map(|r| r.unit);
-            list::render(frame, inner, theme, units.len(), selected, None, |i| Line::from(units[i].label()));
-        }
-        FormField::Item(n) => {
-            let found = state.suggestions(n);
-            if found.is_empty() {
-                frame.render_widget(
-                    Paragraph::new(text(lang, "tui.options_item_none")).wrap(Wrap { trim: true }),
-                    inner,
-                );
-                return;
-            }
-            let selected = state.rows.get(n).and_then(|r| r.suggestion);
-            list::render(frame, inner, theme, found.len(), selected, None, |i| {
-                Line::from(theme.fit(&format!("{} ({})", found[i].item, found[i].unit.label()), width))
-            });
-        }
-        _ => {}
+    if let FormField::Item(n) = state.focus {
+        let found = state.suggestions(n);
+        let selected = state.rows.get(n).and_then(|r| r.suggestion);
+        list::render(frame, inner, theme, found.len(), selected, None, |i| {
+            Line::from(theme.fit(&format!("{} ({})", found[i].item, found[i].unit.label()), width))
+        });
     }
 }
 

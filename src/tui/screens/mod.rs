@@ -111,14 +111,17 @@ pub fn label_line(theme: Theme, label: Label) -> Line<'static> {
         (true, false) => ">",
         (false, false) => " ",
     };
-    let text = theme.pad(&format!("{marker}{}", label.text), usize::from(label.width).saturating_sub(1));
+    let text = theme.fit(&format!("{marker}{}", label.text), usize::from(label.width).saturating_sub(1));
     let style = match (label.focused, label.faulty) {
         (true, true) => theme.error().patch(theme.selected()),
         (false, true) => theme.error(),
         (true, false) => theme.selected(),
         (false, false) => ratatui::style::Style::new(),
     };
-    Line::from(vec![Span::styled(text, style), Span::raw(" ")])
+    // The style covers the label's text, not the blanks after it: a Tab
+    // then rewrites two short labels, not two padded ones (issue 12).
+    let blanks = usize::from(label.width).saturating_sub(crate::tui::theme::cells(&text));
+    Line::from(vec![Span::styled(text, style), Span::raw(" ".repeat(blanks))])
 }
 
 /// Messages that say what to fix, one paragraph each, wrapped to the width.

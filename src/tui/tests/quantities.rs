@@ -87,7 +87,10 @@ fn the_button_under_the_rows_adds_one_and_tab_visits_every_row() {
     assert_eq!(form.fields(), [Date, Kind, Value(0), Unit(0), Item(0), AddQuantity, Participants, Notes, Save]);
     keys(&mut form, &[Key::Tab, Key::Tab, Key::Tab, Key::Tab, Key::Tab]);
     assert_eq!(form.focus, AddQuantity);
-    assert_eq!(footer(&form), ["Tab/Enter", "tui.keyname_up_down", "+", "Esc", "Shift-Tab"]);
+    // The footer is the same on every field (a Tab does not redraw it);
+    // + is offered in the help where it works.
+    assert_eq!(footer(&form), ["Tab/Enter", "tui.keyname_up_down", "Esc", "Shift-Tab"]);
+    assert!(offered(&form).contains(&"+"), "{:?}", offered(&form));
     assert!(!form.dirty());
     keys(&mut form, &[Key::Enter]);
     assert_eq!((form.rows.len(), form.focus), (1, Participants), "Enter moves on, as on every field");
@@ -107,7 +110,7 @@ fn the_button_under_the_rows_adds_one_and_tab_visits_every_row() {
     assert_eq!((form.rows.len(), form.focus), (3, Value(2)), "Space presses the button too");
     keys(&mut form, &[Key::BackTab, Key::BackTab]);
     assert_eq!(form.focus, Unit(1));
-    assert!(footer(&form).contains(&"+") && footer(&form).contains(&"-"), "{:?}", footer(&form));
+    assert!(offered(&form).contains(&"+") && offered(&form).contains(&"-"), "{:?}", offered(&form));
 }
 
 #[test]
@@ -137,10 +140,10 @@ fn plus_adds_and_minus_removes_only_where_nothing_is_typed() {
     keys(&mut form, &[Key::Char('-')]);
     assert_eq!((form.rows.len(), form.focus), (1, Value(0)));
     assert_eq!((form.rows[0].value.text(), form.rows[0].item.text()), ("4", "tomat"));
-    assert!(!footer(&form).contains(&"+") && !footer(&form).contains(&"-"), "{:?}", footer(&form));
+    assert!(!offered(&form).contains(&"+") && !offered(&form).contains(&"-"), "{:?}", offered(&form));
     keys(&mut form, &[Key::Tab, Key::Char('-')]);
     assert_eq!(form.rows.len(), 1, "the last row stays");
-    assert!(footer(&form).contains(&"+") && !footer(&form).contains(&"-"), "{:?}", footer(&form));
+    assert!(offered(&form).contains(&"+") && !offered(&form).contains(&"-"), "{:?}", offered(&form));
 }
 
 #[test]
@@ -404,7 +407,7 @@ fn rows_that_outgrow_the_screen_scroll_to_keep_the_focus_in_view() {
     let screen = h.screen();
     assert!(screen.contains(">[ Simpan ]"), "{screen}");
     assert!(screen.contains("isian lagi di atas"), "{screen}");
-    assert!(!screen.contains("Tanggal"), "{screen}");
+    assert!(!screen.lines().any(|l| l.starts_with(" Tanggal")), "the date's field is off the page: {screen}");
     h.key(Key::Tab);
     let screen = h.screen();
     assert!(screen.contains(">Tanggal"), "{screen}");
@@ -484,4 +487,9 @@ fn head_counts_are_grouped_like_every_amount() {
 /// The keys the footer offers, as the table names them.
 fn footer(form: &Form) -> Vec<&'static str> {
     form.hints().iter().filter(|h| h.footer).map(|h| h.name).collect()
+}
+
+/// The keys the footer or the help offers.
+fn offered(form: &Form) -> Vec<&'static str> {
+    form.hints().iter().map(|h| h.name).collect()
 }

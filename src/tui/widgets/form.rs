@@ -263,9 +263,9 @@ impl Form {
                     frame.render_widget(label_line(theme, label), row);
                     let (open, close) = theme.choice();
                     let shown = options.get(*selected).map_or("", String::as_str);
-                    let style = if label.focused { theme.strong() } else { ratatui::style::Style::new() };
+                    // Not bold with the focus: the label shows it (a Tab sends less).
                     let shown = theme.fit(shown, usize::from(value.width).saturating_sub(4));
-                    frame.render_widget(Line::styled(format!("{open}{shown}{close}"), style), value);
+                    frame.render_widget(Line::from(format!("{open}{shown}{close}")), value);
                 }
                 Input::Checks { options, checked, cursor: at, .. } => {
                     frame.render_widget(label_line(theme, label), row);

@@ -185,8 +185,9 @@ impl TextInput {
             })
             .collect();
         let padded = format!("{visible}{}", " ".repeat(inner.saturating_sub(crate::tui::theme::cells(&visible))));
-        let style = if focused { theme.strong() } else { ratatui::style::Style::new() };
-        let line = Line::from(vec![Span::raw("["), Span::styled(padded, style), Span::raw("]")]);
+        // The same style focused or not: the label's mark and the cursor
+        // show the focus, and a Tab need not send the text again (issue 12).
+        let line = Line::from(vec![Span::raw("["), Span::raw(padded), Span::raw("]")]);
         frame.render_widget(line, area);
         let before: usize = shown[start..self.cursor.min(shown.len())].iter().map(width).sum();
         focused.then(|| Position::new(area.x + 1 + before as u16, area.y))

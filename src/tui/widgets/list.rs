@@ -36,7 +36,10 @@ pub fn scrolled_top(top: usize, selected: usize, height: usize, len: usize) -> u
 }
 
 /// Draws rows `0..len` with `row(i)` building each visible one. The selected
-/// row is marked with `>` and reverse video, so it shows without colour.
+/// row is marked with `>` in reverse video, so it shows without colour.
+/// Only the mark is reversed, not the whole row: a step then rewrites two
+/// cells instead of two whole rows (about 25 bytes on the wire instead of
+/// 100 to 230, issue 12), and the row keeps its own colours.
 /// With `top` (a list's `Selection::top`) the list scrolls line by line
 /// and remembers where its window is; without, it moves a page at a time.
 pub fn render(
@@ -59,13 +62,10 @@ pub fn render(
     for (n, i) in (start..len.min(start + height)).enumerate() {
         let line = row(i);
         let is_selected = selected == Some(i);
-        let marker = if is_selected { "> " } else { "  " };
-        let mut spans = vec![Span::raw(marker)];
+        let mut spans =
+            if is_selected { vec![Span::styled(">", theme.selected()), Span::raw(" ")] } else { vec![Span::raw("  ")] };
         spans.extend(line.spans);
-        let mut line = Line::from(spans);
-        if is_selected {
-            line = line.style(theme.selected());
-        }
+        let line = Line::from(spans);
         let at = Rect { y: area.y + n as u16, height: 1, ..area };
         frame.render_widget(line, at);
     }
@@ -136,6 +136,48 @@ impl Selection {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A list of rows in colour, `selected` marked, drawn on `term`;
+    /// what the backend wrote for it.
+    fn drawn(term: &mut ratatui::Terminal<crate::tui::backend::LeanBackend<Vec<u8>>>, selected: usize) -> Vec<u8> {
+        use ratatui::style::{Color, Style};
+        term.backend_mut().writer_mut().clear();
+        let theme = Theme { color: true, ascii: false };
+        term.draw(|f| {
+            render(f, f.area(), theme, 6, Some(selected), None, |i| {
+                Line::from(vec![
+                    Span::raw(format!("{i:02}/11/2026 Panen ")),
+                    Span::styled("12,5 kg cabai", Style::new().fg(Color::Green)),
+                ])
+            })
+        })
+        .unwrap();
+        term.backend().writer().clone()
+    }
+
+    #[test]
+    fn a_step_rewrites_the_two_marks_only_and_shows_what_a_fresh_screen_does() {
+        use crate::tui::backend::LeanBackend;
+        let term = || ratatui::Terminal::new(LeanBackend::with_size(Vec::new(), 40, 6)).unwrap();
+        let (mut stepped, mut screen) = (term(), vt100::Parser::new(6, 40, 0));
+        screen.process(&drawn(&mut stepped, 1));
+        let step = drawn(&mut stepped, 2);
+        screen.process(&step);
+        let written = String::from_utf8(step).unwrap();
+        // To the old mark, the colour back to plain, a space over it, down a
+        // line, reverse video, the new mark: 17 bytes, the rows untouched.
+        assert_eq!(written, "\x1b[2H\x1b[39m \r\n\x1b[7m>", "{written:?}");
+        let mut fresh = vt100::Parser::new(6, 40, 0);
+        fresh.process(&drawn(&mut term(), 2));
+        assert_eq!(screen.screen().contents(), fresh.screen().contents());
+        for row in 0..6 {
+            for col in 0..40 {
+                let (a, b) = (screen.screen().cell(row, col).unwrap(), fresh.screen().cell(row, col).unwrap());
+                assert_eq!((a.inverse(), a.fgcolor()), (b.inverse(), b.fgcolor()), "at {row},{col}");
+            }
+        }
+        assert!(fresh.screen().cell(2, 0).unwrap().inverse() && !fresh.screen().cell(2, 2).unwrap().inverse());
+    }
 
     #[test]
     fn pages_turn_whole() {
