@@ -28,7 +28,7 @@ fn layer(module: &str) -> Option<usize> {
     LAYERS.iter().position(|layer| layer.contains(&module))
 }
 
-fn rust_files(dir: &Path, out: &mut Vec<PathBuf>) {
+pub(crate) fn rust_files(dir: &Path, out: &mut Vec<PathBuf>) {
     for entry in std::fs::read_dir(dir).expect("the source folder is readable") {
         let path = entry.expect("a folder entry").path();
         let name = path.file_name().and_then(|n| n.to_str()).unwrap_or_default().to_string();
@@ -45,7 +45,7 @@ fn rust_files(dir: &Path, out: &mut Vec<PathBuf>) {
 
 /// The text before a file's inline test module (`#[cfg(test)] mod x {`;
 /// a test module in its own file is left out by its name).
-fn without_tests(text: &str) -> &str {
+pub(crate) fn without_tests(text: &str) -> &str {
     let marker = "#[cfg(test)]\nmod ";
     let cut = text.match_indices(marker).map(|(at, _)| at).find(|&at| {
         let line = text[at + marker.len()..].lines().next().unwrap_or_default();

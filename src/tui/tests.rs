@@ -8,6 +8,7 @@ mod drafts;
 mod export;
 mod flow;
 mod lock;
+mod parts;
 mod pushed;
 mod quantities;
 mod queue;

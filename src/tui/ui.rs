@@ -2,6 +2,7 @@
 //! ways numbers, amounts and times are written.
 
 use chrono::{DateTime, FixedOffset, NaiveDate};
+use ratatui::style::Modifier;
 use ratatui::text::Line;
 use ratatui::widgets::Block;
 
@@ -24,7 +25,12 @@ pub struct Ui {
 }
 
 pub fn titled(theme: Theme, title: &str) -> Block<'static> {
-    theme.block().title(Line::styled(format!(" {title} "), theme.title()))
+    theme.section().title(Line::styled(format!(" {title} "), theme.title().add_modifier(Modifier::REVERSED)))
+}
+
+/// A titled box drawn over the screen (theme.rs `dialog`).
+pub fn dialog(theme: Theme, title: &str) -> Block<'static> {
+    theme.dialog().title(Line::styled(format!(" {title} "), theme.title()))
 }
 
 /// An amount as people read it in the language: `1.250,5` or `1,250.5`.

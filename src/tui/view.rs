@@ -11,7 +11,7 @@ use super::app::{App, Parked, Tone};
 use super::bindings::{self, GLOBAL_KEYS, HELP_KEYS, Hint, OFFER_KEYS};
 use super::screens::{Screen, entry_form, help};
 use super::theme::Theme;
-use super::ui::{MIN_HEIGHT, MIN_WIDTH, Ui, titled};
+use super::ui::{MIN_HEIGHT, MIN_WIDTH, Ui};
 use super::widgets::footer;
 use crate::domain::date::format_date;
 use crate::domain::invalid::Arg;
@@ -129,7 +129,7 @@ fn render_offer(parked: &Parked, frame: &mut Frame, area: Rect, ui: &Ui) {
     let width = 64.min(area.width);
     let boxed =
         Rect { x: area.x + (area.width - width) / 2, y: area.y + area.height / 3, width, height: 7.min(area.height) };
-    let block = titled(theme, text(lang, "tui.offer_title"));
+    let block = crate::tui::ui::dialog(theme, text(lang, "tui.offer_title"));
     let inner = block.inner(boxed);
     frame.render_widget(ratatui::widgets::Clear, boxed);
     frame.render_widget(block, boxed);

@@ -7,7 +7,7 @@ use ratatui::layout::{Position, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Paragraph, Wrap};
 
-use super::{Action, Context, Label, Load, Loads, Page, labelled_input, leave, problems};
+use super::{Action, Context, Load, Loads, Page, leave};
 use crate::domain::date::parse_date;
 use crate::domain::invalid::{Arg, Invalid};
 use crate::domain::officer::{NIP_DIGITS, Nip};
@@ -18,6 +18,7 @@ use crate::tui::bindings::{Binding, EDIT_KEYS, Hint, TYPING_LIST_KEYS, find, hin
 use crate::tui::data::{AuditData, AuditRow};
 use crate::tui::keymap::{Key, list_nav};
 use crate::tui::ui::{Ui, titled};
+use crate::tui::widgets::field::{Label, labelled_input, problems};
 use crate::tui::widgets::input::TextInput;
 use crate::tui::widgets::list::{self, Selection};
 

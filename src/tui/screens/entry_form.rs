@@ -17,7 +17,7 @@ use ratatui::layout::{Position, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Clear, Paragraph, Wrap};
 
-use super::{Action, Label, Page, label_line, labelled_input, problems};
+use super::{Action, Page};
 use crate::domain::date::format_date;
 use crate::domain::draft_text::{self, TypedDraft, TypedQuantity};
 use crate::domain::entry::{Entry, EntryDraft, EntryId, Field, PARTICIPANTS_MAX, Status};
@@ -31,6 +31,7 @@ use crate::records::{DraftRow, FormDraft, Total};
 use crate::tui::bindings::{Binding, DISCARD, EDIT_KEYS, Hint, find, hints};
 use crate::tui::keymap::Key;
 use crate::tui::ui::{Ui, titled};
+use crate::tui::widgets::field::{Label, label_line, labelled_input, problems};
 use crate::tui::widgets::{input::TextInput, list};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

@@ -13,7 +13,7 @@ use ratatui::layout::{Position, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Clear, Paragraph, Wrap};
 
-use super::{Action, Context, Label, Load, Loads, Page, labelled_input, leave};
+use super::{Action, Context, Load, Loads, Page, leave};
 use crate::domain::date::format_date;
 use crate::domain::entry::EntryId;
 use crate::domain::entry::{Entry, EntryDraft, Status};
@@ -29,6 +29,7 @@ use crate::tui::keymap::{Key, Nav, list_nav};
 use crate::tui::ops::Op;
 use crate::tui::theme::{Theme, cells};
 use crate::tui::ui::{Ui, local_time, quantities, titled};
+use crate::tui::widgets::field::{Label, labelled_input};
 use crate::tui::widgets::input::TextInput;
 
 /// Which changes the logged-in officer's role allows on this entry.
@@ -452,7 +453,7 @@ fn render_void(dialog: &VoidDialog, frame: &mut Frame, area: Rect, ui: &Ui) -> O
     let width = 70.min(area.width);
     let height = 8.min(area.height);
     let boxed = Rect { x: area.x + (area.width - width) / 2, y: area.y + area.height - height, width, height };
-    let block = titled(theme, text(lang, "tui.void_title"));
+    let block = crate::tui::ui::dialog(theme, text(lang, "tui.void_title"));
     let inner = block.inner(boxed);
     frame.render_widget(Clear, boxed);
     frame.render_widget(block, boxed);
@@ -483,7 +484,7 @@ fn render_void(dialog: &VoidDialog, frame: &mut Frame, area: Rect, ui: &Ui) -> O
         return None;
     }
     if let Some(problem) = &problem {
-        super::problems(frame, below, theme, std::slice::from_ref(problem));
+        crate::tui::widgets::field::problems(frame, below, theme, std::slice::from_ref(problem));
     }
     cursor
 }

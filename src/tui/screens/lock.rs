@@ -7,14 +7,15 @@ use ratatui::layout::{Position, Rect};
 use ratatui::text::Line;
 use ratatui::widgets::{Paragraph, Wrap};
 
-use super::{Action, Label, Page, labelled_input};
+use super::{Action, Page};
 use crate::domain::invalid::Arg;
 use crate::domain::officer::PIN_MAX_DIGITS;
 use crate::i18n::{Lang, fill, text};
 use crate::tui::bindings::{Binding, Global, Hint, find, global_in_footer, hints};
 use crate::tui::keymap::Key;
 use crate::tui::theme::cells;
-use crate::tui::ui::{Ui, titled};
+use crate::tui::ui::{Ui, dialog};
+use crate::tui::widgets::field::{Label, labelled_input};
 use crate::tui::widgets::input::TextInput;
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -87,7 +88,7 @@ pub fn render(state: &State, frame: &mut Frame, area: Rect, ui: &Ui) -> Option<P
     let width = 62.min(area.width);
     let height = 10.min(area.height);
     let boxed = Rect { x: area.x + (area.width - width) / 2, y: area.y + (area.height - height) / 3, width, height };
-    let block = titled(ui.theme, text(lang, "tui.lock_title"));
+    let block = dialog(ui.theme, text(lang, "tui.lock_title"));
     let inner = block.inner(boxed);
     frame.render_widget(block, boxed);
     let pad = Rect { x: inner.x + 1, width: inner.width.saturating_sub(2), ..inner };

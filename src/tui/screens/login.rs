@@ -3,15 +3,15 @@
 
 use ratatui::Frame;
 use ratatui::layout::{Position, Rect};
-use ratatui::text::Line;
 use ratatui::widgets::{Clear, Paragraph, Wrap};
 
-use super::{Action, Label, Page, labelled_input};
+use super::{Action, Page};
 use crate::domain::officer::PIN_MAX_DIGITS;
 use crate::i18n::{Lang, text};
 use crate::tui::bindings::{Binding, EDIT_KEYS, Hint, find, hints};
 use crate::tui::keymap::Key;
 use crate::tui::ui::Ui;
+use crate::tui::widgets::field::{Label, labelled_input};
 use crate::tui::widgets::input::TextInput;
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -104,7 +104,7 @@ pub fn render(state: &State, frame: &mut Frame, area: Rect, ui: &Ui) -> Option<P
     let width = 62.min(area.width);
     let height = 9.min(area.height);
     let boxed = Rect { x: area.x + (area.width - width) / 2, y: area.y + (area.height - height) / 3, width, height };
-    let block = ui.theme.block().title(Line::styled(format!(" {} ", text(lang, "tui.login_title")), ui.theme.title()));
+    let block = crate::tui::ui::dialog(ui.theme, text(lang, "tui.login_title"));
     let inner = block.inner(boxed);
     frame.render_widget(Clear, boxed);
     frame.render_widget(block, boxed);

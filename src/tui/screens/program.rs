@@ -9,7 +9,7 @@ use ratatui::widgets::{Paragraph, Wrap};
 
 use chrono::{Datelike, NaiveDate};
 
-use super::{Action, Context, Label, Load, Loads, Page, labelled_input, leave};
+use super::{Action, Context, Load, Loads, Page, leave};
 use crate::domain::date::{format_date, parse_date};
 use crate::domain::entry::Entry;
 use crate::domain::invalid::Arg;
@@ -26,6 +26,7 @@ use crate::tui::keymap::{Key, list_nav};
 use crate::tui::ops::Op;
 use crate::tui::ui::{Ui, amount, quantities, titled};
 use crate::tui::widgets::asked::{Answer, Asked, next_choice};
+use crate::tui::widgets::field::{Label, labelled_input};
 use crate::tui::widgets::input::TextInput;
 use crate::tui::widgets::list::{self, Selection};
 
@@ -276,7 +277,7 @@ pub fn render(state: &State, frame: &mut Frame, area: Rect, ui: &Ui) -> Option<P
         }
     };
     // The register takes what a wider terminal gives; the totals keep theirs.
-    let [left, right] = Layout::horizontal([Constraint::Min(42), Constraint::Length(38)]).areas(body);
+    let [left, right] = Layout::horizontal([Constraint::Min(42), Constraint::Length(38)]).spacing(2).areas(body);
     render_register(state, frame, left, ui);
     render_totals(state, frame, right, ui);
     cursor

@@ -7,7 +7,7 @@ use ratatui::layout::{Position, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 
-use super::{Action, Context, Label, Load, Loads, Page, labelled_input};
+use super::{Action, Context, Load, Loads, Page};
 use crate::domain::date::format_date;
 use crate::domain::invalid::Arg;
 use crate::domain::officer::Role;
@@ -18,6 +18,7 @@ use crate::tui::bindings::{Binding, EDIT_KEYS, Hint, TYPING_LIST_KEYS, find, hin
 use crate::tui::data::ProgramRow;
 use crate::tui::keymap::{Key, typing_nav};
 use crate::tui::ui::{Ui, titled};
+use crate::tui::widgets::field::{Label, labelled_input};
 use crate::tui::widgets::input::TextInput;
 use crate::tui::widgets::list::{self, Selection};
 

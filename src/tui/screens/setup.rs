@@ -6,7 +6,7 @@ use ratatui::layout::{Position, Rect};
 use ratatui::text::Line;
 use ratatui::widgets::{Paragraph, Wrap};
 
-use super::{Action, Label, Page, labelled_input, problems};
+use super::{Action, Page};
 use crate::domain::invalid::{Arg, Invalid};
 use crate::domain::officer::{Nip, PIN_MAX_DIGITS, check_name, check_pin};
 use crate::domain::text::TextField;
@@ -14,6 +14,7 @@ use crate::i18n::{self, Lang, fill, text};
 use crate::tui::bindings::{Binding, EDIT_KEYS, Hint, find, hints};
 use crate::tui::keymap::Key;
 use crate::tui::ui::Ui;
+use crate::tui::widgets::field::{Label, labelled_input, problems};
 use crate::tui::widgets::input::TextInput;
 
 const NIP: usize = 0;
@@ -147,7 +148,7 @@ impl Page for State {
 
 pub fn render(state: &State, frame: &mut Frame, area: Rect, ui: &Ui) -> Option<Position> {
     let lang = ui.lang;
-    let block = ui.theme.block().title(Line::styled(format!(" {} ", text(lang, "tui.setup_title")), ui.theme.title()));
+    let block = crate::tui::ui::dialog(ui.theme, text(lang, "tui.setup_title"));
     let inner = block.inner(area);
     frame.render_widget(block, area);
     let n = |v: usize| Arg::Number(v as i64);

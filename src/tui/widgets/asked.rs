@@ -7,12 +7,12 @@ use ratatui::Frame;
 use ratatui::layout::{Position, Rect};
 use ratatui::text::Line;
 
+use super::field::{Label, labelled_input};
 use super::input::TextInput;
 use crate::domain::invalid::Invalid;
 use crate::i18n::Lang;
 use crate::tui::bindings::{TYPED, Typed, find};
 use crate::tui::keymap::Key;
-use crate::tui::screens::{Label, labelled_input};
 use crate::tui::theme::{Theme, cells};
 
 #[derive(Clone, Debug, PartialEq, Eq)]

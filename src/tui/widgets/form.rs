@@ -7,12 +7,12 @@ use ratatui::layout::{Position, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::Clear;
 
+use super::field::{Label, label_line, labelled_input, problems};
 use super::input::TextInput;
 use crate::domain::text::TextField;
 use crate::i18n::text;
 use crate::tui::bindings::{Binding, DISCARD, EDIT_KEYS, Hint, find, hints};
 use crate::tui::keymap::Key;
-use crate::tui::screens::{Label, label_line, labelled_input, problems};
 use crate::tui::ui::{Ui, titled};
 
 #[derive(Clone, Debug, PartialEq, Eq)]

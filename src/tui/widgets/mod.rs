@@ -1,6 +1,7 @@
 //! Pieces shared by the screens.
 
 pub mod asked;
+pub mod field;
 pub mod footer;
 pub mod form;
 pub mod input;
