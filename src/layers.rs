@@ -28,7 +28,7 @@ fn layer(module: &str) -> Option<usize> {
     LAYERS.iter().position(|layer| layer.contains(&module))
 }
 
-pub(crate) fn rust_files(dir: &Path, out: &mut Vec<PathBuf>) {
+fn rust_files(dir: &Path, out: &mut Vec<PathBuf>) {
     for entry in std::fs::read_dir(dir).expect("the source folder is readable") {
         let path = entry.expect("a folder entry").path();
         let name = path.file_name().and_then(|n| n.to_str()).unwrap_or_default().to_string();
@@ -68,14 +68,14 @@ fn uses(text: &str) -> Vec<String> {
     found
 }
 
-/// Module -> (used module -> a file that uses it).
-fn graph() -> BTreeMap<String, BTreeMap<String, PathBuf>> {
-    let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
-    let mut graph: BTreeMap<String, BTreeMap<String, PathBuf>> = BTreeMap::new();
-    for entry in std::fs::read_dir(&src).expect("src is readable") {
+/// The parts of a source folder: each file and each subfolder, by name,
+/// with the Rust files it holds (test files left out), except `skip`.
+pub(crate) fn parts_of(dir: &Path, skip: &[&str]) -> Vec<(String, Vec<PathBuf>)> {
+    let mut parts = Vec::new();
+    for entry in std::fs::read_dir(dir).expect("a source folder is readable") {
         let path = entry.expect("a folder entry").path();
-        let Some(module) = path.file_stem().and_then(|n| n.to_str()).map(str::to_string) else { continue };
-        if matches!(module.as_str(), "lib" | "main" | "layers") {
+        let Some(part) = path.file_stem().and_then(|n| n.to_str()).map(str::to_string) else { continue };
+        if skip.contains(&part.as_str()) {
             continue;
         }
         let mut files = Vec::new();
@@ -84,6 +84,16 @@ fn graph() -> BTreeMap<String, BTreeMap<String, PathBuf>> {
         } else {
             files.push(path.clone());
         }
+        parts.push((part, files));
+    }
+    parts
+}
+
+/// Module -> (used module -> a file that uses it).
+fn graph() -> BTreeMap<String, BTreeMap<String, PathBuf>> {
+    let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
+    let mut graph: BTreeMap<String, BTreeMap<String, PathBuf>> = BTreeMap::new();
+    for (module, files) in parts_of(&src, &["lib", "main", "layers"]) {
         let used = graph.entry(module.clone()).or_default();
         for file in files {
             let text = std::fs::read_to_string(&file).expect("a source file is readable");

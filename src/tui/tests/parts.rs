@@ -7,7 +7,7 @@
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
 
-use crate::layers::{rust_files, without_tests};
+use crate::layers::{parts_of, without_tests};
 
 /// The parts a file names: `crate::tui::x`, and from a top-level file
 /// `super::x` or `super::{x, y::z}`.
@@ -39,18 +39,7 @@ fn named(text: &str, top_level: bool) -> BTreeSet<String> {
 fn parts() -> BTreeMap<String, BTreeSet<String>> {
     let tui = Path::new(env!("CARGO_MANIFEST_DIR")).join("src/tui");
     let mut graph: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
-    for entry in std::fs::read_dir(&tui).expect("src/tui is readable") {
-        let path = entry.expect("a folder entry").path();
-        let Some(part) = path.file_stem().and_then(|n| n.to_str()).map(str::to_string) else { continue };
-        if matches!(part.as_str(), "mod" | "tests") {
-            continue;
-        }
-        let mut files = Vec::new();
-        if path.is_dir() {
-            rust_files(&path, &mut files);
-        } else {
-            files.push(path.clone());
-        }
+    for (part, files) in parts_of(&tui, &["mod", "tests"]) {
         let used = graph.entry(part.clone()).or_default();
         for file in files {
             let text = std::fs::read_to_string(&file).expect("a source file is readable");
