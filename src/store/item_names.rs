@@ -139,7 +139,7 @@ mod tests {
     use chrono::{DateTime, NaiveDate, Utc};
 
     use super::super::staging::tests::reopened;
-    use super::super::{AuditAction, AuditNote, Change, OpenMode, Problem, Store};
+    use super::super::{AuditNote, Change, OpenMode, Problem, Store};
     use super::*;
     use crate::domain::Kind;
     use crate::domain::entry::{EntryDraft, Quantity, Status};
@@ -147,13 +147,7 @@ mod tests {
     use crate::domain::reference_data::reference_data;
 
     fn note() -> AuditNote {
-        AuditNote {
-            at: DateTime::<Utc>::UNIX_EPOCH,
-            officer: None,
-            action: AuditAction::Initialised,
-            detail: String::new(),
-            user: "t".into(),
-        }
+        super::super::staging::tests::setup_note()
     }
 
     fn harvest(day: u32, qty: &str) -> Change {

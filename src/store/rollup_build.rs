@@ -45,7 +45,7 @@ mod tests {
 
     use super::super::rollup::Activity;
     use super::super::staging::tests::reopened;
-    use super::super::{AuditAction, AuditNote, Change, OpenMode, Problem, Store};
+    use super::super::{AuditNote, Change, OpenMode, Problem, Store};
     use super::keys;
     use crate::domain::Kind;
     use crate::domain::entry::{EntryDraft, Quantity, Status};
@@ -53,13 +53,7 @@ mod tests {
     use crate::domain::reference_data::reference_data;
 
     fn note() -> AuditNote {
-        AuditNote {
-            at: DateTime::<Utc>::UNIX_EPOCH,
-            officer: None,
-            action: AuditAction::Initialised,
-            detail: String::new(),
-            user: "t".into(),
-        }
+        super::super::staging::tests::setup_note()
     }
 
     fn training(day: u32, hours: &str, participants: u32) -> EntryDraft {

@@ -416,4 +416,15 @@ pub(super) mod tests {
     fn tempfile() -> tempfile::TempDir {
         tempfile::tempdir().unwrap()
     }
+
+    /// The audit note of a store test's setup writes.
+    pub(in crate::store) fn setup_note() -> AuditNote {
+        AuditNote {
+            at: DateTime::<Utc>::UNIX_EPOCH,
+            officer: None,
+            action: AuditAction::Initialised,
+            detail: String::new(),
+            user: "t".into(),
+        }
+    }
 }
