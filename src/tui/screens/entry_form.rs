@@ -1103,7 +1103,7 @@ fn render_below_zero(ask: &BelowZero, frame: &mut Frame, area: Rect, ui: &Ui) ->
         ask.problem.iter().map(|p| super::entry_view::wrap(&format!("! {p}"), text_width).len()).sum::<usize>();
     let height = (wrapped + problem + 4).min(usize::from(area.height)) as u16;
     let boxed = Rect { x: area.x + (area.width - width) / 2, y: area.y + 2, width, height };
-    let block = titled(theme, text(lang, "tui.below_zero_title"));
+    let block = crate::tui::ui::dialog(theme, text(lang, "tui.below_zero_title"));
     let inner = block.inner(boxed);
     frame.render_widget(Clear, boxed);
     frame.render_widget(block, boxed);
@@ -1175,7 +1175,7 @@ fn render_confirm(frame: &mut Frame, area: Rect, ui: &Ui) {
     let width = 56.min(area.width);
     let boxed =
         Rect { x: area.x + (area.width - width) / 2, y: area.y + area.height / 3, width, height: 5.min(area.height) };
-    let block = titled(theme, text(lang, "tui.confirm_title"));
+    let block = crate::tui::ui::dialog(theme, text(lang, "tui.confirm_title"));
     let inner = block.inner(boxed);
     frame.render_widget(Clear, boxed);
     frame.render_widget(block, boxed);

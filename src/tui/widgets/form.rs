@@ -13,7 +13,7 @@ use crate::domain::text::TextField;
 use crate::i18n::text;
 use crate::tui::bindings::{Binding, DISCARD, EDIT_KEYS, Hint, find, hints};
 use crate::tui::keymap::Key;
-use crate::tui::ui::{Ui, titled};
+use crate::tui::ui::Ui;
 
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Input {
@@ -329,7 +329,7 @@ pub fn confirm(frame: &mut Frame, area: Rect, ui: &Ui, question: &str) {
         width,
         height: (lines + 3).min(area.height),
     };
-    let block = titled(theme, text(lang, "tui.confirm_please"));
+    let block = crate::tui::ui::dialog(theme, text(lang, "tui.confirm_please"));
     let inner = block.inner(boxed);
     frame.render_widget(Clear, boxed);
     frame.render_widget(block, boxed);
