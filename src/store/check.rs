@@ -177,9 +177,10 @@ impl Store {
         Ok(highest)
     }
 
-    /// Every revision beside its entry's head, an entry at a time (both
-    /// trees are in id order): values the rules refuse, gaps in the
-    /// revisions, and the index key each current revision needs.
+    /// Every revision, an entry at a time (an entry's revisions are
+    /// adjacent in `entries`, and its current one is the last): values the
+    /// rules refuse, gaps in the revisions, and the index key each current
+    /// revision needs.
     fn check_revisions(
         &self,
         programs: &HashMap<u32, Program>,
@@ -189,7 +190,6 @@ impl Store {
     ) -> Result<RevisionPass> {
         let mut pass = RevisionPass::default();
         let mut digests = digests;
-        let mut heads = self.heads.iter().peekable();
         let mut revisions = self.entries.iter().peekable();
         let id_of = |next: Option<&std::result::Result<(sled::IVec, sled::IVec), sled::Error>>| match next {
             Some(Ok((k, _))) => Some(keys::u64_from(k).unwrap_or_default()),
@@ -197,37 +197,22 @@ impl Store {
         };
         loop {
             // A storage error surfaces on the next `next()`.
-            if let Some(Err(_)) = heads.peek() {
-                heads.next().transpose()?;
-            }
             if let Some(Err(_)) = revisions.peek() {
                 revisions.next().transpose()?;
             }
-            let id = match (id_of(heads.peek()), id_of(revisions.peek())) {
-                (None, None) => break,
-                (a, b) => a.into_iter().chain(b).min().unwrap_or_default(),
-            };
-            let mut head = None;
-            if id_of(heads.peek()) == Some(id) {
-                let (k, v) = heads.next().transpose()?.unwrap_or_default();
-                match decode::<u32>(&v) {
-                    Ok(h) => head = Some(h),
-                    Err(e) => problems.push(Problem::Undecodable {
-                        tree: "heads".into(),
-                        key: hex(&k),
-                        detail: e.to_string(),
-                    }),
-                }
-            }
+            let Some(id) = id_of(revisions.peek()) else { break };
             let mut present = Vec::new();
             let mut current = None;
+            let mut head = 0;
             while id_of(revisions.peek()) == Some(id) {
                 let (k, v) = revisions.next().transpose()?.unwrap_or_default();
+                head = keys::revision_parts(&k).map_or(head, |(_, revision)| revision);
                 let entry = match decode::<Entry>(&v) {
                     Ok(entry) => entry,
                     Err(e) => {
                         let detail = e.to_string();
                         problems.push(Problem::Undecodable { tree: "entries".into(), key: hex(&k), detail });
+                        current = None;
                         continue;
                     }
                 };
@@ -251,11 +236,11 @@ impl Store {
                         pass.names_needed.insert(key);
                     }
                 }
-                if Some(entry.revision) == head {
-                    current = Some(entry);
-                }
+                // The last revision decoded, unless a later key of the
+                // entry will not decode (then that one was the current).
+                current = Some(entry);
             }
-            for revision in 1..=head.unwrap_or(0) {
+            for revision in 1..=head {
                 if !present.contains(&revision) {
                     problems.push(Problem::RevisionMissing { entry: id, revision });
                 }
