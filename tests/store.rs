@@ -5,11 +5,20 @@ mod common;
 
 use binalog::domain::{Amount, Kind};
 use binalog::i18n::{self, Lang};
-use binalog::records::{EntryFilter, Error, RevisionState};
+use binalog::records::{Actor, EntryFilter, Error, Records, RevisionState};
 use binalog::store::codec::{self, encode};
 use binalog::store::keys;
 use common::*;
 use proptest::prelude::*;
+
+/// A new database with its admin, an officer and a supervisor of site 1.
+fn with_supervisor(path: &std::path::Path) -> (Records, Actor, Actor, Actor) {
+    let (records, admin, actor) = fresh_with_admin(path);
+    records.add_officer(Some(&admin), SUPERVISOR_NIP, "Rina", binalog::domain::Role::Supervisor, PIN).unwrap();
+    records.assign_sites(&admin, SUPERVISOR_NIP, &[1]).unwrap();
+    let supervisor = records.login(SUPERVISOR_NIP, PIN).unwrap();
+    (records, admin, actor, supervisor)
+}
 
 /// Two changes of the same revision sent at once from two threads: the
 /// store checks the base inside its transaction (there is no head key, the
@@ -21,10 +30,7 @@ use proptest::prelude::*;
 #[test]
 fn two_changes_of_the_same_revision_at_once_save_exactly_one() {
     let dir = tempfile::tempdir().unwrap();
-    let (records, admin, actor) = fresh_with_admin(dir.path());
-    records.add_officer(Some(&admin), SUPERVISOR_NIP, "Rina", binalog::domain::Role::Supervisor, PIN).unwrap();
-    records.assign_sites(&admin, SUPERVISOR_NIP, &[1]).unwrap();
-    let supervisor = records.login(SUPERVISOR_NIP, PIN).unwrap();
+    let (records, _admin, actor, supervisor) = with_supervisor(dir.path());
     for round in 0..24 {
         let entry = records.add_entry(&actor, draft(1, day(2026, 3, 2), Kind::Harvest, "1 kg cabai")).unwrap();
         let start = std::sync::Barrier::new(2);
@@ -63,10 +69,7 @@ fn two_changes_of_the_same_revision_at_once_save_exactly_one() {
 #[test]
 fn a_correction_supersedes_and_a_void_removes_from_totals() {
     let dir = tempfile::tempdir().unwrap();
-    let (records, admin, actor) = fresh_with_admin(dir.path());
-    records.add_officer(Some(&admin), SUPERVISOR_NIP, "Rina", binalog::domain::Role::Supervisor, PIN).unwrap();
-    records.assign_sites(&admin, SUPERVISOR_NIP, &[1]).unwrap();
-    let supervisor = records.login(SUPERVISOR_NIP, PIN).unwrap();
+    let (records, admin, actor, supervisor) = with_supervisor(dir.path());
     let first = records.add_entry(&actor, draft(1, day(2026, 3, 2), Kind::Harvest, "12,5 kg cabai")).unwrap();
     assert_eq!((first.revision, first.supersedes), (1, None));
     let month = |r: &binalog::records::Records| r.totals(1, day(2026, 3, 1), day(2026, 3, 31)).unwrap();

@@ -30,7 +30,7 @@ pub enum Problem {
     /// An activity row (entries and attendance of a day) that does not
     /// equal the sum of its entries.
     ActivityWrong { key: String, expected: Activity, found: Activity },
-    /// A head without its revision, or a gap in an entry's revisions.
+    /// A gap in an entry's revisions (numbered from 1, the last current).
     RevisionMissing { entry: u64, revision: u32 },
     /// An entry whose programme does not exist.
     ProgramMissing { entry: u64, program: u32 },

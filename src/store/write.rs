@@ -502,11 +502,11 @@ pub(super) mod tests {
         Nip::parse("198507142009121001").unwrap()
     }
 
-    /// A harvest of programme 1 on 5 March 2026.
-    pub(in crate::store) fn harvest(qty: &str) -> EntryDraft {
+    /// A harvest of programme 1 on a day of March 2026.
+    pub(in crate::store) fn harvest_on(day: u32, qty: &str) -> EntryDraft {
         EntryDraft {
             program: 1,
-            date: chrono::NaiveDate::from_ymd_opt(2026, 3, 5).unwrap(),
+            date: chrono::NaiveDate::from_ymd_opt(2026, 3, day).unwrap(),
             kind: Kind::Harvest,
             quantities: vec![Quantity::parse(qty).unwrap()],
             participants: 1,
@@ -515,6 +515,11 @@ pub(super) mod tests {
             notes: String::new(),
             status: Status::Done,
         }
+    }
+
+    /// A harvest of programme 1 on 5 March 2026.
+    pub(in crate::store) fn harvest(qty: &str) -> EntryDraft {
+        harvest_on(5, qty)
     }
 
     pub(in crate::store) fn commit(store: &Store, changes: &[Change]) -> super::super::Result<Vec<Entry>> {
