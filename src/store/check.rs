@@ -829,3 +829,33 @@ pub fn check_copy(path: &Path) -> Result<(Vec<Problem>, usize)> {
         Ok((store.check()?, store.entry_count()))
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::super::write::tests::{commit, harvest, note};
+    use super::super::{Change, OpenMode, Store, keys};
+    use super::Problem;
+
+    /// With no head kept, an entry's revisions alone say what is current:
+    /// a revision lost from the middle is named, and one lost from the end
+    /// makes the one before it current, which the totals then disagree with.
+    #[test]
+    fn a_lost_revision_is_found_from_the_revisions_alone() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = Store::open(dir.path(), OpenMode::CreateIfMissing).unwrap();
+        store.init_reference(&crate::domain::reference_data::reference_data(), &note()).unwrap();
+        let first = commit(&store, &[Change::Add(harvest("1 kg cabai"))]).unwrap().remove(0);
+        let fix = |base, qty| Change::Correct { id: first.id, base, draft: harvest(qty), reason: "salah".into() };
+        commit(&store, &[fix(1, "2 kg cabai")]).unwrap();
+        commit(&store, &[fix(2, "3 kg cabai")]).unwrap();
+        assert_eq!(store.check().unwrap(), vec![]);
+        store.entries.remove(keys::revision(first.id, 2)).unwrap();
+        assert_eq!(store.check().unwrap(), vec![Problem::RevisionMissing { entry: first.id, revision: 2 }]);
+        store.entries.remove(keys::revision(first.id, 3)).unwrap();
+        assert_eq!(store.head(first.id).unwrap(), Some(1));
+        // Revision 1 is current again: 1 kg, where the totals hold 3 kg.
+        let problems = store.check().unwrap();
+        assert!(problems.iter().any(|p| matches!(p, Problem::RollupWrong { .. })), "{problems:?}");
+        assert!(!problems.iter().any(|p| matches!(p, Problem::RevisionMissing { .. })), "{problems:?}");
+    }
+}
