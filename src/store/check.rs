@@ -832,8 +832,8 @@ pub fn check_copy(path: &Path) -> Result<(Vec<Problem>, usize)> {
 
 #[cfg(test)]
 mod tests {
-    use super::super::write::tests::{commit, harvest, note};
-    use super::super::{Change, OpenMode, Store, keys};
+    use super::super::write::tests::{commit, harvest, with_reference};
+    use super::super::{Change, keys};
     use super::Problem;
 
     /// With no head kept, an entry's revisions alone say what is current:
@@ -842,8 +842,7 @@ mod tests {
     #[test]
     fn a_lost_revision_is_found_from_the_revisions_alone() {
         let dir = tempfile::tempdir().unwrap();
-        let store = Store::open(dir.path(), OpenMode::CreateIfMissing).unwrap();
-        store.init_reference(&crate::domain::reference_data::reference_data(), &note()).unwrap();
+        let store = with_reference(dir.path());
         let first = commit(&store, &[Change::Add(harvest("1 kg cabai"))]).unwrap().remove(0);
         let fix = |base, qty| Change::Correct { id: first.id, base, draft: harvest(qty), reason: "salah".into() };
         commit(&store, &[fix(1, "2 kg cabai")]).unwrap();

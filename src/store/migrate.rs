@@ -73,8 +73,8 @@ fn rewrite<T: Stored>(tree: &sled::Tree, name: &str) -> Result<()> {
 mod tests {
     use super::super::codec::encode;
     use super::super::staging::tests::reopened;
-    use super::super::write::tests::{commit, harvest, note};
-    use super::super::{Change, OpenMode, Store, keys};
+    use super::super::write::tests::{commit, harvest, with_reference};
+    use super::super::{Change, Store, keys};
 
     fn has_tree(store: &Store, name: &str) -> bool {
         store.db.tree_names().iter().any(|n| n.as_ref() == name.as_bytes())
@@ -84,8 +84,7 @@ mod tests {
     /// earlier build kept beside them: a site index of one key, and a head
     /// per entry (entry id -> current revision).
     fn with_retired_trees(dir: &std::path::Path) -> Store {
-        let store = Store::open(dir, OpenMode::CreateIfMissing).unwrap();
-        store.init_reference(&crate::domain::reference_data::reference_data(), &note()).unwrap();
+        let store = with_reference(dir);
         let added = [1, 2, 3].map(|n| Change::Add(harvest(&format!("{n} kg cabai"))));
         let added = commit(&store, &added).unwrap();
         let fix = Change::Correct { id: added[1].id, base: 1, draft: harvest("5 kg cabai"), reason: "salah".into() };

@@ -522,6 +522,13 @@ pub(super) mod tests {
         harvest_on(5, qty)
     }
 
+    /// A new database holding the reference data (sites, programmes).
+    pub(in crate::store) fn with_reference(dir: &std::path::Path) -> Store {
+        let store = Store::open(dir, OpenMode::CreateIfMissing).unwrap();
+        store.init_reference(&crate::domain::reference_data::reference_data(), &note()).unwrap();
+        store
+    }
+
     pub(in crate::store) fn commit(store: &Store, changes: &[Change]) -> super::super::Result<Vec<Entry>> {
         store.commit(changes, &nip(), note().at, &note())
     }
@@ -538,8 +545,7 @@ pub(super) mod tests {
     #[test]
     fn a_change_is_accepted_only_on_the_current_revision() {
         let dir = tempfile::tempdir().unwrap();
-        let store = Store::open(dir.path(), OpenMode::CreateIfMissing).unwrap();
-        store.init_reference(&crate::domain::reference_data::reference_data(), &note()).unwrap();
+        let store = with_reference(dir.path());
         let first = commit(&store, &[Change::Add(harvest("1 kg cabai"))]).unwrap().remove(0);
         let second = commit(&store, &[correct(first.id, 1)]).unwrap().remove(0);
         let third = commit(&store, &[correct(first.id, 2)]).unwrap().remove(0);
