@@ -5,19 +5,71 @@ mod common;
 
 use binalog::domain::{Amount, Kind};
 use binalog::i18n::{self, Lang};
-use binalog::records::{EntryFilter, Error, RevisionState};
+use binalog::records::{Actor, EntryFilter, Error, Records, RevisionState};
 use binalog::store::codec::{self, encode};
 use binalog::store::keys;
 use common::*;
 use proptest::prelude::*;
 
-#[test]
-fn a_correction_supersedes_and_a_void_removes_from_totals() {
-    let dir = tempfile::tempdir().unwrap();
-    let (records, admin, actor) = fresh_with_admin(dir.path());
+/// A new database with its admin, an officer and a supervisor of site 1.
+fn with_supervisor(path: &std::path::Path) -> (Records, Actor, Actor, Actor) {
+    let (records, admin, actor) = fresh_with_admin(path);
     records.add_officer(Some(&admin), SUPERVISOR_NIP, "Rina", binalog::domain::Role::Supervisor, PIN).unwrap();
     records.assign_sites(&admin, SUPERVISOR_NIP, &[1]).unwrap();
     let supervisor = records.login(SUPERVISOR_NIP, PIN).unwrap();
+    (records, admin, actor, supervisor)
+}
+
+/// Two changes of the same revision sent at once from two threads: the
+/// store checks the base inside its transaction (there is no head key, the
+/// current revision is the entry's last), and sled runs transactions one
+/// at a time, so exactly one is saved and the other is told the entry
+/// changed, shown the revision that won. Rounds alternate two corrections
+/// with a correction against a void (which, when the void wins before the
+/// correction reads the entry, is refused as voided instead).
+#[test]
+fn two_changes_of_the_same_revision_at_once_save_exactly_one() {
+    let dir = tempfile::tempdir().unwrap();
+    let (records, _admin, actor, supervisor) = with_supervisor(dir.path());
+    for round in 0..24 {
+        let entry = records.add_entry(&actor, draft(1, day(2026, 3, 2), Kind::Harvest, "1 kg cabai")).unwrap();
+        let start = std::sync::Barrier::new(2);
+        let change = |side: usize| {
+            start.wait();
+            if side == 1 && round % 2 == 1 {
+                return records.void_entry(&supervisor, entry.id, 1, "dobel");
+            }
+            let fixed = draft(1, day(2026, 3, 2), Kind::Harvest, &format!("{} kg cabai", side + 2));
+            records.correct_entry(&actor, entry.id, 1, fixed, "salah timbang")
+        };
+        let (a, b) = std::thread::scope(|s| {
+            let a = s.spawn(|| change(0));
+            let b = s.spawn(|| change(1));
+            (a.join().unwrap(), b.join().unwrap())
+        });
+        let (saved, refused) = match (a, b) {
+            (Ok(saved), Err(refused)) | (Err(refused), Ok(saved)) => (saved, refused),
+            other => panic!("round {round}: not exactly one saved: {other:?}"),
+        };
+        assert_eq!((saved.revision, saved.supersedes), (2, Some(1)), "round {round}");
+        match refused {
+            Error::ChangedByAnother { current } => assert_eq!(*current, saved, "round {round}"),
+            // A correction that reads the entry after the void won is
+            // told it is voided, before it reaches the store.
+            Error::EntryVoided { id } if saved.voided => assert_eq!(id, entry.id),
+            other => panic!("round {round}: {other:?}"),
+        }
+        let history = records.history(entry.id).unwrap();
+        assert_eq!(history.iter().map(|e| e.revision).collect::<Vec<_>>(), vec![1, 2], "round {round}");
+        assert_eq!(history[1], saved, "round {round}");
+    }
+    assert_eq!(records.check().unwrap(), vec![]);
+}
+
+#[test]
+fn a_correction_supersedes_and_a_void_removes_from_totals() {
+    let dir = tempfile::tempdir().unwrap();
+    let (records, admin, actor, supervisor) = with_supervisor(dir.path());
     let first = records.add_entry(&actor, draft(1, day(2026, 3, 2), Kind::Harvest, "12,5 kg cabai")).unwrap();
     assert_eq!((first.revision, first.supersedes), (1, None));
     let month = |r: &binalog::records::Records| r.totals(1, day(2026, 3, 1), day(2026, 3, 31)).unwrap();

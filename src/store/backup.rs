@@ -18,7 +18,8 @@
 //! | 8     | length of the whole file, checksum included                  |
 //! | 4     | number of trees                                              |
 //! | 8     | number of key/value pairs, all trees                         |
-//! | 8     | entries (pairs in `heads`)                                   |
+//! | 8     | entries (ids in `entries`; in a backup of a database that    |
+//! |       | kept a `heads` tree, its pairs)                              |
 //! | 8     | revisions (pairs in `entries`)                               |
 //! | 8     | officers                                                     |
 //! | 8     | audit records                                                |
@@ -99,6 +100,11 @@ struct Header {
     revisions: u64,
     officers: u64,
     audit: u64,
+    /// While counting: the last entry id seen in `entries`, and the pairs
+    /// of a `heads` tree (an earlier build's), whose count was the
+    /// entries' when it wrote the backup (`finish_count`).
+    last_id: Option<u64>,
+    heads: Option<u64>,
 }
 
 impl Header {
@@ -132,18 +138,34 @@ impl Header {
             revisions: u64_at(68),
             officers: u64_at(76),
             audit: u64_at(84),
+            ..Header::default()
         }
     }
 
     /// Counts one pair of tree `name`.
-    fn count(&mut self, name: &[u8]) {
+    fn count(&mut self, name: &[u8], key: &[u8]) {
         self.pairs += 1;
         match name {
-            b"heads" => self.entries += 1,
-            b"entries" => self.revisions += 1,
+            b"heads" => *self.heads.get_or_insert(0) += 1,
+            b"entries" => {
+                self.revisions += 1;
+                let id = keys::u64_from(key);
+                if self.last_id != id {
+                    self.entries += 1;
+                    self.last_id = id;
+                }
+            }
             b"officers" => self.officers += 1,
             b"audit" => self.audit += 1,
             _ => {}
+        }
+    }
+
+    /// Once every pair is counted: a backup an earlier build wrote counted
+    /// its entries as the pairs of `heads`.
+    fn finish_count(&mut self) {
+        if let Some(heads) = self.heads {
+            self.entries = heads;
         }
     }
 
@@ -228,13 +250,14 @@ impl Store {
                         out.write_all(part).map_err(io_error)?;
                         length += 4 + part.len() as u64;
                     }
-                    header.count(&name);
+                    header.count(&name, &k);
                 }
                 out.write_all(&END_OF_TREE.to_be_bytes()).map_err(io_error)?;
                 length += 4;
                 header.trees += 1;
             }
         }
+        header.finish_count();
         header.bytes = length + HASH_LEN;
         out.flush().map_err(io_error)?;
         drop(out);
@@ -342,11 +365,12 @@ fn read_pairs(
             let key = take(&mut at, u64::from(key_len))?;
             let value_len = u32::from_be_bytes(take(&mut at, 4)?.try_into().expect("4 bytes"));
             let value = take(&mut at, u64::from(value_len))?;
-            counted.count(&name);
+            counted.count(&name, &key);
             pair(&name, key, value)?;
         }
         counted.trees += 1;
     }
+    counted.finish_count();
     let same = (counted.trees, counted.pairs, counted.entries, counted.revisions, counted.officers, counted.audit)
         == (header.trees, header.pairs, header.entries, header.revisions, header.officers, header.audit);
     if !same {

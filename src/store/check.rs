@@ -30,7 +30,7 @@ pub enum Problem {
     /// An activity row (entries and attendance of a day) that does not
     /// equal the sum of its entries.
     ActivityWrong { key: String, expected: Activity, found: Activity },
-    /// A head without its revision, or a gap in an entry's revisions.
+    /// A gap in an entry's revisions (numbered from 1, the last current).
     RevisionMissing { entry: u64, revision: u32 },
     /// An entry whose programme does not exist.
     ProgramMissing { entry: u64, program: u32 },
@@ -177,9 +177,10 @@ impl Store {
         Ok(highest)
     }
 
-    /// Every revision beside its entry's head, an entry at a time (both
-    /// trees are in id order): values the rules refuse, gaps in the
-    /// revisions, and the index key each current revision needs.
+    /// Every revision, an entry at a time (an entry's revisions are
+    /// adjacent in `entries`, and its current one is the last): values the
+    /// rules refuse, gaps in the revisions, and the index key each current
+    /// revision needs.
     fn check_revisions(
         &self,
         programs: &HashMap<u32, Program>,
@@ -189,7 +190,6 @@ impl Store {
     ) -> Result<RevisionPass> {
         let mut pass = RevisionPass::default();
         let mut digests = digests;
-        let mut heads = self.heads.iter().peekable();
         let mut revisions = self.entries.iter().peekable();
         let id_of = |next: Option<&std::result::Result<(sled::IVec, sled::IVec), sled::Error>>| match next {
             Some(Ok((k, _))) => Some(keys::u64_from(k).unwrap_or_default()),
@@ -197,37 +197,22 @@ impl Store {
         };
         loop {
             // A storage error surfaces on the next `next()`.
-            if let Some(Err(_)) = heads.peek() {
-                heads.next().transpose()?;
-            }
             if let Some(Err(_)) = revisions.peek() {
                 revisions.next().transpose()?;
             }
-            let id = match (id_of(heads.peek()), id_of(revisions.peek())) {
-                (None, None) => break,
-                (a, b) => a.into_iter().chain(b).min().unwrap_or_default(),
-            };
-            let mut head = None;
-            if id_of(heads.peek()) == Some(id) {
-                let (k, v) = heads.next().transpose()?.unwrap_or_default();
-                match decode::<u32>(&v) {
-                    Ok(h) => head = Some(h),
-                    Err(e) => problems.push(Problem::Undecodable {
-                        tree: "heads".into(),
-                        key: hex(&k),
-                        detail: e.to_string(),
-                    }),
-                }
-            }
+            let Some(id) = id_of(revisions.peek()) else { break };
             let mut present = Vec::new();
             let mut current = None;
+            let mut head = 0;
             while id_of(revisions.peek()) == Some(id) {
                 let (k, v) = revisions.next().transpose()?.unwrap_or_default();
+                head = keys::revision_parts(&k).map_or(head, |(_, revision)| revision);
                 let entry = match decode::<Entry>(&v) {
                     Ok(entry) => entry,
                     Err(e) => {
                         let detail = e.to_string();
                         problems.push(Problem::Undecodable { tree: "entries".into(), key: hex(&k), detail });
+                        current = None;
                         continue;
                     }
                 };
@@ -251,11 +236,11 @@ impl Store {
                         pass.names_needed.insert(key);
                     }
                 }
-                if Some(entry.revision) == head {
-                    current = Some(entry);
-                }
+                // The last revision decoded, unless a later key of the
+                // entry will not decode (then that one was the current).
+                current = Some(entry);
             }
-            for revision in 1..=head.unwrap_or(0) {
+            for revision in 1..=head {
                 if !present.contains(&revision) {
                     problems.push(Problem::RevisionMissing { entry: id, revision });
                 }
@@ -843,4 +828,33 @@ pub fn check_copy(path: &Path) -> Result<(Vec<Problem>, usize)> {
         }
         Ok((store.check()?, store.entry_count()))
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::write::tests::{commit, harvest, with_reference};
+    use super::super::{Change, keys};
+    use super::Problem;
+
+    /// With no head kept, an entry's revisions alone say what is current:
+    /// a revision lost from the middle is named, and one lost from the end
+    /// makes the one before it current, which the totals then disagree with.
+    #[test]
+    fn a_lost_revision_is_found_from_the_revisions_alone() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = with_reference(dir.path());
+        let first = commit(&store, &[Change::Add(harvest("1 kg cabai"))]).unwrap().remove(0);
+        let fix = |base, qty| Change::Correct { id: first.id, base, draft: harvest(qty), reason: "salah".into() };
+        commit(&store, &[fix(1, "2 kg cabai")]).unwrap();
+        commit(&store, &[fix(2, "3 kg cabai")]).unwrap();
+        assert_eq!(store.check().unwrap(), vec![]);
+        store.entries.remove(keys::revision(first.id, 2)).unwrap();
+        assert_eq!(store.check().unwrap(), vec![Problem::RevisionMissing { entry: first.id, revision: 2 }]);
+        store.entries.remove(keys::revision(first.id, 3)).unwrap();
+        assert_eq!(store.head(first.id).unwrap(), Some(1));
+        // Revision 1 is current again: 1 kg, where the totals hold 3 kg.
+        let problems = store.check().unwrap();
+        assert!(problems.iter().any(|p| matches!(p, Problem::RollupWrong { .. })), "{problems:?}");
+        assert!(!problems.iter().any(|p| matches!(p, Problem::RevisionMissing { .. })), "{problems:?}");
+    }
 }

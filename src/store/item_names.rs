@@ -141,8 +141,6 @@ mod tests {
     use super::super::staging::tests::reopened;
     use super::super::{AuditNote, Change, OpenMode, Problem, Store};
     use super::*;
-    use crate::domain::Kind;
-    use crate::domain::entry::{EntryDraft, Quantity, Status};
     use crate::domain::officer::Nip;
     use crate::domain::reference_data::reference_data;
 
@@ -151,17 +149,7 @@ mod tests {
     }
 
     fn harvest(day: u32, qty: &str) -> Change {
-        Change::Add(EntryDraft {
-            program: 1,
-            date: NaiveDate::from_ymd_opt(2026, 3, day).unwrap(),
-            kind: Kind::Harvest,
-            quantities: vec![Quantity::parse(qty).unwrap()],
-            participants: 1,
-            officers: 0,
-            cadets: 0,
-            notes: String::new(),
-            status: Status::Done,
-        })
+        Change::Add(crate::store::write::tests::harvest_on(day, qty))
     }
 
     fn add(store: &Store, changes: &[Change]) {

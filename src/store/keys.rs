@@ -36,6 +36,14 @@ pub fn revision(id: EntryId, revision: u32) -> Vec<u8> {
     [&id.to_be_bytes()[..], &revision.to_be_bytes()].concat()
 }
 
+/// The entry id and revision of an `entries` key.
+pub fn revision_parts(key: &[u8]) -> Option<(EntryId, u32)> {
+    match key.len() {
+        12 => Some((u64_from(key)?, u32_from(&key[8..])?)),
+        _ => None,
+    }
+}
+
 /// `by_program` and `by_site`: owner, date, entry.
 pub fn dated(owner: u32, date: NaiveDate, id: EntryId) -> Vec<u8> {
     [&id32(owner)[..], &day(date), &id.to_be_bytes()].concat()

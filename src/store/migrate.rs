@@ -25,12 +25,16 @@ pub(super) fn migrate(store: &Store, from: u32) -> Result<()> {
     store.flush()
 }
 
-/// Trees an earlier build kept and this one does not: `by_site` (site,
-/// date, entry id), the same keys as `by_program` under another owner. A
-/// site's entries are read through its programmes' keys instead, so a
-/// million entries are a million keys fewer in sled's page table (which
-/// sled holds in memory from the moment it opens) and in every write.
-pub(super) const RETIRED_TREES: [&str; 1] = ["by_site"];
+/// Trees an earlier build kept and this one does not, each a million keys
+/// fewer in sled's page table (which sled holds in memory from the moment
+/// it opens) and in every write for a million entries:
+/// - `by_site` (site, date, entry id), the same keys as `by_program` under
+///   another owner: a site's entries are read through its programmes' keys.
+/// - `heads` (entry id -> current revision): the current revision is the
+///   entry's last key in `entries` (store/read.rs `last_revision`), and a
+///   change checks its base inside the transaction (write.rs
+///   `current_for_change`).
+pub(super) const RETIRED_TREES: [&str; 2] = ["by_site", "heads"];
 
 /// Drops every retired tree still present: in a database written before
 /// it was retired, or restored from such a backup. Nothing reads them, so
@@ -67,53 +71,87 @@ fn rewrite<T: Stored>(tree: &sled::Tree, name: &str) -> Result<()> {
 
 #[cfg(test)]
 mod tests {
+    use super::super::codec::encode;
     use super::super::staging::tests::reopened;
-    use super::super::{OpenMode, Store};
+    use super::super::write::tests::{commit, harvest, with_reference};
+    use super::super::{Change, Store, keys};
 
     fn has_tree(store: &Store, name: &str) -> bool {
         store.db.tree_names().iter().any(|n| n.as_ref() == name.as_bytes())
     }
 
-    /// A new database with a site index of one key, as an earlier build
-    /// kept it.
-    fn with_site_index(dir: &std::path::Path) -> Store {
-        let store = Store::open(dir, OpenMode::CreateIfMissing).unwrap();
+    /// A new database with three entries, one corrected, and the trees an
+    /// earlier build kept beside them: a site index of one key, and a head
+    /// per entry (entry id -> current revision).
+    fn with_retired_trees(dir: &std::path::Path) -> Store {
+        let store = with_reference(dir);
+        let added = [1, 2, 3].map(|n| Change::Add(harvest(&format!("{n} kg cabai"))));
+        let added = commit(&store, &added).unwrap();
+        let fix = Change::Correct { id: added[1].id, base: 1, draft: harvest("5 kg cabai"), reason: "salah".into() };
+        commit(&store, &[fix]).unwrap();
         let old = store.db.open_tree("by_site").unwrap();
-        old.insert(super::keys::dated(1, chrono::NaiveDate::from_ymd_opt(2026, 3, 5).unwrap(), 1), &[]).unwrap();
+        old.insert(keys::dated(1, chrono::NaiveDate::from_ymd_opt(2026, 3, 5).unwrap(), 1), &[]).unwrap();
+        let heads = store.db.open_tree("heads").unwrap();
+        for (id, revision) in [(added[0].id, 1u32), (added[1].id, 2), (added[2].id, 1)] {
+            heads.insert(id.to_be_bytes(), encode(&revision)).unwrap();
+        }
+        store.flush().unwrap();
         store
     }
 
     /// A database an earlier build wrote (or a backup of one) still has a
-    /// site index: the next open drops it, keys and all, and `check` finds
-    /// nothing missing without it.
+    /// site index and heads: the next open drops them, keys and all; the
+    /// entries read the same without them, `check` finds nothing missing
+    /// and a correction is still checked against the current revision.
     #[test]
-    fn a_site_index_left_by_an_earlier_build_is_dropped_at_open() {
+    fn trees_left_by_an_earlier_build_are_dropped_at_open() {
         let dir = tempfile::tempdir().unwrap();
-        let store = with_site_index(dir.path());
-        store.flush().unwrap();
-        assert!(has_tree(&store, "by_site"));
+        let store = with_retired_trees(dir.path());
+        assert!(has_tree(&store, "by_site") && has_tree(&store, "heads"));
+        let before: Vec<_> = store.current_entries().map(Result::unwrap).collect();
         drop(store);
         let store = reopened(dir.path());
-        assert!(!has_tree(&store, "by_site"), "{:?}", store.db.tree_names());
+        for retired in super::RETIRED_TREES {
+            assert!(!has_tree(&store, retired), "{retired}: {:?}", store.db.tree_names());
+        }
         assert_eq!(store.check().unwrap(), vec![]);
+        let after: Vec<_> = store.current_entries().map(Result::unwrap).collect();
+        assert_eq!(after, before);
+        assert_eq!(after.iter().map(|e| e.revision).collect::<Vec<_>>(), vec![1, 2, 1]);
+        assert_eq!(store.entry_count(), 3);
+        assert_eq!(store.head(after[1].id).unwrap(), Some(2));
+        let stale = Change::Void { id: after[1].id, base: 1, reason: "dobel".into() };
+        match commit(&store, &[stale]) {
+            Err(super::super::StoreError::Conflict { current }) => assert_eq!(*current, after[1]),
+            other => panic!("{other:?}"),
+        }
         drop(store);
         let store = reopened(dir.path());
-        assert!(!has_tree(&store, "by_site"), "not made again by a later open");
+        for retired in super::RETIRED_TREES {
+            assert!(!has_tree(&store, retired), "{retired} not made again by a later open");
+        }
     }
 
-    /// A backup of such a database restores without it: the restored
-    /// folder never holds its pages (sled keeps a dropped tree's page ids
-    /// in its page table, in memory, so restoring is the way to shed them).
+    /// A backup of such a database verifies (its header counted the
+    /// entries as the pairs of `heads`) and restores without the retired
+    /// trees: the restored folder never holds their pages (sled keeps a
+    /// dropped tree's page ids in its page table, in memory, so restoring
+    /// is the way to shed them).
     #[test]
-    fn a_restored_backup_of_an_earlier_database_has_no_site_index() {
+    fn a_restored_backup_of_an_earlier_database_has_no_retired_tree() {
         let dir = tempfile::tempdir().unwrap();
-        let store = with_site_index(dir.path());
+        let store = with_retired_trees(dir.path());
+        let heads = store.db.open_tree("heads").unwrap();
+        // As an earlier build counted its entries: one more head than ids
+        // in `entries` shows which count the header holds.
+        heads.insert(99u64.to_be_bytes(), encode(&1u32)).unwrap();
         let file = dir.path().join("backup.binalog");
         let at = "2026-03-10T02:00:00Z".parse().unwrap();
         let summary = store.backup_to(&file, at).unwrap();
-        assert!(summary.trees > 0);
+        assert_eq!((summary.entries, summary.revisions), (4, 4));
         let dest = dir.path().join("restored");
-        let (_, problems) = super::super::restore(&file, &dest).unwrap();
+        let (restored, problems) = super::super::restore(&file, &dest).unwrap();
+        assert_eq!(restored.entries, 4);
         assert_eq!(problems, vec![]);
         // The folder as restore left it, before any open could drop a tree.
         let raw = loop {
@@ -126,6 +164,18 @@ mod tests {
         };
         let names: Vec<_> = raw.tree_names();
         assert!(names.iter().any(|n| n.as_ref() == b"meta"), "{names:?}");
-        assert!(!names.iter().any(|n| n.as_ref() == b"by_site"), "{names:?}");
+        for retired in super::RETIRED_TREES {
+            assert!(!names.iter().any(|n| n.as_ref() == retired.as_bytes()), "{retired}: {names:?}");
+        }
+    }
+
+    /// A backup this build writes counts its entries from `entries`.
+    #[test]
+    fn a_backup_counts_entries_as_ids_in_entries() {
+        let dir = tempfile::tempdir().unwrap();
+        drop(with_retired_trees(dir.path()));
+        let store = reopened(dir.path());
+        let summary = store.backup_to(&dir.path().join("b.binalog"), "2026-03-10T02:00:00Z".parse().unwrap()).unwrap();
+        assert_eq!((summary.entries, summary.revisions), (3, 4));
     }
 }

@@ -6,7 +6,6 @@
 //! | sites, partners, agreements, programs | id (u32)   | the record             |
 //! | officers    | NIP                                  | Officer                |
 //! | entries     | entry id, revision                   | Entry (every revision) |
-//! | heads       | entry id                             | current revision       |
 //! | by_program  | programme, date, entry id            | (empty)                |
 //! | rollups     | programme, date, kind, unit, item    | Rollup                 |
 //! | activity    | programme, date, kind                | Activity (rollup.rs)   |
@@ -20,6 +19,10 @@
 //! | changes     | change sequence number               | what changed (changes.rs) |
 //! | item_names  | programme, item's key                | the first spelling stored (item_names.rs) |
 //!
+//! An entry's revisions are numbered from 1 without gaps and are adjacent
+//! in `entries`: its current revision is its last key there (no `heads`
+//! tree is kept: it was a million keys of sled's page table, see
+//! migrate.rs `RETIRED_TREES`).
 //! The index points at every entry's current revision, voided ones included;
 //! a site's entries are read through its programmes' keys (there is no
 //! site index: it was a million keys of sled's page table for three range
@@ -182,7 +185,6 @@ pub struct Store {
     programs: sled::Tree,
     officers: sled::Tree,
     entries: sled::Tree,
-    heads: sled::Tree,
     by_program: sled::Tree,
     rollups: sled::Tree,
     monthly: sled::Tree,
@@ -279,7 +281,6 @@ impl Store {
             programs: tree("programs")?,
             officers: tree("officers")?,
             entries: tree("entries")?,
-            heads: tree("heads")?,
             by_program: tree("by_program")?,
             rollups: tree("rollups")?,
             monthly: tree("monthly")?,

@@ -73,13 +73,11 @@ impl Store {
         self.officers.get(nip.as_str().as_bytes())?.map(|v| decode(&v).map_err(|e| corrupt("officers", e))).transpose()
     }
 
-    /// The current revision of an entry.
+    /// The current revision of an entry: its last key in `entries`
+    /// (revisions are numbered from 1 without gaps, so the highest is the
+    /// current one; no separate head is kept, see migrate.rs).
     pub fn current(&self, id: EntryId) -> Result<Option<Entry>> {
-        let Some(head) = self.heads.get(id.to_be_bytes())? else {
-            return Ok(None);
-        };
-        let head: u32 = decode(&head).map_err(|e| corrupt("heads", e))?;
-        self.revision(id, head)
+        self.last_revision(id)?.map(|(_, v)| self.decode_entry(&v)).transpose()
     }
 
     pub fn revision(&self, id: EntryId, revision: u32) -> Result<Option<Entry>> {
@@ -88,7 +86,17 @@ impl Store {
 
     /// The current revision number of an entry.
     pub fn head(&self, id: EntryId) -> Result<Option<u32>> {
-        self.heads.get(id.to_be_bytes())?.map(|v| decode(&v).map_err(|e| corrupt("heads", e))).transpose()
+        Ok(self.last_revision(id)?.map(|(revision, _)| revision))
+    }
+
+    /// The highest revision of an entry and its stored bytes: one seek to
+    /// the end of the entry's keys, nothing decoded.
+    fn last_revision(&self, id: EntryId) -> Result<Option<(u32, sled::IVec)>> {
+        let range = keys::revision(id, 0)..=keys::revision(id, u32::MAX);
+        let Some(kv) = self.entries.range(range).next_back() else { return Ok(None) };
+        let (key, value) = kv?;
+        let (_, revision) = keys::revision_parts(&key).ok_or_else(short_entry_key)?;
+        Ok(Some((revision, value)))
     }
 
     /// Every revision of an entry, oldest first.
@@ -192,58 +200,16 @@ impl Store {
     }
 
     /// Every entry's current revision, in id order: one pass over
-    /// `entries` beside one over `heads` (both in id order), decoding only
-    /// the current revisions. Holds nothing but the two cursors.
+    /// `entries`, where an entry's revisions are adjacent and its current
+    /// one is the last of them; only that one is decoded. Holds nothing
+    /// but the cursor and one undecoded value.
     pub fn current_entries(&self) -> impl Iterator<Item = Result<Entry>> + '_ {
-        let mut heads = self.heads.iter().peekable();
-        let mut revisions = self.entries.iter();
-        std::iter::from_fn(move || {
-            loop {
-                let (key, value) = match revisions.next()? {
-                    Ok(kv) => kv,
-                    Err(e) => return Some(Err(e.into())),
-                };
-                let id = keys::u64_from(&key).unwrap_or_default();
-                let revision = key.get(8..).and_then(keys::u32_from).unwrap_or_default();
-                let head = loop {
-                    match heads.peek() {
-                        Some(Ok((k, v))) => {
-                            let head_id = keys::u64_from(k).unwrap_or_default();
-                            if head_id < id {
-                                heads.next();
-                                continue;
-                            }
-                            if head_id > id {
-                                break None;
-                            }
-                            break Some(decode::<u32>(v).map_err(|e| corrupt("heads", e)));
-                        }
-                        Some(Err(_)) => {
-                            let Some(Err(e)) = heads.next() else { unreachable!("peeked an error") };
-                            return Some(Err(e.into()));
-                        }
-                        None => break None,
-                    }
-                };
-                match head {
-                    Some(Ok(head)) if head == revision => return Some(self.decode_entry(&value)),
-                    Some(Err(e)) => return Some(Err(e)),
-                    _ => continue,
-                }
-            }
-        })
+        last_of_each(self.entries.iter()).map(|last| self.decode_entry(&last?.2))
     }
 
-    /// The current revision number of every entry.
+    /// The current revision number of every entry, from the keys alone.
     pub fn heads(&self) -> Result<Vec<(EntryId, u32)>> {
-        self.heads
-            .iter()
-            .map(|kv| {
-                let (k, v) = kv?;
-                let id = keys::u64_from(&k).unwrap_or_default();
-                Ok((id, decode(&v).map_err(|e| corrupt("heads", e))?))
-            })
-            .collect()
+        last_of_each(self.entries.iter()).map(|last| last.map(|(id, revision, _)| (id, revision))).collect()
     }
 
     /// Rollup rows of a programme between two dates, inclusive.
@@ -290,8 +256,10 @@ impl Store {
         Ok(Some(decode::<AuditRecord>(&value).map_err(|e| corrupt("audit", e))?.at))
     }
 
+    /// How many entries there are: the distinct ids among the revisions'
+    /// keys (a pass over the keys, as sled's own count of a tree is).
     pub fn entry_count(&self) -> usize {
-        self.heads.len()
+        last_of_each(self.entries.iter()).count()
     }
 
     /// Every revision of every entry, voided and superseded ones included.
@@ -304,6 +272,32 @@ impl Store {
         let bytes = self.meta.get(keys::META_SCHEMA)?.unwrap_or_default();
         decode(&bytes).map_err(|e| corrupt("meta", e))
     }
+}
+
+/// The last revision of each entry from a walk over `entries` in key
+/// order (one entry's revisions are adjacent, oldest first): its id,
+/// revision and stored bytes, undecoded.
+pub(super) fn last_of_each(mut revisions: sled::Iter) -> impl Iterator<Item = Result<(EntryId, u32, sled::IVec)>> {
+    let mut held: Option<(EntryId, u32, sled::IVec)> = None;
+    std::iter::from_fn(move || {
+        loop {
+            match revisions.next() {
+                Some(Ok((key, value))) => {
+                    let Some((id, revision)) = keys::revision_parts(&key) else { return Some(Err(short_entry_key())) };
+                    match held.replace((id, revision, value)) {
+                        Some(last) if last.0 != id => return Some(Ok(last)),
+                        _ => continue,
+                    }
+                }
+                Some(Err(e)) => return Some(Err(e.into())),
+                None => return held.take().map(Ok),
+            }
+        }
+    })
+}
+
+fn short_entry_key() -> super::StoreError {
+    super::StoreError::Corrupt { tree: "entries".into(), detail: "short key".into() }
 }
 
 /// Entry ids in the dated index (`by_program`) between two dates, for one

@@ -10,10 +10,8 @@ impl Store {
     /// open compute it.
     pub(super) fn activity_from_entries(&self) -> Result<Deltas> {
         let mut deltas = Deltas::default();
-        for (id, _) in self.heads()? {
-            if let Some(entry) = self.current(id)? {
-                deltas.apply(&entry, 1)?;
-            }
+        for entry in self.current_entries() {
+            deltas.apply(&entry?, 1)?;
         }
         Ok(deltas)
     }

@@ -14,7 +14,7 @@
 //!    record ("N entries imported") and a marker in `meta` naming the
 //!    import, its first id, officer and time. Once it commits (and is
 //!    flushed) the import has happened.
-//! 3. Applying. The staged drafts become entries, heads and index keys a
+//! 3. Applying. The staged drafts become entries and index keys a
 //!    chunk per transaction, each transaction also removing the staged
 //!    rows it applied; then the marker goes. The caller keeps readers out
 //!    for this step (`Local`'s import gate), so nobody sees half of it.
@@ -24,7 +24,7 @@
 //! drops whatever a dead process left. A crash during step 3 leaves the
 //! marker: `Store::open` finishes applying before anything else can read,
 //! from the rows still staged (each applied row went with its chunk). The
-//! entries, heads, indexes, rollups and audit record come out exactly as
+//! entries, indexes, rollups and audit record come out exactly as
 //! one transaction over the whole import would have made them: ids in
 //! draft order from the counter, revision 1, one officer and time.
 
@@ -211,8 +211,8 @@ impl Store {
         Ok((deltas, moves, names))
     }
 
-    /// Step 3: the staged drafts of a committed import become entries,
-    /// heads and index keys, a chunk per transaction; then the marker goes.
+    /// Step 3: the staged drafts of a committed import become entries
+    /// and index keys, a chunk per transaction; then the marker goes.
     /// Safe to run again after a crash: applied rows are no longer staged.
     fn apply_staged(&self, marker: &Committing) -> Result<()> {
         let programs = self.program_ids()?;
@@ -234,14 +234,13 @@ impl Store {
             if rows.is_empty() {
                 break;
             }
-            let trees = (&self.entries, &self.heads, &self.by_program, &self.staging, &self.meta, &self.changes);
-            finish(trees.transaction(|(entries, heads, by_program, staging, meta, fed)| {
+            let trees = (&self.entries, &self.by_program, &self.staging, &self.meta, &self.changes);
+            finish(trees.transaction(|(entries, by_program, staging, meta, fed)| {
                 for (key, entry) in &rows {
                     let d = &entry.draft;
                     entries.insert(keys::revision(entry.id, entry.revision), encode(entry))?;
                     let what = Changed::Revision { id: entry.id, revision: entry.revision };
                     super::changes::note_change(meta, fed, &what)?;
-                    heads.insert(&entry.id.to_be_bytes(), encode(&entry.revision))?;
                     by_program.insert(keys::dated(d.program, d.date, entry.id), &[])?;
                     staging.remove(key)?;
                 }
@@ -336,7 +335,6 @@ pub(super) mod tests {
         });
         vec![
             dump(&store.entries),
-            dump(&store.heads),
             dump(&store.by_program),
             dump(&store.rollups),
             dump(&store.activity),

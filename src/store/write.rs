@@ -213,7 +213,6 @@ impl Store {
         let trees = (
             &self.meta,
             &self.entries,
-            &self.heads,
             &self.by_program,
             &self.rollups,
             &self.audit,
@@ -229,7 +228,6 @@ impl Store {
                 |(
                     meta,
                     entries,
-                    heads,
                     by_program,
                     rollups,
                     audit,
@@ -254,7 +252,7 @@ impl Store {
                                 (None, new_revision(id, 1, None, draft.clone(), false, String::new(), by, at))
                             }
                             Change::Correct { id, base, draft, reason } => {
-                                let prev = current_for_change(entries, heads, *id, *base)?;
+                                let prev = current_for_change(entries, *id, *base)?;
                                 let entry = new_revision(
                                     *id,
                                     prev.revision + 1,
@@ -268,7 +266,7 @@ impl Store {
                                 (Some(prev), entry)
                             }
                             Change::Verify { id, revision } => {
-                                let current = current_for_change(entries, heads, *id, *revision)?;
+                                let current = current_for_change(entries, *id, *revision)?;
                                 let verification = Verification { by: by.clone(), at };
                                 verifications.insert(keys::revision(*id, *revision), encode(&verification))?;
                                 note_change(meta, fed, &Changed::Verification { id: *id, revision: *revision })?;
@@ -276,7 +274,7 @@ impl Store {
                                 continue;
                             }
                             Change::Void { id, base, reason } => {
-                                let prev = current_for_change(entries, heads, *id, *base)?;
+                                let prev = current_for_change(entries, *id, *base)?;
                                 let draft = prev.draft.clone();
                                 let entry = new_revision(
                                     *id,
@@ -302,7 +300,6 @@ impl Store {
                         known(d.program).or_else(abort)?;
                         entries.insert(keys::revision(entry.id, entry.revision), encode(&entry))?;
                         note_change(meta, fed, &Changed::Revision { id: entry.id, revision: entry.revision })?;
-                        heads.insert(&entry.id.to_be_bytes(), encode(&entry.revision))?;
                         by_program.insert(keys::dated(d.program, d.date, entry.id), &[])?;
                         deltas.apply(&entry, 1).or_else(abort)?;
                         moves.add(&entry);
@@ -357,27 +354,35 @@ pub(super) fn new_revision(
 }
 
 /// The current revision, provided it is the one the change was based on.
-fn current_for_change(
-    entries: &TransactionalTree,
-    heads: &TransactionalTree,
-    id: EntryId,
-    base: u32,
-) -> TxResult<Entry> {
-    let Some(head) = heads.get(id.to_be_bytes())? else {
-        return abort(StoreError::UnknownEntry { id });
+/// A transaction can only get keys, not scan them: `base` is current when
+/// `(id, base)` exists and `(id, base + 1)` does not, revisions being
+/// numbered from 1 without gaps (`new_revision` is only ever given the
+/// current revision plus one). Both gets are in the transaction, and sled
+/// runs transactions one at a time (0.34's `concurrency_control::write`,
+/// held from the first read to the commit), so two changes of the same
+/// base cannot both pass this.
+fn current_for_change(entries: &TransactionalTree, id: EntryId, base: u32) -> TxResult<Entry> {
+    let get = |revision: u32| entries.get(keys::revision(id, revision));
+    let after = |revision: u32| revision.checked_add(1).map(get).transpose().map(Option::flatten);
+    let based_on = if base >= 1 { get(base)? } else { None };
+    let (mut head, mut bytes) = match based_on {
+        Some(bytes) => match after(base)? {
+            None => return decode(&bytes).or_else(|e| abort(super::corrupt("entries", e))),
+            Some(next) => (base + 1, next),
+        },
+        // No revision `base`: an unknown entry, or one based on a
+        // revision it never had.
+        None => match get(1)? {
+            Some(first) => (1, first),
+            None => return abort(StoreError::UnknownEntry { id }),
+        },
     };
-    let head: u32 = decode(&head).or_else(|e| abort(super::corrupt("heads", e)))?;
-    let Some(bytes) = entries.get(keys::revision(id, head))? else {
-        return abort(StoreError::Corrupt {
-            tree: "entries".into(),
-            detail: format!("entry {id} revision {head} missing"),
-        });
-    };
-    let current: Entry = decode(&bytes).or_else(|e| abort(super::corrupt("entries", e)))?;
-    if head != base {
-        return abort(StoreError::Conflict { current: Box::new(current) });
+    // A conflict: on to the current revision, which the message shows.
+    while let Some(next) = after(head)? {
+        (head, bytes) = (head + 1, next);
     }
-    Ok(current)
+    let current: Entry = decode(&bytes).or_else(|e| abort(super::corrupt("entries", e)))?;
+    abort(StoreError::Conflict { current: Box::new(current) })
 }
 
 /// A reference record an admin adds or edits.
@@ -478,5 +483,92 @@ impl Store {
                 Ok(())
             }))
         })
+    }
+}
+
+#[cfg(test)]
+pub(super) mod tests {
+    use super::super::{AuditAction, AuditNote, Change, OpenMode, Store, StoreError};
+    use crate::domain::Kind;
+    use crate::domain::entry::{Entry, EntryDraft, Quantity, Status};
+    use crate::domain::officer::Nip;
+
+    pub(in crate::store) fn note() -> AuditNote {
+        let at = "2026-03-10T02:00:00Z".parse().unwrap();
+        AuditNote { at, officer: None, action: AuditAction::EntryAdded, detail: String::new(), user: "t".into() }
+    }
+
+    pub(in crate::store) fn nip() -> Nip {
+        Nip::parse("198507142009121001").unwrap()
+    }
+
+    /// A harvest of programme 1 on a day of March 2026.
+    pub(in crate::store) fn harvest_on(day: u32, qty: &str) -> EntryDraft {
+        EntryDraft {
+            program: 1,
+            date: chrono::NaiveDate::from_ymd_opt(2026, 3, day).unwrap(),
+            kind: Kind::Harvest,
+            quantities: vec![Quantity::parse(qty).unwrap()],
+            participants: 1,
+            officers: 0,
+            cadets: 0,
+            notes: String::new(),
+            status: Status::Done,
+        }
+    }
+
+    /// A harvest of programme 1 on 5 March 2026.
+    pub(in crate::store) fn harvest(qty: &str) -> EntryDraft {
+        harvest_on(5, qty)
+    }
+
+    /// A new database holding the reference data (sites, programmes).
+    pub(in crate::store) fn with_reference(dir: &std::path::Path) -> Store {
+        let store = Store::open(dir, OpenMode::CreateIfMissing).unwrap();
+        store.init_reference(&crate::domain::reference_data::reference_data(), &note()).unwrap();
+        store
+    }
+
+    pub(in crate::store) fn commit(store: &Store, changes: &[Change]) -> super::super::Result<Vec<Entry>> {
+        store.commit(changes, &nip(), note().at, &note())
+    }
+
+    fn correct(id: u64, base: u32) -> Change {
+        Change::Correct { id, base, draft: harvest("9 kg cabai"), reason: "salah".into() }
+    }
+
+    /// Without a head key a change's base is checked from the revisions
+    /// alone: the current one is accepted, any other (older, none, past
+    /// the newest) is a conflict showing the current one, an id never
+    /// given is unknown; and within one batch a second change of the same
+    /// base sees the first one's revision and aborts the whole batch.
+    #[test]
+    fn a_change_is_accepted_only_on_the_current_revision() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = with_reference(dir.path());
+        let first = commit(&store, &[Change::Add(harvest("1 kg cabai"))]).unwrap().remove(0);
+        let second = commit(&store, &[correct(first.id, 1)]).unwrap().remove(0);
+        let third = commit(&store, &[correct(first.id, 2)]).unwrap().remove(0);
+        assert_eq!((second.revision, third.revision), (2, 3));
+        for base in [0, 1, 2, 4, u32::MAX] {
+            match commit(&store, &[correct(first.id, base)]) {
+                Err(StoreError::Conflict { current }) => assert_eq!(*current, third, "base {base}"),
+                other => panic!("base {base}: {other:?}"),
+            }
+        }
+        assert!(matches!(commit(&store, &[correct(99, 1)]), Err(StoreError::UnknownEntry { id: 99 })));
+        match commit(&store, &[correct(first.id, 3), correct(first.id, 3)]) {
+            Err(StoreError::Conflict { current }) => assert_eq!(current.revision, 4),
+            other => panic!("{other:?}"),
+        }
+        assert_eq!(store.head(first.id).unwrap(), Some(3), "the batch left nothing");
+        let verified = commit(&store, &[Change::Verify { id: first.id, revision: 3 }]).unwrap();
+        assert_eq!(verified, vec![third.clone()]);
+        assert!(matches!(
+            commit(&store, &[Change::Verify { id: first.id, revision: 2 }]),
+            Err(StoreError::Conflict { .. })
+        ));
+        assert_eq!(store.current(first.id).unwrap(), Some(third));
+        assert_eq!(store.check().unwrap(), vec![]);
     }
 }
