@@ -133,6 +133,13 @@ impl Session {
         self.pty.send(keys);
     }
 
+    /// q on a screen that quits at once, and the program ends well.
+    fn quit(mut self) {
+        self.send("q");
+        let (code, _) = self.finish();
+        assert_eq!(code, 0, "binalog ended with {code}");
+    }
+
     /// Reads until the program closes the terminal, then its exit code.
     fn finish(mut self) -> (u32, Vec<u8>) {
         let deadline = Instant::now() + PATIENCE;
@@ -273,9 +280,7 @@ fn a_bad_value_is_explained_and_nothing_is_stored() {
     s.wait_for("Buang isian?");
     s.send("y");
     s.wait_for("Belum ada catatan. Tekan t");
-    s.send("q");
-    let (code, _) = s.finish();
-    assert_eq!(code, 0);
+    s.quit();
     let csv = export(dir.path());
     assert_eq!(csv.lines().count(), 1, "only the header: {csv}");
 }
@@ -328,9 +333,7 @@ fn a_form_cut_off_by_a_hangup_is_offered_at_the_next_login_and_saves() {
     s.send("\t\t\t\t\t\t\t\t\r");
     s.wait_for("Tersimpan: Panen 7,5 kg terong, 10/03/2026.");
     s.wait_for("Esc kembali  ? bantuan");
-    s.send("q");
-    let (code, _) = s.finish();
-    assert_eq!(code, 0);
+    s.quit();
     let csv = binalog(dir.path(), &["export", "--program", "1", "--from", "10/03/2026", "--as", ADMIN]);
     let rows: Vec<Vec<&str>> =
         csv.lines().map(|l| l.split(',').collect::<Vec<_>>()).filter(|c| c.get(8) == Some(&"terong")).collect();
@@ -406,9 +409,7 @@ fn an_officer_records_two_quantities_in_one_entry() {
     let view = s.contents();
     assert!(view.contains("Jumlah            12,5 kg cabai"), "{view}");
     assert!(view.contains("                  4 kg tomat"), "one quantity a line:\n{view}");
-    s.send("q");
-    let (code, _) = s.finish();
-    assert_eq!(code, 0);
+    s.quit();
     let csv = export(dir.path());
     let rows: Vec<Vec<&str>> = csv.lines().skip(1).map(|l| l.split(',').collect()).collect();
     assert_eq!(rows.len(), 2, "{csv}");
@@ -454,9 +455,7 @@ fn a_stopped_server_never_freezes_the_form_and_the_same_form_saves_after_it_cont
     assert!(cont.success());
     s.send("\r");
     s.wait_for("Tersimpan: Panen 12,5 kg cabai, 10/03/2026.");
-    s.send("q");
-    let (code, _) = s.finish();
-    assert_eq!(code, 0);
+    s.quit();
     let csv = export(dir.path());
     assert_eq!(csv.lines().skip(1).count(), 1, "saved once: {csv}");
 }
@@ -554,9 +553,7 @@ fn pushed_saves_keep_the_selection_and_show_after_an_unlock() {
     another_officer_saves(dir.path(), "9,3750 kg tomat");
     s.send(&format!("{PIN}\r"));
     s.wait_for("9,375 kg tomat");
-    s.send("q");
-    let (code, _) = s.finish();
-    assert_eq!(code, 0);
+    s.quit();
 }
 
 /// Issue 10: Ctrl-C on a form being typed asks first; a second one quits.
@@ -614,9 +611,7 @@ fn long_notes_can_be_read_in_full() {
     for word in &words {
         assert!(seen.split(|c: char| c.is_whitespace() || c == '│').any(|w| w == word), "{word} never shown:\n{seen}");
     }
-    s.send("q");
-    let (code, _) = s.finish();
-    assert_eq!(code, 0);
+    s.quit();
 }
 
 /// Issue 10: CJK items keep the totals' columns, and two emoji leave a
@@ -675,9 +670,7 @@ fn a_death_past_the_herd_asks_for_a_reason_and_the_count_is_marked_below_zero() 
     s.wait_for("Tersimpan:");
     s.wait_for("!domba            -56 ekor");
     s.wait_for("di bawah nol, periksa hitungan");
-    s.send("q");
-    let (code, _) = s.finish();
-    assert_eq!(code, 0);
+    s.quit();
     let csv = export(dir.path());
     assert!(csv.contains("sakit / hitungan lalu salah"), "the reason is kept: {csv}");
 }
@@ -726,9 +719,7 @@ fn keys_typed_while_the_database_opens_log_the_officer_in() {
     // Lets the open go on: opening the FIFO for writing meets its reader.
     drop(std::fs::OpenOptions::new().write(true).open(&fifo).unwrap());
     s.wait_for("Today, 10/03/2026");
-    s.send("q");
-    let (code, _) = s.finish();
-    assert_eq!(code, 0);
+    s.quit();
 }
 
 /// A database that cannot be opened ends the interface (its login was
