@@ -413,7 +413,7 @@ pub fn restore(file: &Path, dest: &Path) -> Result<(BackupSummary, Vec<Problem>)
             }
             batch.1.insert(key, value);
             batch.2 += 1;
-            if batch.2 == 10_000 {
+            if batch.2 == super::WRITE_BATCH {
                 db.open_tree(&batch.0)?.apply_batch(std::mem::take(&mut batch.1))?;
                 batch.2 = 0;
             }

@@ -75,9 +75,6 @@ pub(super) fn officer_public(o: &Officer) -> impl PartialEq + use<'_> {
     (&o.nip, &o.name, o.role, o.active, &o.sites)
 }
 
-/// Changes built per batch when catching up.
-const CATCH_UP_BATCH: usize = 10_000;
-
 impl Store {
     /// The changes numbered after `after`, oldest first, at most `limit`.
     pub fn changes_after(&self, after: u64, limit: usize) -> Result<Vec<(u64, Changed)>> {
@@ -114,7 +111,7 @@ impl Store {
         }
         let missing = self.unfed_changes()?;
         let mut next = self.last_change()? + 1;
-        for chunk in missing.chunks(CATCH_UP_BATCH) {
+        for chunk in missing.chunks(super::WRITE_BATCH) {
             let mut batch = sled::Batch::default();
             for what in chunk {
                 batch.insert(&next.to_be_bytes(), encode(what));
