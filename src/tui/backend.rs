@@ -283,14 +283,19 @@ impl<W: Write> LeanBackend<W> {
 
     /// A copy of the drawing state to try a way of painting on.
     fn trial(&self) -> LeanBackend<io::Sink> {
+        self.trial_over(self.shown.clone(), self.pending.clone())
+    }
+
+    /// The drawing state over `shown`, with `pending` bytes written so far.
+    fn trial_over(&self, shown: Vec<Shown>, pending: String) -> LeanBackend<io::Sink> {
         LeanBackend {
             out: io::sink(),
             fixed_size: self.fixed_size,
             cursor: self.cursor,
             pen: self.pen,
             visible: self.visible,
-            shown: self.shown.clone(),
-            pending: self.pending.clone(),
+            shown,
+            pending,
             line_drawing: self.line_drawing,
             graphics: self.graphics,
         }
@@ -354,17 +359,7 @@ impl<W: Write> LeanBackend<W> {
 
     /// A drawing state for trying a line: its own bytes, no copy of the screen.
     fn trial_row(&self) -> LeanBackend<io::Sink> {
-        LeanBackend {
-            out: io::sink(),
-            fixed_size: self.fixed_size,
-            cursor: self.cursor,
-            pen: self.pen,
-            visible: self.visible,
-            shown: Vec::new(),
-            pending: String::new(),
-            line_drawing: self.line_drawing,
-            graphics: self.graphics,
-        }
+        self.trial_over(Vec::new(), String::new())
     }
 
     /// Draws the line `want` over `shown`, erasing from `erase` to the end
