@@ -344,6 +344,8 @@ fn as_seen(mut data: HomeData, context: &Context) -> (HomeData, Role) {
 
 fn read(records: &Records, backups: bool) -> Result<HomeData> {
     let infos = crate::tui::reads::infos(records)?;
+    // The newest entries are named from the programmes just read.
+    let names: BTreeMap<ProgramId, String> = infos.iter().map(|i| (i.program.id, i.program.name.clone())).collect();
     let mut logged = records.logged_on(records.today())?;
     let week_from = records.today() - chrono::Duration::days(SPARK_DAYS - 1);
     let mut weeks = records.entries_a_day(week_from, records.today())?;
@@ -361,7 +363,6 @@ fn read(records: &Records, backups: bool) -> Result<HomeData> {
             TodayRow { info, logged: kinds, week }
         })
         .collect();
-    let names: BTreeMap<ProgramId, String> = records.programs()?.into_iter().map(|p| (p.id, p.name)).collect();
     let latest = records
         .latest_entries(LATEST_READ)?
         .into_iter()
