@@ -508,15 +508,16 @@ impl Session {
     /// The row whose totals (the right panel) contain `text`.
     fn totals_row_of(&self, text: &str) -> u16 {
         let contents = self.contents();
-        let totals = |l: &str| l.chars().skip(REGISTER_CELLS + 2).collect::<String>();
+        let totals = |l: &str| l.chars().skip(REGISTER_CELLS + TOTALS_GAP).collect::<String>();
         let found = contents.lines().position(|l| totals(l).contains(text));
         found.unwrap_or_else(|| panic!("no {text:?} in the totals:\n{contents}")) as u16
     }
 }
 
-/// The register's cells on an 80-column screen; the totals begin two
-/// cells after them.
-const REGISTER_CELLS: usize = 42;
+/// The register's cells on an 80-column screen, then the gap before the
+/// totals.
+const REGISTER_CELLS: usize = binalog::tui::screens::program::REGISTER_CELLS as usize;
+const TOTALS_GAP: usize = binalog::tui::screens::program::TOTALS_GAP as usize;
 
 /// Another officer saves harvest `qty` in programme 1 today, through the server.
 fn another_officer_saves(db: &Path, qty: &str) {

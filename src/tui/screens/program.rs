@@ -34,6 +34,11 @@ use crate::tui::widgets::list::{self, Selection};
 /// the next older page is read: more than a page key moves.
 pub const PREFETCH: usize = 40;
 
+/// The register's cells at the least (all it gets at 80 columns), and the
+/// blank cells between it and the totals beside it.
+pub const REGISTER_CELLS: u16 = 42;
+pub const TOTALS_GAP: u16 = 2;
+
 /// Entries a register page asks for.
 pub const PAGE_ENTRIES: usize = 200;
 
@@ -277,7 +282,8 @@ pub fn render(state: &State, frame: &mut Frame, area: Rect, ui: &Ui) -> Option<P
         }
     };
     // The register takes what a wider terminal gives; the totals keep theirs.
-    let [left, right] = Layout::horizontal([Constraint::Min(42), Constraint::Length(38)]).spacing(2).areas(body);
+    let [left, right] =
+        Layout::horizontal([Constraint::Min(REGISTER_CELLS), Constraint::Length(38)]).spacing(TOTALS_GAP).areas(body);
     render_register(state, frame, left, ui);
     render_totals(state, frame, right, ui);
     cursor

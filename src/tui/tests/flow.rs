@@ -217,7 +217,7 @@ fn an_operator_sees_which_programmes_are_theirs_and_is_refused_at_t_with_the_sit
 #[test]
 fn the_register_scrolls_line_by_line_keeping_the_row_just_left_in_view() {
     // The register's columns at 80 cells; the totals are beside them.
-    const REGISTER_CELLS: usize = 42;
+    const REGISTER_CELLS: usize = crate::tui::screens::program::REGISTER_CELLS as usize;
     let mut h = Harness::logged_in(Lang::Id);
     h.key(Key::Char('p')).typed("konveksi").key(Key::Enter);
     // The line of the selected row: the one marked with '>'.

@@ -11,6 +11,7 @@ use crate::i18n::Lang;
 use crate::records::Total;
 use crate::tui::keymap::Key;
 use crate::tui::screens::Screen;
+use crate::tui::screens::program::{REGISTER_CELLS, TOTALS_GAP};
 
 /// The operator on the first programme of home.
 fn on_a_programme() -> Harness {
@@ -59,8 +60,8 @@ fn wide_items_keep_the_totals_columns_in_line() {
     // is blank): counting symbols counts columns.
     let ends: Vec<usize> = screen
         .lines()
-        // The totals begin past the register's 42 cells and the 2 between.
-        .map(|l| l.chars().skip(44).collect::<String>())
+        // The totals begin past the register's cells and the gap (80 columns).
+        .map(|l| l.chars().skip(usize::from(REGISTER_CELLS + TOTALS_GAP)).collect::<String>())
         .filter(|t| t.contains("cabai") || t.contains('鸡') || t.contains('🐑'))
         .map(|t| t.find("12").map_or(0, |at| t[..at].chars().count()))
         .collect();
