@@ -28,12 +28,8 @@ const DB_ENV: &str = "BINALOG_CHECK_MEMORY_DB";
 
 /// Resident memory now and at its peak, in bytes.
 fn memory() -> (u64, u64) {
-    let status = std::fs::read_to_string("/proc/self/status").unwrap();
-    let kb = |name: &str| {
-        let line = status.lines().find(|l| l.starts_with(name)).unwrap();
-        line.split_whitespace().nth(1).unwrap().parse::<u64>().unwrap() * 1024
-    };
-    (kb("VmRSS:"), kb("VmHWM:"))
+    let (now, peak) = common::memory_kb("self");
+    (now * 1024, peak * 1024)
 }
 
 #[test]

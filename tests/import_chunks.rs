@@ -280,11 +280,8 @@ fn server_memory_over_an_import_of_200000_rows() {
     let dir = prepared();
     let mut server = Served::start(dir.path(), &[]);
     let memory_of = |pid: u32| {
-        let status = std::fs::read_to_string(format!("/proc/{pid}/status")).unwrap();
-        let field = |name: &str| {
-            status.lines().find(|l| l.starts_with(name)).and_then(|l| l.split_whitespace().nth(1)).unwrap().to_string()
-        };
-        format!("VmHWM {} kB, VmRSS {} kB", field("VmHWM:"), field("VmRSS:"))
+        let (now, peak) = common::memory_kb(&pid.to_string());
+        format!("VmHWM {peak} kB, VmRSS {now} kB")
     };
     let pid = server.child.id();
     let memory = || memory_of(pid);

@@ -204,15 +204,9 @@ fn connections_over_the_user_cap_or_the_total_cap_are_refused_by_name() {
     assert!(i18n::error(Lang::En, &e).contains("(at most 2 in all)"), "{}", i18n::error(Lang::En, &e));
 }
 
-/// The server's resident memory now and at its peak, in kB, from
-/// /proc/<pid>/status.
+/// The server's resident memory now and at its peak, in kB.
 fn memory_kb(pid: u32) -> (u64, u64) {
-    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).unwrap();
-    let field = |name: &str| -> u64 {
-        let line = status.lines().find(|l| l.starts_with(name)).unwrap();
-        line.split_whitespace().nth(1).unwrap().parse().unwrap()
-    };
-    (field("VmRSS:"), field("VmHWM:"))
+    common::memory_kb(&pid.to_string())
 }
 
 /// What one hostile connection does.

@@ -236,3 +236,14 @@ pub fn prepared_with_one_entry() -> tempfile::TempDir {
     assert!(add.status.success(), "{}", stderr(&add));
     dir
 }
+
+/// Resident memory now and at its peak, in kB (the kernel's VmRSS and
+/// VmHWM), of the process `who`: `"self"` or a process id.
+pub fn memory_kb(who: &str) -> (u64, u64) {
+    let status = std::fs::read_to_string(format!("/proc/{who}/status")).unwrap();
+    let field = |name: &str| -> u64 {
+        let line = status.lines().find(|l| l.starts_with(name)).unwrap();
+        line.split_whitespace().nth(1).unwrap().parse().unwrap()
+    };
+    (field("VmRSS:"), field("VmHWM:"))
+}
