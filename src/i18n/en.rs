@@ -410,9 +410,10 @@ pub const TEXTS: &[(&str, &str)] = &[
     ("tui.label_notes", "Notes"),
     ("tui.label_reason", "Reason (needed)"),
     ("tui.options_item", "Items used before"),
+    ("tui.options_item_new", "A new item: never recorded in this programme. Check its spelling."),
     (
         "tui.hint_form",
-        "Tab/Enter: next field, Shift-Tab: back.\nKind, Unit: Up/Down or a first letter. Item: type, or Up/Down for this programme's items.\nValue: 12,5 (a comma or a dot, no thousands separator). Date: dd/mm/yyyy.\n+ on a Unit: another quantity.",
+        "Kind, Unit: Up/Down or a first letter. Item: type, or Up/Down for the items below.\nValue: 12,5 (a comma or a dot, no thousands separator). Date: dd/mm/yyyy.\n+ on a Unit: another quantity.",
     ),
     ("tui.hint_title", "Hint"),
     ("tui.hint_value", "Digits only. A comma or a dot for decimals: 12,5 or 12.5. No thousands separator."),

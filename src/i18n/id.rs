@@ -410,9 +410,10 @@ pub const TEXTS: &[(&str, &str)] = &[
     ("tui.label_notes", "Catatan"),
     ("tui.label_reason", "Alasan (wajib)"),
     ("tui.options_item", "Barang sebelumnya"),
+    ("tui.options_item_new", "Barang baru: belum pernah dicatat di program ini. Periksa ejaannya."),
     (
         "tui.hint_form",
-        "Tab/Enter: kolom berikut, Shift-Tab: kembali.\nJenis, Satuan: Atas/Bawah atau huruf awal. Barang: ketik, atau Atas/Bawah untuk barang program ini.\nNilai: 12,5 (koma atau titik, tanpa pemisah ribuan). Tanggal: hh/bb/tttt.\n+ pada Satuan: jumlah lain.",
+        "Jenis, Satuan: Atas/Bawah atau huruf awal. Barang: ketik, atau Atas/Bawah untuk barang di bawah.\nNilai: 12,5 (koma atau titik, tanpa pemisah ribuan). Tanggal: hh/bb/tttt.\n+ pada Satuan: jumlah lain.",
     ),
     ("tui.hint_title", "Petunjuk"),
     ("tui.hint_value", "Angka saja. Koma atau titik untuk desimal: 12,5 atau 12.5. Tanpa pemisah ribuan."),

@@ -802,7 +802,7 @@ impl State {
 
 const LABEL_WIDTH: u16 = 17;
 const LEFT_WIDTH: u16 = 46;
-/// The hint or the choices beside the fields, when there is room.
+/// The hint beside the fields when messages are shown under it.
 const SIDE_HEIGHT: u16 = 12;
 /// Fields shown at least, however many messages there are.
 const MIN_SHOWN: usize = 5;
@@ -980,7 +980,8 @@ fn plan(fields: usize, focus_at: usize, area: Rect, problem_lines: usize) -> Pla
     let side_height = if problem_lines > 0 {
         SIDE_HEIGHT.min(below.saturating_sub(side_y + 1))
     } else {
-        SIDE_HEIGHT.min(area.height.saturating_sub(1))
+        // The hint and the earlier items take what the body gives.
+        area.height.saturating_sub(1)
     };
     Plan { first, shown, below, side_height }
 }
@@ -1123,51 +1124,70 @@ fn render_below_zero(ask: &BelowZero, frame: &mut Frame, area: Rect, ui: &Ui) ->
     cursor
 }
 
-/// Beside the fields: the same hint whichever field has the focus, so a
-/// Tab redraws only the two labels whose focus changed (a box redrawn per
-/// field cost 150 to 250 bytes a Tab, issue 12). Only a field that needs
-/// more says so here: an item's earlier items to choose from, a value in
-/// rupiah, an added quantity, a reason that is required.
+/// Beside the fields: a hint, then the programme's earlier items. Both
+/// stay the same whichever field has the focus, so a Tab redraws only the
+/// two labels whose focus changed (a box redrawn per field cost 150 to 250
+/// bytes a Tab, and the items list swapped in and out of the item field
+/// about 600 bytes an entry, issue 12). The hint changes only where a
+/// field needs more (a value in rupiah, an added quantity, a required
+/// reason); the items narrow to what is typed into the item field.
 fn render_side(state: &State, frame: &mut Frame, area: Rect, ui: &Ui) {
     let (lang, theme) = (ui.lang, ui.theme);
     let kind = state.kind();
-    let hint = |key: &'static str| Some(text(lang, key).to_string());
-    let (title, hint) = match state.focus {
-        FormField::Item(n) if !state.suggestions(n).is_empty() => ("tui.options_item", None),
+    let hint = match state.focus {
         FormField::Value(n) if n > 0 || state.unit(n) == Unit::Rp => {
             let value = if state.unit(n) == Unit::Rp { "tui.hint_value_rp" } else { "tui.hint_value" };
             let mut said = text(lang, value).to_string();
             if n > 0 {
                 said = format!("{said}\n\n{}", text(lang, "tui.hint_row_extra"));
             }
-            ("tui.hint_title", Some(said))
+            said
         }
-        FormField::Notes if kind.needs_reason() => ("tui.hint_title", hint("tui.hint_reason")),
+        FormField::Notes if kind.needs_reason() => text(lang, "tui.hint_reason").to_string(),
         FormField::Reason => {
             let required = state.correcting.as_ref().is_some_and(|c| c.reason_required);
             let key = if required { "tui.hint_change_reason_required" } else { "tui.hint_change_reason_optional" };
-            ("tui.hint_title", hint(key))
+            text(lang, key).to_string()
         }
-        _ => ("tui.hint_title", hint("tui.hint_form")),
+        _ => text(lang, "tui.hint_form").to_string(),
     };
     if area.height < 3 {
         return;
     }
-    let block = titled(theme, text(lang, title));
-    let inner = block.inner(area);
-    frame.render_widget(block, area);
-    if let Some(hint) = hint {
-        frame.render_widget(Paragraph::new(hint).wrap(Wrap { trim: true }), inner);
+    let width = usize::from(area.width);
+    let lines: Vec<String> = hint.split('\n').flat_map(|l| super::entry_view::wrap(l, width)).collect();
+    let hint_height = (lines.len() as u16 + 1).min(area.height);
+    let hint_area = Rect { height: hint_height, ..area };
+    let block = titled(theme, text(lang, "tui.hint_title"));
+    let inner = block.inner(hint_area);
+    frame.render_widget(block, hint_area);
+    frame.render_widget(Paragraph::new(lines.into_iter().map(Line::from).collect::<Vec<_>>()), inner);
+    // The items, a blank row under the hint, when at least one fits.
+    let items_y = area.y + hint_height + 1;
+    if state.used.is_empty() || items_y + 2 > area.y + area.height {
         return;
     }
-    let width = usize::from(inner.width).saturating_sub(2);
-    if let FormField::Item(n) = state.focus {
-        let found = state.suggestions(n);
-        let selected = state.rows.get(n).and_then(|r| r.suggestion);
-        list::render(frame, inner, theme, found.len(), selected, None, |i| {
-            Line::from(theme.fit(&format!("{} ({})", found[i].item, found[i].unit.label()), width))
-        });
+    let items_area = Rect { y: items_y, height: area.y + area.height - items_y, ..area };
+    let block = titled(theme, text(lang, "tui.options_item"));
+    let inner = block.inner(items_area);
+    frame.render_widget(block, items_area);
+    // The row whose item the list serves: the focused one, else the first.
+    let row = state.focus.row().unwrap_or(0);
+    let found = state.suggestions(row);
+    if found.is_empty() {
+        let typed = state.rows.get(row).is_some_and(|r| !r.item_query.trim().is_empty());
+        if !typed {
+            return;
+        }
+        let said = Paragraph::new(text(lang, "tui.options_item_new")).style(theme.dim());
+        frame.render_widget(said.wrap(Wrap { trim: true }), inner);
+        return;
     }
+    let selected = state.rows.get(row).and_then(|r| r.suggestion);
+    let width = width.saturating_sub(2);
+    list::render(frame, inner, theme, found.len(), selected, None, |i| {
+        Line::from(theme.fit(&format!("{} ({})", found[i].item, found[i].unit.label()), width))
+    });
 }
 
 fn render_confirm(frame: &mut Frame, area: Rect, ui: &Ui) {
@@ -1195,7 +1215,7 @@ mod tests {
     #[test]
     fn every_field_shows_when_they_fit() {
         let all = plan(12, 11, body(), 0);
-        assert_eq!((all.first, all.shown, all.side_height), (0, 12, 12));
+        assert_eq!((all.first, all.shown, all.side_height), (0, 12, 21));
         let with_messages = plan(12, 3, body(), 2);
         assert_eq!((with_messages.first, with_messages.shown), (0, 12));
         assert_eq!(with_messages.below, 1 + 15, "messages under the fields, a row apart");
