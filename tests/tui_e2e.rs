@@ -490,7 +490,7 @@ impl Session {
     fn selected_row(&self) -> String {
         let contents = self.contents();
         let line = contents.lines().find(|l| l.starts_with('>')).unwrap_or_else(|| panic!("no selection:\n{contents}"));
-        line.trim_start_matches('>').chars().take(REGISTER_CELLS).collect::<String>().trim().to_string()
+        line.trim_start_matches('>').trim().to_string()
     }
 
     /// The column of the last character on `row` before column `before`.
@@ -505,19 +505,30 @@ impl Session {
         contents.lines().position(|l| l.contains(text)).unwrap_or_else(|| panic!("no {text:?}:\n{contents}")) as u16
     }
 
-    /// The row whose totals (the right panel) contain `text`.
-    fn totals_row_of(&self, text: &str) -> u16 {
-        let contents = self.contents();
-        let totals = |l: &str| l.chars().skip(REGISTER_CELLS + TOTALS_GAP).collect::<String>();
-        let found = contents.lines().position(|l| totals(l).contains(text));
-        found.unwrap_or_else(|| panic!("no {text:?} in the totals:\n{contents}")) as u16
+    /// Where the totals (under the register, in columns) show `text`:
+    /// its row and the first cell of its column.
+    fn totals_at(&self, text: &str) -> (u16, u16) {
+        let screen = self.pty.screen.screen();
+        let title = self.row_of(" Jumlah ");
+        let cells = |row: u16, from: u16| -> String {
+            // A blank cell holds nothing, a wide character's second half too.
+            let shown = |c: &vt100::Cell| match c.contents() {
+                _ if c.is_wide_continuation() => String::new(),
+                "" => " ".to_string(),
+                s => s.to_string(),
+            };
+            (from..(from + TOTALS_CELLS).min(80)).filter_map(|col| screen.cell(row, col)).map(shown).collect()
+        };
+        (title + 1..24)
+            .flat_map(|row| [0, TOTALS_CELLS + TOTALS_GAP].map(|from| (row, from)))
+            .find(|&(row, from)| cells(row, from).contains(text))
+            .unwrap_or_else(|| panic!("no {text:?} in the totals:\n{}", self.contents()))
     }
 }
 
-/// The register's cells on an 80-column screen, then the gap before the
-/// totals.
-const REGISTER_CELLS: usize = binalog::tui::screens::program::REGISTER_CELLS as usize;
-const TOTALS_GAP: usize = binalog::tui::screens::program::TOTALS_GAP as usize;
+/// A column of totals, and the blank cells between two.
+const TOTALS_CELLS: u16 = binalog::tui::screens::program::TOTALS_CELLS;
+const TOTALS_GAP: u16 = binalog::tui::screens::program::TOTALS_GAP;
 
 /// Another officer saves harvest `qty` in programme 1 today, through the server.
 fn another_officer_saves(db: &Path, qty: &str) {
@@ -630,9 +641,14 @@ fn wide_characters_keep_columns_and_brackets_in_place() {
     s.send(&format!("{OPERATOR}\r{PIN}\r\r"));
     // The footer is the last line a frame writes: the whole register is in.
     s.wait_for("t catat baru");
-    // The year's totals end in the same column on every row.
-    let ends: Vec<Option<u16>> =
-        [" cabai kg", "鸡", "🐑", " terong kg"].iter().map(|item| s.last_column(s.totals_row_of(item), 80)).collect();
+    // The year's totals end in the same cell of their column on every row.
+    let ends: Vec<Option<u16>> = [" cabai kg", "鸡", "🐑", " terong kg"]
+        .iter()
+        .map(|item| {
+            let (row, from) = s.totals_at(item);
+            s.last_column(row, from + TOTALS_CELLS).map(|end| end - from)
+        })
+        .collect();
     assert!(ends.iter().all(|e| *e == ends[0] && e.is_some()), "{ends:?}:\n{}", s.contents());
     s.send("t");
     s.wait_for("Catatan baru");

@@ -382,6 +382,7 @@ pub const TEXTS: &[(&str, &str)] = &[
     ("tui.register_empty", "No entries yet. Press t to record an activity."),
     ("tui.totals_title", "Totals"),
     ("tui.totals_month", "This month"),
+    ("tui.totals_more", "… and {count} more totals"),
     ("tui.totals_year", "This year"),
     ("tui.herd_title", "Head count today"),
     (

@@ -385,6 +385,7 @@ pub const TEXTS: &[(&str, &str)] = &[
     ("tui.register_empty", "Belum ada catatan. Tekan t untuk mencatat kegiatan."),
     ("tui.totals_title", "Jumlah"),
     ("tui.totals_month", "Bulan ini"),
+    ("tui.totals_more", "… dan {count} jumlah lagi"),
     ("tui.totals_year", "Tahun ini"),
     ("tui.herd_title", "Ternak hari ini"),
     ("tui.field_full", "Kolom ini penuh (paling banyak {max} karakter): hapus dulu dengan Backspace atau Ctrl-U."),

@@ -34,10 +34,14 @@ use crate::tui::widgets::list::{self, Selection};
 /// the next older page is read: more than a page key moves.
 pub const PREFETCH: usize = 40;
 
-/// The register's cells at the least (all it gets at 80 columns), and the
-/// blank cells between it and the totals beside it.
-pub const REGISTER_CELLS: u16 = 42;
+/// Cells a column of totals takes (item, this month, this year), and the
+/// blank cells between two columns: two columns at 80.
+pub const TOTALS_CELLS: u16 = 37;
 pub const TOTALS_GAP: u16 = 2;
+
+/// The totals take at most this share of the rows under the register's
+/// head: the register, what an officer reads most, keeps the rest.
+const TOTALS_SHARE: u16 = 3;
 
 /// Entries a register page asks for.
 pub const PAGE_ENTRIES: usize = 200;
@@ -281,11 +285,19 @@ pub fn render(state: &State, frame: &mut Frame, area: Rect, ui: &Ui) -> Option<P
             None
         }
     };
-    // The register takes what a wider terminal gives; the totals keep theirs.
-    let [left, right] =
-        Layout::horizontal([Constraint::Min(REGISTER_CELLS), Constraint::Length(38)]).spacing(TOTALS_GAP).areas(body);
-    render_register(state, frame, left, ui);
-    render_totals(state, frame, right, ui);
+    // The totals go under the register, which takes the whole width, so
+    // that a scroll by one line moves whole lines (a scrolling region):
+    // beside it, every row next to them was written again (345 bytes a
+    // line where the budget is 250, issue 12).
+    let lines = totals_lines(state, ui);
+    let columns = usize::from((body.width + TOTALS_GAP) / (TOTALS_CELLS + TOTALS_GAP)).max(1);
+    let room = usize::from((body.height / TOTALS_SHARE).saturating_sub(1)).max(1);
+    let flowed = flow(&lines, columns, room, ui.lang);
+    // The title's row carries the header.
+    let height = flowed.iter().map(Vec::len).max().unwrap_or(0) as u16 + 1;
+    let [register, totals] = Layout::vertical([Constraint::Min(0), Constraint::Length(height)]).areas(body);
+    render_register(state, frame, register, ui);
+    render_totals(&flowed, frame, totals, ui);
     cursor
 }
 
@@ -362,17 +374,27 @@ fn register_row(entry: &Entry, verified: bool, ui: &Ui) -> String {
     format!("{mark} {date} {kind} {}{voided}{notes}", quantities(ui.lang, &entry.draft.quantities))
 }
 
-fn render_totals(state: &State, frame: &mut Frame, area: Rect, ui: &Ui) {
+/// A line of the totals, with what flowing them into columns needs.
+#[derive(Clone, Debug, PartialEq)]
+struct TotalsLine {
+    line: Line<'static>,
+    /// A kind's name, or the herd's, over its lines.
+    heading: bool,
+    /// An amount this month and this year, under the header that says so.
+    amount: bool,
+}
+
+/// The herd (livestock), then each kind's totals this month and this
+/// year, a line each, every line within `TOTALS_CELLS`.
+fn totals_lines(state: &State, ui: &Ui) -> Vec<TotalsLine> {
     let (lang, theme) = (ui.lang, ui.theme);
-    let block = titled(theme, text(lang, "tui.totals_title"));
-    let inner = block.inner(area);
-    frame.render_widget(block, area);
-    let width = usize::from(inner.width);
+    let width = usize::from(TOTALS_CELLS);
     let mut lines = Vec::new();
+    let mut push = |line: Line<'static>, heading: bool, amount: bool| lines.push(TotalsLine { line, heading, amount });
     if let Some(herd) = &state.data.herd {
-        lines.push(Line::styled(text(lang, "tui.herd_title"), theme.strong()));
+        push(Line::styled(text(lang, "tui.herd_title"), theme.strong()), true, false);
         if herd.is_empty() {
-            lines.push(Line::from(format!(" {}", text(lang, "tui.never"))));
+            push(Line::from(format!(" {}", text(lang, "tui.never"))), false, false);
         }
         for (species, count) in herd {
             // Grouped as every other amount: 1.200 ekor, not 1200.
@@ -380,42 +402,119 @@ fn render_totals(state: &State, frame: &mut Frame, area: Rect, ui: &Ui) {
             let said = format!(" {} {heads} {}", theme.pad_middle(species, 16), Unit::Ekor.label());
             if *count < 0 {
                 // Marked in words too, so it reads without colour.
-                lines.push(Line::styled(theme.fit(&format!("!{}", &said[1..]), width), theme.error()));
+                push(Line::styled(theme.fit(&format!("!{}", &said[1..]), width), theme.error()), false, false);
                 let why = format!("  {}", text(lang, "tui.herd_below_zero"));
-                lines.push(Line::styled(theme.fit(&why, width), theme.error()));
+                push(Line::styled(theme.fit(&why, width), theme.error()), false, false);
             } else {
-                lines.push(Line::from(said));
+                push(Line::from(said), false, false);
             }
         }
     }
-    // Item, this month, this year: 12 + 11 + 13 columns fill the 36 inside the box.
-    let header = format!(
-        "{} {} {}",
-        theme.pad("", 12),
-        theme.pad_left(text(lang, "tui.totals_month"), 10),
-        theme.pad_left(text(lang, "tui.totals_year"), 12)
-    );
-    lines.push(Line::styled(header, theme.strong()));
     // A head count is a reset, not an amount: summing counts means nothing,
     // and the herd above already shows the count that matters.
     let year: Vec<&Total> = state.data.year.iter().filter(|t| t.kind != Kind::HeadCount).collect();
     if year.is_empty() {
-        lines.push(Line::from(format!(" {}", text(lang, "tui.never"))));
+        push(Line::from(format!(" {}", text(lang, "tui.never"))), false, true);
     }
     let mut kind: Option<Kind> = None;
     for total in year {
         if kind != Some(total.kind) {
             kind = Some(total.kind);
-            lines.push(Line::styled(theme.fit(kind_name(lang, total.kind), width), theme.strong()));
+            push(Line::styled(theme.fit(kind_name(lang, total.kind), width), theme.strong()), true, true);
         }
         let month = find(&state.data.month, total).map_or_else(|| "-".to_string(), |m| amount(lang, m.value));
         let item = item_label(theme, &total.item, total.unit.label(), 11);
-        lines.push(Line::from(vec![
+        let line = Line::from(vec![
             Span::raw(format!(" {}", theme.pad_middle(&item, 11))),
             Span::raw(format!(" {} {}", theme.pad_left(&month, 10), theme.pad_left(&amount(lang, total.value), 12))),
-        ]));
+        ]);
+        push(line, false, true);
     }
-    frame.render_widget(Paragraph::new(lines), inner);
+    lines
+}
+
+/// Cells before the header's "this month": the item's.
+const HEADER_INDENT: u16 = 13;
+
+/// "This month, this year", over the amounts' columns.
+fn totals_header(ui: &Ui) -> Line<'static> {
+    let (lang, theme) = (ui.lang, ui.theme);
+    let said = format!(
+        "{} {}",
+        theme.pad_left(text(lang, "tui.totals_month"), 10),
+        theme.pad_left(text(lang, "tui.totals_year"), 12)
+    );
+    Line::styled(said, theme.strong())
+}
+
+/// The totals flowed into at most `columns` columns of at most `rows`
+/// lines, in as few rows as they fit. A column that goes on with a kind
+/// starts with its name again, and no column ends with a name. What does
+/// not fit ends with a line saying how many amounts are left out.
+fn flow(lines: &[TotalsLine], columns: usize, rows: usize, lang: Lang) -> Vec<Vec<TotalsLine>> {
+    if let Some(fitted) = (1..=rows).find_map(|height| fill_columns(lines, height).filter(|f| f.len() <= columns)) {
+        return fitted;
+    }
+    let mut flowed = fill_columns(lines, rows).unwrap_or_default();
+    flowed.truncate(columns);
+    if let Some(last) = flowed.last_mut()
+        && last.len() == rows
+    {
+        last.pop();
+    }
+    let counted = |l: &&TotalsLine| !l.heading;
+    let left_out = lines.iter().filter(counted).count() - flowed.iter().flatten().filter(counted).count();
+    if let Some(last) = flowed.last_mut() {
+        let said = fill(lang, "tui.totals_more", &[("count", Arg::Number(left_out as i64))]);
+        last.push(TotalsLine { line: Line::from(format!(" {said}")), heading: false, amount: false });
+    }
+    flowed
+}
+
+/// The lines in columns of `height`, as many columns as it takes; `None`
+/// when a column cannot hold a repeated kind's name and a line under it.
+fn fill_columns(lines: &[TotalsLine], height: usize) -> Option<Vec<Vec<TotalsLine>>> {
+    let mut flowed: Vec<Vec<TotalsLine>> = vec![Vec::new()];
+    let mut heading: Option<&TotalsLine> = None;
+    for (i, line) in lines.iter().enumerate() {
+        let column = flowed.last_mut().expect("one column at least");
+        // A heading never ends a column: its lines follow in the next.
+        let orphan = line.heading && column.len() + 1 == height && i + 1 < lines.len();
+        if column.len() == height || orphan {
+            let goes_on = heading.filter(|_| !line.heading).cloned();
+            if goes_on.is_some() && height < 2 {
+                return None;
+            }
+            flowed.push(goes_on.into_iter().collect());
+        }
+        if line.heading {
+            heading = Some(line);
+        }
+        flowed.last_mut().expect("one column at least").push(line.clone());
+    }
+    Some(flowed)
+}
+
+/// The totals' section: its title, the header on the title's row over
+/// each column that holds amounts, then the columns.
+fn render_totals(columns: &[Vec<TotalsLine>], frame: &mut Frame, area: Rect, ui: &Ui) {
+    let block = titled(ui.theme, text(ui.lang, "tui.totals_title"));
+    let inner = block.inner(area);
+    frame.render_widget(block, area);
+    let header = totals_header(ui);
+    for (n, column) in columns.iter().enumerate() {
+        let x = inner.x + n as u16 * (TOTALS_CELLS + TOTALS_GAP);
+        if x + HEADER_INDENT >= inner.x + inner.width {
+            break;
+        }
+        let width = TOTALS_CELLS.min(inner.x + inner.width - x);
+        if column.iter().any(|l| l.amount) {
+            let at = Rect { x: x + HEADER_INDENT, y: area.y, width: width - HEADER_INDENT, height: 1 };
+            frame.render_widget(header.clone(), at);
+        }
+        let lines: Vec<Line<'static>> = column.iter().map(|l| l.line.clone()).collect();
+        frame.render_widget(Paragraph::new(lines), Rect { x, width, ..inner });
+    }
 }
 
 /// `item unit` in `width` cells. The item is cut in its middle, before
@@ -540,4 +639,57 @@ pub fn read(records: &Records, id: ProgramId) -> Result<ProgramData> {
         items,
         info,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A heading (`#name`) or an amount line, as `totals_lines` makes them.
+    fn lines(names: &[&str]) -> Vec<TotalsLine> {
+        names
+            .iter()
+            .map(|n| match n.strip_prefix('#') {
+                Some(heading) => TotalsLine { line: Line::from(heading.to_string()), heading: true, amount: true },
+                None => TotalsLine { line: Line::from(n.to_string()), heading: false, amount: true },
+            })
+            .collect()
+    }
+
+    fn texts(flowed: &[Vec<TotalsLine>]) -> Vec<Vec<String>> {
+        flowed.iter().map(|c| c.iter().map(|l| l.line.to_string()).collect()).collect()
+    }
+
+    #[test]
+    fn totals_fill_the_fewest_rows_and_a_column_goes_on_under_its_kinds_name() {
+        let all = lines(&["#Panen", "cabai", "kangkung", "terong", "tomat", "#Tanam", "cabai m2"]);
+        let flowed = flow(&all, 2, 6, Lang::Id);
+        assert_eq!(
+            texts(&flowed),
+            [vec!["Panen", "cabai", "kangkung", "terong"], vec!["Panen", "tomat", "Tanam", "cabai m2"]]
+        );
+    }
+
+    #[test]
+    fn no_column_ends_with_a_kinds_name() {
+        let all = lines(&["#Panen", "cabai", "kangkung", "#Tanam", "cabai m2", "#Sarana", "pupuk"]);
+        for flowed in [fill_columns(&all, 3).unwrap(), fill_columns(&all, 4).unwrap()] {
+            for column in &flowed {
+                assert!(!column.last().unwrap().heading, "{:?}", texts(&flowed));
+            }
+        }
+    }
+
+    #[test]
+    fn totals_that_do_not_fit_say_how_many_are_left_out() {
+        let all = lines(&["#Panen", "a", "b", "c", "d", "e", "f", "g", "h", "i"]);
+        let flowed = flow(&all, 2, 3, Lang::En);
+        let shown = texts(&flowed);
+        assert_eq!(shown.len(), 2, "{shown:?}");
+        assert!(shown.iter().all(|c| c.len() <= 3), "{shown:?}");
+        // Four amounts shown (a, b, then Panen again, c), the last row says the rest.
+        assert_eq!(shown[1].last().map(String::as_str), Some(" … and 6 more totals"), "{shown:?}");
+        let kept = shown.iter().flatten().filter(|l| l.len() == 1).count();
+        assert_eq!(kept + 6, 9, "{shown:?}");
+    }
 }

@@ -216,8 +216,6 @@ fn an_operator_sees_which_programmes_are_theirs_and_is_refused_at_t_with_the_sit
 
 #[test]
 fn the_register_scrolls_line_by_line_keeping_the_row_just_left_in_view() {
-    // The register's columns at 80 cells; the totals are beside them.
-    const REGISTER_CELLS: usize = crate::tui::screens::program::REGISTER_CELLS as usize;
     let mut h = Harness::logged_in(Lang::Id);
     h.key(Key::Char('p')).typed("konveksi").key(Key::Enter);
     // The line of the selected row: the one marked with '>'.
@@ -237,8 +235,8 @@ fn the_register_scrolls_line_by_line_keeping_the_row_just_left_in_view() {
         if y_after == y {
             // The window moved by one line: the row just left is the line
             // above the selection, unmarked, and the rest moved up by one.
-            // The register's half of each line (the totals beside it stay).
-            let register = |l: &str| l.chars().take(REGISTER_CELLS).collect::<String>().trim_end().to_string();
+            // Whole lines: the totals are under the register, not beside it.
+            let register = |l: &str| l.trim_end().to_string();
             let above = register(after.lines().nth(y - 1).unwrap());
             assert_eq!(above, register(&line.replacen("> ", "  ", 1)), "the row just left: {after}");
             let moved: Vec<String> = before.lines().skip(first + 1).take(y - first - 1).map(register).collect();

@@ -11,7 +11,7 @@ use crate::i18n::Lang;
 use crate::records::Total;
 use crate::tui::keymap::Key;
 use crate::tui::screens::Screen;
-use crate::tui::screens::program::{REGISTER_CELLS, TOTALS_GAP};
+use crate::tui::screens::program::{TOTALS_CELLS, TOTALS_GAP};
 
 /// The operator on the first programme of home.
 fn on_a_programme() -> Harness {
@@ -57,11 +57,20 @@ fn wide_items_keep_the_totals_columns_in_line() {
     data.month = data.year.clone();
     let screen = h.screen();
     // The buffer holds one symbol a cell (a wide character's second cell
-    // is blank): counting symbols counts columns.
+    // is blank): counting symbols counts columns. The totals are under
+    // the register, in columns of TOTALS_CELLS, TOTALS_GAP apart.
+    let title = screen
+        .lines()
+        .position(|l| [" Totals ", " Jumlah "].iter().any(|t| l.starts_with(t)))
+        .unwrap_or_else(|| panic!("{screen}"));
+    let column = |l: &str, n: usize| -> String {
+        let from = n * usize::from(TOTALS_CELLS + TOTALS_GAP);
+        l.chars().skip(from).take(usize::from(TOTALS_CELLS)).collect()
+    };
     let ends: Vec<usize> = screen
         .lines()
-        // The totals begin past the register's cells and the gap (80 columns).
-        .map(|l| l.chars().skip(usize::from(REGISTER_CELLS + TOTALS_GAP)).collect::<String>())
+        .skip(title + 1)
+        .flat_map(|l| [column(l, 0), column(l, 1)])
         .filter(|t| t.contains("cabai") || t.contains('鸡') || t.contains('🐑'))
         .map(|t| t.find("12").map_or(0, |at| t[..at].chars().count()))
         .collect();
