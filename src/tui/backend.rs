@@ -270,15 +270,40 @@ impl<W: Write> LeanBackend<W> {
             plain.paint_rows(&target, width, height);
             plain
         });
+        // Another screen shares few cells with this one: erased first,
+        // every blank of it is free, where line by line each line that
+        // ends sooner costs an erase of its own. Both ways are tried.
+        let cleared = {
+            let mut cleared = self.trial_over(vec![Shown::blank(); target.len()], self.pending.clone());
+            cleared.erase_all();
+            cleared.paint_rows(&target, width, height);
+            cleared
+        };
         if let Some(scroll) = scroll {
             self.scroll(scroll, usize::from(width));
         }
         self.paint_rows(&target, width, height);
         if let Some(plain) = plain.filter(|plain| plain.pending.len() <= self.pending.len()) {
-            (self.cursor, self.pen, self.pending, self.graphics) =
-                (plain.cursor, plain.pen, plain.pending, plain.graphics);
+            self.take_from(plain);
+        }
+        if cleared.pending.len() < self.pending.len() {
+            self.take_from(cleared);
         }
         self.shown = target;
+    }
+
+    /// Takes the way of painting a trial found.
+    fn take_from(&mut self, trial: LeanBackend<io::Sink>) {
+        (self.cursor, self.pen, self.pending, self.graphics) = (trial.cursor, trial.pen, trial.pending, trial.graphics);
+    }
+
+    /// Erases the whole screen from its top left corner down (not the
+    /// "erase display" some terminals push into their scrollback), with
+    /// no background.
+    fn erase_all(&mut self) {
+        self.set_pen(PLAIN);
+        self.move_to(0, 0);
+        self.pending.push_str("\x1b[J");
     }
 
     /// A copy of the drawing state to try a way of painting on.
@@ -988,6 +1013,27 @@ mod tests {
         let (buffer, written) = text_frame(&mut term, &list(0));
         screen.process(written.as_bytes());
         assert!(written.starts_with("\x1b[2;4r\x1b[2H\x1bM\x1b[r"), "back up: {written:?}");
+        assert_shows(screen.screen(), &buffer);
+    }
+
+    #[test]
+    fn another_screen_is_drawn_after_one_erase_when_that_is_shorter() {
+        let full: Vec<String> = (0..H).map(|y| format!("{y}").repeat(usize::from(W) - 2)).collect();
+        let mut term = terminal();
+        let mut screen = vt100::Parser::new(H, W, 0);
+        let (_, first) = text_frame(&mut term, &full.iter().map(String::as_str).collect::<Vec<_>>());
+        screen.process(first.as_bytes());
+        // Every line of the new screen ends sooner: one erase, not one a line.
+        let (buffer, written) = text_frame(&mut term, &["a", "", "b"]);
+        screen.process(written.as_bytes());
+        assert!(written.contains("\x1b[J"), "{written:?}");
+        assert!(!written.contains("\x1b[K"), "{written:?}");
+        assert!(!written.contains("\x1b[2J"), "never the erase some terminals keep in their scrollback: {written:?}");
+        assert_shows(screen.screen(), &buffer);
+        // A step on it keeps drawing line by line.
+        let (buffer, written) = text_frame(&mut term, &["a", "", "c"]);
+        screen.process(written.as_bytes());
+        assert!(!written.contains("\x1b[J"), "{written:?}");
         assert_shows(screen.screen(), &buffer);
     }
 
