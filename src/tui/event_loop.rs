@@ -339,9 +339,12 @@ fn handle(app: &mut App, calls: &mut Calls, input: Input) -> std::io::Result<boo
                 Ok((today, screen)) => {
                     app.today = today;
                     // No officer yet: the login drawn meanwhile was not the
-                    // first screen; what was typed into it meant nothing.
+                    // first screen; the NIP typed into it goes to the setup.
                     if let Some(screen) = screen {
-                        app.screen = screen;
+                        app.screen = match (screen, &app.screen) {
+                            (Screen::Setup(setup), Screen::Login(login)) => Screen::Setup(setup.after_login(login)),
+                            (screen, _) => screen,
+                        };
                     }
                 }
                 Err(e) => {
@@ -573,6 +576,26 @@ mod tests {
         let shown = &register.data.register[register.selected.row()];
         assert_eq!(shown.draft.quantities[0].item, "Cabai", "the new entry is selected");
         assert_eq!(register.selected.row(), 0, "the newest, at the top");
+    }
+
+    #[test]
+    fn a_nip_typed_before_the_open_finds_no_officer_goes_to_the_setup_and_a_pin_does_not() {
+        use super::super::screens::{login, setup};
+        let mut h = Harness::new(Lang::Id, false);
+        h.app.screen = Screen::Login(login::State::new());
+        let (worker, _sent) = channel();
+        let mut calls = Calls::new(worker);
+        let nip = "198001012005011001";
+        for c in nip.chars().chain(['\r']).chain("123456".chars()) {
+            key_at(&mut h.app, &mut calls, if c == '\r' { Key::Enter } else { Key::Char(c) });
+        }
+        let setup = Screen::Setup(setup::State::new(setup::Reference::default()));
+        let today = h.app.today;
+        handle(&mut h.app, &mut calls, Input::Opened(Box::new(Ok((today, Some(setup)))))).unwrap();
+        let Screen::Setup(shown) = &h.app.screen else { panic!("{:?}", h.app.screen) };
+        assert_eq!(shown.fields[0].text(), nip, "the NIP typed is kept");
+        assert_eq!(shown.focus, 1, "the name is next");
+        assert!(shown.fields[2..].iter().all(|f| f.text().is_empty()), "a login PIN is not a new PIN");
     }
 
     /// The bytes of each frame written: the terminal flushes once per frame.

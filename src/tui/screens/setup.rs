@@ -56,6 +56,19 @@ impl State {
         }
     }
 
+    /// This screen in place of a login drawn before the database said it
+    /// holds no officer yet (a cold start draws the login at once): the
+    /// NIP typed there is the first administrator's, kept, and the name is
+    /// next once it was entered. A PIN typed for a login is not a new PIN:
+    /// it is dropped.
+    pub fn after_login(mut self, login: &super::login::State) -> State {
+        self.fields[NIP].set(login.nip.text());
+        if login.on_pin {
+            self.focus = NAME;
+        }
+        self
+    }
+
     /// Checks every field; asks for the administrator only when all are right.
     fn submit(&mut self, lang: Lang) -> Action {
         let [nip, name, pin, again] = &self.fields;
