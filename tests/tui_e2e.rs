@@ -250,7 +250,7 @@ fn an_officer_records_a_harvest_that_export_then_shows() {
     // the button that adds a quantity, participants.
     s.send("\t\t12,5\t\tcabai\t\t4\t\t\r");
     s.wait_for("Tersimpan: Panen 12,5 kg cabai, 10/03/2026.");
-    s.wait_for("10/03/2026 Panen      12,5 kg cabai");
+    s.wait_for("10/03/2026 Panen           12,5 kg cabai");
     s.send("q");
     let (code, raw) = s.finish();
     assert_eq!(code, 0);
@@ -402,7 +402,7 @@ fn an_officer_records_two_quantities_in_one_entry() {
     s.wait_for("Nilai 2");
     s.send("4\t\ttomat\t\t4\t\t\r");
     s.wait_for("Tersimpan: Panen 12,5 kg cabai, 4 kg tomat, 10/03/2026.");
-    s.wait_for("10/03/2026 Panen      12,5 kg cabai");
+    s.wait_for("10/03/2026 Panen           12,5 kg cabai");
     s.send("\r");
     // The footer is the last line a frame writes: the whole entry is in.
     s.wait_for("j/k gulir  c koreksi");

@@ -43,6 +43,9 @@ pub const TOTALS_GAP: u16 = 2;
 /// head: the register, what an officer reads most, keeps the rest.
 const TOTALS_SHARE: u16 = 3;
 
+/// Cells of a register row's kind.
+const KIND_CELLS: usize = 15;
+
 /// Entries a register page asks for.
 pub const PAGE_ENTRIES: usize = 200;
 
@@ -361,7 +364,9 @@ fn render_register(state: &State, frame: &mut Frame, area: Rect, ui: &Ui) {
 /// A register row starts with its state's mark, read without colour too:
 /// voided, verified, or a blank for neither.
 fn register_row(entry: &Entry, verified: bool, ui: &Ui) -> String {
-    let kind = ui.theme.pad(kind_name(ui.lang, entry.draft.kind), 10);
+    // The longest kinds ("Sampah diterima", "Waste processed") whole: the
+    // register has the screen's width.
+    let kind = ui.theme.pad(kind_name(ui.lang, entry.draft.kind), KIND_CELLS);
     let mark = match (entry.voided, verified) {
         (true, _) => ui.theme.voided(),
         (false, true) => ui.theme.check(),
