@@ -64,6 +64,34 @@ fn decode_all<T: Stored>(tree: &sled::Tree, name: &str, problems: &mut Vec<Probl
     Ok(values)
 }
 
+/// A key and its value as a tree's iterator hands them out.
+type Pair = sled::Result<(sled::IVec, sled::IVec)>;
+
+/// Hands a tree's pairs on in order, in batches, until the first error
+/// (handed on last) or until the taker is gone.
+fn hand_on(pairs: impl Iterator<Item = Pair>, to: std::sync::mpsc::SyncSender<Vec<Pair>>) {
+    const BATCH: usize = 1024;
+    let mut pairs = pairs;
+    loop {
+        let mut batch = Vec::with_capacity(BATCH);
+        let mut ended = true;
+        for pair in pairs.by_ref() {
+            let failed = pair.is_err();
+            batch.push(pair);
+            if failed {
+                break;
+            }
+            if batch.len() == BATCH {
+                ended = false;
+                break;
+            }
+        }
+        if batch.is_empty() || to.send(batch).is_err() || ended {
+            return;
+        }
+    }
+}
+
 impl Store {
     /// Decodes every stored value and rebuilds every index, rollup and
     /// month of livestock stock from the entries, reporting each
@@ -118,37 +146,54 @@ impl Store {
         let highest_audit = self.check_audit(&mut problems)?;
         let stock = self.has_stock()?;
         let mut expected = Digests::new(stock, self.meta.contains_key(keys::META_MONTHLY)?);
-        let pass = self.check_revisions(&programs, &mut problems, &mut refused, Some(&mut expected))?;
+        let empty = expected.empty();
+        let activity_kept = self.meta.contains_key(keys::META_ACTIVITY)?;
+        // Two threads, so that a two-core machine takes little more than
+        // sled's reading (the processor time is the same): this one reads
+        // every tree (the entries first, handed on in batches), the other
+        // decodes the entries and checks them. Only one thread reads from
+        // sled, whose pages then churn in one allocator arena: a second
+        // reader held some 10 MB more (tests/check_memory.rs). The digests
+        // are order-free; the problems come in the order one thread doing
+        // it all found them.
+        let states = empty.states.clone();
+        let (pass, program, stored) = std::thread::scope(|scope| {
+            let (send, receive) = std::sync::mpsc::sync_channel(2);
+            let (problems, refused, expected) = (&mut problems, &mut refused, &mut expected);
+            let programs = &programs;
+            let decoder = scope.spawn(move || {
+                let revisions = receive.into_iter().flatten();
+                self.check_revisions(revisions, programs, problems, refused, Some(expected))
+            });
+            hand_on(self.entries.iter(), send);
+            let program = self.program_digest(&states);
+            let mut found = Vec::new();
+            let stored = self.stored_digests(empty, &mut found).map(|digests| (digests, found));
+            (decoder.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic)), program, stored)
+        });
+        let pass = pass?;
         self.check_meta(&mut problems, pass.highest_entry, highest_audit)?;
         self.check_item_names(&pass.names_needed, &mut problems)?;
-        // A row per programme, day and kind: small beside the entries.
-        let activity = pass.activity;
+        // The index is read before the sums' trees, whose errors come after.
+        let (program, (mut digests, found)) = (program?, stored?);
+        digests.program = program;
         // Every tree read in key order, summed the same way: equal sums
         // mean the indexes, totals and stock are what the entries make.
         // Only when they differ is each difference looked for, entry by
         // entry (slow: lookups in key order of another tree).
-        let mut found = Vec::new();
-        if self.stored_digests(&expected, &mut found)? == expected {
+        if digests == expected {
             problems.extend(found);
         } else {
             // The slow passes find again what the digests' pass found.
             let mut again = Vec::new();
-            let pass = self.check_revisions(&programs, &mut again, &mut Vec::new(), None)?;
+            let pass = self.check_revisions(self.entries.iter(), &programs, &mut again, &mut Vec::new(), None)?;
             problems.extend(again.into_iter().filter(|p| matches!(p, Problem::IndexMissing { .. })));
             self.check_by_program(&programs, &pass.program_keys_missing, &mut problems)?;
         }
-        // Built at open when missing: compared once it is there.
-        if self.meta.contains_key(keys::META_ACTIVITY)? {
-            let found = decode_all::<Activity>(&self.activity, "activity", &mut problems)?;
-            let found: BTreeMap<Vec<u8>, Activity> = found.into_iter().collect();
-            let expected: BTreeMap<&Vec<u8>, &Activity> = activity.1.iter().filter(|(_, a)| !a.is_empty()).collect();
-            for key in expected.keys().copied().chain(found.keys()).collect::<BTreeSet<_>>() {
-                let e = expected.get(key).copied().copied().unwrap_or_default();
-                let f = found.get(key).copied().unwrap_or_default();
-                if e != f {
-                    problems.push(Problem::ActivityWrong { key: hex(key), expected: e, found: f });
-                }
-            }
+        // Built at open when missing: compared once it is there. A row per
+        // programme, day and kind, compared as it is read.
+        if activity_kept {
+            problems.extend(compare_activity(&pass.activity.1, self.activity.iter())?);
         }
         problems.extend(refused);
         Ok(problems)
@@ -183,6 +228,7 @@ impl Store {
     /// revision needs.
     fn check_revisions(
         &self,
+        revisions: impl Iterator<Item = Pair>,
         programs: &HashMap<u32, Program>,
         problems: &mut Vec<Problem>,
         refused: &mut Vec<Problem>,
@@ -190,8 +236,8 @@ impl Store {
     ) -> Result<RevisionPass> {
         let mut pass = RevisionPass::default();
         let mut digests = digests;
-        let mut revisions = self.entries.iter().peekable();
-        let id_of = |next: Option<&std::result::Result<(sled::IVec, sled::IVec), sled::Error>>| match next {
+        let mut revisions = revisions.peekable();
+        let id_of = |next: Option<&Pair>| match next {
             Some(Ok((k, _))) => Some(keys::u64_from(k).unwrap_or_default()),
             _ => None,
         };
@@ -230,9 +276,13 @@ impl Store {
                     problem,
                 }));
                 present.push(entry.revision);
+                // Keyed once per spelling: the key is the programme and the
+                // spelling's item key, and most revisions repeat a spelling.
+                let seen = pass.spellings.entry(entry.draft.program).or_default();
                 for q in entry.draft.quantities.iter().filter(|q| !q.item.is_empty()) {
-                    let key = keys::item_name(entry.draft.program, &crate::domain::text::item_key(&q.item));
-                    if !pass.names_needed.contains(&key) {
+                    if !seen.contains(q.item.as_str()) {
+                        seen.insert(q.item.clone());
+                        let key = keys::item_name(entry.draft.program, &crate::domain::text::item_key(&q.item));
                         pass.names_needed.insert(key);
                     }
                 }
@@ -397,13 +447,18 @@ impl Store {
 }
 
 impl Store {
+    /// The programmes' index summed under these hashers.
+    fn program_digest(&self, states: &Hashers) -> Result<Digest> {
+        let mut digest = Digest::default();
+        for key in self.by_program.iter().keys() {
+            digest.add_times(states.hash(&key?), 1);
+        }
+        Ok(digest)
+    }
+
     /// The digests of what the trees hold, read in key order; a month of
     /// stock whose two parts disagree, or out of order, is reported here.
-    fn stored_digests(&self, expected: &Digests, problems: &mut Vec<Problem>) -> Result<Digests> {
-        let mut found = expected.empty();
-        for key in self.by_program.iter().keys() {
-            found.add_program(&key?);
-        }
+    fn stored_digests(&self, mut found: Digests, problems: &mut Vec<Problem>) -> Result<Digests> {
         for kv in self.rollups.iter() {
             let (key, value) = kv?;
             match decode::<Rollup>(&value) {
@@ -497,11 +552,21 @@ impl Eq for Hashers {}
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 struct Digest([u64; 2]);
 
-impl Digest {
-    fn add_times(&mut self, states: &Hashers, key: &[u8], times: i64) {
+/// A key's two hashes, one under each hasher.
+#[derive(Clone, Copy)]
+struct Hashed([u64; 2]);
+
+impl Hashers {
+    fn hash(&self, key: &[u8]) -> Hashed {
         use std::hash::BuildHasher;
-        for (sum, state) in self.0.iter_mut().zip(&states.0) {
-            *sum = sum.wrapping_add(state.hash_one(key).wrapping_mul(times as u64));
+        Hashed(self.0.each_ref().map(|state| state.hash_one(key)))
+    }
+}
+
+impl Digest {
+    fn add_times(&mut self, hashed: Hashed, times: i64) {
+        for (sum, hash) in self.0.iter_mut().zip(hashed.0) {
+            *sum = sum.wrapping_add(hash.wrapping_mul(times as u64));
         }
     }
 }
@@ -531,20 +596,23 @@ impl Digests {
     }
 
     fn add_program(&mut self, key: &[u8]) {
-        self.program.add_times(&self.states, key, 1);
+        self.program.add_times(self.states.hash(key), 1);
     }
 
+    /// A rollup: its key hashed once for both sums.
     fn rollup(&mut self, key: &[u8], total: i64, entries: i64) {
-        self.totals.add_times(&self.states, key, total);
-        self.counts.add_times(&self.states, key, entries);
+        let hashed = self.states.hash(key);
+        self.totals.add_times(hashed, total);
+        self.counts.add_times(hashed, entries);
     }
 
     /// A monthly rollup: its total taken modulo 2^64, as the entries'
     /// quantities summed in the digest are.
     fn month(&mut self, key: &[u8], total: i128, entries: u64) {
         if let Some((totals, counts)) = self.months.as_mut() {
-            totals.add_times(&self.states, key, total as i64);
-            counts.add_times(&self.states, key, entries as i64);
+            let hashed = self.states.hash(key);
+            totals.add_times(hashed, total as i64);
+            counts.add_times(hashed, entries as i64);
         }
     }
 
@@ -571,7 +639,7 @@ impl Digests {
     fn movement(&mut self, program: u32, m: &crate::domain::inventory::Movement) {
         let key = format!("{program} {} {m:?}", stock::month_of(m.date));
         if let Some(stock) = self.stock.as_mut() {
-            stock.add_times(&self.states, key.as_bytes(), 1);
+            stock.add_times(self.states.hash(key.as_bytes()), 1);
         }
     }
 }
@@ -588,6 +656,8 @@ struct RevisionPass {
     /// The `item_names` keys the revisions need: one per programme and
     /// item, however many entries name it.
     names_needed: BTreeSet<Vec<u8>>,
+    /// The item spellings already keyed, per programme.
+    spellings: HashMap<u32, std::collections::HashSet<String>>,
 }
 
 /// A cursor over a stored tree (rollups or stock) in key order, compared
@@ -711,6 +781,60 @@ impl<I: Iterator<Item = sled::Result<(sled::IVec, sled::IVec)>>> Compared<I> {
     }
 }
 
+/// The activity rows the entries make (rows that come to nothing are not
+/// kept) against those stored, both in key order: first the stored rows
+/// that will not decode (they count as absent), then each key either side
+/// holds differently, in key order.
+fn compare_activity(
+    expected: &BTreeMap<Vec<u8>, Activity>,
+    stored: impl Iterator<Item = Pair>,
+) -> Result<Vec<Problem>> {
+    let mut undecodable = Vec::new();
+    let mut failed = None;
+    let mut wrong = Vec::new();
+    {
+        let mut found = stored
+            .map_while(|kv| kv.map_err(|e| failed = Some(e)).ok())
+            .filter_map(|(k, v)| match decode::<Activity>(&v) {
+                Ok(activity) => Some((k, activity)),
+                Err(e) => {
+                    undecodable.push(Problem::Undecodable {
+                        tree: "activity".into(),
+                        key: hex(&k),
+                        detail: e.to_string(),
+                    });
+                    None
+                }
+            })
+            .peekable();
+        let mut expected = expected.iter().filter(|(_, a)| !a.is_empty()).peekable();
+        loop {
+            let order = match (expected.peek(), found.peek()) {
+                (None, None) => break,
+                (Some(_), None) => std::cmp::Ordering::Less,
+                (None, Some(_)) => std::cmp::Ordering::Greater,
+                (Some((e, _)), Some((f, _))) => e.as_slice().cmp(f.as_ref()),
+            };
+            let e = expected.next_if(|_| order.is_le());
+            let f = found.next_if(|_| order.is_ge());
+            let key = match (e, &f) {
+                (Some((k, _)), _) => k.as_slice(),
+                (None, Some((k, _))) => k.as_ref(),
+                (None, None) => break,
+            };
+            let (e, f) = (e.map(|(_, a)| *a).unwrap_or_default(), f.as_ref().map(|(_, a)| *a).unwrap_or_default());
+            if e != f {
+                wrong.push(Problem::ActivityWrong { key: hex(key), expected: e, found: f });
+            }
+        }
+    }
+    if let Some(e) = failed {
+        return Err(e.into());
+    }
+    undecodable.extend(wrong);
+    Ok(undecodable)
+}
+
 /// A stored sum as a problem shows it (a day's rollup).
 trait Shown {
     fn shown(self) -> Rollup;
@@ -832,9 +956,77 @@ pub fn check_copy(path: &Path) -> Result<(Vec<Problem>, usize)> {
 
 #[cfg(test)]
 mod tests {
-    use super::super::write::tests::{commit, harvest, with_reference};
-    use super::super::{Change, keys};
-    use super::Problem;
+    use super::super::codec::{decode, encode};
+    use super::super::rollup::Activity;
+    use super::super::write::tests::{commit, harvest, harvest_on, with_reference};
+    use super::super::{Change, hex, keys};
+    use super::{Pair, Problem, hand_on};
+    use crate::domain::sector::Kind;
+
+    /// The activity rows are compared as they are read: the rows that will
+    /// not decode are named first (each then counts as absent), then every
+    /// row that differs, in key order, whichever side lacks it.
+    #[test]
+    fn activity_rows_that_differ_are_named_in_key_order_after_those_that_will_not_decode() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = with_reference(dir.path());
+        let days = [3, 4, 5, 6].map(|day| Change::Add(harvest_on(day, "1 kg cabai")));
+        commit(&store, &days).unwrap();
+        assert_eq!(store.check().unwrap(), vec![]);
+        let key = |day| keys::activity(1, chrono::NaiveDate::from_ymd_opt(2026, 3, day).unwrap(), Kind::Harvest);
+        let one: Activity = decode(&store.activity.get(key(3)).unwrap().unwrap()).unwrap();
+        let two = Activity { entries: 2, ..one };
+        store.activity.insert(key(3), encode(&two)).unwrap();
+        store.activity.remove(key(4)).unwrap();
+        let garbage = [super::super::codec::SCHEMA_VERSION, 0xff];
+        store.activity.insert(key(5), &garbage).unwrap();
+        store.activity.insert(key(7), encode(&one)).unwrap();
+        let detail = decode::<Activity>(&garbage).unwrap_err().to_string();
+        let wrong = |day, expected, found| Problem::ActivityWrong { key: hex(&key(day)), expected, found };
+        let none = Activity::default();
+        assert_eq!(
+            store.check().unwrap(),
+            vec![
+                Problem::Undecodable { tree: "activity".into(), key: hex(&key(5)), detail },
+                wrong(3, one, two),
+                wrong(4, one, none),
+                wrong(5, one, none),
+                wrong(7, none, one),
+            ]
+        );
+    }
+
+    fn pair(n: u32) -> Pair {
+        Ok((sled::IVec::from(&n.to_be_bytes()), sled::IVec::default()))
+    }
+
+    /// The entries cross to the decoding thread in batches: all of them, in
+    /// order, up to and including the first error and nothing after it.
+    #[test]
+    fn pairs_are_handed_on_in_order_up_to_the_first_error() {
+        let failure = || Err(sled::Error::Unsupported("worn out".into()));
+        let pairs = (0..2_500).map(pair).chain([failure()]).chain((2_500..2_600).map(pair));
+        let (send, receive) = std::sync::mpsc::sync_channel(2);
+        let taken = std::thread::scope(|scope| {
+            let taker = scope.spawn(move || receive.into_iter().flatten().collect::<Vec<_>>());
+            hand_on(pairs, send);
+            taker.join().unwrap()
+        });
+        let expected: Vec<Pair> = (0..2_500).map(pair).chain([failure()]).collect();
+        assert_eq!(format!("{taken:?}"), format!("{expected:?}"));
+    }
+
+    /// A taker that stops (the decoding failed) ends the handing on, even
+    /// of a tree with no end.
+    #[test]
+    fn handing_on_stops_when_the_taker_is_gone() {
+        let (send, receive) = std::sync::mpsc::sync_channel::<Vec<Pair>>(2);
+        std::thread::scope(|scope| {
+            scope.spawn(move || hand_on((0..).map(pair), send));
+            assert_eq!(receive.recv().map(|batch| batch.len()), Ok(1024));
+            drop(receive);
+        });
+    }
 
     /// With no head kept, an entry's revisions alone say what is current:
     /// a revision lost from the middle is named, and one lost from the end
