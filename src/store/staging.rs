@@ -327,7 +327,7 @@ impl Store {
 
     /// Applies the import past its commit point that was not applied
     /// whole, if there is one.
-    fn finish_committed(&self, skip_written: bool) -> Result<()> {
+    pub(super) fn finish_committed(&self, skip_written: bool) -> Result<()> {
         if let Some(bytes) = self.meta.get(keys::META_IMPORT_APPLYING)? {
             let marker: Applying = decode(&bytes).map_err(|e| super::corrupt("meta", e))?;
             self.apply_staged(&marker, skip_written)?;
@@ -576,6 +576,27 @@ pub(super) mod tests {
         assert!(store.by_program.contains_key(keys::dated(moved.program, moved.date, 11)).unwrap());
         nothing_staged(&store);
         assert_eq!(store.check().unwrap(), vec![]);
+    }
+
+    /// A backup holds the trees and not a staged file: one taken after a
+    /// failed apply holds the whole import, and restores to it.
+    #[test]
+    fn a_backup_after_a_failed_apply_holds_the_whole_import() {
+        let (one, dir, restored) = (tempfile(), tempfile(), tempfile());
+        let drafts = drafts(4_500);
+        let reference = contents(&reference(one.path(), &drafts));
+        let (store, import) = with_staged(dir.path(), &drafts);
+        store.staged.stop_after.store(2, std::sync::atomic::Ordering::SeqCst);
+        assert!(store.stage_commit(import, 4_490, &nip(), at(), &note("4490 entries")).is_err());
+        store.staged.stop_after.store(0, std::sync::atomic::Ordering::SeqCst);
+        let file = dir.path().join("b.bak");
+        store.backup_to(&file, at()).unwrap();
+        assert_eq!(contents(&store), reference);
+        nothing_staged(&store);
+        let target = restored.path().join("db");
+        let (_, problems) = super::super::restore(&file, &target).unwrap();
+        assert_eq!(problems, vec![]);
+        assert_eq!(contents(&reopened(&target)), reference);
     }
 
     /// An import an older build committed from the `staging` tree, with
