@@ -141,9 +141,10 @@ impl Store {
     /// durable: staged drafts matter only once the import is committed,
     /// and `stage_commit` syncs them first.
     pub fn stage_drafts(&self, import: ImportId, first: u64, drafts: &[EntryDraft]) -> Result<()> {
+        let encoded = staging_file::encode_drafts(drafts).map_err(io_error)?;
         let mut staged = self.staged.lock();
         let file = staged.get_mut(&import).filter(|f| f.drafts == first).ok_or_else(|| not_staged(import))?;
-        file.append(drafts).map_err(io_error)
+        file.append(&encoded).map_err(io_error)
     }
 
     /// How many drafts are staged, of every import: none once every

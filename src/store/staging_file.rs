@@ -41,22 +41,15 @@ impl StagedFile {
         Ok(StagedFile { file, drafts: 0, len: 0 })
     }
 
-    /// Appends drafts in one write; a failed write is cut off again, so
-    /// the file holds whole drafts only.
-    pub(super) fn append(&mut self, drafts: &[EntryDraft]) -> io::Result<()> {
-        let mut bytes = Vec::new();
-        for draft in drafts {
-            let encoded = encode(draft);
-            let len = u32::try_from(encoded.len()).map_err(io::Error::other)?;
-            bytes.extend_from_slice(&len.to_le_bytes());
-            bytes.extend_from_slice(&encoded);
-        }
-        if let Err(e) = self.file.write_all(&bytes) {
+    /// Appends drafts (`encoded` by `encode_drafts`) in one write; a
+    /// failed write is cut off again, so the file holds whole drafts only.
+    pub(super) fn append(&mut self, encoded: &Encoded) -> io::Result<()> {
+        if let Err(e) = self.file.write_all(&encoded.bytes) {
             let _ = self.file.set_len(self.len);
             return Err(e);
         }
-        self.len += bytes.len() as u64;
-        self.drafts += drafts.len() as u64;
+        self.len += encoded.bytes.len() as u64;
+        self.drafts += encoded.drafts;
         Ok(())
     }
 
@@ -66,6 +59,24 @@ impl StagedFile {
         self.file.sync_all()?;
         super::durable::sync_folder(dir)
     }
+}
+
+/// Drafts as the file holds them, made before the file is locked for
+/// the write.
+pub(super) struct Encoded {
+    bytes: Vec<u8>,
+    drafts: u64,
+}
+
+pub(super) fn encode_drafts(drafts: &[EntryDraft]) -> io::Result<Encoded> {
+    let mut bytes = Vec::new();
+    for draft in drafts {
+        let encoded = encode(draft);
+        let len = u32::try_from(encoded.len()).map_err(io::Error::other)?;
+        bytes.extend_from_slice(&len.to_le_bytes());
+        bytes.extend_from_slice(&encoded);
+    }
+    Ok(Encoded { bytes, drafts: drafts.len() as u64 })
 }
 
 /// The drafts of an import's file, in place order.
