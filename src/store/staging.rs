@@ -17,13 +17,16 @@
 //!    import, its first id and first change number, officer and time.
 //!    Once it commits (and is flushed) the import has happened.
 //! 3. Applying. The staged drafts become entries, index keys and numbered
-//!    changes in plain batches, `WRITE_BATCH` drafts at a time (a batch per
-//!    tree: a transaction cost far more, reading every key it wrote; and
-//!    batches of 2,000 drafts took the process past 800 MB, since sled
-//!    frees nothing a batch replaced until the batch ends); then the
-//!    marker goes, then the file. The caller keeps
-//!    readers out for this step (`Local`'s import gate), so nobody sees
-//!    half of it.
+//!    changes by plain writes outside any transaction, `WRITE_BATCH`
+//!    drafts at a time: the chunk's change numbers, then its index keys,
+//!    then its entries, each in key order. A transaction per chunk cost
+//!    far more (sled's transactional insert reads the key first); sled
+//!    batches of 2,000 drafts took the process past 800 MB (sled frees
+//!    nothing a batch replaced until the batch ends), and a sled batch is
+//!    a hash map in release builds, written in no order, which measured
+//!    slower than writing the keys one by one in order. Then the marker
+//!    goes, then the file. The caller keeps readers out for this step
+//!    (`Local`'s import gate), so nobody sees half of it.
 //!
 //! A crash or a client gone before step 2 leaves only a staged file, which
 //! nothing reads: the session drops it when it ends, and `Store::open`
@@ -35,7 +38,7 @@
 //! writes what is there already. Applying again in the same process (a
 //! failed apply finished before the next import) skips the entries already
 //! written, since an officer may have corrected them meanwhile; a chunk's
-//! entries are its last batch, so an entry written means its index key and
+//! entries are written last, so an entry written means its index key and
 //! change are too. The entries, indexes, rollups, change feed and audit
 //! record come out exactly as one transaction over the whole import would
 //! have made them: ids in draft order from the counter, revision 1, one
@@ -269,7 +272,7 @@ impl Store {
     }
 
     /// Step 3: the staged drafts of a committed import become entries,
-    /// index keys and changes, a chunk of batches at a time; then the
+    /// index keys and changes, a chunk at a time; then the
     /// marker goes, then the file. `skip_written`: leave the entries
     /// already written as they are (applying again in the process that
     /// failed to apply, where writes may have come between).
@@ -281,8 +284,8 @@ impl Store {
             if self.staged.stops(applied) {
                 return Err(StoreError::Io { detail: "stopped by the test".into() });
             }
-            let (mut fed, mut index, mut revisions) =
-                (sled::Batch::default(), sled::Batch::default(), sled::Batch::default());
+            // Keys in order, each tree's in turn (see the module's step 3).
+            let (mut fed, mut index, mut revisions) = (Vec::new(), Vec::new(), Vec::new());
             let mut read = 0;
             while read < super::WRITE_BATCH
                 && let Some(draft) = drafts.next_draft()?
@@ -300,21 +303,20 @@ impl Store {
                 }
                 let entry = new_revision(id, 1, None, draft, false, String::new(), &marker.by, marker.at);
                 let d = &entry.draft;
-                fed.insert(&change.to_be_bytes(), encode(&Changed::Revision { id, revision: 1 }));
-                index.insert(keys::dated(d.program, d.date, id), &[]);
-                revisions.insert(keys::revision(id, 1), encode(&entry));
+                fed.push((change.to_be_bytes().to_vec(), encode(&Changed::Revision { id, revision: 1 })));
+                index.push((keys::dated(d.program, d.date, id), Vec::new()));
+                revisions.push((keys::revision(id, 1), encode(&entry)));
             }
             if read == 0 {
                 break;
             }
+            index.sort_unstable();
             // Entries last: an entry written means its index key and change are.
-            self.changes.apply_batch(fed)?;
-            self.by_program.apply_batch(index)?;
-            self.entries.apply_batch(revisions)?;
-            // sled's own flush (not the durable step): its log buffers are
-            // written here and reused, rather than piling up for its
-            // writer threads (less memory and processor time, measured).
-            self.db.flush()?;
+            for (tree, pairs) in [(&self.changes, fed), (&self.by_program, index), (&self.entries, revisions)] {
+                for (key, value) in pairs {
+                    tree.insert(key, value)?;
+                }
+            }
         }
         if place != marker.count {
             let detail = format!("{place} drafts staged, {} committed", marker.count);
@@ -526,12 +528,12 @@ pub(super) mod tests {
         assert_eq!(b.check().unwrap(), vec![]);
     }
 
-    /// Applying goes in batches outside any transaction: a crash between
+    /// Applying goes in chunks outside any transaction: a crash between
     /// two of them (or after the last, before the marker goes) leaves
     /// part of the import written, and the next open writes it all again
     /// to the same end as one transaction.
     #[test]
-    fn a_crash_between_two_batches_of_the_apply_is_finished_at_open_with_the_same_result() {
+    fn a_crash_between_two_chunks_of_the_apply_is_finished_at_open_with_the_same_result() {
         let one = tempfile();
         let drafts = drafts(4_500);
         let reference = contents(&reference(one.path(), &drafts));
