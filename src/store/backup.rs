@@ -229,6 +229,9 @@ impl Store {
             created_ms: at.timestamp_millis(),
             ..Header::default()
         };
+        // An import whose applying failed is finished first: a backup
+        // holds the trees, not the import's staged file.
+        self.finish_committed(true)?;
         let mut out = BufWriter::with_capacity(1 << 16, &file);
         out.write_all(&header.encode()).map_err(io_error)?;
         let mut length = HEADER_LEN;

@@ -94,6 +94,7 @@ impl Stored for super::write::Verification {}
 // next open, so never read by a later schema.
 impl Stored for EntryDraft {}
 impl Stored for super::staging::Committing {}
+impl Stored for super::staging::Applying {}
 
 impl Stored for Entry {
     fn decode_old(version: u8, body: &[u8]) -> Result<Self, CodecError> {

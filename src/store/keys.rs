@@ -99,7 +99,10 @@ pub const META_INITIALISED: &[u8] = b"initialised";
 /// 16 random bytes made once, when the database is first opened.
 pub const META_IDENTITY: &[u8] = b"identity";
 /// An import past its commit point whose staged drafts are still being
-/// made entries (`staging`).
+/// made entries (staging.rs `Applying`).
+pub const META_IMPORT_APPLYING: &[u8] = b"import_applying";
+/// The same, written by a build that staged drafts in the `staging` tree
+/// (staging.rs `Committing`).
 pub const META_IMPORT_COMMITTING: &[u8] = b"import_committing";
 /// Present once the `activity` tree holds every entry's activity (built at
 /// the first open by a build that keeps it).

@@ -14,7 +14,7 @@
 //! | audit       | sequence number                      | AuditRecord            |
 //! | verifications | entry id, revision                 | Verification           |
 //! | drafts      | NIP                                  | the officer's unsaved form (records::drafts) |
-//! | staging     | import, place                        | EntryDraft (staging.rs)|
+//! | staging     | import, place                        | EntryDraft (left by older builds: staged drafts are files now, staging_file.rs) |
 //! | stock       | programme, month, part               | livestock net / movements (stock.rs) |
 //! | changes     | change sequence number               | what changed (changes.rs) |
 //! | item_names  | programme, item's key                | the first spelling stored (item_names.rs) |
@@ -47,6 +47,7 @@ pub mod rollup;
 mod rollup_build;
 mod shared;
 mod staging;
+mod staging_file;
 pub mod stock;
 mod targets;
 mod write;
@@ -212,6 +213,8 @@ pub struct Store {
     /// take it.
     gate: std::sync::RwLock<()>,
     staging: sled::Tree,
+    /// The imports this process is staging (staging.rs).
+    staged: staging::Staging,
     stock: sled::Tree,
     /// The change feed's numbered changes (changes.rs).
     changes: sled::Tree,
@@ -303,6 +306,7 @@ impl Store {
             durable: durable::Durable::new(path).map_err(io_error)?,
             gate: std::sync::RwLock::new(()),
             staging: tree("staging")?,
+            staged: Default::default(),
             stock: tree("stock")?,
             changes: tree("changes")?,
             entry_reads: Default::default(),

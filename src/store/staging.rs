@@ -5,28 +5,47 @@
 //! memory until it commits (200,000 rows once left a server at 3.5 GB), so
 //! an import goes in three steps instead:
 //!
-//! 1. Staging. Validated drafts arrive a chunk at a time and are written
-//!    to the `staging` tree under (import, place): no entry, index, rollup
-//!    or counter changes, so nothing an officer reads sees them.
-//! 2. Commit point. One small transaction takes the import's ids from the
-//!    entry counter, adds the import's rollup deltas and livestock
-//!    movements (stock.rs), writes the one audit
+//! 1. Staging. Validated drafts arrive a chunk at a time and are appended
+//!    to the import's file in the database folder (staging_file.rs): no
+//!    entry, index, rollup or counter changes, so nothing an officer reads
+//!    sees them.
+//! 2. Commit point. The file is made durable; then one small transaction
+//!    takes the import's entry ids from the entry counter and its change
+//!    numbers from the change feed's counter, adds the import's rollup
+//!    deltas and livestock movements (stock.rs), writes the one audit
 //!    record ("N entries imported") and a marker in `meta` naming the
-//!    import, its first id, officer and time. Once it commits (and is
-//!    flushed) the import has happened.
-//! 3. Applying. The staged drafts become entries and index keys a
-//!    chunk per transaction, each transaction also removing the staged
-//!    rows it applied; then the marker goes. The caller keeps readers out
-//!    for this step (`Local`'s import gate), so nobody sees half of it.
+//!    import, its first id and first change number, officer and time.
+//!    Once it commits (and is flushed) the import has happened.
+//! 3. Applying. The staged drafts become entries, index keys and numbered
+//!    changes by plain writes outside any transaction, `WRITE_BATCH`
+//!    drafts at a time: the chunk's change numbers, then its index keys,
+//!    then its entries, each in key order. A transaction per chunk cost
+//!    far more (sled's transactional insert reads the key first); sled
+//!    batches of 2,000 drafts took the process past 800 MB (sled frees
+//!    nothing a batch replaced until the batch ends), and a sled batch is
+//!    a hash map in release builds, written in no order, which measured
+//!    slower than writing the keys one by one in order. Then the marker
+//!    goes, then the file. The caller keeps readers out for this step
+//!    (`Local`'s import gate), so nobody sees half of it.
 //!
-//! A crash or a client gone before step 2 leaves only staged rows, which
-//! nothing reads: the session drops them when it ends, and `Store::open`
+//! A crash or a client gone before step 2 leaves only a staged file, which
+//! nothing reads: the session drops it when it ends, and `Store::open`
 //! drops whatever a dead process left. A crash during step 3 leaves the
-//! marker: `Store::open` finishes applying before anything else can read,
-//! from the rows still staged (each applied row went with its chunk). The
-//! entries, indexes, rollups and audit record come out exactly as
-//! one transaction over the whole import would have made them: ids in
-//! draft order from the counter, revision 1, one officer and time.
+//! marker and the file: `Store::open` applies the import again from its
+//! first draft before anything else can read. Every key and value step 3
+//! writes follows from the marker and the file alone (the ids and change
+//! numbers were reserved at the commit point), so writing one a second time
+//! writes what is there already. Applying again in the same process (a
+//! failed apply finished before the next import) skips the entries already
+//! written, since an officer may have corrected them meanwhile; a chunk's
+//! entries are written last, so an entry written means its index key and
+//! change are too. The entries, indexes, rollups, change feed and audit
+//! record come out exactly as one transaction over the whole import would
+//! have made them: ids in draft order from the counter, revision 1, one
+//! officer and time.
+
+use std::collections::HashMap;
+use std::sync::{Mutex, MutexGuard};
 
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
@@ -37,9 +56,10 @@ use super::changes::Changed;
 use super::codec::{decode, encode};
 use super::item_names::NewNames;
 use super::rollup::{Deltas, MonthRollup, Rollup};
+use super::staging_file::{self, StagedDrafts, StagedFile};
 use super::stock::StockChanges;
 use super::write::{append_audit, apply_rollups, finish, new_revision, next_counter};
-use super::{Result, Store, StoreError, keys};
+use super::{Result, Store, StoreError, io_error, keys};
 use crate::domain::entry::{EntryDraft, EntryId};
 use crate::domain::inventory::{Movement, movements};
 use crate::domain::officer::Nip;
@@ -50,12 +70,52 @@ type StagedMoves = std::collections::BTreeMap<crate::domain::reference::ProgramI
 /// An import being staged.
 pub type ImportId = u64;
 
-/// Staged drafts made entries per transaction while applying: few enough
-/// that a transaction's writes stay a few megabytes.
+/// The legacy `staging` tree's rows applied per transaction.
 const APPLY_CHUNK: usize = 2_000;
+
+/// The imports of this process being staged, each with its open file.
+#[derive(Default)]
+pub(super) struct Staging {
+    files: Mutex<HashMap<ImportId, StagedFile>>,
+    /// Tests stop applying after this many chunks, as a crash would.
+    #[cfg(test)]
+    stop_after: std::sync::atomic::AtomicUsize,
+}
+
+impl Staging {
+    fn lock(&self) -> MutexGuard<'_, HashMap<ImportId, StagedFile>> {
+        self.files.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    /// Whether a test stops applying before chunk `applied` (from 0).
+    fn stops(&self, _applied: usize) -> bool {
+        #[cfg(test)]
+        {
+            let stop = self.stop_after.load(std::sync::atomic::Ordering::SeqCst);
+            if stop > 0 && _applied >= stop {
+                return true;
+            }
+        }
+        false
+    }
+}
 
 /// The marker of an import past its commit point whose staged drafts are
 /// still being made entries.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Applying {
+    pub import: ImportId,
+    pub first: EntryId,
+    pub count: u64,
+    /// The change feed's number of the first entry's change.
+    pub first_change: u64,
+    pub by: Nip,
+    pub at: DateTime<Utc>,
+}
+
+/// The marker a build that staged into the `staging` tree wrote, with
+/// change numbers taken while applying: read only to finish such an
+/// import (`finish_staged_tree`).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Committing {
     pub import: ImportId,
@@ -65,52 +125,41 @@ pub struct Committing {
     pub at: DateTime<Utc>,
 }
 
-fn staged_key(import: ImportId, place: u64) -> [u8; 16] {
-    let mut key = [0u8; 16];
-    key[..8].copy_from_slice(&import.to_be_bytes());
-    key[8..].copy_from_slice(&place.to_be_bytes());
-    key
+fn not_staged(import: ImportId) -> StoreError {
+    StoreError::Corrupt { tree: "staging".into(), detail: format!("import {import} is not being staged") }
 }
 
 impl Store {
-    /// A new import's number, never one used before in this database.
+    /// A new import's number, never one used before in this database, and
+    /// its empty file.
     pub fn stage_begin(&self) -> Result<ImportId> {
-        Ok(self.db.generate_id()?)
+        let import = self.db.generate_id()?;
+        let file = StagedFile::create(&self.path, import).map_err(io_error)?;
+        self.staged.lock().insert(import, file);
+        Ok(import)
     }
 
-    /// Stages validated drafts at places `first`, `first + 1`, …, in one
-    /// batch. Not flushed: staged rows matter only once the import is
-    /// committed, and `stage_commit` flushes them first.
+    /// Stages validated drafts at places `first`, `first + 1`, …: the
+    /// import's next places, since drafts are staged in order. Not made
+    /// durable: staged drafts matter only once the import is committed,
+    /// and `stage_commit` syncs them first.
     pub fn stage_drafts(&self, import: ImportId, first: u64, drafts: &[EntryDraft]) -> Result<()> {
-        let mut batch = sled::Batch::default();
-        for (place, draft) in (first..).zip(drafts) {
-            batch.insert(&staged_key(import, place), encode(draft));
-        }
-        self.staging.apply_batch(batch)?;
-        Ok(())
+        let encoded = staging_file::encode_drafts(drafts).map_err(io_error)?;
+        let mut staged = self.staged.lock();
+        let file = staged.get_mut(&import).filter(|f| f.drafts == first).ok_or_else(|| not_staged(import))?;
+        file.append(&encoded).map_err(io_error)
     }
 
     /// How many drafts are staged, of every import: none once every
     /// import has ended.
     pub fn staged_rows(&self) -> usize {
-        self.staging.len()
+        self.staged.lock().values().map(|f| f.drafts as usize).sum::<usize>() + self.staging.len()
     }
 
     /// Drops an import's staged drafts (an abandoned or refused import).
     pub fn stage_discard(&self, import: ImportId) -> Result<()> {
-        let prefix = import.to_be_bytes();
-        loop {
-            let mut batch = sled::Batch::default();
-            let mut any = false;
-            for key in self.staging.scan_prefix(prefix).keys().take(APPLY_CHUNK) {
-                batch.remove(key?);
-                any = true;
-            }
-            if !any {
-                return Ok(());
-            }
-            self.staging.apply_batch(batch)?;
-        }
+        self.staged.lock().remove(&import);
+        staging_file::remove(&self.path, import)
     }
 
     /// Makes the `count` drafts staged for `import` (places 0 to count-1)
@@ -128,9 +177,9 @@ impl Store {
     ) -> Result<std::ops::Range<EntryId>> {
         // An import whose applying failed (a disk error) is finished first:
         // there is one marker, and it must not be overwritten.
-        self.finish_committed()?;
+        self.finish_committed(true)?;
         let marker = self.commit_point(import, count, by, at, note)?;
-        self.apply_staged(&marker)?;
+        self.apply_staged(&marker, false)?;
         Ok(marker.first..marker.first + marker.count)
     }
 
@@ -143,21 +192,33 @@ impl Store {
         by: &Nip,
         at: DateTime<Utc>,
         note: &AuditNote,
-    ) -> Result<Committing> {
-        let (deltas, moves, names) = match self.staged_deltas(import, by, at) {
-            Ok(found) => found,
-            Err(e) => {
-                self.stage_discard(import)?;
-                return Err(e);
-            }
+    ) -> Result<Applying> {
+        let file = self.staged.lock().remove(&import).ok_or_else(|| not_staged(import))?;
+        let found = match file.drafts == count {
+            true => self.staged_deltas(import, by, at),
+            false => Err(StoreError::Corrupt {
+                tree: "staging".into(),
+                detail: format!("{} drafts staged, {count} committed", file.drafts),
+            }),
         };
-        // Staged rows must be durable before the marker that relies on them.
-        self.flush()?;
+        // The staged drafts must be durable before the marker that relies on them.
+        let (deltas, moves, names) =
+            match found.and_then(|found| file.sync(&self.path).map_err(io_error).map(|_| found)) {
+                Ok(found) => found,
+                Err(e) => {
+                    self.stage_discard(import)?;
+                    return Err(e);
+                }
+            };
+        drop(file);
         let (days, months) = (deltas.wide(), deltas.monthly());
         let trees =
             (&self.meta, &self.rollups, &self.audit, &self.stock, &self.monthly, &self.activity, &self.item_names);
         let committed = finish(trees.transaction(|(meta, rollups, audit, stock, monthly, activity, item_names)| {
             let first = next_counter(meta, keys::META_NEXT_ENTRY, 1, count)?;
+            // The changes are numbered now, so that applying writes the same
+            // keys however often it runs.
+            let first_change = next_counter(meta, keys::META_NEXT_CHANGE, 1, count)?;
             // The movements were staged under their places: ids now known.
             let mut changes = StockChanges::default();
             for (program, moves) in &moves {
@@ -170,8 +231,8 @@ impl Store {
             deltas.write_activity(activity)?;
             names.write(item_names)?;
             append_audit(meta, audit, note, vec![])?;
-            let marker = Committing { import, first, count, by: by.clone(), at };
-            meta.insert(keys::META_IMPORT_COMMITTING, encode(&marker))?;
+            let marker = Applying { import, first, count, first_change, by: by.clone(), at };
+            meta.insert(keys::META_IMPORT_APPLYING, encode(&marker))?;
             Ok(marker)
         }));
         match committed {
@@ -186,7 +247,7 @@ impl Store {
         }
     }
 
-    /// The rollup changes the staged drafts will make, read a row at a
+    /// The rollup changes the staged drafts will make, read a draft at a
     /// time: as many keys as the import has distinct days and items; and
     /// the livestock movements they will make, each under its place (its
     /// id less the first id, known only at the commit point); and the
@@ -195,12 +256,11 @@ impl Store {
         let mut deltas = Deltas::default();
         let mut moves = StagedMoves::new();
         let mut names = NewNames::default();
-        for row in self.staging.scan_prefix(import.to_be_bytes()) {
-            let (key, value) = row?;
-            let place = keys::u64_from(&key[8..])
-                .ok_or_else(|| StoreError::Corrupt { tree: "staging".into(), detail: "short key".into() })?;
-            let draft: EntryDraft = decode(&value).map_err(|e| super::corrupt("staging", e))?;
+        let mut drafts = StagedDrafts::open(&self.path, import)?;
+        let mut place = 0;
+        while let Some(draft) = drafts.next_draft()? {
             let entry = new_revision(place, 1, None, draft, false, String::new(), by, at);
+            place += 1;
             deltas.apply(&entry, 1)?;
             names.note(&entry);
             let found = movements(&entry);
@@ -211,11 +271,79 @@ impl Store {
         Ok((deltas, moves, names))
     }
 
-    /// Step 3: the staged drafts of a committed import become entries
-    /// and index keys, a chunk per transaction; then the marker goes.
-    /// Safe to run again after a crash: applied rows are no longer staged.
-    fn apply_staged(&self, marker: &Committing) -> Result<()> {
+    /// Step 3: the staged drafts of a committed import become entries,
+    /// index keys and changes, a chunk at a time; then the
+    /// marker goes, then the file. `skip_written`: leave the entries
+    /// already written as they are (applying again in the process that
+    /// failed to apply, where writes may have come between).
+    fn apply_staged(&self, marker: &Applying, skip_written: bool) -> Result<()> {
         let programs = self.program_ids()?;
+        let mut drafts = StagedDrafts::open(&self.path, marker.import)?;
+        let mut place = 0;
+        for applied in 0.. {
+            if self.staged.stops(applied) {
+                return Err(StoreError::Io { detail: "stopped by the test".into() });
+            }
+            // Keys in order, each tree's in turn (see the module's step 3).
+            let (mut fed, mut index, mut revisions) = (Vec::new(), Vec::new(), Vec::new());
+            let mut read = 0;
+            while read < super::WRITE_BATCH
+                && let Some(draft) = drafts.next_draft()?
+            {
+                read += 1;
+                let id = marker.first + place;
+                let change = marker.first_change + place;
+                place += 1;
+                if !programs.contains(&draft.program) {
+                    let detail = format!("no programme {}", draft.program);
+                    return Err(StoreError::Corrupt { tree: "programs".into(), detail });
+                }
+                if skip_written && self.entries.contains_key(keys::revision(id, 1))? {
+                    continue;
+                }
+                let entry = new_revision(id, 1, None, draft, false, String::new(), &marker.by, marker.at);
+                let d = &entry.draft;
+                fed.push((change.to_be_bytes().to_vec(), encode(&Changed::Revision { id, revision: 1 })));
+                index.push((keys::dated(d.program, d.date, id), Vec::new()));
+                revisions.push((keys::revision(id, 1), encode(&entry)));
+            }
+            if read == 0 {
+                break;
+            }
+            index.sort_unstable();
+            // Entries last: an entry written means its index key and change are.
+            for (tree, pairs) in [(&self.changes, fed), (&self.by_program, index), (&self.entries, revisions)] {
+                for (key, value) in pairs {
+                    tree.insert(key, value)?;
+                }
+            }
+        }
+        if place != marker.count {
+            let detail = format!("{place} drafts staged, {} committed", marker.count);
+            return Err(StoreError::Corrupt { tree: "staging".into(), detail });
+        }
+        self.flush()?;
+        self.meta.remove(keys::META_IMPORT_APPLYING)?;
+        self.flush()?;
+        staging_file::remove(&self.path, marker.import)
+    }
+
+    /// Applies the import past its commit point that was not applied
+    /// whole, if there is one.
+    pub(super) fn finish_committed(&self, skip_written: bool) -> Result<()> {
+        if let Some(bytes) = self.meta.get(keys::META_IMPORT_APPLYING)? {
+            let marker: Applying = decode(&bytes).map_err(|e| super::corrupt("meta", e))?;
+            self.apply_staged(&marker, skip_written)?;
+        }
+        self.finish_staged_tree()
+    }
+
+    /// Finishes an import that an older build committed from the `staging`
+    /// tree and did not apply whole: a transaction per chunk, each taking
+    /// its change numbers and removing the staged rows it applied.
+    fn finish_staged_tree(&self) -> Result<()> {
+        let Some(bytes) = self.meta.get(keys::META_IMPORT_COMMITTING)? else { return Ok(()) };
+        let marker: Committing = decode(&bytes).map_err(|e| super::corrupt("meta", e))?;
         let prefix = marker.import.to_be_bytes();
         loop {
             let mut rows = Vec::with_capacity(APPLY_CHUNK);
@@ -224,10 +352,6 @@ impl Store {
                 let place = keys::u64_from(&key[8..])
                     .ok_or_else(|| StoreError::Corrupt { tree: "staging".into(), detail: "short key".into() })?;
                 let draft: EntryDraft = decode(&value).map_err(|e| super::corrupt("staging", e))?;
-                if !programs.contains(&draft.program) {
-                    let detail = format!("no programme {}", draft.program);
-                    return Err(StoreError::Corrupt { tree: "programs".into(), detail });
-                }
                 let id = marker.first + place;
                 rows.push((key, new_revision(id, 1, None, draft, false, String::new(), &marker.by, marker.at)));
             }
@@ -251,21 +375,14 @@ impl Store {
         self.flush()
     }
 
-    /// Applies the import past its commit point that was not applied
-    /// whole, if there is one.
-    fn finish_committed(&self) -> Result<()> {
-        if let Some(bytes) = self.meta.get(keys::META_IMPORT_COMMITTING)? {
-            let marker: Committing = decode(&bytes).map_err(|e| super::corrupt("meta", e))?;
-            self.apply_staged(&marker)?;
-        }
-        Ok(())
-    }
-
     /// At open, before anything reads: finishes an import a crash stopped
-    /// past its commit point, and drops every other staged row (imports
+    /// past its commit point, and drops every other staged draft (imports
     /// whose session ended with the process that held the database).
     pub(super) fn recover_staging(&self) -> Result<()> {
-        self.finish_committed()?;
+        self.finish_committed(false)?;
+        for import in staging_file::found(&self.path)? {
+            staging_file::remove(&self.path, import)?;
+        }
         if !self.staging.is_empty() {
             self.staging.clear()?;
             self.flush()?;
@@ -323,12 +440,12 @@ pub(super) mod tests {
             .collect()
     }
 
-    /// Every key and value of the trees an import writes, and the audit
-    /// records without their time.
+    /// Every key and value of the trees an import writes, the counters it
+    /// moves, and the audit records without their time.
     fn contents(store: &Store) -> Vec<Vec<(Vec<u8>, Vec<u8>)>> {
         let dump =
             |tree: &sled::Tree| tree.iter().map(|kv| kv.map(|(k, v)| (k.to_vec(), v.to_vec())).unwrap()).collect();
-        let next = store.meta.get(keys::META_NEXT_ENTRY).unwrap().map(|v| v.to_vec()).unwrap_or_default();
+        let counter = |key: &[u8]| (key.to_vec(), store.meta.get(key).unwrap().map(|v| v.to_vec()).unwrap_or_default());
         let audit = store.audit_records().unwrap().into_iter();
         let audit = audit.map(|r| {
             (r.seq.to_be_bytes().to_vec(), format!("{:?} {} {:?}", r.action, r.detail, r.entries).into_bytes())
@@ -337,10 +454,42 @@ pub(super) mod tests {
             dump(&store.entries),
             dump(&store.by_program),
             dump(&store.rollups),
+            dump(&store.monthly),
             dump(&store.activity),
-            vec![(b"next".to_vec(), next)],
+            dump(&store.stock),
+            dump(&store.item_names),
+            dump(&store.changes),
+            vec![counter(keys::META_NEXT_ENTRY), counter(keys::META_NEXT_CHANGE), counter(keys::META_CHANGES_AUDIT)],
             audit.collect(),
         ]
+    }
+
+    /// Nothing staged is left: no file, no row, no marker.
+    fn nothing_staged(store: &Store) {
+        assert_eq!(store.staged_rows(), 0);
+        assert_eq!(staging_file::found(&store.path).unwrap(), Vec::<ImportId>::new());
+        assert!(store.meta.get(keys::META_IMPORT_APPLYING).unwrap().is_none());
+        assert!(store.meta.get(keys::META_IMPORT_COMMITTING).unwrap().is_none());
+    }
+
+    /// A store holding 10 entries, then an import of 4,490 in one
+    /// transaction: what every staged import below must come to.
+    fn reference(dir: &std::path::Path, drafts: &[EntryDraft]) -> Store {
+        let reference = store(dir);
+        let changes: Vec<Change> = drafts.iter().cloned().map(Change::Add).collect();
+        reference.commit(&changes[..10], &nip(), at(), &note("before")).unwrap();
+        reference.commit(&changes[10..], &nip(), at(), &note("4490 entries")).unwrap();
+        reference
+    }
+
+    /// A store holding the same 10 entries as `reference`, and the other
+    /// 4,490 drafts staged.
+    fn with_staged(dir: &std::path::Path, drafts: &[EntryDraft]) -> (Store, ImportId) {
+        let store = store(dir);
+        let changes: Vec<Change> = drafts[..10].iter().cloned().map(Change::Add).collect();
+        store.commit(&changes, &nip(), at(), &note("before")).unwrap();
+        let import = staged(&store, &drafts[10..]);
+        (store, import)
     }
 
     fn staged(store: &Store, drafts: &[EntryDraft]) -> ImportId {
@@ -355,32 +504,132 @@ pub(super) mod tests {
     fn a_staged_import_equals_one_transaction_and_a_crash_past_the_commit_point_is_finished_at_open() {
         let (one, chunked, crashed) = (tempfile(), tempfile(), tempfile());
         let drafts = drafts(4_500);
-        let reference = store(one.path());
-        let changes: Vec<Change> = drafts.iter().cloned().map(Change::Add).collect();
-        reference.commit(&changes[..10], &nip(), at(), &note("before")).unwrap();
-        reference.commit(&changes[10..], &nip(), at(), &note("4490 entries")).unwrap();
+        let reference = reference(one.path(), &drafts);
 
-        let a = store(chunked.path());
-        a.commit(&changes[..10], &nip(), at(), &note("before")).unwrap();
-        let import = staged(&a, &drafts[10..]);
+        let (a, import) = with_staged(chunked.path(), &drafts);
         assert_eq!(a.entry_count(), 10, "staged drafts are not entries");
         let ids = a.stage_commit(import, 4_490, &nip(), at(), &note("4490 entries")).unwrap();
         assert_eq!(ids, 11..4_501);
         assert_eq!(contents(&a), contents(&reference));
-        assert!(a.staging.is_empty());
+        nothing_staged(&a);
         assert_eq!(a.check().unwrap(), vec![]);
 
         // Stopped right after the commit point: the next open applies it.
-        let b = store(crashed.path());
-        b.commit(&changes[..10], &nip(), at(), &note("before")).unwrap();
-        let import = staged(&b, &drafts[10..]);
-        b.commit_point(import, 4_490, &nip(), at(), &note("4490 entries")).unwrap();
+        let (b, import) = with_staged(crashed.path(), &drafts);
+        let fed = b.last_change().unwrap();
+        let marker = b.commit_point(import, 4_490, &nip(), at(), &note("4490 entries")).unwrap();
+        assert_eq!(marker.first_change, fed + 1, "the change numbers are taken at the commit point");
+        assert_eq!(b.last_change().unwrap(), fed, "and written when applied");
         assert_eq!(b.entry_count(), 10, "past the commit point, not yet applied");
         drop(b);
         let b = reopened(crashed.path());
         assert_eq!(contents(&b), contents(&reference));
-        assert!(b.meta.get(keys::META_IMPORT_COMMITTING).unwrap().is_none());
+        nothing_staged(&b);
         assert_eq!(b.check().unwrap(), vec![]);
+    }
+
+    /// Applying goes in chunks outside any transaction: a crash between
+    /// two of them (or after the last, before the marker goes) leaves
+    /// part of the import written, and the next open writes it all again
+    /// to the same end as one transaction.
+    #[test]
+    fn a_crash_between_two_chunks_of_the_apply_is_finished_at_open_with_the_same_result() {
+        let one = tempfile();
+        let drafts = drafts(4_500);
+        let reference = contents(&reference(one.path(), &drafts));
+        // 4,490 drafts are 9 chunks: stopped after the first, in the
+        // middle, and after the last.
+        for stop in [1, 5, 9] {
+            let dir = tempfile();
+            let (store, import) = with_staged(dir.path(), &drafts);
+            store.staged.stop_after.store(stop, std::sync::atomic::Ordering::SeqCst);
+            let stopped = store.stage_commit(import, 4_490, &nip(), at(), &note("4490 entries"));
+            assert!(stopped.is_err(), "stopped after {stop} chunks");
+            let written = (stop * super::super::WRITE_BATCH).min(4_490);
+            assert_eq!(store.entry_count(), 10 + written, "stopped after {stop} chunks");
+            store.flush().unwrap();
+            drop(store);
+            let store = reopened(dir.path());
+            assert_eq!(contents(&store), reference, "stopped after {stop} chunks");
+            nothing_staged(&store);
+            assert_eq!(store.check().unwrap(), vec![]);
+        }
+    }
+
+    /// An apply that failed in a process that goes on is finished before
+    /// its next import; an entry of it corrected meanwhile stays corrected.
+    #[test]
+    fn a_failed_apply_is_finished_before_the_next_import_keeping_what_was_changed_since() {
+        let dir = tempfile();
+        let drafts = drafts(4_500);
+        let (store, import) = with_staged(dir.path(), &drafts);
+        store.staged.stop_after.store(2, std::sync::atomic::Ordering::SeqCst);
+        assert!(store.stage_commit(import, 4_490, &nip(), at(), &note("4490 entries")).is_err());
+        store.staged.stop_after.store(0, std::sync::atomic::Ordering::SeqCst);
+        let moved = EntryDraft { date: chrono::NaiveDate::from_ymd_opt(2026, 2, 1).unwrap(), ..drafts[10].clone() };
+        let correct = Change::Correct { id: 11, base: 1, draft: moved.clone(), reason: "salah tanggal".into() };
+        store.commit(&[correct], &nip(), at(), &note("corrected")).unwrap();
+
+        let next = staged(&store, &drafts[..3]);
+        let ids = store.stage_commit(next, 3, &nip(), at(), &note("3 entries")).unwrap();
+        assert_eq!(ids, 4_501..4_504);
+        assert_eq!(store.entry_count(), 4_503);
+        let old_key = keys::dated(drafts[10].program, drafts[10].date, 11);
+        assert!(!store.by_program.contains_key(old_key).unwrap(), "the corrected entry's old index key stays gone");
+        assert!(store.by_program.contains_key(keys::dated(moved.program, moved.date, 11)).unwrap());
+        nothing_staged(&store);
+        assert_eq!(store.check().unwrap(), vec![]);
+    }
+
+    /// A backup holds the trees and not a staged file: one taken after a
+    /// failed apply holds the whole import, and restores to it.
+    #[test]
+    fn a_backup_after_a_failed_apply_holds_the_whole_import() {
+        let (one, dir, restored) = (tempfile(), tempfile(), tempfile());
+        let drafts = drafts(4_500);
+        let reference = contents(&reference(one.path(), &drafts));
+        let (store, import) = with_staged(dir.path(), &drafts);
+        store.staged.stop_after.store(2, std::sync::atomic::Ordering::SeqCst);
+        assert!(store.stage_commit(import, 4_490, &nip(), at(), &note("4490 entries")).is_err());
+        store.staged.stop_after.store(0, std::sync::atomic::Ordering::SeqCst);
+        let file = dir.path().join("b.bak");
+        store.backup_to(&file, at()).unwrap();
+        assert_eq!(contents(&store), reference);
+        nothing_staged(&store);
+        let target = restored.path().join("db");
+        let (_, problems) = super::super::restore(&file, &target).unwrap();
+        assert_eq!(problems, vec![]);
+        assert_eq!(contents(&reopened(&target)), reference);
+    }
+
+    /// An import an older build committed from the `staging` tree, with
+    /// its marker, and not applied whole, is finished by this build's open
+    /// as that build would have finished it.
+    #[test]
+    fn an_import_committed_from_the_staging_tree_by_an_older_build_is_finished_at_open() {
+        let (one, old) = (tempfile(), tempfile());
+        let drafts = drafts(4_500);
+        let reference = contents(&reference(one.path(), &drafts));
+
+        // This build's commit point, then turned into the older build's
+        // state: the drafts as rows, its marker, no change numbers taken.
+        let (store, import) = with_staged(old.path(), &drafts);
+        let marker = store.commit_point(import, 4_490, &nip(), at(), &note("4490 entries")).unwrap();
+        for (place, draft) in drafts[10..].iter().enumerate() {
+            store.staging.insert(staged_key(import, place as u64), encode(draft)).unwrap();
+        }
+        staging_file::remove(&store.path, import).unwrap();
+        let older = Committing { import, first: marker.first, count: marker.count, by: nip(), at: at() };
+        store.meta.insert(keys::META_IMPORT_COMMITTING, encode(&older)).unwrap();
+        store.meta.remove(keys::META_IMPORT_APPLYING).unwrap();
+        store.meta.insert(keys::META_NEXT_CHANGE, encode(&marker.first_change)).unwrap();
+        store.flush().unwrap();
+        drop(store);
+
+        let store = reopened(old.path());
+        assert_eq!(contents(&store), reference);
+        nothing_staged(&store);
+        assert_eq!(store.check().unwrap(), vec![]);
     }
 
     #[test]
@@ -390,11 +639,13 @@ pub(super) mod tests {
         let before = contents(&store);
         let kept = staged(&store, &drafts(2_500));
         let dropped = staged(&store, &drafts(10));
+        assert!(store.stage_drafts(kept, 2_000, &drafts(1)).is_err(), "drafts are staged in order");
         store.stage_discard(dropped).unwrap();
-        assert_eq!(store.staging.len(), 2_500);
+        assert_eq!(store.staged_rows(), 2_500);
+        assert_eq!(staging_file::found(dir.path()).unwrap(), vec![kept]);
         drop(store);
         let store = reopened(dir.path());
-        assert!(store.staging.is_empty(), "import {kept} dropped");
+        nothing_staged(&store);
         assert_eq!(contents(&store), before, "nothing of either import is visible");
     }
 
@@ -409,6 +660,14 @@ pub(super) mod tests {
             }
         }
         panic!("the database stayed locked")
+    }
+
+    /// A row of the `staging` tree older builds staged into.
+    fn staged_key(import: ImportId, place: u64) -> [u8; 16] {
+        let mut key = [0u8; 16];
+        key[..8].copy_from_slice(&import.to_be_bytes());
+        key[8..].copy_from_slice(&place.to_be_bytes());
+        key
     }
 
     fn tempfile() -> tempfile::TempDir {

@@ -1,0 +1,131 @@
+//! The file an import's drafts are staged in (staging.rs): one per
+//! import, `import-<number>.staged` in the database folder, each draft
+//! its length (u32, little-endian) and its encoding, in place order.
+//!
+//! Why a file and not a tree: an append costs a write of the bytes, while
+//! a sled tree took an insert per draft while staging and a remove per
+//! draft while applying, and a scan of it per pass (a quarter of an
+//! import's time on a million entries, BENCHMARKS.md "Scale"). Nothing
+//! reads the file but the import itself, and it matters only once the
+//! import is past its commit point: `sync` makes it durable, data and
+//! name, before the commit marker is written.
+
+use std::fs::{File, OpenOptions};
+use std::io::{self, BufReader, Read, Write};
+use std::path::{Path, PathBuf};
+
+use super::codec::{decode, encode};
+use super::staging::ImportId;
+use super::{Result, StoreError, corrupt};
+use crate::domain::entry::EntryDraft;
+
+const PREFIX: &str = "import-";
+const SUFFIX: &str = ".staged";
+
+fn path(dir: &Path, import: ImportId) -> PathBuf {
+    dir.join(format!("{PREFIX}{import}{SUFFIX}"))
+}
+
+/// An import's file being written.
+pub(super) struct StagedFile {
+    file: File,
+    /// Drafts in the file: the next one's place.
+    pub(super) drafts: u64,
+    /// Bytes in the file after the last whole append.
+    len: u64,
+}
+
+impl StagedFile {
+    pub(super) fn create(dir: &Path, import: ImportId) -> io::Result<StagedFile> {
+        let file = OpenOptions::new().write(true).create_new(true).open(path(dir, import))?;
+        Ok(StagedFile { file, drafts: 0, len: 0 })
+    }
+
+    /// Appends drafts (`encoded` by `encode_drafts`) in one write; a
+    /// failed write is cut off again, so the file holds whole drafts only.
+    pub(super) fn append(&mut self, encoded: &Encoded) -> io::Result<()> {
+        if let Err(e) = self.file.write_all(&encoded.bytes) {
+            let _ = self.file.set_len(self.len);
+            return Err(e);
+        }
+        self.len += encoded.bytes.len() as u64;
+        self.drafts += encoded.drafts;
+        Ok(())
+    }
+
+    /// Makes the file durable, its contents (`fsync`: data, size) and its
+    /// name (an `fsync` of the folder), before a commit marker relies on it.
+    pub(super) fn sync(&self, dir: &Path) -> io::Result<()> {
+        self.file.sync_all()?;
+        super::durable::sync_folder(dir)
+    }
+}
+
+/// Drafts as the file holds them, made before the file is locked for
+/// the write.
+pub(super) struct Encoded {
+    bytes: Vec<u8>,
+    drafts: u64,
+}
+
+pub(super) fn encode_drafts(drafts: &[EntryDraft]) -> io::Result<Encoded> {
+    let mut bytes = Vec::new();
+    for draft in drafts {
+        let encoded = encode(draft);
+        let len = u32::try_from(encoded.len()).map_err(io::Error::other)?;
+        bytes.extend_from_slice(&len.to_le_bytes());
+        bytes.extend_from_slice(&encoded);
+    }
+    Ok(Encoded { bytes, drafts: drafts.len() as u64 })
+}
+
+/// The drafts of an import's file, in place order.
+pub(super) struct StagedDrafts {
+    reader: BufReader<File>,
+}
+
+impl StagedDrafts {
+    pub(super) fn open(dir: &Path, import: ImportId) -> Result<StagedDrafts> {
+        let file = File::open(path(dir, import)).map_err(|e| damaged(&e.to_string()))?;
+        Ok(StagedDrafts { reader: BufReader::with_capacity(1 << 16, file) })
+    }
+
+    /// The next draft; `None` at the end of the file.
+    pub(super) fn next_draft(&mut self) -> Result<Option<EntryDraft>> {
+        let mut len = [0u8; 4];
+        match self.reader.read_exact(&mut len[..1]) {
+            Ok(()) => {}
+            Err(e) if e.kind() == io::ErrorKind::UnexpectedEof => return Ok(None),
+            Err(e) => return Err(super::io_error(e)),
+        }
+        self.reader.read_exact(&mut len[1..]).map_err(|e| damaged(&e.to_string()))?;
+        let mut bytes = vec![0u8; u32::from_le_bytes(len) as usize];
+        self.reader.read_exact(&mut bytes).map_err(|e| damaged(&e.to_string()))?;
+        decode(&bytes).map(Some).map_err(|e| corrupt("staging", e))
+    }
+}
+
+fn damaged(detail: &str) -> StoreError {
+    StoreError::Corrupt { tree: "staging".into(), detail: detail.into() }
+}
+
+/// Removes an import's file; one already gone is no error.
+pub(super) fn remove(dir: &Path, import: ImportId) -> Result<()> {
+    match std::fs::remove_file(path(dir, import)) {
+        Err(e) if e.kind() != io::ErrorKind::NotFound => Err(super::io_error(e)),
+        _ => Ok(()),
+    }
+}
+
+/// The imports whose files are in the folder.
+pub(super) fn found(dir: &Path) -> Result<Vec<ImportId>> {
+    let mut imports = Vec::new();
+    for entry in std::fs::read_dir(dir).map_err(super::io_error)? {
+        let name = entry.map_err(super::io_error)?.file_name();
+        let number = name.to_str().and_then(|n| n.strip_prefix(PREFIX)).and_then(|n| n.strip_suffix(SUFFIX));
+        if let Some(import) = number.and_then(|n| n.parse().ok()) {
+            imports.push(import);
+        }
+    }
+    Ok(imports)
+}
