@@ -328,6 +328,14 @@ impl Store {
         staging_file::remove(&self.path, marker.import)
     }
 
+    /// The first change number of an import past its commit point that
+    /// is not applied whole, if there is one.
+    pub(super) fn import_changes_unwritten(&self) -> Result<Option<u64>> {
+        let Some(bytes) = self.meta.get(keys::META_IMPORT_APPLYING)? else { return Ok(None) };
+        let marker: Applying = decode(&bytes).map_err(|e| super::corrupt("meta", e))?;
+        Ok(Some(marker.first_change))
+    }
+
     /// Applies the import past its commit point that was not applied
     /// whole, if there is one.
     pub(super) fn finish_committed(&self, skip_written: bool) -> Result<()> {
@@ -424,7 +432,7 @@ pub(super) mod tests {
     }
 
     /// Drafts over several programmes, days, items and statuses.
-    fn drafts(n: usize) -> Vec<EntryDraft> {
+    pub(in crate::store) fn drafts(n: usize) -> Vec<EntryDraft> {
         (0..n)
             .map(|i| EntryDraft {
                 program: [1, 5][i % 2],
@@ -566,6 +574,12 @@ pub(super) mod tests {
         store.staged.stop_after.store(2, std::sync::atomic::Ordering::SeqCst);
         assert!(store.stage_commit(import, 4_490, &nip(), at(), &note("4490 entries")).is_err());
         store.staged.stop_after.store(0, std::sync::atomic::Ordering::SeqCst);
+        // The feed stops before the import's first change number, written
+        // or not, until it is finished: a consumer never passes a hole.
+        let fed_before = store.changes_after(0, usize::MAX).unwrap();
+        let first_change = store.import_changes_unwritten().unwrap().expect("the import is not finished");
+        assert!(fed_before.iter().all(|(seq, _)| *seq < first_change), "{fed_before:?}");
+        assert!(store.changes.range(first_change.to_be_bytes()..).next().is_some(), "some were written");
         let moved = EntryDraft { date: chrono::NaiveDate::from_ymd_opt(2026, 2, 1).unwrap(), ..drafts[10].clone() };
         let correct = Change::Correct { id: 11, base: 1, draft: moved.clone(), reason: "salah tanggal".into() };
         store.commit(&[correct], &nip(), at(), &note("corrected")).unwrap();
@@ -579,6 +593,10 @@ pub(super) mod tests {
         assert!(store.by_program.contains_key(keys::dated(moved.program, moved.date, 11)).unwrap());
         nothing_staged(&store);
         assert_eq!(store.check().unwrap(), vec![]);
+        // Finished: the feed numbers every change once, without a gap.
+        let fed: Vec<u64> = store.changes_after(0, usize::MAX).unwrap().into_iter().map(|(seq, _)| seq).collect();
+        assert_eq!(fed, (1..=store.last_change().unwrap()).collect::<Vec<_>>());
+        assert!(fed.len() > fed_before.len() + 4_490);
     }
 
     /// A backup holds the trees and not a staged file: one taken after a

@@ -12,6 +12,7 @@
 
 use std::fs::{File, OpenOptions};
 use std::io::{self, BufReader, Read, Write};
+use std::os::unix::fs::OpenOptionsExt;
 use std::path::{Path, PathBuf};
 
 use super::codec::{decode, encode};
@@ -20,6 +21,7 @@ use super::{Result, StoreError, corrupt};
 use crate::domain::entry::EntryDraft;
 
 const PREFIX: &str = "import-";
+
 const SUFFIX: &str = ".staged";
 
 fn path(dir: &Path, import: ImportId) -> PathBuf {
@@ -37,7 +39,8 @@ pub(super) struct StagedFile {
 
 impl StagedFile {
     pub(super) fn create(dir: &Path, import: ImportId) -> io::Result<StagedFile> {
-        let file = OpenOptions::new().write(true).create_new(true).open(path(dir, import))?;
+        // Drafts name inmates: readable by the process's user alone, as a backup is.
+        let file = OpenOptions::new().write(true).create_new(true).mode(0o600).open(path(dir, import))?;
         Ok(StagedFile { file, drafts: 0, len: 0 })
     }
 
@@ -82,12 +85,15 @@ pub(super) fn encode_drafts(drafts: &[EntryDraft]) -> io::Result<Encoded> {
 /// The drafts of an import's file, in place order.
 pub(super) struct StagedDrafts {
     reader: BufReader<File>,
+    /// Bytes of the file not read yet.
+    left: u64,
 }
 
 impl StagedDrafts {
     pub(super) fn open(dir: &Path, import: ImportId) -> Result<StagedDrafts> {
         let file = File::open(path(dir, import)).map_err(|e| damaged(&e.to_string()))?;
-        Ok(StagedDrafts { reader: BufReader::with_capacity(1 << 16, file) })
+        let left = file.metadata().map_err(super::io_error)?.len();
+        Ok(StagedDrafts { reader: BufReader::with_capacity(1 << 16, file), left })
     }
 
     /// The next draft; `None` at the end of the file.
@@ -99,7 +105,13 @@ impl StagedDrafts {
             Err(e) => return Err(super::io_error(e)),
         }
         self.reader.read_exact(&mut len[1..]).map_err(|e| damaged(&e.to_string()))?;
-        let mut bytes = vec![0u8; u32::from_le_bytes(len) as usize];
+        // A damaged length must not ask for more than the file holds.
+        let len = u64::from(u32::from_le_bytes(len));
+        if len > self.left.saturating_sub(4) {
+            return Err(damaged(&format!("a draft of {len} bytes where {} are left", self.left)));
+        }
+        self.left = self.left.saturating_sub(4 + len);
+        let mut bytes = vec![0u8; len as usize];
         self.reader.read_exact(&mut bytes).map_err(|e| damaged(&e.to_string()))?;
         decode(&bytes).map(Some).map_err(|e| corrupt("staging", e))
     }
@@ -128,4 +140,32 @@ pub(super) fn found(dir: &Path) -> Result<Vec<ImportId>> {
         }
     }
     Ok(imports)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_damaged_length_is_named_damage_not_a_huge_allocation() {
+        let dir = tempfile::tempdir().unwrap();
+        let draft = crate::store::staging::tests::drafts(1).remove(0);
+        let mut file = StagedFile::create(dir.path(), 7).unwrap();
+        file.append(&encode_drafts(&[draft.clone(), draft.clone()]).unwrap()).unwrap();
+        let mut drafts = StagedDrafts::open(dir.path(), 7).unwrap();
+        assert_eq!(drafts.next_draft().unwrap(), Some(draft.clone()));
+        assert_eq!(drafts.next_draft().unwrap(), Some(draft));
+        assert_eq!(drafts.next_draft().unwrap(), None);
+        // The second draft's length made to claim 4 GB.
+        let at = path(dir.path(), 7);
+        let mut bytes = std::fs::read(&at).unwrap();
+        let first = u32::from_le_bytes(bytes[..4].try_into().unwrap()) as usize;
+        bytes[4 + first..8 + first].copy_from_slice(&u32::MAX.to_le_bytes());
+        std::fs::write(&at, bytes).unwrap();
+        let mut drafts = StagedDrafts::open(dir.path(), 7).unwrap();
+        assert!(drafts.next_draft().unwrap().is_some());
+        let Err(StoreError::Corrupt { tree, detail }) = drafts.next_draft() else { panic!("not damage") };
+        assert_eq!(tree, "staging");
+        assert!(detail.contains("4294967295"), "{detail}");
+    }
 }
