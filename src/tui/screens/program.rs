@@ -296,7 +296,7 @@ pub fn render(state: &State, frame: &mut Frame, area: Rect, ui: &Ui) -> Option<P
     let columns = usize::from((body.width + TOTALS_GAP) / (TOTALS_CELLS + TOTALS_GAP)).max(1);
     let room = usize::from((body.height / TOTALS_SHARE).saturating_sub(1)).max(1);
     let flowed = flow(&lines, columns, room, ui.lang);
-    // The title's row carries the header.
+    // And the section's title row, which carries the header.
     let height = flowed.iter().map(Vec::len).max().unwrap_or(0) as u16 + 1;
     let [register, totals] = Layout::vertical([Constraint::Min(0), Constraint::Length(height)]).areas(body);
     render_register(state, frame, register, ui);
