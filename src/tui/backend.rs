@@ -270,15 +270,8 @@ impl<W: Write> LeanBackend<W> {
             plain.paint_rows(&target, width, height);
             plain
         });
-        // Another screen shares few cells with this one: erased first,
-        // every blank of it is free, where line by line each line that
-        // ends sooner costs an erase of its own. Both ways are tried.
-        let cleared = {
-            let mut cleared = self.trial_over(vec![Shown::blank(); target.len()], self.pending.clone());
-            cleared.erase_all();
-            cleared.paint_rows(&target, width, height);
-            cleared
-        };
+        // The state the frame starts from, for the cleared way below.
+        let (start, written) = (self.trial_over(Vec::new(), self.pending.clone()), self.pending.len());
         if let Some(scroll) = scroll {
             self.scroll(scroll, usize::from(width));
         }
@@ -286,8 +279,20 @@ impl<W: Write> LeanBackend<W> {
         if let Some(plain) = plain.filter(|plain| plain.pending.len() <= self.pending.len()) {
             self.take_from(plain);
         }
-        if cleared.pending.len() < self.pending.len() {
-            self.take_from(cleared);
+        // Another screen shares few cells with this one: erased first,
+        // every blank of it is free, where line by line each line that
+        // ends sooner costs an erase of its own. That way writes the erase
+        // and a byte at the least for every cell that is not blank, so it
+        // is tried only when the frame costs more (a step or a Tab never
+        // does: no second painting of the screen per key).
+        let least = "\x1b[J".len() + target.iter().filter(|c| !c.symbol.is_empty() && c.symbol != " ").count();
+        if self.pending.len() - written > least {
+            let mut cleared = start.trial_over(vec![Shown::blank(); target.len()], start.pending.clone());
+            cleared.erase_all();
+            cleared.paint_rows(&target, width, height);
+            if cleared.pending.len() < self.pending.len() {
+                self.take_from(cleared);
+            }
         }
         self.shown = target;
     }
