@@ -428,27 +428,34 @@ fn totals_lines(state: &State, ui: &Ui) -> Vec<TotalsLine> {
             push(Line::styled(theme.fit(kind_name(lang, total.kind), width), theme.strong()), true, true);
         }
         let month = find(&state.data.month, total).map_or_else(|| "-".to_string(), |m| amount(lang, m.value));
-        let item = item_label(theme, &total.item, total.unit.label(), 11);
+        let item = item_label(theme, &total.item, total.unit.label(), ITEM_CELLS);
         let line = Line::from(vec![
-            Span::raw(format!(" {}", theme.pad_middle(&item, 11))),
-            Span::raw(format!(" {} {}", theme.pad_left(&month, 10), theme.pad_left(&amount(lang, total.value), 12))),
+            Span::raw(format!(" {}", theme.pad_middle(&item, ITEM_CELLS))),
+            Span::raw(format!(" {}", month_and_year(theme, &month, &amount(lang, total.value)))),
         ]);
         push(line, false, true);
     }
     lines
 }
 
-/// Cells before the header's "this month": the item's.
-const HEADER_INDENT: u16 = 13;
+/// Cells of an amount line: a blank, the item, a blank, then this month
+/// and this year (`month_and_year`).
+const ITEM_CELLS: usize = 11;
+const MONTH_CELLS: usize = 10;
+const YEAR_CELLS: usize = 12;
+/// Cells before "this month": the blank and the item's, and the blank after.
+const HEADER_INDENT: u16 = ITEM_CELLS as u16 + 2;
+
+/// This month's and this year's cells, right-aligned, a blank between:
+/// the amounts and the header over them line up.
+fn month_and_year(theme: crate::tui::theme::Theme, month: &str, year: &str) -> String {
+    format!("{} {}", theme.pad_left(month, MONTH_CELLS), theme.pad_left(year, YEAR_CELLS))
+}
 
 /// "This month, this year", over the amounts' columns.
 fn totals_header(ui: &Ui) -> Line<'static> {
     let (lang, theme) = (ui.lang, ui.theme);
-    let said = format!(
-        "{} {}",
-        theme.pad_left(text(lang, "tui.totals_month"), 10),
-        theme.pad_left(text(lang, "tui.totals_year"), 12)
-    );
+    let said = month_and_year(theme, text(lang, "tui.totals_month"), text(lang, "tui.totals_year"));
     Line::styled(said, theme.strong())
 }
 
