@@ -126,7 +126,12 @@ pub struct Committing {
 }
 
 fn not_staged(import: ImportId) -> StoreError {
-    StoreError::Corrupt { tree: "staging".into(), detail: format!("import {import} is not being staged") }
+    staging_file::damaged(&format!("import {import} is not being staged"))
+}
+
+/// A commit whose count is not the drafts staged (or applied).
+fn miscounted(staged: u64, committed: u64) -> StoreError {
+    staging_file::damaged(&format!("{staged} drafts staged, {committed} committed"))
 }
 
 impl Store {
@@ -196,10 +201,7 @@ impl Store {
         let file = self.staged.lock().remove(&import).ok_or_else(|| not_staged(import))?;
         let found = match file.drafts == count {
             true => self.staged_deltas(import, by, at),
-            false => Err(StoreError::Corrupt {
-                tree: "staging".into(),
-                detail: format!("{} drafts staged, {count} committed", file.drafts),
-            }),
+            false => Err(miscounted(file.drafts, count)),
         };
         // The staged drafts must be durable before the marker that relies on them.
         let (deltas, moves, names) =
@@ -319,8 +321,7 @@ impl Store {
             }
         }
         if place != marker.count {
-            let detail = format!("{place} drafts staged, {} committed", marker.count);
-            return Err(StoreError::Corrupt { tree: "staging".into(), detail });
+            return Err(miscounted(place, marker.count));
         }
         self.flush()?;
         self.meta.remove(keys::META_IMPORT_APPLYING)?;

@@ -117,7 +117,8 @@ impl StagedDrafts {
     }
 }
 
-fn damaged(detail: &str) -> StoreError {
+/// Damage to the staging: a file, or its count against the commit's.
+pub(super) fn damaged(detail: &str) -> StoreError {
     StoreError::Corrupt { tree: "staging".into(), detail: detail.into() }
 }
 
