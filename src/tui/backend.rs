@@ -218,37 +218,18 @@ impl<W: Write> LeanBackend<W> {
         if self.pen == Some(want) {
             return;
         }
-        let mut codes: Vec<String> = Vec::new();
-        // Attributes can only be switched off together, by a reset.
-        let from = match self.pen {
-            Some(pen) if pen.modifier.difference(want.modifier).is_empty() => pen,
-            _ => {
-                codes.push(String::new());
-                PLAIN
+        // Attributes can only be switched off together, by a reset; where
+        // none is switched off, the change alone may still cost more than
+        // a reset and the whole style (`ESC[39m` against `ESC[m`).
+        let reset = sgr(None, want);
+        let best = match self.pen {
+            Some(pen) if pen.modifier.difference(want.modifier).is_empty() => {
+                let change = sgr(Some(pen), want);
+                if change.len() <= reset.len() { change } else { reset }
             }
+            _ => reset,
         };
-        for (flag, code) in [
-            (Modifier::BOLD, "1"),
-            (Modifier::DIM, "2"),
-            (Modifier::ITALIC, "3"),
-            (Modifier::UNDERLINED, "4"),
-            (Modifier::SLOW_BLINK, "5"),
-            (Modifier::RAPID_BLINK, "6"),
-            (Modifier::REVERSED, "7"),
-            (Modifier::HIDDEN, "8"),
-            (Modifier::CROSSED_OUT, "9"),
-        ] {
-            if want.modifier.contains(flag) && !from.modifier.contains(flag) {
-                codes.push(code.into());
-            }
-        }
-        if want.fg != from.fg {
-            codes.push(colour_code(want.fg, false));
-        }
-        if want.bg != from.bg {
-            codes.push(colour_code(want.bg, true));
-        }
-        let _ = write!(self.pending, "\x1b[{}m", codes.join(";"));
+        self.pending.push_str(&best);
         self.pen = Some(want);
     }
 
@@ -265,33 +246,40 @@ impl<W: Write> LeanBackend<W> {
         let scroll = find_scroll(&self.shown, &target, usize::from(width), usize::from(height));
         // Scrolling pays when the moved lines cost more than the region:
         // both ways are tried, the shorter is sent.
-        let plain = scroll.map(|_| {
-            let mut plain = self.trial();
-            plain.paint_rows(&target, width, height);
-            plain
+        let scrolled = scroll.map(|scroll| {
+            let mut scrolled = self.trial();
+            scrolled.scroll(scroll, usize::from(width));
+            scrolled.paint_rows(&target, width, height);
+            scrolled
         });
         // The state the frame starts from, for the cleared way below.
         let (start, written) = (self.trial_over(Vec::new(), self.pending.clone()), self.pending.len());
-        if let Some(scroll) = scroll {
-            self.scroll(scroll, usize::from(width));
-        }
         self.paint_rows(&target, width, height);
-        if let Some(plain) = plain.filter(|plain| plain.pending.len() <= self.pending.len()) {
-            self.take_from(plain);
+        if let Some(scrolled) = scrolled.filter(|scrolled| scrolled.pending.len() < self.pending.len()) {
+            self.take_from(scrolled);
         }
         // Another screen shares few cells with this one: erased first,
         // every blank of it is free, where line by line each line that
         // ends sooner costs an erase of its own. That way writes the erase
         // and a byte at the least for every cell that is not blank, so it
         // is tried only when the frame costs more (a step or a Tab never
-        // does: no second painting of the screen per key).
+        // does: no second painting of the screen per key). The erase may
+        // start at any line, the lines above it changed cell by cell: two
+        // screens share their title line's name and date.
         let least = "\x1b[J".len() + target.iter().filter(|c| !c.symbol.is_empty() && c.symbol != " ").count();
         if self.pending.len() - written > least {
-            let mut cleared = start.trial_over(vec![Shown::blank(); target.len()], start.pending.clone());
-            cleared.erase_all();
-            cleared.paint_rows(&target, width, height);
-            if cleared.pending.len() < self.pending.len() {
-                self.take_from(cleared);
+            for top in 0..height {
+                let mut cleared = start.trial_over(self.shown.clone(), start.pending.clone());
+                for y in 0..top {
+                    cleared.paint_row(&target, y, width);
+                }
+                cleared.erase_below(top, usize::from(width));
+                for y in top..height {
+                    cleared.paint_row(&target, y, width);
+                }
+                if cleared.pending.len() < self.pending.len() {
+                    self.take_from(cleared);
+                }
             }
         }
         self.shown = target;
@@ -302,13 +290,14 @@ impl<W: Write> LeanBackend<W> {
         (self.cursor, self.pen, self.pending, self.graphics) = (trial.cursor, trial.pen, trial.pending, trial.graphics);
     }
 
-    /// Erases the whole screen from its top left corner down (not the
+    /// Erases the screen from the start of line `top` down (not the
     /// "erase display" some terminals push into their scrollback), with
     /// no background.
-    fn erase_all(&mut self) {
+    fn erase_below(&mut self, top: u16, width: usize) {
         self.set_pen(PLAIN);
-        self.move_to(0, 0);
+        self.move_to(0, top);
         self.pending.push_str("\x1b[J");
+        self.shown[usize::from(top) * width..].fill(Shown::blank());
     }
 
     /// A copy of the drawing state to try a way of painting on.
@@ -427,20 +416,32 @@ impl<W: Write> LeanBackend<W> {
     }
 
     /// Brings the cursor to (x, y): by writing the unchanged cells between
-    /// it and x again when they are in the current style and that is
-    /// shorter than a move.
+    /// it and x again when they look the same in the current style and
+    /// that is shorter than a move. On the next line or the one after,
+    /// that is a CR LF each and the line's first cells (an indent costs a
+    /// byte a column, where a move costs 6).
     fn reach(&mut self, row: &[Shown], x: u16, y: u16) {
-        if let (Some((cx, cy)), Some(pen)) = (self.cursor, self.pen)
-            && cy == y
-            && cx < x
-        {
-            let gap = &row[usize::from(cx)..usize::from(x)];
-            let bytes: usize = gap
-                .iter()
-                .map(|c| if self.line_drawing && dec_graphic(&c.symbol).is_some() { 1 } else { c.symbol.len() })
-                .sum();
-            let same = |c: &Shown| c.pen == pen && c.symbol.width() == 1 && self.in_current_set(&c.symbol);
+        if let (Some((cx, cy)), Some(pen)) = (self.cursor, self.pen) {
+            let (from, newlines) = match () {
+                _ if cy == y && cx < x => (cx, 0),
+                _ if cy < y && y - cy <= 2 => (0, usize::from(y - cy)),
+                _ => return self.move_to(x, y),
+            };
+            let gap = &row[usize::from(from)..usize::from(x)];
+            let bytes: usize = 2 * newlines
+                + gap
+                    .iter()
+                    .map(|c| if self.line_drawing && dec_graphic(&c.symbol).is_some() { 1 } else { c.symbol.len() })
+                    .sum::<usize>();
+            // A blank in another style that shows nothing different (bold,
+            // a foreground colour) is written as a space in this one.
+            let same = |c: &Shown| {
+                c.looks_like(&Shown { symbol: c.symbol.clone(), pen })
+                    && c.symbol.width() == 1
+                    && self.in_current_set(&c.symbol)
+            };
             if gap.iter().all(same) && bytes < self.cursor_move(x, y).len() {
+                self.pending.push_str(&"\r\n".repeat(newlines));
                 for cell in gap {
                     self.put(&cell.symbol);
                 }
@@ -584,6 +585,38 @@ fn find_scroll(shown: &[Shown], target: &[Shown], width: usize, height: usize) -
 
 /// The shortest relative way from one cell to another (never a line feed
 /// from the last line, which would scroll: we only move down from above).
+/// The SGR that takes the terminal from `from` to `want` (`None`: from a
+/// reset, written as the sequence's first, empty, code).
+fn sgr(from: Option<Pen>, want: Pen) -> String {
+    let mut codes: Vec<String> = Vec::new();
+    let from = from.unwrap_or_else(|| {
+        codes.push(String::new());
+        PLAIN
+    });
+    for (flag, code) in [
+        (Modifier::BOLD, "1"),
+        (Modifier::DIM, "2"),
+        (Modifier::ITALIC, "3"),
+        (Modifier::UNDERLINED, "4"),
+        (Modifier::SLOW_BLINK, "5"),
+        (Modifier::RAPID_BLINK, "6"),
+        (Modifier::REVERSED, "7"),
+        (Modifier::HIDDEN, "8"),
+        (Modifier::CROSSED_OUT, "9"),
+    ] {
+        if want.modifier.contains(flag) && !from.modifier.contains(flag) {
+            codes.push(code.into());
+        }
+    }
+    if want.fg != from.fg {
+        codes.push(colour_code(want.fg, false));
+    }
+    if want.bg != from.bg {
+        codes.push(colour_code(want.bg, true));
+    }
+    format!("\x1b[{}m", codes.join(";"))
+}
+
 fn relative_move(cx: u16, cy: u16, x: u16, y: u16) -> String {
     let mut out = String::new();
     let horizontal = |out: &mut String, from: u16| {
@@ -998,6 +1031,35 @@ mod tests {
     }
 
     #[test]
+    fn a_blank_between_bold_words_is_a_space_not_a_move() {
+        let mut term = terminal();
+        let mut screen = vt100::Parser::new(H, W, 0);
+        let bold = Style::default().add_modifier(Modifier::BOLD);
+        let frame = term
+            .draw(|f| {
+                f.buffer_mut().set_string(0, 0, "Esc", bold);
+                f.buffer_mut().set_string(4, 0, "lagi", Style::default());
+                f.buffer_mut().set_string(9, 0, "?", bold);
+            })
+            .unwrap();
+        let buffer = frame.buffer.clone();
+        let written = String::from_utf8(term.backend().writer().clone()).unwrap();
+        screen.process(written.as_bytes());
+        assert!(written.contains("Esc \x1b[mlagi \x1b[1m?"), "the blanks went out as moves: {written:?}");
+        assert_shows(screen.screen(), &buffer);
+    }
+
+    #[test]
+    fn an_indent_on_the_next_line_is_sent_as_spaces_after_cr_lf() {
+        let mut term = terminal();
+        let mut screen = vt100::Parser::new(H, W, 0);
+        let (buffer, written) = text_frame(&mut term, &["Lapas", "   Konveksi"]);
+        screen.process(written.as_bytes());
+        assert!(written.contains("Lapas\r\n   Konveksi"), "{written:?}");
+        assert_shows(screen.screen(), &buffer);
+    }
+
+    #[test]
     fn a_list_scrolled_by_one_line_costs_about_one_line() {
         let rows: Vec<String> = (0..8).map(|i| format!("{i}{}", "aZ>"[i % 3..].repeat(3))).collect();
         let list = |from: usize| -> Vec<&str> {
@@ -1039,6 +1101,38 @@ mod tests {
         let (buffer, written) = text_frame(&mut term, &["a", "", "c"]);
         screen.process(written.as_bytes());
         assert!(!written.contains("\x1b[J"), "{written:?}");
+        assert_shows(screen.screen(), &buffer);
+    }
+
+    #[test]
+    fn a_title_line_two_screens_share_is_kept_and_the_erase_starts_below_it() {
+        let full: Vec<String> = (0..H).map(|y| if y == 0 { "binalog Home".into() } else { "x".repeat(11) }).collect();
+        let mut term = terminal();
+        let mut screen = vt100::Parser::new(H, W, 0);
+        let (_, first) = text_frame(&mut term, &full.iter().map(String::as_str).collect::<Vec<_>>());
+        screen.process(first.as_bytes());
+        let (buffer, written) = text_frame(&mut term, &["binalog Regs", "a", "", "b"]);
+        screen.process(written.as_bytes());
+        assert!(!written.contains("binalog"), "the shared title is not sent again: {written:?}");
+        assert!(written.contains("\x1b[2H\x1b[J") || written.contains("\r\n\x1b[J"), "{written:?}");
+        assert_shows(screen.screen(), &buffer);
+    }
+
+    #[test]
+    fn a_style_is_reset_when_that_is_shorter_than_changing_its_colour_back() {
+        let mut term = terminal();
+        let mut screen = vt100::Parser::new(H, W, 0);
+        let blue = Style::default().fg(Color::LightBlue);
+        let frame = term
+            .draw(|f| {
+                f.buffer_mut().set_string(0, 0, "ok", blue);
+                f.buffer_mut().set_string(2, 0, "done", Style::default());
+            })
+            .unwrap();
+        let buffer = frame.buffer.clone();
+        let written = String::from_utf8(term.backend().writer().clone()).unwrap();
+        screen.process(written.as_bytes());
+        assert!(written.contains("ok\x1b[mdone"), "a 3-byte reset, not a 5-byte colour change: {written:?}");
         assert_shows(screen.screen(), &buffer);
     }
 
