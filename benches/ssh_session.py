@@ -142,7 +142,7 @@ def session(args, user_key, compress, port):
     t.key(b"\r"); keys += 1
     for c in PIN:
         t.key(c.encode(), 0.15); keys += 1
-    t.key(b"\r", 1.5, until="Hari ini,"); keys += 1
+    t.key(b"\r", 1.5, until=" Hari ini "); keys += 1
     t.key(b"\r", 1.5, until="Catatan, terbaru dulu"); keys += 1
     for _ in range(10):
         t.key(DOWN); keys += 1

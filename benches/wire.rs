@@ -169,7 +169,7 @@ fn session(db: &Path, samples: &mut Samples) {
     for c in PIN.chars() {
         total += s.changes(&c.to_string());
     }
-    let home = s.step("\r", |c| c.contains("Hari ini,"), "home");
+    let home = s.step("\r", |c| c.contains(" Hari ini "), "home");
     samples.home.push(home);
     total += home;
 
@@ -188,7 +188,7 @@ fn session(db: &Path, samples: &mut Samples) {
         let n = s.step("\r", |c| c.contains("Catatan, terbaru dulu"), "the register");
         samples.switch.push(n);
         total += n;
-        let n = s.step("\x1b", |c| c.contains("Hari ini,"), "home");
+        let n = s.step("\x1b", |c| c.contains(" Hari ini "), "home");
         samples.switch.push(n);
         total += n;
     }

@@ -78,11 +78,11 @@ fn thousands_message_in_both_languages() {
 
 #[test]
 fn counts_take_the_singular_in_english_and_one_word_in_indonesian() {
-    let one = [("count", Arg::Number(1)), ("kinds", Arg::Text("Panen 1".into()))];
-    assert_eq!(fill(Lang::En, "tui.home_logged", &one), "1 entry: Panen 1");
-    let two = [("count", Arg::Number(2)), ("kinds", Arg::Text("Panen 2".into()))];
-    assert_eq!(fill(Lang::En, "tui.home_logged", &two), "2 entries: Panen 2");
-    assert_eq!(fill(Lang::Id, "tui.home_logged", &one), "1 catatan: Panen 1");
+    let one = [("days", Arg::Number(1))];
+    assert_eq!(fill(Lang::En, "tui.home_ending", &one), "Agreements ending in 1 day");
+    let two = [("days", Arg::Number(2))];
+    assert_eq!(fill(Lang::En, "tui.home_ending", &two), "Agreements ending in 2 days");
+    assert_eq!(fill(Lang::Id, "tui.home_ending", &one), "PKS berakhir dalam 1 hari");
     assert_eq!(plural("{n} {n|field|fields} {n|is|are}", "n", 1), "{n} field is");
 }
 

@@ -57,12 +57,20 @@ impl Theme {
         self.fg(Color::LightGreen).add_modifier(Modifier::BOLD)
     }
 
+    /// What is done, in a list of what is and is not (home's week and
+    /// today's entries): green without bold, as `missing` is yellow.
+    pub fn done(self) -> Style {
+        self.fg(Color::LightGreen)
+    }
+
     pub fn missing(self) -> Style {
         self.fg(Color::Yellow)
     }
 
+    /// A key in the hints: bright cyan, or bold without colour. Not both:
+    /// the bold costs two bytes a key on every screen's hints (issue 12).
     pub fn key(self) -> Style {
-        self.fg(Color::LightCyan).add_modifier(Modifier::BOLD)
+        if self.color { self.fg(Color::LightCyan) } else { Style::new().add_modifier(Modifier::BOLD) }
     }
 
     pub fn strong(self) -> Style {
@@ -289,7 +297,8 @@ mod tests {
     #[test]
     fn without_colour_styles_carry_no_colour() {
         let plain = Theme { color: false, ascii: true };
-        for style in [plain.title(), plain.error(), plain.ok(), plain.key(), plain.dim(), plain.missing()] {
+        for style in [plain.title(), plain.error(), plain.ok(), plain.done(), plain.key(), plain.dim(), plain.missing()]
+        {
             assert_eq!((style.fg, style.bg), (None, None));
         }
         assert!(plain.selected().add_modifier.contains(Modifier::REVERSED));

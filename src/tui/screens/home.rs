@@ -169,8 +169,7 @@ pub fn render(state: &State, frame: &mut Frame, area: Rect, ui: &Ui) -> Option<P
     let [top, bottom] =
         Layout::vertical([Constraint::Length(wanted.min(area.height.saturating_sub(8))), Constraint::Min(0)])
             .areas(area);
-    let title = fill(lang, "tui.home_today", &[("date", Arg::Date(ui.today))]);
-    let block = titled(theme, &title);
+    let block = titled(theme, text(lang, "tui.home_today"));
     let inner = block.inner(top);
     frame.render_widget(block, top);
     if rows.is_empty() {
@@ -191,14 +190,13 @@ pub fn render(state: &State, frame: &mut Frame, area: Rect, ui: &Ui) -> Option<P
                     theme.missing(),
                 )
             } else {
-                let count: usize = row.logged.iter().map(|(_, n)| n).sum();
                 let kinds: Vec<String> =
                     row.logged.iter().map(|(k, n)| format!("{} {n}", kind_name(lang, *k))).collect();
-                let args = [("count", Arg::Number(count as i64)), ("kinds", Arg::Text(kinds.join(", ")))];
-                let said = format!("{} {}", theme.check(), fill(lang, "tui.home_logged", &args));
-                Span::styled(theme.fit(&said, status_width), theme.ok())
+                let said = format!("{} {}", theme.check(), kinds.join(", "));
+                Span::styled(theme.fit(&said, status_width), theme.done())
             };
-            let spark = Span::styled(theme.pad(&sparkline(&row.week, theme), SPARK_WIDTH), theme.dim());
+            // The week and today in one colour: one style change a line.
+            let spark = Span::styled(theme.pad(&sparkline(&row.week, theme), SPARK_WIDTH), theme.done());
             Line::from(vec![Span::raw(name), Span::raw(" "), spark, Span::raw(" "), status])
         }
     });
@@ -248,23 +246,27 @@ fn render_latest(state: &State, frame: &mut Frame, area: Rect, ui: &Ui) {
         return;
     }
     let width = usize::from(inner.width);
-    let lines: Vec<Line> = state
-        .data
-        .latest
-        .iter()
-        .take(usize::from(inner.height))
-        .map(|row| {
-            let draft = &row.entry.draft;
-            let said = format!(
-                "{} {} {} {}",
-                format_date(draft.date),
-                theme.pad(&row.program, 26),
-                theme.pad(kind_name(lang, draft.kind), 15),
-                quantities(lang, &draft.quantities)
-            );
-            Line::from(theme.fit(&said, width))
-        })
-        .collect();
+    let mut above: Option<&LatestRow> = None;
+    let mut lines: Vec<Line> = Vec::new();
+    for row in state.data.latest.iter().take(usize::from(inner.height)) {
+        let draft = &row.entry.draft;
+        // As in a ledger, a date or programme the row above already
+        // names is left blank: the rows read as groups, and a day's
+        // entries cost the link a date once (issue 12).
+        let same_day = above.is_some_and(|a| a.entry.draft.date == draft.date);
+        let same_program = same_day && above.is_some_and(|a| a.entry.draft.program == draft.program);
+        let date = if same_day { String::new() } else { format_date(draft.date) };
+        let program = if same_program { "" } else { row.program.as_str() };
+        let said = format!(
+            "{} {} {} {}",
+            theme.pad(&date, 10),
+            theme.pad(program, 26),
+            theme.pad(kind_name(lang, draft.kind), 15),
+            quantities(lang, &draft.quantities)
+        );
+        lines.push(Line::from(theme.fit(&said, width)));
+        above = Some(row);
+    }
     frame.render_widget(Paragraph::new(lines), inner);
 }
 
@@ -275,8 +277,7 @@ fn render_ending(state: &State, frame: &mut Frame, area: Rect, ui: &Ui) {
     let inner = block.inner(area);
     frame.render_widget(block, area);
     if state.data.ending.is_empty() {
-        let none = fill(lang, "tui.home_none_ending", &[("days", Arg::Number(ENDING_WITHIN_DAYS))]);
-        frame.render_widget(Paragraph::new(none).wrap(Wrap { trim: true }), inner);
+        frame.render_widget(Paragraph::new(text(lang, "tui.home_none_ending")).wrap(Wrap { trim: true }), inner);
         return;
     }
     let width = usize::from(inner.width);
