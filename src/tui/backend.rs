@@ -1030,20 +1030,31 @@ mod tests {
         assert_shows(screen.screen(), &buffer);
     }
 
+    /// The first line drawn with pieces of text in their styles: the
+    /// buffer and what the backend wrote for it.
+    fn styled_line(
+        term: &mut Terminal<LeanBackend<Vec<u8>>>,
+        pieces: &[(u16, &str, Style)],
+    ) -> (ratatui::buffer::Buffer, String) {
+        term.backend_mut().writer_mut().clear();
+        let frame = term
+            .draw(|f| {
+                for &(x, piece, style) in pieces {
+                    f.buffer_mut().set_string(x, 0, piece, style);
+                }
+            })
+            .unwrap();
+        let buffer = frame.buffer.clone();
+        (buffer, String::from_utf8(term.backend().writer().clone()).unwrap())
+    }
+
     #[test]
     fn a_blank_between_bold_words_is_a_space_not_a_move() {
         let mut term = terminal();
         let mut screen = vt100::Parser::new(H, W, 0);
         let bold = Style::default().add_modifier(Modifier::BOLD);
-        let frame = term
-            .draw(|f| {
-                f.buffer_mut().set_string(0, 0, "Esc", bold);
-                f.buffer_mut().set_string(4, 0, "lagi", Style::default());
-                f.buffer_mut().set_string(9, 0, "?", bold);
-            })
-            .unwrap();
-        let buffer = frame.buffer.clone();
-        let written = String::from_utf8(term.backend().writer().clone()).unwrap();
+        let (buffer, written) =
+            styled_line(&mut term, &[(0, "Esc", bold), (4, "lagi", Style::default()), (9, "?", bold)]);
         screen.process(written.as_bytes());
         assert!(written.contains("Esc \x1b[mlagi \x1b[1m?"), "the blanks went out as moves: {written:?}");
         assert_shows(screen.screen(), &buffer);
@@ -1123,14 +1134,7 @@ mod tests {
         let mut term = terminal();
         let mut screen = vt100::Parser::new(H, W, 0);
         let blue = Style::default().fg(Color::LightBlue);
-        let frame = term
-            .draw(|f| {
-                f.buffer_mut().set_string(0, 0, "ok", blue);
-                f.buffer_mut().set_string(2, 0, "done", Style::default());
-            })
-            .unwrap();
-        let buffer = frame.buffer.clone();
-        let written = String::from_utf8(term.backend().writer().clone()).unwrap();
+        let (buffer, written) = styled_line(&mut term, &[(0, "ok", blue), (2, "done", Style::default())]);
         screen.process(written.as_bytes());
         assert!(written.contains("ok\x1b[mdone"), "a 3-byte reset, not a 5-byte colour change: {written:?}");
         assert_shows(screen.screen(), &buffer);
