@@ -9,7 +9,6 @@ use ratatui::widgets::{Paragraph, Wrap};
 use std::collections::BTreeMap;
 
 use super::{Action, Context, Load, Loads, Page};
-use crate::domain::date::format_date;
 use crate::domain::invalid::Arg;
 use crate::domain::officer::Role;
 use crate::domain::reference::ProgramId;
@@ -22,6 +21,7 @@ use crate::tui::keymap::{Key, list_nav};
 use crate::tui::screens::Screen;
 use crate::tui::theme::cells;
 use crate::tui::ui::{Ui, quantities, titled};
+use crate::tui::widgets::ledger::date_and_program;
 use crate::tui::widgets::list::{self, Selection};
 
 /// How far ahead the home screen warns of agreements ending.
@@ -250,17 +250,9 @@ fn render_latest(state: &State, frame: &mut Frame, area: Rect, ui: &Ui) {
     let mut lines: Vec<Line> = Vec::new();
     for row in state.data.latest.iter().take(usize::from(inner.height)) {
         let draft = &row.entry.draft;
-        // As in a ledger, a date or programme the row above already
-        // names is left blank: the rows read as groups, and a day's
-        // entries cost the link a date once (issue 12).
-        let same_day = above.is_some_and(|a| a.entry.draft.date == draft.date);
-        let same_program = same_day && above.is_some_and(|a| a.entry.draft.program == draft.program);
-        let date = if same_day { String::new() } else { format_date(draft.date) };
-        let program = if same_program { "" } else { row.program.as_str() };
         let said = format!(
-            "{} {} {} {}",
-            theme.pad(&date, 10),
-            theme.pad(program, 26),
+            "{} {} {}",
+            date_and_program(theme, above.map(|a| &a.entry), &row.entry, &row.program, 26),
             theme.pad(kind_name(lang, draft.kind), 15),
             quantities(lang, &draft.quantities)
         );

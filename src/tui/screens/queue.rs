@@ -23,6 +23,7 @@ use crate::tui::ops::Op;
 use crate::tui::ui::{Ui, quantities, titled};
 use crate::tui::widgets::asked::{Answer, Asked, next_choice};
 use crate::tui::widgets::input::TextInput;
+use crate::tui::widgets::ledger::date_and_program;
 use crate::tui::widgets::list::{self, Selection};
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -261,15 +262,17 @@ pub fn render(state: &State, frame: &mut Frame, area: Rect, ui: &Ui) -> Option<P
     // recorder in full on the last line.
     let list_area = Rect { height: inner.height.saturating_sub(2), ..inner };
     let width = usize::from(inner.width).saturating_sub(2);
-    list::render(frame, list_area, theme, rows.len(), Some(state.selected.row()), Some(state.selected.top()), |i| {
+    let top = state.selected.top();
+    list::render(frame, list_area, theme, rows.len(), Some(state.selected.row()), Some(top), |i| {
         let row = &rows[i];
         let draft = &row.entry.draft;
         // `*` marks an entry to verify with the others: read without colour.
         let mark = if state.marked.contains_key(&row.entry.id) { "*" } else { " " };
+        // The window's first row is set before any row is built.
+        let above = (i > top.get()).then(|| &rows[i - 1].entry);
         let line = format!(
-            "{mark}{} {} {} {}",
-            format_date(draft.date),
-            theme.pad(&row.program, 24),
+            "{mark}{} {} {}",
+            date_and_program(theme, above, &row.entry, &row.program, 24),
             theme.pad(kind_name(lang, draft.kind), 12),
             quantities(lang, &draft.quantities)
         );

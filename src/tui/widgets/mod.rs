@@ -5,4 +5,5 @@ pub mod field;
 pub mod footer;
 pub mod form;
 pub mod input;
+pub mod ledger;
 pub mod list;
