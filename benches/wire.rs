@@ -1,7 +1,9 @@
 //! Bytes on the wire, against the byte budgets of issue 12: the real
 //! release binary in a pseudo-terminal at 80x24 (TERM=xterm, UTF-8,
-//! colour on, demo data, the operator), driven through scripted scenarios.
-//! Every byte it writes goes through a vt100 parser, and each step waits
+//! colour on, demo data), driven through scripted scenarios: the
+//! operator's session of the issue, then a supervisor's round of the
+//! verification queue (its own budgets are the issue's for switching and
+//! scrolling). Every byte it writes goes through a vt100 parser, and each step waits
 //! for what it must show (home, the register, the form, the saved entry),
 //! so a figure is only taken from a screen that came out right.
 //!
@@ -22,6 +24,7 @@ mod pty;
 use pty::{Ended, Pty};
 
 const OPERATOR: &str = "199001012015031002";
+const SUPERVISOR: &str = "198705052010012003";
 const PIN: &str = "123456";
 /// A frame is written in one go; once the screen shows what a step must
 /// show, output that stays quiet this long means the step is over.
@@ -151,6 +154,11 @@ struct Samples {
     idle: Vec<usize>,
     burst: Vec<usize>,
     session: Vec<usize>,
+    /// The supervisor's: home to the verification queue, back to the
+    /// queue from an entry, and a scroll of the queue by one line.
+    queue_open: Vec<usize>,
+    queue_back: Vec<usize>,
+    queue_scroll: Vec<usize>,
 }
 
 const DOWN: &str = "\x1b[B";
@@ -251,6 +259,26 @@ fn session(db: &Path, samples: &mut Samples) {
     samples.session.push(total);
 }
 
+/// The supervisor's round: the verification queue from home, down past
+/// its window, an entry opened and left, home again.
+fn supervisor_session(db: &Path, samples: &mut Samples) {
+    let mut s = Session::start(db);
+    s.step("", |c| c.contains("Masukkan NIP dan PIN"), "login screen");
+    s.pty.send(&format!("{SUPERVISOR}\r{PIN}"));
+    s.step("\r", |c| c.contains(" Hari ini "), "home");
+    samples.queue_open.push(s.step("v", |c| c.contains("Menunggu verifikasi"), "the queue"));
+    for _ in 0..24 {
+        let row = s.selected_row();
+        let n = s.changes(DOWN);
+        if row.is_none_or(|row| s.selected_row() != Some(row + 1)) {
+            samples.queue_scroll.push(n);
+        }
+    }
+    s.step("\r", |c| c.contains("Riwayat, terlama dulu"), "an entry");
+    samples.queue_back.push(s.step("\x1b", |c| c.contains("Menunggu verifikasi"), "the queue"));
+    s.step("\x1b", |c| c.contains(" Hari ini "), "home");
+}
+
 fn median(v: &[usize]) -> usize {
     let mut v = v.to_vec();
     v.sort_unstable();
@@ -274,6 +302,7 @@ fn main() {
     let sessions = std::env::var("BINALOG_WIRE_SESSIONS").ok().and_then(|n| n.parse().ok()).unwrap_or(SESSIONS);
     for _ in 0..sessions {
         session(&db, &mut samples);
+        supervisor_session(&db, &mut samples);
     }
     let s = &samples;
     let step = median(&s.step);
@@ -309,6 +338,24 @@ fn main() {
             true,
         ),
         ("the whole scripted session", format!("{} B", median(&s.session)), "-".into(), true),
+        (
+            "supervisor: home to the verification queue",
+            format!("{} B", median(&s.queue_open)),
+            "1,200 B".into(),
+            median(&s.queue_open) <= 1200,
+        ),
+        (
+            "supervisor: back to the queue from an entry",
+            format!("{} B", median(&s.queue_back)),
+            "1,200 B".into(),
+            median(&s.queue_back) <= 1200,
+        ),
+        (
+            "supervisor: the queue scrolling by one line",
+            format!("{} B", median(&s.queue_scroll)),
+            "250 B".into(),
+            median(&s.queue_scroll) <= 250,
+        ),
     ];
     println!(
         "Median of {sessions} sessions, {} steps, {} scrolls, {} Tabs.\n",
