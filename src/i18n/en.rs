@@ -454,7 +454,7 @@ pub const TEXTS: &[(&str, &str)] = &[
     ),
     (
         "tui.help_program",
-        "Left: the programme's entries, newest first; older ones load as\nyou scroll. Right: this month's and this year's totals per item\nand unit; for livestock also today's head count.",
+        "Above: the programme's entries, newest first; older ones load as\nyou scroll. Under them: this month's and this year's totals per item\nand unit; for livestock also today's head count.",
     ),
     (
         "tui.help_form",

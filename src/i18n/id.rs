@@ -454,7 +454,7 @@ pub const TEXTS: &[(&str, &str)] = &[
     ),
     (
         "tui.help_program",
-        "Kiri: catatan program, terbaru di atas; catatan lama dimuat saat\nAnda menggulir. Kanan: jumlah bulan ini dan tahun ini per barang\ndan satuan; untuk peternakan juga jumlah ternak hari ini.",
+        "Atas: catatan program, terbaru dulu; catatan lama dimuat saat Anda\nmenggulir. Di bawahnya: jumlah bulan ini dan tahun ini per barang\ndan satuan; untuk peternakan juga jumlah ternak hari ini.",
     ),
     (
         "tui.help_form",
