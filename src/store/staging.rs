@@ -125,6 +125,22 @@ pub struct Committing {
     pub at: DateTime<Utc>,
 }
 
+/// Which pass over a committed import's drafts applies them, for which
+/// of its entries are left as they are.
+#[derive(Clone, Copy)]
+enum Pass {
+    /// Right after the commit point: none of them is written.
+    First,
+    /// Again in the process whose apply failed (a disk error) and went
+    /// on: an entry written is whole (its index key and change are written
+    /// before it) and may have been corrected since, so it is left.
+    InProcess,
+    /// At open, after a crash or after a process that failed to apply
+    /// ended: sled keeps no order of the writes no flush covered, so each
+    /// draft is written again, except an entry that has a later revision.
+    AtOpen,
+}
+
 fn not_staged(import: ImportId) -> StoreError {
     staging_file::damaged(&format!("import {import} is not being staged"))
 }
@@ -184,7 +200,7 @@ impl Store {
         // there is one marker, and it must not be overwritten.
         self.finish_committed(true)?;
         let marker = self.commit_point(import, count, by, at, note)?;
-        self.apply_staged(&marker, false)?;
+        self.apply_staged(&marker, Pass::First)?;
         Ok(marker.first..marker.first + marker.count)
     }
 
@@ -275,10 +291,9 @@ impl Store {
 
     /// Step 3: the staged drafts of a committed import become entries,
     /// index keys and changes, a chunk at a time; then the
-    /// marker goes, then the file. `skip_written`: leave the entries
-    /// already written as they are (applying again in the process that
-    /// failed to apply, where writes may have come between).
-    fn apply_staged(&self, marker: &Applying, skip_written: bool) -> Result<()> {
+    /// marker goes, then the file. `pass` says which entries already
+    /// written are left as they are.
+    fn apply_staged(&self, marker: &Applying, pass: Pass) -> Result<()> {
         let programs = self.program_ids()?;
         let mut drafts = StagedDrafts::open(&self.path, marker.import)?;
         let mut place = 0;
@@ -300,7 +315,7 @@ impl Store {
                     let detail = format!("no programme {}", draft.program);
                     return Err(StoreError::Corrupt { tree: "programs".into(), detail });
                 }
-                if skip_written && self.entries.contains_key(keys::revision(id, 1))? {
+                if self.written(id, pass)? {
                     continue;
                 }
                 let entry = new_revision(id, 1, None, draft, false, String::new(), &marker.by, marker.at);
@@ -329,6 +344,18 @@ impl Store {
         staging_file::remove(&self.path, marker.import)
     }
 
+    /// Whether the entry `id` of an import is left as it is on this pass.
+    fn written(&self, id: EntryId, pass: Pass) -> Result<bool> {
+        Ok(match pass {
+            Pass::First => false,
+            Pass::InProcess => self.entries.contains_key(keys::revision(id, 1))?,
+            // A later revision was made from this one, after its index key
+            // and change were written: writing them again would bring back
+            // the index key a correction to another day or programme took.
+            Pass::AtOpen => self.entries.range(keys::revision(id, 2)..=keys::revision(id, u32::MAX)).next().is_some(),
+        })
+    }
+
     /// The first change number of an import past its commit point that
     /// is not applied whole, if there is one.
     pub(super) fn import_changes_unwritten(&self) -> Result<Option<u64>> {
@@ -339,10 +366,12 @@ impl Store {
 
     /// Applies the import past its commit point that was not applied
     /// whole, if there is one.
-    pub(super) fn finish_committed(&self, skip_written: bool) -> Result<()> {
+    /// `in_process`: the apply failed in this process (which went on), not
+    /// in one a crash stopped.
+    pub(super) fn finish_committed(&self, in_process: bool) -> Result<()> {
         if let Some(bytes) = self.meta.get(keys::META_IMPORT_APPLYING)? {
             let marker: Applying = decode(&bytes).map_err(|e| super::corrupt("meta", e))?;
-            self.apply_staged(&marker, skip_written)?;
+            self.apply_staged(&marker, if in_process { Pass::InProcess } else { Pass::AtOpen })?;
         }
         self.finish_staged_tree()
     }
@@ -598,6 +627,31 @@ pub(super) mod tests {
         let fed: Vec<u64> = store.changes_after(0, usize::MAX).unwrap().into_iter().map(|(seq, _)| seq).collect();
         assert_eq!(fed, (1..=store.last_change().unwrap()).collect::<Vec<_>>());
         assert!(fed.len() > fed_before.len() + 4_490);
+    }
+
+    /// An apply that failed in a process that went on, an entry of it
+    /// corrected (moved to another day) meanwhile, then the process ends
+    /// before another import: the next open finishes the import and keeps
+    /// the correction, its old index key gone.
+    #[test]
+    fn a_failed_apply_finished_at_the_next_open_keeps_what_was_changed_since() {
+        let dir = tempfile();
+        let drafts = drafts(4_500);
+        let (store, import) = with_staged(dir.path(), &drafts);
+        store.staged.stop_after.store(2, std::sync::atomic::Ordering::SeqCst);
+        assert!(store.stage_commit(import, 4_490, &nip(), at(), &note("4490 entries")).is_err());
+        let moved = EntryDraft { date: chrono::NaiveDate::from_ymd_opt(2026, 2, 1).unwrap(), ..drafts[10].clone() };
+        let correct = Change::Correct { id: 11, base: 1, draft: moved.clone(), reason: "salah tanggal".into() };
+        store.commit(&[correct], &nip(), at(), &note("corrected")).unwrap();
+        drop(store);
+
+        let store = reopened(dir.path());
+        assert_eq!(store.entry_count(), 4_500);
+        let old_key = keys::dated(drafts[10].program, drafts[10].date, 11);
+        assert!(!store.by_program.contains_key(old_key).unwrap(), "the corrected entry's old index key stays gone");
+        assert!(store.by_program.contains_key(keys::dated(moved.program, moved.date, 11)).unwrap());
+        nothing_staged(&store);
+        assert_eq!(store.check().unwrap(), vec![]);
     }
 
     /// A backup holds the trees and not a staged file: one taken after a
