@@ -311,6 +311,11 @@ impl Store {
                 let id = marker.first + place;
                 let change = marker.first_change + place;
                 place += 1;
+                // The ids and change numbers past the commit's are other
+                // entries': a longer file is damage, found before writing.
+                if place > marker.count {
+                    return Err(miscounted(place, marker.count));
+                }
                 if !programs.contains(&draft.program) {
                     let detail = format!("no programme {}", draft.program);
                     return Err(StoreError::Corrupt { tree: "programs".into(), detail });
@@ -652,6 +657,28 @@ pub(super) mod tests {
         assert!(store.by_program.contains_key(keys::dated(moved.program, moved.date, 11)).unwrap());
         nothing_staged(&store);
         assert_eq!(store.check().unwrap(), vec![]);
+    }
+
+    /// A staged file holding more drafts than its import committed (bytes
+    /// added to it, another import's file put in its place) writes no
+    /// entry past the ids and change numbers the commit reserved: those
+    /// belong to the entries made after it.
+    #[test]
+    fn a_staged_file_longer_than_its_commit_writes_nothing_past_what_was_reserved() {
+        let dir = tempfile();
+        let drafts = drafts(4_500);
+        let (store, import) = with_staged(dir.path(), &drafts);
+        let marker = store.commit_point(import, 4_490, &nip(), at(), &note("4490 entries")).unwrap();
+        let extra = staging_file::encode_drafts(&drafts[..3]).unwrap();
+        let mut file = std::fs::OpenOptions::new().append(true).open(staging_file::path(dir.path(), import)).unwrap();
+        std::io::Write::write_all(&mut file, extra.bytes()).unwrap();
+        drop(file);
+        let refused = store.apply_staged(&marker, Pass::First);
+        assert!(matches!(refused, Err(StoreError::Corrupt { .. })), "{refused:?}");
+        let past = marker.first + marker.count;
+        assert!(store.entries.range(keys::revision(past, 0)..).next().is_none(), "no entry past the reserved ids");
+        let past_change = (marker.first_change + marker.count).to_be_bytes();
+        assert!(store.changes.range(past_change..).next().is_none(), "no change past the reserved numbers");
     }
 
     /// A backup holds the trees and not a staged file: one taken after a

@@ -24,7 +24,7 @@ const PREFIX: &str = "import-";
 
 const SUFFIX: &str = ".staged";
 
-fn path(dir: &Path, import: ImportId) -> PathBuf {
+pub(super) fn path(dir: &Path, import: ImportId) -> PathBuf {
     dir.join(format!("{PREFIX}{import}{SUFFIX}"))
 }
 
@@ -69,6 +69,13 @@ impl StagedFile {
 pub(super) struct Encoded {
     bytes: Vec<u8>,
     drafts: u64,
+}
+
+#[cfg(test)]
+impl Encoded {
+    pub(super) fn bytes(&self) -> &[u8] {
+        &self.bytes
+    }
 }
 
 pub(super) fn encode_drafts(drafts: &[EntryDraft]) -> io::Result<Encoded> {
