@@ -376,7 +376,8 @@ impl Store {
     pub(super) fn finish_committed(&self, in_process: bool) -> Result<()> {
         if let Some(bytes) = self.meta.get(keys::META_IMPORT_APPLYING)? {
             let marker: Applying = decode(&bytes).map_err(|e| super::corrupt("meta", e))?;
-            self.apply_staged(&marker, if in_process { Pass::InProcess } else { Pass::AtOpen })?;
+            let pass = if in_process { Pass::InProcess } else { Pass::AtOpen };
+            self.apply_staged(&marker, pass).map_err(|e| staging_file::named(e, marker.import))?;
         }
         self.finish_staged_tree()
     }
@@ -422,7 +423,12 @@ impl Store {
     /// past its commit point, and drops every other staged draft (imports
     /// whose session ended with the process that held the database).
     pub(super) fn recover_staging(&self) -> Result<()> {
-        self.finish_committed(false)?;
+        // The import cannot be finished, and no command can run on a
+        // database that does not open: the words say to restore a backup.
+        self.finish_committed(false).map_err(|e| match e {
+            StoreError::Corrupt { tree, detail } if tree == "staging" => super::damage::damaged(&self.path, detail),
+            e => e,
+        })?;
         for import in staging_file::found(&self.path)? {
             staging_file::remove(&self.path, import)?;
         }
@@ -679,6 +685,35 @@ pub(super) mod tests {
         assert!(store.entries.range(keys::revision(past, 0)..).next().is_none(), "no entry past the reserved ids");
         let past_change = (marker.first_change + marker.count).to_be_bytes();
         assert!(store.changes.range(past_change..).next().is_none(), "no change past the reserved numbers");
+    }
+
+    /// The staged file of an import past its commit point gone before it
+    /// was applied: the database cannot be opened, and the words say so in
+    /// either language, name the file and say how to restore a backup
+    /// (`binalog check` cannot run on a database that does not open).
+    #[test]
+    fn a_committed_import_whose_file_is_gone_names_it_and_the_restore() {
+        use crate::i18n::{Lang, Message};
+        let dir = tempfile();
+        let drafts = drafts(600);
+        let (store, import) = with_staged(dir.path(), &drafts);
+        store.commit_point(import, 590, &nip(), at(), &note("590 entries")).unwrap();
+        std::fs::remove_file(staging_file::path(dir.path(), import)).unwrap();
+        drop(store);
+        let refused = loop {
+            match Store::open(dir.path(), OpenMode::Existing) {
+                Err(StoreError::Locked { .. }) => std::thread::yield_now(),
+                other => break other.err().expect("the import cannot be finished"),
+            }
+        };
+        assert!(matches!(refused, StoreError::Damaged { .. }), "{refused:?}");
+        let file = format!("import-{import}.staged");
+        for lang in [Lang::Id, Lang::En] {
+            let said = refused.render(lang);
+            assert!(said.contains(&file), "{said}");
+            assert!(said.contains("binalog restore"), "{said}");
+            assert!(!said.contains("binalog check"), "{said}");
+        }
     }
 
     /// A backup holds the trees and not a staged file: one taken after a

@@ -129,6 +129,16 @@ pub(super) fn damaged(detail: &str) -> StoreError {
     StoreError::Corrupt { tree: "staging".into(), detail: detail.into() }
 }
 
+/// Damage to an import's staged drafts, with the file's name.
+pub(super) fn named(e: StoreError, import: ImportId) -> StoreError {
+    match e {
+        StoreError::Corrupt { tree, detail } if tree == "staging" => {
+            damaged(&format!("{PREFIX}{import}{SUFFIX}: {detail}"))
+        }
+        e => e,
+    }
+}
+
 /// Removes an import's file; one already gone is no error.
 pub(super) fn remove(dir: &Path, import: ImportId) -> Result<()> {
     match std::fs::remove_file(path(dir, import)) {
