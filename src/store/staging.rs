@@ -100,6 +100,24 @@ impl Staging {
     }
 }
 
+/// Debug builds name in this variable the point of an import where the
+/// process is to die, as a kill or a power cut would stop it
+/// (tests/import_crash.rs): `staged` (a chunk staged), `synced` (the
+/// staged file durable, no marker yet), `chunk-N` (past the commit point,
+/// before the apply's chunk N, from 0), `applied` (every chunk written,
+/// the marker still there). The release binary has no such point.
+const CRASH_ENV: &str = "BINALOG_TEST_IMPORT_CRASH";
+
+/// Dies here, by SIGKILL (no destructor, no flush), if a debug build was
+/// told to (`CRASH_ENV`).
+fn crash_point(_point: std::fmt::Arguments) {
+    #[cfg(debug_assertions)]
+    if std::env::var(CRASH_ENV).is_ok_and(|p| p == _point.to_string()) {
+        // SAFETY: kill and getpid take no pointers.
+        unsafe { libc::kill(libc::getpid(), libc::SIGKILL) };
+    }
+}
+
 /// The marker of an import past its commit point whose staged drafts are
 /// still being made entries.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -168,7 +186,9 @@ impl Store {
         let encoded = staging_file::encode_drafts(drafts).map_err(io_error)?;
         let mut staged = self.staged.lock();
         let file = staged.get_mut(&import).filter(|f| f.drafts == first).ok_or_else(|| not_staged(import))?;
-        file.append(&encoded).map_err(io_error)
+        file.append(&encoded).map_err(io_error)?;
+        crash_point(format_args!("staged"));
+        Ok(())
     }
 
     /// How many drafts are staged, of every import: none once every
@@ -229,6 +249,7 @@ impl Store {
                 }
             };
         drop(file);
+        crash_point(format_args!("synced"));
         let (days, months) = (deltas.wide(), deltas.monthly());
         let trees =
             (&self.meta, &self.rollups, &self.audit, &self.stock, &self.monthly, &self.activity, &self.item_names);
@@ -298,6 +319,7 @@ impl Store {
         let mut drafts = StagedDrafts::open(&self.path, marker.import)?;
         let mut place = 0;
         for applied in 0.. {
+            crash_point(format_args!("chunk-{applied}"));
             if self.staged.stops(applied) {
                 return Err(StoreError::Io { detail: "stopped by the test".into() });
             }
@@ -343,6 +365,7 @@ impl Store {
         if place != marker.count {
             return Err(miscounted(place, marker.count));
         }
+        crash_point(format_args!("applied"));
         self.flush()?;
         self.meta.remove(keys::META_IMPORT_APPLYING)?;
         self.flush()?;

@@ -151,13 +151,17 @@ pub(super) fn remove(dir: &Path, import: ImportId) -> Result<()> {
 pub(super) fn found(dir: &Path) -> Result<Vec<ImportId>> {
     let mut imports = Vec::new();
     for entry in std::fs::read_dir(dir).map_err(super::io_error)? {
-        let name = entry.map_err(super::io_error)?.file_name();
-        let number = name.to_str().and_then(|n| n.strip_prefix(PREFIX)).and_then(|n| n.strip_suffix(SUFFIX));
-        if let Some(import) = number.and_then(|n| n.parse().ok()) {
+        if let Some(import) = import_of(&entry.map_err(super::io_error)?.file_name()) {
             imports.push(import);
         }
     }
     Ok(imports)
+}
+
+/// The import whose staged file has this name, if it is one.
+pub(super) fn import_of(name: &std::ffi::OsStr) -> Option<ImportId> {
+    let number = name.to_str().and_then(|n| n.strip_prefix(PREFIX)).and_then(|n| n.strip_suffix(SUFFIX));
+    number.and_then(|n| n.parse().ok())
 }
 
 #[cfg(test)]
