@@ -217,8 +217,12 @@ impl Store {
         note: &AuditNote,
     ) -> Result<std::ops::Range<EntryId>> {
         // An import whose applying failed (a disk error) is finished first:
-        // there is one marker, and it must not be overwritten.
-        self.finish_committed(true)?;
+        // there is one marker, and it must not be overwritten. If it still
+        // fails, this import is refused whole: its caller lets go of it.
+        if let Err(e) = self.finish_committed(true) {
+            self.stage_discard(import)?;
+            return Err(e);
+        }
         let marker = self.commit_point(import, count, by, at, note)?;
         self.apply_staged(&marker, Pass::First)?;
         Ok(marker.first..marker.first + marker.count)
@@ -737,6 +741,22 @@ pub(super) mod tests {
             assert!(said.contains("binalog restore"), "{said}");
             assert!(!said.contains("binalog check"), "{said}");
         }
+    }
+
+    /// An import refused because the one before it still cannot be
+    /// applied leaves nothing staged: its session has let go of it, and
+    /// nothing else would drop its file before the process ends.
+    #[test]
+    fn an_import_refused_while_the_one_before_cannot_be_applied_leaves_no_file() {
+        let dir = tempfile();
+        let drafts = drafts(4_500);
+        let (store, import) = with_staged(dir.path(), &drafts);
+        store.staged.stop_after.store(2, std::sync::atomic::Ordering::SeqCst);
+        assert!(store.stage_commit(import, 4_490, &nip(), at(), &note("4490 entries")).is_err());
+        let next = staged(&store, &drafts[..3]);
+        assert!(store.stage_commit(next, 3, &nip(), at(), &note("3 entries")).is_err(), "the one before fails again");
+        assert_eq!(store.staged_rows(), 0);
+        assert_eq!(staging_file::found(dir.path()).unwrap(), vec![import], "only the committed import's file");
     }
 
     /// A backup holds the trees and not a staged file: one taken after a
