@@ -40,7 +40,9 @@ pub(super) struct StagedFile {
 impl StagedFile {
     pub(super) fn create(dir: &Path, import: ImportId) -> io::Result<StagedFile> {
         // Drafts name inmates: readable by the process's user alone, as a backup is.
-        let file = OpenOptions::new().write(true).create_new(true).mode(0o600).open(path(dir, import))?;
+        // Appending: a write cut off and cut back (`append`) leaves the
+        // next one at the file's end, not after a hole where it was.
+        let file = OpenOptions::new().append(true).create_new(true).mode(0o600).open(path(dir, import))?;
         Ok(StagedFile { file, drafts: 0, len: 0 })
     }
 
@@ -167,6 +169,53 @@ pub(super) fn import_of(name: &std::ffi::OsStr) -> Option<ImportId> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A write the disk refuses part-way (here: past the file size limit)
+    /// is cut off, and the next append follows the last whole draft, with
+    /// no hole where the cut-off bytes were. In a process of its own: the
+    /// limit holds for every file of the process.
+    #[test]
+    fn an_append_after_a_failed_one_follows_the_last_whole_draft() {
+        const CHILD: &str = "BINALOG_STAGING_APPEND_CHILD";
+        let name = "store::staging_file::tests::an_append_after_a_failed_one_follows_the_last_whole_draft";
+        if std::env::var_os(CHILD).is_none() {
+            let exe = std::env::current_exe().unwrap();
+            let out = std::process::Command::new(exe)
+                .args(["--exact", name, "--test-threads", "1", "--nocapture"])
+                .env(CHILD, "1")
+                .output()
+                .unwrap();
+            let said = String::from_utf8_lossy(&out.stdout);
+            assert!(
+                out.status.success() && said.contains("1 passed"),
+                "{said}{}",
+                String::from_utf8_lossy(&out.stderr)
+            );
+            return;
+        }
+        let dir = tempfile::tempdir().unwrap();
+        let drafts = crate::store::staging::tests::drafts(6);
+        let mut file = StagedFile::create(dir.path(), 7).unwrap();
+        file.append(&encode_drafts(&drafts[..2]).unwrap()).unwrap();
+        let limit = |bytes: libc::rlim_t| {
+            let limit = libc::rlimit { rlim_cur: bytes, rlim_max: libc::RLIM_INFINITY };
+            // SAFETY: setrlimit reads the struct it is given, alive for the call.
+            assert_eq!(unsafe { libc::setrlimit(libc::RLIMIT_FSIZE, &limit) }, 0);
+        };
+        // SAFETY: ignoring a signal installs no handler code.
+        unsafe { libc::signal(libc::SIGXFSZ, libc::SIG_IGN) };
+        limit(file.len + 10);
+        assert!(file.append(&encode_drafts(&drafts[2..5]).unwrap()).is_err(), "the limit cuts the write short");
+        limit(libc::RLIM_INFINITY);
+        file.append(&encode_drafts(&drafts[5..]).unwrap()).unwrap();
+        assert_eq!(file.drafts, 3);
+        let mut read = StagedDrafts::open(dir.path(), 7).unwrap();
+        let mut found = Vec::new();
+        while let Some(draft) = read.next_draft().unwrap() {
+            found.push(draft);
+        }
+        assert_eq!(found, [&drafts[..2], &drafts[5..]].concat());
+    }
 
     #[test]
     fn a_damaged_length_is_named_damage_not_a_huge_allocation() {
