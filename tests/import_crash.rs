@@ -229,3 +229,61 @@ fn binalog_import_killed_at_each_point_leaves_all_of_it_or_none() {
         records.count_entries().unwrap()
     });
 }
+
+/// What a test does to a staged file's bytes (none left: the file goes).
+type Damage = fn(&mut Vec<u8>);
+
+/// The staged file of an import a crash left past its commit point,
+/// damaged before the next open: truncated inside a draft, garbage added
+/// after its drafts, a length that claims more than the file holds, gone.
+/// Every command that opens the database refuses, naming the file and the
+/// restore, in either language; `binalog check` says the same.
+#[test]
+fn a_damaged_staged_file_of_a_committed_import_refuses_the_open_naming_it() {
+    if is_child() {
+        return;
+    }
+    let damages: [(&str, Damage); 4] = [
+        ("truncated", |bytes| bytes.truncate(bytes.len() - 7)),
+        ("garbage", |bytes| bytes.extend_from_slice(&[0xff; 9])),
+        ("lying length", |bytes| bytes[..4].copy_from_slice(&u32::MAX.to_le_bytes())),
+        ("gone", |bytes| bytes.clear()),
+    ];
+    for (damage, apply) in damages {
+        let dir = prepared();
+        let db = dir.path();
+        let file = db.join("rows.csv");
+        let mut csv = String::from("program_id,date,kind,item,value,unit,participants,notes\n");
+        for i in 0..700 {
+            csv.push_str(&format!("1,{:02}/02/2026,harvest,cabai,{},kg,3,\n", 1 + i % 28, i + 1));
+        }
+        std::fs::write(&file, csv).unwrap();
+        let mut cmd = binalog(db);
+        cmd.env("BINALOG_TEST_IMPORT_CRASH", "chunk-0").args(["import", file.to_str().unwrap(), "--as", NIP]);
+        assert!(!with_pins(cmd, &[PIN]).status.success());
+        let staged: Vec<_> = std::fs::read_dir(db)
+            .unwrap()
+            .filter_map(|e| e.ok())
+            .map(|e| e.path())
+            .filter(|p| p.extension().is_some_and(|x| x == "staged"))
+            .collect();
+        let [staged] = &staged[..] else { panic!("{damage}: {staged:?}") };
+        let mut bytes = std::fs::read(staged).unwrap();
+        apply(&mut bytes);
+        if bytes.is_empty() {
+            std::fs::remove_file(staged).unwrap();
+        } else {
+            std::fs::write(staged, bytes).unwrap();
+        }
+        let name = staged.file_name().unwrap().to_string_lossy().into_owned();
+        for (lang, command) in [("en", "check"), ("id", "check"), ("en", "export"), ("id", "export")] {
+            let out = run(db, &["--lang", lang, command]);
+            let said = stderr(&out);
+            assert!(!out.status.success(), "{damage}, {command}: {}", stdout(&out));
+            assert!(said.contains(&name), "{damage}, {lang} {command}: {said}");
+            let restore = format!("--db {}-restored", db.display());
+            assert!(said.contains(&restore), "{damage}, {lang} {command}: the database's own folder: {said}");
+            assert!(said.contains("binalog restore"), "{damage}, {lang} {command}: {said}");
+        }
+    }
+}

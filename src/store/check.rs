@@ -954,7 +954,10 @@ pub fn check_copy(path: &Path) -> Result<(Vec<Problem>, usize)> {
         }
         // An import a crash stopped past its commit point is finished as
         // the next open will finish it: its totals are counted already.
-        store.recover_staging()?;
+        store.recover_staging().map_err(|e| match e {
+            StoreError::Damaged { detail, .. } => damage::damaged(path, detail),
+            e => e,
+        })?;
         Ok((store.check()?, store.entry_count()))
     })
 }
