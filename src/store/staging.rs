@@ -77,9 +77,14 @@ const APPLY_CHUNK: usize = 2_000;
 #[derive(Default)]
 pub(super) struct Staging {
     files: Mutex<HashMap<ImportId, StagedFile>>,
+    /// Held while a committed import is applied: one apply at a time.
+    applying: Mutex<()>,
     /// Tests stop applying after this many chunks, as a crash would.
     #[cfg(test)]
     stop_after: std::sync::atomic::AtomicUsize,
+    /// Tests hold a thread at a named point meanwhile.
+    #[cfg(test)]
+    pub(super) pauses: tests::Pauses,
 }
 
 impl Staging {
@@ -108,13 +113,17 @@ impl Staging {
 /// the marker still there). The release binary has no such point.
 const CRASH_ENV: &str = "BINALOG_TEST_IMPORT_CRASH";
 
-/// Dies here, by SIGKILL (no destructor, no flush), if a debug build was
-/// told to (`CRASH_ENV`).
-fn crash_point(_point: std::fmt::Arguments) {
-    #[cfg(debug_assertions)]
-    if std::env::var(CRASH_ENV).is_ok_and(|p| p == _point.to_string()) {
-        // SAFETY: kill and getpid take no pointers.
-        unsafe { libc::kill(libc::getpid(), libc::SIGKILL) };
+impl Staging {
+    /// Dies here, by SIGKILL (no destructor, no flush), if a debug build
+    /// was told to (`CRASH_ENV`); a unit test may hold the thread here.
+    pub(super) fn point(&self, _point: std::fmt::Arguments) {
+        #[cfg(debug_assertions)]
+        if std::env::var(CRASH_ENV).is_ok_and(|p| p == _point.to_string()) {
+            // SAFETY: kill and getpid take no pointers.
+            unsafe { libc::kill(libc::getpid(), libc::SIGKILL) };
+        }
+        #[cfg(test)]
+        self.pauses.reached(&_point.to_string());
     }
 }
 
@@ -187,7 +196,7 @@ impl Store {
         let mut staged = self.staged.lock();
         let file = staged.get_mut(&import).filter(|f| f.drafts == first).ok_or_else(|| not_staged(import))?;
         file.append(&encoded).map_err(io_error)?;
-        crash_point(format_args!("staged"));
+        self.staged.point(format_args!("staged"));
         Ok(())
     }
 
@@ -216,10 +225,14 @@ impl Store {
         at: DateTime<Utc>,
         note: &AuditNote,
     ) -> Result<std::ops::Range<EntryId>> {
+        // A backup copies the trees under the write gate held alone: it
+        // waits until the import is applied, or comes before it commits.
+        let _writing = self.gate.read().unwrap_or_else(|e| e.into_inner());
+        let _applying = self.staged.applying.lock().unwrap_or_else(|e| e.into_inner());
         // An import whose applying failed (a disk error) is finished first:
         // there is one marker, and it must not be overwritten. If it still
         // fails, this import is refused whole: its caller lets go of it.
-        if let Err(e) = self.finish_committed(true) {
+        if let Err(e) = self.finish_applying(true) {
             self.stage_discard(import)?;
             return Err(e);
         }
@@ -253,7 +266,7 @@ impl Store {
                 }
             };
         drop(file);
-        crash_point(format_args!("synced"));
+        self.staged.point(format_args!("synced"));
         let (days, months) = (deltas.wide(), deltas.monthly());
         let trees =
             (&self.meta, &self.rollups, &self.audit, &self.stock, &self.monthly, &self.activity, &self.item_names);
@@ -323,7 +336,7 @@ impl Store {
         let mut drafts = StagedDrafts::open(&self.path, marker.import)?;
         let mut place = 0;
         for applied in 0.. {
-            crash_point(format_args!("chunk-{applied}"));
+            self.staged.point(format_args!("chunk-{applied}"));
             if self.staged.stops(applied) {
                 return Err(StoreError::Io { detail: "stopped by the test".into() });
             }
@@ -369,7 +382,7 @@ impl Store {
         if place != marker.count {
             return Err(miscounted(place, marker.count));
         }
-        crash_point(format_args!("applied"));
+        self.staged.point(format_args!("applied"));
         self.flush()?;
         self.meta.remove(keys::META_IMPORT_APPLYING)?;
         self.flush()?;
@@ -401,6 +414,21 @@ impl Store {
     /// `in_process`: the apply failed in this process (which went on), not
     /// in one a crash stopped.
     pub(super) fn finish_committed(&self, in_process: bool) -> Result<()> {
+        let applying = match self.staged.applying.try_lock() {
+            Ok(applying) => applying,
+            Err(_) => {
+                #[cfg(test)]
+                self.staged.pauses.reached("finish-waits");
+                self.staged.applying.lock().unwrap_or_else(|e| e.into_inner())
+            }
+        };
+        let finished = self.finish_applying(in_process);
+        drop(applying);
+        finished
+    }
+
+    /// `finish_committed`, the apply's lock held.
+    fn finish_applying(&self, in_process: bool) -> Result<()> {
         if let Some(bytes) = self.meta.get(keys::META_IMPORT_APPLYING)? {
             let marker: Applying = decode(&bytes).map_err(|e| super::corrupt("meta", e))?;
             let pass = if in_process { Pass::InProcess } else { Pass::AtOpen };
@@ -474,6 +502,35 @@ pub(super) mod tests {
     use crate::domain::entry::{Quantity, Status};
     use crate::domain::reference_data::reference_data;
     use crate::store::{AuditAction, Change, OpenMode};
+
+    use std::sync::mpsc::{Receiver, Sender, channel};
+
+    /// Where a held thread says it arrived, and waits for its go.
+    type Held = (Sender<String>, Receiver<()>);
+
+    /// Points where a test holds the next thread that reaches them.
+    #[derive(Default)]
+    pub(in crate::store) struct Pauses {
+        armed: Mutex<HashMap<String, Held>>,
+    }
+
+    impl Pauses {
+        /// The next thread at `point` says so on `told`, then waits until
+        /// the returned sender says go (or is dropped).
+        pub(in crate::store) fn arm(&self, point: &str, told: &Sender<String>) -> Sender<()> {
+            let (go, wait) = channel();
+            self.armed.lock().unwrap().insert(point.into(), (told.clone(), wait));
+            go
+        }
+
+        pub(in crate::store) fn reached(&self, point: &str) {
+            let armed = self.armed.lock().unwrap_or_else(|e| e.into_inner()).remove(point);
+            if let Some((told, wait)) = armed {
+                let _ = told.send(point.into());
+                let _ = wait.recv();
+            }
+        }
+    }
 
     fn at() -> DateTime<Utc> {
         "2026-03-10T02:00:00Z".parse().unwrap()
@@ -757,6 +814,42 @@ pub(super) mod tests {
         assert!(store.stage_commit(next, 3, &nip(), at(), &note("3 entries")).is_err(), "the one before fails again");
         assert_eq!(store.staged_rows(), 0);
         assert_eq!(staging_file::found(dir.path()).unwrap(), vec![import], "only the committed import's file");
+    }
+
+    /// A backup taken while an import is being committed and applied (the
+    /// server's daily backup, which no request gate holds back) holds all
+    /// of it or none: here it has read its first trees when the import
+    /// commits.
+    #[test]
+    fn a_backup_taken_while_an_import_is_applied_holds_all_of_it_or_none() {
+        let (dir, restored) = (tempfile(), tempfile());
+        let drafts = drafts(4_500);
+        let (store, import) = with_staged(dir.path(), &drafts);
+        let file = dir.path().join("b.bak");
+        let (told, heard) = channel();
+        let import_go = store.staged.pauses.arm("synced", &told);
+        let backup_go = store.staged.pauses.arm("backup-copying", &told);
+        // Said, not held: the backup waits for the import.
+        store.staged.pauses.arm("finish-waits", &told).send(()).unwrap();
+        std::thread::scope(|s| {
+            let importing = s.spawn(|| store.stage_commit(import, 4_490, &nip(), at(), &note("4490 entries")));
+            assert_eq!(heard.recv().unwrap(), "synced");
+            let backing_up = s.spawn(|| store.backup_to(&file, at()));
+            let first = heard.recv().unwrap();
+            import_go.send(()).unwrap();
+            assert!(importing.join().unwrap().is_ok());
+            if first == "finish-waits" {
+                assert_eq!(heard.recv().unwrap(), "backup-copying");
+            }
+            backup_go.send(()).unwrap();
+            backing_up.join().unwrap().unwrap();
+        });
+        let target = restored.path().join("db");
+        let (_, problems) = super::super::restore(&file, &target).unwrap();
+        assert_eq!(problems, vec![]);
+        let restored = reopened(&target);
+        assert!([10, 4_500].contains(&restored.entry_count()), "{}", restored.entry_count());
+        assert_eq!(restored.check().unwrap(), vec![]);
     }
 
     /// A backup holds the trees and not a staged file: one taken after a
