@@ -118,9 +118,15 @@ fn consistent(db: &Path, round: usize) -> (usize, usize) {
     (imports.len(), added)
 }
 
+/// The staged files in the database folder.
+fn staged_files(db: &Path) -> Vec<std::path::PathBuf> {
+    let paths = std::fs::read_dir(db).unwrap().filter_map(|e| e.ok()).map(|e| e.path());
+    paths.filter(|p| p.extension().is_some_and(|x| x == "staged")).collect()
+}
+
 /// Whether opening took away every staged file.
 fn staging_gone(db: &Path) -> bool {
-    std::fs::read_dir(db).unwrap().filter_map(|e| e.ok()).all(|e| !e.file_name().to_string_lossy().ends_with(".staged"))
+    staged_files(db).is_empty()
 }
 
 #[test]
@@ -261,12 +267,7 @@ fn a_damaged_staged_file_of_a_committed_import_refuses_the_open_naming_it() {
         let mut cmd = binalog(db);
         cmd.env("BINALOG_TEST_IMPORT_CRASH", "chunk-0").args(["import", file.to_str().unwrap(), "--as", NIP]);
         assert!(!with_pins(cmd, &[PIN]).status.success());
-        let staged: Vec<_> = std::fs::read_dir(db)
-            .unwrap()
-            .filter_map(|e| e.ok())
-            .map(|e| e.path())
-            .filter(|p| p.extension().is_some_and(|x| x == "staged"))
-            .collect();
+        let staged = staged_files(db);
         let [staged] = &staged[..] else { panic!("{damage}: {staged:?}") };
         let mut bytes = std::fs::read(staged).unwrap();
         apply(&mut bytes);

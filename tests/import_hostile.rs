@@ -44,15 +44,22 @@ fn until_no_staged_file(db: &Path) {
     panic!("staged files left: {:?}", staged_files(db));
 }
 
+/// A client with the operator logged in and `n` drafts of an import
+/// staged: its one staged file.
+fn begun(server: &Served, db: &Path, n: usize) -> (Records, binalog::records::Actor, binalog::records::ImportId) {
+    let client = server.client();
+    let operator = client.login(NIP, PIN).unwrap();
+    let import = client.import_begin(&operator).unwrap();
+    client.import_chunk(&operator, import, harvests(n)).unwrap();
+    assert_eq!(staged_files(db).len(), 1);
+    (client, operator, import)
+}
+
 #[test]
 fn an_import_is_only_its_connections_and_officers_and_takes_nothing_once_ended() {
     let dir = prepared();
     let server = Served::start(dir.path(), &[]);
-    let mine = server.client();
-    let operator = mine.login(NIP, PIN).unwrap();
-    let import = mine.import_begin(&operator).unwrap();
-    mine.import_chunk(&operator, import, harvests(10)).unwrap();
-    assert_eq!(staged_files(dir.path()).len(), 1);
+    let (mine, _, import) = begun(&server, dir.path(), 10);
 
     // Another connection, even logged in as the same officer.
     let other = server.client();
@@ -194,13 +201,7 @@ fn an_operator_imports_only_at_their_sites_checked_again_at_the_end() {
 fn a_client_gone_mid_import_leaves_no_staged_file_and_nothing_visible() {
     let dir = prepared();
     let server = Served::start(dir.path(), &[]);
-    {
-        let gone = server.client();
-        let operator = gone.login(NIP, PIN).unwrap();
-        let import = gone.import_begin(&operator).unwrap();
-        gone.import_chunk(&operator, import, harvests(2_000)).unwrap();
-        assert_eq!(staged_files(dir.path()).len(), 1);
-    }
+    drop(begun(&server, dir.path(), 2_000));
     until_no_staged_file(dir.path());
     // One that begins an import, then another: the first is dropped.
     let client = server.client();

@@ -625,6 +625,31 @@ pub(super) mod tests {
         (store, import)
     }
 
+    /// A store as `with_staged` leaves it, whose import's apply then
+    /// failed after two chunks (a disk error) in a process that goes on.
+    fn failed_apply(dir: &std::path::Path, drafts: &[EntryDraft]) -> Store {
+        let (store, import) = with_staged(dir, drafts);
+        store.staged.stop_after.store(2, std::sync::atomic::Ordering::SeqCst);
+        assert!(store.stage_commit(import, 4_490, &nip(), at(), &note("4490 entries")).is_err());
+        store.staged.stop_after.store(0, std::sync::atomic::Ordering::SeqCst);
+        store
+    }
+
+    /// Entry 11 (the import's first) corrected to another day: its draft.
+    fn move_entry_11(store: &Store, drafts: &[EntryDraft]) -> EntryDraft {
+        let moved = EntryDraft { date: chrono::NaiveDate::from_ymd_opt(2026, 2, 1).unwrap(), ..drafts[10].clone() };
+        let correct = Change::Correct { id: 11, base: 1, draft: moved.clone(), reason: "salah tanggal".into() };
+        store.commit(&[correct], &nip(), at(), &note("corrected")).unwrap();
+        moved
+    }
+
+    /// Entry 11 is indexed under its corrected day, not its first.
+    fn indexed_as_corrected(store: &Store, drafts: &[EntryDraft], moved: &EntryDraft) {
+        let old_key = keys::dated(drafts[10].program, drafts[10].date, 11);
+        assert!(!store.by_program.contains_key(old_key).unwrap(), "the corrected entry's old index key stays gone");
+        assert!(store.by_program.contains_key(keys::dated(moved.program, moved.date, 11)).unwrap());
+    }
+
     fn staged(store: &Store, drafts: &[EntryDraft]) -> ImportId {
         let import = store.stage_begin().unwrap();
         for (n, chunk) in drafts.chunks(1_000).enumerate() {
@@ -695,27 +720,20 @@ pub(super) mod tests {
     fn a_failed_apply_is_finished_before_the_next_import_keeping_what_was_changed_since() {
         let dir = tempfile();
         let drafts = drafts(4_500);
-        let (store, import) = with_staged(dir.path(), &drafts);
-        store.staged.stop_after.store(2, std::sync::atomic::Ordering::SeqCst);
-        assert!(store.stage_commit(import, 4_490, &nip(), at(), &note("4490 entries")).is_err());
-        store.staged.stop_after.store(0, std::sync::atomic::Ordering::SeqCst);
+        let store = failed_apply(dir.path(), &drafts);
         // The feed stops before the import's first change number, written
         // or not, until it is finished: a consumer never passes a hole.
         let fed_before = store.changes_after(0, usize::MAX).unwrap();
         let first_change = store.import_changes_unwritten().unwrap().expect("the import is not finished");
         assert!(fed_before.iter().all(|(seq, _)| *seq < first_change), "{fed_before:?}");
         assert!(store.changes.range(first_change.to_be_bytes()..).next().is_some(), "some were written");
-        let moved = EntryDraft { date: chrono::NaiveDate::from_ymd_opt(2026, 2, 1).unwrap(), ..drafts[10].clone() };
-        let correct = Change::Correct { id: 11, base: 1, draft: moved.clone(), reason: "salah tanggal".into() };
-        store.commit(&[correct], &nip(), at(), &note("corrected")).unwrap();
+        let moved = move_entry_11(&store, &drafts);
 
         let next = staged(&store, &drafts[..3]);
         let ids = store.stage_commit(next, 3, &nip(), at(), &note("3 entries")).unwrap();
         assert_eq!(ids, 4_501..4_504);
         assert_eq!(store.entry_count(), 4_503);
-        let old_key = keys::dated(drafts[10].program, drafts[10].date, 11);
-        assert!(!store.by_program.contains_key(old_key).unwrap(), "the corrected entry's old index key stays gone");
-        assert!(store.by_program.contains_key(keys::dated(moved.program, moved.date, 11)).unwrap());
+        indexed_as_corrected(&store, &drafts, &moved);
         nothing_staged(&store);
         assert_eq!(store.check().unwrap(), vec![]);
         // Finished: the feed numbers every change once, without a gap.
@@ -732,19 +750,13 @@ pub(super) mod tests {
     fn a_failed_apply_finished_at_the_next_open_keeps_what_was_changed_since() {
         let dir = tempfile();
         let drafts = drafts(4_500);
-        let (store, import) = with_staged(dir.path(), &drafts);
-        store.staged.stop_after.store(2, std::sync::atomic::Ordering::SeqCst);
-        assert!(store.stage_commit(import, 4_490, &nip(), at(), &note("4490 entries")).is_err());
-        let moved = EntryDraft { date: chrono::NaiveDate::from_ymd_opt(2026, 2, 1).unwrap(), ..drafts[10].clone() };
-        let correct = Change::Correct { id: 11, base: 1, draft: moved.clone(), reason: "salah tanggal".into() };
-        store.commit(&[correct], &nip(), at(), &note("corrected")).unwrap();
+        let store = failed_apply(dir.path(), &drafts);
+        let moved = move_entry_11(&store, &drafts);
         drop(store);
 
         let store = reopened(dir.path());
         assert_eq!(store.entry_count(), 4_500);
-        let old_key = keys::dated(drafts[10].program, drafts[10].date, 11);
-        assert!(!store.by_program.contains_key(old_key).unwrap(), "the corrected entry's old index key stays gone");
-        assert!(store.by_program.contains_key(keys::dated(moved.program, moved.date, 11)).unwrap());
+        indexed_as_corrected(&store, &drafts, &moved);
         nothing_staged(&store);
         assert_eq!(store.check().unwrap(), vec![]);
     }
@@ -807,13 +819,13 @@ pub(super) mod tests {
     fn an_import_refused_while_the_one_before_cannot_be_applied_leaves_no_file() {
         let dir = tempfile();
         let drafts = drafts(4_500);
-        let (store, import) = with_staged(dir.path(), &drafts);
+        let store = failed_apply(dir.path(), &drafts);
         store.staged.stop_after.store(2, std::sync::atomic::Ordering::SeqCst);
-        assert!(store.stage_commit(import, 4_490, &nip(), at(), &note("4490 entries")).is_err());
         let next = staged(&store, &drafts[..3]);
         assert!(store.stage_commit(next, 3, &nip(), at(), &note("3 entries")).is_err(), "the one before fails again");
         assert_eq!(store.staged_rows(), 0);
-        assert_eq!(staging_file::found(dir.path()).unwrap(), vec![import], "only the committed import's file");
+        let marker: Applying = decode(&store.meta.get(keys::META_IMPORT_APPLYING).unwrap().unwrap()).unwrap();
+        assert_eq!(staging_file::found(dir.path()).unwrap(), vec![marker.import], "only the committed import's file");
     }
 
     /// A backup taken while an import is being committed and applied (the
@@ -859,10 +871,7 @@ pub(super) mod tests {
         let (one, dir, restored) = (tempfile(), tempfile(), tempfile());
         let drafts = drafts(4_500);
         let reference = contents(&reference(one.path(), &drafts));
-        let (store, import) = with_staged(dir.path(), &drafts);
-        store.staged.stop_after.store(2, std::sync::atomic::Ordering::SeqCst);
-        assert!(store.stage_commit(import, 4_490, &nip(), at(), &note("4490 entries")).is_err());
-        store.staged.stop_after.store(0, std::sync::atomic::Ordering::SeqCst);
+        let store = failed_apply(dir.path(), &drafts);
         let file = dir.path().join("b.bak");
         store.backup_to(&file, at()).unwrap();
         assert_eq!(contents(&store), reference);
