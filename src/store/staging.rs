@@ -200,6 +200,13 @@ impl Store {
         Ok(())
     }
 
+    /// Whether `import` is being staged in this store: not once it has
+    /// ended, nor after the database was opened again (a full disk makes
+    /// the server reopen it), which drops every staged import.
+    pub fn is_staging(&self, import: ImportId) -> bool {
+        self.staged.lock().contains_key(&import)
+    }
+
     /// How many drafts are staged, of every import: none once every
     /// import has ended.
     pub fn staged_rows(&self) -> usize {
