@@ -271,3 +271,54 @@ fn a_stopped_server_is_reported_as_not_answering_and_the_same_form_saves_after_i
     let acked = BTreeMap::from([(first.id, nth_draft(0)), (saved.id, form)]);
     holds_exactly(&records, &acked);
 }
+
+// ------------------------------------------------------ an import meanwhile
+
+/// A server whose writes can be made to fail: SIGXFSZ ignored, so that a
+/// write past its file-size limit fails with EFBIG.
+fn served_with_size_limit(db: &Path) -> (Served, SizeLimit) {
+    let served = Served::try_start_with(db, &[], |command| {
+        use std::os::unix::process::CommandExt;
+        // SAFETY: only async-signal-safe calls between fork and exec.
+        unsafe {
+            command.pre_exec(|| {
+                libc::signal(libc::SIGXFSZ, libc::SIG_IGN);
+                Ok(())
+            });
+        }
+    })
+    .unwrap();
+    let room = SizeLimit { pid: served.child.id(), data: db.join("db") };
+    (served, room)
+}
+
+/// A full disk makes the server open the database again, which drops
+/// every staged import: an officer whose import was being staged then is
+/// told the import has ended and to import the file again, not that the
+/// database is damaged and must be restored.
+#[test]
+fn an_import_staged_across_a_full_disk_and_its_reopen_is_refused_as_ended_not_as_damage() {
+    let dir = prepared();
+    let (served, room) = served_with_size_limit(dir.path());
+    let (importing, operator) = officer(&served);
+    let import = importing.import_begin(&operator).unwrap();
+    importing.import_chunk(&operator, import, (0..20).map(nth_draft).collect()).unwrap();
+
+    let (saving, actor) = officer(&served);
+    room.run_out();
+    let refused = (0..5000).find_map(|i| saving.add_entry(&actor, nth_draft(i)).err());
+    assert_eq!(refused, Some(Error::Store(StoreError::DiskFull)));
+    room.give_back();
+    saving.add_entry(&actor, nth_draft(1)).unwrap();
+
+    for late in
+        [importing.import_chunk(&operator, import, vec![nth_draft(2)]), importing.import_abort(&operator, import)]
+    {
+        assert_eq!(late, Err(Error::ImportUnknown));
+    }
+    assert_eq!(importing.import_finish(&operator, import), Err(Error::ImportUnknown));
+    // A new import goes through.
+    let ids = importing.import(&operator, (0..3).map(nth_draft).collect()).unwrap();
+    assert_eq!(ids.len(), 3);
+    assert_eq!(served.client().check().unwrap(), vec![]);
+}

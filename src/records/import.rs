@@ -108,7 +108,13 @@ impl Local {
             }
         }
         let drafts = self.validate_all(drafts)?;
-        self.store()?.stage_drafts(import, first, &drafts)?;
+        let store = self.store()?;
+        if !store.is_staging(import) {
+            // The store was opened again meanwhile: the import has ended.
+            self.imports.open().remove(&import);
+            return Err(Error::ImportUnknown);
+        }
+        store.stage_drafts(import, first, &drafts)?;
         let mut open = self.imports.open();
         let staging =
             open.get_mut(&import).filter(|o| o.by == *actor.nip() && o.staged == first).ok_or(Error::ImportUnknown)?;
@@ -134,6 +140,9 @@ impl Local {
         if let Err(e) = checked {
             self.store()?.stage_discard(import)?;
             return Err(e);
+        }
+        if !self.store()?.is_staging(import) {
+            return Err(Error::ImportUnknown);
         }
         let count = staging.staged;
         let note = self.note(Some(actor.nip()), AuditAction::Imported, format!("{count} entries"));

@@ -258,6 +258,10 @@ impl Store {
                 out.write_all(&END_OF_TREE.to_be_bytes()).map_err(io_error)?;
                 length += 4;
                 header.trees += 1;
+                #[cfg(test)]
+                if name == b"audit" {
+                    self.staged.pauses.reached("backup-copying");
+                }
             }
         }
         header.finish_count();

@@ -902,8 +902,9 @@ impl Drop for Copy {
     }
 }
 
-/// Copies sled's files (`db`, `conf`, `snap.*`, `blobs/`) into a new
-/// private folder under the system's temporary folder.
+/// Copies sled's files (`db`, `conf`, `snap.*`, `blobs/`) and the staged
+/// imports' files into a new private folder under the system's temporary
+/// folder.
 fn copy_files(from: &Path) -> Result<Copy> {
     use std::os::unix::fs::DirBuilderExt;
     static COPIES: std::sync::atomic::AtomicU32 = std::sync::atomic::AtomicU32::new(0);
@@ -913,7 +914,8 @@ fn copy_files(from: &Path) -> Result<Copy> {
     for entry in std::fs::read_dir(from).map_err(io_error)? {
         let entry = entry.map_err(io_error)?;
         let name = entry.file_name().to_string_lossy().into_owned();
-        if name == "db" || name == "conf" || name.starts_with("snap.") {
+        let staged = super::staging_file::import_of(&entry.file_name()).is_some();
+        if name == "db" || name == "conf" || name.starts_with("snap.") || staged {
             std::fs::copy(entry.path(), copy.0.join(&name)).map_err(io_error)?;
         } else if name == "blobs" && entry.path().is_dir() {
             std::fs::create_dir(copy.0.join("blobs")).map_err(io_error)?;
@@ -950,6 +952,12 @@ pub fn check_copy(path: &Path) -> Result<(Vec<Problem>, usize)> {
         if !store.is_initialised()? {
             return Err(StoreError::NotInitialised { path: path.to_path_buf() });
         }
+        // An import a crash stopped past its commit point is finished as
+        // the next open will finish it: its totals are counted already.
+        store.recover_staging().map_err(|e| match e {
+            StoreError::Damaged { detail, .. } => damage::damaged(path, detail),
+            e => e,
+        })?;
         Ok((store.check()?, store.entry_count()))
     })
 }

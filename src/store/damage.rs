@@ -55,7 +55,7 @@ pub(super) fn open_error(path: &Path, e: sled::Error) -> StoreError {
     }
 }
 
-fn damaged(path: &Path, detail: String) -> StoreError {
+pub(super) fn damaged(path: &Path, detail: String) -> StoreError {
     StoreError::Damaged {
         path: path.to_path_buf(),
         detail,

@@ -77,9 +77,14 @@ const APPLY_CHUNK: usize = 2_000;
 #[derive(Default)]
 pub(super) struct Staging {
     files: Mutex<HashMap<ImportId, StagedFile>>,
+    /// Held while a committed import is applied: one apply at a time.
+    applying: Mutex<()>,
     /// Tests stop applying after this many chunks, as a crash would.
     #[cfg(test)]
     stop_after: std::sync::atomic::AtomicUsize,
+    /// Tests hold a thread at a named point meanwhile.
+    #[cfg(test)]
+    pub(super) pauses: tests::Pauses,
 }
 
 impl Staging {
@@ -97,6 +102,28 @@ impl Staging {
             }
         }
         false
+    }
+}
+
+/// Debug builds name in this variable the point of an import where the
+/// process is to die, as a kill or a power cut would stop it
+/// (tests/import_crash.rs): `staged` (a chunk staged), `synced` (the
+/// staged file durable, no marker yet), `chunk-N` (past the commit point,
+/// before the apply's chunk N, from 0), `applied` (every chunk written,
+/// the marker still there). The release binary has no such point.
+const CRASH_ENV: &str = "BINALOG_TEST_IMPORT_CRASH";
+
+impl Staging {
+    /// Dies here, by SIGKILL (no destructor, no flush), if a debug build
+    /// was told to (`CRASH_ENV`); a unit test may hold the thread here.
+    pub(super) fn point(&self, _point: std::fmt::Arguments) {
+        #[cfg(debug_assertions)]
+        if std::env::var(CRASH_ENV).is_ok_and(|p| p == _point.to_string()) {
+            // SAFETY: kill and getpid take no pointers.
+            unsafe { libc::kill(libc::getpid(), libc::SIGKILL) };
+        }
+        #[cfg(test)]
+        self.pauses.reached(&_point.to_string());
     }
 }
 
@@ -123,6 +150,22 @@ pub struct Committing {
     pub count: u64,
     pub by: Nip,
     pub at: DateTime<Utc>,
+}
+
+/// Which pass over a committed import's drafts applies them, for which
+/// of its entries are left as they are.
+#[derive(Clone, Copy)]
+enum Pass {
+    /// Right after the commit point: none of them is written.
+    First,
+    /// Again in the process whose apply failed (a disk error) and went
+    /// on: an entry written is whole (its index key and change are written
+    /// before it) and may have been corrected since, so it is left.
+    InProcess,
+    /// At open, after a crash or after a process that failed to apply
+    /// ended: sled keeps no order of the writes no flush covered, so each
+    /// draft is written again, except an entry that has a later revision.
+    AtOpen,
 }
 
 fn not_staged(import: ImportId) -> StoreError {
@@ -152,7 +195,16 @@ impl Store {
         let encoded = staging_file::encode_drafts(drafts).map_err(io_error)?;
         let mut staged = self.staged.lock();
         let file = staged.get_mut(&import).filter(|f| f.drafts == first).ok_or_else(|| not_staged(import))?;
-        file.append(&encoded).map_err(io_error)
+        file.append(&encoded).map_err(io_error)?;
+        self.staged.point(format_args!("staged"));
+        Ok(())
+    }
+
+    /// Whether `import` is being staged in this store: not once it has
+    /// ended, nor after the database was opened again (a full disk makes
+    /// the server reopen it), which drops every staged import.
+    pub fn is_staging(&self, import: ImportId) -> bool {
+        self.staged.lock().contains_key(&import)
     }
 
     /// How many drafts are staged, of every import: none once every
@@ -180,11 +232,19 @@ impl Store {
         at: DateTime<Utc>,
         note: &AuditNote,
     ) -> Result<std::ops::Range<EntryId>> {
+        // A backup copies the trees under the write gate held alone: it
+        // waits until the import is applied, or comes before it commits.
+        let _writing = self.gate.read().unwrap_or_else(|e| e.into_inner());
+        let _applying = self.staged.applying.lock().unwrap_or_else(|e| e.into_inner());
         // An import whose applying failed (a disk error) is finished first:
-        // there is one marker, and it must not be overwritten.
-        self.finish_committed(true)?;
+        // there is one marker, and it must not be overwritten. If it still
+        // fails, this import is refused whole: its caller lets go of it.
+        if let Err(e) = self.finish_applying(true) {
+            self.stage_discard(import)?;
+            return Err(e);
+        }
         let marker = self.commit_point(import, count, by, at, note)?;
-        self.apply_staged(&marker, false)?;
+        self.apply_staged(&marker, Pass::First)?;
         Ok(marker.first..marker.first + marker.count)
     }
 
@@ -213,6 +273,7 @@ impl Store {
                 }
             };
         drop(file);
+        self.staged.point(format_args!("synced"));
         let (days, months) = (deltas.wide(), deltas.monthly());
         let trees =
             (&self.meta, &self.rollups, &self.audit, &self.stock, &self.monthly, &self.activity, &self.item_names);
@@ -275,14 +336,14 @@ impl Store {
 
     /// Step 3: the staged drafts of a committed import become entries,
     /// index keys and changes, a chunk at a time; then the
-    /// marker goes, then the file. `skip_written`: leave the entries
-    /// already written as they are (applying again in the process that
-    /// failed to apply, where writes may have come between).
-    fn apply_staged(&self, marker: &Applying, skip_written: bool) -> Result<()> {
+    /// marker goes, then the file. `pass` says which entries already
+    /// written are left as they are.
+    fn apply_staged(&self, marker: &Applying, pass: Pass) -> Result<()> {
         let programs = self.program_ids()?;
         let mut drafts = StagedDrafts::open(&self.path, marker.import)?;
         let mut place = 0;
         for applied in 0.. {
+            self.staged.point(format_args!("chunk-{applied}"));
             if self.staged.stops(applied) {
                 return Err(StoreError::Io { detail: "stopped by the test".into() });
             }
@@ -296,11 +357,16 @@ impl Store {
                 let id = marker.first + place;
                 let change = marker.first_change + place;
                 place += 1;
+                // The ids and change numbers past the commit's are other
+                // entries': a longer file is damage, found before writing.
+                if place > marker.count {
+                    return Err(miscounted(place, marker.count));
+                }
                 if !programs.contains(&draft.program) {
                     let detail = format!("no programme {}", draft.program);
                     return Err(StoreError::Corrupt { tree: "programs".into(), detail });
                 }
-                if skip_written && self.entries.contains_key(keys::revision(id, 1))? {
+                if self.written(id, pass)? {
                     continue;
                 }
                 let entry = new_revision(id, 1, None, draft, false, String::new(), &marker.by, marker.at);
@@ -323,10 +389,23 @@ impl Store {
         if place != marker.count {
             return Err(miscounted(place, marker.count));
         }
+        self.staged.point(format_args!("applied"));
         self.flush()?;
         self.meta.remove(keys::META_IMPORT_APPLYING)?;
         self.flush()?;
         staging_file::remove(&self.path, marker.import)
+    }
+
+    /// Whether the entry `id` of an import is left as it is on this pass.
+    fn written(&self, id: EntryId, pass: Pass) -> Result<bool> {
+        Ok(match pass {
+            Pass::First => false,
+            Pass::InProcess => self.entries.contains_key(keys::revision(id, 1))?,
+            // A later revision was made from this one, after its index key
+            // and change were written: writing them again would bring back
+            // the index key a correction to another day or programme took.
+            Pass::AtOpen => self.entries.range(keys::revision(id, 2)..=keys::revision(id, u32::MAX)).next().is_some(),
+        })
     }
 
     /// The first change number of an import past its commit point that
@@ -339,10 +418,28 @@ impl Store {
 
     /// Applies the import past its commit point that was not applied
     /// whole, if there is one.
-    pub(super) fn finish_committed(&self, skip_written: bool) -> Result<()> {
+    /// `in_process`: the apply failed in this process (which went on), not
+    /// in one a crash stopped.
+    pub(super) fn finish_committed(&self, in_process: bool) -> Result<()> {
+        let applying = match self.staged.applying.try_lock() {
+            Ok(applying) => applying,
+            Err(_) => {
+                #[cfg(test)]
+                self.staged.pauses.reached("finish-waits");
+                self.staged.applying.lock().unwrap_or_else(|e| e.into_inner())
+            }
+        };
+        let finished = self.finish_applying(in_process);
+        drop(applying);
+        finished
+    }
+
+    /// `finish_committed`, the apply's lock held.
+    fn finish_applying(&self, in_process: bool) -> Result<()> {
         if let Some(bytes) = self.meta.get(keys::META_IMPORT_APPLYING)? {
             let marker: Applying = decode(&bytes).map_err(|e| super::corrupt("meta", e))?;
-            self.apply_staged(&marker, skip_written)?;
+            let pass = if in_process { Pass::InProcess } else { Pass::AtOpen };
+            self.apply_staged(&marker, pass).map_err(|e| staging_file::named(e, marker.import))?;
         }
         self.finish_staged_tree()
     }
@@ -388,7 +485,12 @@ impl Store {
     /// past its commit point, and drops every other staged draft (imports
     /// whose session ended with the process that held the database).
     pub(super) fn recover_staging(&self) -> Result<()> {
-        self.finish_committed(false)?;
+        // The import cannot be finished, and no command can run on a
+        // database that does not open: the words say to restore a backup.
+        self.finish_committed(false).map_err(|e| match e {
+            StoreError::Corrupt { tree, detail } if tree == "staging" => super::damage::damaged(&self.path, detail),
+            e => e,
+        })?;
         for import in staging_file::found(&self.path)? {
             staging_file::remove(&self.path, import)?;
         }
@@ -407,6 +509,35 @@ pub(super) mod tests {
     use crate::domain::entry::{Quantity, Status};
     use crate::domain::reference_data::reference_data;
     use crate::store::{AuditAction, Change, OpenMode};
+
+    use std::sync::mpsc::{Receiver, Sender, channel};
+
+    /// Where a held thread says it arrived, and waits for its go.
+    type Held = (Sender<String>, Receiver<()>);
+
+    /// Points where a test holds the next thread that reaches them.
+    #[derive(Default)]
+    pub(in crate::store) struct Pauses {
+        armed: Mutex<HashMap<String, Held>>,
+    }
+
+    impl Pauses {
+        /// The next thread at `point` says so on `told`, then waits until
+        /// the returned sender says go (or is dropped).
+        pub(in crate::store) fn arm(&self, point: &str, told: &Sender<String>) -> Sender<()> {
+            let (go, wait) = channel();
+            self.armed.lock().unwrap().insert(point.into(), (told.clone(), wait));
+            go
+        }
+
+        pub(in crate::store) fn reached(&self, point: &str) {
+            let armed = self.armed.lock().unwrap_or_else(|e| e.into_inner()).remove(point);
+            if let Some((told, wait)) = armed {
+                let _ = told.send(point.into());
+                let _ = wait.recv();
+            }
+        }
+    }
 
     fn at() -> DateTime<Utc> {
         "2026-03-10T02:00:00Z".parse().unwrap()
@@ -501,6 +632,31 @@ pub(super) mod tests {
         (store, import)
     }
 
+    /// A store as `with_staged` leaves it, whose import's apply then
+    /// failed after two chunks (a disk error) in a process that goes on.
+    fn failed_apply(dir: &std::path::Path, drafts: &[EntryDraft]) -> Store {
+        let (store, import) = with_staged(dir, drafts);
+        store.staged.stop_after.store(2, std::sync::atomic::Ordering::SeqCst);
+        assert!(store.stage_commit(import, 4_490, &nip(), at(), &note("4490 entries")).is_err());
+        store.staged.stop_after.store(0, std::sync::atomic::Ordering::SeqCst);
+        store
+    }
+
+    /// Entry 11 (the import's first) corrected to another day: its draft.
+    fn move_entry_11(store: &Store, drafts: &[EntryDraft]) -> EntryDraft {
+        let moved = EntryDraft { date: chrono::NaiveDate::from_ymd_opt(2026, 2, 1).unwrap(), ..drafts[10].clone() };
+        let correct = Change::Correct { id: 11, base: 1, draft: moved.clone(), reason: "salah tanggal".into() };
+        store.commit(&[correct], &nip(), at(), &note("corrected")).unwrap();
+        moved
+    }
+
+    /// Entry 11 is indexed under its corrected day, not its first.
+    fn indexed_as_corrected(store: &Store, drafts: &[EntryDraft], moved: &EntryDraft) {
+        let old_key = keys::dated(drafts[10].program, drafts[10].date, 11);
+        assert!(!store.by_program.contains_key(old_key).unwrap(), "the corrected entry's old index key stays gone");
+        assert!(store.by_program.contains_key(keys::dated(moved.program, moved.date, 11)).unwrap());
+    }
+
     fn staged(store: &Store, drafts: &[EntryDraft]) -> ImportId {
         let import = store.stage_begin().unwrap();
         for (n, chunk) in drafts.chunks(1_000).enumerate() {
@@ -571,33 +727,148 @@ pub(super) mod tests {
     fn a_failed_apply_is_finished_before_the_next_import_keeping_what_was_changed_since() {
         let dir = tempfile();
         let drafts = drafts(4_500);
-        let (store, import) = with_staged(dir.path(), &drafts);
-        store.staged.stop_after.store(2, std::sync::atomic::Ordering::SeqCst);
-        assert!(store.stage_commit(import, 4_490, &nip(), at(), &note("4490 entries")).is_err());
-        store.staged.stop_after.store(0, std::sync::atomic::Ordering::SeqCst);
+        let store = failed_apply(dir.path(), &drafts);
         // The feed stops before the import's first change number, written
         // or not, until it is finished: a consumer never passes a hole.
         let fed_before = store.changes_after(0, usize::MAX).unwrap();
         let first_change = store.import_changes_unwritten().unwrap().expect("the import is not finished");
         assert!(fed_before.iter().all(|(seq, _)| *seq < first_change), "{fed_before:?}");
         assert!(store.changes.range(first_change.to_be_bytes()..).next().is_some(), "some were written");
-        let moved = EntryDraft { date: chrono::NaiveDate::from_ymd_opt(2026, 2, 1).unwrap(), ..drafts[10].clone() };
-        let correct = Change::Correct { id: 11, base: 1, draft: moved.clone(), reason: "salah tanggal".into() };
-        store.commit(&[correct], &nip(), at(), &note("corrected")).unwrap();
+        let moved = move_entry_11(&store, &drafts);
 
         let next = staged(&store, &drafts[..3]);
         let ids = store.stage_commit(next, 3, &nip(), at(), &note("3 entries")).unwrap();
         assert_eq!(ids, 4_501..4_504);
         assert_eq!(store.entry_count(), 4_503);
-        let old_key = keys::dated(drafts[10].program, drafts[10].date, 11);
-        assert!(!store.by_program.contains_key(old_key).unwrap(), "the corrected entry's old index key stays gone");
-        assert!(store.by_program.contains_key(keys::dated(moved.program, moved.date, 11)).unwrap());
+        indexed_as_corrected(&store, &drafts, &moved);
         nothing_staged(&store);
         assert_eq!(store.check().unwrap(), vec![]);
         // Finished: the feed numbers every change once, without a gap.
         let fed: Vec<u64> = store.changes_after(0, usize::MAX).unwrap().into_iter().map(|(seq, _)| seq).collect();
         assert_eq!(fed, (1..=store.last_change().unwrap()).collect::<Vec<_>>());
         assert!(fed.len() > fed_before.len() + 4_490);
+    }
+
+    /// An apply that failed in a process that went on, an entry of it
+    /// corrected (moved to another day) meanwhile, then the process ends
+    /// before another import: the next open finishes the import and keeps
+    /// the correction, its old index key gone.
+    #[test]
+    fn a_failed_apply_finished_at_the_next_open_keeps_what_was_changed_since() {
+        let dir = tempfile();
+        let drafts = drafts(4_500);
+        let store = failed_apply(dir.path(), &drafts);
+        let moved = move_entry_11(&store, &drafts);
+        drop(store);
+
+        let store = reopened(dir.path());
+        assert_eq!(store.entry_count(), 4_500);
+        indexed_as_corrected(&store, &drafts, &moved);
+        nothing_staged(&store);
+        assert_eq!(store.check().unwrap(), vec![]);
+    }
+
+    /// A staged file holding more drafts than its import committed (bytes
+    /// added to it, another import's file put in its place) writes no
+    /// entry past the ids and change numbers the commit reserved: those
+    /// belong to the entries made after it.
+    #[test]
+    fn a_staged_file_longer_than_its_commit_writes_nothing_past_what_was_reserved() {
+        let dir = tempfile();
+        let drafts = drafts(4_500);
+        let (store, import) = with_staged(dir.path(), &drafts);
+        let marker = store.commit_point(import, 4_490, &nip(), at(), &note("4490 entries")).unwrap();
+        let extra = staging_file::encode_drafts(&drafts[..3]).unwrap();
+        let mut file = std::fs::OpenOptions::new().append(true).open(staging_file::path(dir.path(), import)).unwrap();
+        std::io::Write::write_all(&mut file, extra.bytes()).unwrap();
+        drop(file);
+        let refused = store.apply_staged(&marker, Pass::First);
+        assert!(matches!(refused, Err(StoreError::Corrupt { .. })), "{refused:?}");
+        let past = marker.first + marker.count;
+        assert!(store.entries.range(keys::revision(past, 0)..).next().is_none(), "no entry past the reserved ids");
+        let past_change = (marker.first_change + marker.count).to_be_bytes();
+        assert!(store.changes.range(past_change..).next().is_none(), "no change past the reserved numbers");
+    }
+
+    /// The staged file of an import past its commit point gone before it
+    /// was applied: the database cannot be opened, and the words say so in
+    /// either language, name the file and say how to restore a backup
+    /// (`binalog check` cannot run on a database that does not open).
+    #[test]
+    fn a_committed_import_whose_file_is_gone_names_it_and_the_restore() {
+        use crate::i18n::{Lang, Message};
+        let dir = tempfile();
+        let drafts = drafts(600);
+        let (store, import) = with_staged(dir.path(), &drafts);
+        store.commit_point(import, 590, &nip(), at(), &note("590 entries")).unwrap();
+        std::fs::remove_file(staging_file::path(dir.path(), import)).unwrap();
+        drop(store);
+        let refused = loop {
+            match Store::open(dir.path(), OpenMode::Existing) {
+                Err(StoreError::Locked { .. }) => std::thread::yield_now(),
+                other => break other.err().expect("the import cannot be finished"),
+            }
+        };
+        assert!(matches!(refused, StoreError::Damaged { .. }), "{refused:?}");
+        let file = format!("import-{import}.staged");
+        for lang in [Lang::Id, Lang::En] {
+            let said = refused.render(lang);
+            assert!(said.contains(&file), "{said}");
+            assert!(said.contains("binalog restore"), "{said}");
+            assert!(!said.contains("binalog check"), "{said}");
+        }
+    }
+
+    /// An import refused because the one before it still cannot be
+    /// applied leaves nothing staged: its session has let go of it, and
+    /// nothing else would drop its file before the process ends.
+    #[test]
+    fn an_import_refused_while_the_one_before_cannot_be_applied_leaves_no_file() {
+        let dir = tempfile();
+        let drafts = drafts(4_500);
+        let store = failed_apply(dir.path(), &drafts);
+        store.staged.stop_after.store(2, std::sync::atomic::Ordering::SeqCst);
+        let next = staged(&store, &drafts[..3]);
+        assert!(store.stage_commit(next, 3, &nip(), at(), &note("3 entries")).is_err(), "the one before fails again");
+        assert_eq!(store.staged_rows(), 0);
+        let marker: Applying = decode(&store.meta.get(keys::META_IMPORT_APPLYING).unwrap().unwrap()).unwrap();
+        assert_eq!(staging_file::found(dir.path()).unwrap(), vec![marker.import], "only the committed import's file");
+    }
+
+    /// A backup taken while an import is being committed and applied (the
+    /// server's daily backup, which no request gate holds back) holds all
+    /// of it or none: here it has read its first trees when the import
+    /// commits.
+    #[test]
+    fn a_backup_taken_while_an_import_is_applied_holds_all_of_it_or_none() {
+        let (dir, restored) = (tempfile(), tempfile());
+        let drafts = drafts(4_500);
+        let (store, import) = with_staged(dir.path(), &drafts);
+        let file = dir.path().join("b.bak");
+        let (told, heard) = channel();
+        let import_go = store.staged.pauses.arm("synced", &told);
+        let backup_go = store.staged.pauses.arm("backup-copying", &told);
+        // Said, not held: the backup waits for the import.
+        store.staged.pauses.arm("finish-waits", &told).send(()).unwrap();
+        std::thread::scope(|s| {
+            let importing = s.spawn(|| store.stage_commit(import, 4_490, &nip(), at(), &note("4490 entries")));
+            assert_eq!(heard.recv().unwrap(), "synced");
+            let backing_up = s.spawn(|| store.backup_to(&file, at()));
+            let first = heard.recv().unwrap();
+            import_go.send(()).unwrap();
+            assert!(importing.join().unwrap().is_ok());
+            if first == "finish-waits" {
+                assert_eq!(heard.recv().unwrap(), "backup-copying");
+            }
+            backup_go.send(()).unwrap();
+            backing_up.join().unwrap().unwrap();
+        });
+        let target = restored.path().join("db");
+        let (_, problems) = super::super::restore(&file, &target).unwrap();
+        assert_eq!(problems, vec![]);
+        let restored = reopened(&target);
+        assert!([10, 4_500].contains(&restored.entry_count()), "{}", restored.entry_count());
+        assert_eq!(restored.check().unwrap(), vec![]);
     }
 
     /// A backup holds the trees and not a staged file: one taken after a
@@ -607,10 +878,7 @@ pub(super) mod tests {
         let (one, dir, restored) = (tempfile(), tempfile(), tempfile());
         let drafts = drafts(4_500);
         let reference = contents(&reference(one.path(), &drafts));
-        let (store, import) = with_staged(dir.path(), &drafts);
-        store.staged.stop_after.store(2, std::sync::atomic::Ordering::SeqCst);
-        assert!(store.stage_commit(import, 4_490, &nip(), at(), &note("4490 entries")).is_err());
-        store.staged.stop_after.store(0, std::sync::atomic::Ordering::SeqCst);
+        let store = failed_apply(dir.path(), &drafts);
         let file = dir.path().join("b.bak");
         store.backup_to(&file, at()).unwrap();
         assert_eq!(contents(&store), reference);

@@ -24,7 +24,7 @@ const PREFIX: &str = "import-";
 
 const SUFFIX: &str = ".staged";
 
-fn path(dir: &Path, import: ImportId) -> PathBuf {
+pub(super) fn path(dir: &Path, import: ImportId) -> PathBuf {
     dir.join(format!("{PREFIX}{import}{SUFFIX}"))
 }
 
@@ -40,7 +40,9 @@ pub(super) struct StagedFile {
 impl StagedFile {
     pub(super) fn create(dir: &Path, import: ImportId) -> io::Result<StagedFile> {
         // Drafts name inmates: readable by the process's user alone, as a backup is.
-        let file = OpenOptions::new().write(true).create_new(true).mode(0o600).open(path(dir, import))?;
+        // Appending: a write cut off and cut back (`append`) leaves the
+        // next one at the file's end, not after a hole where it was.
+        let file = OpenOptions::new().append(true).create_new(true).mode(0o600).open(path(dir, import))?;
         Ok(StagedFile { file, drafts: 0, len: 0 })
     }
 
@@ -69,6 +71,13 @@ impl StagedFile {
 pub(super) struct Encoded {
     bytes: Vec<u8>,
     drafts: u64,
+}
+
+#[cfg(test)]
+impl Encoded {
+    pub(super) fn bytes(&self) -> &[u8] {
+        &self.bytes
+    }
 }
 
 pub(super) fn encode_drafts(drafts: &[EntryDraft]) -> io::Result<Encoded> {
@@ -122,6 +131,16 @@ pub(super) fn damaged(detail: &str) -> StoreError {
     StoreError::Corrupt { tree: "staging".into(), detail: detail.into() }
 }
 
+/// Damage to an import's staged drafts, with the file's name.
+pub(super) fn named(e: StoreError, import: ImportId) -> StoreError {
+    match e {
+        StoreError::Corrupt { tree, detail } if tree == "staging" => {
+            damaged(&format!("{PREFIX}{import}{SUFFIX}: {detail}"))
+        }
+        e => e,
+    }
+}
+
 /// Removes an import's file; one already gone is no error.
 pub(super) fn remove(dir: &Path, import: ImportId) -> Result<()> {
     match std::fs::remove_file(path(dir, import)) {
@@ -134,18 +153,69 @@ pub(super) fn remove(dir: &Path, import: ImportId) -> Result<()> {
 pub(super) fn found(dir: &Path) -> Result<Vec<ImportId>> {
     let mut imports = Vec::new();
     for entry in std::fs::read_dir(dir).map_err(super::io_error)? {
-        let name = entry.map_err(super::io_error)?.file_name();
-        let number = name.to_str().and_then(|n| n.strip_prefix(PREFIX)).and_then(|n| n.strip_suffix(SUFFIX));
-        if let Some(import) = number.and_then(|n| n.parse().ok()) {
+        if let Some(import) = import_of(&entry.map_err(super::io_error)?.file_name()) {
             imports.push(import);
         }
     }
     Ok(imports)
 }
 
+/// The import whose staged file has this name, if it is one.
+pub(super) fn import_of(name: &std::ffi::OsStr) -> Option<ImportId> {
+    let number = name.to_str().and_then(|n| n.strip_prefix(PREFIX)).and_then(|n| n.strip_suffix(SUFFIX));
+    number.and_then(|n| n.parse().ok())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A write the disk refuses part-way (here: past the file size limit)
+    /// is cut off, and the next append follows the last whole draft, with
+    /// no hole where the cut-off bytes were. In a process of its own: the
+    /// limit holds for every file of the process.
+    #[test]
+    fn an_append_after_a_failed_one_follows_the_last_whole_draft() {
+        const CHILD: &str = "BINALOG_STAGING_APPEND_CHILD";
+        let name = "store::staging_file::tests::an_append_after_a_failed_one_follows_the_last_whole_draft";
+        if std::env::var_os(CHILD).is_none() {
+            let exe = std::env::current_exe().unwrap();
+            let out = std::process::Command::new(exe)
+                .args(["--exact", name, "--test-threads", "1", "--nocapture"])
+                .env(CHILD, "1")
+                .output()
+                .unwrap();
+            let said = String::from_utf8_lossy(&out.stdout);
+            assert!(
+                out.status.success() && said.contains("1 passed"),
+                "{said}{}",
+                String::from_utf8_lossy(&out.stderr)
+            );
+            return;
+        }
+        let dir = tempfile::tempdir().unwrap();
+        let drafts = crate::store::staging::tests::drafts(6);
+        let mut file = StagedFile::create(dir.path(), 7).unwrap();
+        file.append(&encode_drafts(&drafts[..2]).unwrap()).unwrap();
+        let limit = |bytes: libc::rlim_t| {
+            let limit = libc::rlimit { rlim_cur: bytes, rlim_max: libc::RLIM_INFINITY };
+            // SAFETY: setrlimit reads the struct it is given, alive for the call.
+            assert_eq!(unsafe { libc::setrlimit(libc::RLIMIT_FSIZE, &limit) }, 0);
+        };
+        // SAFETY: ignoring a signal installs no handler code.
+        unsafe { libc::signal(libc::SIGXFSZ, libc::SIG_IGN) };
+        limit(file.len + 10);
+        assert!(file.append(&encode_drafts(&drafts[2..5]).unwrap()).is_err(), "the limit cuts the write short");
+        limit(libc::RLIM_INFINITY);
+        file.append(&encode_drafts(&drafts[5..]).unwrap()).unwrap();
+        assert_eq!(file.drafts, 3);
+        let mut read = StagedDrafts::open(dir.path(), 7).unwrap();
+        let mut found = Vec::new();
+        while let Some(draft) = read.next_draft().unwrap() {
+            found.push(draft);
+        }
+        assert_eq!(found, [&drafts[..2], &drafts[5..]].concat());
+    }
 
     #[test]
     fn a_damaged_length_is_named_damage_not_a_huge_allocation() {
