@@ -129,6 +129,12 @@ impl Session {
         self.pty.read_until(|p| p.contents().contains(text), patience, &format!("{text:?}"), &mut self.raw);
     }
 
+    /// Waits until the screen's text is as `done` wants (`what` names it
+    /// in the failure).
+    fn wait_until(&mut self, what: &str, done: impl Fn(&str) -> bool) {
+        self.pty.read_until(|p| done(&p.contents()), PATIENCE, what, &mut self.raw);
+    }
+
     fn send(&mut self, keys: &str) {
         self.pty.send(keys);
     }
@@ -549,7 +555,10 @@ fn pushed_saves_keep_the_selection_and_show_after_an_unlock() {
     s.send(&format!("{OPERATOR}\r{PIN}\r\r"));
     s.wait_for("Catatan, terbaru dulu");
     s.send("jj");
-    s.wait_for("\n    10/03/2026");
+    // Both steps drawn: the two keys may come in one read or in two.
+    s.wait_until("the register's third row selected", |c| {
+        c.lines().skip_while(|l| !l.contains("Catatan, terbaru dulu")).nth(3).is_some_and(|l| l.starts_with('>'))
+    });
     let chosen = s.selected_row();
     assert!(chosen.contains("09/03/2026"), "{chosen}");
     another_officer_saves(dir.path(), "7,1250 kg terong");
