@@ -268,11 +268,11 @@ impl<W: Write> LeanBackend<W> {
         // screens share their title line's name and date.
         let least = "\x1b[J".len() + target.iter().filter(|c| !c.symbol.is_empty() && c.symbol != " ").count();
         if self.pending.len() - written > least {
+            // The lines above the erase, changed cell by cell, grow a line
+            // a try: each is painted once, not once for every erase below it.
+            let mut above = start.trial_over(self.shown.clone(), start.pending.clone());
             for top in 0..height {
-                let mut cleared = start.trial_over(self.shown.clone(), start.pending.clone());
-                for y in 0..top {
-                    cleared.paint_row(&target, y, width);
-                }
+                let mut cleared = above.trial();
                 cleared.erase_below(top, usize::from(width));
                 for y in top..height {
                     cleared.paint_row(&target, y, width);
@@ -280,6 +280,7 @@ impl<W: Write> LeanBackend<W> {
                 if cleared.pending.len() < self.pending.len() {
                     self.take_from(cleared);
                 }
+                above.paint_row(&target, top, width);
             }
         }
         self.shown = target;
