@@ -259,10 +259,8 @@ impl Store {
         note: &AuditNote,
     ) -> Result<Applying> {
         let file = self.staged.lock().remove(&import).ok_or_else(|| not_staged(import))?;
-        let found = match file.drafts == count {
-            true => self.staged_deltas(import, by, at),
-            false => Err(miscounted(file.drafts, count)),
-        };
+        let found =
+            if file.drafts == count { self.staged_deltas(import, by, at) } else { Err(miscounted(file.drafts, count)) };
         // The staged drafts must be durable before the marker that relies on them.
         let (deltas, moves, names) =
             match found.and_then(|found| file.sync(&self.path).map_err(io_error).map(|_| found)) {

@@ -24,8 +24,13 @@ const PREFIX: &str = "import-";
 
 const SUFFIX: &str = ".staged";
 
+/// The file's name in the database folder, as messages name it too.
+fn file_name(import: ImportId) -> String {
+    format!("{PREFIX}{import}{SUFFIX}")
+}
+
 pub(super) fn path(dir: &Path, import: ImportId) -> PathBuf {
-    dir.join(format!("{PREFIX}{import}{SUFFIX}"))
+    dir.join(file_name(import))
 }
 
 /// An import's file being written.
@@ -135,7 +140,7 @@ pub(super) fn damaged(detail: &str) -> StoreError {
 pub(super) fn named(e: StoreError, import: ImportId) -> StoreError {
     match e {
         StoreError::Corrupt { tree, detail } if tree == "staging" => {
-            damaged(&format!("{PREFIX}{import}{SUFFIX}: {detail}"))
+            damaged(&format!("{}: {detail}", file_name(import)))
         }
         e => e,
     }
