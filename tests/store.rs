@@ -362,9 +362,10 @@ fn check_reports_tampering() {
         let rollups = raw.open_tree("rollups").unwrap();
         let (key, _) = rollups.iter().next().unwrap().unwrap();
         rollups.insert(key, encode(&binalog::store::Rollup { total: 1, entries: 1 })).unwrap();
-        let index = raw.open_tree("by_program").unwrap();
-        let (key, _) = index.iter().next().unwrap().unwrap();
-        index.remove(key).unwrap();
+        // The index holds a day's ids as one value: the day's first id lost.
+        let index = raw.open_tree("program_days").unwrap();
+        let (day, ids) = index.iter().next().unwrap().unwrap();
+        index.insert(day, &ids[8..]).unwrap();
         raw.flush().unwrap();
     }
     let out = run(db, &["--lang", "en", "check"]);
@@ -373,7 +374,7 @@ fn check_reports_tampering() {
     assert!(report.contains("The check found 3 problems"), "{report}");
     assert!(report.contains("the audit trail has a gap: number 1 is followed by 3"), "{report}");
     assert!(report.contains("should be 2 from 1 entry, stored 0.001 from 1"), "{report}");
-    assert!(report.contains("by_program") && report.contains("index key missing"), "{report}");
+    assert!(report.contains("program_days") && report.contains("index key missing"), "{report}");
 }
 
 // ---- Every value checked by the domain's rules, whoever sends it ----

@@ -434,6 +434,9 @@ pub fn restore(file: &Path, dest: &Path) -> Result<(BackupSummary, Vec<Problem>)
         let store = Store::over(db, dest)?;
         store.flush()?;
         store.check_schema()?;
+        // A backup written before the day index has the index a key per
+        // entry (not restored: a retired tree): built here from the entries.
+        store.ensure_program_days()?;
         store.check()
     })();
     match restored {

@@ -4,7 +4,14 @@
 //!
 //! | tree    | key                 | value                       |
 //! |---------|---------------------|-----------------------------|
-//! | changes | sequence (u64, BE)  | `Changed`: what to read     |
+//! | changes | sequence (u64, BE)  | `Fed`: what to read         |
+//!
+//! A value is one change, or an import's entries (schema 5): their first
+//! revisions, numbered from its key on, one value for the whole import.
+//! A key per entry was a third of an import's sled writes (sled copies a
+//! leaf on every insert and splits it every eight appended keys); readers
+//! see a change per number either way (`changes_after`). A value a build
+//! before schema 5 wrote is one `Changed`.
 //!
 //! A change names what changed, not its content: entry revisions and
 //! verifications never change once written, so reading them later gives
@@ -26,7 +33,7 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use sled::transaction::TransactionalTree;
 
-use super::codec::{Stored, decode, encode};
+use super::codec::{CodecError, Stored, decode, decode_body, encode};
 use super::write::{TxResult, next_counter};
 use super::{Result, Store, corrupt, keys};
 use crate::domain::entry::EntryId;
@@ -53,14 +60,75 @@ pub enum Changed {
     Officer(Nip),
 }
 
-impl Stored for Changed {}
+/// What the `changes` tree holds under a number.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub(super) enum Fed {
+    One(Changed),
+    /// Revision 1 of the `count` entries from id `first`, numbered from
+    /// this value's key on: an import's entries.
+    Imported {
+        first: EntryId,
+        count: u64,
+    },
+}
+
+impl Stored for Fed {
+    /// Before schema 5 every value was one change.
+    fn decode_old(_version: u8, body: &[u8]) -> std::result::Result<Fed, CodecError> {
+        decode_body::<Changed>(body).map(Fed::One)
+    }
+}
+
+impl Fed {
+    /// How many numbers the value stands for.
+    fn count(&self) -> u64 {
+        match self {
+            Fed::One(_) => 1,
+            Fed::Imported { count, .. } => *count,
+        }
+    }
+
+    /// The change `offset` numbers after the value's key (below `count`).
+    fn nth(&self, offset: u64) -> Changed {
+        match self {
+            Fed::One(what) => what.clone(),
+            Fed::Imported { first, .. } => Changed::Revision { id: first + offset, revision: 1 },
+        }
+    }
+
+    /// Every change the value stands for.
+    fn spelled(&self) -> impl Iterator<Item = Changed> + '_ {
+        (0..self.count()).map(|offset| self.nth(offset))
+    }
+}
+
+fn decode_fed(bytes: &[u8]) -> Result<Fed> {
+    decode(bytes).map_err(|e| corrupt("changes", e))
+}
 
 /// Appends one change under the next sequence number, inside the caller's
 /// transaction (which must also hold `meta`).
 pub(super) fn note_change(meta: &TransactionalTree, changes: &TransactionalTree, what: &Changed) -> TxResult<u64> {
     let seq = next_counter(meta, keys::META_NEXT_CHANGE, 1, 1)?;
-    changes.insert(&seq.to_be_bytes(), encode(what))?;
+    changes.insert(&seq.to_be_bytes(), encode(&Fed::One(what.clone())))?;
     Ok(seq)
+}
+
+impl Store {
+    /// Writes an import's changes, numbered from `first_change` (reserved
+    /// with its ids at the commit point): one value for them all. No other
+    /// key may lie among the numbers it stands for (`changes_after` reads
+    /// the value at or before a number as the one that stands for it), so
+    /// the keys an earlier build wrote there, one per entry, when it was
+    /// stopped applying this import, go. Writing it again writes the same.
+    pub(super) fn feed_import(&self, first_change: u64, first: EntryId, count: u64) -> Result<()> {
+        let inside = first_change.saturating_add(1).to_be_bytes()..first_change.saturating_add(count).to_be_bytes();
+        for key in self.changes.range(inside).keys() {
+            self.changes.remove(key?)?;
+        }
+        self.changes.insert(first_change.to_be_bytes(), encode(&Fed::Imported { first, count }))?;
+        Ok(())
+    }
 }
 
 /// Called with every appended audit record: the tree is complete up to it.
@@ -84,23 +152,34 @@ impl Store {
     /// until the import is finished, so that no consumer moves past a
     /// change that is written behind it later.
     pub fn changes_after(&self, after: u64, limit: usize) -> Result<Vec<(u64, Changed)>> {
-        let start = after.saturating_add(1).to_be_bytes();
-        let unwritten = self.import_changes_unwritten()?;
+        let wanted = after.saturating_add(1);
+        let unwritten = self.import_changes_unwritten()?.unwrap_or(u64::MAX);
+        // An import's value, keyed at or before the first number wanted,
+        // may stand for it.
+        let start = match self.changes.range(..=wanted.to_be_bytes()).next_back().transpose()? {
+            Some((k, _)) => keys::u64_from(&k).unwrap_or(wanted),
+            None => wanted,
+        };
         let mut found = Vec::new();
-        for kv in self.changes.range(start..).take(limit) {
+        for kv in self.changes.range(start.to_be_bytes()..) {
             let (k, v) = kv?;
             let seq = keys::u64_from(&k).unwrap_or_default();
-            if unwritten.is_some_and(|first| seq >= first) {
-                break;
+            let fed = decode_fed(&v)?;
+            for at in seq.max(wanted)..seq.saturating_add(fed.count()) {
+                if at >= unwritten || found.len() >= limit {
+                    return Ok(found);
+                }
+                found.push((at, fed.nth(at - seq)));
             }
-            found.push((seq, decode(&v).map_err(|e| corrupt("changes", e))?));
         }
         Ok(found)
     }
 
     /// The newest change's number; 0 when there is none.
     pub fn last_change(&self) -> Result<u64> {
-        Ok(self.changes.last()?.and_then(|(k, _)| keys::u64_from(&k)).unwrap_or(0))
+        let Some((k, v)) = self.changes.last()? else { return Ok(0) };
+        let seq = keys::u64_from(&k).unwrap_or_default();
+        Ok(seq + decode_fed(&v)?.count().saturating_sub(1))
     }
 
     /// Builds or completes the `changes` tree if changes were made without
@@ -122,7 +201,7 @@ impl Store {
         for chunk in missing.chunks(super::WRITE_BATCH) {
             let mut batch = sled::Batch::default();
             for what in chunk {
-                batch.insert(&next.to_be_bytes(), encode(what));
+                batch.insert(&next.to_be_bytes(), encode(&Fed::One(what.clone())));
                 next += 1;
             }
             self.changes.apply_batch(batch)?;
@@ -141,9 +220,10 @@ impl Store {
     fn unfed_changes(&self) -> Result<Vec<Changed>> {
         let mut fed = HashSet::new();
         for kv in self.changes.iter().values() {
-            let what: Changed = decode(&kv?).map_err(|e| corrupt("changes", e))?;
-            if matches!(what, Changed::Revision { .. } | Changed::Verification { .. }) {
-                fed.insert(what);
+            for what in decode_fed(&kv?)?.spelled() {
+                if matches!(what, Changed::Revision { .. } | Changed::Verification { .. }) {
+                    fed.insert(what);
+                }
             }
         }
         let mut out: Vec<Changed> = Vec::new();

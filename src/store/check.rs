@@ -9,7 +9,7 @@ use chrono::NaiveDate;
 
 use super::codec::{Stored, decode};
 use super::rollup::{Activity, Deltas, MonthRollup, Rollup, Sum};
-use super::{Result, Store, StoreError, damage, hex, io_error, keys, stock};
+use super::{Result, Store, StoreError, damage, hex, io_error, keys, program_days, stock};
 use crate::domain::entry::{Entry, Field};
 use crate::domain::invalid::Invalid;
 use crate::domain::inventory::movements;
@@ -188,7 +188,7 @@ impl Store {
             let mut again = Vec::new();
             let pass = self.check_revisions(self.entries.iter(), &programs, &mut again, &mut Vec::new(), None)?;
             problems.extend(again.into_iter().filter(|p| matches!(p, Problem::IndexMissing { .. })));
-            self.check_by_program(&programs, &pass.program_keys_missing, &mut problems)?;
+            self.check_program_index(&programs, &pass.program_keys_missing, &mut problems)?;
         }
         // Built at open when missing: compared once it is there. A row per
         // programme, day and kind, compared as it is read.
@@ -310,8 +310,8 @@ impl Store {
                 continue;
             }
             let key = keys::dated(d.program, d.date, entry.id);
-            if !self.by_program.contains_key(&key)? {
-                problems.push(Problem::IndexMissing { tree: "by_program".into(), key: hex(&key) });
+            if !program_days::contains(&self.program_days, &key)? {
+                problems.push(Problem::IndexMissing { tree: program_days::TREE.into(), key: hex(&key) });
                 pass.program_keys_missing.insert(key);
             }
         }
@@ -329,11 +329,11 @@ impl Store {
         Ok((keys::dated(entry.draft.program, entry.draft.date, id) == key).then_some(entry))
     }
 
-    /// Walks `by_program` in (programme, date) order, with the keys found
+    /// Walks the programmes' index (as a key per entry) in (programme, date) order, with the keys found
     /// missing merged in, reading each current revision: keys that name
     /// none, and each day's totals and each month's livestock stock made
     /// again and compared with the stored ones as the walk leaves them.
-    fn check_by_program(
+    fn check_program_index(
         &self,
         programs: &HashMap<u32, Program>,
         missing: &BTreeSet<Vec<u8>>,
@@ -351,14 +351,17 @@ impl Store {
         let mut month_sums: BTreeMap<Vec<u8>, MonthRollup> = BTreeMap::new();
         let mut month: Option<(u32, NaiveDate)> = None;
         let mut moves = Vec::new();
-        let mut index = self.by_program.iter().keys().peekable();
+        let mut index = program_days::dated_keys(&self.program_days).peekable();
         let mut missing = missing.iter().peekable();
         loop {
             let from_index = match (index.peek(), missing.peek()) {
                 (Some(Err(_)), _) => {
-                    return Err(index.next().and_then(|k| k.err()).map_or_else(|| unreachable!(), Into::into));
+                    if let Some(Err(e)) = index.next() {
+                        return Err(e);
+                    }
+                    break;
                 }
-                (Some(Ok(k)), Some(m)) => k.as_ref() < m.as_slice(),
+                (Some(Ok(k)), Some(m)) => k.as_slice() < m.as_slice(),
                 (Some(Ok(_)), None) => true,
                 (None, Some(_)) => false,
                 (None, None) => break,
@@ -385,7 +388,7 @@ impl Store {
                 day = Some(this_day);
             }
             let Some(entry) = self.named_by(&key, programs)? else {
-                problems.push(Problem::IndexExtra { tree: "by_program".into(), key: hex(&key) });
+                problems.push(Problem::IndexExtra { tree: program_days::TREE.into(), key: hex(&key) });
                 continue;
             };
             if deltas.apply(&entry, 1).is_err() {
@@ -450,7 +453,7 @@ impl Store {
     /// The programmes' index summed under these hashers.
     fn program_digest(&self, states: &Hashers) -> Result<Digest> {
         let mut digest = Digest::default();
-        for key in self.by_program.iter().keys() {
+        for key in program_days::dated_keys(&self.program_days) {
             digest.add_times(states.hash(&key?), 1);
         }
         Ok(digest)
@@ -648,7 +651,7 @@ impl Digests {
 #[derive(Default)]
 struct RevisionPass {
     highest_entry: u64,
-    /// `by_program` keys that current revisions need and that are missing
+    /// Index keys (`keys::dated`) that current revisions need and that are missing
     /// (damage only, so few): their entries still count in the totals.
     program_keys_missing: BTreeSet<Vec<u8>>,
     /// What the activity rows should hold (`Deltas::1` only).

@@ -16,7 +16,10 @@ use crate::domain::sector::Kind;
 /// 2: entries carry officers and cadets for training sessions.
 /// 3: audit records carry the Unix user of the session that made the change.
 /// 4: sites carry their time zone.
-pub const SCHEMA_VERSION: u8 = 4;
+/// 5: the change feed stores an import's entries as one value
+///    (changes.rs `Fed`), and the programmes' index a day to a key
+///    (program_days.rs, built at the first open; `by_program` retired).
+pub const SCHEMA_VERSION: u8 = 5;
 
 const CONFIG: Configuration = standard();
 
@@ -61,7 +64,7 @@ pub fn decode<T: Stored>(bytes: &[u8]) -> Result<T, CodecError> {
     }
 }
 
-fn decode_body<T: DeserializeOwned>(body: &[u8]) -> Result<T, CodecError> {
+pub(super) fn decode_body<T: DeserializeOwned>(body: &[u8]) -> Result<T, CodecError> {
     let (value, read) =
         bincode::serde::decode_from_slice(body, CONFIG).map_err(|e| CodecError::Malformed(e.to_string()))?;
     if read != body.len() {

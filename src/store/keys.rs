@@ -44,7 +44,8 @@ pub fn revision_parts(key: &[u8]) -> Option<(EntryId, u32)> {
     }
 }
 
-/// `by_program` and `by_site`: owner, date, entry.
+/// The programmes' index as a key per entry (program_days.rs spells its
+/// days out so): owner, date, entry.
 pub fn dated(owner: u32, date: NaiveDate, id: EntryId) -> Vec<u8> {
     [&id32(owner)[..], &day(date), &id.to_be_bytes()].concat()
 }
@@ -110,6 +111,9 @@ pub const META_ACTIVITY: &[u8] = b"activity_rollups";
 /// Present once the `stock` tree holds every entry's livestock movements
 /// (stock.rs); absent in a database written before it existed.
 pub const META_STOCK: &[u8] = b"stock_built";
+/// Present once the `program_days` tree indexes every entry (built at the
+/// first open of a database written before it existed, program_days.rs).
+pub const META_PROGRAM_DAYS: &[u8] = b"program_days_built";
 /// Present once the `monthly` tree holds the sum of every month's daily
 /// rollups (rollup.rs); absent in a database written before it existed.
 pub const META_MONTHLY: &[u8] = b"monthly_built";

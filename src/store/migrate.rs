@@ -21,6 +21,9 @@ pub(super) fn migrate(store: &Store, from: u32) -> Result<()> {
     if from < 4 {
         rewrite::<crate::domain::Site>(&store.sites, "sites")?;
     }
+    // 5 rewrites nothing: the feed's older values read as one change each
+    // (changes.rs `Fed`), and the day index is built from the entries by
+    // the open that follows (program_days.rs; `by_program` is retired).
     store.meta.insert(keys::META_SCHEMA, encode(&u32::from(SCHEMA_VERSION)))?;
     store.flush()
 }
@@ -34,7 +37,10 @@ pub(super) fn migrate(store: &Store, from: u32) -> Result<()> {
 ///   entry's last key in `entries` (store/read.rs `last_revision`), and a
 ///   change checks its base inside the transaction (write.rs
 ///   `current_for_change`).
-pub(super) const RETIRED_TREES: [&str; 2] = ["by_site", "heads"];
+/// - `by_program` (programme, date, entry id), a key per entry: the same
+///   index is `program_days`, a key per programme-day (program_days.rs),
+///   built from the entries at the first open.
+pub(super) const RETIRED_TREES: [&str; 3] = ["by_site", "heads", "by_program"];
 
 /// Drops every retired tree still present: in a database written before
 /// it was retired, or restored from such a backup. Nothing reads them, so
@@ -95,22 +101,39 @@ mod tests {
         for (id, revision) in [(added[0].id, 1u32), (added[1].id, 2), (added[2].id, 1)] {
             heads.insert(id.to_be_bytes(), encode(&revision)).unwrap();
         }
+        // The programmes' index a key per entry, and none a day to a key.
+        let by_program = store.db.open_tree("by_program").unwrap();
+        for key in super::super::program_days::dated_keys(&store.program_days) {
+            by_program.insert(key.unwrap(), &[]).unwrap();
+        }
+        store.program_days.clear().unwrap();
+        store.meta.remove(keys::META_PROGRAM_DAYS).unwrap();
+        store.meta.insert(keys::META_SCHEMA, encode(&4u32)).unwrap();
         store.flush().unwrap();
         store
     }
 
     /// A database an earlier build wrote (or a backup of one) still has a
-    /// site index and heads: the next open drops them, keys and all; the
+    /// site index, heads and the programmes' index a key per entry: the
+    /// next open builds the index a day to a key and drops them, keys and all; the
     /// entries read the same without them, `check` finds nothing missing
     /// and a correction is still checked against the current revision.
     #[test]
     fn trees_left_by_an_earlier_build_are_dropped_at_open() {
         let dir = tempfile::tempdir().unwrap();
         let store = with_retired_trees(dir.path());
-        assert!(has_tree(&store, "by_site") && has_tree(&store, "heads"));
+        assert!(has_tree(&store, "by_site") && has_tree(&store, "heads") && has_tree(&store, "by_program"));
         let before: Vec<_> = store.current_entries().map(Result::unwrap).collect();
+        let old_index: Vec<_> =
+            store.db.open_tree("by_program").unwrap().iter().keys().map(|k| k.unwrap().to_vec()).collect();
+        assert_eq!(old_index.len(), 3);
         drop(store);
         let store = reopened(dir.path());
+        // The index a day to a key, built from the entries: the same keys.
+        let index: Vec<_> = super::super::program_days::dated_keys(&store.program_days).map(Result::unwrap).collect();
+        assert_eq!(index, old_index);
+        let day = before[0].draft.date;
+        assert_eq!(store.program_entries(1, day, day).unwrap(), before, "a register reads through it");
         for retired in super::RETIRED_TREES {
             assert!(!has_tree(&store, retired), "{retired}: {:?}", store.db.tree_names());
         }

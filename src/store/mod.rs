@@ -6,7 +6,7 @@
 //! | sites, partners, agreements, programs | id (u32)   | the record             |
 //! | officers    | NIP                                  | Officer                |
 //! | entries     | entry id, revision                   | Entry (every revision) |
-//! | by_program  | programme, date, entry id            | (empty)                |
+//! | program_days | programme, date                     | the day's entry ids (program_days.rs) |
 //! | rollups     | programme, date, kind, unit, item    | Rollup                 |
 //! | activity    | programme, date, kind                | Activity (rollup.rs)   |
 //! | targets     | programme, year, kind, unit, item    | Target (targets.rs)    |
@@ -42,6 +42,7 @@ mod item_names;
 pub mod keys;
 mod message;
 mod migrate;
+pub mod program_days;
 mod read;
 pub mod rollup;
 mod rollup_build;
@@ -196,7 +197,7 @@ pub struct Store {
     programs: sled::Tree,
     officers: sled::Tree,
     entries: sled::Tree,
-    by_program: sled::Tree,
+    program_days: sled::Tree,
     rollups: sled::Tree,
     monthly: sled::Tree,
     audit: sled::Tree,
@@ -269,6 +270,7 @@ impl Store {
             store.check_schema()?;
             migrate::drop_retired_trees(&store)?;
             store.ensure_identity()?;
+            store.ensure_program_days()?;
             store.recover_staging()?;
             store.ensure_activity()?;
             store.ensure_stock()?;
@@ -294,7 +296,7 @@ impl Store {
             programs: tree("programs")?,
             officers: tree("officers")?,
             entries: tree("entries")?,
-            by_program: tree("by_program")?,
+            program_days: tree(program_days::TREE)?,
             rollups: tree("rollups")?,
             monthly: tree("monthly")?,
             audit: tree("audit")?,

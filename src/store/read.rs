@@ -8,6 +8,7 @@ use serde::de::DeserializeOwned;
 
 use super::audit::AuditRecord;
 use super::codec::{Stored, decode};
+use super::program_days;
 use super::rollup::Rollup;
 use super::{Result, Store, corrupt, keys};
 use crate::domain::entry::{Entry, EntryId};
@@ -117,15 +118,15 @@ impl Store {
     }
 
     /// Current revisions of a programme's entries between two dates
-    /// (inclusive), oldest first, through the `by_program` index.
+    /// (inclusive), oldest first, through the programmes' index.
     pub fn program_entries(&self, program: ProgramId, from: NaiveDate, to: NaiveDate) -> Result<Vec<Entry>> {
-        self.indexed(&self.by_program, program, from, to)
+        self.indexed(program, from, to)
     }
 
     /// A programme's newest entries dated before `before` (all of them when
     /// `None`), newest first (by date, then id, descending): at least
     /// `want` (one at the least) when that many exist, and whole days.
-    /// Walks the `by_program` index backwards and reads only the entries
+    /// Walks the programmes' index backwards and reads only the entries
     /// it returns. With them the oldest day taken, if older entries remain.
     pub fn newest_entries(
         &self,
@@ -134,25 +135,24 @@ impl Store {
         want: usize,
     ) -> Result<(Vec<Entry>, Option<NaiveDate>)> {
         use std::ops::Bound;
-        let short = || super::StoreError::Corrupt { tree: "by_program".into(), detail: "short key".into() };
         let lower = Bound::Included(keys::id32(program).to_vec());
         let upper = match (before, program.checked_add(1)) {
-            (Some(before), _) => Bound::Excluded([&keys::id32(program)[..], &keys::day(before)].concat()),
+            (Some(before), _) => Bound::Excluded(program_days::day_key(program, before).to_vec()),
             (None, Some(next)) => Bound::Excluded(keys::id32(next).to_vec()),
             (None, None) => Bound::Unbounded,
         };
         let mut ids = Vec::new();
         let mut last_day = None;
         let mut older = None;
-        for key in self.by_program.range::<Vec<u8>, _>((lower, upper)).keys().rev() {
-            let key = key?;
-            let date = key.get(4..).and_then(keys::day_from).ok_or_else(short)?;
-            if ids.len() >= want.max(1) && Some(date) != last_day {
+        // Whole days, newest first; a day's entries newest (highest id) first.
+        for kv in self.program_days.range::<Vec<u8>, _>((lower, upper)).rev() {
+            let (key, value) = kv?;
+            if ids.len() >= want.max(1) {
                 older = last_day;
                 break;
             }
-            ids.push(key.get(8..).and_then(keys::u64_from).ok_or_else(short)?);
-            last_day = Some(date);
+            ids.extend(program_days::ids(&key, &value)?.into_iter().rev());
+            last_day = key.get(4..).and_then(keys::day_from);
         }
         let mut found = Vec::with_capacity(ids.len());
         for id in ids {
@@ -170,15 +170,15 @@ impl Store {
     pub fn site_entries(&self, site: SiteId, from: NaiveDate, to: NaiveDate) -> Result<Vec<Entry>> {
         let mut found = Vec::new();
         for program in self.programs()?.into_iter().filter(|p| p.site == site) {
-            found.extend(self.indexed(&self.by_program, program.id, from, to)?);
+            found.extend(self.indexed(program.id, from, to)?);
         }
         found.sort_by_key(|e| (e.draft.date, e.id));
         Ok(found)
     }
 
-    fn indexed(&self, index: &sled::Tree, owner: u32, from: NaiveDate, to: NaiveDate) -> Result<Vec<Entry>> {
+    fn indexed(&self, program: ProgramId, from: NaiveDate, to: NaiveDate) -> Result<Vec<Entry>> {
         let mut found = Vec::new();
-        for id in dated_ids(index, Some(owner), from, to)? {
+        for id in dated_ids(&self.program_days, Some(program), from, to)? {
             if let Some(entry) = self.current(id)? {
                 found.push(entry);
             }
@@ -191,7 +191,7 @@ impl Store {
     /// entry is read. One programme's are in date then id order; all
     /// programmes' come programme by programme (a range scan each).
     pub fn entry_ids(&self, program: Option<ProgramId>, from: NaiveDate, to: NaiveDate) -> Result<Vec<EntryId>> {
-        dated_ids(&self.by_program, program, from, to)
+        dated_ids(&self.program_days, program, from, to)
     }
 
     /// Every revision of every entry, in id then revision order.
@@ -300,8 +300,8 @@ fn short_entry_key() -> super::StoreError {
     super::StoreError::Corrupt { tree: "entries".into(), detail: "short key".into() }
 }
 
-/// Entry ids in the dated index (`by_program`) between two dates, for one
-/// owner or every owner. Without an owner it seeks from one
+/// Entry ids in the programmes' index (`program_days`) between two dates,
+/// for one programme or every programme. Without an owner it seeks from one
 /// owner's first key to the next owner's, so it reads only keys in range
 /// plus one key per owner.
 fn dated_ids(index: &sled::Tree, owner: Option<u32>, from: NaiveDate, to: NaiveDate) -> Result<Vec<EntryId>> {
@@ -320,9 +320,9 @@ fn dated_ids(index: &sled::Tree, owner: Option<u32>, from: NaiveDate, to: NaiveD
                 continue;
             }
         }
-        for key in index.range(start..end).keys() {
-            let key = key?;
-            ids.push(key.get(8..).and_then(keys::u64_from).ok_or_else(short)?);
+        for kv in index.range(start..end) {
+            let (key, value) = kv?;
+            ids.extend(program_days::ids(&key, &value)?);
         }
         match (owner, current.checked_add(1)) {
             (None, Some(next)) => current = next,

@@ -17,9 +17,10 @@
 //!    import, its first id and first change number, officer and time.
 //!    Once it commits (and is flushed) the import has happened.
 //! 3. Applying. The staged drafts become entries, index keys and numbered
-//!    changes by plain writes outside any transaction, `WRITE_BATCH`
-//!    drafts at a time: the chunk's change numbers, then its index keys,
-//!    then its entries, each in key order. A transaction per chunk cost
+//!    changes by plain writes outside any transaction: first the one value
+//!    that numbers every entry's change (changes.rs `Fed::Imported`), then
+//!    `WRITE_BATCH` drafts at a time, the chunk's index days
+//!    (program_days.rs), then its entries, each in key order. A transaction per chunk cost
 //!    far more (sled's transactional insert reads the key first); sled
 //!    batches of 2,000 drafts took the process past 800 MB (sled frees
 //!    nothing a batch replaced until the batch ends), and a sled batch is
@@ -55,6 +56,7 @@ use super::audit::AuditNote;
 use super::changes::Changed;
 use super::codec::{decode, encode};
 use super::item_names::NewNames;
+use super::program_days::DayIds;
 use super::rollup::{Deltas, MonthRollup, Rollup};
 use super::staging_file::{self, StagedDrafts, StagedFile};
 use super::stock::StockChanges;
@@ -338,6 +340,11 @@ impl Store {
     /// written are left as they are.
     fn apply_staged(&self, marker: &Applying, pass: Pass) -> Result<()> {
         let programs = self.program_ids()?;
+        // The import's changes, one value for them all, before any entry
+        // (none for an import of nothing: its number is the next change's).
+        if marker.count > 0 {
+            self.feed_import(marker.first_change, marker.first, marker.count)?;
+        }
         let mut drafts = StagedDrafts::open(&self.path, marker.import)?;
         let mut place = 0;
         for applied in 0.. {
@@ -345,18 +352,17 @@ impl Store {
             if self.staged.stops(applied) {
                 return Err(StoreError::Io { detail: "stopped by the test".into() });
             }
-            // Keys in order, each tree's in turn (see the module's step 3).
-            let (mut fed, mut index, mut revisions) = (Vec::new(), Vec::new(), Vec::new());
+            // The chunk's index days, then its entries (see the module's step 3).
+            let (mut days, mut revisions) = (DayIds::default(), Vec::new());
             let mut read = 0;
             while read < super::WRITE_BATCH
                 && let Some(draft) = drafts.next_draft()?
             {
                 read += 1;
                 let id = marker.first + place;
-                let change = marker.first_change + place;
                 place += 1;
-                // The ids and change numbers past the commit's are other
-                // entries': a longer file is damage, found before writing.
+                // The ids past the commit's are other entries': a longer
+                // file is damage, found before writing.
                 if place > marker.count {
                     return Err(miscounted(place, marker.count));
                 }
@@ -368,20 +374,16 @@ impl Store {
                     continue;
                 }
                 let entry = new_revision(id, 1, None, draft, false, String::new(), &marker.by, marker.at);
-                let d = &entry.draft;
-                fed.push((change.to_be_bytes().to_vec(), encode(&Changed::Revision { id, revision: 1 })));
-                index.push((keys::dated(d.program, d.date, id), Vec::new()));
+                days.add(entry.draft.program, entry.draft.date, id);
                 revisions.push((keys::revision(id, 1), encode(&entry)));
             }
             if read == 0 {
                 break;
             }
-            index.sort_unstable();
-            // Entries last: an entry written means its index key and change are.
-            for (tree, pairs) in [(&self.changes, fed), (&self.by_program, index), (&self.entries, revisions)] {
-                for (key, value) in pairs {
-                    tree.insert(key, value)?;
-                }
+            // Entries last: an entry written means its index key is.
+            days.write(&self.program_days)?;
+            for (key, value) in revisions {
+                self.entries.insert(key, value)?;
             }
         }
         if place != marker.count {
@@ -462,14 +464,14 @@ impl Store {
             if rows.is_empty() {
                 break;
             }
-            let trees = (&self.entries, &self.by_program, &self.staging, &self.meta, &self.changes);
-            finish(trees.transaction(|(entries, by_program, staging, meta, fed)| {
+            let trees = (&self.entries, &self.program_days, &self.staging, &self.meta, &self.changes);
+            finish(trees.transaction(|(entries, program_days, staging, meta, fed)| {
                 for (key, entry) in &rows {
                     let d = &entry.draft;
                     entries.insert(keys::revision(entry.id, entry.revision), encode(entry))?;
                     let what = Changed::Revision { id: entry.id, revision: entry.revision };
                     super::changes::note_change(meta, fed, &what)?;
-                    by_program.insert(keys::dated(d.program, d.date, entry.id), &[])?;
+                    super::program_days::add(program_days, d.program, d.date, entry.id)?;
                     staging.remove(key)?;
                 }
                 Ok(())
@@ -590,13 +592,20 @@ pub(super) mod tests {
         });
         vec![
             dump(&store.entries),
-            dump(&store.by_program),
+            dump(&store.program_days),
             dump(&store.rollups),
             dump(&store.monthly),
             dump(&store.activity),
             dump(&store.stock),
             dump(&store.item_names),
-            dump(&store.changes),
+            // The feed as its readers see it: a change per number (an
+            // import stores one value for all of its entries).
+            store
+                .changes_after(0, usize::MAX)
+                .unwrap()
+                .into_iter()
+                .map(|(seq, what)| (seq.to_be_bytes().to_vec(), format!("{what:?}").into_bytes()))
+                .collect(),
             vec![counter(keys::META_NEXT_ENTRY), counter(keys::META_NEXT_CHANGE), counter(keys::META_CHANGES_AUDIT)],
             audit.collect(),
         ]
@@ -651,8 +660,9 @@ pub(super) mod tests {
     /// Entry 11 is indexed under its corrected day, not its first.
     fn indexed_as_corrected(store: &Store, drafts: &[EntryDraft], moved: &EntryDraft) {
         let old_key = keys::dated(drafts[10].program, drafts[10].date, 11);
-        assert!(!store.by_program.contains_key(old_key).unwrap(), "the corrected entry's old index key stays gone");
-        assert!(store.by_program.contains_key(keys::dated(moved.program, moved.date, 11)).unwrap());
+        let index = &store.program_days;
+        assert!(!super::super::program_days::contains(index, &old_key).unwrap(), "the old index key stays gone");
+        assert!(super::super::program_days::contains(index, &keys::dated(moved.program, moved.date, 11)).unwrap());
     }
 
     fn staged(store: &Store, drafts: &[EntryDraft]) -> ImportId {
@@ -661,6 +671,51 @@ pub(super) mod tests {
             store.stage_drafts(import, (n * 1_000) as u64, chunk).unwrap();
         }
         import
+    }
+
+    /// An import's changes are one value in the tree, read as a change per
+    /// number: from any number, a page of any size, is the same stretch of
+    /// the feed read at once.
+    #[test]
+    fn an_import_is_one_value_of_the_feed_read_as_a_change_per_number() {
+        let dir = tempfile();
+        let drafts = drafts(60);
+        let (store, import) = with_staged(dir.path(), &drafts);
+        let before = store.changes.len();
+        let ids = store.stage_commit(import, 50, &nip(), at(), &note("50 entries")).unwrap();
+        store.commit(&[Change::Add(drafts[0].clone())], &nip(), at(), &note("after")).unwrap();
+        assert_eq!(store.changes.len(), before + 2, "the import's one value, and the entry after it");
+
+        let all = store.changes_after(0, usize::MAX).unwrap();
+        let numbers: Vec<u64> = all.iter().map(|(seq, _)| *seq).collect();
+        assert_eq!(numbers, (1..=all.len() as u64).collect::<Vec<_>>(), "a change per number, no gap");
+        assert_eq!(store.last_change().unwrap(), all.len() as u64);
+        let imported: Vec<Changed> = ids.clone().map(|id| Changed::Revision { id, revision: 1 }).collect();
+        let at_import = all.iter().position(|(_, c)| *c == imported[0]).unwrap();
+        let read: Vec<Changed> = all[at_import..at_import + 50].iter().map(|(_, c)| c.clone()).collect();
+        assert_eq!(read, imported);
+        assert_eq!(all.last().unwrap().1, Changed::Revision { id: ids.end, revision: 1 });
+
+        let paged = |store: &Store| {
+            for after in 0..=all.len() as u64 {
+                for limit in [1, 2, 7, 1_000] {
+                    let from = after as usize;
+                    let expected: Vec<_> = all[from..(from + limit).min(all.len())].to_vec();
+                    assert_eq!(store.changes_after(after, limit).unwrap(), expected, "after {after}, {limit}");
+                }
+            }
+        };
+        paged(&store);
+        // An earlier build stopped applying the import had written a key
+        // of its own for some entries: writing the import's value again
+        // (as the next open finishes such an import) takes them away.
+        for (seq, one) in &all[at_import + 1..at_import + 4] {
+            let body = bincode::serde::encode_to_vec(one, bincode::config::standard()).unwrap();
+            store.changes.insert(seq.to_be_bytes(), [&[4u8][..], &body].concat()).unwrap();
+        }
+        store.feed_import(all[at_import].0, ids.start, 50).unwrap();
+        assert_eq!(store.changes.len(), before + 2);
+        paged(&store);
     }
 
     #[test]

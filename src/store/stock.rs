@@ -250,8 +250,20 @@ mod tests {
 
         // An index key lost: reported, and its entry still counts in its day's totals.
         let lost = keys::dated(3, entries[1].draft.date, entries[1].id);
-        store.by_program.remove(&lost).unwrap();
+        let day = super::super::program_days::day_key(3, entries[1].draft.date);
+        let kept: Vec<u8> = store
+            .program_days
+            .get(day)
+            .unwrap()
+            .unwrap()
+            .chunks(8)
+            .filter(|id| id[..] != lost[8..])
+            .flatten()
+            .copied()
+            .collect();
+        store.program_days.insert(day, kept).unwrap();
         let problems = store.check().unwrap();
-        assert_eq!(problems, vec![Problem::IndexMissing { tree: "by_program".into(), key: super::super::hex(&lost) }]);
+        let tree = super::super::program_days::TREE.into();
+        assert_eq!(problems, vec![Problem::IndexMissing { tree, key: super::super::hex(&lost) }]);
     }
 }

@@ -10,6 +10,7 @@ use super::audit::{AuditAction, AuditNote, AuditRecord};
 use super::changes::{self, Changed, note_change};
 use super::codec::{decode, encode};
 use super::item_names::NewNames;
+use super::program_days;
 use super::rollup::{Deltas, MonthRollup, Rollup, Sum, WideDeltas};
 use super::stock::StockChanges;
 use super::{Result, Store, StoreError, keys};
@@ -213,7 +214,7 @@ impl Store {
         let trees = (
             &self.meta,
             &self.entries,
-            &self.by_program,
+            &self.program_days,
             &self.rollups,
             &self.audit,
             &self.verifications,
@@ -228,7 +229,7 @@ impl Store {
                 |(
                     meta,
                     entries,
-                    by_program,
+                    program_days,
                     rollups,
                     audit,
                     verifications,
@@ -292,7 +293,7 @@ impl Store {
                         if let Some(prev) = &previous {
                             let d = &prev.draft;
                             known(d.program).or_else(abort)?;
-                            by_program.remove(keys::dated(d.program, d.date, prev.id))?;
+                            program_days::remove(program_days, d.program, d.date, prev.id)?;
                             deltas.apply(prev, -1).or_else(abort)?;
                             moves.remove(prev);
                         }
@@ -300,7 +301,7 @@ impl Store {
                         known(d.program).or_else(abort)?;
                         entries.insert(keys::revision(entry.id, entry.revision), encode(&entry))?;
                         note_change(meta, fed, &Changed::Revision { id: entry.id, revision: entry.revision })?;
-                        by_program.insert(keys::dated(d.program, d.date, entry.id), &[])?;
+                        program_days::add(program_days, d.program, d.date, entry.id)?;
                         deltas.apply(&entry, 1).or_else(abort)?;
                         moves.add(&entry);
                         names.note(&entry);
