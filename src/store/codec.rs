@@ -103,8 +103,9 @@ impl Stored for Entry {
     fn decode_old(version: u8, body: &[u8]) -> Result<Self, CodecError> {
         match version {
             1 => decode_body::<v1::Entry>(body).map(v1::Entry::upgrade),
-            // Schemas 3 and 4 changed audit records and sites only.
-            2 | 3 => decode_body(body),
+            // Schemas 3 and 4 changed audit records and sites only, 5 the
+            // feed and the index.
+            2..=4 => decode_body(body),
             v => Err(CodecError::Malformed(format!("no entry schema {v}"))),
         }
     }
@@ -115,8 +116,8 @@ impl Stored for super::audit::AuditRecord {
         match version {
             // Audit records kept one shape through schemas 1 and 2.
             1 | 2 => decode_body::<v2::AuditRecord>(body).map(v2::AuditRecord::upgrade),
-            // Schema 4 changed sites only.
-            3 => decode_body(body),
+            // Schema 4 changed sites only, 5 the feed and the index.
+            3 | 4 => decode_body(body),
             v => Err(CodecError::Malformed(format!("no audit schema {v}"))),
         }
     }
@@ -126,6 +127,8 @@ impl Stored for crate::domain::Site {
     fn decode_old(version: u8, body: &[u8]) -> Result<Self, CodecError> {
         match version {
             1..=3 => decode_body::<v3::Site>(body).map(v3::Site::upgrade),
+            // Schema 5 changed the feed and the index only.
+            4 => decode_body(body),
             v => Err(CodecError::Malformed(format!("no site schema {v}"))),
         }
     }

@@ -113,6 +113,7 @@ impl Staging {
 /// staged file durable, no marker yet), `chunk-N` (past the commit point,
 /// before the apply's chunk N, from 0), `applied` (every chunk written,
 /// the marker still there). The release binary has no such point.
+#[cfg(debug_assertions)]
 const CRASH_ENV: &str = "BINALOG_TEST_IMPORT_CRASH";
 
 impl Staging {
