@@ -145,6 +145,23 @@ fn a_newer_database_is_refused_with_a_clear_message() {
     assert!(stderr(&out).contains("newer binalog"), "{}", stderr(&out));
     let e = Error::Store(StoreError::NewerSchema { found: 99, supported: u32::from(codec::SCHEMA_VERSION) });
     assert!(i18n::error(Lang::En, &e).contains("schema 99"));
+    // A newer build writes its stamp with its own schema byte too: still
+    // "newer", never "damaged, restore a backup".
+    let newer = codec::SCHEMA_VERSION + 1;
+    {
+        let db = sled::open(dir.path()).unwrap();
+        let stamp = [&[newer][..], &encode(&u32::from(newer))[1..]].concat();
+        db.open_tree("meta").unwrap().insert(keys::META_SCHEMA, stamp).unwrap();
+        db.flush().unwrap();
+    }
+    let out = run(dir.path(), &["--lang", "en", "programs"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        stderr(&out).contains("newer binalog") && stderr(&out).contains(&format!("schema {newer}")),
+        "{}",
+        stderr(&out)
+    );
+    assert!(!stderr(&out).contains("backup"), "{}", stderr(&out));
 }
 
 /// Each open of the database happens in its own process (see

@@ -505,15 +505,14 @@ impl Store {
                     continue;
                 }
             };
-            let Ok(list) = decode::<stock::MonthMoves>(&moves) else {
+            let Some(stored) = stock::stored_parts(&net, &moves) else {
                 problems.push(Problem::StockWrong { program, month });
                 continue;
             };
-            let rebuilt = stock::month_values(list.0.clone());
-            if rebuilt.as_ref().map(|(n, m)| (n.as_slice(), m.as_slice())) != Some((&net[..], &moves[..])) {
+            if stock::month_parts(stored.1.0.clone()).as_ref() != Some(&stored) {
                 problems.push(Problem::StockWrong { program, month });
             }
-            for m in &list.0 {
+            for m in &stored.1.0 {
                 found.movement(program, m);
             }
         }
@@ -767,10 +766,12 @@ impl<I: Iterator<Item = sled::Result<(sled::IVec, sled::IVec)>>> Compared<I> {
             stray_month(&k, problems);
         }
         let end = day_end(&start[..8].try_into().unwrap_or_default());
-        let found: Vec<Vec<u8>> = self.until(Some(&end))?.into_iter().map(|(_, v)| v.to_vec()).collect();
-        let expected: Vec<Vec<u8>> =
-            stock::month_values(moves).map(|(net, moves)| vec![net, moves]).unwrap_or_default();
-        if found != expected {
+        let found = match &self.until(Some(&end))?[..] {
+            [] => Some(None),
+            [(_, net), (_, moves)] => stock::stored_parts(net, moves).map(Some),
+            _ => None,
+        };
+        if found != Some(stock::month_parts(moves)) {
             problems.push(Problem::StockWrong { program, month });
         }
         Ok(())

@@ -93,6 +93,14 @@ mod tests {
         let store = with_reference(dir);
         let added = [1, 2, 3].map(|n| Change::Add(harvest(&format!("{n} kg cabai"))));
         let added = commit(&store, &added).unwrap();
+        // A head count: a month of livestock stock (stock.rs) too.
+        let sheep = crate::domain::entry::EntryDraft {
+            program: 3,
+            kind: crate::domain::sector::Kind::HeadCount,
+            quantities: vec![crate::domain::entry::Quantity::parse("12 ekor domba").unwrap()],
+            ..harvest("1 kg cabai")
+        };
+        commit(&store, &[Change::Add(sheep)]).unwrap();
         let fix = Change::Correct { id: added[1].id, base: 1, draft: harvest("5 kg cabai"), reason: "salah".into() };
         commit(&store, &[fix]).unwrap();
         let old = store.db.open_tree("by_site").unwrap();
@@ -108,9 +116,33 @@ mod tests {
         }
         store.program_days.clear().unwrap();
         store.meta.remove(keys::META_PROGRAM_DAYS).unwrap();
-        store.meta.insert(keys::META_SCHEMA, encode(&4u32)).unwrap();
+        as_schema_4(&store);
         store.flush().unwrap();
         store
+    }
+
+    /// Every value as a schema 4 build wrote it: its schema byte, and the
+    /// feed's values one change each (not `Fed`).
+    fn as_schema_4(store: &Store) {
+        let names = store.db.tree_names();
+        for name in names.iter().filter(|n| !matches!(n.as_ref(), b"changes" | b"program_days" | b"by_program")) {
+            let tree = store.db.open_tree(name).unwrap();
+            for kv in tree.iter() {
+                let (k, v) = kv.unwrap();
+                if v.first() == Some(&5) {
+                    tree.insert(k, [&[4u8][..], &v[1..]].concat()).unwrap();
+                }
+            }
+        }
+        for kv in store.changes.iter() {
+            let (k, v) = kv.unwrap();
+            let super::super::changes::Fed::One(change) = super::super::codec::decode(&v).unwrap() else {
+                panic!("no import here")
+            };
+            let body = bincode::serde::encode_to_vec(&change, bincode::config::standard()).unwrap();
+            store.changes.insert(k, [&[4u8][..], &body].concat()).unwrap();
+        }
+        store.meta.insert(keys::META_SCHEMA, [&[4u8][..], &encode(&4u32)[1..]].concat()).unwrap();
     }
 
     /// A database an earlier build wrote (or a backup of one) still has a
@@ -124,24 +156,27 @@ mod tests {
         let store = with_retired_trees(dir.path());
         assert!(has_tree(&store, "by_site") && has_tree(&store, "heads") && has_tree(&store, "by_program"));
         let before: Vec<_> = store.current_entries().map(Result::unwrap).collect();
+        let fed = store.changes_after(0, usize::MAX).unwrap();
         let old_index: Vec<_> =
             store.db.open_tree("by_program").unwrap().iter().keys().map(|k| k.unwrap().to_vec()).collect();
-        assert_eq!(old_index.len(), 3);
+        assert_eq!(old_index.len(), 4);
         drop(store);
         let store = reopened(dir.path());
         // The index a day to a key, built from the entries: the same keys.
         let index: Vec<_> = super::super::program_days::dated_keys(&store.program_days).map(Result::unwrap).collect();
         assert_eq!(index, old_index);
         let day = before[0].draft.date;
-        assert_eq!(store.program_entries(1, day, day).unwrap(), before, "a register reads through it");
+        let harvests: Vec<_> = before.iter().filter(|e| e.draft.program == 1).cloned().collect();
+        assert_eq!(store.program_entries(1, day, day).unwrap(), harvests, "a register reads through it");
         for retired in super::RETIRED_TREES {
             assert!(!has_tree(&store, retired), "{retired}: {:?}", store.db.tree_names());
         }
-        assert_eq!(store.check().unwrap(), vec![]);
+        assert_eq!(store.check().unwrap(), vec![], "every value a schema 4 build wrote reads as what it was");
+        assert_eq!(store.changes_after(0, usize::MAX).unwrap(), fed, "the feed reads the same");
         let after: Vec<_> = store.current_entries().map(Result::unwrap).collect();
         assert_eq!(after, before);
-        assert_eq!(after.iter().map(|e| e.revision).collect::<Vec<_>>(), vec![1, 2, 1]);
-        assert_eq!(store.entry_count(), 3);
+        assert_eq!(after.iter().map(|e| e.revision).collect::<Vec<_>>(), vec![1, 2, 1, 1]);
+        assert_eq!(store.entry_count(), 4);
         assert_eq!(store.head(after[1].id).unwrap(), Some(2));
         let stale = Change::Void { id: after[1].id, base: 1, reason: "dobel".into() };
         match commit(&store, &[stale]) {
@@ -171,7 +206,7 @@ mod tests {
         let file = dir.path().join("backup.binalog");
         let at = "2026-03-10T02:00:00Z".parse().unwrap();
         let summary = store.backup_to(&file, at).unwrap();
-        assert_eq!((summary.entries, summary.revisions), (4, 4));
+        assert_eq!((summary.entries, summary.revisions), (4, 5));
         let dest = dir.path().join("restored");
         let (restored, problems) = super::super::restore(&file, &dest).unwrap();
         assert_eq!(restored.entries, 4);
@@ -199,6 +234,6 @@ mod tests {
         drop(with_retired_trees(dir.path()));
         let store = reopened(dir.path());
         let summary = store.backup_to(&dir.path().join("b.binalog"), "2026-03-10T02:00:00Z".parse().unwrap()).unwrap();
-        assert_eq!((summary.entries, summary.revisions), (3, 4));
+        assert_eq!((summary.entries, summary.revisions), (4, 5));
     }
 }

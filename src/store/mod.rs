@@ -355,8 +355,14 @@ impl Store {
             let stamp = codec::encode(&u32::from(SCHEMA_VERSION));
             return self.write(|| Ok(self.meta.insert(keys::META_SCHEMA, stamp).map(|_| ())?));
         };
-        let found: u32 = codec::decode(&bytes).map_err(|e| corrupt("meta", e))?;
         let supported = u32::from(SCHEMA_VERSION);
+        let found: u32 = match codec::decode(&bytes) {
+            Ok(found) => found,
+            // The stamp itself carries its writer's schema: a newer build's
+            // is refused as newer, not as damage.
+            Err(CodecError::NewerVersion(v)) => return Err(StoreError::NewerSchema { found: v.into(), supported }),
+            Err(e) => return Err(corrupt("meta", e)),
+        };
         if found > supported {
             return Err(StoreError::NewerSchema { found, supported });
         }

@@ -47,13 +47,24 @@ pub(super) fn key(program: ProgramId, month: NaiveDate, part: u8) -> Vec<u8> {
 
 /// The month's two values for these movements (sorted here): none when
 /// there are none.
-pub(super) fn month_values(mut moves: Vec<Movement>) -> Option<(Vec<u8>, Vec<u8>)> {
+pub(super) fn month_values(moves: Vec<Movement>) -> Option<(Vec<u8>, Vec<u8>)> {
+    month_parts(moves).map(|(net, moves)| (encode(&net), encode(&moves)))
+}
+
+/// The same two parts as values, to compare with stored ones whatever
+/// schema wrote them (`check`): the bytes carry the writer's schema.
+pub(super) fn month_parts(mut moves: Vec<Movement>) -> Option<(MonthNet, MonthMoves)> {
     if moves.is_empty() {
         return None;
     }
     moves.sort_by_key(Movement::order);
     let net = MonthNet(net_of(&moves));
-    Some((encode(&net), encode(&MonthMoves(moves))))
+    Some((net, MonthMoves(moves)))
+}
+
+/// A month's two stored parts, if both read.
+pub(super) fn stored_parts(net: &[u8], moves: &[u8]) -> Option<(MonthNet, MonthMoves)> {
+    Some((decode(net).ok()?, decode(moves).ok()?))
 }
 
 /// The stock changes of one transaction, month by month: entries whose
