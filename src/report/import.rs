@@ -2,6 +2,7 @@
 //! validated drafts. Every row is checked before anything is stored; one
 //! bad row means nothing is stored, and every bad row is reported.
 
+use std::borrow::Cow;
 use std::collections::HashMap;
 use std::io::Read;
 
@@ -16,6 +17,8 @@ use crate::report::dialect::Dialect;
 use crate::report::safe::read_csv_text;
 
 mod stream;
+#[cfg(test)]
+mod stream_tests;
 pub use stream::{Imported, Refused, import};
 
 pub const REQUIRED: [&str; 8] = ["program_id", "date", "kind", "item", "value", "unit", "participants", "notes"];
@@ -44,9 +47,10 @@ pub struct Plan {
 
 /// One data row: an entry of one quantity, read as the form and the
 /// command line read theirs (domain/draft_text.rs).
-struct Row {
+struct Row<'r> {
     line: u64,
-    group: String,
+    /// The entry_id, borrowed from the row's cells.
+    group: &'r str,
     draft: EntryDraft,
 }
 
@@ -72,15 +76,67 @@ type FileDrafts = (Vec<(Vec<u64>, EntryDraft)>, usize, Vec<LineProblem>);
 
 fn read_drafts(input: impl Read) -> Result<FileDrafts, Vec<LineProblem>> {
     let mut groups = Groups::default();
-    let (rows, mut problems) = read_rows(input, |row| groups.add(row))?;
+    let (rows, mut problems) = read_rows(input, |cells| parsed(cells).map(|row| groups.add(row)).err())?;
     problems.append(&mut groups.problems);
     Ok((groups.drafts, rows, problems))
 }
 
-/// Reads the file a row at a time, handing each row that parses to `row`
-/// in file order; the rows read and the problems of those that do not.
-/// Err when the file cannot be read as rows at all.
-fn read_rows(input: impl Read, mut row: impl FnMut(Row)) -> Result<(usize, Vec<LineProblem>), Vec<LineProblem>> {
+/// Where the columns a row is read from stand in the file's header,
+/// found once for the whole file.
+struct Columns {
+    /// Each of `REQUIRED`, in its order.
+    required: [Option<usize>; REQUIRED.len()],
+    entry: Option<usize>,
+    status: Option<usize>,
+}
+
+/// One data row's cells, borrowed from the CSV reader's record: nothing
+/// is copied for a row that is only counted.
+struct Cells<'r> {
+    line: u64,
+    program: &'r str,
+    date: &'r str,
+    kind: &'r str,
+    item: &'r str,
+    value: &'r str,
+    unit: &'r str,
+    participants: &'r str,
+    notes: &'r str,
+    /// The entry_id: rows sharing one are one entry.
+    group: &'r str,
+    status: &'r str,
+    /// The file is Excel's Indonesian CSV (`Dialect::decimal_comma`).
+    decimal_comma: bool,
+}
+
+impl<'r> Cells<'r> {
+    fn of(record: &'r csv::StringRecord, columns: &Columns, decimal_comma: bool) -> Cells<'r> {
+        let cell = |col: Option<usize>| col.and_then(|i| record.get(i)).unwrap_or("");
+        let [program, date, kind, item, value, unit, participants, notes] = columns.required.map(cell);
+        Cells {
+            line: record.position().map_or(0, |p| p.line()),
+            program,
+            date,
+            kind,
+            item,
+            value,
+            unit,
+            participants,
+            notes,
+            group: cell(columns.entry),
+            status: cell(columns.status),
+            decimal_comma,
+        }
+    }
+}
+
+/// Reads the file a row at a time, handing each row read to `row` in file
+/// order; the rows read and the problems of the file, with any `row`
+/// returns in their place. Err when the file cannot be read as rows at all.
+fn read_rows(
+    input: impl Read,
+    mut row: impl FnMut(&Cells) -> Option<LineProblem>,
+) -> Result<(usize, Vec<LineProblem>), Vec<LineProblem>> {
     let (dialect, input) = match Dialect::detect(input) {
         Ok(found) => found,
         Err(problem) => return Err(vec![problem]),
@@ -99,14 +155,17 @@ fn read_rows(input: impl Read, mut row: impl FnMut(Row)) -> Result<(usize, Vec<L
     if !missing.is_empty() {
         return Err(unclosed_first(reader, vec![dialect.columns_missing(&missing, &headers)]));
     }
-    let (entry_col, status_col) = (column("entry_id"), column("status"));
+    let columns = Columns { required: REQUIRED.map(column), entry: column("entry_id"), status: column("status") };
     let mut problems = Vec::new();
     let mut rows = 0;
-    for record in reader.records() {
-        rows += 1;
-        let record = match record {
-            Ok(r) => r,
+    // One record for every row: read into, never copied.
+    let mut record = csv::StringRecord::new();
+    loop {
+        match reader.read_record(&mut record) {
+            Ok(false) => break,
+            Ok(true) => rows += 1,
             Err(e) => {
+                rows += 1;
                 let line = e.position().map_or(0, |p| p.line());
                 problems.push(csv_problem(line, &e));
                 if e.is_io_error() {
@@ -115,14 +174,8 @@ fn read_rows(input: impl Read, mut row: impl FnMut(Row)) -> Result<(usize, Vec<L
                 }
                 continue;
             }
-        };
-        let line = record.position().map_or(0, |p| p.line());
-        let cell = |col: Option<usize>| col.and_then(|i| record.get(i)).unwrap_or("").to_string();
-        let cells: HashMap<&str, String> = REQUIRED.iter().map(|name| (*name, cell(column(name)))).collect();
-        match parse_row(line, &cells, &cell(entry_col), &cell(status_col), dialect.decimal_comma) {
-            Ok(parsed) => row(parsed),
-            Err(e) => problems.push(LineProblem::invalid(line, &e)),
         }
+        problems.extend(row(&Cells::of(&record, &columns, dialect.decimal_comma)));
     }
     if let Some(line) = reader.get_ref().unclosed_quote() {
         return Err(vec![LineProblem { line, key: "cli.import_unclosed_quote", args: vec![] }]);
@@ -131,6 +184,11 @@ fn read_rows(input: impl Read, mut row: impl FnMut(Row)) -> Result<(usize, Vec<L
         return Err(vec![LineProblem { line: 1, key: "cli.import_empty", args: vec![] }]);
     }
     Ok((rows, problems))
+}
+
+/// A row as a draft, or the problem that names its line.
+fn parsed<'r>(cells: &Cells<'r>) -> Result<Row<'r>, LineProblem> {
+    parse_row(cells).map_err(|e| LineProblem::invalid(cells.line, &e))
 }
 
 /// The drafts of a file as read, before any programme's rules: what the
@@ -257,47 +315,42 @@ fn csv_problem(line: u64, e: &csv::Error) -> LineProblem {
 /// A value of an Excel-Indonesian file as the shared parser reads it: its
 /// comma is the decimal mark, so it is written with a dot and a fourth
 /// decimal (`7,125` becomes `7.1250`), which has one reading only.
-fn decimal_comma_value(value: &str, unit: &str, decimal_comma: bool) -> Result<String, Invalid> {
+fn decimal_comma_value<'v>(value: &'v str, unit: &str, decimal_comma: bool) -> Result<Cow<'v, str>, Invalid> {
+    if !(decimal_comma && value.contains(',')) {
+        return Ok(Cow::Borrowed(value));
+    }
     match Unit::from_code(unit) {
-        Some(unit) if decimal_comma && value.contains(',') => {
+        Some(unit) => {
             let milli = Amount::parse_decimal_comma(value, unit)?.milli();
-            Ok(format!("{}.{:03}0", milli / 1000, milli % 1000))
+            Ok(Cow::Owned(format!("{}.{:03}0", milli / 1000, milli % 1000)))
         }
-        _ => Ok(value.to_string()),
+        None => Ok(Cow::Borrowed(value)),
     }
 }
 
 /// A row's cells as a draft; the first problem found, if any (a row is
-/// one line of the file, named once). `decimal_comma`: the file is Excel's
-/// Indonesian CSV, where a comma in a value is its decimal mark and never
-/// a thousands separator.
-fn parse_row(
-    line: u64,
-    cells: &HashMap<&str, String>,
-    group: &str,
-    status: &str,
-    decimal_comma: bool,
-) -> Result<Row, Invalid> {
-    let get = |name: &str| cells.get(name).map_or("", String::as_str);
-    let (item, notes) = (read_csv_text(get("item")), read_csv_text(get("notes")));
-    let value = decimal_comma_value(get("value"), get("unit"), decimal_comma)?;
-    let get = |name: &str| if name == "value" { value.as_str() } else { get(name) };
+/// one line of the file, named once). With `decimal_comma` (the file is
+/// Excel's Indonesian CSV) a comma in a value is its decimal mark and
+/// never a thousands separator.
+fn parse_row<'r>(cells: &Cells<'r>) -> Result<Row<'r>, Invalid> {
+    let (item, notes) = (read_csv_text(cells.item), read_csv_text(cells.notes));
+    let value = decimal_comma_value(cells.value, cells.unit, cells.decimal_comma)?;
     let typed = TypedDraft {
-        program: Some(get("program_id")),
-        date: Some(get("date")),
-        kind: Some(get("kind")),
+        program: Some(cells.program),
+        date: Some(cells.date),
+        kind: Some(cells.kind),
         kind_required: true,
-        quantities: Some(vec![TypedQuantity::Parts { value: get("value"), unit: get("unit"), item: &item }]),
-        participants: Some(get("participants")),
+        quantities: Some(vec![TypedQuantity::Parts { value: &value, unit: cells.unit, item: &item }]),
+        participants: Some(cells.participants),
         officers: None,
         cadets: None,
         notes: Some(&notes),
-        status: Some(status),
+        status: Some(cells.status),
     };
     let parsed = typed.parse(draft_text::blank(0, chrono::NaiveDate::default()));
     match parsed.problems.into_iter().next() {
         Some((_, e)) => Err(e),
-        None => Ok(Row { line, group: group.to_string(), draft: parsed.draft }),
+        None => Ok(Row { line: cells.line, group: cells.group, draft: parsed.draft }),
     }
 }
 
@@ -315,7 +368,7 @@ struct Groups {
 impl Groups {
     fn add(&mut self, row: Row) {
         if !row.group.is_empty()
-            && let Some(&at) = self.by_id.get(&row.group)
+            && let Some(&at) = self.by_id.get(row.group)
         {
             let (lines, draft) = &mut self.drafts[at];
             if let Some(problem) = join(lines, draft, row) {
@@ -324,7 +377,7 @@ impl Groups {
             return;
         }
         if !row.group.is_empty() {
-            self.by_id.insert(row.group.clone(), self.drafts.len());
+            self.by_id.insert(row.group.to_string(), self.drafts.len());
         }
         self.drafts.push((vec![row.line], row.draft));
     }
@@ -338,7 +391,7 @@ fn join(lines: &mut Vec<u64>, draft: &mut EntryDraft, row: Row) -> Option<LinePr
             line: row.line,
             key: "cli.import_group",
             args: vec![
-                ("group", Arg::Text(row.group)),
+                ("group", Arg::Text(row.group.to_string())),
                 ("first", Arg::Number(lines[0] as i64)),
                 ("column", Arg::Text(column.to_string())),
             ],
