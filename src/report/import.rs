@@ -246,24 +246,35 @@ impl<R: Read> Read for Normalised<R> {
             if read == 0 {
                 return Ok(0);
             }
-            // Rewritten in place: never longer than what was read.
-            let mut kept = 0;
-            for i in 0..read {
-                let b = out[i];
-                if std::mem::replace(&mut self.after_cr, b == b'\r') && b == b'\n' {
-                    continue;
-                }
-                let b = if b == b'\r' { b'\n' } else { b };
-                self.quotes.feed(b);
-                out[kept] = b;
-                kept += 1;
-            }
+            // Most files have no CR at all: then nothing is rewritten.
+            let kept = if !self.after_cr && !out[..read].contains(&b'\r') {
+                read
+            } else {
+                lf_line_ends(&mut out[..read], &mut self.after_cr)
+            };
+            self.quotes.feed(&out[..kept]);
             // Only the LF of a CRLF split across reads: read on.
             if kept > 0 {
                 return Ok(kept);
             }
         }
     }
+}
+
+/// Rewrites `bytes` in place with every line end LF (never longer than
+/// it was); how many bytes are kept. `after_cr`: the byte before them was
+/// a CR, made LF, so an LF first is the same line end.
+fn lf_line_ends(bytes: &mut [u8], after_cr: &mut bool) -> usize {
+    let mut kept = 0;
+    for i in 0..bytes.len() {
+        let b = bytes[i];
+        if std::mem::replace(after_cr, b == b'\r') && b == b'\n' {
+            continue;
+        }
+        bytes[kept] = if b == b'\r' { b'\n' } else { b };
+        kept += 1;
+    }
+    kept
 }
 
 /// Follows the CSV reader's rules for quotes: a quote opens a cell only as
@@ -284,8 +295,35 @@ struct Quotes {
 }
 
 impl Quotes {
+    /// Bytes of the file, line ends already LF. Inside a quoted cell only
+    /// a quote matters, inside a plain one only its end: the bytes between
+    /// are passed over a run at a time (lines counted), not a byte at a time.
+    fn feed(&mut self, bytes: &[u8]) {
+        let lines = |run: &[u8]| run.iter().filter(|&&b| b == b'\n').count() as u64;
+        let mut rest = bytes;
+        while let Some((&first, after)) = rest.split_first() {
+            let to = match self.state {
+                QuoteState::Quoted { .. } => rest.iter().position(|&b| b == b'"'),
+                QuoteState::Unquoted => rest.iter().position(|&b| b == b'\n' || b == self.separator),
+                QuoteState::CellStart | QuoteState::QuoteInQuoted { .. } => {
+                    self.feed_byte(first);
+                    rest = after;
+                    continue;
+                }
+            };
+            let Some(at) = to else {
+                // The state holds to the end of these bytes.
+                self.line += lines(rest);
+                return;
+            };
+            self.line += lines(&rest[..at]);
+            self.feed_byte(rest[at]);
+            rest = &rest[at + 1..];
+        }
+    }
+
     /// One byte of the file, line ends already LF.
-    fn feed(&mut self, b: u8) {
+    fn feed_byte(&mut self, b: u8) {
         self.state = match (self.state, b) {
             (QuoteState::CellStart, b'"') => QuoteState::Quoted { opened: self.line },
             (QuoteState::Quoted { opened }, b'"') => QuoteState::QuoteInQuoted { opened },
@@ -491,6 +529,12 @@ mod tests {
     /// The file as the CSV reader gets it, read in pieces of `piece`
     /// bytes, and the line of an unclosed quote.
     fn normalised(bytes: &[u8], piece: usize) -> (Vec<u8>, Option<u64>) {
+        let (out, unclosed, _) = normalised_by(bytes, piece, b',');
+        (out, unclosed)
+    }
+
+    /// `normalised` with its separator, and the lines it counted.
+    fn normalised_by(bytes: &[u8], piece: usize, separator: u8) -> (Vec<u8>, Option<u64>, u64) {
         struct Pieces<'a>(&'a [u8], usize);
         impl Read for Pieces<'_> {
             fn read(&mut self, out: &mut [u8]) -> std::io::Result<usize> {
@@ -500,10 +544,48 @@ mod tests {
                 Ok(n)
             }
         }
-        let mut reader = Normalised::new(Pieces(bytes, piece), b',');
+        let mut reader = Normalised::new(Pieces(bytes, piece), separator);
         let mut out = Vec::new();
         reader.read_to_end(&mut out).unwrap();
-        (out, reader.unclosed_quote())
+        (out, reader.unclosed_quote(), reader.quotes.line)
+    }
+
+    /// What `Normalised` must give however it reads: every byte on its
+    /// own, as the rules say.
+    fn byte_at_a_time(bytes: &[u8], separator: u8) -> (Vec<u8>, Option<u64>, u64) {
+        let mut quotes = Quotes { line: 1, state: QuoteState::CellStart, separator };
+        let (mut after_cr, mut out) = (false, Vec::new());
+        for &b in bytes {
+            if std::mem::replace(&mut after_cr, b == b'\r') && b == b'\n' {
+                continue;
+            }
+            let b = if b == b'\r' { b'\n' } else { b };
+            quotes.feed_byte(b);
+            out.push(b);
+        }
+        (out, quotes.unclosed(), quotes.line)
+    }
+
+    /// Runs of bytes are passed over at once, and files without a CR are
+    /// not rewritten: every short file of quotes, separators, line ends
+    /// and text reads as a byte at a time reads it, in pieces of any size.
+    #[test]
+    fn reading_in_runs_is_reading_a_byte_at_a_time() {
+        let alphabet = [b'a', b'"', b',', b';', b'\r', b'\n'];
+        let mut files = vec![Vec::new()];
+        for _ in 0..6 {
+            let longer: Vec<Vec<u8>> =
+                files.iter().flat_map(|f| alphabet.map(|b| [f.as_slice(), &[b]].concat())).collect();
+            for file in &longer {
+                for separator in [b',', b';'] {
+                    let expected = byte_at_a_time(file, separator);
+                    for piece in [1, 2, 3, usize::MAX] {
+                        assert_eq!(normalised_by(file, piece, separator), expected, "{file:?} in pieces of {piece}");
+                    }
+                }
+            }
+            files = longer;
+        }
     }
 
     fn lf_line_ends(bytes: Vec<u8>) -> Vec<u8> {
