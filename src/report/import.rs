@@ -15,10 +15,12 @@ use crate::i18n::Message;
 use crate::records::{IMPORT_CHUNK, Records, WireError};
 use crate::report::dialect::Dialect;
 use crate::report::safe::read_csv_text;
+use trimmed::TrimmedRows;
 
 mod stream;
 #[cfg(test)]
 mod stream_tests;
+mod trimmed;
 pub use stream::{Imported, Refused, import};
 
 pub const REQUIRED: [&str; 8] = ["program_id", "date", "kind", "item", "value", "unit", "participants", "notes"];
@@ -111,7 +113,8 @@ struct Cells<'r> {
 
 impl<'r> Cells<'r> {
     fn of(record: &'r csv::StringRecord, columns: &Columns, decimal_comma: bool) -> Cells<'r> {
-        let cell = |col: Option<usize>| col.and_then(|i| record.get(i)).unwrap_or("");
+        // Trimmed as `csv::Trim::All` trims (trimmed.rs).
+        let cell = |col: Option<usize>| col.and_then(|i| record.get(i)).map_or("", str::trim);
         let [program, date, kind, item, value, unit, participants, notes] = columns.required.map(cell);
         Cells {
             line: record.position().map_or(0, |p| p.line()),
@@ -143,12 +146,13 @@ fn read_rows(
     };
     let mut reader = csv::ReaderBuilder::new()
         .flexible(false)
-        .trim(csv::Trim::All)
+        // The rows' cells are trimmed by `TrimmedRows` and `Cells`.
+        .trim(csv::Trim::Headers)
         .delimiter(dialect.separator)
         .from_reader(Normalised::new(input, dialect.separator));
     let headers = match reader.headers() {
         Ok(headers) => headers.iter().map(|h| h.trim_start_matches('\u{feff}').to_lowercase()).collect::<Vec<_>>(),
-        Err(e) => return Err(unclosed_first(reader, vec![csv_problem(1, &e)])),
+        Err(e) => return Err(unclosed_first(reader, vec![csv_problem(1, e.to_string())])),
     };
     let column = |name: &str| headers.iter().position(|h| h == name);
     let missing: Vec<&str> = REQUIRED.iter().copied().filter(|c| column(c).is_none()).collect();
@@ -159,23 +163,18 @@ fn read_rows(
     let mut problems = Vec::new();
     let mut rows = 0;
     // One record for every row: read into, never copied.
-    let mut record = csv::StringRecord::new();
-    loop {
-        match reader.read_record(&mut record) {
-            Ok(false) => break,
-            Ok(true) => rows += 1,
+    let mut trimmed = TrimmedRows::new();
+    while let Some(read) = trimmed.next(&mut reader).transpose() {
+        rows += 1;
+        match read {
+            Ok(record) => problems.extend(row(&Cells::of(record, &columns, dialect.decimal_comma))),
             Err(e) => {
-                rows += 1;
-                let line = e.position().map_or(0, |p| p.line());
-                problems.push(csv_problem(line, &e));
-                if e.is_io_error() {
-                    // The file cannot be read on: asking again would fail again.
+                problems.push(csv_problem(e.line, e.detail));
+                if e.last {
                     break;
                 }
-                continue;
             }
         }
-        problems.extend(row(&Cells::of(&record, &columns, dialect.decimal_comma)));
     }
     if let Some(line) = reader.get_ref().unclosed_quote() {
         return Err(vec![LineProblem { line, key: "cli.import_unclosed_quote", args: vec![] }]);
@@ -346,8 +345,8 @@ impl Quotes {
     }
 }
 
-fn csv_problem(line: u64, e: &csv::Error) -> LineProblem {
-    LineProblem { line, key: "cli.csv_malformed", args: vec![("detail", Arg::Text(e.to_string()))] }
+fn csv_problem(line: u64, detail: String) -> LineProblem {
+    LineProblem { line, key: "cli.csv_malformed", args: vec![("detail", Arg::Text(detail))] }
 }
 
 /// A value of an Excel-Indonesian file as the shared parser reads it: its
