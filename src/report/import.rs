@@ -2,6 +2,7 @@
 //! validated drafts. Every row is checked before anything is stored; one
 //! bad row means nothing is stored, and every bad row is reported.
 
+use std::borrow::Cow;
 use std::collections::HashMap;
 use std::io::Read;
 
@@ -14,8 +15,12 @@ use crate::i18n::Message;
 use crate::records::{IMPORT_CHUNK, Records, WireError};
 use crate::report::dialect::Dialect;
 use crate::report::safe::read_csv_text;
+use trimmed::TrimmedRows;
 
 mod stream;
+#[cfg(test)]
+mod stream_tests;
+mod trimmed;
 pub use stream::{Imported, Refused, import};
 
 pub const REQUIRED: [&str; 8] = ["program_id", "date", "kind", "item", "value", "unit", "participants", "notes"];
@@ -44,9 +49,10 @@ pub struct Plan {
 
 /// One data row: an entry of one quantity, read as the form and the
 /// command line read theirs (domain/draft_text.rs).
-struct Row {
+struct Row<'r> {
     line: u64,
-    group: String,
+    /// The entry_id, borrowed from the row's cells.
+    group: &'r str,
     draft: EntryDraft,
 }
 
@@ -72,56 +78,102 @@ type FileDrafts = (Vec<(Vec<u64>, EntryDraft)>, usize, Vec<LineProblem>);
 
 fn read_drafts(input: impl Read) -> Result<FileDrafts, Vec<LineProblem>> {
     let mut groups = Groups::default();
-    let (rows, mut problems) = read_rows(input, |row| groups.add(row))?;
+    let (rows, mut problems) = read_rows(input, |cells| parsed(cells).map(|row| groups.add(row)).err())?;
     problems.append(&mut groups.problems);
     Ok((groups.drafts, rows, problems))
 }
 
-/// Reads the file a row at a time, handing each row that parses to `row`
-/// in file order; the rows read and the problems of those that do not.
-/// Err when the file cannot be read as rows at all.
-fn read_rows(input: impl Read, mut row: impl FnMut(Row)) -> Result<(usize, Vec<LineProblem>), Vec<LineProblem>> {
+/// Where the columns a row is read from stand in the file's header,
+/// found once for the whole file.
+struct Columns {
+    /// Each of `REQUIRED`, in its order.
+    required: [Option<usize>; REQUIRED.len()],
+    entry: Option<usize>,
+    status: Option<usize>,
+}
+
+/// One data row's cells, borrowed from the CSV reader's record: nothing
+/// is copied for a row that is only counted.
+struct Cells<'r> {
+    line: u64,
+    program: &'r str,
+    date: &'r str,
+    kind: &'r str,
+    item: &'r str,
+    value: &'r str,
+    unit: &'r str,
+    participants: &'r str,
+    notes: &'r str,
+    /// The entry_id: rows sharing one are one entry.
+    group: &'r str,
+    status: &'r str,
+    /// The file is Excel's Indonesian CSV (`Dialect::decimal_comma`).
+    decimal_comma: bool,
+}
+
+impl<'r> Cells<'r> {
+    fn of(record: &'r csv::StringRecord, columns: &Columns, decimal_comma: bool) -> Cells<'r> {
+        // Trimmed as `csv::Trim::All` trims (trimmed.rs).
+        let cell = |col: Option<usize>| col.and_then(|i| record.get(i)).map_or("", str::trim);
+        let [program, date, kind, item, value, unit, participants, notes] = columns.required.map(cell);
+        Cells {
+            line: record.position().map_or(0, |p| p.line()),
+            program,
+            date,
+            kind,
+            item,
+            value,
+            unit,
+            participants,
+            notes,
+            group: cell(columns.entry),
+            status: cell(columns.status),
+            decimal_comma,
+        }
+    }
+}
+
+/// Reads the file a row at a time, handing each row read to `row` in file
+/// order; the rows read and the problems of the file, with any `row`
+/// returns in their place. Err when the file cannot be read as rows at all.
+fn read_rows(
+    input: impl Read,
+    mut row: impl FnMut(&Cells) -> Option<LineProblem>,
+) -> Result<(usize, Vec<LineProblem>), Vec<LineProblem>> {
     let (dialect, input) = match Dialect::detect(input) {
         Ok(found) => found,
         Err(problem) => return Err(vec![problem]),
     };
     let mut reader = csv::ReaderBuilder::new()
         .flexible(false)
-        .trim(csv::Trim::All)
+        // The rows' cells are trimmed by `TrimmedRows` and `Cells`.
+        .trim(csv::Trim::Headers)
         .delimiter(dialect.separator)
         .from_reader(Normalised::new(input, dialect.separator));
     let headers = match reader.headers() {
         Ok(headers) => headers.iter().map(|h| h.trim_start_matches('\u{feff}').to_lowercase()).collect::<Vec<_>>(),
-        Err(e) => return Err(unclosed_first(reader, vec![csv_problem(1, &e)])),
+        Err(e) => return Err(unclosed_first(reader, vec![csv_problem(1, e.to_string())])),
     };
     let column = |name: &str| headers.iter().position(|h| h == name);
     let missing: Vec<&str> = REQUIRED.iter().copied().filter(|c| column(c).is_none()).collect();
     if !missing.is_empty() {
         return Err(unclosed_first(reader, vec![dialect.columns_missing(&missing, &headers)]));
     }
-    let (entry_col, status_col) = (column("entry_id"), column("status"));
+    let columns = Columns { required: REQUIRED.map(column), entry: column("entry_id"), status: column("status") };
     let mut problems = Vec::new();
     let mut rows = 0;
-    for record in reader.records() {
+    // One record for every row: read into, never copied.
+    let mut trimmed = TrimmedRows::new();
+    while let Some(read) = trimmed.next(&mut reader).transpose() {
         rows += 1;
-        let record = match record {
-            Ok(r) => r,
+        match read {
+            Ok(record) => problems.extend(row(&Cells::of(record, &columns, dialect.decimal_comma))),
             Err(e) => {
-                let line = e.position().map_or(0, |p| p.line());
-                problems.push(csv_problem(line, &e));
-                if e.is_io_error() {
-                    // The file cannot be read on: asking again would fail again.
+                problems.push(csv_problem(e.line, e.detail));
+                if e.last {
                     break;
                 }
-                continue;
             }
-        };
-        let line = record.position().map_or(0, |p| p.line());
-        let cell = |col: Option<usize>| col.and_then(|i| record.get(i)).unwrap_or("").to_string();
-        let cells: HashMap<&str, String> = REQUIRED.iter().map(|name| (*name, cell(column(name)))).collect();
-        match parse_row(line, &cells, &cell(entry_col), &cell(status_col), dialect.decimal_comma) {
-            Ok(parsed) => row(parsed),
-            Err(e) => problems.push(LineProblem::invalid(line, &e)),
         }
     }
     if let Some(line) = reader.get_ref().unclosed_quote() {
@@ -131,6 +183,11 @@ fn read_rows(input: impl Read, mut row: impl FnMut(Row)) -> Result<(usize, Vec<L
         return Err(vec![LineProblem { line: 1, key: "cli.import_empty", args: vec![] }]);
     }
     Ok((rows, problems))
+}
+
+/// A row as a draft, or the problem that names its line.
+fn parsed<'r>(cells: &Cells<'r>) -> Result<Row<'r>, LineProblem> {
+    parse_row(cells).map_err(|e| LineProblem::invalid(cells.line, &e))
 }
 
 /// The drafts of a file as read, before any programme's rules: what the
@@ -188,24 +245,35 @@ impl<R: Read> Read for Normalised<R> {
             if read == 0 {
                 return Ok(0);
             }
-            // Rewritten in place: never longer than what was read.
-            let mut kept = 0;
-            for i in 0..read {
-                let b = out[i];
-                if std::mem::replace(&mut self.after_cr, b == b'\r') && b == b'\n' {
-                    continue;
-                }
-                let b = if b == b'\r' { b'\n' } else { b };
-                self.quotes.feed(b);
-                out[kept] = b;
-                kept += 1;
-            }
+            // Most files have no CR at all: then nothing is rewritten.
+            let kept = if !self.after_cr && !out[..read].contains(&b'\r') {
+                read
+            } else {
+                lf_line_ends(&mut out[..read], &mut self.after_cr)
+            };
+            self.quotes.feed(&out[..kept]);
             // Only the LF of a CRLF split across reads: read on.
             if kept > 0 {
                 return Ok(kept);
             }
         }
     }
+}
+
+/// Rewrites `bytes` in place with every line end LF (never longer than
+/// it was); how many bytes are kept. `after_cr`: the byte before them was
+/// a CR, made LF, so an LF first is the same line end.
+fn lf_line_ends(bytes: &mut [u8], after_cr: &mut bool) -> usize {
+    let mut kept = 0;
+    for i in 0..bytes.len() {
+        let b = bytes[i];
+        if std::mem::replace(after_cr, b == b'\r') && b == b'\n' {
+            continue;
+        }
+        bytes[kept] = if b == b'\r' { b'\n' } else { b };
+        kept += 1;
+    }
+    kept
 }
 
 /// Follows the CSV reader's rules for quotes: a quote opens a cell only as
@@ -226,8 +294,35 @@ struct Quotes {
 }
 
 impl Quotes {
+    /// Bytes of the file, line ends already LF. Inside a quoted cell only
+    /// a quote matters, inside a plain one only its end: the bytes between
+    /// are passed over a run at a time (lines counted), not a byte at a time.
+    fn feed(&mut self, bytes: &[u8]) {
+        let lines = |run: &[u8]| run.iter().filter(|&&b| b == b'\n').count() as u64;
+        let mut rest = bytes;
+        while let Some((&first, after)) = rest.split_first() {
+            let to = match self.state {
+                QuoteState::Quoted { .. } => rest.iter().position(|&b| b == b'"'),
+                QuoteState::Unquoted => rest.iter().position(|&b| b == b'\n' || b == self.separator),
+                QuoteState::CellStart | QuoteState::QuoteInQuoted { .. } => {
+                    self.feed_byte(first);
+                    rest = after;
+                    continue;
+                }
+            };
+            let Some(at) = to else {
+                // The state holds to the end of these bytes.
+                self.line += lines(rest);
+                return;
+            };
+            self.line += lines(&rest[..at]);
+            self.feed_byte(rest[at]);
+            rest = &rest[at + 1..];
+        }
+    }
+
     /// One byte of the file, line ends already LF.
-    fn feed(&mut self, b: u8) {
+    fn feed_byte(&mut self, b: u8) {
         self.state = match (self.state, b) {
             (QuoteState::CellStart, b'"') => QuoteState::Quoted { opened: self.line },
             (QuoteState::Quoted { opened }, b'"') => QuoteState::QuoteInQuoted { opened },
@@ -250,54 +345,49 @@ impl Quotes {
     }
 }
 
-fn csv_problem(line: u64, e: &csv::Error) -> LineProblem {
-    LineProblem { line, key: "cli.csv_malformed", args: vec![("detail", Arg::Text(e.to_string()))] }
+fn csv_problem(line: u64, detail: String) -> LineProblem {
+    LineProblem { line, key: "cli.csv_malformed", args: vec![("detail", Arg::Text(detail))] }
 }
 
 /// A value of an Excel-Indonesian file as the shared parser reads it: its
 /// comma is the decimal mark, so it is written with a dot and a fourth
 /// decimal (`7,125` becomes `7.1250`), which has one reading only.
-fn decimal_comma_value(value: &str, unit: &str, decimal_comma: bool) -> Result<String, Invalid> {
+fn decimal_comma_value<'v>(value: &'v str, unit: &str, decimal_comma: bool) -> Result<Cow<'v, str>, Invalid> {
+    if !(decimal_comma && value.contains(',')) {
+        return Ok(Cow::Borrowed(value));
+    }
     match Unit::from_code(unit) {
-        Some(unit) if decimal_comma && value.contains(',') => {
+        Some(unit) => {
             let milli = Amount::parse_decimal_comma(value, unit)?.milli();
-            Ok(format!("{}.{:03}0", milli / 1000, milli % 1000))
+            Ok(Cow::Owned(format!("{}.{:03}0", milli / 1000, milli % 1000)))
         }
-        _ => Ok(value.to_string()),
+        None => Ok(Cow::Borrowed(value)),
     }
 }
 
 /// A row's cells as a draft; the first problem found, if any (a row is
-/// one line of the file, named once). `decimal_comma`: the file is Excel's
-/// Indonesian CSV, where a comma in a value is its decimal mark and never
-/// a thousands separator.
-fn parse_row(
-    line: u64,
-    cells: &HashMap<&str, String>,
-    group: &str,
-    status: &str,
-    decimal_comma: bool,
-) -> Result<Row, Invalid> {
-    let get = |name: &str| cells.get(name).map_or("", String::as_str);
-    let (item, notes) = (read_csv_text(get("item")), read_csv_text(get("notes")));
-    let value = decimal_comma_value(get("value"), get("unit"), decimal_comma)?;
-    let get = |name: &str| if name == "value" { value.as_str() } else { get(name) };
+/// one line of the file, named once). With `decimal_comma` (the file is
+/// Excel's Indonesian CSV) a comma in a value is its decimal mark and
+/// never a thousands separator.
+fn parse_row<'r>(cells: &Cells<'r>) -> Result<Row<'r>, Invalid> {
+    let (item, notes) = (read_csv_text(cells.item), read_csv_text(cells.notes));
+    let value = decimal_comma_value(cells.value, cells.unit, cells.decimal_comma)?;
     let typed = TypedDraft {
-        program: Some(get("program_id")),
-        date: Some(get("date")),
-        kind: Some(get("kind")),
+        program: Some(cells.program),
+        date: Some(cells.date),
+        kind: Some(cells.kind),
         kind_required: true,
-        quantities: Some(vec![TypedQuantity::Parts { value: get("value"), unit: get("unit"), item: &item }]),
-        participants: Some(get("participants")),
+        quantities: Some(vec![TypedQuantity::Parts { value: &value, unit: cells.unit, item: &item }]),
+        participants: Some(cells.participants),
         officers: None,
         cadets: None,
         notes: Some(&notes),
-        status: Some(status),
+        status: Some(cells.status),
     };
     let parsed = typed.parse(draft_text::blank(0, chrono::NaiveDate::default()));
     match parsed.problems.into_iter().next() {
         Some((_, e)) => Err(e),
-        None => Ok(Row { line, group: group.to_string(), draft: parsed.draft }),
+        None => Ok(Row { line: cells.line, group: cells.group, draft: parsed.draft }),
     }
 }
 
@@ -315,7 +405,7 @@ struct Groups {
 impl Groups {
     fn add(&mut self, row: Row) {
         if !row.group.is_empty()
-            && let Some(&at) = self.by_id.get(&row.group)
+            && let Some(&at) = self.by_id.get(row.group)
         {
             let (lines, draft) = &mut self.drafts[at];
             if let Some(problem) = join(lines, draft, row) {
@@ -324,7 +414,7 @@ impl Groups {
             return;
         }
         if !row.group.is_empty() {
-            self.by_id.insert(row.group.clone(), self.drafts.len());
+            self.by_id.insert(row.group.to_string(), self.drafts.len());
         }
         self.drafts.push((vec![row.line], row.draft));
     }
@@ -338,7 +428,7 @@ fn join(lines: &mut Vec<u64>, draft: &mut EntryDraft, row: Row) -> Option<LinePr
             line: row.line,
             key: "cli.import_group",
             args: vec![
-                ("group", Arg::Text(row.group)),
+                ("group", Arg::Text(row.group.to_string())),
                 ("first", Arg::Number(lines[0] as i64)),
                 ("column", Arg::Text(column.to_string())),
             ],
@@ -438,6 +528,12 @@ mod tests {
     /// The file as the CSV reader gets it, read in pieces of `piece`
     /// bytes, and the line of an unclosed quote.
     fn normalised(bytes: &[u8], piece: usize) -> (Vec<u8>, Option<u64>) {
+        let (out, unclosed, _) = normalised_by(bytes, piece, b',');
+        (out, unclosed)
+    }
+
+    /// `normalised` with its separator, and the lines it counted.
+    fn normalised_by(bytes: &[u8], piece: usize, separator: u8) -> (Vec<u8>, Option<u64>, u64) {
         struct Pieces<'a>(&'a [u8], usize);
         impl Read for Pieces<'_> {
             fn read(&mut self, out: &mut [u8]) -> std::io::Result<usize> {
@@ -447,10 +543,48 @@ mod tests {
                 Ok(n)
             }
         }
-        let mut reader = Normalised::new(Pieces(bytes, piece), b',');
+        let mut reader = Normalised::new(Pieces(bytes, piece), separator);
         let mut out = Vec::new();
         reader.read_to_end(&mut out).unwrap();
-        (out, reader.unclosed_quote())
+        (out, reader.unclosed_quote(), reader.quotes.line)
+    }
+
+    /// What `Normalised` must give however it reads: every byte on its
+    /// own, as the rules say.
+    fn byte_at_a_time(bytes: &[u8], separator: u8) -> (Vec<u8>, Option<u64>, u64) {
+        let mut quotes = Quotes { line: 1, state: QuoteState::CellStart, separator };
+        let (mut after_cr, mut out) = (false, Vec::new());
+        for &b in bytes {
+            if std::mem::replace(&mut after_cr, b == b'\r') && b == b'\n' {
+                continue;
+            }
+            let b = if b == b'\r' { b'\n' } else { b };
+            quotes.feed_byte(b);
+            out.push(b);
+        }
+        (out, quotes.unclosed(), quotes.line)
+    }
+
+    /// Runs of bytes are passed over at once, and files without a CR are
+    /// not rewritten: every short file of quotes, separators, line ends
+    /// and text reads as a byte at a time reads it, in pieces of any size.
+    #[test]
+    fn reading_in_runs_is_reading_a_byte_at_a_time() {
+        let alphabet = [b'a', b'"', b',', b';', b'\r', b'\n'];
+        let mut files = vec![Vec::new()];
+        for _ in 0..6 {
+            let longer: Vec<Vec<u8>> =
+                files.iter().flat_map(|f| alphabet.map(|b| [f.as_slice(), &[b]].concat())).collect();
+            for file in &longer {
+                for separator in [b',', b';'] {
+                    let expected = byte_at_a_time(file, separator);
+                    for piece in [1, 2, 3, usize::MAX] {
+                        assert_eq!(normalised_by(file, piece, separator), expected, "{file:?} in pieces of {piece}");
+                    }
+                }
+            }
+            files = longer;
+        }
     }
 
     fn lf_line_ends(bytes: Vec<u8>) -> Vec<u8> {

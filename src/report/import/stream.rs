@@ -1,10 +1,12 @@
 //! `binalog import` in memory that does not grow with the file's drafts:
-//! the file is read twice. The first pass counts each entry_id's rows (and
-//! finds the rows that do not parse); the second builds each entry as its
+//! the file is read twice. The first pass only counts each entry_id's rows
+//! (and finds the rows the CSV reader cannot read): it parses no row, so
+//! it costs little. The second parses each row, builds each entry as its
 //! rows come, and once an entry has all its rows (by the first pass's
-//! count) and every entry before it in the file is whole too, it goes on
-//! to be checked, and staged, a chunk at a time (records/import.rs). Rows
-//! sharing an entry_id far apart in the file wait only for each other.
+//! count; a row that does not parse counts as come) and every entry before
+//! it in the file is whole too, it goes on to be checked, and staged, a
+//! chunk at a time (records/import.rs). Rows sharing an entry_id far apart
+//! in the file wait only for each other.
 //!
 //! All or nothing as before: staging is out of sight, and a bad row
 //! anywhere (found by either pass, in any chunk) stops the staging and
@@ -14,7 +16,7 @@
 use std::collections::{BTreeMap, HashMap};
 use std::io::Read;
 
-use super::{LineProblem, Row, join, read_rows, validate_chunk};
+use super::{Cells, LineProblem, Row, join, parsed, read_rows, validate_chunk};
 use crate::domain::entry::EntryDraft;
 use crate::records::{Actor, Error, IMPORT_CHUNK, ImportId, Records, WireError};
 
@@ -44,10 +46,14 @@ pub fn import(
     let opened =
         |r: std::io::Result<Box<dyn Read>>| r.map_err(|e| Refused::Records(Error::Io { detail: e.to_string() }));
     let mut rows_of: HashMap<String, u32> = HashMap::new();
-    let (rows, problems) = read_rows(opened(open())?, |row| {
-        if !row.group.is_empty() {
-            *rows_of.entry(row.group).or_default() += 1;
+    let (rows, problems) = read_rows(opened(open())?, |cells| {
+        if !cells.group.is_empty() {
+            match rows_of.get_mut(cells.group) {
+                Some(count) => *count += 1,
+                None => _ = rows_of.insert(cells.group.to_string(), 1),
+            }
         }
+        None
     })
     .map_err(Refused::Lines)?;
     let mut stream = Stream {
@@ -65,8 +71,13 @@ pub fn import(
         failed: None,
         stopped: false,
     };
-    // The rows that do not parse were found by the first pass.
-    let (again, _) = read_rows(opened(open())?, |row| stream.add(row)).map_err(Refused::Lines)?;
+    // The rows the CSV reader cannot read were found by the first pass;
+    // the rows that do not parse are found by this one.
+    let (again, _) = read_rows(opened(open())?, |cells| {
+        stream.read(cells);
+        None
+    })
+    .map_err(Refused::Lines)?;
     stream.finish(rows, again)
 }
 
@@ -81,7 +92,8 @@ struct Stream<'a> {
     records: &'a Records,
     actor: &'a Actor,
     dry_run: bool,
-    /// Rows still to come of each entry_id (the first pass's count).
+    /// Rows still to come of each entry_id not yet begun (the first
+    /// pass's count).
     rows_of: HashMap<String, u32>,
     problems: Vec<LineProblem>,
     /// Entries with rows still to come, by entry_id: their places.
@@ -102,30 +114,67 @@ struct Stream<'a> {
 }
 
 impl Stream<'_> {
+    /// One row of the second pass. Its problem, if it does not parse, is
+    /// kept at once: nothing more is staged.
+    fn read(&mut self, cells: &Cells) {
+        match parsed(cells) {
+            Ok(row) => self.add(row),
+            Err(problem) => {
+                self.problems.push(problem);
+                self.not_parsed(cells.group);
+            }
+        }
+    }
+
+    /// A row of `group` that does not parse: the first pass counted it, so
+    /// its entry waits for it no longer.
+    fn not_parsed(&mut self, group: &str) {
+        if group.is_empty() {
+            return;
+        }
+        if let Some(&place) = self.open.get(group) {
+            if let Some(pending) = self.pending.get_mut(&place) {
+                pending.left = pending.left.saturating_sub(1);
+                if pending.left == 0 {
+                    self.open.remove(group);
+                }
+            }
+            self.take_whole();
+        } else if let Some(count) = self.rows_of.get_mut(group) {
+            *count = count.saturating_sub(1);
+        }
+    }
+
     fn add(&mut self, row: Row) {
         if !row.group.is_empty()
-            && let Some(&place) = self.open.get(&row.group)
+            && let Some(&place) = self.open.get(row.group)
         {
-            let group = row.group.clone();
+            let group = row.group;
             if let Some(pending) = self.pending.get_mut(&place) {
                 if let Some(problem) = join(&mut pending.lines, &mut pending.draft, row) {
                     self.problems.push(problem);
                 }
                 pending.left = pending.left.saturating_sub(1);
                 if pending.left == 0 {
-                    self.open.remove(&group);
+                    self.open.remove(group);
                 }
             }
         } else {
             let place = self.next_place;
             self.next_place += 1;
             // The first pass counted this row too.
-            let left = self.rows_of.remove(&row.group).map_or(0, |n| n.saturating_sub(1));
+            let left = self.rows_of.remove(row.group).map_or(0, |n| n.saturating_sub(1));
             if left > 0 {
-                self.open.insert(row.group.clone(), place);
+                self.open.insert(row.group.to_string(), place);
             }
             self.pending.insert(place, Pending { lines: vec![row.line], draft: row.draft, left });
         }
+        self.take_whole();
+    }
+
+    /// The entries at the head of the file's order that have all their
+    /// rows go on, a chunk at a time.
+    fn take_whole(&mut self) {
         while let Some(first) = self.pending.first_entry() {
             if first.get().left > 0 {
                 break;
