@@ -37,7 +37,7 @@ mod register_search;
 mod remote;
 mod report;
 #[cfg(test)]
-mod report_tests;
+pub(crate) mod report_tests;
 mod scale;
 #[cfg(test)]
 mod stock_tests;

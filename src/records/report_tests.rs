@@ -31,7 +31,7 @@ pub(super) fn day(y: i32, m: u32, d: u32) -> NaiveDate {
 
 /// A database on 30 September 2025 with an admin, an operator at site 1
 /// and a supervisor at sites 1 to 3.
-pub(super) fn opened(dir: &std::path::Path) -> (Records, Actor, Actor, Actor) {
+pub(crate) fn opened(dir: &std::path::Path) -> (Records, Actor, Actor, Actor) {
     let now = DateTime::parse_from_rfc3339("2025-09-30T09:00:00+07:00").unwrap().with_timezone(&Utc);
     let records = Records::open(dir, OpenMode::CreateIfMissing, Box::new(FixedClock(now)), wib()).unwrap();
     records.init(false).unwrap();

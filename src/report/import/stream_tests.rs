@@ -7,30 +7,15 @@
 use std::io::Read;
 use std::path::Path;
 
-use chrono::{DateTime, Utc};
-
 use super::{Imported, LineProblem, Refused, import, plan};
-use crate::clock::FixedClock;
-use crate::domain::date::wib;
-use crate::domain::officer::Role;
-use crate::records::{Actor, IMPORT_CHUNK, OpenMode, Records};
+use crate::records::{Actor, IMPORT_CHUNK, Records};
 
-const ADMIN: &str = "198001012005011001";
-const OPERATOR: &str = "199002022015021002";
-const PIN: &str = "246810";
 const HEADER: &str = "entry_id,program_id,date,kind,item,value,unit,participants,notes\n";
 
 /// A database on 30 September 2025 with an operator at site 1, where
-/// programme 1 farms.
+/// programme 1 farms (and an admin and a supervisor).
 fn opened(dir: &Path) -> (Records, Actor) {
-    let now = DateTime::parse_from_rfc3339("2025-09-30T09:00:00+07:00").unwrap().with_timezone(&Utc);
-    let records = Records::open(dir, OpenMode::CreateIfMissing, Box::new(FixedClock(now)), wib()).unwrap();
-    records.init(false).unwrap();
-    records.add_officer(None, ADMIN, "Admin", Role::Admin, PIN).unwrap();
-    let admin = records.login(ADMIN, PIN).unwrap();
-    records.add_officer(Some(&admin), OPERATOR, "Operator", Role::Operator, PIN).unwrap();
-    records.assign_sites(&admin, OPERATOR, &[1]).unwrap();
-    let operator = records.login(OPERATOR, PIN).unwrap();
+    let (records, _, operator, _) = crate::records::report_tests::opened(dir);
     (records, operator)
 }
 
