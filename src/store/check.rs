@@ -956,6 +956,9 @@ pub fn check_copy(path: &Path) -> Result<(Vec<Problem>, usize)> {
         if !store.is_initialised()? {
             return Err(StoreError::NotInitialised { path: path.to_path_buf() });
         }
+        // A database an older build wrote has no day index yet: the next
+        // open builds it from the entries, and so does this copy.
+        store.ensure_program_days()?;
         // An import a crash stopped past its commit point is finished as
         // the next open will finish it: its totals are counted already.
         store.recover_staging().map_err(|e| match e {

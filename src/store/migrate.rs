@@ -161,6 +161,14 @@ mod tests {
             store.db.open_tree("by_program").unwrap().iter().keys().map(|k| k.unwrap().to_vec()).collect();
         assert_eq!(old_index.len(), 4);
         drop(store);
+        // `binalog check` before any open: a copy, opened as the next open would.
+        let (problems, entries) = loop {
+            match super::super::check::check_copy(dir.path()) {
+                Err(super::super::StoreError::Locked { .. }) => std::thread::yield_now(),
+                checked => break checked.unwrap(),
+            }
+        };
+        assert_eq!((problems, entries), (vec![], 4));
         let store = reopened(dir.path());
         // The index a day to a key, built from the entries: the same keys.
         let index: Vec<_> = super::super::program_days::dated_keys(&store.program_days).map(Result::unwrap).collect();
