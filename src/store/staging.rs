@@ -72,6 +72,10 @@ type StagedMoves = std::collections::BTreeMap<crate::domain::reference::ProgramI
 /// An import being staged.
 pub type ImportId = u64;
 
+/// A chunk of an import ready to write: its index days, its entries'
+/// keys and values.
+type Prepared = (DayIds, Vec<(Vec<u8>, Vec<u8>)>);
+
 /// The legacy `staging` tree's rows applied per transaction.
 const APPLY_CHUNK: usize = 2_000;
 
@@ -346,14 +350,54 @@ impl Store {
         if marker.count > 0 {
             self.feed_import(marker.first_change, marker.first, marker.count)?;
         }
-        let mut drafts = StagedDrafts::open(&self.path, marker.import)?;
-        let mut place = 0;
-        for applied in 0.. {
-            self.staged.point(format_args!("chunk-{applied}"));
-            if self.staged.stops(applied) {
-                return Err(StoreError::Io { detail: "stopped by the test".into() });
+        let drafts = StagedDrafts::open(&self.path, marker.import)?;
+        // One thread reads, checks and encodes the drafts a chunk ahead
+        // while this one writes the chunk before: sled's inserts are most
+        // of an apply, and the second core takes the rest. The writes, and
+        // their order, are those of one thread doing both.
+        std::thread::scope(|scope| {
+            let (send, chunks) = std::sync::mpsc::sync_channel(1);
+            let reader = scope.spawn(move || self.prepare_chunks(drafts, marker, pass, &programs, send));
+            let mut chunks = chunks.into_iter();
+            // Before each chunk, and once more after the last (as before
+            // the end was known), a test's crash or stop may come.
+            for applied in 0.. {
+                self.staged.point(format_args!("chunk-{applied}"));
+                if self.staged.stops(applied) {
+                    return Err(StoreError::Io { detail: "stopped by the test".into() });
+                }
+                let Some((days, revisions)) = chunks.next() else { break };
+                // Entries last: an entry written means its index key is.
+                days.write(&self.program_days)?;
+                for (key, value) in revisions {
+                    self.entries.insert(key, value)?;
+                }
             }
-            // The chunk's index days, then its entries (see the module's step 3).
+            drop(chunks);
+            reader.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic))
+        })?;
+        self.staged.point(format_args!("applied"));
+        self.flush()?;
+        self.meta.remove(keys::META_IMPORT_APPLYING)?;
+        self.flush()?;
+        staging_file::remove(&self.path, marker.import)
+    }
+
+    /// Reads the staged drafts a chunk at a time (see the module's step
+    /// 3) and sends each as its index days and encoded entries, until the
+    /// file ends or the writer stops taking them. Fails on a draft past
+    /// the commit's count, or a file shorter than it, or a programme that
+    /// is not there: damage, found before the writes it would cause.
+    fn prepare_chunks(
+        &self,
+        mut drafts: StagedDrafts,
+        marker: &Applying,
+        pass: Pass,
+        programs: &std::collections::HashSet<crate::domain::reference::ProgramId>,
+        send: std::sync::mpsc::SyncSender<Prepared>,
+    ) -> Result<()> {
+        let mut place = 0;
+        loop {
             let (mut days, mut revisions) = (DayIds::default(), Vec::new());
             let mut read = 0;
             while read < super::WRITE_BATCH
@@ -362,8 +406,7 @@ impl Store {
                 read += 1;
                 let id = marker.first + place;
                 place += 1;
-                // The ids past the commit's are other entries': a longer
-                // file is damage, found before writing.
+                // The ids past the commit's are other entries'.
                 if place > marker.count {
                     return Err(miscounted(place, marker.count));
                 }
@@ -381,20 +424,15 @@ impl Store {
             if read == 0 {
                 break;
             }
-            // Entries last: an entry written means its index key is.
-            days.write(&self.program_days)?;
-            for (key, value) in revisions {
-                self.entries.insert(key, value)?;
+            if send.send((days, revisions)).is_err() {
+                // The writer stopped (a write failed): it says why.
+                return Ok(());
             }
         }
         if place != marker.count {
             return Err(miscounted(place, marker.count));
         }
-        self.staged.point(format_args!("applied"));
-        self.flush()?;
-        self.meta.remove(keys::META_IMPORT_APPLYING)?;
-        self.flush()?;
-        staging_file::remove(&self.path, marker.import)
+        Ok(())
     }
 
     /// Whether the entry `id` of an import is left as it is on this pass.
