@@ -60,17 +60,30 @@ fn value_of(ids: &[EntryId]) -> Vec<u8> {
 
 /// `stored` with `more` merged in, or None when it holds them all already.
 fn merged(key: &[u8], stored: Option<&[u8]>, more: &[EntryId]) -> Result<Option<Vec<u8>>> {
-    let mut all = match stored {
+    let held = match stored {
         Some(value) => ids(key, value)?,
         None => Vec::new(),
     };
-    let before = all.len();
-    for id in more {
-        if let Err(at) = all.binary_search(id) {
-            all.insert(at, *id);
+    let mut more = more.to_vec();
+    more.sort_unstable();
+    more.dedup();
+    // One pass over both sorted lists: a day an import fills with
+    // thousands of entries is merged a chunk at a time, never an id at a
+    // time into the middle of it.
+    let mut all = Vec::with_capacity(held.len() + more.len());
+    let (mut h, mut m) = (held.iter().peekable(), more.iter().peekable());
+    while let (Some(&&a), Some(&&b)) = (h.peek(), m.peek()) {
+        all.push(a.min(b));
+        if a <= b {
+            h.next();
+        }
+        if b <= a {
+            m.next();
         }
     }
-    Ok((all.len() != before).then(|| value_of(&all)))
+    all.extend(h);
+    all.extend(m);
+    Ok((all.len() != held.len()).then(|| value_of(&all)))
 }
 
 /// Indexes an entry under its day, inside the caller's transaction.
@@ -205,6 +218,11 @@ mod tests {
         assert_eq!(merged(&key, Some(&stored), &[5, 1, 8]).unwrap(), Some(value_of(&[1, 2, 5, 8])));
         assert_eq!(merged(&key, Some(&stored), &[8, 2]).unwrap(), None);
         assert_eq!(merged(&key, None, &[4]).unwrap(), Some(value_of(&[4])));
+        assert_eq!(merged(&key, None, &[9, 4, 9]).unwrap(), Some(value_of(&[4, 9])), "sorted, once each");
+        let many: Vec<EntryId> = (1..=10_000).map(|n| n * 2).collect();
+        let odd: Vec<EntryId> = (0..5_000).map(|n| n * 4 + 1).collect();
+        let all = ids(&key, &merged(&key, Some(&value_of(&many)), &odd).unwrap().unwrap()).unwrap();
+        assert_eq!(all.len(), 15_000);
     }
 
     #[test]
