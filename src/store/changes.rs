@@ -92,7 +92,7 @@ impl Fed {
     fn nth(&self, offset: u64) -> Changed {
         match self {
             Fed::One(what) => what.clone(),
-            Fed::Imported { first, .. } => Changed::Revision { id: first + offset, revision: 1 },
+            Fed::Imported { first, .. } => Changed::Revision { id: first.saturating_add(offset), revision: 1 },
         }
     }
 
@@ -179,7 +179,7 @@ impl Store {
     pub fn last_change(&self) -> Result<u64> {
         let Some((k, v)) = self.changes.last()? else { return Ok(0) };
         let seq = keys::u64_from(&k).unwrap_or_default();
-        Ok(seq + decode_fed(&v)?.count().saturating_sub(1))
+        Ok(seq.saturating_add(decode_fed(&v)?.count().saturating_sub(1)))
     }
 
     /// Builds or completes the `changes` tree if changes were made without

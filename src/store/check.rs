@@ -329,10 +329,11 @@ impl Store {
         Ok((keys::dated(entry.draft.program, entry.draft.date, id) == key).then_some(entry))
     }
 
-    /// Walks the programmes' index (as a key per entry) in (programme, date) order, with the keys found
-    /// missing merged in, reading each current revision: keys that name
-    /// none, and each day's totals and each month's livestock stock made
-    /// again and compared with the stored ones as the walk leaves them.
+    /// Walks the programmes' index, as a key per entry, in (programme,
+    /// date) order, with the keys found missing merged in, reading each
+    /// current revision: keys that name none, and each day's totals and
+    /// each month's livestock stock made again and compared with the
+    /// stored ones as the walk leaves them.
     fn check_program_index(
         &self,
         programs: &HashMap<u32, Program>,
@@ -650,8 +651,9 @@ impl Digests {
 #[derive(Default)]
 struct RevisionPass {
     highest_entry: u64,
-    /// Index keys (`keys::dated`) that current revisions need and that are missing
-    /// (damage only, so few): their entries still count in the totals.
+    /// Index keys (`keys::dated`) that current revisions need and that are
+    /// missing (damage only, so few): their entries still count in the
+    /// totals.
     program_keys_missing: BTreeSet<Vec<u8>>,
     /// What the activity rows should hold (`Deltas::1` only).
     activity: Deltas,

@@ -20,8 +20,10 @@
 //!    changes by plain writes outside any transaction: first the one value
 //!    that numbers every entry's change (changes.rs `Fed::Imported`), then
 //!    `WRITE_BATCH` drafts at a time, the chunk's index days
-//!    (program_days.rs), then its entries, each in key order. A transaction per chunk cost
-//!    far more (sled's transactional insert reads the key first); sled
+//!    (program_days.rs), then its entries, each in key order (a second
+//!    thread reads and encodes the next chunk meanwhile). A transaction
+//!    per chunk cost far more (sled's transactional insert reads the key
+//!    first); sled
 //!    batches of 2,000 drafts took the process past 800 MB (sled frees
 //!    nothing a batch replaced until the batch ends), and a sled batch is
 //!    a hash map in release builds, written in no order, which measured
