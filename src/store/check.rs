@@ -174,6 +174,12 @@ impl Store {
         let pass = pass?;
         self.check_meta(&mut problems, pass.highest_entry, highest_audit)?;
         self.check_item_names(&pass.names_needed, &mut problems)?;
+        // A day of the index that does not read counts as absent below:
+        // its entries' keys are reported missing too.
+        for key in program_days::unreadable_days(&self.program_days)? {
+            let detail = "not a list of entry ids".to_string();
+            problems.push(Problem::Undecodable { tree: program_days::TREE.into(), key: hex(&key), detail });
+        }
         // The index is read before the sums' trees, whose errors come after.
         let (program, (mut digests, found)) = (program?, stored?);
         digests.program = program;

@@ -38,18 +38,18 @@ pub fn day_key(program: ProgramId, date: NaiveDate) -> [u8; 8] {
     key
 }
 
-fn malformed(key: &[u8]) -> StoreError {
+fn malformed_value(key: &[u8]) -> StoreError {
     StoreError::Corrupt { tree: TREE.into(), detail: format!("malformed value at {}", super::hex(key)) }
 }
 
 /// The ids of a stored value, checked: whole ids, ascending, none twice.
 pub fn ids(key: &[u8], value: &[u8]) -> Result<Vec<EntryId>> {
     if key.len() != 8 || !value.len().is_multiple_of(8) {
-        return Err(malformed(key));
+        return Err(malformed_value(key));
     }
     let ids: Vec<EntryId> = value.chunks_exact(8).filter_map(keys::u64_from).collect();
     if ids.windows(2).any(|w| w[0] >= w[1]) {
-        return Err(malformed(key));
+        return Err(malformed_value(key));
     }
     Ok(ids)
 }
@@ -135,25 +135,36 @@ impl DayIds {
 }
 
 /// Every index key as `keys::dated` spells it, in order: what the index
-/// would hold as a key per entry.
+/// would hold as a key per entry. A value that does not read as a day's
+/// ids is left out, as if its keys were missing: `check` lists it
+/// (`unreadable_days`) and the keys its entries need.
 pub fn dated_keys(tree: &sled::Tree) -> impl Iterator<Item = Result<Vec<u8>>> + '_ {
-    tree.iter().flat_map(|kv| {
-        let spelled = kv.map_err(StoreError::from).and_then(|(key, value)| {
-            let ids = ids(&key, &value)?;
-            Ok(ids.into_iter().map(move |id| [&key[..], &id.to_be_bytes()].concat()).collect::<Vec<_>>())
-        });
-        match spelled {
-            Ok(keys) => keys.into_iter().map(Ok).collect::<Vec<_>>(),
-            Err(e) => vec![Err(e)],
-        }
+    tree.iter().flat_map(|kv| match kv {
+        Err(e) => vec![Err(e.into())],
+        Ok((key, value)) => ids(&key, &value)
+            .map(|ids| ids.into_iter().map(|id| Ok([&key[..], &id.to_be_bytes()].concat())).collect())
+            .unwrap_or_default(),
     })
 }
 
-/// Whether the index holds `keys::dated(program, date, id)`.
+/// The keys whose values do not read as a day's ids.
+pub fn unreadable_days(tree: &sled::Tree) -> Result<Vec<Vec<u8>>> {
+    let mut found = Vec::new();
+    for kv in tree.iter() {
+        let (key, value) = kv?;
+        if ids(&key, &value).is_err() {
+            found.push(key.to_vec());
+        }
+    }
+    Ok(found)
+}
+
+/// Whether the index holds `keys::dated(program, date, id)`; not when its
+/// day's value does not read.
 pub fn contains(tree: &sled::Tree, dated: &[u8]) -> Result<bool> {
     let (Some(key), Some(id)) = (dated.get(..8), dated.get(8..).and_then(keys::u64_from)) else { return Ok(false) };
     match tree.get(key)? {
-        Some(value) => Ok(ids(key, &value)?.binary_search(&id).is_ok()),
+        Some(value) => Ok(ids(key, &value).is_ok_and(|ids| ids.binary_search(&id).is_ok())),
         None => Ok(false),
     }
 }
@@ -223,6 +234,31 @@ mod tests {
         let odd: Vec<EntryId> = (0..5_000).map(|n| n * 4 + 1).collect();
         let all = ids(&key, &merged(&key, Some(&value_of(&many)), &odd).unwrap().unwrap()).unwrap();
         assert_eq!(all.len(), 15_000);
+    }
+
+    /// A day whose value does not read is damage `check` lists, with the
+    /// index keys its entries need; a register over it says it cannot read.
+    #[test]
+    fn check_lists_a_day_that_does_not_read_and_the_keys_its_entries_need() {
+        use super::super::check::Problem;
+        use super::super::write::tests::{commit, harvest, with_reference};
+        let dir = tempfile::tempdir().unwrap();
+        let store = with_reference(dir.path());
+        let added = commit(&store, &[super::super::Change::Add(harvest("2 kg cabai"))]).unwrap();
+        let day = day_key(1, added[0].draft.date);
+        store.program_days.insert(day, &[1u8; 7]).unwrap();
+        let hex = super::super::hex;
+        let problems = store.check().unwrap();
+        let missing = keys::dated(1, added[0].draft.date, added[0].id);
+        assert_eq!(
+            problems,
+            vec![
+                Problem::Undecodable { tree: TREE.into(), key: hex(&day), detail: "not a list of entry ids".into() },
+                Problem::IndexMissing { tree: TREE.into(), key: hex(&missing) },
+            ]
+        );
+        let date = added[0].draft.date;
+        assert!(matches!(store.program_entries(1, date, date), Err(StoreError::Corrupt { .. })));
     }
 
     #[test]
