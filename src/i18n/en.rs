@@ -261,7 +261,10 @@ pub const TEXTS: &[(&str, &str)] = &[
         "cli.import_dry",
         "Checked only: {count} {count|entry|entries} from {rows} {rows|row|rows} are ready to import; nothing was stored.",
     ),
-    ("cli.import_refused", "Nothing was stored: {count} {count|row|rows} have problems. Fix them and import again."),
+    (
+        "cli.import_refused",
+        "Nothing was stored: {count} {count|row has|rows have} problems. Fix them and import again.",
+    ),
     ("cli.import_line", "line {line}: {message}"),
     ("cli.import_columns", "Required columns are missing: {columns}. The file's first line must name the columns."),
     (
@@ -285,6 +288,14 @@ pub const TEXTS: &[(&str, &str)] = &[
         "This file is saved as UTF-16 (\"Unicode Text\" in Excel). Save it again as \"CSV UTF-8\" and import it again.",
     ),
     ("cli.import_empty", "The file has no data rows."),
+    (
+        "cli.csv_not_utf8",
+        "This line is not UTF-8 text (column {column}): the file was saved in another encoding. Save it again as \"CSV UTF-8\" and import it again.",
+    ),
+    (
+        "cli.csv_cells",
+        "This line has {found} cells where the header has {expected}. Check the separators (commas or semicolons) and the quotes on this line.",
+    ),
     ("cli.csv_malformed", "A CSV line cannot be read: {detail}"),
     (
         "cli.import_unclosed_quote",

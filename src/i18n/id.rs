@@ -288,6 +288,14 @@ pub const TEXTS: &[(&str, &str)] = &[
         "Berkas ini tersimpan sebagai UTF-16 (\"Unicode Text\" di Excel). Simpan ulang sebagai \"CSV UTF-8\" lalu impor lagi.",
     ),
     ("cli.import_empty", "Berkas tidak berisi baris data."),
+    (
+        "cli.csv_not_utf8",
+        "Baris ini bukan teks UTF-8 (kolom {column}): berkas tersimpan dengan penyandian lain. Simpan ulang sebagai \"CSV UTF-8\" lalu impor lagi.",
+    ),
+    (
+        "cli.csv_cells",
+        "Baris ini berisi {found} sel, padahal judulnya {expected}. Periksa pemisah (koma atau titik koma) dan tanda kutip di baris ini.",
+    ),
     ("cli.csv_malformed", "Baris CSV tidak terbaca: {detail}"),
     (
         "cli.import_unclosed_quote",

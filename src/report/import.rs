@@ -169,7 +169,7 @@ fn read_rows(
         match read {
             Ok(record) => problems.extend(row(&Cells::of(record, &columns, dialect.decimal_comma))),
             Err(e) => {
-                problems.push(csv_problem(e.line, e.detail));
+                problems.push(unreadable(e.line, e.why, &headers));
                 if e.last {
                     break;
                 }
@@ -347,6 +347,27 @@ impl Quotes {
 
 fn csv_problem(line: u64, detail: String) -> LineProblem {
     LineProblem { line, key: "cli.csv_malformed", args: vec![("detail", Arg::Text(detail))] }
+}
+
+/// A row the reader could not read, worded for the officer where they can
+/// fix it: the file's encoding (naming the column), or a row with more or
+/// fewer cells than the header.
+fn unreadable(line: u64, why: trimmed::Why, headers: &[String]) -> LineProblem {
+    match why {
+        trimmed::Why::NotUtf8 { cell } => {
+            let column = headers.get(cell).cloned().unwrap_or_else(|| (cell + 1).to_string());
+            LineProblem { line, key: "cli.csv_not_utf8", args: vec![("column", Arg::Text(column))] }
+        }
+        trimmed::Why::Cells { found, expected } => LineProblem {
+            line,
+            key: "cli.csv_cells",
+            args: vec![
+                ("found", Arg::Number(i64::try_from(found).unwrap_or(i64::MAX))),
+                ("expected", Arg::Number(i64::try_from(expected).unwrap_or(i64::MAX))),
+            ],
+        },
+        trimmed::Why::Other(detail) => csv_problem(line, detail),
+    }
 }
 
 /// A value of an Excel-Indonesian file as the shared parser reads it: its

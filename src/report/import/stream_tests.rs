@@ -107,7 +107,10 @@ fn rows_the_csv_reader_refuses_are_named_with_those_that_do_not_parse() {
     let whole = plan(&records, &bytes[..]).unwrap_err();
     let lines: Vec<u64> = whole.iter().map(|p| p.line).collect();
     assert_eq!(lines, [5, IMPORT_CHUNK as u64 + 7, IMPORT_CHUNK as u64 + 8], "{whole:?}");
-    assert_eq!(whole[0].key, "cli.csv_malformed");
+    // A row short of cells, and one with a cell too many: named so.
+    assert_eq!((whole[0].key, whole[1].key), ("cli.csv_cells", "cli.csv_cells"));
+    assert_eq!(whole[0].args[0].1, crate::domain::invalid::Arg::Number(7));
+    assert_eq!(whole[1].args[0].1, crate::domain::invalid::Arg::Number(10));
     assert_eq!(refused_lines(streamed(&records, &operator, &bytes, false)), whole);
     assert_eq!(refused_lines(streamed(&records, &operator, &bytes, true)), whole);
     assert_eq!(staged_files(dir.path()), Vec::<String>::new());
@@ -133,4 +136,21 @@ fn a_good_file_stores_the_plans_entries_in_order() {
         assert_eq!(&records.current(id).unwrap().draft, draft, "entry {id}");
     }
     assert_eq!(staged_files(dir.path()), Vec::<String>::new());
+}
+
+/// A row that is not UTF-8 (a file saved in Excel's own encoding) names
+/// its column and what to do, in the officer's words, not the reader's.
+#[test]
+fn a_row_that_is_not_utf8_names_its_column() {
+    let dir = tempfile::tempdir().unwrap();
+    let (records, operator) = opened(dir.path());
+    let mut bytes = file(&good_rows(3));
+    let at = bytes.windows(5).position(|w| w == b"cabai").unwrap();
+    bytes[at + 2] = 0xe0;
+    let whole = plan(&records, &bytes[..]).unwrap_err();
+    assert_eq!(whole.len(), 1, "{whole:?}");
+    assert_eq!((whole[0].line, whole[0].key), (2, "cli.csv_not_utf8"));
+    assert_eq!(whole[0].args, vec![("column", crate::domain::invalid::Arg::Text("item".into()))]);
+    assert_eq!(refused_lines(streamed(&records, &operator, &bytes, false)), whole);
+    assert_eq!(records.count_entries().unwrap(), 0);
 }

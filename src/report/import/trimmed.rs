@@ -2,12 +2,12 @@
 //! csv crate (1.4) trims a row by building a new record, twice (as bytes,
 //! then as text), two allocations of every row of a file read twice. Here
 //! each row is read as bytes, trimmed into one record kept for the whole
-//! file, then checked as UTF-8 as the crate checks it, and a row that is
-//! not UTF-8 is worded as the crate words it.
+//! file, then checked as UTF-8 as the crate checks it; a row that is not
+//! UTF-8 is named by its line and cell as the crate names it.
 
 use std::io::Read;
 
-use csv::{ByteRecord, Position, StringRecord};
+use csv::{ByteRecord, StringRecord};
 
 /// Reads a file's rows into the same two records, row after row.
 pub(super) struct TrimmedRows {
@@ -23,11 +23,39 @@ pub(super) struct TrimmedRows {
 pub(super) struct Unreadable {
     /// Where the row starts (0 when the reader cannot tell).
     pub line: u64,
-    /// What is wrong, as the csv crate words it.
-    pub detail: String,
+    pub why: Why,
     /// The file cannot be read on (an I/O error): asking again would fail
     /// again.
     pub last: bool,
+}
+
+/// Why a row could not be read: the two an officer can fix named for
+/// them (import.rs words them), anything else as the csv crate words it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(super) enum Why {
+    /// A cell (from 0) is not UTF-8 text: the file was saved in another
+    /// encoding.
+    NotUtf8 {
+        cell: usize,
+    },
+    /// The row has `found` cells where the rows before had `expected`.
+    Cells {
+        found: u64,
+        expected: u64,
+    },
+    Other(String),
+}
+
+impl Why {
+    fn of(e: &csv::Error) -> Why {
+        match e.kind() {
+            csv::ErrorKind::Utf8 { err, .. } => Why::NotUtf8 { cell: err.field() },
+            csv::ErrorKind::UnequalLengths { expected_len, len, .. } => {
+                Why::Cells { found: *len, expected: *expected_len }
+            }
+            _ => Why::Other(e.to_string()),
+        }
+    }
 }
 
 impl TrimmedRows {
@@ -47,7 +75,7 @@ impl TrimmedRows {
             Ok(false) => return Ok(None),
             Err(e) => {
                 let line = e.position().map_or(0, |p| p.line());
-                return Err(Unreadable { line, detail: e.to_string(), last: e.is_io_error() });
+                return Err(Unreadable { line, why: Why::of(&e), last: e.is_io_error() });
             }
         }
         let room = self.row.take().map(StringRecord::into_byte_record).or_else(|| self.spare.take());
@@ -60,25 +88,12 @@ impl TrimmedRows {
         match StringRecord::from_byte_record(trimmed) {
             Ok(row) => Ok(Some(self.row.insert(row))),
             Err(e) => {
-                let detail = not_utf8(&before, e.utf8_error());
+                let why = Why::NotUtf8 { cell: e.utf8_error().field() };
                 self.spare = Some(e.into_byte_record());
-                Err(Unreadable { line: before.line(), detail, last: false })
+                Err(Unreadable { line: before.line(), why, last: false })
             }
         }
     }
-}
-
-/// The csv crate's words for a row that is not UTF-8 (its `Display` of
-/// `ErrorKind::Utf8`, which has no public constructor): `before` is where
-/// the reader stood before the row, as the crate names it.
-fn not_utf8(before: &Position, e: &csv::Utf8Error) -> String {
-    format!(
-        "CSV parse error: record {} (line {}, field: {}, byte: {}): {e}",
-        before.record(),
-        before.line(),
-        e.field(),
-        before.byte()
-    )
 }
 
 #[cfg(test)]
@@ -86,21 +101,21 @@ mod tests {
     use super::*;
 
     /// Each row as the crate's `Trim::All` reads it: its cells, or the
-    /// error's line and words.
-    fn crate_rows(bytes: &[u8]) -> Vec<Result<Vec<String>, (u64, String)>> {
+    /// error's line and why.
+    fn crate_rows(bytes: &[u8]) -> Vec<Result<Vec<String>, (u64, Why)>> {
         let mut reader = csv::ReaderBuilder::new().trim(csv::Trim::All).from_reader(bytes);
         reader.headers().unwrap();
         let mut rows = Vec::new();
         for row in reader.records() {
             rows.push(match row {
                 Ok(row) => Ok(row.iter().map(String::from).collect()),
-                Err(e) => Err((e.position().map_or(0, |p| p.line()), e.to_string())),
+                Err(e) => Err((e.position().map_or(0, |p| p.line()), Why::of(&e))),
             });
         }
         rows
     }
 
-    fn trimmed_rows(bytes: &[u8]) -> Vec<Result<Vec<String>, (u64, String)>> {
+    fn trimmed_rows(bytes: &[u8]) -> Vec<Result<Vec<String>, (u64, Why)>> {
         let mut reader = csv::ReaderBuilder::new().trim(csv::Trim::Headers).from_reader(bytes);
         reader.headers().unwrap();
         let mut rows = TrimmedRows::new();
@@ -109,7 +124,7 @@ mod tests {
             match rows.next(&mut reader) {
                 Ok(None) => return read,
                 Ok(Some(row)) => read.push(Ok(row.iter().map(|cell| cell.trim().to_string()).collect())),
-                Err(e) => read.push(Err((e.line, e.detail))),
+                Err(e) => read.push(Err((e.line, e.why))),
             }
         }
     }
@@ -124,7 +139,8 @@ mod tests {
             ok,  ab\xc3,z\n\"q\",\" \xe2\x80\xa8 \",3\n,,\n \r\n1,2,3,4\nlast,row,\xf0\x9f\x8c\xb6 \n";
         let expected = crate_rows(file);
         assert!(expected.iter().filter(|r| r.is_err()).count() >= 4, "{expected:?}");
-        assert!(expected.iter().any(|r| matches!(r, Err((_, e)) if e.contains("invalid utf-8"))), "{expected:?}");
+        assert!(expected.iter().any(|r| matches!(r, Err((_, Why::NotUtf8 { .. })))), "{expected:?}");
+        assert!(expected.iter().any(|r| matches!(r, Err((_, Why::Cells { found: 2, expected: 3 })))), "{expected:?}");
         assert_eq!(trimmed_rows(file), expected);
     }
 }
