@@ -133,12 +133,7 @@ impl Stream<'_> {
             return;
         }
         if let Some(&place) = self.open.get(group) {
-            if let Some(pending) = self.pending.get_mut(&place) {
-                pending.left = pending.left.saturating_sub(1);
-                if pending.left == 0 {
-                    self.open.remove(group);
-                }
-            }
+            self.row_came(place, group);
             self.take_whole();
         } else if let Some(count) = self.rows_of.get_mut(group) {
             *count = count.saturating_sub(1);
@@ -150,15 +145,12 @@ impl Stream<'_> {
             && let Some(&place) = self.open.get(row.group)
         {
             let group = row.group;
-            if let Some(pending) = self.pending.get_mut(&place) {
-                if let Some(problem) = join(&mut pending.lines, &mut pending.draft, row) {
-                    self.problems.push(problem);
-                }
-                pending.left = pending.left.saturating_sub(1);
-                if pending.left == 0 {
-                    self.open.remove(group);
-                }
+            if let Some(pending) = self.pending.get_mut(&place)
+                && let Some(problem) = join(&mut pending.lines, &mut pending.draft, row)
+            {
+                self.problems.push(problem);
             }
+            self.row_came(place, group);
         } else {
             let place = self.next_place;
             self.next_place += 1;
@@ -170,6 +162,17 @@ impl Stream<'_> {
             self.pending.insert(place, Pending { lines: vec![row.line], draft: row.draft, left });
         }
         self.take_whole();
+    }
+
+    /// One more row of the entry at `place` has come (joined, or found not
+    /// to parse): once none is left to come, its entry_id is no longer open.
+    fn row_came(&mut self, place: u64, group: &str) {
+        if let Some(pending) = self.pending.get_mut(&place) {
+            pending.left = pending.left.saturating_sub(1);
+            if pending.left == 0 {
+                self.open.remove(group);
+            }
+        }
     }
 
     /// The entries at the head of the file's order that have all their
