@@ -174,14 +174,15 @@ impl Store {
         let pass = pass?;
         self.check_meta(&mut problems, pass.highest_entry, highest_audit)?;
         self.check_item_names(&pass.names_needed, &mut problems)?;
+        // The index is read before the sums' trees, whose errors come after.
+        let (program, unreadable) = program?;
         // A day of the index that does not read counts as absent below:
         // its entries' keys are reported missing too.
-        for key in program_days::unreadable_days(&self.program_days)? {
+        for key in unreadable {
             let detail = "not a list of entry ids".to_string();
             problems.push(Problem::Undecodable { tree: program_days::TREE.into(), key: hex(&key), detail });
         }
-        // The index is read before the sums' trees, whose errors come after.
-        let (program, (mut digests, found)) = (program?, stored?);
+        let (mut digests, found) = stored?;
         digests.program = program;
         // Every tree read in key order, summed the same way: equal sums
         // mean the indexes, totals and stock are what the entries make.
@@ -457,13 +458,19 @@ impl Store {
 }
 
 impl Store {
-    /// The programmes' index summed under these hashers.
-    fn program_digest(&self, states: &Hashers) -> Result<Digest> {
+    /// The programmes' index summed under these hashers, as a key per
+    /// entry; with the days whose values do not read (left out of the sum).
+    fn program_digest(&self, states: &Hashers) -> Result<(Digest, Vec<Vec<u8>>)> {
         let mut digest = Digest::default();
-        for key in program_days::dated_keys(&self.program_days) {
-            digest.add_times(states.hash(&key?), 1);
+        let mut unreadable = Vec::new();
+        for kv in self.program_days.iter() {
+            let (day, value) = kv?;
+            match program_days::spelled(&day, &value) {
+                Ok(keys) => keys.for_each(|key| digest.add_times(states.hash(&key), 1)),
+                Err(_) => unreadable.push(day.to_vec()),
+            }
         }
-        Ok(digest)
+        Ok((digest, unreadable))
     }
 
     /// The digests of what the trees hold, read in key order; a month of

@@ -134,29 +134,22 @@ impl DayIds {
     }
 }
 
+/// A stored day's index keys as `keys::dated` spells them, in order; Err
+/// when its value does not read as a day's ids.
+pub fn spelled(key: &[u8], value: &[u8]) -> Result<impl Iterator<Item = Vec<u8>>> {
+    let day = key.to_vec();
+    Ok(ids(key, value)?.into_iter().map(move |id| [&day[..], &id.to_be_bytes()].concat()))
+}
+
 /// Every index key as `keys::dated` spells it, in order: what the index
 /// would hold as a key per entry. A value that does not read as a day's
-/// ids is left out, as if its keys were missing: `check` lists it
-/// (`unreadable_days`) and the keys its entries need.
+/// ids is left out, as if its keys were missing: `check` lists it, and
+/// the keys its entries need.
 pub fn dated_keys(tree: &sled::Tree) -> impl Iterator<Item = Result<Vec<u8>>> + '_ {
     tree.iter().flat_map(|kv| match kv {
         Err(e) => vec![Err(e.into())],
-        Ok((key, value)) => ids(&key, &value)
-            .map(|ids| ids.into_iter().map(|id| Ok([&key[..], &id.to_be_bytes()].concat())).collect())
-            .unwrap_or_default(),
+        Ok((key, value)) => spelled(&key, &value).map(|keys| keys.map(Ok).collect()).unwrap_or_default(),
     })
-}
-
-/// The keys whose values do not read as a day's ids.
-pub fn unreadable_days(tree: &sled::Tree) -> Result<Vec<Vec<u8>>> {
-    let mut found = Vec::new();
-    for kv in tree.iter() {
-        let (key, value) = kv?;
-        if ids(&key, &value).is_err() {
-            found.push(key.to_vec());
-        }
-    }
-    Ok(found)
 }
 
 /// Whether the index holds `keys::dated(program, date, id)`; not when its
