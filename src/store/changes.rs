@@ -106,6 +106,14 @@ fn decode_fed(bytes: &[u8]) -> Result<Fed> {
     decode(bytes).map_err(|e| corrupt("changes", e))
 }
 
+/// A change as a build before schema 5 stored it: one `Changed`, under
+/// schema 4's byte (tests write databases as such a build left them).
+#[cfg(test)]
+pub(super) fn as_schema_4(change: &Changed) -> Vec<u8> {
+    let body = bincode::serde::encode_to_vec(change, bincode::config::standard()).expect("encodes");
+    [&[4u8][..], &body].concat()
+}
+
 /// Appends one change under the next sequence number, inside the caller's
 /// transaction (which must also hold `meta`).
 pub(super) fn note_change(meta: &TransactionalTree, changes: &TransactionalTree, what: &Changed) -> TxResult<u64> {

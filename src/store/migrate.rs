@@ -139,8 +139,7 @@ mod tests {
             let super::super::changes::Fed::One(change) = super::super::codec::decode(&v).unwrap() else {
                 panic!("no import here")
             };
-            let body = bincode::serde::encode_to_vec(&change, bincode::config::standard()).unwrap();
-            store.changes.insert(k, [&[4u8][..], &body].concat()).unwrap();
+            store.changes.insert(k, super::super::changes::as_schema_4(&change)).unwrap();
         }
         store.meta.insert(keys::META_SCHEMA, [&[4u8][..], &encode(&4u32)[1..]].concat()).unwrap();
     }

@@ -751,8 +751,7 @@ pub(super) mod tests {
         // of its own for some entries: writing the import's value again
         // (as the next open finishes such an import) takes them away.
         for (seq, one) in &all[at_import + 1..at_import + 4] {
-            let body = bincode::serde::encode_to_vec(one, bincode::config::standard()).unwrap();
-            store.changes.insert(seq.to_be_bytes(), [&[4u8][..], &body].concat()).unwrap();
+            store.changes.insert(seq.to_be_bytes(), super::super::changes::as_schema_4(one)).unwrap();
         }
         store.feed_import(all[at_import].0, ids.start, 50).unwrap();
         assert_eq!(store.changes.len(), before + 2);
