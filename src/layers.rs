@@ -11,7 +11,7 @@ use std::path::{Path, PathBuf};
 /// Top-level modules by layer, lowest first; a module uses only modules
 /// of strictly lower layers.
 const LAYERS: &[&[&str]] = &[
-    &["clock", "unix", "domain"],
+    &["allocator", "clock", "unix", "domain"],
     // The catalogs word every layer's errors (`i18n::Message`).
     &["i18n"],
     &["store", "wire"],

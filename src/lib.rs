@@ -11,6 +11,7 @@
 // macro step.
 #![recursion_limit = "512"]
 
+pub mod allocator;
 pub mod cli;
 pub mod clock;
 pub mod domain;
