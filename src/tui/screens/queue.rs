@@ -279,15 +279,18 @@ pub fn render(state: &State, frame: &mut Frame, area: Rect, ui: &Ui) -> Option<P
         Line::from(theme.fit(&line, width))
     });
     if let Some(row) = state.selected.of(rows) {
+        // Who recorded it, by name at a glance: the NIP is in the entry's
+        // view (Enter), as is its history; a revision is named only when
+        // the entry was corrected, so corrections stand out.
         let nip = &row.entry.recorded_by;
-        let name = state.data.names.get(nip).cloned().unwrap_or_default();
+        let name = state.data.names.get(nip).cloned().unwrap_or_else(|| nip.to_string());
         let args = [
             ("name", Arg::Text(name)),
-            ("nip", Arg::Text(nip.to_string())),
             ("at", Arg::Text(crate::tui::ui::local_time(row.at))),
             ("revision", Arg::Number(i64::from(row.entry.revision))),
         ];
-        let said = fill(lang, "tui.queue_recorded", &args);
+        let key = if row.entry.revision > 1 { "tui.queue_revised" } else { "tui.queue_recorded" };
+        let said = fill(lang, key, &args);
         let at = Rect { y: inner.y + inner.height.saturating_sub(1), height: 1, ..inner };
         frame
             .render_widget(Line::from(vec![Span::styled(theme.fit(&said, usize::from(inner.width)), theme.dim())]), at);

@@ -58,3 +58,23 @@ fn days_that_do_not_read_are_refused_with_the_reason() {
     assert!(queue(&h).days.as_ref().is_some_and(|asked| asked.problem.is_some()));
     assert!(h.screen().contains("! "), "{}", h.screen());
 }
+
+#[test]
+fn the_line_under_the_queue_names_the_recorder_and_a_revision_only_once_corrected() {
+    let mut h = Harness::logged_in_as(Lang::En, SUPERVISOR);
+    h.key(Key::Char('v'));
+    let first = queue(&h).data.rows[0].entry.clone();
+    assert_eq!(first.revision, 1);
+    let name = h.records.officers().unwrap().into_iter().find(|o| o.nip == first.recorded_by).unwrap().name;
+    let line = |h: &Harness| h.screen().lines().rev().nth(1).unwrap_or_default().to_string();
+    assert!(line(&h).starts_with(&format!("Recorded by {name}, ")), "{}", h.screen());
+    assert!(!line(&h).contains(&first.recorded_by.to_string()), "the NIP is in the entry's view: {}", line(&h));
+
+    let recorder = h.records.login(&first.recorded_by.to_string(), super::PIN).unwrap();
+    let mut draft = first.draft.clone();
+    draft.participants += 1;
+    h.records.correct_entry(&recorder, first.id, 1, draft, "counted again").unwrap();
+    h.key(Key::Esc).key(Key::Char('v'));
+    assert_eq!(queue(&h).data.rows[0].entry.id, first.id, "still the oldest");
+    assert!(line(&h).starts_with(&format!("Revision 2 recorded by {name}, ")), "{}", h.screen());
+}
