@@ -128,23 +128,6 @@ pub fn raise_open_files_limit() {
     }
 }
 
-/// Has the allocator give every large block (128 KiB and more: a PIN
-/// check's 19 MiB, a big frame) back to the system when it is freed.
-/// glibc otherwise raises that threshold after the first such block and
-/// keeps later ones in each thread's arena: a server that checked a few
-/// PINs on a few threads then holds 20 MiB per thread for good.
-#[cfg(all(target_os = "linux", target_env = "gnu"))]
-pub fn return_large_allocations() {
-    // SAFETY: mallopt only changes the allocator's settings; setting the
-    // threshold explicitly also turns off its dynamic adjustment.
-    unsafe {
-        libc::mallopt(libc::M_MMAP_THRESHOLD, 128 << 10);
-    }
-}
-
-#[cfg(not(all(target_os = "linux", target_env = "gnu")))]
-pub fn return_large_allocations() {}
-
 /// Waits until one of the descriptors can be read, or the time-out passes
 /// (`None`: no time-out). Returns which are readable; all false on a
 /// time-out or an interrupting signal.

@@ -98,8 +98,6 @@ impl Server {
         // The connection caps, not the descriptor table, decide who is
         // refused: one descriptor per connection, with room for sled.
         crate::unix::raise_open_files_limit();
-        // Memory a PIN check or a large frame took goes back afterwards.
-        crate::unix::return_large_allocations();
         let socket = config.socket.clone().unwrap_or_else(|| config.db.join(SOCKET_NAME));
         let mode = if config.create { OpenMode::CreateIfMissing } else { OpenMode::Existing };
         let local = Local::open(&config.db, mode, config.clock, config.tz).map_err(|e| match e.locked_database() {
