@@ -218,6 +218,11 @@ fn first_frame(db: &Path, binary: &Path, runs: usize) -> [(f64, f64, f64); 3] {
 /// in a child: this same bench binary with `--child WHAT`. It prints one
 /// line `name milliseconds peak_bytes resident_bytes`.
 fn child(what: &str, dir: &Path) {
+    // A session and an import run in the server (`binalog import` goes
+    // through it unless `--direct`): measured with its allocator setting.
+    if matches!(what, "session" | "import") {
+        binalog::allocator::give_back_at_once();
+    }
     let t = Instant::now();
     let records =
         Records::open(&dir.join(if what == "import" { "import-db" } else { "db" }), OpenMode::Existing, clock(), wib())

@@ -7,27 +7,51 @@
 //! 3x). With mimalloc it takes about twice, and `check` a third less
 //! (BENCHMARKS.md, "The allocator").
 //!
-//! Two of mimalloc's defaults cost memory here, and both are answered:
+//! Two of mimalloc's defaults cost memory here, and both are changed:
 //! - transparent huge pages are off (the `no_thp` feature in Cargo.toml):
 //!   with them sled's pages grew the resident memory by 2 MiB at a time,
 //!   40 MB more after opening the million-entry database, for no speed;
-//! - memory freed goes back to the system a second later, not at once,
-//!   so that a bulk write reuses it (giving it back at once made the
-//!   import a fifth slower). A PIN check takes 19 MiB on purpose
-//!   (argon2), and a server answering a hundred wrong PINs held each for
-//!   that second, 175 MB where glibc's allocator held 63 MB: the check
-//!   gives its memory back when it ends (`give_back_freed_memory`).
+//! - memory freed goes back to the system a second later, so that a bulk
+//!   write reuses it: right for a command that ends (an import, `check`),
+//!   wrong for the server, which runs for months with up to hundreds of
+//!   connections on threads of their own. There a PIN check's 19 MiB
+//!   (argon2) and every closed connection's pages were held for that
+//!   second: a hundred wrong PINs among 500 hostile connections took the
+//!   server to 77 to 101 MB (52 to 63 MB with glibc's allocator). The
+//!   server gives memory back at once (`give_back_at_once`): 72 to 80 MB,
+//!   and its imports about a sixth slower than a command's.
 
 use libmimalloc_sys as sys;
 
 #[global_allocator]
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
-/// Memory freed and not yet given back goes back to the system now.
-/// For after a large, rare allocation has been freed (a PIN check): it
-/// walks this thread's heap, so not for every request.
-pub fn give_back_freed_memory() {
-    // SAFETY: mi_collect only frees and purges mimalloc's own free
-    // memory; any thread may call it at any time.
-    unsafe { sys::mi_collect(true) }
+/// `mi_option_purge_delay` in mimalloc.h: how many milliseconds freed
+/// memory waits before it goes back to the system. libmimalloc-sys names
+/// the option after it (`mi_option_use_numa_nodes`, 16) but not this one,
+/// so it is named here by its place in mimalloc's enum; a test reads its
+/// default back.
+const PURGE_DELAY: sys::mi_option_t = sys::mi_option_use_numa_nodes - 1;
+
+/// From now on, freed memory goes back to the system at once: for a
+/// process that stays (the server), called before it serves anyone.
+pub fn give_back_at_once() {
+    // SAFETY: mi_option_set only stores a number in mimalloc's option
+    // table; any thread may call it at any time.
+    unsafe { sys::mi_option_set(PURGE_DELAY, 0) }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn option_15_is_the_purge_delay() {
+        // mimalloc v3's default purge delay is 1,000 ms, and no option
+        // near it defaults to that: reading 1,000 says the number names
+        // the option meant (unless the environment sets another delay).
+        let env = std::env::var("MIMALLOC_PURGE_DELAY").ok().and_then(|v| v.parse().ok());
+        // SAFETY: mi_option_get only reads the option table.
+        assert_eq!(unsafe { sys::mi_option_get(PURGE_DELAY) }, env.unwrap_or(1000));
+    }
 }
