@@ -18,7 +18,7 @@
 //!   (argon2) and every closed connection's pages were held for that
 //!   second: a hundred wrong PINs among 500 hostile connections took the
 //!   server to 77 to 101 MB (52 to 63 MB with glibc's allocator). The
-//!   server gives memory back at once (`give_back_at_once`): 72 to 80 MB,
+//!   server gives memory back at once (`give_back_at_once`): 70 to 81 MB,
 //!   and its imports about a sixth slower than a command's.
 
 use libmimalloc_sys as sys;
