@@ -219,8 +219,9 @@ fn first_frame(db: &Path, binary: &Path, runs: usize) -> [(f64, f64, f64); 3] {
 /// line `name milliseconds peak_bytes resident_bytes`.
 fn child(what: &str, dir: &Path) {
     // A session and an import run in the server (`binalog import` goes
-    // through it unless `--direct`): measured with its allocator setting.
-    if matches!(what, "session" | "import") {
+    // through it unless `--direct`), home in the interface: measured with
+    // their allocator setting. `check` is a command's.
+    if matches!(what, "cold" | "session" | "import") {
         binalog::allocator::give_back_at_once();
     }
     let t = Instant::now();

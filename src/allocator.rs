@@ -13,13 +13,14 @@
 //!   40 MB more after opening the million-entry database, for no speed;
 //! - memory freed goes back to the system a second later, so that a bulk
 //!   write reuses it: right for a command that ends (an import, `check`),
-//!   wrong for the server, which runs for months with up to hundreds of
-//!   connections on threads of their own. There a PIN check's 19 MiB
-//!   (argon2) and every closed connection's pages were held for that
-//!   second: a hundred wrong PINs among 500 hostile connections took the
-//!   server to 77 to 101 MB (52 to 63 MB with glibc's allocator). The
-//!   server gives memory back at once (`give_back_at_once`): 70 to 81 MB,
-//!   and its imports about a sixth slower than a command's.
+//!   wrong for a process that stays. The server runs for months with up
+//!   to hundreds of connections on threads of their own: a PIN check's
+//!   19 MiB (argon2) and every closed connection's pages were held for
+//!   that second, and a hundred wrong PINs among 500 hostile connections
+//!   took it to 77 to 101 MB (52 to 63 MB with glibc's allocator). The
+//!   server and the interface give memory back at once
+//!   (`give_back_at_once`): that server peaked at 70 to 81 MB, its imports
+//!   about a sixth slower than a command's.
 
 use libmimalloc_sys as sys;
 
@@ -34,7 +35,7 @@ static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 const PURGE_DELAY: sys::mi_option_t = sys::mi_option_use_numa_nodes - 1;
 
 /// From now on, freed memory goes back to the system at once: for a
-/// process that stays (the server), called before it serves anyone.
+/// process that stays (the server, the interface), called as it starts.
 pub fn give_back_at_once() {
     // SAFETY: mi_option_set only stores a number in mimalloc's option
     // table; any thread may call it at any time.

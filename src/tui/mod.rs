@@ -46,6 +46,10 @@ use screens::{login, setup};
 /// open that fails ends the interface with the error it gave, as before;
 /// a database with no officer yet shows its setup instead.
 pub fn run(ctx: &FrontEnd) -> Result<()> {
+    // The interface stays open all shift, with the database in this
+    // process under `--direct`: memory goes back when freed, as in the
+    // server (src/allocator.rs).
+    crate::allocator::give_back_at_once();
     let theme = theme::Theme::from_env(ctx.ascii);
     let (mut app, opening) = if database_exists(ctx) {
         let today = crate::clock::from_env().today(ctx.tz);
