@@ -31,8 +31,8 @@ static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 /// memory waits before it goes back to the system. libmimalloc-sys names
 /// the option after it (`mi_option_use_numa_nodes`, 16) but not this one,
 /// so it is named here by its place in mimalloc's enum; a test reads its
-/// default back.
-const PURGE_DELAY: sys::mi_option_t = sys::mi_option_use_numa_nodes - 1;
+/// default back (tests/allocator.rs).
+pub const PURGE_DELAY: sys::mi_option_t = sys::mi_option_use_numa_nodes - 1;
 
 /// From now on, freed memory goes back to the system at once: for a
 /// process that stays (the server, the interface), called as it starts.
@@ -40,19 +40,4 @@ pub fn give_back_at_once() {
     // SAFETY: mi_option_set only stores a number in mimalloc's option
     // table; any thread may call it at any time.
     unsafe { sys::mi_option_set(PURGE_DELAY, 0) }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn option_15_is_the_purge_delay() {
-        // mimalloc v3's default purge delay is 1,000 ms, and no option
-        // near it defaults to that: reading 1,000 says the number names
-        // the option meant (unless the environment sets another delay).
-        let env = std::env::var("MIMALLOC_PURGE_DELAY").ok().and_then(|v| v.parse().ok());
-        // SAFETY: mi_option_get only reads the option table.
-        assert_eq!(unsafe { sys::mi_option_get(PURGE_DELAY) }, env.unwrap_or(1000));
-    }
 }
